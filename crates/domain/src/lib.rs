@@ -1,0 +1,15 @@
+//! Atelier's domain: the values every other crate speaks in — ids, the asset's enumerations,
+//! the search query, limits — and the rules that need no storage.
+//!
+//! Pure: no IO, no SQL, no file system. Anything here can be tested with plain values.
+
+pub mod asset;
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod query;
+
+pub use asset::{Flag, Kind, Rating, Source, Status};
+pub use error::InvalidInput;
+pub use ids::{AssetId, Id};
+pub use query::{AssetQuery, Bucket, Cursor, Sort, TagMode};

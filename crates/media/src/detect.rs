@@ -1,0 +1,1 @@
+//! What a file is, from its first bytes — never from its extension.

@@ -1,0 +1,16 @@
+//! Atelier's media knowledge: what a file is (from its content), what it says about itself
+//! (EXIF, IPTC, XMP, AI generation parameters) and how it looks small (thumbnails, previews).
+//!
+//! Pure functions over bytes and paths. Knows no catalog, no library, no assets.
+
+pub mod detect;
+pub mod error;
+pub mod exif;
+pub mod generation;
+pub mod iptc;
+pub mod metadata;
+pub mod render;
+pub mod xmp;
+
+pub use error::MediaError;
+pub use generation::Generation;
