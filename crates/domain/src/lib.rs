@@ -7,6 +7,7 @@ pub mod asset;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod names;
 pub mod query;
 
 pub use asset::{Flag, Kind, Rating, Source, Status};

@@ -1,0 +1,68 @@
+//! The catalog's errors: storage failures with context, lookups that found nothing, and
+//! rule violations passed through from atelier-domain.
+
+use std::path::PathBuf;
+
+use atelier_domain::InvalidInput;
+
+/// Shorthand for catalog results.
+pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
+
+/// Why a catalog operation failed. Nothing was committed when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The database file could not be opened or configured.
+    #[error("cannot open catalog {path}: {source}")]
+    Open {
+        /// The catalog file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The catalog was written by a newer Atelier.
+    #[error(
+        "catalog schema version {found} is newer than this Atelier understands ({known}); \
+         update Atelier to open this library"
+    )]
+    NewerSchema {
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A named or identified thing does not exist.
+    #[error("{what} not found: {key}")]
+    NotFound {
+        /// What was looked for ("asset", "project").
+        what: &'static str,
+        /// The id or name given.
+        key: String,
+    },
+    /// The input breaks a rule; nothing changed.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// A stored value could not be read back (a bug or a damaged file).
+    #[error("damaged catalog data: {0}")]
+    Corrupt(String),
+    /// SQLite failed.
+    #[error("catalog storage error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl CatalogError {
+    /// Stable machine-readable code for front ends.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CatalogError::Open { .. } => "catalog_unavailable",
+            CatalogError::NewerSchema { .. } => "catalog_too_new",
+            CatalogError::NotFound { .. } => "not_found",
+            CatalogError::Invalid(e) => e.code,
+            CatalogError::Corrupt(_) => "catalog_damaged",
+            CatalogError::Sqlite(_) => "storage_error",
+        }
+    }
+
+    pub(crate) fn not_found(what: &'static str, key: impl Into<String>) -> Self {
+        CatalogError::NotFound { what, key: key.into() }
+    }
+}

@@ -1,0 +1,225 @@
+//! People, brands, projects, tags, collections and campaigns as the catalog stores them: the
+//! lookups search needs and the "ensure" helpers import needs. The rules about who may create
+//! or change them live in atelier-domain and are applied by atelier-library.
+
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::{Id, names};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::{Catalog, CatalogError, Result, Tx};
+
+/// A user's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserRow(pub i64);
+/// A brand's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrandRow(pub i64);
+/// A project's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectRow(pub i64);
+
+/// The name a Personal brand is shown and found by.
+pub const PERSONAL_BRAND: &str = "Personal";
+
+impl Tx<'_> {
+    /// The library's own user (the studio Owner of a standalone library), created on first use.
+    pub fn ensure_local_user(&mut self, handle: &str, display_name: &str, now_ms: i64) -> Result<UserRow> {
+        if let Some(id) = self
+            .tx
+            .query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0))
+            .optional()?
+        {
+            return Ok(UserRow(id));
+        }
+        let handle = names::validate_name("user name", handle)?;
+        self.tx.execute(
+            "INSERT INTO user (uid, handle, handle_key, display_name, studio_role, is_local, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'owner', 1, ?5)",
+            params![UserId::new_v7().to_bytes(), handle, names::key(&handle), display_name, now_ms],
+        )?;
+        Ok(UserRow(self.tx.last_insert_rowid()))
+    }
+
+    /// The user's Personal brand (SPEC R10.4), created on first use.
+    pub fn ensure_personal_brand(&mut self, user: UserRow, now_ms: i64) -> Result<BrandRow> {
+        if let Some(id) = self
+            .tx
+            .query_row("SELECT id FROM brand WHERE personal_of = ?1", [user.0], |r| r.get(0))
+            .optional()?
+        {
+            return Ok(BrandRow(id));
+        }
+        self.tx.execute(
+            "INSERT INTO brand (uid, name, name_key, personal_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![BrandId::new_v7().to_bytes(), PERSONAL_BRAND, names::key(PERSONAL_BRAND), user.0, now_ms],
+        )?;
+        Ok(BrandRow(self.tx.last_insert_rowid()))
+    }
+
+    /// The team brand called `name` (ignoring case), created when missing.
+    pub fn ensure_brand(&mut self, name: &str, now_ms: i64) -> Result<BrandRow> {
+        let name = names::validate_name("brand name", name)?;
+        let key = names::key(&name);
+        if let Some(id) = self
+            .tx
+            .query_row("SELECT id FROM brand WHERE personal_of IS NULL AND name_key = ?1", [&key], |r| r.get(0))
+            .optional()?
+        {
+            return Ok(BrandRow(id));
+        }
+        self.tx.execute(
+            "INSERT INTO brand (uid, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![BrandId::new_v7().to_bytes(), name, key, now_ms],
+        )?;
+        Ok(BrandRow(self.tx.last_insert_rowid()))
+    }
+
+    /// The owner's project called `name` (ignoring case), created when missing.
+    pub fn ensure_project(&mut self, owner: UserRow, name: &str, now_ms: i64) -> Result<ProjectRow> {
+        let name = names::validate_name("project name", name)?;
+        let key = names::key(&name);
+        if let Some(id) = self
+            .tx
+            .query_row("SELECT id FROM project WHERE owner = ?1 AND name_key = ?2", params![owner.0, key], |r| {
+                r.get(0)
+            })
+            .optional()?
+        {
+            return Ok(ProjectRow(id));
+        }
+        self.tx.execute(
+            "INSERT INTO project (uid, owner, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![ProjectId::new_v7().to_bytes(), owner.0, name, key, now_ms],
+        )?;
+        Ok(ProjectRow(self.tx.last_insert_rowid()))
+    }
+
+    /// Tag rows for `tags` (already normalised), creating missing ones with this spelling.
+    pub(crate) fn ensure_tags(&mut self, tags: &[String], now_ms: i64) -> Result<Vec<i64>> {
+        let mut find = self.tx.prepare_cached("SELECT id FROM tag WHERE key = ?1")?;
+        let mut insert = self.tx.prepare_cached("INSERT INTO tag (name, key, created_at) VALUES (?1, ?2, ?3)")?;
+        let mut ids = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let key = names::key(tag);
+            let id = match find.query_row([&key], |r| r.get(0)).optional()? {
+                Some(id) => id,
+                None => insert.insert(params![tag, key, now_ms])?,
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+impl Catalog {
+    /// The library's own user, if the library has been set up.
+    pub fn local_user(&self) -> Result<Option<UserRow>> {
+        Ok(self.conn().query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0)).optional()?.map(UserRow))
+    }
+}
+
+/// Brands whose name is `name` ignoring case; "Personal" also finds Personal brands.
+pub(crate) fn brands_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
+    let key = names::key(name.trim());
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM brand WHERE name_key = ?1 AND (personal_of IS NULL OR ?1 = ?2) ORDER BY personal_of IS NULL",
+    )?;
+    let ids: Vec<i64> =
+        stmt.query_map(params![key, names::key(PERSONAL_BRAND)], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(CatalogError::not_found("brand", name));
+    }
+    Ok(ids)
+}
+
+/// Projects whose name is `name` ignoring case.
+pub(crate) fn projects_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM project WHERE name_key = ?1")?;
+    let ids: Vec<i64> = stmt.query_map([names::key(name.trim())], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(CatalogError::not_found("project", name));
+    }
+    Ok(ids)
+}
+
+/// Campaigns called `name` ignoring case, in `brands` when given.
+pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: Option<&[i64]>) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id, brand FROM campaign WHERE name_key = ?1")?;
+    let ids: Vec<i64> = stmt
+        .query_map([names::key(name.trim())], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        .filter_map(|r| match r {
+            Ok((id, brand)) if brands.is_none_or(|b| b.contains(&brand)) => Some(Ok(id)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(CatalogError::not_found("campaign", name));
+    }
+    Ok(ids)
+}
+
+/// Collections at `path` ("Shoots/2026/June"), in `brands` when given; with `nested`, their
+/// descendants too.
+pub(crate) fn collections_at(conn: &Connection, path: &str, brands: Option<&[i64]>, nested: bool) -> Result<Vec<i64>> {
+    let parts = names::split_collection_path(path)?;
+    let mut level: Vec<i64> = Vec::new();
+    {
+        let mut top = conn.prepare_cached("SELECT id, brand FROM collection WHERE parent IS NULL AND name_key = ?1")?;
+        let mut child = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1 AND name_key = ?2")?;
+        for (depth, part) in parts.iter().enumerate() {
+            let key = names::key(part);
+            if depth == 0 {
+                level = top
+                    .query_map([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+                    .filter_map(|r| match r {
+                        Ok((id, brand)) if brands.is_none_or(|b| b.contains(&brand)) => Some(Ok(id)),
+                        Ok(_) => None,
+                        Err(e) => Some(Err(e)),
+                    })
+                    .collect::<Result<_, _>>()?;
+            } else {
+                let mut next = Vec::new();
+                for parent in &level {
+                    next.extend(child.query_map(params![parent, key], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?);
+                }
+                level = next;
+            }
+        }
+    }
+    if level.is_empty() {
+        return Err(CatalogError::not_found("collection", path));
+    }
+    if nested {
+        let mut children = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1")?;
+        let mut i = 0;
+        while i < level.len() {
+            let found: Vec<i64> = children.query_map([level[i]], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            for id in found {
+                if !level.contains(&id) {
+                    level.push(id);
+                }
+            }
+            i += 1;
+        }
+    }
+    Ok(level)
+}
+
+/// Tag rows matching a tag filter: the tag itself and, for a path, every tag below it.
+pub(crate) fn tags_under(conn: &Connection, tag: &str) -> Result<Vec<i64>> {
+    let tag = names::normalize_tag(tag)?;
+    let key = names::key(&tag);
+    // Children are keys starting with "key/": the range ["key/", "key0") since '0' follows '/'.
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM tag WHERE key = ?1 OR (key >= ?1 || '/' AND key < ?1 || '0')")?;
+    Ok(stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?)
+}
+
+/// Reads a stored UUID.
+pub(crate) fn uuid_of(bytes: &[u8]) -> Result<Uuid> {
+    Uuid::from_slice(bytes).map_err(|_| CatalogError::Corrupt("stored id is not 16 bytes".into()))
+}
