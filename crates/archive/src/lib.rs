@@ -85,13 +85,23 @@ pub fn write_zip(
     out: &Path,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<ZipReport, ArchiveError> {
-    let io_err = |source| ArchiveError::Io { path: out.to_path_buf(), source };
-    let zip_err = |source| ArchiveError::Zip { path: out.to_path_buf(), source };
+    let io_err = |source| ArchiveError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let zip_err = |source| ArchiveError::Zip {
+        path: out.to_path_buf(),
+        source,
+    };
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new().prefix(".atelier-export-").suffix(".tmp").tempfile_in(dir).map_err(io_err)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".atelier-export-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, tmp.reopen().map_err(io_err)?));
     let mut names = UniqueNames::default();
     let mut report = ZipReport::default();
@@ -103,18 +113,27 @@ pub fn write_zip(
         let mut file = match File::open(&entry.path) {
             Ok(f) => f,
             Err(e) => {
-                report.failed.push(Failed { path: entry.path, reason: describe_open_error(&e) });
+                report.failed.push(Failed {
+                    path: entry.path,
+                    reason: describe_open_error(&e),
+                });
                 continue;
             }
         };
         let meta = match file.metadata() {
             Ok(m) if m.is_file() => m,
             Ok(_) => {
-                report.failed.push(Failed { path: entry.path, reason: "not a regular file".into() });
+                report.failed.push(Failed {
+                    path: entry.path,
+                    reason: "not a regular file".into(),
+                });
                 continue;
             }
             Err(e) => {
-                report.failed.push(Failed { path: entry.path, reason: e.to_string() });
+                report.failed.push(Failed {
+                    path: entry.path,
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -125,7 +144,11 @@ pub fn write_zip(
             .last_modified_time(zip_time(meta.modified().ok()));
         zip.start_file(name.as_str(), options).map_err(zip_err)?;
         let copied = io::copy(&mut file, &mut zip).map_err(io_err)?;
-        report.written.push(Written { name, path: entry.path, bytes: copied });
+        report.written.push(Written {
+            name,
+            path: entry.path,
+            bytes: copied,
+        });
     }
 
     let writer = zip.finish().map_err(zip_err)?;
@@ -145,7 +168,9 @@ fn describe_open_error(e: &io::Error) -> String {
 
 fn zip_time(modified: Option<std::time::SystemTime>) -> DateTime {
     use chrono::{Datelike, Timelike};
-    let Some(t) = modified else { return DateTime::default() };
+    let Some(t) = modified else {
+        return DateTime::default();
+    };
     let local: chrono::DateTime<chrono::Local> = t.into();
     DateTime::from_date_and_time(
         u16::try_from(local.year()).unwrap_or(1980),
@@ -172,10 +197,22 @@ mod tests {
         std::fs::write(&b, b"second").unwrap();
         let out = dir.path().join("out.zip");
         let entries = vec![
-            Entry { name: "photo.jpg".into(), path: a.clone() },
-            Entry { name: "PHOTO.jpg".into(), path: b.clone() },
-            Entry { name: "../../etc/passwd".into(), path: a.clone() },
-            Entry { name: "gone.jpg".into(), path: dir.path().join("gone.jpg") },
+            Entry {
+                name: "photo.jpg".into(),
+                path: a.clone(),
+            },
+            Entry {
+                name: "PHOTO.jpg".into(),
+                path: b.clone(),
+            },
+            Entry {
+                name: "../../etc/passwd".into(),
+                path: a.clone(),
+            },
+            Entry {
+                name: "gone.jpg".into(),
+                path: dir.path().join("gone.jpg"),
+            },
         ];
         let report = write_zip(entries, &out, &|| false).unwrap();
         let names: Vec<_> = report.written.iter().map(|w| w.name.as_str()).collect();
@@ -197,10 +234,21 @@ mod tests {
         let a = dir.path().join("a.jpg");
         std::fs::write(&a, b"x").unwrap();
         let out = dir.path().join("out.zip");
-        let err = write_zip(vec![Entry { name: "a.jpg".into(), path: a }], &out, &|| true).unwrap_err();
+        let err = write_zip(
+            vec![Entry {
+                name: "a.jpg".into(),
+                path: a,
+            }],
+            &out,
+            &|| true,
+        )
+        .unwrap_err();
         assert!(matches!(err, ArchiveError::Cancelled));
         assert!(!out.exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .collect();
         assert_eq!(leftovers.len(), 1, "only the source file remains");
     }
 }

@@ -100,7 +100,9 @@ impl Tx<'_> {
         let tx = &self.tx;
         // `added_at` never decreases along `seq`, so "Recently added" is a seq range (a clock
         // stepping back must not hide new assets from it).
-        let latest: Option<i64> = tx.prepare_cached("SELECT max(added_at) FROM asset")?.query_row([], |r| r.get(0))?;
+        let latest: Option<i64> = tx
+            .prepare_cached("SELECT max(added_at) FROM asset")?
+            .query_row([], |r| r.get(0))?;
         let added_at = latest.map_or(a.added_at, |l| l.max(a.added_at));
         tx.prepare_cached(
             "INSERT INTO asset (uid, hash, name, kind, source, project, brand, creator, width, height,
@@ -129,8 +131,22 @@ impl Tx<'_> {
             "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
-        .execute(params![seq, f.path, f.managed, f.bytes as i64, f.mime, f.format, f.mtime_ms, f.orientation, f.thumb])?;
-        if a.title.is_some() || a.description.is_some() || a.exif_json.is_some() || a.generation_json.is_some() {
+        .execute(params![
+            seq,
+            f.path,
+            f.managed,
+            f.bytes as i64,
+            f.mime,
+            f.format,
+            f.mtime_ms,
+            f.orientation,
+            f.thumb
+        ])?;
+        if a.title.is_some()
+            || a.description.is_some()
+            || a.exif_json.is_some()
+            || a.generation_json.is_some()
+        {
             tx.prepare_cached(
                 "INSERT INTO asset_meta (asset, title, description, exif, generation) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
@@ -138,12 +154,21 @@ impl Tx<'_> {
         }
         let tag_ids = self.ensure_tags(&a.tags, a.added_at)?;
         {
-            let mut link = self.tx.prepare_cached("INSERT OR IGNORE INTO asset_tag (tag, asset) VALUES (?1, ?2)")?;
+            let mut link = self
+                .tx
+                .prepare_cached("INSERT OR IGNORE INTO asset_tag (tag, asset) VALUES (?1, ?2)")?;
             for t in &tag_ids {
                 link.execute(params![t, seq])?;
             }
         }
-        index_text(&self.tx, seq, &a.name, &a.tags.join(" "), a.prompt.as_deref().unwrap_or(""), &a.search_extra)?;
+        index_text(
+            &self.tx,
+            seq,
+            &a.name,
+            &a.tags.join(" "),
+            a.prompt.as_deref().unwrap_or(""),
+            &a.search_extra,
+        )?;
 
         let s = seq_u32(seq)?;
         let p = &mut self.postings;
@@ -158,7 +183,16 @@ impl Tx<'_> {
         for t in tag_ids {
             p.add(Facet::Tag(t), s);
         }
-        journal::record(&self.tx, a.added_at, Some(a.creator.0), "asset", Some(&a.id.to_bytes()), "import", None, None)?;
+        journal::record(
+            &self.tx,
+            a.added_at,
+            Some(a.creator.0),
+            "asset",
+            Some(&a.id.to_bytes()),
+            "import",
+            None,
+            None,
+        )?;
         Ok(seq)
     }
 
@@ -187,7 +221,8 @@ pub(crate) fn index_text(
         ("fts_prompt", prompt.to_string()),
         ("fts_meta", extra.to_string()),
     ] {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?.execute([seq])?;
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+            .execute([seq])?;
         if !text.trim().is_empty() {
             conn.prepare_cached(&format!("INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"))?
                 .execute(params![seq, text])?;
@@ -204,7 +239,13 @@ fn find_by_hash(conn: &Connection, hash: &[u8; 32]) -> Result<Option<DuplicateOf
         )?
         .query_row([&hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    row.map(|(uid, path)| Ok(DuplicateOf { id: AssetId::from_uuid(uuid_of(&uid)?), path })).transpose()
+    row.map(|(uid, path)| {
+        Ok(DuplicateOf {
+            id: AssetId::from_uuid(uuid_of(&uid)?),
+            path,
+        })
+    })
+    .transpose()
 }
 
 impl Catalog {
@@ -224,7 +265,12 @@ impl Catalog {
             )?
             .query_row(params![path, bytes as i64, mtime_ms], |r| r.get(0))
             .optional()?;
-        row.map(|uid| Ok(DuplicateOf { id: AssetId::from_uuid(uuid_of(&uid)?), path: path.to_string() }))
-            .transpose()
+        row.map(|uid| {
+            Ok(DuplicateOf {
+                id: AssetId::from_uuid(uuid_of(&uid)?),
+                path: path.to_string(),
+            })
+        })
+        .transpose()
     }
 }

@@ -63,6 +63,9 @@ impl CatalogError {
     }
 
     pub(crate) fn not_found(what: &'static str, key: impl Into<String>) -> Self {
-        CatalogError::NotFound { what, key: key.into() }
+        CatalogError::NotFound {
+            what,
+            key: key.into(),
+        }
     }
 }

@@ -41,11 +41,16 @@ pub(crate) fn record(
 impl Catalog {
     /// Journal entries after `since` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<Change>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT seq, at, entity, action FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, at, entity, action FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
         let rows = stmt.query_map(params![since, limit as i64], |r| {
-            Ok(Change { seq: r.get(0)?, at: r.get(1)?, entity: r.get(2)?, action: r.get(3)? })
+            Ok(Change {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                entity: r.get(2)?,
+                action: r.get(3)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -38,9 +38,14 @@ impl Catalog {
     pub fn open(path: &Path) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|source| CatalogError::Open { path: path.to_path_buf(), source })?;
+        .map_err(|source| CatalogError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::configure(conn, path)
     }
 
@@ -60,7 +65,10 @@ impl Catalog {
              PRAGMA cache_size = -32768;
              PRAGMA mmap_size = 268435456;",
         )
-        .map_err(|source| CatalogError::Open { path: path.to_path_buf(), source })?;
+        .map_err(|source| CatalogError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut catalog = Catalog { conn };
         migrations::apply(&mut catalog.conn)?;
@@ -70,8 +78,13 @@ impl Catalog {
     /// Runs `f` in one immediate transaction; postings edited through [`Tx`] are written
     /// before the commit, so rows and postings can never disagree.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Tx { tx, postings: postings::Edits::default() };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Tx {
+            tx,
+            postings: postings::Edits::default(),
+        };
         let out = f(&mut w)?;
         w.postings.flush(&w.tx)?;
         w.tx.commit()?;

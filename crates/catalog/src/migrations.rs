@@ -14,7 +14,10 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if current > known {
-        return Err(CatalogError::NewerSchema { found: current, known });
+        return Err(CatalogError::NewerSchema {
+            found: current,
+            known,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
@@ -39,6 +42,9 @@ mod tests {
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(apply(&mut conn), Err(CatalogError::NewerSchema { found: 99, .. })));
+        assert!(matches!(
+            apply(&mut conn),
+            Err(CatalogError::NewerSchema { found: 99, .. })
+        ));
     }
 }

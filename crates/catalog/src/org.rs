@@ -36,7 +36,13 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO user (uid, handle, handle_key, display_name, studio_role, is_local, created_at)
              VALUES (?1, ?2, ?3, ?4, 'owner', 1, ?5)",
-            params![UserId::new_v7().to_bytes(), handle, names::key(&handle), display_name, now_ms],
+            params![
+                UserId::new_v7().to_bytes(),
+                handle,
+                names::key(&handle),
+                display_name,
+                now_ms
+            ],
         )?;
         Ok(UserRow(self.tx.last_insert_rowid()))
     }
@@ -45,14 +51,22 @@ impl Tx<'_> {
     pub fn ensure_personal_brand(&mut self, user: UserRow, now_ms: i64) -> Result<BrandRow> {
         if let Some(id) = self
             .tx
-            .query_row("SELECT id FROM brand WHERE personal_of = ?1", [user.0], |r| r.get(0))
+            .query_row("SELECT id FROM brand WHERE personal_of = ?1", [user.0], |r| {
+                r.get(0)
+            })
             .optional()?
         {
             return Ok(BrandRow(id));
         }
         self.tx.execute(
             "INSERT INTO brand (uid, name, name_key, personal_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![BrandId::new_v7().to_bytes(), PERSONAL_BRAND, names::key(PERSONAL_BRAND), user.0, now_ms],
+            params![
+                BrandId::new_v7().to_bytes(),
+                PERSONAL_BRAND,
+                names::key(PERSONAL_BRAND),
+                user.0,
+                now_ms
+            ],
         )?;
         Ok(BrandRow(self.tx.last_insert_rowid()))
     }
@@ -63,7 +77,11 @@ impl Tx<'_> {
         let key = names::key(&name);
         if let Some(id) = self
             .tx
-            .query_row("SELECT id FROM brand WHERE personal_of IS NULL AND name_key = ?1", [&key], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM brand WHERE personal_of IS NULL AND name_key = ?1",
+                [&key],
+                |r| r.get(0),
+            )
             .optional()?
         {
             return Ok(BrandRow(id));
@@ -81,9 +99,11 @@ impl Tx<'_> {
         let key = names::key(&name);
         if let Some(id) = self
             .tx
-            .query_row("SELECT id FROM project WHERE owner = ?1 AND name_key = ?2", params![owner.0, key], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM project WHERE owner = ?1 AND name_key = ?2",
+                params![owner.0, key],
+                |r| r.get(0),
+            )
             .optional()?
         {
             return Ok(ProjectRow(id));
@@ -98,7 +118,9 @@ impl Tx<'_> {
     /// Tag rows for `tags` (already normalised), creating missing ones with this spelling.
     pub(crate) fn ensure_tags(&mut self, tags: &[String], now_ms: i64) -> Result<Vec<i64>> {
         let mut find = self.tx.prepare_cached("SELECT id FROM tag WHERE key = ?1")?;
-        let mut insert = self.tx.prepare_cached("INSERT INTO tag (name, key, created_at) VALUES (?1, ?2, ?3)")?;
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO tag (name, key, created_at) VALUES (?1, ?2, ?3)")?;
         let mut ids = Vec::with_capacity(tags.len());
         for tag in tags {
             let key = names::key(tag);
@@ -117,7 +139,11 @@ impl Tx<'_> {
 impl Catalog {
     /// The library's own user, if the library has been set up.
     pub fn local_user(&self) -> Result<Option<UserRow>> {
-        Ok(self.conn().query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0)).optional()?.map(UserRow))
+        Ok(self
+            .conn()
+            .query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0))
+            .optional()?
+            .map(UserRow))
     }
 }
 
@@ -127,8 +153,9 @@ pub(crate) fn brands_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM brand WHERE name_key = ?1 AND (personal_of IS NULL OR ?1 = ?2) ORDER BY personal_of IS NULL",
     )?;
-    let ids: Vec<i64> =
-        stmt.query_map(params![key, names::key(PERSONAL_BRAND)], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = stmt
+        .query_map(params![key, names::key(PERSONAL_BRAND)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     if ids.is_empty() {
         return Err(CatalogError::not_found("brand", name));
     }
@@ -138,7 +165,9 @@ pub(crate) fn brands_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
 /// Projects whose name is `name` ignoring case.
 pub(crate) fn projects_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached("SELECT id FROM project WHERE name_key = ?1")?;
-    let ids: Vec<i64> = stmt.query_map([names::key(name.trim())], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = stmt
+        .query_map([names::key(name.trim())], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     if ids.is_empty() {
         return Err(CatalogError::not_found("project", name));
     }
@@ -149,7 +178,9 @@ pub(crate) fn projects_named(conn: &Connection, name: &str) -> Result<Vec<i64>> 
 pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: Option<&[i64]>) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached("SELECT id, brand FROM campaign WHERE name_key = ?1")?;
     let ids: Vec<i64> = stmt
-        .query_map([names::key(name.trim())], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        .query_map([names::key(name.trim())], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?
         .filter_map(|r| match r {
             Ok((id, brand)) if brands.is_none_or(|b| b.contains(&brand)) => Some(Ok(id)),
             Ok(_) => None,
@@ -164,12 +195,19 @@ pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: Option<&[i6
 
 /// Collections at `path` ("Shoots/2026/June"), in `brands` when given; with `nested`, their
 /// descendants too.
-pub(crate) fn collections_at(conn: &Connection, path: &str, brands: Option<&[i64]>, nested: bool) -> Result<Vec<i64>> {
+pub(crate) fn collections_at(
+    conn: &Connection,
+    path: &str,
+    brands: Option<&[i64]>,
+    nested: bool,
+) -> Result<Vec<i64>> {
     let parts = names::split_collection_path(path)?;
     let mut level: Vec<i64> = Vec::new();
     {
-        let mut top = conn.prepare_cached("SELECT id, brand FROM collection WHERE parent IS NULL AND name_key = ?1")?;
-        let mut child = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1 AND name_key = ?2")?;
+        let mut top =
+            conn.prepare_cached("SELECT id, brand FROM collection WHERE parent IS NULL AND name_key = ?1")?;
+        let mut child =
+            conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1 AND name_key = ?2")?;
         for (depth, part) in parts.iter().enumerate() {
             let key = names::key(part);
             if depth == 0 {
@@ -184,7 +222,11 @@ pub(crate) fn collections_at(conn: &Connection, path: &str, brands: Option<&[i64
             } else {
                 let mut next = Vec::new();
                 for parent in &level {
-                    next.extend(child.query_map(params![parent, key], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?);
+                    next.extend(
+                        child
+                            .query_map(params![parent, key], |r| r.get::<_, i64>(0))?
+                            .collect::<Result<Vec<_>, _>>()?,
+                    );
                 }
                 level = next;
             }
@@ -197,7 +239,9 @@ pub(crate) fn collections_at(conn: &Connection, path: &str, brands: Option<&[i64
         let mut children = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1")?;
         let mut i = 0;
         while i < level.len() {
-            let found: Vec<i64> = children.query_map([level[i]], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let found: Vec<i64> = children
+                .query_map([level[i]], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             for id in found {
                 if !level.contains(&id) {
                     level.push(id);

@@ -102,7 +102,8 @@ impl Edits {
             }
         }
         let mut read = tx.prepare_cached("SELECT bits FROM posting WHERE key = ?1 AND chunk = ?2")?;
-        let mut write = tx.prepare_cached("INSERT OR REPLACE INTO posting (key, chunk, bits) VALUES (?1, ?2, ?3)")?;
+        let mut write =
+            tx.prepare_cached("INSERT OR REPLACE INTO posting (key, chunk, bits) VALUES (?1, ?2, ?3)")?;
         let mut delete = tx.prepare_cached("DELETE FROM posting WHERE key = ?1 AND chunk = ?2")?;
         let mut buf = Vec::new();
         for ((key, chunk), (adds, removes)) in chunks {
@@ -117,7 +118,8 @@ impl Edits {
                 delete.execute(params![key, chunk])?;
             } else {
                 buf.clear();
-                bits.serialize_into(&mut buf).map_err(|e| CatalogError::Corrupt(e.to_string()))?;
+                bits.serialize_into(&mut buf)
+                    .map_err(|e| CatalogError::Corrupt(e.to_string()))?;
                 write.execute(params![key, chunk, buf])?;
             }
         }
@@ -133,7 +135,8 @@ impl Edits {
         let mut buf = Vec::new();
         let mut emit = |chunk: u32, b: &RoaringBitmap| -> Result<()> {
             buf.clear();
-            b.serialize_into(&mut buf).map_err(|e| CatalogError::Corrupt(e.to_string()))?;
+            b.serialize_into(&mut buf)
+                .map_err(|e| CatalogError::Corrupt(e.to_string()))?;
             write.execute(params![key, chunk, buf])?;
             Ok(())
         };
@@ -184,8 +187,9 @@ pub(crate) fn load_any(conn: &Connection, facets: impl IntoIterator<Item = Facet
 pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
     let mut all: HashMap<i64, RoaringBitmap> = HashMap::new();
     {
-        let mut stmt =
-            tx.prepare("SELECT seq, kind, source, status, rating, flag, brand, project FROM asset ORDER BY seq")?;
+        let mut stmt = tx.prepare(
+            "SELECT seq, kind, source, status, rating, flag, brand, project FROM asset ORDER BY seq",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let seq = seq_u32(r.get(0)?)?;
@@ -204,9 +208,21 @@ pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
         }
     }
     for (sql, make, files) in [
-        ("SELECT tag, asset FROM asset_tag", Facet::Tag as fn(i64) -> Facet, false),
-        ("SELECT collection, asset FROM collection_asset", Facet::Collection, true),
-        ("SELECT campaign, asset FROM campaign_asset", Facet::Campaign, false),
+        (
+            "SELECT tag, asset FROM asset_tag",
+            Facet::Tag as fn(i64) -> Facet,
+            false,
+        ),
+        (
+            "SELECT collection, asset FROM collection_asset",
+            Facet::Collection,
+            true,
+        ),
+        (
+            "SELECT campaign, asset FROM campaign_asset",
+            Facet::Campaign,
+            false,
+        ),
     ] {
         let mut stmt = tx.prepare(sql)?;
         let mut rows = stmt.query([])?;

@@ -9,8 +9,8 @@
 
 use std::rc::Rc;
 
-use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, Id, InvalidInput, Sort, TagMode};
 use atelier_domain::limits::RECENT_WINDOW_MS;
+use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, Id, InvalidInput, Sort, TagMode};
 use roaring::RoaringBitmap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -58,14 +58,19 @@ enum Position {
 fn bad_cursor(c: &Cursor) -> InvalidInput {
     InvalidInput::new(
         "invalid_cursor",
-        format!("cursor '{c}' is not valid for this search: pass the `next` value of the previous page of the same search"),
+        format!(
+            "cursor '{c}' is not valid for this search: pass the `next` value of the previous page of the same search"
+        ),
     )
 }
 
 fn parse_cursor(c: &Cursor) -> Result<Position, InvalidInput> {
     let mut parts = c.0.split('.');
     let kind = parts.next().unwrap_or_default();
-    let nums: Vec<i64> = parts.map(str::parse).collect::<Result<_, _>>().map_err(|_| bad_cursor(c))?;
+    let nums: Vec<i64> = parts
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad_cursor(c))?;
     let seq = |v: i64| u32::try_from(v).map_err(|_| bad_cursor(c));
     match (kind, nums.as_slice()) {
         ("a", [s]) => Ok(Position::Added(seq(*s)?)),
@@ -110,10 +115,8 @@ impl Catalog {
                 | (Some(Position::Captured(..)), Order::Captured)
                 | (Some(Position::Relevance(..)), Order::Relevance)
         );
-        if !cursor_fits {
-            if let Some(c) = &q.cursor {
-                return Err(bad_cursor(c).into());
-            }
+        if !cursor_fits && let Some(c) = &q.cursor {
+            return Err(bad_cursor(c).into());
         }
 
         // One more than a page tells whether a next page exists.
@@ -138,7 +141,11 @@ impl Catalog {
             })
             .collect();
         let items = load_summaries(conn, &seqs)?;
-        let next = if more { positions.last().copied().map(format_cursor) } else { None };
+        let next = if more {
+            positions.last().copied().map(format_cursor)
+        } else {
+            None
+        };
         Ok(Page { total, items, next })
     }
 
@@ -151,10 +158,13 @@ impl Catalog {
         let set = if terms.is_empty() {
             base
         } else {
-            text_tiers(conn, &terms, &base)?.into_iter().fold(RoaringBitmap::new(), |a, b| a | b)
+            text_tiers(conn, &terms, &base)?
+                .into_iter()
+                .fold(RoaringBitmap::new(), |a, b| a | b)
         };
         let list: Rc<Vec<Value>> = Rc::new(set.iter().rev().map(|s| Value::Integer(i64::from(s))).collect());
-        let mut stmt = conn.prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
         let ids = stmt
             .query_map([list], |r| r.get::<_, Vec<u8>>(0))?
             .map(|r| Ok(AssetId::from_uuid(org::uuid_of(&r?)?)))
@@ -171,19 +181,30 @@ impl Catalog {
         }
         let recent = &scope & recent_set(conn, now_ms)?;
         let unfiled = &scope - load(conn, Facet::Filed)?;
-        Ok(BucketCounts { all: scope.len(), recent: recent.len(), unfiled: unfiled.len() })
+        Ok(BucketCounts {
+            all: scope.len(),
+            recent: recent.len(),
+            unfiled: unfiled.len(),
+        })
     }
 }
 
 /// The assets matching every filter of `q` except the text.
 fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
     let mut set = load(conn, Facet::All)?;
-    let brands = q.brand.as_deref().map(|b| org::brands_named(conn, b)).transpose()?;
+    let brands = q
+        .brand
+        .as_deref()
+        .map(|b| org::brands_named(conn, b))
+        .transpose()?;
     if let Some(b) = &brands {
         set &= load_any(conn, b.iter().map(|id| Facet::Brand(*id)))?;
     }
     if let Some(p) = &q.project {
-        set &= load_any(conn, org::projects_named(conn, p)?.into_iter().map(Facet::Project))?;
+        set &= load_any(
+            conn,
+            org::projects_named(conn, p)?.into_iter().map(Facet::Project),
+        )?;
     }
     if let Some(k) = q.kind {
         set &= load(conn, Facet::Kind(k.code()))?;
@@ -195,7 +216,10 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64) -> Result<RoaringBit
         set &= load_any(conn, q.statuses.iter().map(|s| Facet::Status(s.code())))?;
     }
     if !q.ratings.is_empty() {
-        set &= load_any(conn, q.ratings.iter().map(|r| Facet::Rating(i64::from(r.stars()))))?;
+        set &= load_any(
+            conn,
+            q.ratings.iter().map(|r| Facet::Rating(i64::from(r.stars()))),
+        )?;
     }
     if !q.flags.is_empty() {
         set &= load_any(conn, q.flags.iter().map(|f| Facet::Flag(f.code())))?;
@@ -250,7 +274,10 @@ fn text_tiers(conn: &Connection, terms: &[String], base: &RoaringBitmap) -> Resu
     for term in terms {
         let expr = text::fts_term(term);
         let mut cumulative = RoaringBitmap::new();
-        for (i, table) in ["fts_name", "fts_tags", "fts_prompt", "fts_meta"].iter().enumerate() {
+        for (i, table) in ["fts_name", "fts_tags", "fts_prompt", "fts_meta"]
+            .iter()
+            .enumerate()
+        {
             cumulative |= fts_set(conn, table, &expr)? & base;
             levels[i] = Some(match levels[i].take() {
                 None => cumulative.clone(),
@@ -285,7 +312,11 @@ fn page_tiers(tiers: &[RoaringBitmap; TIERS], cursor: Option<Position>, limit: u
     let mut out = Vec::with_capacity(limit);
     for (t, bits) in tiers.iter().enumerate().skip(start_tier) {
         let before = if t == start_tier { before } else { None };
-        out.extend(page_desc(bits, before, limit - out.len()).into_iter().map(|s| Position::Relevance(t, s)));
+        out.extend(
+            page_desc(bits, before, limit - out.len())
+                .into_iter()
+                .map(|s| Position::Relevance(t, s)),
+        );
         if out.len() == limit {
             break;
         }
@@ -307,7 +338,10 @@ fn page_of(
                 Some(Position::Added(s)) => Some(s),
                 _ => None,
             };
-            page_desc(set, before, limit).into_iter().map(Position::Added).collect()
+            page_desc(set, before, limit)
+                .into_iter()
+                .map(Position::Added)
+                .collect()
         }
         Order::Captured => {
             let after = match cursor {
@@ -369,18 +403,30 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        for p in [Position::Added(7), Position::Captured(-5, 9), Position::Relevance(2, 11)] {
+        for p in [
+            Position::Added(7),
+            Position::Captured(-5, 9),
+            Position::Relevance(2, 11),
+        ] {
             assert_eq!(parse_cursor(&format_cursor(p)).unwrap(), p);
         }
         for bad in ["", "a", "a.x", "r.9.1", "c.1", "z.1", "a.-1"] {
-            assert_eq!(parse_cursor(&Cursor(bad.into())).unwrap_err().code, "invalid_cursor", "{bad}");
+            assert_eq!(
+                parse_cursor(&Cursor(bad.into())).unwrap_err().code,
+                "invalid_cursor",
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn tiers_page_in_order_across_boundaries() {
-        let tiers: [RoaringBitmap; TIERS] =
-            [[5u32, 9].into_iter().collect(), [7u32].into_iter().collect(), RoaringBitmap::new(), [1u32, 2].into_iter().collect()];
+        let tiers: [RoaringBitmap; TIERS] = [
+            [5u32, 9].into_iter().collect(),
+            [7u32].into_iter().collect(),
+            RoaringBitmap::new(),
+            [1u32, 2].into_iter().collect(),
+        ];
         let first = page_tiers(&tiers, None, 2);
         assert_eq!(first, [Position::Relevance(0, 9), Position::Relevance(0, 5)]);
         let second = page_tiers(&tiers, first.last().copied(), 2);

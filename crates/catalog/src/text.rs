@@ -46,7 +46,10 @@ fn split_case(word: &str) -> Vec<&str> {
 /// digits, lower-cased, at most 16 of them.
 pub(crate) fn query_terms(text: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let w = word.to_lowercase();
         if !terms.contains(&w) {
             terms.push(w);
@@ -60,7 +63,11 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
 /// match whole words only (a one-letter prefix would match most of the vocabulary).
 pub(crate) fn fts_term(term: &str) -> String {
     let quoted = format!("\"{}\"", term.replace('"', "\"\""));
-    if term.chars().count() > 1 { format!("{quoted}*") } else { quoted }
+    if term.chars().count() > 1 {
+        format!("{quoted}*")
+    } else {
+        quoted
+    }
 }
 
 #[cfg(test)]

@@ -92,7 +92,8 @@ pub struct AssetDetail {
     pub thumbnail: Option<String>,
 }
 
-const SUMMARY_COLUMNS: &str = "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
+const SUMMARY_COLUMNS: &str =
+    "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
      u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
@@ -106,7 +107,10 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
     let seq: i64 = r.get(0)?;
     let uid: Vec<u8> = r.get(1)?;
     let code = |i: usize| -> Result<i64> { Ok(r.get::<_, i64>(i)?) };
-    let rating = u8::try_from(code(6)?).ok().and_then(|v| Rating::new(v).ok()).ok_or_else(|| corrupt("rating", 0))?;
+    let rating = u8::try_from(code(6)?)
+        .ok()
+        .and_then(|v| Rating::new(v).ok())
+        .ok_or_else(|| corrupt("rating", 0))?;
     let hash: Vec<u8> = r.get(17)?;
     Ok((
         seq,
@@ -141,8 +145,9 @@ pub(crate) fn load_summaries(conn: &Connection, seqs: &[u32]) -> Result<Vec<Asse
     let list: Rc<Vec<Value>> = Rc::new(seqs.iter().map(|s| Value::Integer(i64::from(*s))).collect());
     let mut by_seq: HashMap<i64, AssetSummary> = HashMap::with_capacity(seqs.len());
     {
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE a.seq IN rarray(?1)"))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE a.seq IN rarray(?1)"
+        ))?;
         let mut rows = stmt.query([list.clone()])?;
         while let Some(r) = rows.next()? {
             let (seq, s) = summary_from_row(r)?;
@@ -161,7 +166,10 @@ pub(crate) fn load_summaries(conn: &Connection, seqs: &[u32]) -> Result<Vec<Asse
             }
         }
     }
-    Ok(seqs.iter().filter_map(|s| by_seq.remove(&i64::from(*s))).collect())
+    Ok(seqs
+        .iter()
+        .filter_map(|s| by_seq.remove(&i64::from(*s)))
+        .collect())
 }
 
 impl Catalog {
@@ -182,15 +190,20 @@ impl Catalog {
             .prepare_cached(
                 "SELECT path, managed, bytes, mime, format, orientation FROM asset_file WHERE asset = ?1",
             )?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
-        let meta: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = conn
+            .query_row([seq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?;
+        type Meta = (Option<String>, Option<String>, Option<String>, Option<String>);
+        let meta: Option<Meta> = conn
             .prepare_cached("SELECT title, description, exif, generation FROM asset_meta WHERE asset = ?1")?
             .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
         let (title, description, exif, generation) = meta.unwrap_or_default();
         let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
-            s.map(|s| serde_json::from_str(&s).map_err(|e| CatalogError::Corrupt(format!("stored JSON: {e}"))))
-                .transpose()
+            s.map(|s| {
+                serde_json::from_str(&s).map_err(|e| CatalogError::Corrupt(format!("stored JSON: {e}")))
+            })
+            .transpose()
         };
         let collections = collection_paths(conn, seq)?;
         let campaigns: Vec<String> = conn
@@ -265,8 +278,10 @@ pub(crate) fn format_ms(ms: i64) -> String {
 /// Lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

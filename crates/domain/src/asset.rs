@@ -140,7 +140,11 @@ impl Rating {
     /// Clamps a rating read from foreign metadata (XMP uses -1 for rejected, some tools write
     /// 0–100 percentages) into 0–5.
     pub fn from_foreign(value: f64) -> Self {
-        let stars = if value > 5.0 { (value / 20.0).round() } else { value.round() };
+        let stars = if value > 5.0 {
+            (value / 20.0).round()
+        } else {
+            value.round()
+        };
         Rating(stars.clamp(0.0, 5.0) as u8)
     }
 
@@ -167,7 +171,10 @@ impl FromStr for Rating {
     type Err = InvalidInput;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let n: u8 = s.trim().parse().map_err(|_| {
-            InvalidInput::new("invalid_rating", format!("rating '{s}' is not a number: expected 0 (none) to 5"))
+            InvalidInput::new(
+                "invalid_rating",
+                format!("rating '{s}' is not a number: expected 0 (none) to 5"),
+            )
         })?;
         Rating::new(n)
     }
@@ -199,7 +206,12 @@ mod tests {
     fn unknown_value_lists_the_allowed_ones() {
         let err = "done".parse::<Status>().unwrap_err();
         assert_eq!(err.code, "invalid_status");
-        assert!(err.message.contains("draft, in_review, approved, rejected, archived"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("draft, in_review, approved, rejected, archived"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub struct InvalidInput {
 impl InvalidInput {
     /// Builds an error with a stable code and a human message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -34,7 +34,9 @@ pub fn split_collection_path(path: &str) -> Result<Vec<String>, InvalidInput> {
     if parts.is_empty() {
         return Err(InvalidInput::new(
             "invalid_collection_path",
-            format!("collection path '{path}' is empty: expected names separated by '/', e.g. Shoots/2026/June"),
+            format!(
+                "collection path '{path}' is empty: expected names separated by '/', e.g. Shoots/2026/June"
+            ),
         ));
     }
     parts.into_iter().map(validate_collection_name).collect()
@@ -61,13 +63,22 @@ fn validate_text(what: &str, raw: &str, max: usize, code: &'static str) -> Resul
     let text = raw.trim();
     let chars = text.chars().count();
     if chars == 0 {
-        return Err(InvalidInput::new(code, format!("{what} is empty: expected 1 to {max} characters")));
+        return Err(InvalidInput::new(
+            code,
+            format!("{what} is empty: expected 1 to {max} characters"),
+        ));
     }
     if chars > max {
-        return Err(InvalidInput::new(code, format!("{what} is {chars} characters long: at most {max} are allowed")));
+        return Err(InvalidInput::new(
+            code,
+            format!("{what} is {chars} characters long: at most {max} are allowed"),
+        ));
     }
     if text.chars().any(char::is_control) {
-        return Err(InvalidInput::new(code, format!("{what} '{}' contains control characters", text.escape_debug())));
+        return Err(InvalidInput::new(
+            code,
+            format!("{what} '{}' contains control characters", text.escape_debug()),
+        ));
     }
     Ok(text.to_string())
 }
@@ -78,7 +89,10 @@ mod tests {
 
     #[test]
     fn tags_are_normalised_and_keyed_ignoring_case() {
-        assert_eq!(normalize_tag("  Client / Acme//Summer  ").unwrap(), "Client/Acme/Summer");
+        assert_eq!(
+            normalize_tag("  Client / Acme//Summer  ").unwrap(),
+            "Client/Acme/Summer"
+        );
         assert_eq!(normalize_tag("red   car").unwrap(), "red car");
         assert_eq!(key("Client/Acme"), key("client/ACME"));
     }
@@ -87,14 +101,25 @@ mod tests {
     fn bad_tags_say_what_is_allowed() {
         assert!(normalize_tag("   ").unwrap_err().message.contains("1 to 100"));
         assert!(normalize_tag(" / ").unwrap_err().message.contains("empty"));
-        assert!(normalize_tag(&"x".repeat(101)).unwrap_err().message.contains("at most 100"));
+        assert!(
+            normalize_tag(&"x".repeat(101))
+                .unwrap_err()
+                .message
+                .contains("at most 100")
+        );
         assert_eq!(normalize_tag("a\u{7}b").unwrap_err().code, "invalid_tag");
     }
 
     #[test]
     fn collection_paths_split_and_validate() {
-        assert_eq!(split_collection_path("Shoots/ 2026 /June").unwrap(), ["Shoots", "2026", "June"]);
-        assert_eq!(split_collection_path("//").unwrap_err().code, "invalid_collection_path");
+        assert_eq!(
+            split_collection_path("Shoots/ 2026 /June").unwrap(),
+            ["Shoots", "2026", "June"]
+        );
+        assert_eq!(
+            split_collection_path("//").unwrap_err().code,
+            "invalid_collection_path"
+        );
         assert!(validate_collection_name("a/b").is_err());
     }
 

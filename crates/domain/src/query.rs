@@ -175,7 +175,10 @@ mod tests {
 
     #[test]
     fn blank_text_is_no_text() {
-        let q = AssetQuery { text: Some("   ".into()), ..Default::default() };
+        let q = AssetQuery {
+            text: Some("   ".into()),
+            ..Default::default()
+        };
         assert_eq!(q.text_terms(), None);
         assert!(!q.has_filters());
     }

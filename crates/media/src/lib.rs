@@ -3,6 +3,7 @@
 //!
 //! Pure functions over bytes and paths. Knows no catalog, no library, no assets.
 
+pub mod containers;
 pub mod detect;
 pub mod error;
 pub mod exif;
@@ -12,5 +13,8 @@ pub mod metadata;
 pub mod render;
 pub mod xmp;
 
+pub use detect::{Detected, Format, detect};
 pub use error::MediaError;
 pub use generation::Generation;
+pub use metadata::{CaptureTime, Exposure, Gps, Metadata, read_metadata};
+pub use render::{PREVIEW_SIDE, Rendition, RenditionFormat, THUMB_SIDE, render};

@@ -1,1 +1,308 @@
-//! Metadata.
+//! Everything a file says about itself, merged from EXIF, IPTC, XMP and AI generation
+//! parameters into one [`Metadata`] (SPEC R2.4–R2.5). Where sources disagree, XMP (what
+//! editing tools wrote last) wins over IPTC, which wins over EXIF.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value, json};
+
+use crate::containers::blocks;
+use crate::exif::ExifData;
+use crate::generation::{self, Generation};
+use crate::render::dimensions;
+use crate::{Format, MediaError, iptc, xmp};
+
+/// When a picture was taken, as the camera recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureTime {
+    /// ISO 8601: `2019-05-01T14:03:22`, with `+02:00` when the file records the offset, or a
+    /// bare date when only the date is known.
+    pub iso: String,
+    /// Wall-clock seconds since 1970 (offset ignored): the Captured sort key.
+    pub sort_key: i64,
+}
+
+impl CaptureTime {
+    /// Parses EXIF's `YYYY:MM:DD HH:MM:SS` plus an optional `+HH:MM` offset. Zeroed dates
+    /// ("0000:00:00 00:00:00", written by cameras without a clock) are `None`.
+    pub fn from_exif(text: &str, offset: Option<&str>) -> Option<Self> {
+        let t = text.trim().trim_end_matches('\0');
+        let local = [
+            "%Y:%m:%d %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y:%m:%d %H:%M",
+            "%Y/%m/%d %H:%M:%S",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_and_remainder(t, f).ok().map(|(d, _)| d))?;
+        let offset = offset.and_then(parse_offset);
+        Some(Self::new(local, offset))
+    }
+
+    /// Parses the ISO 8601 forms XMP and IPTC use (`2019-05-01T14:03:22.50+02:00`,
+    /// `2019-05-01T14:03`, `2019-05-01`).
+    pub fn from_iso(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            return Some(CaptureTime {
+                iso: d.format("%Y-%m-%d").to_string(),
+                sort_key: d.and_hms_opt(0, 0, 0)?.and_utc().timestamp(),
+            });
+        }
+        let (body, offset) = split_offset(t);
+        let local = [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(body, f).ok())?;
+        Some(Self::new(local, offset.and_then(parse_offset)))
+    }
+
+    fn new(local: NaiveDateTime, offset_minutes: Option<i32>) -> Self {
+        let mut iso = local.format("%Y-%m-%dT%H:%M:%S").to_string();
+        if let Some(m) = offset_minutes {
+            let sign = if m < 0 { '-' } else { '+' };
+            iso.push_str(&format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60));
+        }
+        CaptureTime {
+            iso,
+            sort_key: local.and_utc().timestamp(),
+        }
+    }
+}
+
+fn split_offset(t: &str) -> (&str, Option<&str>) {
+    if let Some(body) = t.strip_suffix('Z') {
+        return (body, Some("+00:00"));
+    }
+    // An offset is a trailing +HH:MM / -HH:MM after the time part.
+    if let Some(tpos) = t.find('T')
+        && let Some(pos) = t[tpos..].rfind(['+', '-'])
+    {
+        return (&t[..tpos + pos], Some(&t[tpos + pos..]));
+    }
+    (t, None)
+}
+
+fn parse_offset(s: &str) -> Option<i32> {
+    let s = s.trim();
+    let sign = match s.chars().next()? {
+        '+' => 1,
+        '-' => -1,
+        _ => return None,
+    };
+    let digits: String = s[1..].chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+/// GPS position in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gps {
+    /// North positive.
+    pub latitude: f64,
+    /// East positive.
+    pub longitude: f64,
+    /// Metres, when recorded.
+    pub altitude: Option<f64>,
+}
+
+/// Exposure settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exposure {
+    /// "1/250".
+    pub time: Option<String>,
+    /// f-number.
+    pub f_number: Option<f64>,
+    /// ISO.
+    pub iso: Option<u32>,
+    /// Focal length, mm.
+    pub focal_length: Option<f64>,
+}
+
+/// What a file says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    /// Stored pixel width (before orientation).
+    pub width: u32,
+    /// Stored pixel height (before orientation).
+    pub height: u32,
+    /// EXIF orientation 1–8 (1 when absent).
+    pub orientation: u8,
+    /// Capture time.
+    pub captured_at: Option<CaptureTime>,
+    /// Camera maker.
+    pub camera_make: Option<String>,
+    /// Camera model.
+    pub camera_model: Option<String>,
+    /// Lens.
+    pub lens: Option<String>,
+    /// Exposure.
+    pub exposure: Exposure,
+    /// Location.
+    pub gps: Option<Gps>,
+    /// Title.
+    pub title: Option<String>,
+    /// Description / caption.
+    pub description: Option<String>,
+    /// Keywords, in the order found, without case-insensitive duplicates.
+    pub keywords: Vec<String>,
+    /// Rating 0–5 as recorded (XMP may say -1 for rejected: clamped to 0).
+    pub rating: Option<u8>,
+    /// AI generation parameters.
+    pub generation: Option<Generation>,
+    /// Display values for the Info panel and `show --json`.
+    pub exif: Map<String, Value>,
+}
+
+/// Reads dimensions and metadata of a supported image. Damaged metadata is skipped (the
+/// pixels may be fine); an unreadable image header is an error.
+pub fn read_metadata(bytes: &[u8], format: Format) -> Result<Metadata, MediaError> {
+    let (width, height) = dimensions(bytes, format)?;
+    let found = blocks(bytes, format);
+    let exif = found.exif.and_then(crate::exif::parse).unwrap_or_default();
+    let xmp_bytes = found.xmp.map(<[u8]>::to_vec).or_else(|| {
+        found
+            .text
+            .iter()
+            .find(|(k, _)| k == "XML:com.adobe.xmp")
+            .map(|(_, v)| v.as_bytes().to_vec())
+    });
+    let xmp = xmp_bytes.as_deref().and_then(xmp::parse).unwrap_or_default();
+    let iptc = found.app13.and_then(iptc::parse_app13).unwrap_or_default();
+
+    let generation = generation::from_png_text(&found.text).or_else(|| {
+        exif.user_comment
+            .as_deref()
+            .and_then(generation::from_user_comment)
+    });
+
+    let captured_at = exif
+        .date_time_original
+        .as_deref()
+        .and_then(|t| CaptureTime::from_exif(t, exif.offset_time.as_deref()))
+        .or_else(|| xmp.created.as_deref().and_then(CaptureTime::from_iso))
+        .or_else(|| iptc.created.as_deref().and_then(CaptureTime::from_iso));
+
+    let mut keywords: Vec<String> = Vec::new();
+    for k in xmp.keywords.iter().chain(&iptc.keywords).chain(&exif.keywords) {
+        let k = k.trim();
+        if !k.is_empty()
+            && !keywords
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(k) || e.to_lowercase() == k.to_lowercase())
+        {
+            keywords.push(k.to_string());
+        }
+    }
+    let rating = xmp
+        .rating
+        .map(|r| atelier_domain::Rating::from_foreign(r).stars())
+        .or(exif
+            .rating
+            .map(|r| atelier_domain::Rating::from_foreign(f64::from(r)).stars()));
+    let gps = match (exif.gps_latitude, exif.gps_longitude) {
+        (Some(latitude), Some(longitude)) => Some(Gps {
+            latitude,
+            longitude,
+            altitude: exif.gps_altitude,
+        }),
+        _ => None,
+    };
+
+    Ok(Metadata {
+        width,
+        height,
+        orientation: exif.orientation.unwrap_or(1),
+        captured_at,
+        camera_make: exif.make.clone(),
+        camera_model: exif.model.clone(),
+        lens: exif.lens.clone(),
+        exposure: Exposure {
+            time: exif.exposure_time.clone(),
+            f_number: exif.f_number,
+            iso: exif.iso,
+            focal_length: exif.focal_length,
+        },
+        gps,
+        title: xmp.title.or(iptc.title).or_else(|| exif.title.clone()),
+        description: xmp
+            .description
+            .or(iptc.description)
+            .or_else(|| exif.description.clone()),
+        keywords,
+        rating,
+        generation,
+        exif: display_values(&exif),
+    })
+}
+
+fn display_values(e: &ExifData) -> Map<String, Value> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            m.insert(k.to_string(), v);
+        }
+    };
+    put("make", json!(e.make));
+    put("model", json!(e.model));
+    put("lens", json!(e.lens));
+    put("exposure_time", json!(e.exposure_time));
+    put("f_number", json!(e.f_number));
+    put("iso", json!(e.iso));
+    put("focal_length", json!(e.focal_length));
+    put("focal_length_35mm", json!(e.focal_length_35mm));
+    put("exposure_bias", json!(e.exposure_bias));
+    put("date_time_original", json!(e.date_time_original));
+    put("offset_time", json!(e.offset_time));
+    put("software", json!(e.software));
+    put("artist", json!(e.artist));
+    put("copyright", json!(e.copyright));
+    if let (Some(lat), Some(lon)) = (e.gps_latitude, e.gps_longitude) {
+        put(
+            "gps",
+            json!({ "latitude": lat, "longitude": lon, "altitude": e.gps_altitude }),
+        );
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exif_times_keep_the_offset_when_recorded() {
+        let t = CaptureTime::from_exif("2019:05:01 14:03:22", Some("+02:00")).unwrap();
+        assert_eq!(t.iso, "2019-05-01T14:03:22+02:00");
+        let t = CaptureTime::from_exif("2019:05:01 14:03:22", None).unwrap();
+        assert_eq!(t.iso, "2019-05-01T14:03:22");
+        assert_eq!(t.sort_key, 1_556_719_402);
+        assert_eq!(CaptureTime::from_exif("0000:00:00 00:00:00", None), None);
+        assert_eq!(CaptureTime::from_exif("    :  :     :  :  ", None), None);
+    }
+
+    #[test]
+    fn iso_times_from_xmp_and_iptc() {
+        assert_eq!(
+            CaptureTime::from_iso("2010-03-04T05:06:07.25-05:30").unwrap().iso,
+            "2010-03-04T05:06:07-05:30"
+        );
+        assert_eq!(
+            CaptureTime::from_iso("2010-03-04T05:06:07Z").unwrap().iso,
+            "2010-03-04T05:06:07+00:00"
+        );
+        assert_eq!(
+            CaptureTime::from_iso("2010-03-04T05:06").unwrap().iso,
+            "2010-03-04T05:06:00"
+        );
+        assert_eq!(CaptureTime::from_iso("2010-03-04").unwrap().iso, "2010-03-04");
+        assert_eq!(CaptureTime::from_iso("yesterday"), None);
+    }
+}
