@@ -1,7 +1,7 @@
 //! Writing assets: insertion with everything that indexes them (postings, full text, tags,
 //! the journal) in one transaction, and the lookups import uses to dedupe.
 
-use atelier_domain::{AssetId, Id, Kind, Source};
+use atelier_domain::{AssetId, Id, Kind, Rating, Source};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
@@ -60,6 +60,8 @@ pub struct NewAsset {
     pub sort_captured: i64,
     /// The generation prompt.
     pub prompt: Option<String>,
+    /// Rating read from the file's metadata.
+    pub rating: Rating,
     /// Normalised tags.
     pub tags: Vec<String>,
     /// Title from metadata.
@@ -106,8 +108,8 @@ impl Tx<'_> {
         let added_at = latest.map_or(a.added_at, |l| l.max(a.added_at));
         tx.prepare_cached(
             "INSERT INTO asset (uid, hash, name, kind, source, project, brand, creator, width, height,
-                                added_at, captured_at, sort_captured, prompt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                added_at, captured_at, sort_captured, prompt, rating)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             a.id.to_bytes(),
@@ -124,6 +126,7 @@ impl Tx<'_> {
             a.captured_at,
             a.sort_captured,
             a.prompt,
+            a.rating.stars(),
         ])?;
         let seq = tx.last_insert_rowid();
         let f = &a.file;
@@ -176,7 +179,7 @@ impl Tx<'_> {
         p.add(Facet::Kind(a.kind.code()), s);
         p.add(Facet::Source(a.source.code()), s);
         p.add(Facet::Status(0), s);
-        p.add(Facet::Rating(0), s);
+        p.add(Facet::Rating(i64::from(a.rating.stars())), s);
         p.add(Facet::Flag(0), s);
         p.add(Facet::Brand(a.brand.0), s);
         p.add(Facet::Project(a.project.0), s);

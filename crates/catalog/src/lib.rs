@@ -6,6 +6,7 @@
 //! atelier-library). Knows no files beyond `catalog.db`, no media formats, no UI.
 
 mod assets;
+mod bulk;
 mod error;
 mod journal;
 mod migrations;
@@ -21,9 +22,10 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction};
 
 pub use assets::{DuplicateOf, FileFacts, NewAsset};
+pub use bulk::BulkAsset;
 pub use error::{CatalogError, Result};
 pub use journal::Change;
-pub use org::{BrandRow, ProjectRow, UserRow};
+pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
 pub use search::{BucketCounts, Page};
 pub use views::{AssetDetail, AssetSummary};
 

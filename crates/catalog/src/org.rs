@@ -267,3 +267,129 @@ pub(crate) fn tags_under(conn: &Connection, tag: &str) -> Result<Vec<i64>> {
 pub(crate) fn uuid_of(bytes: &[u8]) -> Result<Uuid> {
     Uuid::from_slice(bytes).map_err(|_| CatalogError::Corrupt("stored id is not 16 bytes".into()))
 }
+
+impl Tx<'_> {
+    /// Tag rows for normalised tag names, creating missing ones with this spelling.
+    pub fn tag_ids(&mut self, tags: &[String], now_ms: i64) -> Result<Vec<i64>> {
+        self.ensure_tags(tags, now_ms)
+    }
+
+    /// Creates a collection under `parent` (or at the top) in a brand. Names are unique among
+    /// siblings, ignoring case.
+    pub fn create_collection(
+        &mut self,
+        brand: BrandRow,
+        parent: Option<i64>,
+        name: &str,
+        now_ms: i64,
+    ) -> Result<i64> {
+        let name = names::validate_collection_name(name)?;
+        let key = names::key(&name);
+        let exists: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0) AND name_key = ?3)",
+            params![brand.0, parent, key],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(atelier_domain::InvalidInput::new(
+                "name_taken",
+                format!("a collection named '{name}' already exists there: names are unique among siblings"),
+            )
+            .into());
+        }
+        self.tx.execute(
+            "INSERT INTO collection (uid, brand, parent, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![atelier_domain::ids::CollectionId::new_v7().to_bytes(), brand.0, parent, name, key, now_ms],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Creates a campaign in a brand. Names are unique within the brand, ignoring case.
+    pub fn create_campaign(
+        &mut self,
+        brand: BrandRow,
+        name: &str,
+        description: &str,
+        now_ms: i64,
+    ) -> Result<i64> {
+        let name = names::validate_name("campaign name", name)?;
+        let key = names::key(&name);
+        let exists: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM campaign WHERE brand = ?1 AND name_key = ?2)",
+            params![brand.0, key],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(atelier_domain::InvalidInput::new(
+                "name_taken",
+                "A campaign with that name already exists",
+            )
+            .into());
+        }
+        self.tx.execute(
+            "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![atelier_domain::ids::CampaignId::new_v7().to_bytes(), brand.0, name, key, description, now_ms],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
+
+impl Catalog {
+    /// Every collection path of a brand, parents before children, siblings by name.
+    pub fn collection_paths(&self, brand: &str) -> Result<Vec<String>> {
+        let brands = brands_named(self.conn(), brand)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, parent, name FROM collection WHERE brand IN (SELECT value FROM rarray(?1)) ORDER BY name_key",
+        )?;
+        let list = std::rc::Rc::new(
+            brands
+                .into_iter()
+                .map(rusqlite::types::Value::Integer)
+                .collect::<Vec<_>>(),
+        );
+        let rows: Vec<(i64, Option<i64>, String)> = stmt
+            .query_map([list], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        fn walk(
+            rows: &[(i64, Option<i64>, String)],
+            parent: Option<i64>,
+            prefix: &str,
+            out: &mut Vec<String>,
+            depth: usize,
+        ) {
+            if depth > 256 {
+                return;
+            }
+            for (id, p, name) in rows {
+                if *p == parent {
+                    let path = if prefix.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{prefix}/{name}")
+                    };
+                    out.push(path.clone());
+                    walk(rows, Some(*id), &path, out, depth + 1);
+                }
+            }
+        }
+        walk(&rows, None, "", &mut out, 0);
+        Ok(out)
+    }
+
+    /// Every campaign name of a brand, by name.
+    pub fn campaign_names(&self, brand: &str) -> Result<Vec<String>> {
+        let brands = brands_named(self.conn(), brand)?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT name FROM campaign WHERE brand = ?1 ORDER BY name_key")?;
+        let mut out = Vec::new();
+        for b in brands {
+            out.extend(
+                stmt.query_map([b], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -285,3 +285,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
             s
         })
 }
+
+/// Now, unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

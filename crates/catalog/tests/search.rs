@@ -98,6 +98,7 @@ impl Fixture {
                     captured_at: None,
                     sort_captured: spec.captured,
                     prompt: spec.prompt.map(str::to_string),
+                    rating: atelier_domain::Rating::NONE,
                     tags: spec.tags.iter().map(|t| t.to_string()).collect(),
                     title: None,
                     description: None,

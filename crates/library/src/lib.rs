@@ -1,1 +1,114 @@
-//! placeholder
+//! Atelier's use cases over one library folder: open it, import into it, search and show,
+//! export, and fill it with synthetic data for benchmarks. Every front end (CLI, web, desktop)
+//! calls this API and nothing below it.
+//!
+//! Composes atelier-catalog (storage), atelier-media (files) and atelier-archive (zips); knows
+//! no HTTP, no terminal, no window.
+
+mod bench;
+mod error;
+mod export;
+mod import;
+pub mod job;
+mod layout;
+mod read;
+mod synth;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
+
+pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Page};
+pub use bench::QueryTiming;
+pub use error::{LibraryError, Result};
+pub use export::{ExportReport, Selection};
+pub use import::{
+    DEFAULT_TEMPLATE, DuplicateFile, FileIssue, ImportMode, ImportOptions, ImportReport, ImportedFile,
+    Template,
+};
+pub use job::{CancelToken, Phase, Progress, ProgressSender};
+pub use layout::{Layout, RenditionKind};
+pub use synth::{SynthOptions, SynthReport};
+
+/// The name of the project every import lands in unless told otherwise.
+pub const INBOX: &str = "Inbox";
+
+/// The library's own user and the rows every standalone library starts with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Me {
+    pub(crate) user: UserRow,
+    pub(crate) personal: BrandRow,
+    pub(crate) inbox: ProjectRow,
+}
+
+/// An open library.
+pub struct Library {
+    layout: Layout,
+    catalog: Mutex<Catalog>,
+    me: Me,
+}
+
+impl Library {
+    /// Where the library lives when no folder is given: the OS data folder
+    /// (`~/.local/share/atelier/library` on Linux).
+    pub fn default_root() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("atelier").join("library"))
+    }
+
+    /// Opens the library at `root`, creating it on first use.
+    pub fn open(root: &Path) -> Result<Self> {
+        if root.exists() && !root.is_dir() {
+            return Err(atelier_domain::InvalidInput::new(
+                "not_a_library",
+                format!("{} is a file, not a library folder", root.display()),
+            )
+            .into());
+        }
+        let layout = Layout::new(root);
+        layout.prepare()?;
+        let mut catalog = Catalog::open(&layout.catalog())?;
+        let now = now_ms();
+        let handle = std::env::var("USER")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "owner".into());
+        let me = catalog.write(|tx| {
+            let user = tx.ensure_local_user(&handle, &handle, now)?;
+            let personal = tx.ensure_personal_brand(user, now)?;
+            let inbox = tx.ensure_project(user, INBOX, now)?;
+            Ok(Me {
+                user,
+                personal,
+                inbox,
+            })
+        })?;
+        Ok(Library {
+            layout,
+            catalog: Mutex::new(catalog),
+            me,
+        })
+    }
+
+    /// The library's folders.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub(crate) fn me(&self) -> Me {
+        self.me
+    }
+
+    /// The catalog connection. A panic while it was held does not make it unusable: SQLite
+    /// rolled the transaction back.
+    pub(crate) fn catalog(&self) -> MutexGuard<'_, Catalog> {
+        self.catalog
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Now, in unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

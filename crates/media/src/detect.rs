@@ -241,7 +241,25 @@ pub fn detect(head: &[u8], extension: Option<&str>) -> Detected {
     if let Some(raw) = raw_by_ext(&ext) {
         return Detected::Known(Format::Raw(raw));
     }
-    Detected::Unknown(infer::get(head).map(|t| t.mime_type().to_string()))
+    match infer::get(head) {
+        Some(t) if t.matcher_type() == infer::MatcherType::Video => {
+            Detected::Known(Format::Video(video_label(t.mime_type())))
+        }
+        other => Detected::Unknown(other.map(|t| t.mime_type().to_string())),
+    }
+}
+
+fn video_label(mime: &str) -> &'static str {
+    match mime {
+        "video/quicktime" => "QuickTime MOV",
+        "video/x-msvideo" => "AVI",
+        "video/x-flv" => "FLV",
+        "video/x-ms-wmv" => "WMV",
+        "video/mpeg" => "MPEG",
+        "video/webm" => "WebM",
+        "video/x-matroska" => "Matroska MKV",
+        _ => "MP4",
+    }
 }
 
 fn isobmff(head: &[u8]) -> Format {

@@ -31,6 +31,14 @@ pub enum MediaError {
         /// The limit in megapixels.
         limit: u64,
     },
+    /// The file uses a variant of its format that the decoder cannot read.
+    #[error("this {format} uses a variant Atelier cannot read: {reason}")]
+    Unreadable {
+        /// The format.
+        format: &'static str,
+        /// What the decoder said.
+        reason: String,
+    },
     /// The bytes are broken: truncated, corrupt headers, bad compressed data.
     #[error("corrupt or truncated {format}: {reason}")]
     Corrupt {

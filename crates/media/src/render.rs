@@ -104,7 +104,12 @@ fn decode_jpeg(bytes: &[u8], max_side: u32) -> Result<Pixels, MediaError> {
         reason: describe_tj(&e),
     };
     let mut dec = turbojpeg::Decompressor::new().map_err(corrupt)?;
-    let header = dec.read_header(bytes).map_err(corrupt)?;
+    let header = match dec.read_header(bytes) {
+        Ok(h) => h,
+        // libjpeg-turbo stops at warnings in the headers (stray bytes, odd JFIF versions)
+        // that zune-jpeg reads through; only a file neither can read is refused.
+        Err(e) => return decode_other(bytes, Format::Jpeg).map_err(|_| corrupt(e)),
+    };
     check_size(header.width as u32, header.height as u32)?;
     if header.colorspace == turbojpeg::Colorspace::CMYK || header.colorspace == turbojpeg::Colorspace::YCCK {
         // libjpeg-turbo cannot turn CMYK into RGB; the image crate can.
@@ -164,7 +169,7 @@ fn is_truncation(e: &turbojpeg::Error) -> bool {
 
 /// libjpeg warnings that every viewer ignores (stray bytes between segments).
 fn is_harmless_warning(msg: &str) -> bool {
-    msg.contains("extraneous bytes before marker")
+    msg.contains("extraneous bytes before marker") || msg.contains("unknown JFIF revision")
 }
 
 fn image_format(format: Format) -> Option<ImageFormat> {
@@ -194,10 +199,7 @@ pub fn dimensions(bytes: &[u8], format: Format) -> Result<(u32, u32), MediaError
     })?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), fmt);
     reader.limits(limits());
-    reader.into_dimensions().map_err(|e| MediaError::Corrupt {
-        format: format_label(format),
-        reason: e.to_string(),
-    })
+    reader.into_dimensions().map_err(|e| image_error(format, &e))
 }
 
 fn limits() -> Limits {
@@ -222,7 +224,6 @@ fn format_label(format: Format) -> &'static str {
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Pixels, MediaError> {
-    let label = format_label(format);
     let (w, h) = dimensions(bytes, format)?;
     check_size(w, h)?;
     let fmt = image_format(format).ok_or_else(|| MediaError::Unsupported {
@@ -230,10 +231,7 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Pixels, MediaError> {
     })?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), fmt);
     reader.limits(limits());
-    let img = reader.decode().map_err(|e| MediaError::Corrupt {
-        format: label,
-        reason: describe_image_error(&e),
-    })?;
+    let img = reader.decode().map_err(|e| image_error(format, &e))?;
     Ok(if img.color().has_alpha() && has_transparency(&img) {
         Pixels::Rgba(img.into_rgba8())
     } else {
@@ -241,12 +239,47 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Pixels, MediaError> {
     })
 }
 
-fn describe_image_error(e: &image::ImageError) -> String {
-    let s = e.to_string();
-    if s.contains("end of file") || s.contains("UnexpectedEof") || s.contains("unexpected EOF") {
-        "the file is truncated".into()
-    } else {
-        s
+fn image_error(format: Format, e: &image::ImageError) -> MediaError {
+    let label = format_label(format);
+    let text = e.to_string();
+    let lower = text.to_lowercase();
+    if [
+        "end of file",
+        "unexpectedeof",
+        "unexpected eof",
+        "not enough bytes",
+        "truncated",
+    ]
+    .iter()
+    .any(|t| lower.contains(t))
+    {
+        return MediaError::Corrupt {
+            format: label,
+            reason: "the file is truncated".into(),
+        };
+    }
+    // "Format error decoding Png: CRC error…" → "CRC error…"
+    let reason = text
+        .split_once(": ")
+        .filter(|(head, _)| head.starts_with("Format error"))
+        .map_or(text.as_str(), |(_, r)| r);
+    let reason = reason.trim().trim_end_matches('.').to_string();
+    match e {
+        image::ImageError::Limits(_) => MediaError::Corrupt {
+            format: label,
+            reason: format!(
+                "its dimensions exceed the limit of {} megapixels",
+                MAX_IMAGE_PIXELS / 1_000_000
+            ),
+        },
+        image::ImageError::Unsupported(_) => MediaError::Unreadable {
+            format: label,
+            reason,
+        },
+        _ => MediaError::Corrupt {
+            format: label,
+            reason,
+        },
     }
 }
 

@@ -1,0 +1,193 @@
+//! One function per command: build the library call from the arguments, run it, print the
+//! result. Errors end the process with a non-zero status and a message naming what to do;
+//! per-file and per-asset problems are part of a successful report.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use atelier_domain::{AssetId, Cursor};
+use atelier_library::{
+    CancelToken, ImportMode, ImportOptions, Library, LibraryError, Selection, SynthOptions,
+};
+use clap::Parser;
+
+use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
+use crate::output;
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            match e.downcast_ref::<LibraryError>() {
+                Some(le) => eprintln!("error: {}", output::describe(le)),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(library: Option<PathBuf>) -> Result<Library> {
+    let root = match library {
+        Some(r) => r,
+        None => Library::default_root()
+            .context("no data folder is known for this user: pass --library DIR or set ATELIER_LIBRARY")?,
+    };
+    Library::open(&root).map_err(anyhow::Error::from)
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let library = open(cli.library)?;
+    match cli.command {
+        Command::Import(a) => import(&library, a),
+        Command::Search(a) => search(&library, a),
+        Command::Show(a) => show(&library, a),
+        Command::Export(a) => export(&library, a),
+        Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(&library, assets, seed, json),
+        Command::Bench(BenchCommand::Search { runs, json }) => bench_search(&library, runs, json),
+    }
+}
+
+fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
+    let options = ImportOptions {
+        mode: if a.copy {
+            ImportMode::Copy
+        } else {
+            ImportMode::InPlace
+        },
+        rename: a.rename,
+        project: a.project,
+        brand: a.brand,
+        tags: a.tags,
+        source: None,
+    };
+    let cancel = CancelToken::new();
+    let report = output::with_progress("Importing", |progress| {
+        library.import(&a.paths, &options, &cancel, progress)
+    })?;
+    if a.json {
+        output::json(&output::import_json(&report))?;
+    } else {
+        output::import_text(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(library: &Library, a: SearchArgs) -> Result<ExitCode> {
+    let mut q = a.filters.query(a.text);
+    q.sort = a.sort;
+    q.limit = a.limit;
+    q.cursor = a.cursor.map(Cursor);
+    let page = library.search(&q)?;
+    if a.json {
+        output::json(&page)?;
+    } else {
+        output::page_text(&page);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
+    let id: AssetId = a.id.parse().map_err(LibraryError::from)?;
+    let detail = library.show(id)?;
+    if a.json {
+        output::json(&detail)?;
+    } else {
+        output::detail_text(&detail);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
+    let selection = selection(&a)?;
+    let cancel = CancelToken::new();
+    let report = library.export_zip(&selection, &a.zip, &cancel)?;
+    if a.json {
+        output::json(&report)?;
+    } else {
+        println!(
+            "Wrote {} of {} originals to {}",
+            report.written.len(),
+            report.requested,
+            report.zip.display()
+        );
+        for f in &report.failed {
+            println!("  not exported: {}: {}", f.id, f.reason);
+        }
+    }
+    Ok(if report.written.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn selection(a: &ExportArgs) -> Result<Selection> {
+    let has_filters = a.filters.any() || a.text.is_some();
+    match (a.ids.is_empty(), has_filters || a.all) {
+        (false, false) => {
+            let ids = a
+                .ids
+                .iter()
+                .map(|s| s.parse::<AssetId>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(LibraryError::from)?;
+            Ok(Selection::Ids(ids))
+        }
+        (true, true) => Ok(Selection::Query(Box::new(a.filters.query(a.text.clone())))),
+        (false, true) => bail!("give asset ids or filters (or --all), not both"),
+        (true, false) => {
+            bail!("nothing selected: give asset ids, filters such as --tag or --status, or --all")
+        }
+    }
+}
+
+fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {
+    let cancel = CancelToken::new();
+    let report = output::with_progress("Synthesising", |progress| {
+        library.bench_synth(SynthOptions { assets, seed }, &cancel, progress)
+    })?;
+    if json {
+        output::json(&report)?;
+    } else {
+        println!(
+            "Added {} synthetic assets ({} brands, {} projects, {} collections, {} campaigns, {} tags) in {:.1} s",
+            report.assets,
+            report.brands,
+            report.projects,
+            report.collections,
+            report.campaigns,
+            report.tags,
+            report.millis as f64 / 1000.0
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_search(library: &Library, runs: usize, json: bool) -> Result<ExitCode> {
+    let results = library.bench_search(runs.max(1))?;
+    if json {
+        output::json(&results)?;
+    } else {
+        println!(
+            "{:<44} {:>10} {:>9} {:>9}",
+            "query", "matches", "p50 ms", "p95 ms"
+        );
+        for r in &results {
+            println!(
+                "{:<44} {:>10} {:>9.2} {:>9.2}",
+                r.name, r.total, r.p50_ms, r.p95_ms
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether progress bars may be drawn (a person is watching a terminal).
+pub fn interactive() -> bool {
+    std::io::stderr().is_terminal()
+}

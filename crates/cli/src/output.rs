@@ -1,0 +1,187 @@
+//! Printing: text for people, JSON (the stable contract) for scripts, and progress bars that
+//! appear only on a terminal.
+
+use std::io::Write;
+
+use anyhow::Result;
+use atelier_library::{AssetDetail, ImportReport, LibraryError, Page, Progress, ProgressSender};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::json;
+
+/// "code: message" for an error, naming the rule that was broken.
+pub fn describe(e: &LibraryError) -> String {
+    match e {
+        LibraryError::Invalid(i) => format!("{}: {}", i.code, i.message),
+        other => format!("{}: {other}", other.code()),
+    }
+}
+
+/// Prints a value as JSON on stdout.
+pub fn json<T: Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer(&mut out, value).map_err(std::io::Error::from).and_then(|()| writeln!(out));
+    match written {
+        // A reader that stopped early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Runs a long job with a progress bar on stderr when it is a terminal.
+pub fn with_progress<T>(label: &str, job: impl FnOnce(&ProgressSender) -> T) -> T {
+    if !crate::commands::interactive() {
+        return job(&None);
+    }
+    let (tx, rx) = crossbeam_channel::unbounded::<Progress>();
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(label.to_string());
+    let drawer = {
+        let bar = bar.clone();
+        std::thread::spawn(move || {
+            for p in rx {
+                if let Some(t) = p.total {
+                    bar.set_length(t);
+                }
+                bar.set_position(p.done);
+            }
+        })
+    };
+    let out = job(&Some(tx));
+    let _ = drawer.join();
+    bar.finish_and_clear();
+    out
+}
+
+/// The import report in the CLI's JSON contract (plus the imported ids and where duplicates
+/// already are).
+pub fn import_json(r: &ImportReport) -> serde_json::Value {
+    json!({
+        "imported": r.imported.len(),
+        "duplicates": r.duplicates.len(),
+        "skipped": r.skipped,
+        "failed": r.failed,
+        "assets": r.imported,
+        "duplicate_of": r.duplicates,
+        "cancelled": r.cancelled,
+    })
+}
+
+/// The import report for people.
+pub fn import_text(r: &ImportReport) {
+    println!(
+        "Imported {}; {} already in the library; {} skipped; {} failed",
+        r.imported.len(),
+        r.duplicates.len(),
+        r.skipped.len(),
+        r.failed.len()
+    );
+    for d in &r.duplicates {
+        println!(
+            "  already in library: {} (same as {})",
+            d.path.display(),
+            d.existing_path
+        );
+    }
+    for s in &r.skipped {
+        println!("  skipped: {}: {}", s.path.display(), s.reason);
+    }
+    for f in &r.failed {
+        println!("  failed:  {}: {}", f.path.display(), f.reason);
+    }
+}
+
+/// A page of results for people.
+pub fn page_text(p: &Page) {
+    for a in &p.items {
+        let stars = "★".repeat(usize::from(a.rating.stars()));
+        println!(
+            "{}  {:<40}  {:<9} {:<9} {:<5} {:>5}x{:<5} {}",
+            a.id,
+            truncate(&a.name, 40),
+            a.source.as_str(),
+            a.status.as_str(),
+            stars,
+            a.width,
+            a.height,
+            a.tags.join(", ")
+        );
+    }
+    println!("{} match{}", p.total, if p.total == 1 { "" } else { "es" });
+    if let Some(next) = &p.next {
+        println!("more: --cursor {next}");
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+/// One asset for people.
+pub fn detail_text(d: &AssetDetail) {
+    let s = &d.summary;
+    let line = |k: &str, v: &str| {
+        if !v.is_empty() {
+            println!("{k:<13} {v}");
+        }
+    };
+    line("id", &s.id.to_string());
+    line("name", &s.name);
+    line("kind", s.kind.as_str());
+    line("source", s.source.as_str());
+    line("status", s.status.as_str());
+    line("rating", &s.rating.to_string());
+    line("flag", s.flag.as_str());
+    line("tags", &s.tags.join(", "));
+    line("brand", &s.brand);
+    line("project", &s.project);
+    line(
+        "size",
+        &format!("{}×{} px, {} bytes, {}", s.width, s.height, d.bytes, d.mime),
+    );
+    line("added", &s.added_at);
+    line("captured", s.captured_at.as_deref().unwrap_or(""));
+    line("path", &d.path);
+    line("hash", &d.hash);
+    line("title", d.title.as_deref().unwrap_or(""));
+    line("description", d.description.as_deref().unwrap_or(""));
+    if let Some(obj) = d.exif.as_object() {
+        for (k, v) in obj {
+            line(k, v.to_string().trim_matches('"'));
+        }
+    }
+    if let Some(g) = &d.generation {
+        for k in [
+            "tool",
+            "prompt",
+            "negative_prompt",
+            "model",
+            "seed",
+            "sampler",
+            "steps",
+            "cfg",
+        ] {
+            if let Some(v) = g.get(k).filter(|v| !v.is_null()) {
+                line(
+                    k,
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                        .as_str(),
+                );
+            }
+        }
+    }
+    line("collections", &d.collections.join(", "));
+    line("campaigns", &d.campaigns.join(", "));
+    line("thumbnail", d.thumbnail.as_deref().unwrap_or(""));
+}

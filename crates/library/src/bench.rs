@@ -1,0 +1,245 @@
+//! `bench search`: a fixed set of queries over a library made by `bench synth` — the plain
+//! listing, each filter, combined filters, the buckets, and text search for a rare, a medium
+//! and a very common word — each timed many times inside this process (p50 and p95).
+
+use std::time::Instant;
+
+use atelier_domain::{AssetQuery, Bucket, Flag, Kind, Rating, Sort, Source, Status, TagMode};
+use serde::Serialize;
+
+use crate::synth::{BENCH_BRAND, prompt_word, tag_name};
+use crate::{Library, Result};
+
+/// Timings of one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryTiming {
+    /// What the query is.
+    pub name: String,
+    /// Matches.
+    pub total: u64,
+    /// Median, ms.
+    pub p50_ms: f64,
+    /// 95th percentile, ms.
+    pub p95_ms: f64,
+}
+
+impl Library {
+    /// The fixed query set: (name, query).
+    pub fn bench_queries(&self) -> Result<Vec<(String, AssetQuery)>> {
+        let q = AssetQuery::default;
+        let collections = self.catalog().collection_paths(BENCH_BRAND)?;
+        let campaigns = self.catalog().campaign_names(BENCH_BRAND)?;
+        let top_collection = collections.first().cloned().unwrap_or_default();
+        let leaf_collection = collections
+            .iter()
+            .max_by_key(|p| p.matches('/').count())
+            .cloned()
+            .unwrap_or_default();
+        let campaign = campaigns.first().cloned().unwrap_or_default();
+        let (common, medium, rare) = (prompt_word(0), prompt_word(40), prompt_word(3000));
+        let tags = |t: &[String], mode| AssetQuery {
+            tags: t.to_vec(),
+            tag_mode: mode,
+            ..q()
+        };
+        let text = |t: &str| AssetQuery {
+            text: Some(t.to_string()),
+            ..q()
+        };
+        let brand = Some(BENCH_BRAND.to_string());
+        Ok(vec![
+            ("list: all, newest first".into(), q()),
+            (
+                "list: all, by capture date".into(),
+                AssetQuery {
+                    sort: Some(Sort::Captured),
+                    ..q()
+                },
+            ),
+            (
+                "filter: source generated".into(),
+                AssetQuery {
+                    sources: vec![Source::Generated],
+                    ..q()
+                },
+            ),
+            (
+                "filter: status approved".into(),
+                AssetQuery {
+                    statuses: vec![Status::Approved],
+                    ..q()
+                },
+            ),
+            (
+                "filter: rating 5".into(),
+                AssetQuery {
+                    ratings: vec![Rating::new(5)?],
+                    ..q()
+                },
+            ),
+            (
+                "filter: flag pick".into(),
+                AssetQuery {
+                    flags: vec![Flag::Pick],
+                    ..q()
+                },
+            ),
+            (
+                "filter: kind video".into(),
+                AssetQuery {
+                    kind: Some(Kind::Video),
+                    ..q()
+                },
+            ),
+            (
+                "filter: brand".into(),
+                AssetQuery {
+                    brand: brand.clone(),
+                    ..q()
+                },
+            ),
+            (
+                "filter: project".into(),
+                AssetQuery {
+                    project: Some("Inbox".into()),
+                    ..q()
+                },
+            ),
+            (
+                "filter: campaign".into(),
+                AssetQuery {
+                    campaign: Some(campaign),
+                    brand: brand.clone(),
+                    ..q()
+                },
+            ),
+            (
+                "filter: collection".into(),
+                AssetQuery {
+                    collection: Some(leaf_collection),
+                    brand: brand.clone(),
+                    ..q()
+                },
+            ),
+            (
+                "filter: collection + nested".into(),
+                AssetQuery {
+                    collection: Some(top_collection),
+                    nested: true,
+                    brand: brand.clone(),
+                    ..q()
+                },
+            ),
+            (
+                "filter: most common tag".into(),
+                tags(&[tag_name(0)], TagMode::Any),
+            ),
+            ("filter: rare tag".into(), tags(&[tag_name(2500)], TagMode::Any)),
+            (
+                "filter: 3 tags, any".into(),
+                tags(&[tag_name(0), tag_name(1), tag_name(2)], TagMode::Any),
+            ),
+            (
+                "filter: 2 tags, all".into(),
+                tags(&[tag_name(0), tag_name(1)], TagMode::All),
+            ),
+            (
+                "filter: tag parent path".into(),
+                tags(&["client".to_string()], TagMode::Any),
+            ),
+            (
+                "bucket: recent".into(),
+                AssetQuery {
+                    bucket: Bucket::Recent,
+                    ..q()
+                },
+            ),
+            (
+                "bucket: unfiled".into(),
+                AssetQuery {
+                    bucket: Bucket::Unfiled,
+                    ..q()
+                },
+            ),
+            (
+                "bucket: unfiled in brand".into(),
+                AssetQuery {
+                    bucket: Bucket::Unfiled,
+                    brand: brand.clone(),
+                    ..q()
+                },
+            ),
+            (
+                "combined: brand+approved+rating 4,5+generated".into(),
+                AssetQuery {
+                    brand: brand.clone(),
+                    statuses: vec![Status::Approved],
+                    ratings: vec![Rating::new(4)?, Rating::new(5)?],
+                    sources: vec![Source::Generated],
+                    ..q()
+                },
+            ),
+            (
+                "combined: common tag+unfiled+pick, by capture".into(),
+                AssetQuery {
+                    tags: vec![tag_name(0)],
+                    bucket: Bucket::Unfiled,
+                    flags: vec![Flag::Pick],
+                    sort: Some(Sort::Captured),
+                    ..q()
+                },
+            ),
+            (format!("text: rare word '{rare}'"), text(&rare)),
+            (format!("text: medium word '{medium}'"), text(&medium)),
+            (format!("text: very common word '{common}'"), text(&common)),
+            (
+                format!("text: '{common}' + approved"),
+                AssetQuery {
+                    statuses: vec![Status::Approved],
+                    ..text(&common)
+                },
+            ),
+            (
+                format!("text: two words '{common} {medium}'"),
+                text(&format!("{common} {medium}")),
+            ),
+            ("text: file name prefix 'img'".into(), text("img")),
+        ])
+    }
+
+    /// Runs every query of [`Library::bench_queries`] `runs` times (plus one warm-up), plus
+    /// the bucket counts.
+    pub fn bench_search(&self, runs: usize) -> Result<Vec<QueryTiming>> {
+        let mut out = Vec::new();
+        for (name, query) in self.bench_queries()? {
+            let total = self.search(&query)?.total;
+            let times = time(runs, || self.search(&query).map(|_| ()))?;
+            out.push(timing(name, total, times));
+        }
+        let counts = self.bucket_counts(Some(BENCH_BRAND))?;
+        let times = time(runs, || self.bucket_counts(Some(BENCH_BRAND)).map(|_| ()))?;
+        out.push(timing("counts: buckets in brand".into(), counts.all, times));
+        Ok(out)
+    }
+}
+
+fn time(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Vec<f64>> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        f()?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(times)
+}
+
+fn timing(name: String, total: u64, mut times: Vec<f64>) -> QueryTiming {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    QueryTiming {
+        name,
+        total,
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+    }
+}

@@ -1,0 +1,113 @@
+//! Export a selection's originals as one zip (SPEC R5.3), streamed and stored without
+//! recompression, with safe, unique names.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use atelier_archive::{Entry, write_zip};
+use atelier_domain::limits::MAX_BULK_ASSETS;
+use atelier_domain::{AssetId, AssetQuery, InvalidInput};
+use serde::Serialize;
+
+use crate::job::CancelToken;
+use crate::{Library, Result, now_ms};
+
+/// Which assets an operation acts on: ids, or everything a search matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// These assets.
+    Ids(Vec<AssetId>),
+    /// Every asset the query matches (its page size and cursor are ignored).
+    Query(Box<AssetQuery>),
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    /// The zip.
+    pub zip: PathBuf,
+    /// Assets asked for.
+    pub requested: usize,
+    /// Files in the zip, by name inside it.
+    pub written: Vec<String>,
+    /// Assets left out, with reasons.
+    pub failed: Vec<ExportFailure>,
+}
+
+/// An asset that could not be exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportFailure {
+    /// The asset.
+    pub id: AssetId,
+    /// Why.
+    pub reason: String,
+}
+
+impl Library {
+    /// Resolves a selection to asset ids (at most 10,000 at once, SPEC R16.1).
+    pub fn resolve(&self, selection: &Selection) -> Result<Vec<AssetId>> {
+        let ids = match selection {
+            Selection::Ids(ids) => ids.clone(),
+            Selection::Query(q) => self.catalog().select_ids(q, now_ms())?,
+        };
+        if ids.is_empty() {
+            return Err(InvalidInput::new(
+                "empty_selection",
+                "nothing is selected: give asset ids or filters that match assets",
+            )
+            .into());
+        }
+        if ids.len() > MAX_BULK_ASSETS {
+            return Err(InvalidInput::new(
+                "selection_too_large",
+                format!("{} assets selected: at most {MAX_BULK_ASSETS} can be acted on at once; narrow the filters", ids.len()),
+            )
+            .into());
+        }
+        Ok(ids)
+    }
+
+    /// Writes the originals of `selection` into a new zip at `out`.
+    pub fn export_zip(
+        &self,
+        selection: &Selection,
+        out: &Path,
+        cancel: &CancelToken,
+    ) -> Result<ExportReport> {
+        let ids = self.resolve(selection)?;
+        let mut entries = Vec::with_capacity(ids.len());
+        let mut failed = Vec::new();
+        let mut owner_of: HashMap<PathBuf, AssetId> = HashMap::with_capacity(ids.len());
+        for id in &ids {
+            match self.show(*id) {
+                Ok(d) => {
+                    let path = PathBuf::from(&d.path);
+                    owner_of.entry(path.clone()).or_insert(*id);
+                    entries.push(Entry {
+                        name: d.summary.name,
+                        path,
+                    });
+                }
+                Err(e) => failed.push(ExportFailure {
+                    id: *id,
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        let report = write_zip(entries, out, &|| cancel.is_cancelled())?;
+        for f in report.failed {
+            if let Some(id) = owner_of.get(&f.path) {
+                failed.push(ExportFailure {
+                    id: *id,
+                    reason: f.reason,
+                });
+            }
+        }
+        Ok(ExportReport {
+            zip: out.to_path_buf(),
+            requested: ids.len(),
+            written: report.written.into_iter().map(|w| w.name).collect(),
+            failed,
+        })
+    }
+}

@@ -1,0 +1,753 @@
+//! Import (SPEC R2.2–R2.5, R2.7, R2.10, R16.2): walk files and folders, recognise content,
+//! hash with BLAKE3 and dedupe, read metadata, make the grid thumbnail, optionally copy into
+//! the library with a verified copy, and catalog in batches.
+//!
+//! Files are worked on in parallel (rayon, one thread per core); one writer thread commits
+//! them about 500 at a time. A file is cataloged only after its thumbnail is in the cache and
+//! its copy (when copying) is verified and in place, so a killed import leaves nothing half
+//! done: re-running it skips what was committed (by path, size and time, or by hash) and does
+//! the rest.
+
+mod template;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, UNIX_EPOCH};
+
+use atelier_catalog::{BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectRow, UserRow};
+use atelier_domain::limits::MAX_TAGS_PER_ASSET;
+use atelier_domain::{AssetId, Id, InvalidInput, Rating, Source, names};
+use atelier_media::{Detected, Generation, Metadata, THUMB_SIDE, detect, read_metadata, render};
+use chrono::{DateTime, Local};
+use crossbeam_channel::{Receiver, RecvTimeoutError, bounded};
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use template::{DEFAULT_TEMPLATE, Template};
+
+use crate::job::{CancelToken, Phase, ProgressSender, report};
+use crate::layout::{Layout, RenditionKind, write_atomic};
+use crate::{Library, LibraryError, Result, now_ms};
+
+/// Add in place (catalog where the files are) or copy into the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Catalog files where they are (the default).
+    #[default]
+    InPlace,
+    /// Copy into `originals/`, verified, never touching the source.
+    Copy,
+}
+
+/// What to import into and how.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// In place or copy.
+    pub mode: ImportMode,
+    /// Rename template for copies (default [`DEFAULT_TEMPLATE`]).
+    pub rename: Option<String>,
+    /// Project name (default "Inbox"); created when missing.
+    pub project: Option<String>,
+    /// Brand name (default: the user's Personal brand); created when missing.
+    pub brand: Option<String>,
+    /// Tags for everything imported.
+    pub tags: Vec<String>,
+    /// How the files arrived: `imported` for folders, `uploaded` for files picked by hand.
+    /// Files that carry generation parameters are `generated` whatever this says.
+    pub source: Option<Source>,
+}
+
+/// A file that became an asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The new asset.
+    pub id: AssetId,
+}
+
+/// A file whose content was already in the library (SPEC R2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The asset that has this content.
+    pub existing: AssetId,
+    /// Where that asset's file is.
+    pub existing_path: String,
+}
+
+/// A file that was skipped or failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileIssue {
+    /// The file.
+    pub path: PathBuf,
+    /// Why, for a person.
+    pub reason: String,
+}
+
+/// What an import did, file by file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// New assets.
+    pub imported: Vec<ImportedFile>,
+    /// Content already in the library.
+    pub duplicates: Vec<DuplicateFile>,
+    /// Not media, or a format this build does not read yet.
+    pub skipped: Vec<FileIssue>,
+    /// Media that could not be read (unreadable, truncated, corrupt, too large).
+    pub failed: Vec<FileIssue>,
+    /// True when the import was cancelled before the end (what was done is kept).
+    pub cancelled: bool,
+}
+
+/// Names of files and folders that are never imported: hidden ones, and what operating
+/// systems and NAS boxes leave behind.
+const SYSTEM_NAMES: &[&str] = &[
+    "thumbs.db",
+    "ehthumbs.db",
+    "desktop.ini",
+    "@eadir",
+    "$recycle.bin",
+    "system volume information",
+    "lost+found",
+    "__macosx",
+];
+
+/// Files read in full only once their first bytes show supported media.
+const HEAD_BYTES: usize = 64 * 1024;
+/// Rows per catalog transaction.
+const BATCH: usize = 500;
+/// Longest a finished file waits for its batch.
+const BATCH_WAIT: Duration = Duration::from_millis(200);
+
+/// The catalog rows every imported asset points at.
+#[derive(Debug, Clone, Copy)]
+struct Targets {
+    user: UserRow,
+    brand: BrandRow,
+    project: ProjectRow,
+}
+
+struct Settings<'a> {
+    layout: &'a Layout,
+    targets: Targets,
+    mode: ImportMode,
+    template: Option<Template>,
+    tags: Vec<String>,
+    source: Source,
+    cancel: &'a CancelToken,
+}
+
+/// A file ready to be cataloged.
+struct Prepared {
+    asset: NewAsset,
+    source_path: PathBuf,
+    /// A copy this import created in `originals/` (removed again if the content turns out to
+    /// be a duplicate).
+    created_copy: Option<PathBuf>,
+}
+
+enum Outcome {
+    Ready(Box<Prepared>),
+    Duplicate(DuplicateFile),
+    Skipped(FileIssue),
+    Failed(FileIssue),
+}
+
+impl Library {
+    /// Imports `paths` (files and folders, recursively). Every path must exist; per-file
+    /// problems go into the report and the rest goes on. Returns once every imported asset
+    /// has its grid thumbnail. Cancelling keeps what was committed.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        options: &ImportOptions,
+        cancel: &CancelToken,
+        progress: &ProgressSender,
+    ) -> Result<ImportReport> {
+        if paths.is_empty() {
+            return Err(
+                InvalidInput::new("nothing_to_import", "give at least one file or folder to import").into(),
+            );
+        }
+        let mut roots = Vec::with_capacity(paths.len());
+        for p in paths {
+            let abs = fs::canonicalize(p).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => LibraryError::Invalid(InvalidInput::new(
+                    "path_not_found",
+                    format!("{} does not exist: give files or folders that exist", p.display()),
+                )),
+                _ => LibraryError::io(p, e),
+            })?;
+            roots.push(abs);
+        }
+        let template = match (options.mode, &options.rename) {
+            (ImportMode::Copy, t) => Some(Template::parse(t.as_deref().unwrap_or(DEFAULT_TEMPLATE))?),
+            (ImportMode::InPlace, Some(_)) => {
+                return Err(InvalidInput::new(
+                    "rename_needs_copy",
+                    "a rename template applies to copies only: add --copy, or drop --rename to add files in place",
+                )
+                .into());
+            }
+            (ImportMode::InPlace, None) => None,
+        };
+        let tags = normalize_tags(&options.tags)?;
+        let targets = self.import_targets(options)?;
+
+        report(progress, Phase::Scanning, 0, None);
+        let mut out = ImportReport::default();
+        let files = collect(&roots, self.layout(), &mut out.skipped, cancel);
+        let total = files.len() as u64;
+        report(progress, Phase::Working, 0, Some(total));
+
+        let settings = Settings {
+            layout: self.layout(),
+            targets,
+            mode: options.mode,
+            template,
+            tags,
+            source: options.source.unwrap_or(Source::Imported),
+            cancel,
+        };
+        let done = AtomicU64::new(0);
+        let catalog_path = self.layout().catalog();
+        let (tx, rx) = bounded::<Outcome>(BATCH * 2);
+        let writer_result = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| self.write_batches(rx));
+            files.par_iter().enumerate().for_each_init(
+                || Catalog::open(&catalog_path).ok(),
+                |reader, (i, path)| {
+                    if cancel.is_cancelled() {
+                        return;
+                    }
+                    let outcome = prepare(path, i as u64 + 1, reader.as_ref(), &settings);
+                    let _ = tx.send(outcome);
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    report(progress, Phase::Working, n, Some(total));
+                },
+            );
+            drop(tx);
+            writer.join().unwrap_or_else(|_| Err(LibraryError::Cancelled))
+        });
+        report(
+            progress,
+            Phase::Finishing,
+            done.load(Ordering::Relaxed),
+            Some(total),
+        );
+        let written = writer_result?;
+        out.imported = written.imported;
+        out.duplicates = written.duplicates;
+        out.skipped.extend(written.skipped);
+        out.failed = written.failed;
+        out.cancelled = cancel.is_cancelled();
+        for list in [&mut out.skipped, &mut out.failed] {
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        out.imported.sort_by(|a, b| a.path.cmp(&b.path));
+        out.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    fn import_targets(&self, options: &ImportOptions) -> Result<Targets> {
+        let me = self.me();
+        let now = now_ms();
+        let project = options.project.clone();
+        let brand = options.brand.clone();
+        Ok(self.catalog().write(|tx| {
+            let project = match &project {
+                Some(p) => tx.ensure_project(me.user, p, now)?,
+                None => me.inbox,
+            };
+            let brand = match &brand {
+                Some(b) if names::key(b.trim()) == names::key(atelier_catalog::PERSONAL_BRAND) => me.personal,
+                Some(b) => tx.ensure_brand(b, now)?,
+                None => me.personal,
+            };
+            Ok(Targets {
+                user: me.user,
+                brand,
+                project,
+            })
+        })?)
+    }
+
+    /// The writer: commits prepared files in batches and sorts every outcome into a report.
+    fn write_batches(&self, rx: Receiver<Outcome>) -> Result<ImportReport> {
+        let mut out = ImportReport::default();
+        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+        loop {
+            let next = match rx.recv_timeout(BATCH_WAIT) {
+                Ok(o) => Some(o),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            let idle = next.is_none();
+            match next {
+                Some(Outcome::Ready(p)) => batch.push(*p),
+                Some(Outcome::Duplicate(d)) => out.duplicates.push(d),
+                Some(Outcome::Skipped(s)) => out.skipped.push(s),
+                Some(Outcome::Failed(f)) => out.failed.push(f),
+                None => {}
+            }
+            if batch.len() >= BATCH || (idle && !batch.is_empty()) {
+                self.commit(&mut batch, &mut out)?;
+            }
+        }
+        self.commit(&mut batch, &mut out)?;
+        Ok(out)
+    }
+
+    fn commit(&self, batch: &mut Vec<Prepared>, out: &mut ImportReport) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let results = self.catalog().write(|tx| {
+            batch
+                .iter()
+                .map(|p| tx.insert_asset(&p.asset))
+                .collect::<atelier_catalog::Result<Vec<_>>>()
+        })?;
+        for (p, result) in batch.drain(..).zip(results) {
+            match result {
+                Ok(_) => out.imported.push(ImportedFile {
+                    path: p.source_path,
+                    id: p.asset.id,
+                }),
+                Err(DuplicateOf { id, path }) => {
+                    // The same content twice in one import: keep the first, drop our copy.
+                    if let Some(copy) = &p.created_copy {
+                        let _ = fs::remove_file(copy);
+                    }
+                    out.duplicates.push(DuplicateFile {
+                        path: p.source_path,
+                        existing: id,
+                        existing_path: path,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn normalize_tags(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = names::normalize_tag(t)?;
+        if !out.iter().any(|e| names::key(e) == names::key(&t)) {
+            out.push(t);
+        }
+    }
+    if out.len() > MAX_TAGS_PER_ASSET {
+        return Err(InvalidInput::new(
+            "too_many_tags",
+            format!(
+                "{} tags given: an asset carries at most {MAX_TAGS_PER_ASSET}",
+                out.len()
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn is_system_name(name: &str) -> bool {
+    name.starts_with('.') || SYSTEM_NAMES.contains(&name.to_lowercase().as_str())
+}
+
+/// Lists the files under `roots`, skipping hidden and system files and the library itself.
+fn collect(
+    roots: &[PathBuf],
+    layout: &Layout,
+    skipped: &mut Vec<FileIssue>,
+    cancel: &CancelToken,
+) -> Vec<PathBuf> {
+    let library = fs::canonicalize(layout.root()).unwrap_or_else(|_| layout.root().to_path_buf());
+    let mut seen = HashSet::new();
+    let mut files = Vec::new();
+    for root in roots {
+        if root.starts_with(&library) {
+            skipped.push(FileIssue {
+                path: root.clone(),
+                reason: "inside the library folder itself".into(),
+            });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(is_system_name(&e.file_name().to_string_lossy()) || e.path().starts_with(&library))
+            });
+        for entry in walker {
+            if cancel.is_cancelled() {
+                return files;
+            }
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_file()
+                        || (e.file_type().is_symlink() && fs::metadata(e.path()).is_ok_and(|m| m.is_file()));
+                    if !is_file {
+                        continue;
+                    }
+                    let name = e.file_name().to_string_lossy();
+                    // Sidecars belong to their image; they are not media of their own.
+                    if name.to_lowercase().ends_with(".xmp") {
+                        continue;
+                    }
+                    if seen.insert(e.path().to_path_buf()) {
+                        files.push(e.into_path());
+                    }
+                }
+                Err(err) => {
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    skipped.push(FileIssue {
+                        path,
+                        reason: format!("cannot be read: {}", io_reason(err.io_error())),
+                    });
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn io_reason(e: Option<&std::io::Error>) -> String {
+    match e.map(std::io::Error::kind) {
+        Some(std::io::ErrorKind::PermissionDenied) => "permission denied".into(),
+        Some(std::io::ErrorKind::NotFound) => "it disappeared during the import".into(),
+        _ => e.map_or_else(|| "unknown error".into(), ToString::to_string),
+    }
+}
+
+fn issue(path: &Path, reason: impl Into<String>) -> FileIssue {
+    FileIssue {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Works one file up to the point of cataloging it.
+fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) -> Outcome {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e))))),
+    };
+    let size = meta.len();
+    let mtime_ms = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64);
+    if size == 0 {
+        return Outcome::Failed(issue(path, "the file is empty"));
+    }
+    let path_text = path.to_string_lossy().into_owned();
+    // Seen before, unchanged: no need to read it again.
+    if s.mode == ImportMode::InPlace
+        && let (Some(reader), Some(mtime)) = (reader, mtime_ms)
+        && let Ok(Some(dup)) = reader.find_unchanged_file(&path_text, size, mtime)
+    {
+        return Outcome::Duplicate(DuplicateFile {
+            path: path.to_path_buf(),
+            existing: dup.id,
+            existing_path: dup.path,
+        });
+    }
+
+    let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e))))),
+    };
+    let mut head = Vec::with_capacity(HEAD_BYTES.min(size as usize));
+    if let Err(e) = (&mut file).take(HEAD_BYTES as u64).read_to_end(&mut head) {
+        return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
+    }
+    let format = match detect(&head, ext.as_deref()) {
+        Detected::Known(f) if f.is_supported() => f,
+        Detected::Known(f) => {
+            return Outcome::Skipped(issue(path, format!("{} is not supported yet", f.describe())));
+        }
+        Detected::Unknown(hint) => {
+            let what = hint.map(|h| format!(" ({h})")).unwrap_or_default();
+            return Outcome::Skipped(issue(path, format!("not a supported image or video{what}")));
+        }
+    };
+    let mut bytes = head;
+    bytes.reserve(size as usize - bytes.len().min(size as usize));
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
+    }
+    let hash = blake3::hash(&bytes);
+    let hash_hex = hash.to_hex().to_string();
+    if let Some(reader) = reader
+        && let Ok(Some(dup)) = reader.find_by_hash(hash.as_bytes())
+    {
+        return Outcome::Duplicate(DuplicateFile {
+            path: path.to_path_buf(),
+            existing: dup.id,
+            existing_path: dup.path,
+        });
+    }
+
+    let metadata = match read_metadata(&bytes, format) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(issue(path, e.to_string())),
+    };
+    let thumb = match render(&bytes, format, metadata.orientation, THUMB_SIDE) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(issue(path, e.to_string())),
+    };
+    let thumb_ext = thumb.format.ext();
+    let thumb_path = s.layout.rendition(&hash_hex, RenditionKind::Thumb, thumb_ext);
+    if let Err(e) = write_atomic(&s.layout.cache_tmp(), &thumb_path, &thumb.data) {
+        return Outcome::Failed(issue(path, format!("could not write its thumbnail: {e}")));
+    }
+    if s.cancel.is_cancelled() {
+        return Outcome::Skipped(issue(path, "import cancelled"));
+    }
+
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let captured = metadata.captured_at.clone();
+    let file_time = mtime_ms
+        .and_then(DateTime::from_timestamp_millis)
+        .map(|t| t.with_timezone(&Local).naive_local());
+    let (stored_path, name, managed, created_copy) = match (&s.mode, &s.template) {
+        (ImportMode::Copy, Some(template)) => {
+            let date = captured
+                .as_ref()
+                .and_then(|c| DateTime::from_timestamp(c.sort_key, 0))
+                .map(|d| d.naive_utc())
+                .or(file_time)
+                .unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let fields = template::Fields {
+                name: &stem,
+                ext: ext.as_deref().unwrap_or(format.name()),
+                date,
+                seq,
+                hash: &hash_hex,
+                camera: metadata.camera_model.as_deref(),
+            };
+            match copy_verified(s.layout, &template.render(&fields), &bytes, &hash) {
+                Ok((rel, created)) => {
+                    let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+                    let created = created.then(|| s.layout.root().join(&rel));
+                    (rel, name, true, created)
+                }
+                Err(reason) => return Outcome::Failed(issue(path, reason)),
+            }
+        }
+        _ => (path_text, file_name, false, None),
+    };
+
+    let sort_captured = captured
+        .as_ref()
+        .map(|c| c.sort_key)
+        .or_else(|| file_time.map(|t| t.and_utc().timestamp()))
+        .unwrap_or(0);
+    let asset = NewAsset {
+        id: AssetId::new_v7(),
+        hash: *hash.as_bytes(),
+        name,
+        kind: format.kind().unwrap_or(atelier_domain::Kind::Image),
+        source: if metadata.generation.is_some() {
+            Source::Generated
+        } else {
+            s.source
+        },
+        project: s.targets.project,
+        brand: s.targets.brand,
+        creator: s.targets.user,
+        width: metadata.width,
+        height: metadata.height,
+        added_at: now_ms(),
+        captured_at: captured.map(|c| c.iso),
+        sort_captured,
+        prompt: metadata.generation.as_ref().and_then(|g| g.prompt.clone()),
+        rating: metadata
+            .rating
+            .and_then(|r| Rating::new(r).ok())
+            .unwrap_or_default(),
+        tags: asset_tags(&s.tags, &metadata.keywords),
+        title: metadata.title.clone(),
+        description: metadata.description.clone(),
+        exif_json: (!metadata.exif.is_empty())
+            .then(|| serde_json::Value::Object(metadata.exif.clone()).to_string()),
+        generation_json: metadata
+            .generation
+            .as_ref()
+            .and_then(|g| serde_json::to_string(g).ok()),
+        search_extra: search_extra(&metadata, metadata.generation.as_ref()),
+        file: FileFacts {
+            path: stored_path,
+            managed,
+            bytes: size,
+            mime: format.mime().to_string(),
+            format: format.name().to_string(),
+            mtime_ms,
+            orientation: metadata.orientation,
+            thumb: Some(thumb_ext.to_string()),
+        },
+    };
+    Outcome::Ready(Box::new(Prepared {
+        asset,
+        source_path: path.to_path_buf(),
+        created_copy,
+    }))
+}
+
+/// Tags for one asset: the import's own first, then the file's keywords, at most 64.
+fn asset_tags(given: &[String], keywords: &[String]) -> Vec<String> {
+    let mut out = given.to_vec();
+    for k in keywords {
+        if out.len() >= MAX_TAGS_PER_ASSET {
+            break;
+        }
+        if let Ok(t) = names::normalize_tag(k)
+            && !out.iter().any(|e| names::key(e) == names::key(&t))
+        {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Words that should find the asset but rank below name, tags and prompt.
+fn search_extra(m: &Metadata, g: Option<&Generation>) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |s: Option<&str>| {
+        if let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) {
+            words.push(s.to_string());
+        }
+    };
+    push(m.title.as_deref());
+    push(m.description.as_deref());
+    push(m.camera_make.as_deref());
+    push(m.camera_model.as_deref());
+    push(m.lens.as_deref());
+    if let Some(g) = g {
+        push(Some(&g.tool));
+        push(g.negative_prompt.as_deref());
+        push(g.model.as_deref());
+        push(g.model_hash.as_deref());
+        push(g.sampler.as_deref());
+        push(g.scheduler.as_deref());
+        push(g.seed.map(|s| s.to_string()).as_deref());
+        for v in g.params.values() {
+            match v {
+                serde_json::Value::String(s) => push(Some(s)),
+                serde_json::Value::Number(n) => push(Some(&n.to_string())),
+                serde_json::Value::Array(items) => {
+                    for i in items.iter().filter_map(serde_json::Value::as_str) {
+                        push(Some(i));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut text = words.join(" ");
+    if text.len() > 16 * 1024 {
+        let mut end = 16 * 1024;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
+/// Copies `bytes` to `originals/<rel>` (a free name: clashes get " (2)"), verifying the written
+/// copy's hash before it takes its name. Returns the relative path and whether a new file was
+/// made (an identical file already at the name is reused: a resumed import).
+fn copy_verified(
+    layout: &Layout,
+    rel: &str,
+    bytes: &[u8],
+    hash: &blake3::Hash,
+) -> Result<(String, bool), String> {
+    use std::io::Write;
+    let originals = layout.originals();
+    let mut tmp = tempfile::NamedTempFile::new_in(layout.originals_tmp())
+        .map_err(|e| format!("could not copy: {e}"))?;
+    tmp.write_all(bytes).map_err(|e| format!("could not copy: {e}"))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| format!("could not copy: {e}"))?;
+    let mut written = Vec::with_capacity(bytes.len());
+    fs::File::open(tmp.path())
+        .and_then(|mut f| f.read_to_end(&mut written))
+        .map_err(|e| format!("could not verify the copy: {e}"))?;
+    if blake3::hash(&written) != *hash {
+        return Err("the copy did not match the original (verification failed); nothing was kept".into());
+    }
+    let (stem, ext) = match rel.rfind('.') {
+        Some(i) if !rel[i..].contains('/') => (&rel[..i], &rel[i..]),
+        _ => (rel, ""),
+    };
+    for n in 1..10_000u32 {
+        let candidate = if n == 1 {
+            rel.to_string()
+        } else {
+            format!("{stem} ({n}){ext}")
+        };
+        let dest = originals.join(&candidate);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+        }
+        // A hard link never replaces an existing file, so two workers can't take one name.
+        match fs::hard_link(tmp.path(), &dest) {
+            Ok(()) => return Ok((format!("originals/{candidate}"), true)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let same = fs::metadata(&dest).is_ok_and(|m| m.len() == bytes.len() as u64)
+                    && fs::read(&dest).is_ok_and(|b| blake3::hash(&b) == *hash);
+                if same {
+                    return Ok((format!("originals/{candidate}"), false));
+                }
+            }
+            Err(e) => return Err(format!("could not copy into the library: {e}")),
+        }
+    }
+    Err("could not find a free name in the library for the copy".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_and_hidden_names_are_skipped() {
+        for n in [".DS_Store", "Thumbs.db", "@eaDir", ".git", "desktop.ini"] {
+            assert!(is_system_name(n), "{n}");
+        }
+        assert!(!is_system_name("IMG_0001.JPG"));
+    }
+
+    #[test]
+    fn import_tags_come_first_and_are_capped() {
+        let given = vec!["Client".to_string()];
+        let keywords: Vec<String> = (0..100)
+            .map(|i| format!("k{i}"))
+            .chain(["client".to_string()])
+            .collect();
+        let tags = asset_tags(&given, &keywords);
+        assert_eq!(tags.len(), MAX_TAGS_PER_ASSET);
+        assert_eq!(tags[0], "Client");
+    }
+}

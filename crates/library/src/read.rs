@@ -1,0 +1,70 @@
+//! Reading the library: search pages, bucket counts, one asset's details with its file and
+//! rendition paths resolved, and previews made on first request.
+
+use std::path::PathBuf;
+
+use atelier_catalog::{AssetDetail, BucketCounts, Page};
+use atelier_domain::{AssetId, AssetQuery};
+use atelier_media::{Detected, PREVIEW_SIDE, detect, render};
+
+use crate::layout::{RenditionKind, write_atomic};
+use crate::{Library, LibraryError, Result, now_ms};
+
+impl Library {
+    /// One page of assets matching `q` (SPEC R3.3–R3.5).
+    pub fn search(&self, q: &AssetQuery) -> Result<Page> {
+        Ok(self.catalog().search(q, now_ms())?)
+    }
+
+    /// The rail's counts in a brand scope (SPEC R3.1).
+    pub fn bucket_counts(&self, brand: Option<&str>) -> Result<BucketCounts> {
+        Ok(self.catalog().bucket_counts(brand, now_ms())?)
+    }
+
+    /// Everything about one asset, with absolute paths for its original and thumbnail.
+    pub fn show(&self, id: AssetId) -> Result<AssetDetail> {
+        let mut d = self.catalog().detail(id)?;
+        if d.managed {
+            d.path = self.layout.root().join(&d.path).to_string_lossy().into_owned();
+        }
+        d.thumbnail = d
+            .summary
+            .thumb_ext
+            .as_deref()
+            .map(|ext| self.layout.rendition(&d.hash, RenditionKind::Thumb, ext))
+            .filter(|p| p.exists())
+            .map(|p| p.to_string_lossy().into_owned());
+        Ok(d)
+    }
+
+    /// The absolute path of an asset's original.
+    pub fn original_path(&self, id: AssetId) -> Result<PathBuf> {
+        Ok(PathBuf::from(self.show(id)?.path))
+    }
+
+    /// The lightbox preview (about 2048 px), made now if it does not exist yet.
+    pub fn preview(&self, id: AssetId) -> Result<PathBuf> {
+        let d = self.show(id)?;
+        for ext in ["jpg", "png"] {
+            let p = self.layout.rendition(&d.hash, RenditionKind::Preview, ext);
+            if p.exists() {
+                return Ok(p);
+            }
+        }
+        let bytes = std::fs::read(&d.path).map_err(|e| LibraryError::io(&d.path, e))?;
+        let Detected::Known(format) = detect(&bytes, None) else {
+            return Err(atelier_domain::InvalidInput::new(
+                "unreadable",
+                "the original is no longer a readable image",
+            )
+            .into());
+        };
+        let r = render(&bytes, format, d.orientation, PREVIEW_SIDE)
+            .map_err(|e| atelier_domain::InvalidInput::new("unreadable", e.to_string()))?;
+        let dest = self
+            .layout
+            .rendition(&d.hash, RenditionKind::Preview, r.format.ext());
+        write_atomic(&self.layout.cache_tmp(), &dest, &r.data)?;
+        Ok(dest)
+    }
+}
