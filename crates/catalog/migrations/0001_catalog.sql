@@ -157,11 +157,23 @@ CREATE TABLE posting (
 
 -- Full-text search, one table per field so that a word's document list in one field never
 -- has to be filtered out of another's (ranking is by field, see search.rs). Contentless: the
--- text lives in `asset`; detail=none: only which documents hold a word is needed.
-CREATE VIRTUAL TABLE fts_name USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3');
-CREATE VIRTUAL TABLE fts_tags USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3');
-CREATE VIRTUAL TABLE fts_prompt USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3');
-CREATE VIRTUAL TABLE fts_meta USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3');
+-- text lives in `asset`; detail=none: only which documents hold a word is needed. Prefix
+-- indexes serve 2- and 3-letter prefixes; longer prefixes are expanded through `fts_term`.
+CREATE VIRTUAL TABLE fts_name USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE fts_tags USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE fts_prompt USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE fts_meta USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
+
+-- Every term each full-text field has ever indexed, as FTS5's own tokenizer produced it
+-- (field: 0 name, 1 tags, 2 prompt, 3 meta). A prefix longer than the prefix indexes is
+-- expanded into these exact terms, because FTS5 answers a long prefix by merging document
+-- lists (~40 ms for a word in 40 % of a million rows) but an exact term at once. Terms are
+-- never removed: a stale one simply matches nothing.
+CREATE TABLE fts_term (
+    field         INTEGER NOT NULL,
+    term          TEXT NOT NULL,
+    PRIMARY KEY (field, term)
+) WITHOUT ROWID;
 
 -- The change journal: every user-visible change, for the UI's live refresh and for sync.
 CREATE TABLE change (

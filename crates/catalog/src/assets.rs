@@ -164,13 +164,13 @@ impl Tx<'_> {
                 link.execute(params![t, seq])?;
             }
         }
+        let tags = a.tags.join(" ");
         index_text(
             &self.tx,
             seq,
-            &a.name,
-            &a.tags.join(" "),
-            a.prompt.as_deref().unwrap_or(""),
-            &a.search_extra,
+            true,
+            [&a.name, &tags, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
+            true,
         )?;
 
         let s = seq_u32(seq)?;
@@ -209,27 +209,30 @@ impl Tx<'_> {
     }
 }
 
-/// Writes the four full-text rows of an asset (replacing any earlier ones).
+/// Writes the four full-text rows of an asset. `fresh` rows have never been indexed; others
+/// replace what was there. `stage` queues the words for the term dictionary (bulk loads
+/// rebuild the dictionary once at the end instead).
 pub(crate) fn index_text(
     conn: &Connection,
     seq: i64,
-    name: &str,
-    tags: &str,
-    prompt: &str,
-    extra: &str,
+    fresh: bool,
+    texts: [&str; 4],
+    stage: bool,
 ) -> Result<()> {
-    for (table, text) in [
-        ("fts_name", text::name_text(name)),
-        ("fts_tags", tags.to_string()),
-        ("fts_prompt", prompt.to_string()),
-        ("fts_meta", extra.to_string()),
-    ] {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
-            .execute([seq])?;
+    let name = text::name_text(texts[0]);
+    let texts = [name.as_str(), texts[1], texts[2], texts[3]];
+    for (table, text) in text::FIELDS.iter().zip(texts) {
+        if !fresh {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+                .execute([seq])?;
+        }
         if !text.trim().is_empty() {
             conn.prepare_cached(&format!("INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"))?
                 .execute(params![seq, text])?;
         }
+    }
+    if stage {
+        text::stage_terms(conn, &texts)?;
     }
     Ok(())
 }

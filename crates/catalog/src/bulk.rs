@@ -94,13 +94,13 @@ impl Catalog {
                         f.orientation,
                         f.thumb
                     ])?;
+                    let tags = a.tags.join(" ");
                     index_text(
                         &tx,
                         seq,
-                        &a.name,
-                        &a.tags.join(" "),
-                        a.prompt.as_deref().unwrap_or(""),
-                        &a.search_extra,
+                        true,
+                        [&a.name, &tags, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
+                        false,
                     )?;
                     let s = seq_u32(seq)?;
                     for facet in [
@@ -138,6 +138,7 @@ impl Catalog {
         }
         let tx = self.conn.transaction()?;
         edits.flush(&tx)?;
+        crate::text::rebuild_terms(&tx)?;
         journal::record(
             &tx,
             crate::views::now_ms(),

@@ -74,6 +74,7 @@ impl Catalog {
         rusqlite::vtab::array::load_module(&conn)?;
         let mut catalog = Catalog { conn };
         migrations::apply(&mut catalog.conn)?;
+        text::create_temp_tables(&catalog.conn)?;
         Ok(catalog)
     }
 
@@ -89,6 +90,7 @@ impl Catalog {
         };
         let out = f(&mut w)?;
         w.postings.flush(&w.tx)?;
+        text::flush_terms(&w.tx)?;
         w.tx.commit()?;
         Ok(out)
     }

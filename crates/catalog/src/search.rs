@@ -101,7 +101,11 @@ impl Catalog {
         let limit = q.page_size()?;
         let conn = self.conn();
         let base = base_set(conn, q, now_ms)?;
-        let terms = q.text_terms().map(text::query_terms).unwrap_or_default();
+        let terms = q
+            .text_terms()
+            .map(|t| text::query_terms(conn, t))
+            .transpose()?
+            .unwrap_or_default();
         let order = match (q.sort, terms.is_empty()) {
             (Some(Sort::Captured), _) => Order::Captured,
             (Some(Sort::Added), _) | (None, true) => Order::Added,
@@ -154,7 +158,11 @@ impl Catalog {
     pub fn select_ids(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<AssetId>> {
         let conn = self.conn();
         let base = base_set(conn, q, now_ms)?;
-        let terms = q.text_terms().map(text::query_terms).unwrap_or_default();
+        let terms = q
+            .text_terms()
+            .map(|t| text::query_terms(conn, t))
+            .transpose()?
+            .unwrap_or_default();
         let set = if terms.is_empty() {
             base
         } else {
@@ -272,17 +280,18 @@ fn text_tiers(conn: &Connection, terms: &[String], base: &RoaringBitmap) -> Resu
     // levels[i]: assets where every term is found within the first i+1 fields.
     let mut levels: [Option<RoaringBitmap>; TIERS] = Default::default();
     for term in terms {
-        let expr = text::fts_term(term);
         let mut cumulative = RoaringBitmap::new();
-        for (i, table) in ["fts_name", "fts_tags", "fts_prompt", "fts_meta"]
-            .iter()
-            .enumerate()
-        {
-            cumulative |= fts_set(conn, table, &expr)? & base;
+        for (i, table) in text::FIELDS.iter().enumerate() {
+            if let Some(expr) = text::match_expr(conn, i, term)? {
+                cumulative |= fts_set(conn, table, &expr)? & base;
+            }
             levels[i] = Some(match levels[i].take() {
                 None => cumulative.clone(),
                 Some(prev) => prev & &cumulative,
             });
+        }
+        if levels[TIERS - 1].as_ref().is_some_and(RoaringBitmap::is_empty) {
+            break; // no asset holds every word so far
         }
     }
     let levels = levels.map(Option::unwrap_or_default);
@@ -297,11 +306,12 @@ fn text_tiers(conn: &Connection, terms: &[String], base: &RoaringBitmap) -> Resu
 fn fts_set(conn: &Connection, table: &str, expr: &str) -> Result<RoaringBitmap> {
     let mut stmt = conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1"))?;
     let mut rows = stmt.query([expr])?;
-    let mut seqs = Vec::new();
+    let mut bits = RoaringBitmap::new();
     while let Some(r) = rows.next()? {
-        seqs.push(postings::seq_u32(r.get(0)?)?);
+        // (`insert` beats `try_push` here: rows come in order, and insert's fast path is cheap.)
+        bits.insert(postings::seq_u32(r.get(0)?)?);
     }
-    Ok(seqs.into_iter().collect())
+    Ok(bits)
 }
 
 fn page_tiers(tiers: &[RoaringBitmap; TIERS], cursor: Option<Position>, limit: usize) -> Vec<Position> {
@@ -354,8 +364,11 @@ fn page_of(
     Ok((total, page))
 }
 
-/// Newest captured first, below `after`. Few matches are sorted in memory; many are found by
-/// walking the capture-time index, where matches are dense enough to fill a page quickly.
+/// Newest captured first, below `after`. Two ways, chosen by expected cost: walk the
+/// `(sort_captured, seq)` index keeping members of `set` (cheap when members are dense: about
+/// `limit × all / matches` index entries), or fetch every match's capture time and sort (cheap
+/// when they are few). A walk that finds its page slower than predicted (matches clustered far
+/// down the index) gives up and sorts instead.
 fn page_captured(
     conn: &Connection,
     set: &RoaringBitmap,
@@ -363,29 +376,60 @@ fn page_captured(
     limit: usize,
 ) -> Result<Vec<Position>> {
     let (k0, s0) = after.unwrap_or((i64::MAX, u32::MAX));
-    let before = |k: i64, s: u32| (k, s) < (k0, s0);
-    if set.len() <= SORT_IN_MEMORY_MAX {
-        let list: Rc<Vec<Value>> = Rc::new(set.iter().map(|s| Value::Integer(i64::from(s))).collect());
-        let mut stmt = conn.prepare_cached("SELECT sort_captured, seq FROM asset WHERE seq IN rarray(?1)")?;
-        let mut keys: Vec<(i64, u32)> = stmt
-            .query_map([list], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
-            .map(|r| {
-                let (k, s) = r?;
-                Ok((k, postings::seq_u32(s)?))
-            })
-            .collect::<Result<_>>()?;
-        keys.retain(|(k, s)| before(*k, *s));
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.truncate(limit);
-        return Ok(keys.into_iter().map(|(k, s)| Position::Captured(k, s)).collect());
+    let matches = set.len();
+    if matches == 0 {
+        return Ok(Vec::new());
     }
+    let all = load(conn, Facet::All)?.len().max(1);
+    // Measured here: an index step costs about a tenth of a row fetched by rowid.
+    let walk_steps = (limit as u64 + 1) * all / matches;
+    let sort_cost = matches.min(SORT_IN_MEMORY_MAX * 4) * 10;
+    if matches > SORT_IN_MEMORY_MAX || walk_steps < sort_cost {
+        let budget = if matches > SORT_IN_MEMORY_MAX {
+            u64::MAX
+        } else {
+            walk_steps.saturating_mul(8).max(10_000)
+        };
+        if let Some(page) = walk_captured(conn, set, (k0, s0), limit, budget)? {
+            return Ok(page);
+        }
+    }
+    let list: Rc<Vec<Value>> = Rc::new(set.iter().map(|s| Value::Integer(i64::from(s))).collect());
+    let mut stmt = conn.prepare_cached("SELECT sort_captured, seq FROM asset WHERE seq IN rarray(?1)")?;
+    let mut keys: Vec<(i64, u32)> = stmt
+        .query_map([list], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        .map(|r| {
+            let (k, s) = r?;
+            Ok((k, postings::seq_u32(s)?))
+        })
+        .collect::<Result<_>>()?;
+    keys.retain(|key| *key < (k0, s0));
+    keys.sort_unstable_by(|a, b| b.cmp(a));
+    keys.truncate(limit);
+    Ok(keys.into_iter().map(|(k, s)| Position::Captured(k, s)).collect())
+}
+
+/// Walks the capture-time index downward from `from`; `None` when `budget` steps were not
+/// enough to fill the page.
+fn walk_captured(
+    conn: &Connection,
+    set: &RoaringBitmap,
+    from: (i64, u32),
+    limit: usize,
+    budget: u64,
+) -> Result<Option<Vec<Position>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT sort_captured, seq FROM asset WHERE (sort_captured, seq) < (?1, ?2)
          ORDER BY sort_captured DESC, seq DESC",
     )?;
-    let mut rows = stmt.query(params![k0, i64::from(s0)])?;
+    let mut rows = stmt.query(params![from.0, i64::from(from.1)])?;
     let mut out = Vec::with_capacity(limit);
+    let mut steps = 0u64;
     while let Some(r) = rows.next()? {
+        steps += 1;
+        if steps > budget {
+            return Ok(None);
+        }
         let seq = postings::seq_u32(r.get(1)?)?;
         if set.contains(seq) {
             out.push(Position::Captured(r.get(0)?, seq));
@@ -394,7 +438,7 @@ fn page_captured(
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]

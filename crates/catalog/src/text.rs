@@ -1,6 +1,22 @@
 //! Text for the full-text indexes and for queries. File names are split on `-`, `_`, `.`, `/`
 //! (the tokenizer does that) and also on case changes and letter–digit boundaries, so that
 //! `heroShot-001.png` is found by `hero`, `shot` and `001` (SPEC R3.3).
+//!
+//! Words are always cut by FTS5's own tokenizer — for indexing, for the term dictionary and for
+//! queries — through small per-connection temporary FTS5 tables, so that a query word and an
+//! indexed word can never be folded differently (case, diacritics, scripts).
+
+use rusqlite::{Connection, params};
+
+use crate::Result;
+
+/// The full-text tables, in relevance order; the index is the field number in `fts_term`.
+pub(crate) const FIELDS: [&str; 4] = ["fts_name", "fts_tags", "fts_prompt", "fts_meta"];
+
+/// Most words a search uses.
+const MAX_TERMS: usize = 16;
+/// A prefix with more completions than this is left to FTS5's own prefix matching.
+const MAX_EXPANSION: usize = 64;
 
 /// The text indexed for a file name: the name itself plus its camel-case and letter–digit
 /// parts.
@@ -42,32 +58,92 @@ fn split_case(word: &str) -> Vec<&str> {
     parts
 }
 
-/// The words of a search, as the index's tokenizer would see them: runs of letters and
-/// digits, lower-cased, at most 16 of them.
-pub(crate) fn query_terms(text: &str) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let w = word.to_lowercase();
-        if !terms.contains(&w) {
-            terms.push(w);
-        }
-    }
-    terms.truncate(16);
-    terms
+/// Creates this connection's temporary tokenizer tables (same tokenizer as the indexes).
+pub(crate) fn create_temp_tables(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok USING fts5(name, tags, prompt, meta, detail=column,
+             tokenize='unicode61 remove_diacritics 2');
+         CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok_vocab USING fts5vocab(temp, tok, col);
+         CREATE VIRTUAL TABLE IF NOT EXISTS temp.qtok USING fts5(text, detail=none,
+             tokenize='unicode61 remove_diacritics 2');
+         CREATE VIRTUAL TABLE IF NOT EXISTS temp.qtok_vocab USING fts5vocab(temp, qtok, row);",
+    )?;
+    Ok(())
 }
 
-/// The FTS5 expression for one term: a prefix match, except for one-character terms, which
-/// match whole words only (a one-letter prefix would match most of the vocabulary).
-pub(crate) fn fts_term(term: &str) -> String {
-    let quoted = format!("\"{}\"", term.replace('"', "\"\""));
-    if term.chars().count() > 1 {
-        format!("{quoted}*")
-    } else {
-        quoted
+/// Queues an asset's field texts for the term dictionary (written by [`flush_terms`]).
+pub(crate) fn stage_terms(conn: &Connection, fields: &[&str; 4]) -> Result<()> {
+    conn.prepare_cached("INSERT INTO temp.tok (name, tags, prompt, meta) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![fields[0], fields[1], fields[2], fields[3]])?;
+    Ok(())
+}
+
+/// Adds the queued texts' terms to `fts_term`, in the caller's transaction.
+pub(crate) fn flush_terms(conn: &Connection) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO fts_term (field, term)
+         SELECT CASE col WHEN 'name' THEN 0 WHEN 'tags' THEN 1 WHEN 'prompt' THEN 2 ELSE 3 END, term
+         FROM temp.tok_vocab",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM temp.tok")?.execute([])?;
+    Ok(())
+}
+
+/// Recomputes the whole term dictionary from the indexes themselves (after a bulk load, where
+/// reading each index's vocabulary once is cheaper than tokenizing every text twice).
+pub(crate) fn rebuild_terms(conn: &Connection) -> Result<()> {
+    for (field, table) in FIELDS.iter().enumerate() {
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE temp.vocab_all USING fts5vocab(main, {table}, row);
+             INSERT OR IGNORE INTO fts_term (field, term) SELECT {field}, term FROM temp.vocab_all;
+             DROP TABLE temp.vocab_all;"
+        ))?;
     }
+    Ok(())
+}
+
+/// The words of a search as the indexes' tokenizer cuts and folds them, at most 16.
+pub(crate) fn query_terms(conn: &Connection, text: &str) -> Result<Vec<String>> {
+    conn.prepare_cached("INSERT INTO temp.qtok (text) VALUES (?1)")?
+        .execute([text])?;
+    let terms: Vec<String> = conn
+        .prepare_cached("SELECT term FROM temp.qtok_vocab")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    conn.prepare_cached("DELETE FROM temp.qtok")?.execute([])?;
+    Ok(terms.into_iter().take(MAX_TERMS).collect())
+}
+
+fn quote(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// The FTS5 expression matching `term` as a prefix in one field, or `None` when no indexed
+/// word of that field starts with it. One-letter terms match whole words only (a one-letter
+/// prefix would match most of the vocabulary); two- and three-letter prefixes use the prefix
+/// indexes; longer ones are expanded into the exact words that exist.
+pub(crate) fn match_expr(conn: &Connection, field: usize, term: &str) -> Result<Option<String>> {
+    match term.chars().count() {
+        0 => return Ok(None),
+        1 => return Ok(Some(quote(term))),
+        2 | 3 => return Ok(Some(format!("{}*", quote(term)))),
+        _ => {}
+    }
+    // Every string starting with `term` sorts below `term` + U+10FFFF.
+    let upper = format!("{term}\u{10FFFF}");
+    let words: Vec<String> = conn
+        .prepare_cached("SELECT term FROM fts_term WHERE field = ?1 AND term >= ?2 AND term < ?3 LIMIT ?4")?
+        .query_map(
+            params![field as i64, term, upper, (MAX_EXPANSION + 1) as i64],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(match words.len() {
+        0 => None,
+        n if n > MAX_EXPANSION => Some(format!("{}*", quote(term))),
+        _ => Some(words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" OR ")),
+    })
 }
 
 #[cfg(test)]
@@ -84,14 +160,36 @@ mod tests {
     }
 
     #[test]
-    fn query_terms_are_lowercased_words_without_duplicates() {
-        assert_eq!(query_terms("Hero-shot  hero \"x\""), ["hero", "shot", "x"]);
-        assert!(query_terms("  -- ").is_empty());
+    fn query_words_are_folded_by_the_index_tokenizer() {
+        let conn = Connection::open_in_memory().unwrap();
+        create_temp_tables(&conn).unwrap();
+        let mut terms = query_terms(&conn, "Crème-BRÛLÉE  crème \"x\"").unwrap();
+        terms.sort();
+        assert_eq!(terms, ["brulee", "creme", "x"]);
+        assert!(query_terms(&conn, "  -- ").unwrap().is_empty());
     }
 
     #[test]
-    fn fts_terms_are_quoted_prefixes() {
-        assert_eq!(fts_term("her"), "\"her\"*");
-        assert_eq!(fts_term("a"), "\"a\"");
+    fn long_prefixes_expand_to_existing_words() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE fts_term (field INTEGER, term TEXT, PRIMARY KEY (field, term)) WITHOUT ROWID;",
+        )
+        .unwrap();
+        create_temp_tables(&conn).unwrap();
+        stage_terms(&conn, &["", "", "masterpiece masterful mast", ""]).unwrap();
+        flush_terms(&conn).unwrap();
+        assert_eq!(
+            match_expr(&conn, 2, "master").unwrap().as_deref(),
+            Some("\"masterful\" OR \"masterpiece\"")
+        );
+        assert_eq!(match_expr(&conn, 2, "mas").unwrap().as_deref(), Some("\"mas\"*"));
+        assert_eq!(match_expr(&conn, 2, "a").unwrap().as_deref(), Some("\"a\""));
+        assert_eq!(match_expr(&conn, 2, "zebra").unwrap(), None);
+        assert_eq!(
+            match_expr(&conn, 0, "master").unwrap(),
+            None,
+            "fields keep separate words"
+        );
     }
 }

@@ -467,6 +467,43 @@ fn captured_sort_orders_by_capture_time_with_keyset_pages() {
 }
 
 #[test]
+fn captured_sort_of_a_few_matches_in_a_large_library_sorts_them() {
+    let mut f = fixture();
+    let mut tagged = Vec::new();
+    for i in 0..60 {
+        let tags: &[&str] = if i % 20 == 0 { &["rare"] } else { &[] };
+        let id = f.add(Spec {
+            tags,
+            captured: 1000 - i,
+            ..Default::default()
+        });
+        if i % 20 == 0 {
+            tagged.push(id);
+        }
+    }
+    let q = AssetQuery {
+        tags: vec!["rare".into()],
+        sort: Some(Sort::Captured),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let p1 = f.catalog.search(&q, NOW).unwrap();
+    let p2 = f
+        .catalog
+        .search(
+            &AssetQuery {
+                cursor: p1.next.clone(),
+                ..q.clone()
+            },
+            NOW,
+        )
+        .unwrap();
+    let got: Vec<_> = p1.items.iter().chain(&p2.items).map(|s| s.id).collect();
+    assert_eq!(got, tagged, "oldest-added has the latest capture time here");
+    assert_eq!(p2.next, None);
+}
+
+#[test]
 fn buckets_count_recent_and_unfiled() {
     let mut f = fixture();
     f.add(Spec {

@@ -20,7 +20,9 @@ pub fn describe(e: &LibraryError) -> String {
 /// Prints a value as JSON on stdout.
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let written = serde_json::to_writer(&mut out, value).map_err(std::io::Error::from).and_then(|()| writeln!(out));
+    let written = serde_json::to_writer(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
     match written {
         // A reader that stopped early (`| head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -114,10 +114,7 @@ impl Template {
                 "would give every file the same name: include {name}, {seq} or {hash}",
             ));
         }
-        if parts
-            .iter()
-            .any(|p| matches!(p, Part::Text(t) if t.starts_with('/') || t.split('/').any(|c| c == "..")))
-        {
+        if template.starts_with('/') || template.split('/').any(|c| c.trim() == "..") {
             return Err(bad(
                 template,
                 "must stay inside the library: no leading '/' and no '..'",
