@@ -21,6 +21,13 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
+        // A reader that stopped early (`| head`) is not a failure of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             match e.downcast_ref::<LibraryError>() {
                 Some(le) => eprintln!("error: {}", output::describe(le)),
@@ -72,7 +79,7 @@ fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
     if a.json {
         output::json(&output::import_json(&report))?;
     } else {
-        output::import_text(&report);
+        output::import_text(&report)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -86,7 +93,7 @@ fn search(library: &Library, a: SearchArgs) -> Result<ExitCode> {
     if a.json {
         output::json(&page)?;
     } else {
-        output::page_text(&page);
+        output::page_text(&page)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -97,7 +104,7 @@ fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
     if a.json {
         output::json(&detail)?;
     } else {
-        output::detail_text(&detail);
+        output::detail_text(&detail)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -109,14 +116,14 @@ fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
     if a.json {
         output::json(&report)?;
     } else {
-        println!(
+        output::text(format_args!(
             "Wrote {} of {} originals to {}",
             report.written.len(),
             report.requested,
             report.zip.display()
-        );
+        ))?;
         for f in &report.failed {
-            println!("  not exported: {}: {}", f.id, f.reason);
+            output::text(format_args!("  not exported: {}: {}", f.id, f.reason))?;
         }
     }
     Ok(if report.written.is_empty() {
@@ -154,7 +161,7 @@ fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCo
     if json {
         output::json(&report)?;
     } else {
-        println!(
+        output::text(format_args!(
             "Added {} synthetic assets ({} brands, {} projects, {} collections, {} campaigns, {} tags) in {:.1} s",
             report.assets,
             report.brands,
@@ -163,7 +170,7 @@ fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCo
             report.campaigns,
             report.tags,
             report.millis as f64 / 1000.0
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -173,15 +180,15 @@ fn bench_search(library: &Library, runs: usize, json: bool) -> Result<ExitCode> 
     if json {
         output::json(&results)?;
     } else {
-        println!(
+        output::text(format_args!(
             "{:<44} {:>10} {:>9} {:>9}",
             "query", "matches", "p50 ms", "p95 ms"
-        );
+        ))?;
         for r in &results {
-            println!(
+            output::text(format_args!(
                 "{:<44} {:>10} {:>9.2} {:>9.2}",
                 r.name, r.total, r.p50_ms, r.p95_ms
-            );
+            ))?;
         }
     }
     Ok(ExitCode::SUCCESS)

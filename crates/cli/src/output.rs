@@ -1,7 +1,7 @@
 //! Printing: text for people, JSON (the stable contract) for scripts, and progress bars that
 //! appear only on a terminal.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use anyhow::Result;
 use atelier_library::{AssetDetail, ImportReport, LibraryError, Page, Progress, ProgressSender};
@@ -75,34 +75,40 @@ pub fn import_json(r: &ImportReport) -> serde_json::Value {
 }
 
 /// The import report for people.
-pub fn import_text(r: &ImportReport) {
-    println!(
+pub fn import_text(r: &ImportReport) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
         "Imported {}; {} already in the library; {} skipped; {} failed",
         r.imported.len(),
         r.duplicates.len(),
         r.skipped.len(),
         r.failed.len()
-    );
+    )?;
     for d in &r.duplicates {
-        println!(
+        writeln!(
+            out,
             "  already in library: {} (same as {})",
             d.path.display(),
             d.existing_path
-        );
+        )?;
     }
     for s in &r.skipped {
-        println!("  skipped: {}: {}", s.path.display(), s.reason);
+        writeln!(out, "  skipped: {}: {}", s.path.display(), s.reason)?;
     }
     for f in &r.failed {
-        println!("  failed:  {}: {}", f.path.display(), f.reason);
+        writeln!(out, "  failed:  {}: {}", f.path.display(), f.reason)?;
     }
+    Ok(())
 }
 
 /// A page of results for people.
-pub fn page_text(p: &Page) {
+pub fn page_text(p: &Page) -> io::Result<()> {
+    let mut out = io::stdout().lock();
     for a in &p.items {
         let stars = "★".repeat(usize::from(a.rating.stars()));
-        println!(
+        writeln!(
+            out,
             "{}  {:<40}  {:<9} {:<9} {:<5} {:>5}x{:<5} {}",
             a.id,
             truncate(&a.name, 40),
@@ -112,12 +118,13 @@ pub fn page_text(p: &Page) {
             a.width,
             a.height,
             a.tags.join(", ")
-        );
+        )?;
     }
-    println!("{} match{}", p.total, if p.total == 1 { "" } else { "es" });
+    writeln!(out, "{} match{}", p.total, if p.total == 1 { "" } else { "es" })?;
     if let Some(next) = &p.next {
-        println!("more: --cursor {next}");
+        writeln!(out, "more: --cursor {next}")?;
     }
+    Ok(())
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -129,36 +136,39 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// One asset for people.
-pub fn detail_text(d: &AssetDetail) {
-    let s = &d.summary;
-    let line = |k: &str, v: &str| {
-        if !v.is_empty() {
-            println!("{k:<13} {v}");
+pub fn detail_text(d: &AssetDetail) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let mut line = |k: &str, v: &str| -> io::Result<()> {
+        if v.is_empty() {
+            Ok(())
+        } else {
+            writeln!(out, "{k:<13} {v}")
         }
     };
-    line("id", &s.id.to_string());
-    line("name", &s.name);
-    line("kind", s.kind.as_str());
-    line("source", s.source.as_str());
-    line("status", s.status.as_str());
-    line("rating", &s.rating.to_string());
-    line("flag", s.flag.as_str());
-    line("tags", &s.tags.join(", "));
-    line("brand", &s.brand);
-    line("project", &s.project);
+    let s = &d.summary;
+    line("id", &s.id.to_string())?;
+    line("name", &s.name)?;
+    line("kind", s.kind.as_str())?;
+    line("source", s.source.as_str())?;
+    line("status", s.status.as_str())?;
+    line("rating", &s.rating.to_string())?;
+    line("flag", s.flag.as_str())?;
+    line("tags", &s.tags.join(", "))?;
+    line("brand", &s.brand)?;
+    line("project", &s.project)?;
     line(
         "size",
         &format!("{}×{} px, {} bytes, {}", s.width, s.height, d.bytes, d.mime),
-    );
-    line("added", &s.added_at);
-    line("captured", s.captured_at.as_deref().unwrap_or(""));
-    line("path", &d.path);
-    line("hash", &d.hash);
-    line("title", d.title.as_deref().unwrap_or(""));
-    line("description", d.description.as_deref().unwrap_or(""));
+    )?;
+    line("added", &s.added_at)?;
+    line("captured", s.captured_at.as_deref().unwrap_or(""))?;
+    line("path", &d.path)?;
+    line("hash", &d.hash)?;
+    line("title", d.title.as_deref().unwrap_or(""))?;
+    line("description", d.description.as_deref().unwrap_or(""))?;
     if let Some(obj) = d.exif.as_object() {
         for (k, v) in obj {
-            line(k, v.to_string().trim_matches('"'));
+            line(k, v.to_string().trim_matches('"'))?;
         }
     }
     if let Some(g) = &d.generation {
@@ -179,11 +189,16 @@ pub fn detail_text(d: &AssetDetail) {
                         .map(str::to_string)
                         .unwrap_or_else(|| v.to_string())
                         .as_str(),
-                );
+                )?;
             }
         }
     }
-    line("collections", &d.collections.join(", "));
-    line("campaigns", &d.campaigns.join(", "));
-    line("thumbnail", d.thumbnail.as_deref().unwrap_or(""));
+    line("collections", &d.collections.join(", "))?;
+    line("campaigns", &d.campaigns.join(", "))?;
+    line("thumbnail", d.thumbnail.as_deref().unwrap_or(""))
+}
+
+/// Writes a line of text on stdout.
+pub fn text(line: std::fmt::Arguments<'_>) -> io::Result<()> {
+    writeln!(io::stdout().lock(), "{line}")
 }
