@@ -28,6 +28,15 @@ pub enum Command {
     Show(ShowArgs),
     /// Export originals as a zip.
     Export(ExportArgs),
+    /// Count the rail's buckets: all, recently added (7 days), unfiled.
+    Buckets {
+        /// Brand scope (default: all brands).
+        #[arg(long, value_name = "NAME")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarks and fixtures.
     #[command(subcommand)]
     Bench(BenchCommand),

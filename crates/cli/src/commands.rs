@@ -54,6 +54,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => search(&library, a),
         Command::Show(a) => show(&library, a),
         Command::Export(a) => export(&library, a),
+        Command::Buckets { brand, json } => {
+            let counts = library.bucket_counts(brand.as_deref())?;
+            if json {
+                output::json(&counts)?;
+            } else {
+                output::text(format_args!(
+                    "All assets {}\nRecently added {}\nUnfiled {}",
+                    counts.all, counts.recent, counts.unfiled
+                ))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(&library, assets, seed, json),
         Command::Bench(BenchCommand::Search { runs, json }) => bench_search(&library, runs, json),
     }

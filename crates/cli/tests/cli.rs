@@ -202,3 +202,37 @@ fn bench_synth_fills_a_library_that_every_filter_can_query() {
     let timings: Value = cli.json(&["bench", "search", "--runs", "2", "--json"]);
     assert!(timings.as_array().unwrap().len() > 20);
 }
+
+#[test]
+fn a_killed_import_finishes_when_run_again_with_no_duplicates() {
+    let cli = Cli::new();
+    let photos = cli.photos(120);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_atelier"))
+        .arg("--library")
+        .arg(cli.library())
+        .args(["import", s(&photos), "--json"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    let _ = child.kill(); // SIGKILL: no chance to clean up
+    let _ = child.wait();
+    let rest = cli.json(&["import", s(&photos), "--json"]);
+    let done_before = rest["duplicates"].as_u64().unwrap();
+    assert_eq!(done_before + rest["imported"].as_u64().unwrap(), 120, "{rest}");
+    let all = cli.json(&["search", "--limit", "1000", "--json"]);
+    assert_eq!(all["total"], 120);
+    for item in all["items"].as_array().unwrap() {
+        let detail = cli.json(&["show", item["id"].as_str().unwrap(), "--json"]);
+        assert!(Path::new(detail["thumbnail"].as_str().unwrap()).exists());
+    }
+    let buckets = cli.json(&["buckets", "--json"]);
+    assert_eq!(
+        (
+            buckets["all"].as_u64(),
+            buckets["recent"].as_u64(),
+            buckets["unfiled"].as_u64()
+        ),
+        (Some(120), Some(120), Some(120))
+    );
+}

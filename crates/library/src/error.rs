@@ -33,6 +33,9 @@ pub enum LibraryError {
     /// The user cancelled; completed work was kept.
     #[error("cancelled")]
     Cancelled,
+    /// A bug: something that must not happen did. The message says what.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl LibraryError {
@@ -44,6 +47,7 @@ impl LibraryError {
             LibraryError::Io { .. } => "io_error",
             LibraryError::Archive(_) => "export_failed",
             LibraryError::Cancelled => "cancelled",
+            LibraryError::Internal(_) => "internal_error",
         }
     }
 

@@ -66,6 +66,21 @@ impl Library {
             .into());
         }
         let layout = Layout::new(root);
+        // Never turn a folder of someone's files into a library by accident.
+        if root.is_dir() && !layout.catalog().exists() {
+            let mut entries = std::fs::read_dir(root).map_err(|e| LibraryError::io(root, e))?;
+            if entries.next().is_some() {
+                return Err(atelier_domain::InvalidInput::new(
+                    "not_a_library",
+                    format!(
+                        "{} is not an Atelier library (it has no catalog.db) and is not empty: \
+                         give a new or empty folder, or an existing library",
+                        root.display()
+                    ),
+                )
+                .into());
+            }
+        }
         layout.prepare()?;
         let mut catalog = Catalog::open(&layout.catalog())?;
         let now = now_ms();

@@ -507,3 +507,41 @@ fn corpus_photos_import_with_capture_times_and_ai_prompts() {
         .unwrap();
     assert!(captured.items.iter().filter(|s| s.captured_at.is_some()).count() >= 25);
 }
+
+#[test]
+fn previews_are_made_on_first_request_and_cached() {
+    let t = TestLibrary::new();
+    t.write("big.jpg", &jpeg(3000, 2000, 7));
+    t.write("small.jpg", &jpeg(300, 200, 8));
+    let r = t.import(&ImportOptions::default());
+    for f in &r.imported {
+        let p = t.lib.preview(f.id).unwrap();
+        let img = image::open(&p).unwrap();
+        let expected = if f.path.ends_with("big.jpg") {
+            (2048, 1365)
+        } else {
+            (300, 200)
+        };
+        assert_eq!((img.width(), img.height()), expected);
+        let modified = fs::metadata(&p).unwrap().modified().unwrap();
+        assert_eq!(t.lib.preview(f.id).unwrap(), p);
+        assert_eq!(
+            fs::metadata(&p).unwrap().modified().unwrap(),
+            modified,
+            "made once"
+        );
+    }
+}
+
+#[test]
+fn a_folder_of_other_files_is_never_turned_into_a_library() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("holiday.jpg"), jpeg(10, 10, 1)).unwrap();
+    let err = Library::open(dir.path()).err().unwrap();
+    assert_eq!(err.code(), "not_a_library");
+    assert!(!dir.path().join("catalog.db").exists());
+    // An empty folder, or a library, opens.
+    let empty = tempfile::tempdir().unwrap();
+    drop(Library::open(empty.path()).unwrap());
+    drop(Library::open(empty.path()).unwrap());
+}

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use atelier_catalog::{BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectRow, UserRow};
@@ -216,6 +216,8 @@ impl Library {
             cancel,
         };
         let done = AtomicU64::new(0);
+        // Set when the writer has stopped (a storage error): workers stop taking files.
+        let writer_gone = AtomicBool::new(false);
         let catalog_path = self.layout().catalog();
         let (tx, rx) = bounded::<Outcome>(BATCH * 2);
         let writer_result = std::thread::scope(|scope| {
@@ -223,17 +225,24 @@ impl Library {
             files.par_iter().enumerate().for_each_init(
                 || Catalog::open(&catalog_path).ok(),
                 |reader, (i, path)| {
-                    if cancel.is_cancelled() {
+                    if cancel.is_cancelled() || writer_gone.load(Ordering::Relaxed) {
                         return;
                     }
                     let outcome = prepare(path, i as u64 + 1, reader.as_ref(), &settings);
-                    let _ = tx.send(outcome);
+                    if tx.send(outcome).is_err() {
+                        writer_gone.store(true, Ordering::Relaxed);
+                        return;
+                    }
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     report(progress, Phase::Working, n, Some(total));
                 },
             );
             drop(tx);
-            writer.join().unwrap_or_else(|_| Err(LibraryError::Cancelled))
+            writer.join().unwrap_or_else(|_| {
+                Err(LibraryError::Internal(
+                    "the catalog writer stopped unexpectedly".into(),
+                ))
+            })
         });
         report(
             progress,
