@@ -10,7 +10,7 @@ cargo build --release --locked -q -p atelier
 atelier="$CARGO_TARGET_DIR/release/atelier"
 
 echo "Importing the demo library (assets/demo)…"
-"$atelier" import assets/demo --tag demo
+"$atelier" import assets/demo/photos assets/demo/generated --tag demo
 echo
 echo "Newest assets:"
 "$atelier" search --limit 20
