@@ -66,6 +66,9 @@ macro_rules! text_enum {
     };
 }
 
+/// Lets other modules of this crate declare text enums the same way.
+pub(crate) use text_enum;
+
 text_enum!(
     /// What an asset is.
     Kind, "kind", "invalid_kind" {

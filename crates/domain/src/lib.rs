@@ -8,7 +8,10 @@ pub mod error;
 pub mod ids;
 pub mod limits;
 pub mod names;
+pub mod policy;
 pub mod query;
+pub mod review;
+pub mod roles;
 
 pub use asset::{Flag, Kind, Rating, Source, Status};
 pub use error::InvalidInput;

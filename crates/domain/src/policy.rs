@@ -1,0 +1,1 @@
+//! The policy (SPEC R10.5): who may do what.

@@ -1,0 +1,1 @@
+//! Roles: studio roles and brand roles (SPEC R10.1–R10.2).
