@@ -159,6 +159,8 @@ CREATE TABLE posting (
 -- has to be filtered out of another's (ranking is by field, see search.rs). Contentless: the
 -- text lives in `asset`; detail=none: only which documents hold a word is needed. Prefix
 -- indexes serve 2- and 3-letter prefixes; longer prefixes are expanded through `fts_term`.
+-- Tags are indexed once per tag (`fts_tags`, rowid = tag id), not once per asset: a tag's
+-- assets come from its posting, so tagging 100,000 assets touches no full-text row.
 CREATE VIRTUAL TABLE fts_name USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE fts_tags USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE fts_prompt USING fts5(text, content='', contentless_delete=1, detail=none, prefix='2 3', tokenize='unicode61 remove_diacritics 2');

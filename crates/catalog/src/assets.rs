@@ -164,12 +164,11 @@ impl Tx<'_> {
                 link.execute(params![t, seq])?;
             }
         }
-        let tags = a.tags.join(" ");
         index_text(
             &self.tx,
             seq,
             true,
-            [&a.name, &tags, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
+            [&a.name, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
             true,
         )?;
 
@@ -209,19 +208,21 @@ impl Tx<'_> {
     }
 }
 
-/// Writes the four full-text rows of an asset. `fresh` rows have never been indexed; others
-/// replace what was there. `stage` queues the words for the term dictionary (bulk loads
-/// rebuild the dictionary once at the end instead).
+/// Writes an asset's full-text rows: name, prompt and other metadata (`texts`, in that
+/// order; tags are indexed per tag, see `index_tag`). `fresh` rows have never been indexed;
+/// others replace what was there. `stage` queues the words for the term dictionary (bulk
+/// loads rebuild the dictionary once at the end instead).
 pub(crate) fn index_text(
     conn: &Connection,
     seq: i64,
     fresh: bool,
-    texts: [&str; 4],
+    texts: [&str; 3],
     stage: bool,
 ) -> Result<()> {
     let name = text::name_text(texts[0]);
-    let texts = [name.as_str(), texts[1], texts[2], texts[3]];
-    for (table, text) in text::FIELDS.iter().zip(texts) {
+    let fields = [(0, name.as_str()), (2, texts[1]), (3, texts[2])];
+    for (field, text) in fields {
+        let table = text::FIELDS[field];
         if !fresh {
             conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
                 .execute([seq])?;
@@ -232,9 +233,18 @@ pub(crate) fn index_text(
         }
     }
     if stage {
-        text::stage_terms(conn, &texts)?;
+        text::stage_terms(conn, &[name.as_str(), "", texts[1], texts[2]])?;
     }
     Ok(())
+}
+
+/// Indexes a tag's name (rowid = tag id), replacing what was there.
+pub(crate) fn index_tag(conn: &Connection, tag: i64, name: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM fts_tags WHERE rowid = ?1")?
+        .execute([tag])?;
+    conn.prepare_cached("INSERT INTO fts_tags (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![tag, name])?;
+    text::stage_terms(conn, &["", name, "", ""])
 }
 
 fn find_by_hash(conn: &Connection, hash: &[u8; 32]) -> Result<Option<DuplicateOf>> {

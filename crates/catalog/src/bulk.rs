@@ -94,12 +94,11 @@ impl Catalog {
                         f.orientation,
                         f.thumb
                     ])?;
-                    let tags = a.tags.join(" ");
                     index_text(
                         &tx,
                         seq,
                         true,
-                        [&a.name, &tags, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
+                        [&a.name, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
                         false,
                     )?;
                     let s = seq_u32(seq)?;

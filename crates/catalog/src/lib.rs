@@ -7,10 +7,12 @@
 
 mod assets;
 mod bulk;
+mod edit;
 mod error;
 mod journal;
 mod migrations;
 mod org;
+mod organise;
 mod postings;
 mod search;
 mod text;
@@ -23,9 +25,14 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 
 pub use assets::{DuplicateOf, FileFacts, NewAsset};
 pub use bulk::BulkAsset;
+pub use edit::{AssetFacts, Column, FreedFile};
 pub use error::{CatalogError, Result};
 pub use journal::Change;
 pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
+pub use organise::{
+    BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectInfo, ReviewEvent,
+    TagInfo,
+};
 pub use search::{BucketCounts, Page};
 pub use views::{AssetDetail, AssetSummary};
 

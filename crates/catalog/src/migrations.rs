@@ -7,7 +7,10 @@ use crate::{CatalogError, Result};
 
 /// Every migration, in order; the index + 1 is its version. Never edit or reorder one that has
 /// shipped: add a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_catalog.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_catalog.sql"),
+    include_str!("../migrations/0002_organise.sql"),
+];
 
 /// Brings the schema up to the newest version.
 pub(crate) fn apply(conn: &mut Connection) -> Result<()> {

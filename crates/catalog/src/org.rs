@@ -126,7 +126,11 @@ impl Tx<'_> {
             let key = names::key(tag);
             let id = match find.query_row([&key], |r| r.get(0)).optional()? {
                 Some(id) => id,
-                None => insert.insert(params![tag, key, now_ms])?,
+                None => {
+                    let id = insert.insert(params![tag, key, now_ms])?;
+                    crate::assets::index_tag(&self.tx, id, tag)?;
+                    id
+                }
             };
             if !ids.contains(&id) {
                 ids.push(id);

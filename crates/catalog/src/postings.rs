@@ -70,7 +70,6 @@ impl Edits {
         self.adds.entry(key).or_default().insert(seq);
     }
 
-    #[allow(dead_code)] // organising edits (issue 3) are the first callers
     pub(crate) fn remove(&mut self, facet: Facet, seq: u32) {
         let key = facet.key();
         if let Some(a) = self.adds.get_mut(&key) {
@@ -80,7 +79,6 @@ impl Edits {
     }
 
     /// Moves `seq` from one value of a facet to another (a status change, a new rating).
-    #[allow(dead_code)] // organising edits (issue 3) are the first callers
     pub(crate) fn change(&mut self, from: Facet, to: Facet, seq: u32) {
         if from != to {
             self.remove(from, seq);

@@ -283,7 +283,13 @@ fn text_tiers(conn: &Connection, terms: &[String], base: &RoaringBitmap) -> Resu
         let mut cumulative = RoaringBitmap::new();
         for (i, table) in text::FIELDS.iter().enumerate() {
             if let Some(expr) = text::match_expr(conn, i, term)? {
-                cumulative |= fts_set(conn, table, &expr)? & base;
+                let found = fts_set(conn, table, &expr)?;
+                if *table == "fts_tags" {
+                    // Rows of the tag index are tags: their assets are their postings.
+                    cumulative |= load_any(conn, found.iter().map(|t| Facet::Tag(i64::from(t))))? & base;
+                } else {
+                    cumulative |= found & base;
+                }
             }
             levels[i] = Some(match levels[i].take() {
                 None => cumulative.clone(),

@@ -16,4 +16,10 @@ pub mod roles;
 pub use asset::{Flag, Kind, Rating, Source, Status};
 pub use error::InvalidInput;
 pub use ids::{AssetId, Id};
+pub use policy::{Action, Actor, BrandKind, Target, can};
 pub use query::{AssetQuery, Bucket, Cursor, Sort, TagMode};
+pub use review::{
+    NOTE_MAX_CHARS, PERSONAL_TRANSITIONS, ReviewAction, TRANSITIONS, Transition, next_status,
+    personal_next_status, validate_note,
+};
+pub use roles::{BrandRole, StudioRole};
