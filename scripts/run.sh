@@ -10,7 +10,8 @@ cargo build --release --locked -q -p atelier
 atelier="$CARGO_TARGET_DIR/release/atelier"
 
 echo "Importing the demo library (assets/demo)…"
-"$atelier" import assets/demo/photos assets/demo/generated --tag demo
+# Copied, so that the library owns its demo files (deleting them never touches the repository).
+"$atelier" import assets/demo/photos assets/demo/generated --copy --tag demo
 echo
 echo "Newest assets:"
 "$atelier" search --limit 20

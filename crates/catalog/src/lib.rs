@@ -118,6 +118,12 @@ impl Catalog {
         self.write(|tx| postings::rebuild(&tx.tx))
     }
 
+    /// Checks that every posting matches the tables; returns the keys that do not (empty when
+    /// the catalog is consistent). Tests use it after every kind of edit.
+    pub fn verify_postings(&self) -> Result<Vec<i64>> {
+        postings::verify(&self.conn)
+    }
+
     /// Refreshes the query planner's statistics (after a large bulk load).
     pub fn optimize(&self) -> Result<()> {
         self.conn.execute_batch("PRAGMA optimize; ANALYZE;")?;

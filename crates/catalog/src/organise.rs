@@ -625,63 +625,53 @@ impl Tx<'_> {
         )
     }
 
-    /// Renames a tag everywhere, and the tags below it when it is a path
-    /// (`client/acme` → `client/acme-co` also renames `client/acme/summer`). Refused when the
-    /// new name is another tag's: merge instead.
-    pub fn rename_tag(&mut self, tag: i64, new: &str, actor: UserRow, now: i64) -> Result<()> {
+    /// Renames a tag everywhere, and the tags below it when it is a path (`client/acme` →
+    /// `client/acme-co` also renames `client/acme/summer`; the path need not be a tag itself).
+    /// Refused when a new name is another tag's: merge instead. Returns how many tags changed.
+    pub fn rename_tag_path(&mut self, old: &str, new: &str, actor: UserRow, now: i64) -> Result<usize> {
+        let old = names::normalize_tag(old)?;
         let new = names::normalize_tag(new)?;
-        let new_key = names::key(&new);
-        let (old, old_key): (String, String) =
-            self.tx
-                .query_row("SELECT name, key FROM tag WHERE id = ?1", [tag], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-        let clash: Option<i64> = self
+        let old_key = names::key(&old);
+        let affected: Vec<(i64, String)> = self
             .tx
-            .query_row(
-                "SELECT id FROM tag WHERE key = ?1 AND id != ?2",
-                params![new_key, tag],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if clash.is_some() {
-            return Err(InvalidInput::new(
-                "name_taken",
-                format!("a tag named '{new}' already exists: merge '{old}' into it instead"),
-            )
-            .into());
-        }
-        let children: Vec<(i64, String)> = self
-            .tx
-            .prepare("SELECT id, name FROM tag WHERE key >= ?1 || '/' AND key < ?1 || '0'")?
+            .prepare("SELECT id, name FROM tag WHERE key = ?1 OR (key >= ?1 || '/' AND key < ?1 || '0')")?
             .query_map([&old_key], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        let mut renames = vec![(tag, new.clone())];
-        for (id, name) in children {
-            renames.push((id, format!("{new}{}", &name[old.len()..])));
+        if affected.is_empty() {
+            return Err(
+                InvalidInput::new("tag_not_found", format!("no tag named '{old}' (nor below it)")).into(),
+            );
         }
-        for (id, name) in &renames {
-            let key = names::key(name);
+        let ids: HashSet<i64> = affected.iter().map(|(id, _)| *id).collect();
+        for (id, name) in &affected {
+            // The old prefix has the same length in characters whatever its case.
+            let rest: String = name.chars().skip(old.chars().count()).collect();
+            let renamed = format!("{new}{rest}");
+            let key = names::key(&renamed);
             let clash: Option<i64> = self
                 .tx
-                .query_row(
-                    "SELECT id FROM tag WHERE key = ?1 AND id != ?2",
-                    params![key, id],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT id FROM tag WHERE key = ?1", [&key], |r| r.get(0))
                 .optional()?;
-            if clash.is_some() {
+            if clash.is_some_and(|c| !ids.contains(&c)) {
                 return Err(InvalidInput::new(
                     "name_taken",
-                    format!("renaming would make '{name}', which already exists: merge instead"),
+                    format!("a tag named '{renamed}' already exists: merge '{name}' into it instead"),
                 )
                 .into());
             }
+            // Through a placeholder key, so that swapping case within the set can't collide.
+            self.tx
+                .execute("UPDATE tag SET key = '\u{1}' || id WHERE id = ?1", [id])?;
+            self.tx
+                .execute("UPDATE tag SET name = ?2 WHERE id = ?1", params![id, renamed])?;
+            crate::assets::index_tag(&self.tx, *id, &renamed)?;
+        }
+        for (id, name) in &affected {
+            let rest: String = name.chars().skip(old.chars().count()).collect();
             self.tx.execute(
-                "UPDATE tag SET name = ?2, key = ?3 WHERE id = ?1",
-                params![id, name, key],
+                "UPDATE tag SET key = ?2 WHERE id = ?1",
+                params![id, names::key(&format!("{new}{rest}"))],
             )?;
-            crate::assets::index_tag(&self.tx, *id, name)?;
         }
         self.journal(
             now,
@@ -690,7 +680,8 @@ impl Tx<'_> {
             "rename",
             json!({ "name": old }),
             json!({ "name": new }),
-        )
+        )?;
+        Ok(affected.len())
     }
 
     /// Moves every asset of tag `from` onto tag `into` and deletes `from`.
@@ -1300,5 +1291,45 @@ impl Tx<'_> {
             n += 1;
         }
         Ok(n)
+    }
+}
+
+impl Catalog {
+    /// A user's studio role.
+    pub fn find_user_row(&self, user: UserRow) -> Result<Option<(UserRow, StudioRole)>> {
+        let role: Option<String> = self
+            .conn()
+            .query_row("SELECT studio_role FROM user WHERE id = ?1", [user.0], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        role.map(|r| Ok((user, r.parse::<StudioRole>()?))).transpose()
+    }
+
+    /// The assets carrying a tag.
+    pub fn tag_members(&self, tag: i64) -> Result<Vec<i64>> {
+        Ok(load(self.conn(), Facet::Tag(tag))?
+            .iter()
+            .map(i64::from)
+            .collect())
+    }
+
+    /// The assets in a campaign.
+    pub fn campaign_members(&self, campaign: i64) -> Result<HashSet<i64>> {
+        Ok(load(self.conn(), Facet::Campaign(campaign))?
+            .iter()
+            .map(i64::from)
+            .collect())
+    }
+}
+
+impl Tx<'_> {
+    /// A collection by path within a brand, inside this transaction.
+    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
+        Ok(
+            crate::org::collections_at(&self.tx, path, Some(&[brand.0]), false)
+                .ok()
+                .and_then(|v| v.first().copied()),
+        )
     }
 }

@@ -181,11 +181,11 @@ pub(crate) fn load_any(conn: &Connection, facets: impl IntoIterator<Item = Facet
     Ok(out)
 }
 
-/// Recomputes every posting from the tables.
-pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
+/// Every posting as the tables say it should be.
+fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
     let mut all: HashMap<i64, RoaringBitmap> = HashMap::new();
     {
-        let mut stmt = tx.prepare(
+        let mut stmt = conn.prepare(
             "SELECT seq, kind, source, status, rating, flag, brand, project FROM asset ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -222,7 +222,7 @@ pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
             false,
         ),
     ] {
-        let mut stmt = tx.prepare(sql)?;
+        let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let seq = seq_u32(r.get(1)?)?;
@@ -232,11 +232,39 @@ pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
             }
         }
     }
+    Ok(all)
+}
+
+/// Recomputes every posting from the tables.
+pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
+    let all = compute(tx)?;
     tx.execute("DELETE FROM posting", [])?;
     for (key, bits) in all {
         Edits::replace_all(tx, key, &bits)?;
     }
     Ok(())
+}
+
+/// The packed keys whose stored posting differs from what the tables say (empty when all is
+/// well).
+pub(crate) fn verify(conn: &Connection) -> Result<Vec<i64>> {
+    let expected = compute(conn)?;
+    let mut stored: HashMap<i64, RoaringBitmap> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT key, bits FROM posting")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        *stored.entry(key).or_default() |= decode(r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?)?;
+    }
+    let mut bad: Vec<i64> = expected
+        .iter()
+        .filter(|(k, v)| stored.get(k) != Some(v))
+        .map(|(k, _)| *k)
+        .chain(stored.keys().filter(|k| !expected.contains_key(k)).copied())
+        .collect();
+    bad.sort_unstable();
+    bad.dedup();
+    Ok(bad)
 }
 
 /// Asset seqs are SQLite rowids; postings hold them as u32 (four billion assets).

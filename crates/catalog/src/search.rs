@@ -153,6 +153,26 @@ impl Catalog {
         Ok(Page { total, items, next })
     }
 
+    /// The rows of every asset matching `q` (ignoring its page size and cursor), newest
+    /// first. For bulk actions, which then apply their own limits.
+    pub fn select_seqs(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<i64>> {
+        let conn = self.conn();
+        let base = base_set(conn, q, now_ms)?;
+        let terms = q
+            .text_terms()
+            .map(|t| text::query_terms(conn, t))
+            .transpose()?
+            .unwrap_or_default();
+        let set = if terms.is_empty() {
+            base
+        } else {
+            text_tiers(conn, &terms, &base)?
+                .into_iter()
+                .fold(RoaringBitmap::new(), |a, b| a | b)
+        };
+        Ok(set.iter().rev().map(i64::from).collect())
+    }
+
     /// Every asset matching `q` (ignoring its page size and cursor), newest first. For bulk
     /// actions and export, which then apply their own limits.
     pub fn select_ids(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<AssetId>> {

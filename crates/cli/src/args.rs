@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use atelier_domain::{AssetQuery, Bucket, Flag, Kind, Rating, Sort, Source, Status, TagMode};
+use atelier_domain::{
+    AssetQuery, BrandRole, Bucket, Flag, Kind, Rating, ReviewAction, Sort, Source, Status, TagMode,
+};
 use clap::{Args, Parser, Subcommand};
 
 /// Atelier: a digital-asset manager for photographers, designers and AI artists.
@@ -12,6 +14,10 @@ pub struct Cli {
     /// The library folder (default: the OS data folder, e.g. ~/.local/share/atelier/library).
     #[arg(long, global = true, env = "ATELIER_LIBRARY", value_name = "DIR")]
     pub library: Option<PathBuf>,
+    /// Act as another local user of this library (a brand member), to try roles before a
+    /// studio exists.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -28,6 +34,76 @@ pub enum Command {
     Show(ShowArgs),
     /// Export originals as a zip.
     Export(ExportArgs),
+    /// Projects: create, rename, archive, settings, delete, list.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Brands: create, rename, kit, members, anchors, list.
+    #[command(subcommand)]
+    Brand(BrandCommand),
+    /// Collections: a nested tree per brand.
+    #[command(subcommand)]
+    Collection(CollectionCommand),
+    /// Tags: add, remove, rename everywhere, merge, delete, list.
+    #[command(subcommand)]
+    Tag(TagCommand),
+    /// Campaigns of a brand.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Set the rating (0 clears it) of a selection.
+    Rate {
+        /// 0 (none) to 5.
+        rating: Rating,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Set the culling flag of a selection.
+    Flag {
+        /// pick, reject or none.
+        flag: Flag,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Take a review action: submit, approve, reject (request changes), revise, archive, unarchive.
+    Review {
+        /// The action.
+        action: ReviewAction,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+        /// A note for the audit log (up to 2,000 characters).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Make a new Draft from an asset, pointing to it.
+    Fork {
+        /// The asset id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a selection to another project (--project P) or brand (--brand B). Here --project
+    /// and --brand name the destination, not a filter.
+    Move {
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Rename one asset.
+    Rename {
+        /// The asset id.
+        id: String,
+        /// The new file name.
+        name: String,
+    },
+    /// Delete a selection (approved work is refused: archive it first).
+    Delete {
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
     /// Count the rail's buckets: all, recently added (7 days), unfiled.
     Buckets {
         /// Brand scope (default: all brands).
@@ -182,21 +258,9 @@ pub struct ExportArgs {
     /// The zip to write.
     #[arg(long, value_name = "FILE")]
     pub zip: PathBuf,
-    /// Asset ids (or use filters, or --all).
-    #[arg(value_name = "ID")]
-    pub ids: Vec<String>,
-    /// Filters selecting the assets.
+    /// The assets.
     #[command(flatten)]
-    pub filters: FilterArgs,
-    /// Search words selecting the assets.
-    #[arg(long, value_name = "TEXT")]
-    pub text: Option<String>,
-    /// Every asset in the library.
-    #[arg(long)]
-    pub all: bool,
-    /// Print the report as JSON.
-    #[arg(long)]
-    pub json: bool,
+    pub sel: SelArgs,
 }
 
 /// `bench …`.
@@ -222,5 +286,453 @@ pub enum BenchCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// A selection: asset ids, or the filters of `search`, or `--all`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SelArgs {
+    /// Asset ids (or use filters, or --all).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Filters selecting the assets.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Search words selecting the assets.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Every asset in the library.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `project …`.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Create a project.
+    Create {
+        /// Its name (unique among your projects).
+        name: String,
+        /// Default brand for its new assets.
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// A description.
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a project.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hide a project from the active list (nothing is deleted).
+    Archive {
+        /// The project.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring an archived project back.
+    Unarchive {
+        /// The project.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Share a project with the studio.
+    Share {
+        /// The project.
+        name: String,
+    },
+    /// Stop sharing a project.
+    Unshare {
+        /// The project.
+        name: String,
+    },
+    /// Delete a project and everything in it (type its name again with --confirm).
+    Delete {
+        /// The project.
+        name: String,
+        /// The project's name, typed again.
+        #[arg(long, value_name = "NAME")]
+        confirm: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List your projects.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a project's settings.
+    Settings {
+        /// The project.
+        name: String,
+        /// Default brand for new assets ("" clears it).
+        #[arg(long, value_name = "B")]
+        default_brand: Option<String>,
+        /// Import mode: copy or in-place.
+        #[arg(long = "import", value_name = "copy|in-place")]
+        import_mode: Option<String>,
+        /// Rename template for copies ("" clears it).
+        #[arg(long, value_name = "TEMPLATE")]
+        rename: Option<String>,
+        /// Default tag (repeatable; replaces the list).
+        #[arg(long = "default-tag", value_name = "TAG")]
+        default_tags: Vec<String>,
+        /// Description.
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `brand …`.
+#[derive(Debug, Subcommand)]
+pub enum BrandCommand {
+    /// Create a team brand (you become its Manager).
+    Create {
+        /// Its name.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a brand.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the brands you can see.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or edit a brand's kit.
+    Kit {
+        /// The brand.
+        name: String,
+        /// Whether Managers may approve their own work.
+        #[arg(long, value_name = "on|off")]
+        self_approval: Option<OnOff>,
+        /// Prompt prefix (up to 500 characters; "" clears it).
+        #[arg(long, value_name = "T")]
+        prefix: Option<String>,
+        /// Prompt suffix (up to 500 characters; "" clears it).
+        #[arg(long, value_name = "T")]
+        suffix: Option<String>,
+        /// Ban a term (repeatable; at most 64).
+        #[arg(long = "ban", value_name = "TERM")]
+        ban: Vec<String>,
+        /// Allow a banned term again (repeatable).
+        #[arg(long = "unban", value_name = "TERM")]
+        unban: Vec<String>,
+        /// Kit colour, #RRGGBB ("" clears it).
+        #[arg(long, value_name = "#RRGGBB")]
+        color: Option<String>,
+        /// Palette colour (repeatable; replaces the palette; at most 16).
+        #[arg(long = "palette", value_name = "#RRGGBB")]
+        palette: Vec<String>,
+        /// Logo asset id.
+        #[arg(long, value_name = "ID")]
+        logo: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add, remove or change the role of a member.
+    Member {
+        /// The brand.
+        name: String,
+        /// add, remove or role.
+        op: MemberOp,
+        /// The user (a local user is created when new).
+        user: String,
+        /// The role (default creator).
+        #[arg(long, value_name = "manager|creator|viewer")]
+        role: Option<BrandRole>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pin assets as the brand's anchors (at most 16).
+    Pin {
+        /// The brand.
+        name: String,
+        /// Asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unpin anchors.
+    Unpin {
+        /// The brand.
+        name: String,
+        /// Asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// What `brand member` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MemberOp {
+    /// Add a member.
+    Add,
+    /// Remove a member.
+    Remove,
+    /// Change a member's role.
+    Role,
+}
+
+/// `collection …` (PATH nests with "/": "Shoots/2026/June").
+#[derive(Debug, Subcommand)]
+pub enum CollectionCommand {
+    /// Create a collection (and any missing parents).
+    Create {
+        /// The path.
+        path: String,
+        /// The brand it belongs to.
+        #[arg(long, value_name = "B")]
+        brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a collection.
+    Rename {
+        /// The path.
+        path: String,
+        /// Its new name.
+        new: String,
+        /// The brand, when several have this path.
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a collection under another, or to the top.
+    Move {
+        /// The path.
+        path: String,
+        /// The new parent's path.
+        #[arg(
+            long,
+            value_name = "PATH",
+            conflicts_with = "top",
+            required_unless_present = "top"
+        )]
+        to: Option<String>,
+        /// Move to the top level.
+        #[arg(long)]
+        top: bool,
+        /// The brand, when several have this path.
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a collection and its sub-collections (never the assets).
+    Delete {
+        /// The path.
+        path: String,
+        /// The brand, when several have this path.
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a brand's collections with counts.
+    List {
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// File assets into a collection (--brand names the collection's brand; otherwise each
+    /// asset's own).
+    Add {
+        /// The path.
+        path: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Take assets out of a collection.
+    Remove {
+        /// The path.
+        path: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+}
+
+/// `tag …`.
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// Add a tag to assets.
+    Add {
+        /// The tag (a path like client/acme is fine).
+        tag: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Remove a tag from assets.
+    Remove {
+        /// The tag.
+        tag: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Rename a tag everywhere.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+    },
+    /// Merge one tag into another.
+    Merge {
+        /// The tag that goes.
+        from: String,
+        /// The tag that stays.
+        into: String,
+    },
+    /// Delete a tag from every asset.
+    Delete {
+        /// The tag.
+        tag: String,
+    },
+    /// List tags with counts.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `campaign …` (every form names the campaign's brand with --brand).
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign.
+    Create {
+        /// Its name (1–120 characters, unique in the brand).
+        name: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+        /// Description (up to 1,000 characters).
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a campaign.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a campaign (its assets stay).
+    Delete {
+        /// The campaign.
+        name: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+    },
+    /// List a brand's campaigns.
+    List {
+        /// The brand (default: every brand).
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add assets to a campaign (--brand names the campaign's brand).
+    Add {
+        /// The campaign.
+        name: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Remove assets from a campaign.
+    Remove {
+        /// The campaign.
+        name: String,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Publish a campaign through a public link.
+    Publish {
+        /// The campaign.
+        name: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+    },
+    /// Make a campaign private again.
+    Unpublish {
+        /// The campaign.
+        name: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
     },
 }

@@ -6,15 +6,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use atelier_domain::{AssetId, Cursor};
-use atelier_library::{
-    CancelToken, ImportMode, ImportOptions, Library, LibraryError, Selection, SynthOptions,
-};
+use atelier_library::{CancelToken, ImportMode, ImportOptions, Library, LibraryError, SynthOptions};
 use clap::Parser;
 
 use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
-use crate::output;
+use crate::{organise, output};
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
@@ -44,16 +42,64 @@ fn open(library: Option<PathBuf>) -> Result<Library> {
         None => Library::default_root()
             .context("no data folder is known for this user: pass --library DIR or set ATELIER_LIBRARY")?,
     };
-    Library::open(&root).map_err(anyhow::Error::from)
+    // ATELIER_TRASH_DIR: where deleted in-place files go instead of the system trash (tests).
+    let options = atelier_library::OpenOptions {
+        trash_dir: std::env::var_os("ATELIER_TRASH_DIR").map(PathBuf::from),
+    };
+    Library::open_with(&root, options).map_err(anyhow::Error::from)
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
-    let library = open(cli.library)?;
+    let mut library = open(cli.library)?;
+    if let Some(user) = &cli.as_user {
+        library.act_as(user)?;
+    }
     match cli.command {
         Command::Import(a) => import(&library, a),
         Command::Search(a) => search(&library, a),
         Command::Show(a) => show(&library, a),
         Command::Export(a) => export(&library, a),
+        Command::Project(c) => organise::project(&library, c),
+        Command::Brand(c) => organise::brand(&library, c),
+        Command::Collection(c) => organise::collection(&library, c),
+        Command::Tag(c) => organise::tag(&library, c),
+        Command::Campaign(c) => organise::campaign(&library, c),
+        Command::Rate { rating, sel } => organise::report(
+            "Rated",
+            &library.rate(&organise::selection(&sel)?, rating)?,
+            sel.json,
+        ),
+        Command::Flag { flag, sel } => organise::report(
+            "Flagged",
+            &library.flag(&organise::selection(&sel)?, flag)?,
+            sel.json,
+        ),
+        Command::Review { action, sel, note } => organise::report(
+            organise::review_verb(action),
+            &library.review(&organise::selection(&sel)?, action, note.as_deref())?,
+            sel.json,
+        ),
+        Command::Fork { id, json } => {
+            let id: AssetId = id.parse().map_err(LibraryError::from)?;
+            let new = library.fork(id)?;
+            let detail = library.show(new)?;
+            if json {
+                output::json(&detail)?;
+            } else {
+                output::text(format_args!("Forked {id} into {new}"))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Move { sel } => organise::move_assets(&library, sel),
+        Command::Rename { id, name } => {
+            let id: AssetId = id.parse().map_err(LibraryError::from)?;
+            library.rename_asset(id, &name)?;
+            output::text(format_args!("Renamed {id} to {name}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Delete { sel } => {
+            organise::report("Deleted", &library.delete(&organise::selection(&sel)?)?, sel.json)
+        }
         Command::Buckets { brand, json } => {
             let counts = library.bucket_counts(brand.as_deref())?;
             if json {
@@ -122,10 +168,10 @@ fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
 }
 
 fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
-    let selection = selection(&a)?;
+    let selection = organise::selection(&a.sel)?;
     let cancel = CancelToken::new();
     let report = library.export_zip(&selection, &a.zip, &cancel)?;
-    if a.json {
+    if a.sel.json {
         output::json(&report)?;
     } else {
         output::text(format_args!(
@@ -143,26 +189,6 @@ fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn selection(a: &ExportArgs) -> Result<Selection> {
-    let has_filters = a.filters.any() || a.text.is_some();
-    match (a.ids.is_empty(), has_filters || a.all) {
-        (false, false) => {
-            let ids = a
-                .ids
-                .iter()
-                .map(|s| s.parse::<AssetId>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(LibraryError::from)?;
-            Ok(Selection::Ids(ids))
-        }
-        (true, true) => Ok(Selection::Query(Box::new(a.filters.query(a.text.clone())))),
-        (false, true) => bail!("give asset ids or filters (or --all), not both"),
-        (true, false) => {
-            bail!("nothing selected: give asset ids, filters such as --tag or --status, or --all")
-        }
-    }
 }
 
 fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod organise;
 mod output;
 
 fn main() -> std::process::ExitCode {

@@ -18,7 +18,7 @@ pub enum LibraryError {
     Invalid(#[from] InvalidInput),
     /// The catalog failed or refused.
     #[error(transparent)]
-    Catalog(#[from] CatalogError),
+    Catalog(CatalogError),
     /// A file or folder could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -36,6 +36,16 @@ pub enum LibraryError {
     /// A bug: something that must not happen did. The message says what.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<CatalogError> for LibraryError {
+    /// A rule the catalog enforced is a rule, whoever checked it.
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::Invalid(i) => LibraryError::Invalid(i),
+            other => LibraryError::Catalog(other),
+        }
+    }
 }
 
 impl LibraryError {

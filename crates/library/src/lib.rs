@@ -11,6 +11,7 @@ mod export;
 mod import;
 pub mod job;
 mod layout;
+mod organise;
 mod read;
 mod synth;
 
@@ -20,6 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
 
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Page};
+pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use bench::QueryTiming;
 pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
@@ -29,6 +31,7 @@ pub use import::{
 };
 pub use job::{CancelToken, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};
+pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
 pub use synth::{SynthOptions, SynthReport};
 
 /// The name of the project every import lands in unless told otherwise.
@@ -42,11 +45,22 @@ pub(crate) struct Me {
     pub(crate) inbox: ProjectRow,
 }
 
+/// How to open a library.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Where files added in place go when their asset is deleted: the system trash when
+    /// `None`, or this folder (tests and scripts that must not touch the user's trash).
+    pub trash_dir: Option<PathBuf>,
+}
+
 /// An open library.
 pub struct Library {
     layout: Layout,
     catalog: Mutex<Catalog>,
     me: Me,
+    /// Who acts: the library's own user unless [`Library::act_as`] chose another.
+    actor: UserRow,
+    options: OpenOptions,
 }
 
 impl Library {
@@ -58,6 +72,11 @@ impl Library {
 
     /// Opens the library at `root`, creating it on first use.
     pub fn open(root: &Path) -> Result<Self> {
+        Self::open_with(root, OpenOptions::default())
+    }
+
+    /// Opens the library at `root` with options.
+    pub fn open_with(root: &Path, options: OpenOptions) -> Result<Self> {
         if root.exists() && !root.is_dir() {
             return Err(atelier_domain::InvalidInput::new(
                 "not_a_library",
@@ -102,6 +121,8 @@ impl Library {
             layout,
             catalog: Mutex::new(catalog),
             me,
+            actor: me.user,
+            options,
         })
     }
 
@@ -115,7 +136,9 @@ impl Library {
     }
 
     /// The catalog connection. A panic while it was held does not make it unusable: SQLite
-    /// rolled the transaction back.
+    /// rolled the transaction back. The lock is not reentrant: never call this while a guard
+    /// from it is alive (beware `for x in self.catalog().list…()`, whose guard lives for the
+    /// whole loop).
     pub(crate) fn catalog(&self) -> MutexGuard<'_, Catalog> {
         self.catalog
             .lock()

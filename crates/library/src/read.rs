@@ -68,3 +68,17 @@ impl Library {
         Ok(dest)
     }
 }
+
+impl Library {
+    /// Checks the catalog's postings against its tables; the keys that disagree (empty when
+    /// the catalog is consistent).
+    pub fn verify(&self) -> Result<Vec<i64>> {
+        Ok(self.catalog().verify_postings()?)
+    }
+
+    /// The review audit log of an asset, oldest first.
+    pub fn review_log(&self, id: AssetId) -> Result<Vec<atelier_catalog::ReviewEvent>> {
+        let seq = self.one(id)?.seq;
+        Ok(self.catalog().review_log(seq)?)
+    }
+}

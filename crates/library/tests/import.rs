@@ -3,73 +3,15 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use std::fs;
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use atelier_domain::{AssetQuery, Source};
-use atelier_library::{CancelToken, ImportMode, ImportOptions, ImportReport, Library, Selection};
-use image::{ImageFormat, RgbImage};
+use atelier_library::{CancelToken, ImportMode, ImportOptions, Library, Selection};
+use image::RgbImage;
 
-/// A temporary library plus a folder to import from.
-struct TestLibrary {
-    dir: tempfile::TempDir,
-    lib: Library,
-}
+mod common;
 
-impl TestLibrary {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let lib = Library::open(&dir.path().join("library")).unwrap();
-        fs::create_dir_all(dir.path().join("in")).unwrap();
-        TestLibrary { dir, lib }
-    }
-
-    fn input(&self) -> PathBuf {
-        self.dir.path().join("in")
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.input().join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn import(&self, options: &ImportOptions) -> ImportReport {
-        self.lib
-            .import(&[self.input()], options, &CancelToken::new(), &None)
-            .unwrap()
-    }
-
-    fn count(&self) -> u64 {
-        self.lib.search(&AssetQuery::default()).unwrap().total
-    }
-
-    fn find(&self, text: &str) -> Vec<String> {
-        let q = AssetQuery {
-            text: Some(text.into()),
-            ..Default::default()
-        };
-        self.lib
-            .search(&q)
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|s| s.name)
-            .collect()
-    }
-}
-
-/// A JPEG with a pattern seeded by `seed`, so every seed gives different bytes.
-fn jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x as u8).wrapping_add(seed), (y as u8) ^ seed, seed])
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg)
-        .unwrap();
-    out
-}
+use common::{TestLibrary, jpeg};
 
 /// Inserts an APP1 segment right after SOI.
 fn with_app1(jpeg: &[u8], payload: &[u8]) -> Vec<u8> {
@@ -169,7 +111,7 @@ fn import_catalogs_images_with_thumbnails_and_reimport_is_idempotent() {
     }
     let again = t.import(&ImportOptions::default());
     assert_eq!((again.imported.len(), again.duplicates.len()), (0, 5));
-    assert_eq!(t.count(), 5);
+    assert_eq!(t.count(AssetQuery::default()), 5);
 }
 
 #[test]
@@ -181,7 +123,7 @@ fn same_bytes_twice_in_one_import_make_one_asset() {
     let r = t.import(&ImportOptions::default());
     assert_eq!((r.imported.len(), r.duplicates.len()), (1, 1), "{r:?}");
     assert_eq!(r.duplicates[0].existing, r.imported[0].id);
-    assert_eq!(t.count(), 1);
+    assert_eq!(t.count(AssetQuery::default()), 1);
 }
 
 #[test]
@@ -245,7 +187,7 @@ fn hidden_system_and_library_files_are_never_imported() {
         )
         .unwrap();
     assert_eq!(r.imported.len(), 0);
-    assert_eq!(t.count(), 1);
+    assert_eq!(t.count(AssetQuery::default()), 1);
 }
 
 #[test]
@@ -414,7 +356,7 @@ fn bad_import_input_is_refused_before_anything_changes() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "invalid_tag");
-    assert_eq!(t.count(), 0);
+    assert_eq!(t.count(AssetQuery::default()), 0);
 }
 
 #[test]
@@ -445,7 +387,7 @@ fn a_cancelled_import_resumes_without_duplicates_or_missing_thumbnails() {
     assert!(first.imported.len() < 60, "cancel took effect");
     let second = t.import(&ImportOptions::default());
     assert_eq!(first.imported.len() + second.imported.len(), 60);
-    assert_eq!(t.count(), 60);
+    assert_eq!(t.count(AssetQuery::default()), 60);
     let page = t
         .lib
         .search(&AssetQuery {

@@ -1,0 +1,445 @@
+//! Handlers for the organising commands (issue 3): each turns arguments into one library
+//! call and prints the result — the bulk report for selections, the object for creations.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use atelier_domain::{AssetId, BrandRole};
+use atelier_library::{
+    BulkReport, ImportMode, KitEdit, Library, LibraryError, MoveTarget, ProjectSettings, Selection,
+};
+use serde::Serialize;
+
+use crate::args::{
+    BrandCommand, CampaignCommand, CollectionCommand, MemberOp, OnOff, ProjectCommand, SelArgs, TagCommand,
+};
+use crate::output;
+
+/// Turns selection arguments into a selection: ids, or filters, or `--all` — never nothing.
+pub fn selection(sel: &SelArgs) -> Result<Selection> {
+    let has_filters = sel.filters.any() || sel.text.is_some();
+    match (sel.ids.is_empty(), has_filters || sel.all) {
+        (false, false) => Ok(Selection::Ids(parse_ids(&sel.ids)?)),
+        (true, true) => Ok(Selection::Query(Box::new(sel.filters.query(sel.text.clone())))),
+        (false, true) => bail!("give asset ids or filters (or --all), not both"),
+        (true, false) => {
+            bail!("nothing selected: give asset ids, filters such as --tag or --status, or --all")
+        }
+    }
+}
+
+fn parse_ids(ids: &[String]) -> Result<Vec<AssetId>> {
+    Ok(ids
+        .iter()
+        .map(|s| s.parse::<AssetId>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(LibraryError::from)?)
+}
+
+/// The past tense people read in a review report.
+pub fn review_verb(action: atelier_domain::ReviewAction) -> &'static str {
+    use atelier_domain::ReviewAction::*;
+    match action {
+        Submit => "Submitted",
+        Approve => "Approved",
+        RequestChanges => "Requested changes on",
+        Revise => "Revised",
+        Archive => "Archived",
+        Unarchive => "Unarchived",
+    }
+}
+
+/// Prints a bulk report; the exit status is a failure when nothing succeeded.
+pub fn report(verb: &str, r: &BulkReport, json: bool) -> Result<ExitCode> {
+    if json {
+        output::json(r)?;
+    } else {
+        output::text(format_args!("{verb} {} of {}", r.succeeded.len(), r.requested))?;
+        for s in &r.skipped {
+            output::text(format_args!("  skipped {}: {}", s.id, s.message))?;
+        }
+        for f in &r.failed {
+            output::text(format_args!("  failed  {}: {}: {}", f.id, f.code, f.message))?;
+        }
+    }
+    Ok(
+        if r.succeeded.is_empty() && (!r.failed.is_empty() || r.skipped.is_empty()) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+fn show<T: Serialize>(value: &T, json: bool, text: impl FnOnce(&T) -> String) -> Result<ExitCode> {
+    if json {
+        output::json(value)?;
+    } else {
+        output::text(format_args!("{}", text(value)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn project_line(p: &atelier_library::ProjectInfo) -> String {
+    let mut flags = Vec::new();
+    if p.archived {
+        flags.push("archived");
+    }
+    if p.shared {
+        flags.push("shared");
+    }
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", flags.join(", "))
+    };
+    format!("{}{} — {} assets", p.name, flags, p.count)
+}
+
+fn brand_line(b: &atelier_library::BrandInfo) -> String {
+    let members: Vec<String> = b
+        .members
+        .iter()
+        .map(|m| format!("{} ({})", m.user, m.role))
+        .collect();
+    format!(
+        "{}{} — {} assets; self-approval {}; members: {}",
+        b.name,
+        if b.personal { " (Personal)" } else { "" },
+        b.count,
+        if b.self_approval { "on" } else { "off" },
+        if members.is_empty() {
+            "none".into()
+        } else {
+            members.join(", ")
+        }
+    )
+}
+
+/// `project …`.
+pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
+    match cmd {
+        ProjectCommand::Create {
+            name,
+            brand,
+            description,
+            json,
+        } => show(
+            &lib.project_create(&name, description.as_deref(), brand.as_deref())?,
+            json,
+            project_line,
+        ),
+        ProjectCommand::Rename { old, new, json } => {
+            show(&lib.project_rename(&old, &new)?, json, project_line)
+        }
+        ProjectCommand::Archive { name, json } => {
+            show(&lib.project_archive(&name, true)?, json, project_line)
+        }
+        ProjectCommand::Unarchive { name, json } => {
+            show(&lib.project_archive(&name, false)?, json, project_line)
+        }
+        ProjectCommand::Share { name } => show(&lib.project_share(&name, true)?, false, project_line),
+        ProjectCommand::Unshare { name } => show(&lib.project_share(&name, false)?, false, project_line),
+        ProjectCommand::Delete { name, confirm, json } => {
+            let r = lib.project_delete(&name, &confirm)?;
+            show(&r, json, |r| {
+                format!(
+                    "Deleted project {} and its {} assets",
+                    r.project, r.deleted_assets
+                )
+            })
+        }
+        ProjectCommand::List { json } => {
+            let list = lib.project_list()?;
+            show(&list, json, |l| {
+                l.iter().map(project_line).collect::<Vec<_>>().join("\n")
+            })
+        }
+        ProjectCommand::Settings {
+            name,
+            default_brand,
+            import_mode,
+            rename,
+            default_tags,
+            description,
+            json,
+        } => {
+            let import_mode = match import_mode.as_deref() {
+                None => None,
+                Some("copy") => Some(ImportMode::Copy),
+                Some("in-place" | "in_place") => Some(ImportMode::InPlace),
+                Some(other) => {
+                    bail!("invalid_import_mode: '{other}' is not an import mode: use copy or in-place")
+                }
+            };
+            let settings = ProjectSettings {
+                default_brand,
+                import_mode,
+                rename_template: rename,
+                default_tags: (!default_tags.is_empty()).then_some(default_tags),
+                description,
+            };
+            show(&lib.project_settings(&name, &settings)?, json, project_line)
+        }
+    }
+}
+
+/// `brand …`.
+pub fn brand(lib: &Library, cmd: BrandCommand) -> Result<ExitCode> {
+    match cmd {
+        BrandCommand::Create { name, json } => show(&lib.brand_create(&name)?, json, brand_line),
+        BrandCommand::Rename { old, new, json } => show(&lib.brand_rename(&old, &new)?, json, brand_line),
+        BrandCommand::List { json } => {
+            let list = lib.brand_list()?;
+            show(&list, json, |l| {
+                l.iter().map(brand_line).collect::<Vec<_>>().join("\n")
+            })
+        }
+        BrandCommand::Kit {
+            name,
+            self_approval,
+            prefix,
+            suffix,
+            ban,
+            unban,
+            color,
+            palette,
+            logo,
+            json,
+        } => {
+            let edit = KitEdit {
+                self_approval: self_approval.map(|s| s == OnOff::On),
+                prefix,
+                suffix,
+                ban,
+                unban,
+                color,
+                palette: (!palette.is_empty()).then_some(palette),
+                logo: logo
+                    .map(|l| l.parse::<AssetId>())
+                    .transpose()
+                    .map_err(LibraryError::from)?,
+            };
+            let info = if edit == KitEdit::default() {
+                lib.brand(&name)?
+            } else {
+                lib.brand_kit(&name, &edit)?
+            };
+            show(&info, json, |b| {
+                format!(
+                    "{}\ncolour {}; prefix '{}'; suffix '{}'; banned: {}; palette: {}; anchors: {}",
+                    brand_line(b),
+                    b.color.as_deref().unwrap_or("none"),
+                    b.prompt_prefix,
+                    b.prompt_suffix,
+                    b.banned_terms.join(", "),
+                    b.palette.join(" "),
+                    b.anchors.len()
+                )
+            })
+        }
+        BrandCommand::Member {
+            name,
+            op,
+            user,
+            role,
+            json,
+        } => {
+            let role = match op {
+                MemberOp::Add => Some(role.unwrap_or(BrandRole::Creator)),
+                MemberOp::Role => Some(role.ok_or_else(|| {
+                    anyhow::anyhow!("give the new role with --role manager|creator|viewer")
+                })?),
+                MemberOp::Remove => None,
+            };
+            show(&lib.brand_member(&name, &user, role)?, json, brand_line)
+        }
+        BrandCommand::Pin { name, ids, json } => {
+            show(&lib.brand_pin(&name, &parse_ids(&ids)?, true)?, json, brand_line)
+        }
+        BrandCommand::Unpin { name, ids, json } => {
+            show(&lib.brand_pin(&name, &parse_ids(&ids)?, false)?, json, brand_line)
+        }
+    }
+}
+
+fn collection_line(c: &atelier_library::CollectionInfo) -> String {
+    format!(
+        "{}{} ({} / {} with nested)",
+        "  ".repeat(c.depth),
+        c.name,
+        c.count,
+        c.nested_count
+    )
+}
+
+/// `collection …`.
+pub fn collection(lib: &Library, cmd: CollectionCommand) -> Result<ExitCode> {
+    match cmd {
+        CollectionCommand::Create { path, brand, json } => {
+            show(&lib.collection_create(&path, &brand)?, json, |c| {
+                format!("Created {}", c.path)
+            })
+        }
+        CollectionCommand::Rename {
+            path,
+            new,
+            brand,
+            json,
+        } => show(
+            &lib.collection_rename(&path, &new, brand.as_deref())?,
+            json,
+            |c| format!("Renamed to {}", c.path),
+        ),
+        CollectionCommand::Move {
+            path,
+            to,
+            top: _,
+            brand,
+            json,
+        } => show(
+            &lib.collection_move(&path, to.as_deref(), brand.as_deref())?,
+            json,
+            |c| format!("Moved to {}", c.path),
+        ),
+        CollectionCommand::Delete { path, brand, json } => {
+            let n = lib.collection_delete(&path, brand.as_deref())?;
+            show(&serde_json::json!({ "deleted": n }), json, |_| {
+                format!("Deleted {n} collection(s); their assets stay")
+            })
+        }
+        CollectionCommand::List { brand, json } => {
+            let list = lib.collection_list(&brand)?;
+            show(&list, json, |l| {
+                l.iter().map(collection_line).collect::<Vec<_>>().join("\n")
+            })
+        }
+        CollectionCommand::Add { path, mut sel } => {
+            let brand = sel.filters.brand.take();
+            let r = lib.collection_add(&path, &selection(&sel)?, brand.as_deref())?;
+            report("Filed", &r, sel.json)
+        }
+        CollectionCommand::Remove { path, mut sel } => {
+            let brand = sel.filters.brand.take();
+            let r = lib.collection_remove(&path, &selection(&sel)?, brand.as_deref())?;
+            report("Unfiled", &r, sel.json)
+        }
+    }
+}
+
+/// `tag …`.
+pub fn tag(lib: &Library, cmd: TagCommand) -> Result<ExitCode> {
+    match cmd {
+        TagCommand::Add { tag, sel } => report("Tagged", &lib.tag_add(&selection(&sel)?, &[tag])?, sel.json),
+        TagCommand::Remove { tag, sel } => {
+            report("Untagged", &lib.tag_remove(&selection(&sel)?, &[tag])?, sel.json)
+        }
+        TagCommand::Rename { old, new } => {
+            lib.tag_rename(&old, &new)?;
+            output::text(format_args!("Renamed tag {old} to {new} everywhere"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TagCommand::Merge { from, into } => {
+            lib.tag_merge(&from, &into)?;
+            output::text(format_args!("Merged tag {from} into {into}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TagCommand::Delete { tag } => {
+            lib.tag_delete(&tag)?;
+            output::text(format_args!("Deleted tag {tag} from every asset"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TagCommand::List { json } => {
+            let list = lib.tag_list()?;
+            show(&list, json, |l| {
+                l.iter()
+                    .map(|t| format!("{} ({})", t.name, t.count))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
+}
+
+fn campaign_line(c: &atelier_library::CampaignInfo) -> String {
+    format!("{} [{}] — {} assets, {}", c.name, c.brand, c.count, c.visibility)
+}
+
+fn need_brand(sel: &mut SelArgs) -> Result<String> {
+    sel.filters
+        .brand
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("give the campaign's brand with --brand"))
+}
+
+/// `campaign …`.
+pub fn campaign(lib: &Library, cmd: CampaignCommand) -> Result<ExitCode> {
+    match cmd {
+        CampaignCommand::Create {
+            name,
+            brand,
+            description,
+            json,
+        } => show(
+            &lib.campaign_create(&name, &brand, description.as_deref())?,
+            json,
+            campaign_line,
+        ),
+        CampaignCommand::Rename {
+            old,
+            new,
+            brand,
+            json,
+        } => show(&lib.campaign_rename(&old, &new, &brand)?, json, campaign_line),
+        CampaignCommand::Delete { name, brand } => {
+            lib.campaign_delete(&name, &brand)?;
+            output::text(format_args!(
+                "Deleted campaign {name}; its assets stay as they were"
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        CampaignCommand::List { brand, json } => {
+            let list = lib.campaign_list(brand.as_deref())?;
+            show(&list, json, |l| {
+                l.iter().map(campaign_line).collect::<Vec<_>>().join("\n")
+            })
+        }
+        CampaignCommand::Add { name, mut sel } => {
+            let brand = need_brand(&mut sel)?;
+            report(
+                "Added",
+                &lib.campaign_add(&name, &selection(&sel)?, &brand)?,
+                sel.json,
+            )
+        }
+        CampaignCommand::Remove { name, mut sel } => {
+            let brand = need_brand(&mut sel)?;
+            report(
+                "Removed",
+                &lib.campaign_remove(&name, &selection(&sel)?, &brand)?,
+                sel.json,
+            )
+        }
+        CampaignCommand::Publish { name, brand } => show(
+            &lib.campaign_visibility(&name, &brand, true)?,
+            false,
+            campaign_line,
+        ),
+        CampaignCommand::Unpublish { name, brand } => show(
+            &lib.campaign_visibility(&name, &brand, false)?,
+            false,
+            campaign_line,
+        ),
+    }
+}
+
+/// `move SEL (--project P | --brand B)`: here --project and --brand name the destination.
+pub fn move_assets(lib: &Library, mut sel: SelArgs) -> Result<ExitCode> {
+    let to = match (sel.filters.project.take(), sel.filters.brand.take()) {
+        (Some(p), None) => MoveTarget::Project(p),
+        (None, Some(b)) => MoveTarget::Brand(b),
+        (Some(_), Some(_)) => bail!("move to a project (--project) or a brand (--brand), one at a time"),
+        (None, None) => bail!("say where to: --project NAME or --brand NAME"),
+    };
+    report("Moved", &lib.move_assets(&selection(&sel)?, &to)?, sel.json)
+}

@@ -1,0 +1,505 @@
+//! Operations on selected assets: rate, flag, tags, collections, campaigns, review, move,
+//! rename, fork and delete.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use atelier_catalog::{BrandRow, Column, FreedFile};
+use atelier_domain::limits::MAX_TAGS_PER_ASSET;
+use atelier_domain::{
+    Action, AssetId, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names, next_status,
+    personal_next_status, validate_note,
+};
+
+use super::{BulkReport, approved_locked};
+use crate::export::Selection;
+use crate::layout::RenditionKind;
+use crate::{Library, LibraryError, Result, now_ms};
+
+/// Where `move` sends assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveTarget {
+    /// Into a project (by name).
+    Project(String),
+    /// Onto a brand (by name).
+    Brand(String),
+}
+
+impl Library {
+    /// Sets the rating (0 clears it) of a selection.
+    pub fn rate(&self, selection: &Selection, rating: Rating) -> Result<BulkReport> {
+        let value = i64::from(rating.stars());
+        self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::Organise, f)?;
+                Ok((f.rating != rating.stars()).then_some(()))
+            },
+            |tx, a, todo| tx.set_column(Column::Rating, &seqs(todo), value, a.user, now_ms()),
+        )
+    }
+
+    /// Sets the culling flag of a selection.
+    pub fn flag(&self, selection: &Selection, flag: Flag) -> Result<BulkReport> {
+        self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::Organise, f)?;
+                Ok((f.flag != flag).then_some(()))
+            },
+            |tx, a, todo| tx.set_column(Column::Flag, &seqs(todo), flag.code(), a.user, now_ms()),
+        )
+    }
+
+    /// Adds tags to a selection (at most 64 per asset).
+    pub fn tag_add(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
+        let tags = normalize_all(tags)?;
+        let ids = self.catalog().write(|tx| tx.tag_ids(&tags, now_ms()))?;
+        // How many of the tags each asset already has, to enforce the limit per asset.
+        let mut have: HashMap<i64, u32> = HashMap::new();
+        for t in &ids {
+            for s in self.catalog().tag_members(*t)? {
+                *have.entry(s).or_default() += 1;
+            }
+        }
+        let n = ids.len() as u32;
+        self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::Organise, f)?;
+                let adding = n - have.get(&f.seq).copied().unwrap_or(0);
+                if f.tag_count + adding > MAX_TAGS_PER_ASSET as u32 {
+                    return Err(InvalidInput::new(
+                        "too_many_tags",
+                        format!(
+                            "{} would carry {} tags: at most {MAX_TAGS_PER_ASSET}",
+                            f.name,
+                            f.tag_count + adding
+                        ),
+                    ));
+                }
+                Ok((adding > 0).then_some(()))
+            },
+            |tx, a, todo| tx.add_tags(&seqs(todo), &ids, a.user, now_ms()),
+        )
+    }
+
+    /// Removes tags from a selection (a tag the asset doesn't carry is a no-op).
+    pub fn tag_remove(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
+        let mut ids = Vec::new();
+        for t in tags {
+            match self.catalog().find_tag(t)? {
+                Some(id) => ids.push(id),
+                None => {
+                    return Err(InvalidInput::new(
+                        "tag_not_found",
+                        format!("no tag named '{t}': see `atelier tag list`"),
+                    )
+                    .into());
+                }
+            }
+        }
+        self.bulk(
+            selection,
+            |a, f| a.may(Action::Organise, f).map(Some),
+            |tx, a, todo| tx.remove_tags(&seqs(todo), &ids, a.user, now_ms()),
+        )
+    }
+
+    /// Files a selection into the collection at `path` — in `brand` when given, otherwise in
+    /// each asset's own brand (collections belong to brands). Already filed: a no-op.
+    pub fn collection_add(
+        &self,
+        path: &str,
+        selection: &Selection,
+        brand: Option<&str>,
+    ) -> Result<BulkReport> {
+        self.collection_membership(path, selection, brand, true)
+    }
+
+    /// Takes a selection out of the collection at `path`.
+    pub fn collection_remove(
+        &self,
+        path: &str,
+        selection: &Selection,
+        brand: Option<&str>,
+    ) -> Result<BulkReport> {
+        self.collection_membership(path, selection, brand, false)
+    }
+
+    fn collection_membership(
+        &self,
+        path: &str,
+        selection: &Selection,
+        brand: Option<&str>,
+        add: bool,
+    ) -> Result<BulkReport> {
+        names::split_collection_path(path)?;
+        let fixed = brand.map(|b| self.brand_row(b)).transpose()?;
+        if let Some(b) = fixed
+            && self.catalog().find_collection(b, path)?.is_none()
+        {
+            return Err(not_found_collection(path, brand.unwrap_or_default()));
+        }
+        // The collection at `path` in each brand met, looked up once per brand.
+        let mut in_brand: HashMap<i64, Option<i64>> = HashMap::new();
+        self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::Organise, f)?;
+                if fixed.is_some_and(|b| b != f.brand) {
+                    return Err(InvalidInput::new(
+                        "not_on_this_brand",
+                        format!(
+                            "{} is on another brand: collections hold their own brand's assets",
+                            f.name
+                        ),
+                    ));
+                }
+                let found = match in_brand.get(&f.brand.0) {
+                    Some(c) => *c,
+                    None => {
+                        let c = self
+                            .catalog()
+                            .find_collection(f.brand, path)
+                            .map_err(|e| InvalidInput::new("storage_error", e.to_string()))?;
+                        in_brand.insert(f.brand.0, c);
+                        c
+                    }
+                };
+                let c = found.ok_or_else(|| {
+                    InvalidInput::new(
+                        "collection_not_found",
+                        format!("{} is on a brand with no collection '{path}'", f.name),
+                    )
+                })?;
+                Ok(Some(c))
+            },
+            |tx, a, todo| {
+                let mut by: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (f, c) in todo {
+                    by.entry(*c).or_default().push(f.seq);
+                }
+                for (c, s) in by {
+                    if add {
+                        tx.file(c, &s, a.user, now_ms())?;
+                    } else {
+                        tx.unfile(c, &s, a.user, now_ms())?;
+                    }
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Adds a selection to a campaign of `brand`: assets already in it are skipped, assets of
+    /// another brand refused, each reported (R8.2).
+    pub fn campaign_add(&self, name: &str, selection: &Selection, brand: &str) -> Result<BulkReport> {
+        self.campaign_membership(name, selection, brand, true)
+    }
+
+    /// Removes a selection from a campaign of `brand`.
+    pub fn campaign_remove(&self, name: &str, selection: &Selection, brand: &str) -> Result<BulkReport> {
+        self.campaign_membership(name, selection, brand, false)
+    }
+
+    fn campaign_membership(
+        &self,
+        name: &str,
+        selection: &Selection,
+        brand: &str,
+        add: bool,
+    ) -> Result<BulkReport> {
+        let b = self.brand_row(brand)?;
+        let campaign = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
+            LibraryError::from(InvalidInput::new(
+                "campaign_not_found",
+                format!("brand '{brand}' has no campaign named '{name}': see `atelier campaign list --brand {brand}`"),
+            ))
+        })?;
+        let members = self.catalog().campaign_members(campaign)?;
+        let mut skipped = Vec::new();
+        let mut report = self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::AddToCampaign, f)?;
+                if f.brand != b {
+                    return Err(InvalidInput::new(
+                        "not_on_this_brand",
+                        format!("{} is not on this campaign's brand", f.name),
+                    ));
+                }
+                let there = members.contains(&f.seq);
+                if add && there {
+                    skipped.push(f.id);
+                    return Ok(None);
+                }
+                Ok((add || there).then_some(()))
+            },
+            |tx, a, todo| {
+                if add {
+                    tx.add_to_campaign(campaign, &seqs(todo), a.user, now_ms())
+                } else {
+                    tx.remove_from_campaign(campaign, &seqs(todo), a.user, now_ms())
+                }
+            },
+        )?;
+        report.succeeded.retain(|id| !skipped.contains(id));
+        report.skipped = skipped
+            .into_iter()
+            .map(|id| super::BulkFailure {
+                id,
+                code: "already_in_campaign".into(),
+                message: format!("already in campaign '{name}'"),
+            })
+            .collect();
+        Ok(report)
+    }
+
+    /// Takes a review action on a selection (R7.1–R7.3), writing an audit entry per asset.
+    pub fn review(
+        &self,
+        selection: &Selection,
+        action: ReviewAction,
+        note: Option<&str>,
+    ) -> Result<BulkReport> {
+        let note = note.map(validate_note).transpose()?.flatten();
+        self.bulk(
+            selection,
+            |a, f| {
+                // The move itself first: "an approved asset can only be archived" says more
+                // than who may approve. Personal brands skip review (R7.2).
+                let next = if f.personal_of.is_some() {
+                    personal_next_status(action, f.status)?
+                } else {
+                    next_status(action, f.status)?
+                };
+                a.may(action.into(), f)?;
+                // R7.3: a library bound to a studio also requires a shared project to submit;
+                // a standalone library has no one to hide work from.
+                Ok(Some((f.status, next)))
+            },
+            |tx, a, todo| {
+                let now = now_ms();
+                let mut by: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (f, (from, next)) in todo {
+                    let (from, next) = (*from, *next);
+                    tx.record_review(f.seq, a.user, action.as_str(), from, next, note.as_deref(), now)?;
+                    by.entry(next.code()).or_default().push(f.seq);
+                }
+                for (status, s) in by {
+                    tx.set_column(Column::Status, &s, status, a.user, now)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Moves a selection to another project or brand (R9.4, R10.4). Approved assets are
+    /// refused; a brand move sends assets back to Draft for the new brand's reviewers and
+    /// drops their old brand's collections and campaigns.
+    pub fn move_assets(&self, selection: &Selection, to: &MoveTarget) -> Result<BulkReport> {
+        match to {
+            MoveTarget::Project(name) => {
+                let me = self.acting()?.user;
+                let project = self
+                    .catalog()
+                    .find_project(me, name)?
+                    .ok_or_else(|| project_not_found(name))?;
+                self.bulk(
+                    selection,
+                    |a, f| {
+                        a.may(Action::MoveProject, f)?;
+                        if f.status == Status::Approved {
+                            return Err(approved_locked("be moved to another project"));
+                        }
+                        Ok((f.project != project).then_some(()))
+                    },
+                    |tx, a, todo| tx.set_column(Column::Project, &seqs(todo), project.0, a.user, now_ms()),
+                )
+            }
+            MoveTarget::Brand(name) => {
+                let brand = self.brand_row(name)?;
+                let (personal_of, self_approval) = self.catalog().brand_facts(brand)?;
+                self.bulk(
+                    selection,
+                    |a, f| {
+                        if f.brand == brand {
+                            return Ok(None);
+                        }
+                        a.may(Action::MoveOutOfBrand, f)?;
+                        let (actor, target) = a.on(brand, personal_of, self_approval, false);
+                        atelier_domain::can(&actor, Action::MoveIntoBrand, &target)?;
+                        if f.status == Status::Approved {
+                            return Err(approved_locked("be moved to another brand"));
+                        }
+                        Ok(Some(()))
+                    },
+                    |tx, a, todo| {
+                        let now = now_ms();
+                        let s = seqs(todo);
+                        tx.drop_brand_memberships(&s, a.user, now)?;
+                        tx.set_column(Column::Status, &s, Status::Draft.code(), a.user, now)?;
+                        tx.set_column(Column::Brand, &s, brand.0, a.user, now)
+                    },
+                )
+            }
+        }
+    }
+
+    /// Renames one asset (approved work keeps its name).
+    pub fn rename_asset(&self, id: AssetId, name: &str) -> Result<()> {
+        let name = names::validate_name("file name", name)?;
+        if name.contains('/') || name.contains('\\') {
+            return Err(InvalidInput::new("invalid_name", "a file name can't contain '/' or '\\'").into());
+        }
+        let f = self.one(id)?;
+        let acting = self.acting()?;
+        acting.may(Action::EditAsset, &f)?;
+        if f.status == Status::Approved {
+            return Err(approved_locked("be renamed").into());
+        }
+        Ok(self
+            .catalog()
+            .write(|tx| tx.rename_asset(f.seq, &name, acting.user, now_ms()))?)
+    }
+
+    /// Makes a new Draft from an asset, pointing to it (R7.5). Bytes are shared.
+    pub fn fork(&self, id: AssetId) -> Result<AssetId> {
+        let f = self.one(id)?;
+        let acting = self.acting()?;
+        acting.may(Action::Fork, &f)?;
+        let new = AssetId::new_v7();
+        self.catalog()
+            .write(|tx| tx.fork(f.seq, new, acting.user, now_ms()))?;
+        Ok(new)
+    }
+
+    /// Deletes a selection (R4.3, R7.5): approved work is refused (archive it first). Files the
+    /// library manages are removed and files added in place go to the system trash, once no
+    /// asset uses their bytes; renditions go with them.
+    pub fn delete(&self, selection: &Selection) -> Result<BulkReport> {
+        let mut freed: Vec<FreedFile> = Vec::new();
+        let report = self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::DeleteAsset, f)?;
+                if f.status == Status::Approved {
+                    return Err(approved_locked("be deleted"));
+                }
+                Ok(Some(()))
+            },
+            |tx, a, todo| {
+                freed.extend(tx.delete_assets(&seqs(todo), a.user, now_ms())?);
+                Ok(())
+            },
+        )?;
+        self.free_files(&freed);
+        Ok(report)
+    }
+
+    /// Removes renditions and files no asset uses any more. Failures are not errors: the
+    /// catalog is already consistent, and a leftover file is only disk space.
+    pub(crate) fn free_files(&self, freed: &[FreedFile]) {
+        for f in freed {
+            for (kind, ext) in [
+                (RenditionKind::Thumb, f.thumb.as_deref()),
+                (RenditionKind::Preview, Some("jpg")),
+                (RenditionKind::Preview, Some("png")),
+            ] {
+                if let Some(ext) = ext {
+                    let _ = std::fs::remove_file(self.layout.rendition(&f.hash, kind, ext));
+                }
+            }
+            if f.managed {
+                let _ = std::fs::remove_file(self.layout.root().join(&f.path));
+            } else {
+                let path = PathBuf::from(&f.path);
+                if path.exists() {
+                    let _ = match &self.options.trash_dir {
+                        Some(dir) => move_to_folder(&path, dir),
+                        None => trash::delete(&path).map_err(|e| std::io::Error::other(e.to_string())),
+                    };
+                }
+            }
+        }
+    }
+
+    pub(crate) fn one(&self, id: AssetId) -> Result<atelier_catalog::AssetFacts> {
+        let seq = self.catalog().seqs_of(&[id])?.pop().flatten();
+        let seq = seq.ok_or_else(|| {
+            LibraryError::from(InvalidInput::new(
+                "not_found",
+                format!("asset {id} is not in this library"),
+            ))
+        })?;
+        self.catalog().facts(&[seq])?.pop().ok_or_else(|| {
+            InvalidInput::new("not_found", format!("asset {id} is not in this library")).into()
+        })
+    }
+
+    pub(crate) fn brand_row(&self, name: &str) -> Result<BrandRow> {
+        let me = self.acting()?.user;
+        self.catalog().find_brand(name, me)?.ok_or_else(|| {
+            InvalidInput::new(
+                "brand_not_found",
+                format!("no brand named '{name}': see `atelier brand list`"),
+            )
+            .into()
+        })
+    }
+}
+
+/// Moves a file into `dir`, under a free name (rename, or copy and remove across devices).
+fn move_to_folder(path: &std::path::Path, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let mut dest = dir.join(&name);
+    let mut n = 2;
+    while dest.exists() {
+        dest = dir.join(format!("{n} {name}"));
+        n += 1;
+    }
+    if std::fs::rename(path, &dest).is_err() {
+        std::fs::copy(path, &dest)?;
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
+}
+
+fn not_found_collection(path: &str, brand: &str) -> LibraryError {
+    InvalidInput::new(
+        "collection_not_found",
+        format!("brand '{brand}' has no collection '{path}': see `atelier collection list --brand {brand}`"),
+    )
+    .into()
+}
+
+pub(crate) fn project_not_found(name: &str) -> LibraryError {
+    InvalidInput::new(
+        "project_not_found",
+        format!("no project named '{name}': see `atelier project list`"),
+    )
+    .into()
+}
+
+fn seqs<T>(todo: &[(atelier_catalog::AssetFacts, T)]) -> Vec<i64> {
+    todo.iter().map(|(f, _)| f.seq).collect()
+}
+
+fn normalize_all(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
+    if tags.is_empty() {
+        return Err(InvalidInput::new("invalid_tag", "give at least one tag"));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = names::normalize_tag(t)?;
+        if !out.iter().any(|e| names::key(e) == names::key(&t)) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,767 @@
+//! Organising the containers: projects (R9), brands with kits and members (R10.2–R10.4),
+//! collection trees (R3.2), campaigns (R8.1–R8.3) and the studio-wide tag list (R6.1).
+
+use atelier_catalog::{
+    BrandInfo, BrandRow, CampaignInfo, CollectionInfo, KitChange, ProjectChange, ProjectInfo, ProjectRow,
+    TagInfo,
+};
+use atelier_domain::{Action, AssetId, BrandRole, InvalidInput, Status, can, names};
+use serde::Serialize;
+
+use super::Acting;
+use super::assets::project_not_found;
+use crate::import::Template;
+use crate::{Library, LibraryError, Result, now_ms};
+
+/// Longest prompt prefix or suffix (R10.3).
+const MAX_PROMPT_AFFIX: usize = 500;
+/// Most banned terms (R10.3).
+const MAX_BANNED: usize = 64;
+/// Most pinned anchors (R10.3).
+const MAX_ANCHORS: usize = 16;
+/// Most palette colours.
+const MAX_PALETTE: usize = 16;
+/// Longest campaign description (R8.1).
+const MAX_CAMPAIGN_DESCRIPTION: usize = 1_000;
+
+/// Changes to a brand's kit (`None`: leave as is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KitEdit {
+    /// Self-approval on or off.
+    pub self_approval: Option<bool>,
+    /// Prompt prefix (empty clears it).
+    pub prefix: Option<String>,
+    /// Prompt suffix (empty clears it).
+    pub suffix: Option<String>,
+    /// Terms to ban (added to the list).
+    pub ban: Vec<String>,
+    /// Terms to allow again.
+    pub unban: Vec<String>,
+    /// Kit colour `#RRGGBB` (empty clears it).
+    pub color: Option<String>,
+    /// Palette, replacing the old one.
+    pub palette: Option<Vec<String>>,
+    /// Logo asset (must be on the brand).
+    pub logo: Option<AssetId>,
+}
+
+/// Project settings (`None`: leave as is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectSettings {
+    /// Default brand for new assets (empty clears it).
+    pub default_brand: Option<String>,
+    /// `in_place` or `copy`.
+    pub import_mode: Option<crate::ImportMode>,
+    /// Rename template for copies (empty clears it).
+    pub rename_template: Option<String>,
+    /// Default tags, replacing the old ones.
+    pub default_tags: Option<Vec<String>>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// What deleting a project did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectDeleteReport {
+    /// The project.
+    pub project: String,
+    /// Assets deleted with it.
+    pub deleted_assets: usize,
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> LibraryError {
+    InvalidInput::new(code, message).into()
+}
+
+fn needs_studio(what: &str) -> LibraryError {
+    invalid(
+        "needs_studio",
+        format!("{what} needs a studio: this library is standalone; connect it to a studio server first"),
+    )
+}
+
+fn check_color(c: &str) -> Result<String> {
+    let c = c.trim();
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit());
+    if ok {
+        Ok(c.to_uppercase())
+    } else {
+        Err(invalid(
+            "invalid_color",
+            format!("colour '{c}' is not #RRGGBB (e.g. #1A2B3C)"),
+        ))
+    }
+}
+
+impl Acting {
+    /// May the actor take a brand-level action on `brand`?
+    fn may_on_brand(&self, action: Action, brand: BrandRow, lib: &Library) -> Result<()> {
+        let (personal_of, self_approval) = lib.catalog().brand_facts(brand)?;
+        let (actor, target) = self.on(brand, personal_of, self_approval, false);
+        Ok(can(&actor, action, &target)?)
+    }
+
+    fn must_run_studio(&self, what: &str) -> Result<()> {
+        if self.studio_role.acts_as_manager() {
+            Ok(())
+        } else {
+            Err(invalid(
+                "forbidden",
+                format!("{what} needs the studio's Owner or Admin role"),
+            ))
+        }
+    }
+}
+
+impl Library {
+    fn project_row(&self, name: &str) -> Result<ProjectRow> {
+        let me = self.acting()?.user;
+        self.catalog()
+            .find_project(me, name)?
+            .ok_or_else(|| project_not_found(name))
+    }
+
+    fn project_info(&self, name: &str) -> Result<ProjectInfo> {
+        let me = self.acting()?.user;
+        let key = names::key(name.trim());
+        self.catalog()
+            .list_projects(me)?
+            .into_iter()
+            .find(|p| names::key(&p.name) == key)
+            .ok_or_else(|| project_not_found(name))
+    }
+
+    /// Every project of the acting user.
+    pub fn project_list(&self) -> Result<Vec<ProjectInfo>> {
+        let me = self.acting()?.user;
+        Ok(self.catalog().list_projects(me)?)
+    }
+
+    /// Creates a project (R9.1), optionally with a default brand.
+    pub fn project_create(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        brand: Option<&str>,
+    ) -> Result<ProjectInfo> {
+        let acting = self.acting()?;
+        let description = description.unwrap_or("").trim().to_string();
+        if description.chars().count() > 1_000 {
+            return Err(invalid(
+                "invalid_description",
+                "a project description has at most 1,000 characters",
+            ));
+        }
+        let brand = brand.map(|b| self.brand_row(b)).transpose()?;
+        if let Some(b) = brand {
+            acting.may_on_brand(Action::Upload, b, self)?;
+        }
+        let name = self.catalog().write(|tx| {
+            let p = tx.create_project(acting.user, name, &description, now_ms())?;
+            if let Some(b) = brand {
+                tx.set_project_settings(
+                    p,
+                    &ProjectChange {
+                        default_brand: Some(Some(b.0)),
+                        ..Default::default()
+                    },
+                    acting.user,
+                    now_ms(),
+                )?;
+            }
+            Ok(names::validate_name("project name", name)?)
+        })?;
+        self.project_info(&name)
+    }
+
+    /// Renames a project.
+    pub fn project_rename(&self, old: &str, new: &str) -> Result<ProjectInfo> {
+        let p = self.project_row(old)?;
+        let actor = self.acting()?.user;
+        self.catalog()
+            .write(|tx| tx.rename_project(p, new, actor, now_ms()))?;
+        self.project_info(new)
+    }
+
+    /// Archives (hides from the active list) or unarchives a project (R9.6).
+    pub fn project_archive(&self, name: &str, archived: bool) -> Result<ProjectInfo> {
+        let p = self.project_row(name)?;
+        let actor = self.acting()?.user;
+        self.catalog()
+            .write(|tx| tx.set_project_flag(p, "archived", archived, actor, now_ms()))?;
+        self.project_info(name)
+    }
+
+    /// Shares or unshares a project (R9.3). A standalone library has no studio to share with.
+    pub fn project_share(&self, name: &str, _shared: bool) -> Result<ProjectInfo> {
+        self.project_row(name)?;
+        Err(needs_studio("sharing a project"))
+    }
+
+    /// Changes a project's settings (R9.1).
+    pub fn project_settings(&self, name: &str, s: &ProjectSettings) -> Result<ProjectInfo> {
+        let p = self.project_row(name)?;
+        let acting = self.acting()?;
+        let default_brand = match s.default_brand.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(b) => {
+                let row = self.brand_row(b)?;
+                acting.may_on_brand(Action::Upload, row, self)?;
+                Some(Some(row.0))
+            }
+        };
+        let rename_template = match s.rename_template.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(t) => {
+                Template::parse(t)?;
+                Some(Some(t.to_string()))
+            }
+        };
+        let default_tags = s
+            .default_tags
+            .as_ref()
+            .map(|tags| {
+                tags.iter()
+                    .map(|t| names::normalize_tag(t))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let change = ProjectChange {
+            default_brand,
+            import_mode: s.import_mode.map(|m| match m {
+                crate::ImportMode::InPlace => "in_place".to_string(),
+                crate::ImportMode::Copy => "copy".to_string(),
+            }),
+            rename_template,
+            default_tags,
+            description: s.description.clone(),
+        };
+        self.catalog()
+            .write(|tx| tx.set_project_settings(p, &change, acting.user, now_ms()))?;
+        self.project_info(name)
+    }
+
+    /// Deletes a project and all its content (R9.2) once `confirm` repeats its name. Refused
+    /// while it holds Approved assets (they are listed). Managed files are removed; files added
+    /// in place go to the system trash.
+    pub fn project_delete(&self, name: &str, confirm: &str) -> Result<ProjectDeleteReport> {
+        let info = self.project_info(name)?;
+        if confirm.trim() != info.name {
+            return Err(invalid(
+                "confirmation_mismatch",
+                format!(
+                    "type the project's name exactly to delete it: '{}' (nothing was deleted)",
+                    info.name
+                ),
+            ));
+        }
+        let p = self.project_row(name)?;
+        let approved = self.catalog().project_assets(p, Some(Status::Approved))?;
+        if !approved.is_empty() {
+            let facts = self.catalog().facts(&approved)?;
+            let listed: Vec<String> = facts
+                .iter()
+                .take(20)
+                .map(|f| format!("{} ({})", f.name, f.id))
+                .collect();
+            let more = if facts.len() > 20 {
+                format!(" and {} more", facts.len() - 20)
+            } else {
+                String::new()
+            };
+            return Err(invalid(
+                "project_has_approved",
+                format!(
+                    "'{}' holds {} approved asset(s); archive or move them first: {}{more}",
+                    info.name,
+                    facts.len(),
+                    listed.join(", ")
+                ),
+            ));
+        }
+        let assets = self.catalog().project_assets(p, None)?;
+        let actor = self.acting()?.user;
+        let freed = self.catalog().write(|tx| {
+            let freed = tx.delete_assets(&assets, actor, now_ms())?;
+            tx.delete_project(p, actor, now_ms())?;
+            Ok(freed)
+        })?;
+        self.free_files(&freed);
+        Ok(ProjectDeleteReport {
+            project: info.name,
+            deleted_assets: assets.len(),
+        })
+    }
+
+    /// Every brand the acting user can see.
+    pub fn brand_list(&self) -> Result<Vec<BrandInfo>> {
+        let me = self.acting()?.user;
+        Ok(self.catalog().list_brands(me)?)
+    }
+
+    /// One brand.
+    pub fn brand(&self, name: &str) -> Result<BrandInfo> {
+        let b = self.brand_row(name)?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// Creates a team brand; its creator becomes its first Manager (R10.1–R10.2).
+    pub fn brand_create(&self, name: &str) -> Result<BrandInfo> {
+        let acting = self.acting()?;
+        acting.must_run_studio("creating a brand")?;
+        let b = self
+            .catalog()
+            .write(|tx| tx.create_brand(name, acting.user, now_ms()))?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// Renames a team brand.
+    pub fn brand_rename(&self, old: &str, new: &str) -> Result<BrandInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(old)?;
+        if self.catalog().brand_facts(b)?.0.is_some() {
+            return Err(invalid("personal_brand", "a Personal brand keeps its name"));
+        }
+        acting.may_on_brand(Action::EditKit, b, self)?;
+        self.catalog()
+            .write(|tx| tx.rename_brand(b, new, acting.user, now_ms()))?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// Edits a brand's kit (R10.3).
+    pub fn brand_kit(&self, name: &str, edit: &KitEdit) -> Result<BrandInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(name)?;
+        acting.may_on_brand(Action::EditKit, b, self)?;
+        let current = self.catalog().brand_info(b)?;
+        let affix = |what: &str, v: &Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(t) if t.chars().count() > MAX_PROMPT_AFFIX => Err(invalid(
+                    "invalid_kit",
+                    format!(
+                        "the prompt {what} has {} characters: at most {MAX_PROMPT_AFFIX}",
+                        t.chars().count()
+                    ),
+                )),
+                Some(t) => Ok(Some(t.trim().to_string())),
+                None => Ok(None),
+            }
+        };
+        let mut banned = current.banned_terms.clone();
+        for t in &edit.ban {
+            let t = t.trim();
+            if t.is_empty() || t.chars().count() > 100 {
+                return Err(invalid(
+                    "invalid_kit",
+                    format!("banned term '{t}' must have 1 to 100 characters"),
+                ));
+            }
+            if !banned.iter().any(|b| b.to_lowercase() == t.to_lowercase()) {
+                banned.push(t.to_string());
+            }
+        }
+        banned.retain(|b| {
+            !edit
+                .unban
+                .iter()
+                .any(|u| u.trim().to_lowercase() == b.to_lowercase())
+        });
+        if banned.len() > MAX_BANNED {
+            return Err(invalid(
+                "invalid_kit",
+                format!("{} banned terms: a kit holds at most {MAX_BANNED}", banned.len()),
+            ));
+        }
+        let palette = edit
+            .palette
+            .as_ref()
+            .map(|p| {
+                if p.len() > MAX_PALETTE {
+                    return Err(invalid(
+                        "invalid_kit",
+                        format!("{} palette colours: at most {MAX_PALETTE}", p.len()),
+                    ));
+                }
+                p.iter().map(|c| check_color(c)).collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let color = match edit.color.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(c) => Some(Some(check_color(c)?)),
+        };
+        let logo = match edit.logo {
+            None => None,
+            Some(id) => {
+                let f = self.one(id)?;
+                if f.brand != b {
+                    return Err(invalid(
+                        "not_on_this_brand",
+                        "the logo must be an asset of this brand",
+                    ));
+                }
+                Some(Some(f.seq))
+            }
+        };
+        let change = KitChange {
+            color,
+            prompt_prefix: affix("prefix", &edit.prefix)?,
+            prompt_suffix: affix("suffix", &edit.suffix)?,
+            banned_terms: (!edit.ban.is_empty() || !edit.unban.is_empty()).then_some(banned),
+            self_approval: edit.self_approval,
+            palette,
+            logo,
+        };
+        self.catalog()
+            .write(|tx| tx.set_kit(b, &change, acting.user, now_ms()))?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// Adds a member, changes their role, or (with `None`) removes them. A brand always keeps a
+    /// Manager: demoting or removing the last one is refused (R10.2).
+    pub fn brand_member(&self, brand: &str, user: &str, role: Option<BrandRole>) -> Result<BrandInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(brand)?;
+        acting.may_on_brand(Action::ManageMembers, b, self)?;
+        let existing = self.catalog().find_user(user)?;
+        let current = match existing {
+            Some((u, _)) => self.catalog().brand_roles(u)?.get(&b.0).copied(),
+            None => None,
+        };
+        if current == Some(BrandRole::Manager)
+            && role != Some(BrandRole::Manager)
+            && self.catalog().manager_count(b)? <= 1
+        {
+            return Err(invalid(
+                "last_manager",
+                format!("{user} is the last Manager of this brand: make someone else a Manager first"),
+            ));
+        }
+        if role.is_none() && existing.is_none() {
+            return Err(invalid(
+                "user_not_found",
+                format!("no user named '{user}' in this library"),
+            ));
+        }
+        self.catalog().write(|tx| {
+            let u = tx.ensure_user(user, now_ms())?;
+            tx.set_member(b, u, role, acting.user, now_ms())
+        })?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// Pins (or unpins) anchor assets of the brand (R10.3: at most 16, brand's own assets).
+    pub fn brand_pin(&self, brand: &str, ids: &[AssetId], pin: bool) -> Result<BrandInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(brand)?;
+        acting.may_on_brand(Action::PinAnchor, b, self)?;
+        let current = self.catalog().brand_info(b)?.anchors;
+        let mut anchors = current.clone();
+        for id in ids {
+            let f = self.one(*id)?;
+            if f.brand != b {
+                return Err(invalid(
+                    "not_on_this_brand",
+                    format!("{} is not an asset of this brand", f.name),
+                ));
+            }
+            if pin && !anchors.contains(id) {
+                anchors.push(*id);
+            }
+            if !pin {
+                anchors.retain(|a| a != id);
+            }
+        }
+        if anchors.len() > MAX_ANCHORS {
+            return Err(invalid(
+                "too_many_anchors",
+                format!(
+                    "a brand pins at most {MAX_ANCHORS} anchors ({} asked)",
+                    anchors.len()
+                ),
+            ));
+        }
+        let seqs: Vec<i64> = self.catalog().seqs_of(&anchors)?.into_iter().flatten().collect();
+        self.catalog()
+            .write(|tx| tx.set_anchors(b, &seqs, acting.user, now_ms()))?;
+        Ok(self.catalog().brand_info(b)?)
+    }
+
+    /// The collection tree of a brand with counts (R3.2).
+    pub fn collection_list(&self, brand: &str) -> Result<Vec<CollectionInfo>> {
+        let acting = self.acting()?;
+        let b = self.brand_row(brand)?;
+        acting.may_on_brand(Action::ViewAsset, b, self)?;
+        Ok(self.catalog().list_collections(b)?)
+    }
+
+    /// Creates the collection at `path` in a brand, with any missing parents.
+    pub fn collection_create(&self, path: &str, brand: &str) -> Result<CollectionInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(brand)?;
+        acting.may_on_brand(Action::Organise, b, self)?;
+        let parts = names::split_collection_path(path)?;
+        if self.catalog().find_collection(b, path)?.is_some() {
+            return Err(invalid(
+                "name_taken",
+                format!("brand '{brand}' already has a collection '{path}'"),
+            ));
+        }
+        self.catalog().write(|tx| {
+            let mut parent = None;
+            for (i, _) in parts.iter().enumerate() {
+                let sub = parts[..=i].join("/");
+                parent = Some(match tx.find_collection(b, &sub)? {
+                    Some(id) => id,
+                    None => tx.create_collection(b, parent, &parts[i], now_ms())?,
+                });
+            }
+            Ok(())
+        })?;
+        self.collection_info(b, path)
+    }
+
+    fn collection_info(&self, b: BrandRow, path: &str) -> Result<CollectionInfo> {
+        let key = names::key(&names::split_collection_path(path)?.join("/"));
+        self.catalog()
+            .list_collections(b)?
+            .into_iter()
+            .find(|c| names::key(&c.path) == key)
+            .ok_or_else(|| invalid("collection_not_found", format!("no collection '{path}'")))
+    }
+
+    /// Finds a collection by path in the given brand, or in the one visible brand that has it.
+    fn locate_collection(&self, path: &str, brand: Option<&str>) -> Result<(BrandRow, i64)> {
+        names::split_collection_path(path)?;
+        if let Some(name) = brand {
+            let b = self.brand_row(name)?;
+            let c = self.catalog().find_collection(b, path)?.ok_or_else(|| {
+                invalid(
+                    "collection_not_found",
+                    format!("brand '{name}' has no collection '{path}'"),
+                )
+            })?;
+            return Ok((b, c));
+        }
+        let me = self.acting()?.user;
+        let mut found = Vec::new();
+        let brands = self.catalog().list_brands(me)?;
+        for info in brands {
+            let b = self.brand_row(if info.personal {
+                atelier_catalog::PERSONAL_BRAND
+            } else {
+                &info.name
+            })?;
+            if let Some(c) = self.catalog().find_collection(b, path)? {
+                found.push((b, c, info.name));
+            }
+        }
+        match found.len() {
+            0 => Err(invalid(
+                "collection_not_found",
+                format!("no brand has a collection '{path}'"),
+            )),
+            1 => Ok((found[0].0, found[0].1)),
+            _ => Err(invalid(
+                "ambiguous_collection",
+                format!(
+                    "several brands have a collection '{path}' ({}): add --brand",
+                    found.iter().map(|f| f.2.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// Renames a collection.
+    pub fn collection_rename(&self, path: &str, new: &str, brand: Option<&str>) -> Result<CollectionInfo> {
+        let acting = self.acting()?;
+        let (b, c) = self.locate_collection(path, brand)?;
+        acting.may_on_brand(Action::Organise, b, self)?;
+        self.catalog()
+            .write(|tx| tx.rename_collection(c, new, acting.user, now_ms()))?;
+        let mut parts = names::split_collection_path(path)?;
+        parts.pop();
+        parts.push(new.trim().to_string());
+        self.collection_info(b, &parts.join("/"))
+    }
+
+    /// Moves a collection under another (`to`) or to the top (`None`); never into itself.
+    pub fn collection_move(
+        &self,
+        path: &str,
+        to: Option<&str>,
+        brand: Option<&str>,
+    ) -> Result<CollectionInfo> {
+        let acting = self.acting()?;
+        let (b, c) = self.locate_collection(path, brand)?;
+        acting.may_on_brand(Action::Organise, b, self)?;
+        let parent = match to {
+            Some(p) => Some(self.catalog().find_collection(b, p)?.ok_or_else(|| {
+                invalid(
+                    "collection_not_found",
+                    format!("no collection '{p}' in the same brand to move into"),
+                )
+            })?),
+            None => None,
+        };
+        self.catalog()
+            .write(|tx| tx.move_collection(c, parent, acting.user, now_ms()))?;
+        let leaf = names::split_collection_path(path)?.pop().unwrap_or_default();
+        let new_path = match to {
+            Some(p) => format!("{}/{leaf}", names::split_collection_path(p)?.join("/")),
+            None => leaf,
+        };
+        self.collection_info(b, &new_path)
+    }
+
+    /// Deletes a collection and its sub-collections, never their assets. Returns how many
+    /// collections went.
+    pub fn collection_delete(&self, path: &str, brand: Option<&str>) -> Result<usize> {
+        let acting = self.acting()?;
+        let (b, c) = self.locate_collection(path, brand)?;
+        acting.may_on_brand(Action::Organise, b, self)?;
+        Ok(self
+            .catalog()
+            .write(|tx| tx.delete_collection(c, acting.user, now_ms()))?)
+    }
+
+    /// Campaigns of a brand (or of every brand).
+    pub fn campaign_list(&self, brand: Option<&str>) -> Result<Vec<CampaignInfo>> {
+        let b = brand.map(|n| self.brand_row(n)).transpose()?;
+        Ok(self.catalog().list_campaigns(b)?)
+    }
+
+    fn campaign_info(&self, b: BrandRow, name: &str) -> Result<CampaignInfo> {
+        let key = names::key(name.trim());
+        self.catalog()
+            .list_campaigns(Some(b))?
+            .into_iter()
+            .find(|c| names::key(&c.name) == key)
+            .ok_or_else(|| invalid("campaign_not_found", format!("no campaign named '{name}'")))
+    }
+
+    fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, i64)> {
+        let b = self.brand_row(brand)?;
+        let c = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
+            invalid(
+                "campaign_not_found",
+                format!("brand '{brand}' has no campaign named '{name}'"),
+            )
+        })?;
+        Ok((b, c))
+    }
+
+    /// Creates a campaign on a team brand (R8.1): name 1–120 characters, unique in the brand
+    /// ignoring case; description up to 1,000. It starts private.
+    pub fn campaign_create(
+        &self,
+        name: &str,
+        brand: &str,
+        description: Option<&str>,
+    ) -> Result<CampaignInfo> {
+        let acting = self.acting()?;
+        let b = self.brand_row(brand)?;
+        acting.may_on_brand(Action::CreateCampaign, b, self)?;
+        let name = campaign_name(name)?;
+        let description = description.unwrap_or("").trim().to_string();
+        if description.chars().count() > MAX_CAMPAIGN_DESCRIPTION {
+            return Err(invalid(
+                "invalid_description",
+                format!("a campaign description has at most {MAX_CAMPAIGN_DESCRIPTION} characters"),
+            ));
+        }
+        self.catalog()
+            .write(|tx| tx.create_campaign(b, &name, &description, now_ms()))?;
+        self.campaign_info(b, &name)
+    }
+
+    /// Renames a campaign (its public link, when one exists, keeps working).
+    pub fn campaign_rename(&self, old: &str, new: &str, brand: &str) -> Result<CampaignInfo> {
+        let acting = self.acting()?;
+        let (b, c) = self.campaign_row(old, brand)?;
+        acting.may_on_brand(Action::CreateCampaign, b, self)?;
+        let new = campaign_name(new)?;
+        self.catalog()
+            .write(|tx| tx.rename_campaign(c, &new, acting.user, now_ms()))?;
+        self.campaign_info(b, &new)
+    }
+
+    /// Deletes a campaign; its assets stay as they were (R8.3).
+    pub fn campaign_delete(&self, name: &str, brand: &str) -> Result<()> {
+        let acting = self.acting()?;
+        let (b, c) = self.campaign_row(name, brand)?;
+        acting.may_on_brand(Action::DeleteCampaign, b, self)?;
+        Ok(self
+            .catalog()
+            .write(|tx| tx.delete_campaign(c, acting.user, now_ms()))?)
+    }
+
+    /// Makes a campaign public or private (R8.4, R8.6): a standalone library has no public
+    /// links.
+    pub fn campaign_visibility(&self, name: &str, brand: &str, _public: bool) -> Result<CampaignInfo> {
+        let acting = self.acting()?;
+        let (b, _) = self.campaign_row(name, brand)?;
+        acting.may_on_brand(Action::ControlPublicLink, b, self)?;
+        Err(needs_studio("public sharing"))
+    }
+
+    /// Every tag with its count.
+    pub fn tag_list(&self) -> Result<Vec<TagInfo>> {
+        Ok(self.catalog().list_tags()?)
+    }
+
+    fn tag_row(&self, name: &str) -> Result<i64> {
+        self.catalog().find_tag(name)?.ok_or_else(|| {
+            invalid(
+                "tag_not_found",
+                format!("no tag named '{name}': see `atelier tag list`"),
+            )
+        })
+    }
+
+    /// Renames a tag everywhere (and the tags below it, for a path). Studio-wide: Owner/Admin.
+    pub fn tag_rename(&self, old: &str, new: &str) -> Result<()> {
+        let acting = self.acting()?;
+        acting.must_run_studio("renaming a tag for everyone")?;
+        self.catalog()
+            .write(|tx| tx.rename_tag_path(old, new, acting.user, now_ms()))?;
+        Ok(())
+    }
+
+    /// Merges tag `from` into `into` (every asset of `from` gets `into`; `from` goes).
+    pub fn tag_merge(&self, from: &str, into: &str) -> Result<()> {
+        let acting = self.acting()?;
+        acting.must_run_studio("merging tags for everyone")?;
+        let (f, i) = (self.tag_row(from)?, self.tag_row(into)?);
+        if f == i {
+            return Err(invalid("same_tag", "a tag can't be merged into itself"));
+        }
+        Ok(self
+            .catalog()
+            .write(|tx| tx.merge_tags(f, i, acting.user, now_ms()))?)
+    }
+
+    /// Deletes a tag from every asset.
+    pub fn tag_delete(&self, name: &str) -> Result<()> {
+        let acting = self.acting()?;
+        acting.must_run_studio("deleting a tag for everyone")?;
+        let t = self.tag_row(name)?;
+        Ok(self
+            .catalog()
+            .write(|tx| tx.delete_tag(t, acting.user, now_ms()))?)
+    }
+}
+
+fn campaign_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    let chars = n.chars().count();
+    if chars == 0 || chars > 120 || n.chars().any(char::is_control) {
+        return Err(invalid(
+            "invalid_name",
+            format!("a campaign name has 1 to 120 characters ('{n}' has {chars})"),
+        ));
+    }
+    Ok(n.to_string())
+}
