@@ -97,6 +97,9 @@ pub enum Command {
         id: String,
         /// The new file name.
         name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a selection (approved work is refused: archive it first).
     Delete {
@@ -278,6 +281,13 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Time bulk organising on a synthetic library: tag, rate and file every approved asset in
+    /// one call each, then the counts (changes the library).
+    Organise {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time the fixed set of search queries inside this process (p50/p95 per query).
     Search {
         /// Runs of each query.
@@ -356,11 +366,17 @@ pub enum ProjectCommand {
     Share {
         /// The project.
         name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Stop sharing a project.
     Unshare {
         /// The project.
         name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a project and everything in it (type its name again with --confirm).
     Delete {
@@ -635,6 +651,9 @@ pub enum TagCommand {
         old: String,
         /// New name.
         new: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Merge one tag into another.
     Merge {
@@ -642,11 +661,17 @@ pub enum TagCommand {
         from: String,
         /// The tag that stays.
         into: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a tag from every asset.
     Delete {
         /// The tag.
         tag: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List tags with counts.
     List {
@@ -693,6 +718,9 @@ pub enum CampaignCommand {
         /// The brand.
         #[arg(long, value_name = "B")]
         brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List a brand's campaigns.
     List {
@@ -726,6 +754,9 @@ pub enum CampaignCommand {
         /// The brand.
         #[arg(long, value_name = "B")]
         brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Make a campaign private again.
     Unpublish {
@@ -734,5 +765,8 @@ pub enum CampaignCommand {
         /// The brand.
         #[arg(long, value_name = "B")]
         brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -91,10 +91,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Move { sel } => organise::move_assets(&library, sel),
-        Command::Rename { id, name } => {
+        Command::Rename { id, name, json } => {
             let id: AssetId = id.parse().map_err(LibraryError::from)?;
             library.rename_asset(id, &name)?;
-            output::text(format_args!("Renamed {id} to {name}"))?;
+            if json {
+                output::json(&library.show(id)?)?;
+            } else {
+                output::text(format_args!("Renamed {id} to {name}"))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Delete { sel } => {
@@ -114,6 +118,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(&library, assets, seed, json),
         Command::Bench(BenchCommand::Search { runs, json }) => bench_search(&library, runs, json),
+        Command::Bench(BenchCommand::Organise { json }) => {
+            let results = library.bench_organise()?;
+            if json {
+                output::json(&results)?;
+            } else {
+                for r in &results {
+                    output::text(format_args!(
+                        "{:<44} {:>10} {:>10.1} ms",
+                        r.name, r.total, r.p50_ms
+                    ))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -80,6 +80,16 @@ fn show<T: Serialize>(value: &T, json: bool, text: impl FnOnce(&T) -> String) ->
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints the outcome of a command that returns no object.
+pub fn done(json: bool, value: serde_json::Value, text: String) -> Result<ExitCode> {
+    if json {
+        output::json(&value)?;
+    } else {
+        output::text(format_args!("{text}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn project_line(p: &atelier_library::ProjectInfo) -> String {
     let mut flags = Vec::new();
     if p.archived {
@@ -138,8 +148,8 @@ pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
         ProjectCommand::Unarchive { name, json } => {
             show(&lib.project_archive(&name, false)?, json, project_line)
         }
-        ProjectCommand::Share { name } => show(&lib.project_share(&name, true)?, false, project_line),
-        ProjectCommand::Unshare { name } => show(&lib.project_share(&name, false)?, false, project_line),
+        ProjectCommand::Share { name, json } => show(&lib.project_share(&name, true)?, json, project_line),
+        ProjectCommand::Unshare { name, json } => show(&lib.project_share(&name, false)?, json, project_line),
         ProjectCommand::Delete { name, confirm, json } => {
             let r = lib.project_delete(&name, &confirm)?;
             show(&r, json, |r| {
@@ -334,20 +344,29 @@ pub fn tag(lib: &Library, cmd: TagCommand) -> Result<ExitCode> {
         TagCommand::Remove { tag, sel } => {
             report("Untagged", &lib.tag_remove(&selection(&sel)?, &[tag])?, sel.json)
         }
-        TagCommand::Rename { old, new } => {
+        TagCommand::Rename { old, new, json } => {
             lib.tag_rename(&old, &new)?;
-            output::text(format_args!("Renamed tag {old} to {new} everywhere"))?;
-            Ok(ExitCode::SUCCESS)
+            done(
+                json,
+                serde_json::json!({ "renamed": old, "to": new }),
+                format!("Renamed tag {old} to {new} everywhere"),
+            )
         }
-        TagCommand::Merge { from, into } => {
+        TagCommand::Merge { from, into, json } => {
             lib.tag_merge(&from, &into)?;
-            output::text(format_args!("Merged tag {from} into {into}"))?;
-            Ok(ExitCode::SUCCESS)
+            done(
+                json,
+                serde_json::json!({ "merged": from, "into": into }),
+                format!("Merged tag {from} into {into}"),
+            )
         }
-        TagCommand::Delete { tag } => {
+        TagCommand::Delete { tag, json } => {
             lib.tag_delete(&tag)?;
-            output::text(format_args!("Deleted tag {tag} from every asset"))?;
-            Ok(ExitCode::SUCCESS)
+            done(
+                json,
+                serde_json::json!({ "deleted": tag }),
+                format!("Deleted tag {tag} from every asset"),
+            )
         }
         TagCommand::List { json } => {
             let list = lib.tag_list()?;
@@ -391,12 +410,13 @@ pub fn campaign(lib: &Library, cmd: CampaignCommand) -> Result<ExitCode> {
             brand,
             json,
         } => show(&lib.campaign_rename(&old, &new, &brand)?, json, campaign_line),
-        CampaignCommand::Delete { name, brand } => {
+        CampaignCommand::Delete { name, brand, json } => {
             lib.campaign_delete(&name, &brand)?;
-            output::text(format_args!(
-                "Deleted campaign {name}; its assets stay as they were"
-            ))?;
-            Ok(ExitCode::SUCCESS)
+            done(
+                json,
+                serde_json::json!({ "deleted": name }),
+                format!("Deleted campaign {name}; its assets stay as they were"),
+            )
         }
         CampaignCommand::List { brand, json } => {
             let list = lib.campaign_list(brand.as_deref())?;
@@ -420,14 +440,14 @@ pub fn campaign(lib: &Library, cmd: CampaignCommand) -> Result<ExitCode> {
                 sel.json,
             )
         }
-        CampaignCommand::Publish { name, brand } => show(
+        CampaignCommand::Publish { name, brand, json } => show(
             &lib.campaign_visibility(&name, &brand, true)?,
-            false,
+            json,
             campaign_line,
         ),
-        CampaignCommand::Unpublish { name, brand } => show(
+        CampaignCommand::Unpublish { name, brand, json } => show(
             &lib.campaign_visibility(&name, &brand, false)?,
-            false,
+            json,
             campaign_line,
         ),
     }
