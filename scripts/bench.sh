@@ -4,6 +4,7 @@
 #   scripts/bench.sh import    # import to grid-ready vs vipsthumbnail, same files, 2 threads each
 #   scripts/bench.sh synth     # bench synth --assets 1000000 (wall time, peak memory)
 #   scripts/bench.sh search    # the fixed query set in-process (p50/p95) + whole-process CLI runs
+#   scripts/bench.sh organise  # tag/rate/file ~135,000 assets in one call each, then counts
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,10 +65,16 @@ bench_search() {
     "$A" --library "$B/million" search masterpiece --json --limit 100 >/dev/null
 }
 
+bench_organise() {
+  ensure_million
+  "$A" --library "$B/million" bench organise
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
   search) bench_search ;;
-  all) bench_import; bench_synth; bench_search ;;
-  *) echo "usage: $0 import|synth|search|all" >&2; exit 2 ;;
+  organise) bench_organise ;;
+  all) bench_import; bench_synth; bench_search; bench_organise ;;
+  *) echo "usage: $0 import|synth|search|organise|all" >&2; exit 2 ;;
 esac

@@ -13,10 +13,18 @@ pub struct Change {
     pub seq: i64,
     /// When, unix ms.
     pub at: i64,
-    /// The kind of thing changed ("asset").
+    /// Who (login name), when known.
+    pub actor: Option<String>,
+    /// The kind of thing changed ("asset", "tag", "project"…).
     pub entity: String,
-    /// What happened ("import").
+    /// The public id of the thing changed, when it has one.
+    pub entity_id: Option<String>,
+    /// What happened ("import", "rating", "tag_add"…).
     pub action: String,
+    /// The changed fields before.
+    pub before: Option<serde_json::Value>,
+    /// The changed fields after.
+    pub after: Option<serde_json::Value>,
 }
 
 /// Appends an entry.
@@ -42,14 +50,23 @@ impl Catalog {
     /// Journal entries after `since` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<Change>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT seq, at, entity, action FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT c.seq, c.at, u.handle, c.entity, c.entity_uid, c.action, c.before, c.after
+             FROM change c LEFT JOIN user u ON u.id = c.actor WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![since, limit as i64], |r| {
+            let uid: Option<Vec<u8>> = r.get(4)?;
+            let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
             Ok(Change {
                 seq: r.get(0)?,
                 at: r.get(1)?,
-                entity: r.get(2)?,
-                action: r.get(3)?,
+                actor: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: uid
+                    .and_then(|u| uuid::Uuid::from_slice(&u).ok())
+                    .map(|u| u.to_string()),
+                action: r.get(5)?,
+                before: json(r.get(6)?),
+                after: json(r.get(7)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

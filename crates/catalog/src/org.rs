@@ -305,7 +305,18 @@ impl Tx<'_> {
             "INSERT INTO collection (uid, brand, parent, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![atelier_domain::ids::CollectionId::new_v7().to_bytes(), brand.0, parent, name, key, now_ms],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        crate::journal::record(
+            &self.tx,
+            now_ms,
+            None,
+            "collection",
+            None,
+            "create",
+            None,
+            Some(&serde_json::json!({ "name": name, "brand": brand.0, "parent": parent }).to_string()),
+        )?;
+        Ok(id)
     }
 
     /// Creates a campaign in a brand. Names are unique within the brand, ignoring case.
@@ -334,7 +345,18 @@ impl Tx<'_> {
             "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![atelier_domain::ids::CampaignId::new_v7().to_bytes(), brand.0, name, key, description, now_ms],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        crate::journal::record(
+            &self.tx,
+            now_ms,
+            None,
+            "campaign",
+            None,
+            "create",
+            None,
+            Some(&serde_json::json!({ "name": name, "brand": brand.0 }).to_string()),
+        )?;
+        Ok(id)
     }
 }
 

@@ -1053,7 +1053,20 @@ impl Tx<'_> {
                 params![project.0, d],
             )?;
         }
-        self.journal(now, actor, "project", "settings", json!(null), json!(null))
+        self.journal(
+            now,
+            actor,
+            "project",
+            "settings",
+            json!(null),
+            json!({
+                "default_brand": c.default_brand,
+                "import_mode": c.import_mode,
+                "rename_template": c.rename_template,
+                "default_tags": c.default_tags,
+                "description": c.description,
+            }),
+        )
     }
 
     /// Deletes an (emptied) project row.
@@ -1182,7 +1195,23 @@ impl Tx<'_> {
                 params![brand.0, l],
             )?;
         }
-        self.journal(now, actor, "brand", "kit", json!(null), json!(null))
+        self.journal(
+            now,
+            actor,
+            "brand",
+            "kit",
+            json!(null),
+            json!({
+                "brand": brand.0,
+                "color": k.color,
+                "prompt_prefix": k.prompt_prefix,
+                "prompt_suffix": k.prompt_suffix,
+                "banned_terms": k.banned_terms,
+                "self_approval": k.self_approval,
+                "palette": k.palette,
+                "logo": k.logo,
+            }),
+        )
     }
 
     /// Replaces a brand's pinned anchors (at most 16, validated by the caller).

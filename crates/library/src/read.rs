@@ -82,3 +82,11 @@ impl Library {
         Ok(self.catalog().review_log(seq)?)
     }
 }
+
+impl Library {
+    /// The change journal after `since` (0 for all), oldest first, at most `limit` entries:
+    /// what changed, who, when, before and after.
+    pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<atelier_catalog::Change>> {
+        Ok(self.catalog().changes_since(since, limit)?)
+    }
+}

@@ -772,3 +772,41 @@ fn brand_kits_validate_their_fields() {
     let pinned = t.photos("p", 2, &in_brand("Acme"));
     assert_eq!(t.lib.brand_pin("Acme", &pinned, true).unwrap().anchors, pinned);
 }
+
+#[test]
+fn every_change_is_journaled_with_who_and_before_after() {
+    let t = TestLibrary::new();
+    let a = t.photos("a", 2, &ImportOptions::default());
+    let start = t.lib.changes_since(0, 100_000).unwrap().last().unwrap().seq;
+    t.lib.rate(&ids(&a), Rating::new(4).unwrap()).unwrap();
+    t.lib.tag_add(&ids(&a[..1]), &["x".into()]).unwrap();
+    t.lib.collection_create("C", "Personal").unwrap();
+    t.lib.rename_asset(a[0], "renamed.jpg").unwrap();
+    let changes = t.lib.changes_since(start, 100).unwrap();
+    let actions: Vec<_> = changes
+        .iter()
+        .map(|c| (c.entity.as_str(), c.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("asset", "rating"),
+            ("asset", "rating"),
+            ("asset", "tag_add"),
+            ("collection", "create"),
+            ("asset", "rename")
+        ]
+    );
+    assert_eq!(changes[0].before, Some(serde_json::json!({ "rating": 0 })));
+    assert_eq!(changes[0].after, Some(serde_json::json!({ "rating": 4 })));
+    assert!(changes[0].actor.is_some());
+    assert_eq!(
+        changes[4].after,
+        Some(serde_json::json!({ "name": "renamed.jpg" }))
+    );
+    assert_eq!(changes[4].entity_id.as_deref(), Some(a[0].to_string().as_str()));
+    // A refused change writes nothing.
+    let refused = t.lib.rename_asset(a[0], "bad/name.jpg");
+    assert!(refused.is_err());
+    assert_eq!(t.lib.changes_since(changes[4].seq, 100).unwrap().len(), 0);
+}
