@@ -176,25 +176,12 @@ impl Catalog {
     /// Every asset matching `q` (ignoring its page size and cursor), newest first. For bulk
     /// actions and export, which then apply their own limits.
     pub fn select_ids(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<AssetId>> {
-        let conn = self.conn();
-        let base = base_set(conn, q, now_ms)?;
-        let terms = q
-            .text_terms()
-            .map(|t| text::query_terms(conn, t))
-            .transpose()?
-            .unwrap_or_default();
-        let set = if terms.is_empty() {
-            base
-        } else {
-            text_tiers(conn, &terms, &base)?
-                .into_iter()
-                .fold(RoaringBitmap::new(), |a, b| a | b)
-        };
-        let list: Rc<Vec<Value>> = Rc::new(set.iter().rev().map(|s| Value::Integer(i64::from(s))).collect());
-        let mut stmt =
-            conn.prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
+        let seqs = self.select_seqs(q, now_ms)?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
         let ids = stmt
-            .query_map([list], |r| r.get::<_, Vec<u8>>(0))?
+            .query_map([crate::edit::array(&seqs)], |r| r.get::<_, Vec<u8>>(0))?
             .map(|r| Ok(AssetId::from_uuid(org::uuid_of(&r?)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok(ids)
