@@ -160,6 +160,19 @@ pub struct ProjectChange {
     pub description: Option<String>,
 }
 
+/// What a project gives new imports by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectDefaults {
+    /// Default brand's name ("Personal" for the owner's Personal brand).
+    pub default_brand: Option<String>,
+    /// `in_place` or `copy`.
+    pub import_mode: String,
+    /// Rename template for copies.
+    pub rename_template: Option<String>,
+    /// Tags new assets get.
+    pub default_tags: Vec<String>,
+}
+
 /// One review audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewEvent {
@@ -522,6 +535,35 @@ impl Catalog {
             bits &= load(conn, Facet::Status(s.code()))?;
         }
         Ok(bits.iter().map(i64::from).collect())
+    }
+
+    /// A project's defaults for new imports.
+    pub fn project_defaults(&self, project: ProjectRow) -> Result<ProjectDefaults> {
+        let (brand, personal, mode, template, tags): (Option<String>, bool, String, Option<String>, String) =
+            self.conn().query_row(
+                "SELECT b.name, b.personal_of IS NOT NULL, p.import_mode, p.rename_template, p.default_tags
+                 FROM project p LEFT JOIN brand b ON b.id = p.default_brand WHERE p.id = ?1",
+                [project.0],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                    ))
+                },
+            )?;
+        Ok(ProjectDefaults {
+            default_brand: if personal {
+                Some(crate::org::PERSONAL_BRAND.to_string())
+            } else {
+                brand
+            },
+            import_mode: mode,
+            rename_template: template,
+            default_tags: serde_json::from_str(&tags).unwrap_or_default(),
+        })
     }
 
     /// The review audit log of an asset, oldest first.

@@ -137,11 +137,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
     let options = ImportOptions {
-        mode: if a.copy {
-            ImportMode::Copy
-        } else {
-            ImportMode::InPlace
-        },
+        // Without --copy, the project's import mode decides (in place unless it says copy).
+        mode: a.copy.then_some(ImportMode::Copy),
         rename: a.rename,
         project: a.project,
         brand: a.brand,

@@ -265,7 +265,7 @@ fn copy_mode_verifies_renames_and_never_touches_the_source() {
         fs::metadata(&a).unwrap().modified().unwrap(),
     );
     let options = ImportOptions {
-        mode: ImportMode::Copy,
+        mode: Some(ImportMode::Copy),
         rename: Some("trip/{seq:03}-{name}.{ext}".into()),
         project: Some("Trip".into()),
         brand: Some("Acme".into()),
@@ -334,7 +334,7 @@ fn bad_import_input_is_refused_before_anything_changes() {
         .unwrap_err();
     assert_eq!(err.code(), "rename_needs_copy");
     let bad_template = ImportOptions {
-        mode: ImportMode::Copy,
+        mode: Some(ImportMode::Copy),
         rename: Some("{bogus}".into()),
         ..Default::default()
     };

@@ -646,7 +646,7 @@ fn deleting_a_project_removes_managed_copies_and_their_renditions() {
     let t = TestLibrary::new();
     t.lib.project_create("Copies", None, None).unwrap();
     let opts = ImportOptions {
-        mode: ImportMode::Copy,
+        mode: Some(ImportMode::Copy),
         project: Some("Copies".into()),
         ..Default::default()
     };
@@ -809,4 +809,88 @@ fn every_change_is_journaled_with_who_and_before_after() {
     let refused = t.lib.rename_asset(a[0], "bad/name.jpg");
     assert!(refused.is_err());
     assert_eq!(t.lib.changes_since(changes[4].seq, 100).unwrap().len(), 0);
+}
+
+#[test]
+fn a_projects_settings_shape_what_is_imported_into_it() {
+    let mut t = TestLibrary::new();
+    t.lib.brand_create("Acme").unwrap();
+    t.lib.project_create("Studio", None, Some("Acme")).unwrap();
+    let s = ProjectSettings {
+        import_mode: Some(ImportMode::Copy),
+        rename_template: Some("studio/{seq:03}.{ext}".into()),
+        default_tags: Some(vec!["studio".into()]),
+        ..Default::default()
+    };
+    t.lib.project_settings("Studio", &s).unwrap();
+    let a = t.photos(
+        "s",
+        2,
+        &ImportOptions {
+            project: Some("Studio".into()),
+            tags: vec!["day1".into()],
+            ..Default::default()
+        },
+    );
+    let d = t.lib.show(a[0]).unwrap();
+    assert_eq!(
+        (d.summary.brand.as_str(), d.summary.project.as_str()),
+        ("Acme", "Studio")
+    );
+    assert!(d.managed, "the project copies");
+    assert!(d.path.contains("/originals/studio/"), "{}", d.path);
+    assert_eq!(d.summary.tags, ["day1", "studio"]);
+    // In place when asked explicitly.
+    let b = t.photos(
+        "p",
+        1,
+        &ImportOptions {
+            project: Some("Studio".into()),
+            mode: Some(ImportMode::InPlace),
+            ..Default::default()
+        },
+    );
+    assert!(!t.lib.show(b[0]).unwrap().managed);
+
+    // Importing onto a brand needs the right to upload there.
+    t.lib
+        .brand_member("Acme", "vic", Some(BrandRole::Viewer))
+        .unwrap();
+    t.lib.act_as("vic").unwrap();
+    t.write("v/v.jpg", &common::jpeg(20, 20, 99));
+    let err = t
+        .lib
+        .import(
+            &[t.input().join("v")],
+            &in_brand("Acme"),
+            &atelier_library::CancelToken::new(),
+            &None,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let err = t
+        .lib
+        .import(
+            &[t.input().join("v")],
+            &in_brand("NewBrand"),
+            &atelier_library::CancelToken::new(),
+            &None,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "brand_not_found", "members don't create brands");
+    let own = t
+        .lib
+        .import(
+            &[t.input().join("v")],
+            &ImportOptions::default(),
+            &atelier_library::CancelToken::new(),
+            &None,
+        )
+        .unwrap();
+    assert_eq!(own.imported.len(), 1);
+    assert_eq!(
+        t.lib.show(own.imported[0].id).unwrap().summary.brand,
+        "Personal",
+        "vic's own Personal brand"
+    );
 }

@@ -46,15 +46,16 @@ pub enum ImportMode {
 /// What to import into and how.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// In place or copy.
-    pub mode: ImportMode,
-    /// Rename template for copies (default [`DEFAULT_TEMPLATE`]).
+    /// In place or copy; `None` follows the project's setting (in place unless it says copy).
+    pub mode: Option<ImportMode>,
+    /// Rename template for copies (default: the project's, else [`DEFAULT_TEMPLATE`]).
     pub rename: Option<String>,
     /// Project name (default "Inbox"); created when missing.
     pub project: Option<String>,
-    /// Brand name (default: the user's Personal brand); created when missing.
+    /// Brand name (default: the project's default brand, else the user's Personal brand);
+    /// created when missing if the user may create brands.
     pub brand: Option<String>,
-    /// Tags for everything imported.
+    /// Tags for everything imported, besides the project's default tags.
     pub tags: Vec<String>,
     /// How the files arrived: `imported` for folders, `uploaded` for files picked by hand.
     /// Files that carry generation parameters are `generated` whatever this says.
@@ -133,6 +134,14 @@ struct Targets {
     project: ProjectRow,
 }
 
+/// An import's destination and manner, settled before any file is touched.
+struct Plan {
+    targets: Targets,
+    mode: ImportMode,
+    rename: Option<String>,
+    tags: Vec<String>,
+}
+
 struct Settings<'a> {
     layout: &'a Layout,
     targets: Targets,
@@ -186,19 +195,25 @@ impl Library {
             })?;
             roots.push(abs);
         }
-        let template = match (options.mode, &options.rename) {
+        let plan = self.import_plan(options)?;
+        let template = match (plan.mode, &plan.rename) {
             (ImportMode::Copy, t) => Some(Template::parse(t.as_deref().unwrap_or(DEFAULT_TEMPLATE))?),
-            (ImportMode::InPlace, Some(_)) => {
+            (ImportMode::InPlace, Some(_)) if options.rename.is_some() => {
                 return Err(InvalidInput::new(
                     "rename_needs_copy",
                     "a rename template applies to copies only: add --copy, or drop --rename to add files in place",
                 )
                 .into());
             }
-            (ImportMode::InPlace, None) => None,
+            (ImportMode::InPlace, _) => None,
         };
-        let tags = normalize_tags(&options.tags)?;
-        let targets = self.import_targets(options)?;
+        let mut tags = normalize_tags(&options.tags)?;
+        for t in plan.tags {
+            if !tags.iter().any(|e| names::key(e) == names::key(&t)) {
+                tags.push(t);
+            }
+        }
+        let targets = plan.targets;
 
         report(progress, Phase::Scanning, 0, None);
         let mut out = ImportReport::default();
@@ -209,7 +224,7 @@ impl Library {
         let settings = Settings {
             layout: self.layout(),
             targets,
-            mode: options.mode,
+            mode: plan.mode,
             template,
             tags,
             source: options.source.unwrap_or(Source::Imported),
@@ -264,27 +279,64 @@ impl Library {
         Ok(out)
     }
 
-    fn import_targets(&self, options: &ImportOptions) -> Result<Targets> {
+    /// Where an import goes and how, from its options and the project's settings (R9.1):
+    /// the project's default brand, import mode, rename template and default tags apply unless
+    /// the options say otherwise. Importing onto a brand needs the Upload right there (R10.5);
+    /// a missing brand is created only by someone who may create brands.
+    fn import_plan(&self, options: &ImportOptions) -> Result<Plan> {
+        let acting = self.acting()?;
         let me = self.me();
         let now = now_ms();
-        let project = options.project.clone();
-        let brand = options.brand.clone();
-        Ok(self.catalog().write(|tx| {
-            let project = match &project {
-                Some(p) => tx.ensure_project(me.user, p, now)?,
-                None => me.inbox,
-            };
-            let brand = match &brand {
-                Some(b) if names::key(b.trim()) == names::key(atelier_catalog::PERSONAL_BRAND) => me.personal,
-                Some(b) => tx.ensure_brand(b, now)?,
-                None => me.personal,
-            };
-            Ok(Targets {
-                user: me.user,
+        let project = match &options.project {
+            Some(p) => self
+                .catalog()
+                .write(|tx| tx.ensure_project(acting.user, p, now))?,
+            None if acting.user == me.user => me.inbox,
+            None => self
+                .catalog()
+                .write(|tx| tx.ensure_project(acting.user, crate::INBOX, now))?,
+        };
+        let defaults = self.catalog().project_defaults(project)?;
+        let brand = match options.brand.as_deref().or(defaults.default_brand.as_deref()) {
+            Some(name) => {
+                // Bound first: the catalog guard must be gone before the arms lock it again.
+                let found = self.catalog().find_brand(name, acting.user)?;
+                match found {
+                    Some(b) => b,
+                    None if acting.studio_role.acts_as_manager() => self
+                        .catalog()
+                        .write(|tx| tx.create_brand(name, acting.user, now))?,
+                    None => {
+                        return Err(InvalidInput::new(
+                            "brand_not_found",
+                            format!("no brand named '{name}': see `atelier brand list`"),
+                        )
+                        .into());
+                    }
+                }
+            }
+            None => self
+                .catalog()
+                .write(|tx| tx.ensure_personal_brand(acting.user, now))?,
+        };
+        let (personal_of, self_approval) = self.catalog().brand_facts(brand)?;
+        let (actor, target) = acting.on(brand, personal_of, self_approval, false);
+        atelier_domain::can(&actor, atelier_domain::Action::Upload, &target)?;
+        let mode = options.mode.unwrap_or(if defaults.import_mode == "copy" {
+            ImportMode::Copy
+        } else {
+            ImportMode::InPlace
+        });
+        Ok(Plan {
+            targets: Targets {
+                user: acting.user,
                 brand,
                 project,
-            })
-        })?)
+            },
+            mode,
+            rename: options.rename.clone().or(defaults.rename_template),
+            tags: defaults.default_tags,
+        })
     }
 
     /// The writer: commits prepared files in batches and sorts every outcome into a report.
