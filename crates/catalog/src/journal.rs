@@ -7,11 +7,14 @@ use serde::Serialize;
 use crate::{Catalog, Result};
 
 /// One journal entry as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Change {
     /// Position in the journal (increasing).
+    #[ts(type = "number")]
     pub seq: i64,
     /// When, unix ms.
+    #[ts(type = "number")]
     pub at: i64,
     /// Who (login name), when known.
     pub actor: Option<String>,
@@ -22,8 +25,10 @@ pub struct Change {
     /// What happened ("import", "rating", "tag_add"…).
     pub action: String,
     /// The changed fields before.
+    #[ts(type = "Record<string, unknown> | null")]
     pub before: Option<serde_json::Value>,
     /// The changed fields after.
+    #[ts(type = "Record<string, unknown> | null")]
     pub after: Option<serde_json::Value>,
 }
 

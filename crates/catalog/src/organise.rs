@@ -19,16 +19,19 @@ use crate::postings::{Facet, load, seq_u32};
 use crate::{Catalog, CatalogError, Result, Tx, journal};
 
 /// A tag and how many assets carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TagInfo {
     /// The tag as first spelled.
     pub name: String,
     /// Assets carrying it.
+    #[ts(type = "number")]
     pub count: u64,
 }
 
 /// A collection in a brand's tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CollectionInfo {
     /// Public id.
     pub id: CollectionId,
@@ -39,13 +42,16 @@ pub struct CollectionInfo {
     /// Depth, 0 at the top.
     pub depth: usize,
     /// Assets filed directly in it.
+    #[ts(type = "number")]
     pub count: u64,
     /// Assets in it or any sub-collection (each counted once).
+    #[ts(type = "number")]
     pub nested_count: u64,
 }
 
 /// A campaign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CampaignInfo {
     /// Public id.
     pub id: CampaignId,
@@ -58,11 +64,13 @@ pub struct CampaignInfo {
     /// `private` or `public`.
     pub visibility: String,
     /// Assets in it.
+    #[ts(type = "number")]
     pub count: u64,
 }
 
 /// A project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProjectInfo {
     /// Public id.
     pub id: ProjectId,
@@ -83,11 +91,13 @@ pub struct ProjectInfo {
     /// Tags new assets get.
     pub default_tags: Vec<String>,
     /// Assets in it.
+    #[ts(type = "number")]
     pub count: u64,
 }
 
 /// A brand with its kit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BrandInfo {
     /// Public id.
     pub id: BrandId,
@@ -114,11 +124,13 @@ pub struct BrandInfo {
     /// Members and their roles.
     pub members: Vec<MemberInfo>,
     /// Assets in it.
+    #[ts(type = "number")]
     pub count: u64,
 }
 
 /// A brand member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MemberInfo {
     /// Login name.
     pub user: String,
@@ -174,7 +186,8 @@ pub struct ProjectDefaults {
 }
 
 /// One review audit entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReviewEvent {
     /// When (RFC 3339).
     pub at: String,

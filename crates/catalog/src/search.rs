@@ -21,9 +21,11 @@ use crate::views::{AssetSummary, load_summaries};
 use crate::{Catalog, Result, org, text};
 
 /// One page of results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Page {
     /// How many assets match in all.
+    #[ts(type = "number")]
     pub total: u64,
     /// This page, in order.
     pub items: Vec<AssetSummary>,
@@ -32,13 +34,17 @@ pub struct Page {
 }
 
 /// The rail's live counts (SPEC R3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BucketCounts {
     /// Everything in scope.
+    #[ts(type = "number")]
     pub all: u64,
     /// Added in the last 7 days.
+    #[ts(type = "number")]
     pub recent: u64,
     /// In no collection.
+    #[ts(type = "number")]
     pub unfiled: u64,
 }
 

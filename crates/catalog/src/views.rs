@@ -13,7 +13,8 @@ use crate::org::uuid_of;
 use crate::{Catalog, CatalogError, Result};
 
 /// One asset as a grid card and a search result show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssetSummary {
     /// Public id.
     pub id: AssetId,
@@ -56,7 +57,8 @@ pub struct AssetSummary {
 }
 
 /// Everything about one asset (the Info panel, `atelier show`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssetDetail {
     /// The summary fields.
     #[serde(flatten)]
@@ -69,6 +71,7 @@ pub struct AssetDetail {
     /// True when the library manages the file (it was copied in).
     pub managed: bool,
     /// Size in bytes.
+    #[ts(type = "number")]
     pub bytes: u64,
     /// MIME type from the content.
     pub mime: String,
@@ -81,8 +84,10 @@ pub struct AssetDetail {
     /// Description from the file's metadata.
     pub description: Option<String>,
     /// Camera, lens, exposure, GPS… as display values.
+    #[ts(type = "Record<string, unknown>")]
     pub exif: serde_json::Value,
     /// AI generation parameters, when the file carries them.
+    #[ts(type = "Record<string, unknown> | null")]
     pub generation: Option<serde_json::Value>,
     /// Collection paths it is filed in.
     pub collections: Vec<String>,

@@ -107,6 +107,12 @@ pub enum Command {
         #[command(flatten)]
         sel: SelArgs,
     },
+    /// Serve the web UI on 127.0.0.1 for a browser, until interrupted.
+    Serve {
+        /// The port (0 or absent: a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
     /// Count the rail's buckets: all, recently added (7 days), unfiled.
     Buckets {
         /// Brand scope (default: all brands).

@@ -59,6 +59,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => search(&library, a),
         Command::Show(a) => show(&library, a),
         Command::Export(a) => export(&library, a),
+        Command::Serve { port } => serve(library, port),
         Command::Project(c) => organise::project(&library, c),
         Command::Brand(c) => organise::brand(&library, c),
         Command::Collection(c) => organise::collection(&library, c),
@@ -204,6 +205,26 @@ fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `serve`: the first line printed is the URL that signs a browser in (scripts read it).
+fn serve(library: Library, port: u16) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(atelier_web::serve(
+        library,
+        port,
+        false,
+        |_, url| {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "Atelier is serving at {url}");
+            let _ = out.flush();
+        },
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {

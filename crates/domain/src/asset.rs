@@ -15,8 +15,9 @@ macro_rules! text_enum {
         }
     ) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         #[serde(rename_all = "snake_case")]
+        #[ts(export)]
         pub enum $name {
             $( $(#[$vdoc])* $variant ),+
         }
@@ -120,8 +121,11 @@ text_enum!(
 );
 
 /// A star rating: 0 means none, otherwise 1 to 5 (SPEC R6.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default, ts_rs::TS,
+)]
 #[serde(try_from = "u8", into = "u8")]
+#[ts(export, type = "number")]
 pub struct Rating(u8);
 
 impl Rating {

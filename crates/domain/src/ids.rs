@@ -32,8 +32,9 @@ pub trait Id: Copy + Eq + fmt::Display + FromStr<Err = InvalidInput> {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         #[serde(transparent)]
+        #[ts(export, type = "string")]
         pub struct $name(pub Uuid);
 
         impl Id for $name {

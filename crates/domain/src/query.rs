@@ -10,7 +10,8 @@ use crate::limits::{DEFAULT_PAGE, MAX_PAGE};
 use crate::{Flag, InvalidInput, Kind, Rating, Source, Status};
 
 /// How several tag filters combine (SPEC R3.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum TagMode {
     /// An asset with any of the tags matches (OR), the default.
@@ -21,7 +22,8 @@ pub enum TagMode {
 }
 
 /// The rail's buckets (SPEC R3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     /// Everything in scope.
@@ -35,7 +37,8 @@ pub enum Bucket {
 
 /// Result order (SPEC R3.5). With search text and no explicit sort, results are ordered by
 /// relevance, then newest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Newest added first.
@@ -67,7 +70,8 @@ parse_words!(Bucket, "bucket", "invalid_bucket",
 parse_words!(Sort, "sort", "invalid_sort", { "added" => Sort::Added, "captured" => Sort::Captured });
 
 /// An opaque position in a result list: pass the `next` of one page to get the following page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, type = "string")]
 #[serde(transparent)]
 pub struct Cursor(pub String);
 
@@ -79,7 +83,9 @@ impl fmt::Display for Cursor {
 
 /// Everything a search can ask. Filters combine with AND across kinds and OR within a kind
 /// (several statuses match any of them).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(default)]
 pub struct AssetQuery {
     /// Words to match in file name, prompt and tags; each word matches as a prefix.
     pub text: Option<String>,

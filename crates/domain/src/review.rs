@@ -12,7 +12,8 @@ use crate::{InvalidInput, Status};
 /// A review action (SPEC R7.1). Spelled `submit`, `approve`, `request_changes`, `revise`,
 /// `archive`, `unarchive`; `reject` is also read as [`ReviewAction::RequestChanges`], because the
 /// CLI says `atelier review reject`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewAction {
     /// Draft → In review: ask the brand's Managers for a decision.

@@ -22,7 +22,8 @@ pub enum Selection {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExportReport {
     /// The zip.
     pub zip: PathBuf,
@@ -35,7 +36,8 @@ pub struct ExportReport {
 }
 
 /// An asset that could not be exported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExportFailure {
     /// The asset.
     pub id: AssetId,

@@ -20,7 +20,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
 
-pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Page};
+pub use atelier_archive::safe_file_name as safe_name;
+pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use bench::QueryTiming;
 pub use error::{LibraryError, Result};

@@ -33,7 +33,8 @@ use crate::layout::{Layout, RenditionKind, write_atomic};
 use crate::{Library, LibraryError, Result, now_ms};
 
 /// Add in place (catalog where the files are) or copy into the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportMode {
     /// Catalog files where they are (the default).
@@ -44,7 +45,9 @@ pub enum ImportMode {
 }
 
 /// What to import into and how.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(default)]
 pub struct ImportOptions {
     /// In place or copy; `None` follows the project's setting (in place unless it says copy).
     pub mode: Option<ImportMode>,
@@ -63,7 +66,8 @@ pub struct ImportOptions {
 }
 
 /// A file that became an asset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportedFile {
     /// The file.
     pub path: PathBuf,
@@ -72,7 +76,8 @@ pub struct ImportedFile {
 }
 
 /// A file whose content was already in the library (SPEC R2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DuplicateFile {
     /// The file.
     pub path: PathBuf,
@@ -83,7 +88,8 @@ pub struct DuplicateFile {
 }
 
 /// A file that was skipped or failed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct FileIssue {
     /// The file.
     pub path: PathBuf,
@@ -92,7 +98,8 @@ pub struct FileIssue {
 }
 
 /// What an import did, file by file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportReport {
     /// New assets.
     pub imported: Vec<ImportedFile>,

@@ -22,7 +22,8 @@ use crate::export::Selection;
 use crate::{Library, Result, now_ms};
 
 /// One asset an operation could not act on, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BulkFailure {
     /// The asset.
     pub id: AssetId,
@@ -33,7 +34,8 @@ pub struct BulkFailure {
 }
 
 /// What a bulk operation did, asset by asset (SPEC R5.2).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BulkReport {
     /// Assets asked for.
     pub requested: usize,

@@ -25,7 +25,9 @@ const MAX_PALETTE: usize = 16;
 const MAX_CAMPAIGN_DESCRIPTION: usize = 1_000;
 
 /// Changes to a brand's kit (`None`: leave as is).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(default)]
 pub struct KitEdit {
     /// Self-approval on or off.
     pub self_approval: Option<bool>,
@@ -46,7 +48,9 @@ pub struct KitEdit {
 }
 
 /// Project settings (`None`: leave as is).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(default)]
 pub struct ProjectSettings {
     /// Default brand for new assets (empty clears it).
     pub default_brand: Option<String>,
@@ -61,7 +65,8 @@ pub struct ProjectSettings {
 }
 
 /// What deleting a project did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProjectDeleteReport {
     /// The project.
     pub project: String,

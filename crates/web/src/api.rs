@@ -1,0 +1,615 @@
+//! The JSON API: one handler per library call, each a line or two. Reads are GETs (search is a
+//! POST because a query has repeated fields); every mutation is a POST with a JSON body.
+//! Library calls block, so they run on tokio's blocking pool.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use atelier_domain::{AssetId, AssetQuery, BrandRole, Flag, Rating, ReviewAction};
+use atelier_library::{
+    AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, MoveTarget, ProjectSettings,
+    Selection,
+};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+
+/// Runs a library call on the blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Library) -> atelier_library::Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    let lib: Arc<Library> = state.library.clone();
+    tokio::task::spawn_blocking(move || f(&lib))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))?
+        .map_err(ApiError::from)
+}
+
+fn parse_id(id: &str) -> ApiResult<AssetId> {
+    Ok(id.parse::<AssetId>()?)
+}
+
+/// Who is using the library, and about it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Session {
+    /// Atelier's version.
+    pub version: &'static str,
+    /// The library folder.
+    pub library: String,
+    /// Whether native features (dialogs, reveal) exist: false in a browser.
+    pub desktop: bool,
+}
+
+pub(crate) async fn session(State(s): State<AppState>) -> Json<Session> {
+    Json(Session {
+        version: env!("CARGO_PKG_VERSION"),
+        library: s.library.layout().root().display().to_string(),
+        desktop: s.desktop,
+    })
+}
+
+pub(crate) async fn search(
+    State(s): State<AppState>,
+    Json(q): Json<AssetQuery>,
+) -> ApiResult<Json<atelier_library::Page>> {
+    Ok(Json(blocking(&s, move |l| l.search(&q)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct BrandScope {
+    brand: Option<String>,
+}
+
+pub(crate) async fn buckets(
+    State(s): State<AppState>,
+    Query(b): Query<BrandScope>,
+) -> ApiResult<Json<atelier_library::BucketCounts>> {
+    Ok(Json(
+        blocking(&s, move |l| l.bucket_counts(b.brand.as_deref())).await?,
+    ))
+}
+
+pub(crate) async fn asset(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AssetDetail>> {
+    let id = parse_id(&id)?;
+    Ok(Json(blocking(&s, move |l| l.show(id)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Rename {
+    name: String,
+}
+
+pub(crate) async fn rename(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(r): Json<Rename>,
+) -> ApiResult<Json<AssetDetail>> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        blocking(&s, move |l| l.rename_asset(id, &r.name).and_then(|()| l.show(id))).await?,
+    ))
+}
+
+pub(crate) async fn fork(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AssetDetail>> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        blocking(&s, move |l| l.fork(id).and_then(|new| l.show(new))).await?,
+    ))
+}
+
+pub(crate) async fn review_log(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<atelier_library::ReviewEvent>>> {
+    let id = parse_id(&id)?;
+    Ok(Json(blocking(&s, move |l| l.review_log(id)).await?))
+}
+
+/// A selection on the wire: `{"ids": [...]}`, `{"query": {...}}` or `{"all": true}`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(untagged)]
+pub(crate) enum SelectionBody {
+    Ids { ids: Vec<AssetId> },
+    Query { query: Box<AssetQuery> },
+    All { all: bool },
+}
+
+impl SelectionBody {
+    pub(crate) fn into_selection(self) -> ApiResult<Selection> {
+        Ok(match self {
+            SelectionBody::Ids { ids } => Selection::Ids(ids),
+            SelectionBody::Query { query } => Selection::Query(query),
+            SelectionBody::All { all: true } => Selection::Query(Box::default()),
+            SelectionBody::All { all: false } => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "empty_selection",
+                    "nothing is selected",
+                ));
+            }
+        })
+    }
+}
+
+/// A bulk operation.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub(crate) enum BulkOp {
+    Rate {
+        rating: Rating,
+    },
+    Flag {
+        flag: Flag,
+    },
+    TagAdd {
+        tags: Vec<String>,
+    },
+    TagRemove {
+        tags: Vec<String>,
+    },
+    CollectionAdd {
+        path: String,
+        brand: Option<String>,
+    },
+    CollectionRemove {
+        path: String,
+        brand: Option<String>,
+    },
+    CampaignAdd {
+        name: String,
+        brand: String,
+    },
+    CampaignRemove {
+        name: String,
+        brand: String,
+    },
+    Review {
+        action: ReviewAction,
+        note: Option<String>,
+    },
+    MoveProject {
+        project: String,
+    },
+    MoveBrand {
+        brand: String,
+    },
+    Delete,
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Bulk {
+    selection: SelectionBody,
+    #[serde(flatten)]
+    op: BulkOp,
+}
+
+pub(crate) async fn bulk(State(s): State<AppState>, Json(b): Json<Bulk>) -> ApiResult<Json<BulkReport>> {
+    let sel = b.selection.into_selection()?;
+    let op = b.op;
+    Ok(Json(
+        blocking(&s, move |l| match op {
+            BulkOp::Rate { rating } => l.rate(&sel, rating),
+            BulkOp::Flag { flag } => l.flag(&sel, flag),
+            BulkOp::TagAdd { tags } => l.tag_add(&sel, &tags),
+            BulkOp::TagRemove { tags } => l.tag_remove(&sel, &tags),
+            BulkOp::CollectionAdd { path, brand } => l.collection_add(&path, &sel, brand.as_deref()),
+            BulkOp::CollectionRemove { path, brand } => l.collection_remove(&path, &sel, brand.as_deref()),
+            BulkOp::CampaignAdd { name, brand } => l.campaign_add(&name, &sel, &brand),
+            BulkOp::CampaignRemove { name, brand } => l.campaign_remove(&name, &sel, &brand),
+            BulkOp::Review { action, note } => l.review(&sel, action, note.as_deref()),
+            BulkOp::MoveProject { project } => l.move_assets(&sel, &MoveTarget::Project(project)),
+            BulkOp::MoveBrand { brand } => l.move_assets(&sel, &MoveTarget::Brand(brand)),
+            BulkOp::Delete => l.delete(&sel),
+        })
+        .await?,
+    ))
+}
+
+// ---- projects
+
+pub(crate) async fn projects(
+    State(s): State<AppState>,
+) -> ApiResult<Json<Vec<atelier_library::ProjectInfo>>> {
+    Ok(Json(blocking(&s, |l| l.project_list()).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct ProjectCreate {
+    name: String,
+    description: Option<String>,
+    brand: Option<String>,
+}
+
+pub(crate) async fn project_create(
+    State(s): State<AppState>,
+    Json(p): Json<ProjectCreate>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.project_create(&p.name, p.description.as_deref(), p.brand.as_deref())
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Renaming {
+    old: String,
+    new: String,
+    brand: Option<String>,
+}
+
+pub(crate) async fn project_rename(
+    State(s): State<AppState>,
+    Json(r): Json<Renaming>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.project_rename(&r.old, &r.new)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Toggle {
+    name: String,
+    on: bool,
+}
+
+pub(crate) async fn project_archive(
+    State(s): State<AppState>,
+    Json(t): Json<Toggle>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.project_archive(&t.name, t.on)).await?,
+    ))
+}
+
+pub(crate) async fn project_share(
+    State(s): State<AppState>,
+    Json(t): Json<Toggle>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(blocking(&s, move |l| l.project_share(&t.name, t.on)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Settings {
+    name: String,
+    #[serde(flatten)]
+    settings: ProjectSettings,
+}
+
+pub(crate) async fn project_settings(
+    State(s): State<AppState>,
+    Json(p): Json<Settings>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.project_settings(&p.name, &p.settings)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct ProjectDelete {
+    name: String,
+    confirm: String,
+}
+
+pub(crate) async fn project_delete(
+    State(s): State<AppState>,
+    Json(p): Json<ProjectDelete>,
+) -> ApiResult<Json<atelier_library::ProjectDeleteReport>> {
+    Ok(Json(
+        blocking(&s, move |l| l.project_delete(&p.name, &p.confirm)).await?,
+    ))
+}
+
+// ---- brands
+
+pub(crate) async fn brands(State(s): State<AppState>) -> ApiResult<Json<Vec<atelier_library::BrandInfo>>> {
+    Ok(Json(blocking(&s, |l| l.brand_list()).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Named {
+    name: String,
+}
+
+pub(crate) async fn brand_create(
+    State(s): State<AppState>,
+    Json(n): Json<Named>,
+) -> ApiResult<Json<atelier_library::BrandInfo>> {
+    Ok(Json(blocking(&s, move |l| l.brand_create(&n.name)).await?))
+}
+
+pub(crate) async fn brand_rename(
+    State(s): State<AppState>,
+    Json(r): Json<Renaming>,
+) -> ApiResult<Json<atelier_library::BrandInfo>> {
+    Ok(Json(blocking(&s, move |l| l.brand_rename(&r.old, &r.new)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Kit {
+    name: String,
+    #[serde(flatten)]
+    edit: KitEdit,
+}
+
+pub(crate) async fn brand_kit(
+    State(s): State<AppState>,
+    Json(k): Json<Kit>,
+) -> ApiResult<Json<atelier_library::BrandInfo>> {
+    Ok(Json(blocking(&s, move |l| l.brand_kit(&k.name, &k.edit)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Member {
+    brand: String,
+    user: String,
+    role: Option<BrandRole>,
+}
+
+pub(crate) async fn brand_member(
+    State(s): State<AppState>,
+    Json(m): Json<Member>,
+) -> ApiResult<Json<atelier_library::BrandInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.brand_member(&m.brand, &m.user, m.role)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Pin {
+    brand: String,
+    ids: Vec<AssetId>,
+    pin: bool,
+}
+
+pub(crate) async fn brand_pin(
+    State(s): State<AppState>,
+    Json(p): Json<Pin>,
+) -> ApiResult<Json<atelier_library::BrandInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.brand_pin(&p.brand, &p.ids, p.pin)).await?,
+    ))
+}
+
+// ---- collections
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct NeedBrand {
+    brand: String,
+}
+
+pub(crate) async fn collections(
+    State(s): State<AppState>,
+    Query(b): Query<NeedBrand>,
+) -> ApiResult<Json<Vec<atelier_library::CollectionInfo>>> {
+    Ok(Json(blocking(&s, move |l| l.collection_list(&b.brand)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct CollectionPath {
+    path: String,
+    brand: Option<String>,
+    to: Option<String>,
+    new: Option<String>,
+}
+
+fn need<T>(v: Option<T>, what: &str) -> ApiResult<T> {
+    v.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing_field", format!("give `{what}`")))
+}
+
+pub(crate) async fn collection_create(
+    State(s): State<AppState>,
+    Json(c): Json<CollectionPath>,
+) -> ApiResult<Json<atelier_library::CollectionInfo>> {
+    let brand = need(c.brand, "brand")?;
+    Ok(Json(
+        blocking(&s, move |l| l.collection_create(&c.path, &brand)).await?,
+    ))
+}
+
+pub(crate) async fn collection_rename(
+    State(s): State<AppState>,
+    Json(c): Json<CollectionPath>,
+) -> ApiResult<Json<atelier_library::CollectionInfo>> {
+    let new = need(c.new, "new")?;
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.collection_rename(&c.path, &new, c.brand.as_deref())
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn collection_move(
+    State(s): State<AppState>,
+    Json(c): Json<CollectionPath>,
+) -> ApiResult<Json<atelier_library::CollectionInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.collection_move(&c.path, c.to.as_deref(), c.brand.as_deref())
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn collection_delete(
+    State(s): State<AppState>,
+    Json(c): Json<CollectionPath>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let n = blocking(&s, move |l| l.collection_delete(&c.path, c.brand.as_deref())).await?;
+    Ok(Json(serde_json::json!({ "deleted": n })))
+}
+
+// ---- campaigns
+
+pub(crate) async fn campaigns(
+    State(s): State<AppState>,
+    Query(b): Query<BrandScope>,
+) -> ApiResult<Json<Vec<atelier_library::CampaignInfo>>> {
+    Ok(Json(
+        blocking(&s, move |l| l.campaign_list(b.brand.as_deref())).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct CampaignCreate {
+    name: String,
+    brand: String,
+    description: Option<String>,
+}
+
+pub(crate) async fn campaign_create(
+    State(s): State<AppState>,
+    Json(c): Json<CampaignCreate>,
+) -> ApiResult<Json<atelier_library::CampaignInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.campaign_create(&c.name, &c.brand, c.description.as_deref())
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn campaign_rename(
+    State(s): State<AppState>,
+    Json(r): Json<Renaming>,
+) -> ApiResult<Json<atelier_library::CampaignInfo>> {
+    let brand = need(r.brand, "brand")?;
+    Ok(Json(
+        blocking(&s, move |l| l.campaign_rename(&r.old, &r.new, &brand)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct CampaignRef {
+    name: String,
+    brand: String,
+    public: Option<bool>,
+}
+
+pub(crate) async fn campaign_delete(
+    State(s): State<AppState>,
+    Json(c): Json<CampaignRef>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let name = c.name.clone();
+    blocking(&s, move |l| l.campaign_delete(&c.name, &c.brand)).await?;
+    Ok(Json(serde_json::json!({ "deleted": name })))
+}
+
+pub(crate) async fn campaign_visibility(
+    State(s): State<AppState>,
+    Json(c): Json<CampaignRef>,
+) -> ApiResult<Json<atelier_library::CampaignInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.campaign_visibility(&c.name, &c.brand, c.public.unwrap_or(true))
+        })
+        .await?,
+    ))
+}
+
+// ---- tags
+
+pub(crate) async fn tags(State(s): State<AppState>) -> ApiResult<Json<Vec<atelier_library::TagInfo>>> {
+    Ok(Json(blocking(&s, |l| l.tag_list()).await?))
+}
+
+pub(crate) async fn tag_rename(
+    State(s): State<AppState>,
+    Json(r): Json<Renaming>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let out = serde_json::json!({ "renamed": r.old, "to": r.new });
+    blocking(&s, move |l| l.tag_rename(&r.old, &r.new)).await?;
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Merge {
+    from: String,
+    into: String,
+}
+
+pub(crate) async fn tag_merge(
+    State(s): State<AppState>,
+    Json(m): Json<Merge>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let out = serde_json::json!({ "merged": m.from, "into": m.into });
+    blocking(&s, move |l| l.tag_merge(&m.from, &m.into)).await?;
+    Ok(Json(out))
+}
+
+pub(crate) async fn tag_delete(
+    State(s): State<AppState>,
+    Json(n): Json<Named>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let out = serde_json::json!({ "deleted": n.name });
+    blocking(&s, move |l| l.tag_delete(&n.name)).await?;
+    Ok(Json(out))
+}
+
+// ---- changes, import, export
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Since {
+    since: Option<i64>,
+    limit: Option<usize>,
+}
+
+pub(crate) async fn changes(
+    State(s): State<AppState>,
+    Query(q): Query<Since>,
+) -> ApiResult<Json<Vec<atelier_library::Change>>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.changes_since(q.since.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000))
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct ImportBody {
+    paths: Vec<PathBuf>,
+    #[serde(default)]
+    options: ImportOptions,
+}
+
+pub(crate) async fn import(
+    State(s): State<AppState>,
+    Json(b): Json<ImportBody>,
+) -> ApiResult<Json<atelier_library::ImportReport>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.import(&b.paths, &b.options, &CancelToken::new(), &None)
+        })
+        .await?,
+    ))
+}

@@ -1,0 +1,275 @@
+//! Files over HTTP: thumbnails, previews (made on first request) and originals with range
+//! requests; uploads streamed to disk and imported; zip exports; and the built web UI.
+
+use std::path::{Path as FsPath, PathBuf};
+
+use atelier_domain::AssetId;
+use atelier_library::{CancelToken, ImportMode, ImportOptions};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+use tower_http::services::ServeFile;
+
+use crate::AppState;
+use crate::api::{SelectionBody, blocking};
+use crate::error::{ApiError, ApiResult};
+
+/// The built UI (`ui/dist`), embedded in release builds and read from disk in debug builds.
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist/"]
+#[allow_missing = true]
+struct Ui;
+
+async fn serve_file(
+    path: PathBuf,
+    request: Request,
+    cache: &'static str,
+    download: Option<String>,
+) -> Response {
+    match ServeFile::new(&path).try_call(request).await {
+        Ok(mut r) => {
+            if r.status() == StatusCode::NOT_FOUND {
+                return ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "file_missing",
+                    "the file is not there (moved, deleted, or on an unplugged drive)",
+                )
+                .into_response();
+            }
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            if let Some(name) = download
+                && let Ok(v) = HeaderValue::from_str(&format!(
+                    "attachment; filename=\"{}\"",
+                    name.replace(['"', '\\'], "_")
+                ))
+            {
+                r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            r.map(Body::new)
+        }
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string()).into_response(),
+    }
+}
+
+fn id(raw: &str) -> ApiResult<AssetId> {
+    Ok(raw.parse::<AssetId>()?)
+}
+
+/// A rendition never changes for an asset (content is immutable), so browsers may keep it.
+const IMMUTABLE: &str = "private, max-age=31536000, immutable";
+
+pub(crate) async fn thumb(State(s): State<AppState>, Path(raw): Path<String>, request: Request) -> Response {
+    let result = async {
+        let id = id(&raw)?;
+        let detail = blocking(&s, move |l| l.show(id)).await?;
+        detail.thumbnail.map(PathBuf::from).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no_thumbnail",
+                "this asset has no thumbnail yet",
+            )
+        })
+    }
+    .await;
+    match result {
+        Ok(path) => serve_file(path, request, IMMUTABLE, None).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(crate) async fn preview(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    request: Request,
+) -> Response {
+    let result = async {
+        let id = id(&raw)?;
+        blocking(&s, move |l| l.preview(id)).await
+    }
+    .await;
+    match result {
+        Ok(path) => serve_file(path, request, IMMUTABLE, None).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(crate) async fn original(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    request: Request,
+) -> Response {
+    let download = request.uri().query().is_some_and(|q| q.contains("download"));
+    let result = async {
+        let id = id(&raw)?;
+        blocking(&s, move |l| Ok((l.original_path(id)?, l.show(id)?.summary.name))).await
+    }
+    .await;
+    match result {
+        Ok((path, name)) => serve_file(path, request, "private, no-cache", download.then_some(name)).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Streams uploaded files into a folder of the library's cache, then imports them as copies
+/// (`uploaded`); the folder is removed afterwards. Form fields: `file` (repeated), `project`,
+/// `brand`, `tag` (repeated).
+pub(crate) async fn upload(
+    State(s): State<AppState>,
+    mut form: Multipart,
+) -> ApiResult<Json<atelier_library::ImportReport>> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_upload", e.body_text())
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("upload-")
+        .tempdir_in(s.library.layout().cache().join("tmp"))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string()))?;
+    let mut options = ImportOptions {
+        mode: Some(ImportMode::Copy),
+        source: Some(atelier_domain::Source::Uploaded),
+        ..Default::default()
+    };
+    let mut names = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let name = atelier_library::safe_name(field.file_name().unwrap_or("upload"));
+                let unique = format!("{:04}-{name}", names.len());
+                let path = dir.path().join(&unique);
+                let mut out = tokio::fs::File::create(&path).await.map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                })?;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    out.write_all(&chunk).await.map_err(|e| {
+                        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                    })?;
+                }
+                out.flush().await.map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                })?;
+                names.push((unique, name));
+            }
+            "project" => options.project = Some(field.text().await.map_err(bad)?),
+            "brand" => {
+                options.brand = Some(field.text().await.map_err(bad)?).filter(|b| !b.trim().is_empty())
+            }
+            "tag" => options.tags.push(field.text().await.map_err(bad)?),
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "nothing_to_import",
+            "the upload holds no file",
+        ));
+    }
+    // Copies keep the name the user picked, not the spool file's.
+    if options.rename.is_none() {
+        options.rename = Some("{date:%Y}/{date:%Y-%m-%d}/{name}.{ext}".into());
+    }
+    let spool = dir.path().to_path_buf();
+    let mut report = blocking(&s, move |l| {
+        l.import(&[spool], &options, &CancelToken::new(), &None)
+    })
+    .await?;
+    // Report the names people uploaded, not the spool's.
+    let shown = |p: &mut PathBuf| {
+        if let Some(file) = p.file_name().map(|f| f.to_string_lossy().into_owned())
+            && let Some((_, name)) = names.iter().find(|(u, _)| *u == file)
+        {
+            *p = PathBuf::from(name);
+        }
+    };
+    report.imported.iter_mut().for_each(|f| shown(&mut f.path));
+    report.duplicates.iter_mut().for_each(|f| shown(&mut f.path));
+    report.skipped.iter_mut().for_each(|f| shown(&mut f.path));
+    report.failed.iter_mut().for_each(|f| shown(&mut f.path));
+    drop(dir);
+    Ok(Json(report))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct ExportBody {
+    selection: SelectionBody,
+}
+
+/// Writes a zip of the selection into the cache and answers where to download it.
+pub(crate) async fn export(
+    State(s): State<AppState>,
+    Json(b): Json<ExportBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let selection = b.selection.into_selection()?;
+    let name = format!(
+        "atelier-export-{}.zip",
+        crate::guard::new_token().get(..12).unwrap_or("export")
+    );
+    let out = s.library.layout().cache().join("tmp").join(&name);
+    let report = blocking(&s, move |l| l.export_zip(&selection, &out, &CancelToken::new())).await?;
+    Ok(Json(
+        serde_json::json!({ "url": format!("/media/export/{name}"), "report": report }),
+    ))
+}
+
+pub(crate) async fn export_file(
+    State(s): State<AppState>,
+    Path(name): Path<String>,
+    request: Request,
+) -> Response {
+    let valid = name.starts_with("atelier-export-") && name.ends_with(".zip") && !name.contains(['/', '\\']);
+    if !valid {
+        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such export").into_response();
+    }
+    let path = s.library.layout().cache().join("tmp").join(&name);
+    serve_file(
+        path,
+        request,
+        "private, no-store",
+        Some("atelier-export.zip".into()),
+    )
+    .await
+}
+
+/// The web UI: files of the built app, and `index.html` for every other page (client routing).
+pub(crate) async fn ui(request: Request) -> Response {
+    let path = request.uri().path().trim_start_matches('/');
+    let file = if path.is_empty() { "index.html" } else { path };
+    let found = Ui::get(file).map(|f| (file.to_string(), f)).or_else(|| {
+        let is_asset = FsPath::new(file).extension().is_some();
+        (!is_asset)
+            .then(|| Ui::get("index.html").map(|f| ("index.html".to_string(), f)))
+            .flatten()
+    });
+    match found {
+        Some((name, content)) => {
+            let mime = content.metadata.mimetype().to_string();
+            let cache = if name == "index.html" {
+                "no-cache"
+            } else {
+                "public, max-age=31536000, immutable"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, cache.to_string()),
+                ],
+                content.data.into_owned(),
+            )
+                .into_response()
+        }
+        None if Ui::get("index.html").is_none() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The web UI is not built into this binary: run scripts/build-ui.sh, then build Atelier again.",
+        )
+            .into_response(),
+        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response(),
+    }
+}
