@@ -55,7 +55,7 @@ impl Layout {
     }
 
     /// Where renditions are written before being renamed into place.
-    pub(crate) fn cache_tmp(&self) -> PathBuf {
+    pub fn cache_tmp(&self) -> PathBuf {
         self.cache().join("tmp")
     }
 

@@ -28,7 +28,7 @@ pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
 pub use import::{
     DEFAULT_TEMPLATE, DuplicateFile, FileIssue, ImportMode, ImportOptions, ImportReport, ImportedFile,
-    Template,
+    Template, UPLOAD_SPOOL,
 };
 pub use job::{CancelToken, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};

@@ -127,8 +127,8 @@ pub(crate) async fn upload(
         ApiError::new(StatusCode::BAD_REQUEST, "bad_upload", e.body_text())
     };
     let dir = tempfile::Builder::new()
-        .prefix("upload-")
-        .tempdir_in(s.library.layout().cache().join("tmp"))
+        .prefix(atelier_library::UPLOAD_SPOOL)
+        .tempdir_in(s.library.layout().cache_tmp())
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string()))?;
     let mut options = ImportOptions {
         mode: Some(ImportMode::Copy),
@@ -140,8 +140,13 @@ pub(crate) async fn upload(
         match field.name().unwrap_or_default() {
             "file" => {
                 let name = atelier_library::safe_name(field.file_name().unwrap_or("upload"));
-                let unique = format!("{:04}-{name}", names.len());
-                let path = dir.path().join(&unique);
+                // One folder per file keeps the uploaded name even when two files share it.
+                let unique = format!("{:04}", names.len());
+                let folder = dir.path().join(&unique);
+                tokio::fs::create_dir(&folder).await.map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                })?;
+                let path = folder.join(&name);
                 let mut out = tokio::fs::File::create(&path).await.map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
                 })?;
@@ -170,10 +175,6 @@ pub(crate) async fn upload(
             "the upload holds no file",
         ));
     }
-    // Copies keep the name the user picked, not the spool file's.
-    if options.rename.is_none() {
-        options.rename = Some("{date:%Y}/{date:%Y-%m-%d}/{name}.{ext}".into());
-    }
     let spool = dir.path().to_path_buf();
     let mut report = blocking(&s, move |l| {
         l.import(&[spool], &options, &CancelToken::new(), &None)
@@ -181,10 +182,8 @@ pub(crate) async fn upload(
     .await?;
     // Report the names people uploaded, not the spool's.
     let shown = |p: &mut PathBuf| {
-        if let Some(file) = p.file_name().map(|f| f.to_string_lossy().into_owned())
-            && let Some((_, name)) = names.iter().find(|(u, _)| *u == file)
-        {
-            *p = PathBuf::from(name);
+        if let Some(file) = p.file_name().map(PathBuf::from) {
+            *p = file;
         }
     };
     report.imported.iter_mut().for_each(|f| shown(&mut f.path));

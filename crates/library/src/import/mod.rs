@@ -126,6 +126,9 @@ const SYSTEM_NAMES: &[&str] = &[
     "__macosx",
 ];
 
+/// Folders in `cache/tmp` with this prefix hold uploads waiting to be imported.
+pub const UPLOAD_SPOOL: &str = "upload-";
+
 /// Files read in full only once their first bytes show supported media.
 const HEAD_BYTES: usize = 64 * 1024;
 /// Rows per catalog transaction.
@@ -437,10 +440,21 @@ fn collect(
     cancel: &CancelToken,
 ) -> Vec<PathBuf> {
     let library = fs::canonicalize(layout.root()).unwrap_or_else(|_| layout.root().to_path_buf());
+    let spool = fs::canonicalize(layout.cache_tmp()).unwrap_or_else(|_| layout.cache_tmp());
+    // The library's own folders are never imported — except an upload's spool folder, which the
+    // web server fills with the files a browser sent and imports as copies.
+    let forbidden = |p: &Path| {
+        p.starts_with(&library)
+            && !p
+                .strip_prefix(&spool)
+                .ok()
+                .and_then(|rest| rest.components().next())
+                .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(UPLOAD_SPOOL))
+    };
     let mut seen = HashSet::new();
     let mut files = Vec::new();
     for root in roots {
-        if root.starts_with(&library) {
+        if forbidden(root) {
             skipped.push(FileIssue {
                 path: root.clone(),
                 reason: "inside the library folder itself".into(),
@@ -451,8 +465,7 @@ fn collect(
             .follow_links(false)
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0
-                    || !(is_system_name(&e.file_name().to_string_lossy()) || e.path().starts_with(&library))
+                e.depth() == 0 || !(is_system_name(&e.file_name().to_string_lossy()) || forbidden(e.path()))
             });
         for entry in walker {
             if cancel.is_cancelled() {
