@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Atelier needs, idempotently: Debian packages (only the
-# missing ones) and a check of the Rust toolchain. Safe to run again and again.
+# missing ones), the Rust components, and the UI's npm packages. Safe to run again and again.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_pkgs=(
   build-essential pkg-config cmake nasm   # turbojpeg-sys builds libjpeg-turbo 3 with SIMD
@@ -9,6 +10,9 @@ need_pkgs=(
   libvips-tools                           # the thumbnail benchmark's reference (vipsthumbnail)
   hyperfine                               # whole-process benchmarks
   zip unzip
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # the Tauri shell
+  chromium chromium-driver                # browser end-to-end tests (Playwright drives it)
+  xvfb xauth x11-utils webkit2gtk-driver fonts-dejavu-core                     # the desktop window test
 )
 
 missing=()
@@ -33,3 +37,17 @@ for c in rustfmt clippy; do
     rustup component add "$c"
   fi
 done
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: Node.js 20 and npm are needed for the web UI (apt install nodejs npm, or nodejs.org)" >&2
+  exit 1
+fi
+
+# The UI's packages, only when the lock file changed since the last install.
+if [ -f ui/package-lock.json ]; then
+  stamp=ui/node_modules/.atelier-lock-hash
+  want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+fi
