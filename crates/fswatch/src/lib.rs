@@ -427,7 +427,7 @@ mod tests {
         std::fs::create_dir_all(&lib).unwrap();
         let (_w, rx) = Watcher::new(
             &[dir.path().to_path_buf()],
-            &[lib.clone()],
+            std::slice::from_ref(&lib),
             Duration::from_millis(100),
         )
         .unwrap();
