@@ -10,6 +10,8 @@ need_pkgs=(
   libvips-tools                           # the thumbnail benchmark's reference (vipsthumbnail)
   hyperfine                               # whole-process benchmarks
   zip unzip
+  libheif-dev                             # HEIC/HEIF and AVIF (libheif 1.15 with libde265 and dav1d)
+  ffmpeg                                  # video duration, codec and poster frames (ffprobe, ffmpeg)
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # the Tauri shell
   chromium chromium-driver                # browser end-to-end tests (Playwright drives it)
   xvfb xauth x11-utils webkit2gtk-driver fonts-dejavu-core                     # the desktop window test

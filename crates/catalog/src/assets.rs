@@ -27,6 +27,8 @@ pub struct FileFacts {
     pub orientation: u8,
     /// Extension of the grid thumbnail in the cache, when one was made.
     pub thumb: Option<String>,
+    /// A video's running time in milliseconds.
+    pub duration_ms: Option<i64>,
 }
 
 /// An asset to insert.
@@ -131,8 +133,8 @@ impl Tx<'_> {
         let seq = tx.last_insert_rowid();
         let f = &a.file;
         tx.prepare_cached(
-            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             seq,
@@ -143,7 +145,8 @@ impl Tx<'_> {
             f.format,
             f.mtime_ms,
             f.orientation,
-            f.thumb
+            f.thumb,
+            f.duration_ms
         ])?;
         if a.title.is_some()
             || a.description.is_some()

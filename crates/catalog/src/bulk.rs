@@ -49,8 +49,8 @@ impl Catalog {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )?;
                 let mut file = tx.prepare_cached(
-                    "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 let mut tag =
                     tx.prepare_cached("INSERT OR IGNORE INTO asset_tag (tag, asset) VALUES (?1, ?2)")?;
@@ -92,7 +92,8 @@ impl Catalog {
                         f.format,
                         f.mtime_ms,
                         f.orientation,
-                        f.thumb
+                        f.thumb,
+                        f.duration_ms
                     ])?;
                     index_text(
                         &tx,

@@ -494,8 +494,9 @@ impl Tx<'_> {
         )?;
         let new = self.tx.last_insert_rowid();
         self.tx.execute(
-            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb)
-             SELECT ?2, path, managed, bytes, mime, format, mtime_ms, orientation, thumb FROM asset_file WHERE asset = ?1",
+            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms)
+             SELECT ?2, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms
+             FROM asset_file WHERE asset = ?1",
             params![seq, new],
         )?;
         self.tx.execute(

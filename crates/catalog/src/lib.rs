@@ -9,6 +9,7 @@ mod assets;
 mod bulk;
 mod edit;
 mod error;
+mod files;
 mod journal;
 mod migrations;
 mod org;
@@ -27,6 +28,7 @@ pub use assets::{DuplicateOf, FileFacts, NewAsset};
 pub use bulk::BulkAsset;
 pub use edit::{AssetFacts, Column, FreedFile};
 pub use error::{CatalogError, Result};
+pub use files::{InPlaceFile, Presence, WatchedFolder};
 pub use journal::Change;
 pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
 pub use organise::{

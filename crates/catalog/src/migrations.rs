@@ -10,6 +10,7 @@ use crate::{CatalogError, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_catalog.sql"),
     include_str!("../migrations/0002_organise.sql"),
+    include_str!("../migrations/0003_watch.sql"),
 ];
 
 /// Brings the schema up to the newest version.

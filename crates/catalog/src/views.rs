@@ -48,6 +48,12 @@ pub struct AssetSummary {
     pub captured_at: Option<String>,
     /// Generation prompt, for generated assets.
     pub prompt: Option<String>,
+    /// Whether the original is where the catalog says (`missing`: deleted on disk; `offline`:
+    /// its drive is unplugged — the thumbnail still shows).
+    pub presence: crate::Presence,
+    /// A video's running time in milliseconds (the card's duration badge).
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<u64>,
     /// The grid thumbnail's file extension in the cache; `None` while it is being made.
     #[serde(skip)]
     pub thumb_ext: Option<String>,
@@ -99,7 +105,8 @@ pub struct AssetDetail {
 
 const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
-     u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash";
+     u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
+     f.duration_ms";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -138,6 +145,8 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             prompt: r.get(15)?,
             thumb_ext: r.get(16)?,
             hash: hex(&hash),
+            presence: crate::Presence::from_code(r.get(18)?),
+            duration_ms: r.get::<_, Option<i64>>(19)?.map(|d| d.max(0) as u64),
         },
     ))
 }

@@ -114,6 +114,7 @@ impl Fixture {
                         mtime_ms: Some(0),
                         orientation: 1,
                         thumb: None,
+                        duration_ms: None,
                     },
                 };
                 tx.insert_asset(&asset).map(|r| r.unwrap())

@@ -107,6 +107,18 @@ pub enum Command {
         #[command(flatten)]
         sel: SelArgs,
     },
+    /// Watch every project's folders in the foreground (reconciling first), until interrupted.
+    Watch {
+        /// Print each event as a JSON line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare watched folders and files added in place with the catalog now.
+    Reconcile {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the web UI on 127.0.0.1 for a browser, until interrupted.
     Serve {
         /// The port (0 or absent: a free one).
@@ -401,6 +413,9 @@ pub enum ProjectCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Folders the project watches: add, remove, list.
+    #[command(subcommand)]
+    Watch(WatchCommand),
     /// Change a project's settings.
     Settings {
         /// The project.
@@ -420,6 +435,39 @@ pub enum ProjectCommand {
         /// Description.
         #[arg(long, value_name = "D")]
         description: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `project watch …`.
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Watch a folder: files that appear in it are imported into the project.
+    Add {
+        /// The project.
+        project: String,
+        /// The folder.
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop watching a folder (its assets stay).
+    Remove {
+        /// The project.
+        project: String,
+        /// The folder.
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the folders a project watches.
+    List {
+        /// The project.
+        project: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,

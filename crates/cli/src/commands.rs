@@ -60,6 +60,31 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Show(a) => show(&library, a),
         Command::Export(a) => export(&library, a),
         Command::Serve { port } => serve(library, port),
+        Command::Watch { json } => watch(&library, json),
+        Command::Reconcile { json } => {
+            let cancel = CancelToken::new();
+            let r = output::with_progress("Reconciling", |p| library.reconcile(&cancel, p))?;
+            if json {
+                output::json(&r)?;
+            } else {
+                output::text(format_args!(
+                    "{} folders, {} files: {} unchanged, {} new, {} moved, {} changed, {} missing, {} offline, {} back",
+                    r.folders,
+                    r.checked,
+                    r.unchanged,
+                    r.imported.len(),
+                    r.relinked.len(),
+                    r.changed.len(),
+                    r.missing.len(),
+                    r.offline.len(),
+                    r.back.len()
+                ))?;
+                for f in &r.failed {
+                    output::text(format_args!("  failed: {}: {}", f.path.display(), f.reason))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Project(c) => organise::project(&library, c),
         Command::Brand(c) => organise::brand(&library, c),
         Command::Collection(c) => organise::collection(&library, c),
@@ -205,6 +230,58 @@ fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `watch`: follows the watched folders until Ctrl-C, printing what happens.
+fn watch(library: &Library, json: bool) -> Result<ExitCode> {
+    let cancel = CancelToken::new();
+    {
+        let cancel = cancel.clone();
+        // Ctrl-C stops the loop at its next tick; the catalog is never left mid-write.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::spawn(move || {
+            runtime.block_on(async {
+                let _ = tokio::signal::ctrl_c().await;
+            });
+            cancel.cancel();
+        });
+    }
+    let folders = library.watch_list(None)?;
+    if !json {
+        output::text(format_args!(
+            "Watching {} folder(s); Ctrl-C stops.",
+            folders.len()
+        ))?;
+    }
+    library.watch(&cancel, &|event| {
+        let _ = if json {
+            output::json(&event)
+        } else {
+            let line = match &event {
+                atelier_library::WatchEvent::Reconciled { report } => format!(
+                    "reconciled: {} new, {} moved, {} changed, {} missing, {} offline, {} back",
+                    report.imported.len(),
+                    report.relinked.len(),
+                    report.changed.len(),
+                    report.missing.len(),
+                    report.offline.len(),
+                    report.back.len()
+                ),
+                atelier_library::WatchEvent::Imported { file } => format!("imported {}", file.path.display()),
+                atelier_library::WatchEvent::Moved { from, to, assets } => {
+                    format!("moved {from} → {to} ({assets})")
+                }
+                atelier_library::WatchEvent::Missing { path, assets } => format!("missing {path} ({assets})"),
+                atelier_library::WatchEvent::Failed { issue } => {
+                    format!("failed {}: {}", issue.path.display(), issue.reason)
+                }
+            };
+            output::text(format_args!("{line}")).map_err(anyhow::Error::from)
+        };
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `serve`: the first line printed is the URL that signs a browser in (scripts read it).

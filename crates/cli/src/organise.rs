@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::args::{
     BrandCommand, CampaignCommand, CollectionCommand, MemberOp, OnOff, ProjectCommand, SelArgs, TagCommand,
+    WatchCommand,
 };
 use crate::output;
 
@@ -165,6 +166,7 @@ pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
                 l.iter().map(project_line).collect::<Vec<_>>().join("\n")
             })
         }
+        ProjectCommand::Watch(w) => watch_folders(lib, w),
         ProjectCommand::Settings {
             name,
             default_brand,
@@ -192,6 +194,27 @@ pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
             show(&lib.project_settings(&name, &settings)?, json, project_line)
         }
     }
+}
+
+fn watch_folders(lib: &Library, cmd: WatchCommand) -> Result<ExitCode> {
+    let (list, json) = match cmd {
+        WatchCommand::Add { project, dir, json } => (lib.watch_add(&project, &dir)?, json),
+        WatchCommand::Remove { project, dir, json } => (lib.watch_remove(&project, &dir)?, json),
+        WatchCommand::List { project, json } => {
+            lib.project_list()?
+                .iter()
+                .find(|p| atelier_domain::names::key(&p.name) == atelier_domain::names::key(project.trim()))
+                .ok_or_else(|| anyhow::anyhow!("project_not_found: no project named '{project}'"))?;
+            (lib.watch_list(Some(&project))?, json)
+        }
+    };
+    show(&list, json, |l| {
+        if l.is_empty() {
+            "No watched folders".to_string()
+        } else {
+            l.iter().map(|w| w.path.clone()).collect::<Vec<_>>().join("\n")
+        }
+    })
 }
 
 /// `brand …`.

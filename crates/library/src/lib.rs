@@ -14,6 +14,7 @@ mod layout;
 mod organise;
 mod read;
 mod synth;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -23,6 +24,7 @@ use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
 pub use atelier_archive::safe_file_name as safe_name;
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
+pub use atelier_catalog::{Presence, WatchedFolder};
 pub use bench::QueryTiming;
 pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
@@ -34,6 +36,7 @@ pub use job::{CancelToken, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};
 pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
 pub use synth::{SynthOptions, SynthReport};
+pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 
 /// The name of the project every import lands in unless told otherwise.
 pub const INBOX: &str = "Inbox";

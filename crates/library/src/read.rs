@@ -1,11 +1,12 @@
 //! Reading the library: search pages, bucket counts, one asset's details with its file and
 //! rendition paths resolved, and previews made on first request.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use atelier_catalog::{AssetDetail, BucketCounts, Page};
 use atelier_domain::{AssetId, AssetQuery};
-use atelier_media::{Detected, PREVIEW_SIDE, detect, render};
+use atelier_media::{Detected, PREVIEW_SIDE, detect, render_path};
 
 use crate::layout::{RenditionKind, write_atomic};
 use crate::{Library, LibraryError, Result, now_ms};
@@ -51,15 +52,19 @@ impl Library {
                 return Ok(p);
             }
         }
-        let bytes = std::fs::read(&d.path).map_err(|e| LibraryError::io(&d.path, e))?;
-        let Detected::Known(format) = detect(&bytes, None) else {
+        let mut head = Vec::with_capacity(64 * 1024);
+        std::fs::File::open(&d.path)
+            .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+            .map_err(|e| LibraryError::io(&d.path, e))?;
+        let ext = Path::new(&d.path).extension().and_then(|e| e.to_str());
+        let Detected::Known(format) = detect(&head, ext) else {
             return Err(atelier_domain::InvalidInput::new(
                 "unreadable",
                 "the original is no longer a readable image",
             )
             .into());
         };
-        let r = render(&bytes, format, d.orientation, PREVIEW_SIDE)
+        let r = render_path(Path::new(&d.path), format, d.orientation, PREVIEW_SIDE)
             .map_err(|e| atelier_domain::InvalidInput::new("unreadable", e.to_string()))?;
         let dest = self
             .layout

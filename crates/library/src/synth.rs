@@ -295,6 +295,7 @@ impl Library {
                         mtime_ms: Some(added_at),
                         orientation: 1,
                         thumb: None,
+                        duration_ms: None,
                     },
                 },
                 status,

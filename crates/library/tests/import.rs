@@ -160,8 +160,8 @@ fn bad_files_are_reported_and_the_rest_is_imported() {
     assert!(reason(&r.failed, "empty.jpg").contains("empty"));
     assert!(reason(&r.failed, "fake.png").contains("PNG"));
     assert!(reason(&r.skipped, "notes.txt").contains("not a supported"));
-    assert!(reason(&r.skipped, "camera.NEF").contains("Nikon NEF RAW is not supported yet"));
-    assert!(reason(&r.skipped, "clip.mp4").contains("not supported yet"));
+    assert!(reason(&r.failed, "camera.NEF").contains("truncated Nikon NEF"));
+    assert!(reason(&r.failed, "clip.mp4").contains("moov atom, is missing"));
 }
 
 #[test]

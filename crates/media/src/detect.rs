@@ -95,13 +95,11 @@ impl Format {
         }
     }
 
-    /// Whether this build reads and renders it. The rest are recognised but skipped with
-    /// "not supported yet".
+    /// Whether this build reads and renders it: every image and video format (a RAW or a video
+    /// that turns out unreadable is refused with a reason by `read_metadata`/`render`). Models
+    /// are recognised but skipped with "not supported yet".
     pub fn is_supported(self) -> bool {
-        matches!(
-            self,
-            Format::Jpeg | Format::Png | Format::Webp | Format::Gif | Format::Tiff | Format::Bmp
-        )
+        !matches!(self, Format::Model(_))
     }
 }
 
@@ -207,6 +205,13 @@ pub fn detect(head: &[u8], extension: Option<&str>) -> Detected {
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return Detected::Known(isobmff(head));
+    }
+    // Old QuickTime files start straight with their media data or movie box (no ftyp).
+    if head.len() >= 16
+        && matches!(&head[4..8], b"mdat" | b"moov" | b"wide" | b"pnot")
+        && u32::from_be_bytes([head[0], head[1], head[2], head[3]]) >= 8
+    {
+        return Detected::Known(Format::Video("QuickTime MOV"));
     }
     if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
         let probe = &head[..head.len().min(64)];
@@ -390,6 +395,13 @@ mod tests {
             detect(&ftyp(b"isom"), None),
             Detected::Known(Format::Video("MP4"))
         );
+        let mut old_qt = vec![0, 0, 0, 0x40];
+        old_qt.extend(b"mdat");
+        old_qt.extend([0x80; 12]);
+        assert_eq!(
+            detect(&old_qt, Some("MOV")),
+            Detected::Known(Format::Video("QuickTime MOV"))
+        );
     }
 
     #[test]
@@ -406,10 +418,14 @@ mod tests {
     }
 
     #[test]
-    fn only_this_issues_formats_are_supported() {
+    fn images_and_videos_are_supported_models_are_not() {
         assert!(Format::Jpeg.is_supported());
-        assert!(!Format::Heif.is_supported());
-        assert!(!Format::Raw("Nikon NEF").is_supported());
+        assert!(Format::Heif.is_supported());
+        assert!(Format::Avif.is_supported());
+        assert!(Format::Svg.is_supported());
+        assert!(Format::Raw("Nikon NEF").is_supported());
+        assert!(Format::Video("MP4").is_supported());
+        assert!(!Format::Model("GGUF").is_supported());
         assert_eq!(Format::Raw("Nikon NEF").describe(), "Nikon NEF RAW");
     }
 }

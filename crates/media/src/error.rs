@@ -47,4 +47,42 @@ pub enum MediaError {
         /// What the decoder said.
         reason: String,
     },
+    /// The file is well formed but carries metadata only: no preview, no pixels (RAW files
+    /// stripped of their image data, HEIF files holding only a sequence).
+    #[error("this {format} file holds no image data")]
+    NoImage {
+        /// The format, e.g. "Canon CR3".
+        format: &'static str,
+    },
+    /// An external program this format needs is not installed.
+    #[error("{tool} is not installed: {hint}")]
+    ToolMissing {
+        /// The program's package name, e.g. "ffmpeg".
+        tool: &'static str,
+        /// What it is needed for and how to install it.
+        hint: &'static str,
+    },
+    /// The file could not be read from disk (path-based entry points).
+    #[error("cannot be read: {reason}")]
+    Io {
+        /// What the operating system said.
+        reason: String,
+    },
+}
+
+impl MediaError {
+    /// A stable machine-readable code for front ends and reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MediaError::Unsupported { .. } => "unsupported",
+            MediaError::Unrecognised { .. } => "unrecognised",
+            MediaError::Empty => "empty",
+            MediaError::TooLarge { .. } => "too_large",
+            MediaError::Unreadable { .. } => "unreadable",
+            MediaError::Corrupt { .. } => "corrupt",
+            MediaError::NoImage { .. } => "no_image",
+            MediaError::ToolMissing { .. } => "tool_missing",
+            MediaError::Io { .. } => "io",
+        }
+    }
 }

@@ -56,6 +56,47 @@ pub struct ExifData {
     pub user_comment: Option<String>,
 }
 
+impl ExifData {
+    /// Fills every value still missing from `other` (a second EXIF block of the same file, as in
+    /// CR3's separate IFD0, EXIF and GPS boxes).
+    pub fn fill_from(&mut self, other: ExifData) {
+        macro_rules! fill {
+            ($($f:ident),*) => {$(
+                if self.$f.is_none() {
+                    self.$f = other.$f;
+                }
+            )*};
+        }
+        fill!(
+            orientation,
+            date_time_original,
+            offset_time,
+            make,
+            model,
+            lens,
+            exposure_time,
+            f_number,
+            iso,
+            focal_length,
+            focal_length_35mm,
+            exposure_bias,
+            gps_latitude,
+            gps_longitude,
+            gps_altitude,
+            description,
+            artist,
+            copyright,
+            software,
+            rating,
+            title,
+            user_comment
+        );
+        if self.keywords.is_empty() {
+            self.keywords = other.keywords;
+        }
+    }
+}
+
 /// Descriptions cameras write by default; they describe nothing.
 const PLACEHOLDER_DESCRIPTIONS: &[&str] = &[
     "olympus digital camera",
@@ -72,6 +113,7 @@ const PLACEHOLDER_DESCRIPTIONS: &[&str] = &[
 ];
 
 const RATING: Tag = Tag(exif::Context::Tiff, 0x4746);
+const IFD0_DATE_TIME_ORIGINAL: Tag = Tag(exif::Context::Tiff, 0x9003);
 const XP_TITLE: Tag = Tag(exif::Context::Tiff, 0x9C9B);
 const XP_KEYWORDS: Tag = Tag(exif::Context::Tiff, 0x9C9E);
 
@@ -103,7 +145,10 @@ fn extract(exif: &Exif) -> ExifData {
             .and_then(|f| f.value.get_uint(0))
             .and_then(|v| u8::try_from(v).ok())
             .filter(|v| (1..=8).contains(v)),
-        date_time_original: text(Tag::DateTimeOriginal).or_else(|| text(Tag::DateTimeDigitized)),
+        // Some writers (old Kodak and Nikon RAWs) put DateTimeOriginal in IFD0.
+        date_time_original: text(Tag::DateTimeOriginal)
+            .or_else(|| text(Tag::DateTimeDigitized))
+            .or_else(|| text(IFD0_DATE_TIME_ORIGINAL)),
         offset_time: text(Tag::OffsetTimeOriginal)
             .or_else(|| text(Tag::OffsetTimeDigitized))
             .or_else(|| text(Tag::OffsetTime)),

@@ -1,6 +1,7 @@
 //! Everything a file says about itself, merged from EXIF, IPTC, XMP and AI generation
 //! parameters into one [`Metadata`] (SPEC R2.4–R2.5). Where sources disagree, XMP (what
-//! editing tools wrote last) wins over IPTC, which wins over EXIF.
+//! editing tools wrote last) wins over IPTC, which wins over EXIF. RAW, HEIF/AVIF, SVG and
+//! video files bring their own sources (see [`read_metadata`]).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
@@ -9,6 +10,7 @@ use crate::containers::blocks;
 use crate::exif::ExifData;
 use crate::generation::{self, Generation};
 use crate::render::dimensions;
+use crate::video::VideoInfo;
 use crate::{Format, MediaError, iptc, xmp};
 
 /// When a picture was taken, as the camera recorded it.
@@ -157,27 +159,157 @@ pub struct Metadata {
     pub rating: Option<u8>,
     /// AI generation parameters.
     pub generation: Option<Generation>,
-    /// Display values for the Info panel and `show --json`.
+    /// Display values for the Info panel and `show --json` (for videos also `duration_secs`,
+    /// `video_codec`, `rotation` and `container`).
     pub exif: Map<String, Value>,
+    /// What ffprobe said, for videos.
+    pub video: Option<VideoInfo>,
 }
 
 /// Reads dimensions and metadata of a supported image. Damaged metadata is skipped (the
 /// pixels may be fine); an unreadable image header is an error.
+///
+/// RAW files report their declared full size and the EXIF inside them; HEIC/HEIF and AVIF their
+/// stored size and EXIF/XMP blocks, with an orientation that matches what libheif does to the
+/// pixels; SVGs their declared size. Videos are accepted for compatibility (through a temporary
+/// file); prefer [`read_metadata_path`], which never reads a video into memory.
 pub fn read_metadata(bytes: &[u8], format: Format) -> Result<Metadata, MediaError> {
-    let (width, height) = dimensions(bytes, format)?;
-    let found = blocks(bytes, format);
-    let exif = found.exif.and_then(crate::exif::parse).unwrap_or_default();
-    let xmp_bytes = found.xmp.map(<[u8]>::to_vec).or_else(|| {
-        found
-            .text
-            .iter()
-            .find(|(k, _)| k == "XML:com.adobe.xmp")
-            .map(|(_, v)| v.as_bytes().to_vec())
-    });
-    let xmp = xmp_bytes.as_deref().and_then(xmp::parse).unwrap_or_default();
-    let iptc = found.app13.and_then(iptc::parse_app13).unwrap_or_default();
+    match format {
+        Format::Raw(name) => {
+            let scan = crate::raw::scan(bytes, name)?;
+            let (width, height) = scan.dimensions().ok_or(MediaError::NoImage { format: name })?;
+            let orientation = scan.exif.orientation.or(scan.orientation);
+            Ok(merge(Sources {
+                width,
+                height,
+                orientation,
+                exif: scan.exif,
+                xmp: scan.xmp,
+                ..Sources::default()
+            }))
+        }
+        Format::Heif | Format::Avif => {
+            let meta = match crate::heif::metadata(bytes, format) {
+                Err(e) if crate::heif::is_sequence(&e) => {
+                    return crate::video::with_temp_file(bytes, crate::video::probe)
+                        .map(from_video)
+                        .map_err(|_| e);
+                }
+                other => other?,
+            };
+            let exif = meta
+                .exif
+                .as_deref()
+                .and_then(crate::exif::parse)
+                .unwrap_or_default();
+            let orientation = Some(crate::heif::orientation(exif.orientation, meta.turned));
+            Ok(merge(Sources {
+                width: meta.width,
+                height: meta.height,
+                orientation,
+                exif,
+                xmp: meta.xmp.as_deref(),
+                ..Sources::default()
+            }))
+        }
+        Format::Svg => {
+            let (width, height) = crate::svg::dimensions(bytes)?;
+            Ok(merge(Sources {
+                width,
+                height,
+                ..Sources::default()
+            }))
+        }
+        Format::Video(_) => crate::video::with_temp_file(bytes, crate::video::probe).map(from_video),
+        _ => {
+            let (width, height) = dimensions(bytes, format)?;
+            let found = blocks(bytes, format);
+            let exif = found.exif.and_then(crate::exif::parse).unwrap_or_default();
+            let xmp = found.xmp.or_else(|| {
+                found
+                    .text
+                    .iter()
+                    .find(|(k, _)| k == "XML:com.adobe.xmp")
+                    .map(|(_, v)| v.as_bytes())
+            });
+            Ok(merge(Sources {
+                width,
+                height,
+                orientation: None,
+                exif,
+                xmp,
+                app13: found.app13,
+                text: &found.text,
+            }))
+        }
+    }
+}
 
-    let generation = generation::from_png_text(&found.text).or_else(|| {
+/// Reads the metadata of the file at `path`: videos through ffprobe without reading them into
+/// memory, every other format by reading the file and calling [`read_metadata`].
+pub fn read_metadata_path(path: &std::path::Path, format: Format) -> Result<Metadata, MediaError> {
+    match format {
+        Format::Video(_) => crate::video::probe(path).map(from_video),
+        _ => read_metadata(&crate::video::read_file(path)?, format),
+    }
+}
+
+/// A video's metadata: coded size, the rotation as an orientation, capture time and camera from
+/// the container's tags, and the whole [`VideoInfo`].
+fn from_video(info: VideoInfo) -> Metadata {
+    let exif = ExifData {
+        make: info.camera_make.clone(),
+        model: info.camera_model.clone(),
+        ..ExifData::default()
+    };
+    let mut m = merge(Sources {
+        width: info.width,
+        height: info.height,
+        orientation: Some(info.orientation()),
+        exif,
+        ..Sources::default()
+    });
+    m.captured_at = info.captured_at.clone();
+    if let Some(d) = info.duration_secs {
+        m.exif
+            .insert("duration_secs".into(), json!((d * 1000.0).round() / 1000.0));
+    }
+    m.exif.insert("video_codec".into(), json!(info.codec));
+    if info.rotation != 0 {
+        m.exif.insert("rotation".into(), json!(info.rotation));
+    }
+    m.exif.insert("container".into(), json!(info.container));
+    m.video = Some(info);
+    m
+}
+
+/// Everything found in a file, before merging.
+#[derive(Default)]
+struct Sources<'a> {
+    width: u32,
+    height: u32,
+    /// Overrides EXIF's (HEIF, CRW, videos).
+    orientation: Option<u8>,
+    exif: ExifData,
+    xmp: Option<&'a [u8]>,
+    app13: Option<&'a [u8]>,
+    text: &'a [(String, String)],
+}
+
+fn merge(s: Sources<'_>) -> Metadata {
+    let Sources {
+        width,
+        height,
+        orientation,
+        exif,
+        xmp,
+        app13,
+        text,
+    } = s;
+    let xmp = xmp.and_then(xmp::parse).unwrap_or_default();
+    let iptc = app13.and_then(iptc::parse_app13).unwrap_or_default();
+
+    let generation = generation::from_png_text(text).or_else(|| {
         exif.user_comment
             .as_deref()
             .and_then(generation::from_user_comment)
@@ -216,10 +348,10 @@ pub fn read_metadata(bytes: &[u8], format: Format) -> Result<Metadata, MediaErro
         _ => None,
     };
 
-    Ok(Metadata {
+    Metadata {
         width,
         height,
-        orientation: exif.orientation.unwrap_or(1),
+        orientation: orientation.or(exif.orientation).unwrap_or(1),
         captured_at,
         camera_make: exif.make.clone(),
         camera_model: exif.model.clone(),
@@ -240,7 +372,8 @@ pub fn read_metadata(bytes: &[u8], format: Format) -> Result<Metadata, MediaErro
         rating,
         generation,
         exif: display_values(&exif),
-    })
+        video: None,
+    }
 }
 
 fn display_values(e: &ExifData) -> Map<String, Value> {

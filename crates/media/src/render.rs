@@ -3,8 +3,12 @@
 //!
 //! JPEGs decode through libjpeg-turbo with DCT scaling — a 24 MP photo is decoded straight to
 //! 1/8 size — then fast_image_resize finishes the job; that path is 3–4× faster than a full
-//! decode. Other formats decode through the `image` crate. Opaque results are encoded as JPEG,
-//! images with transparency as PNG.
+//! decode. Camera RAWs go through the same path from their embedded preview (see [`crate::raw`]);
+//! HEIC/HEIF and AVIF decode through libheif, which applies their own rotation and mirroring
+//! (`irot`/`imir`), so the EXIF orientation passed in is not applied to them a second time; SVGs
+//! are rasterised by resvg; videos get a poster frame from ffmpeg ([`crate::video`]). Other
+//! formats decode through the `image` crate. Opaque results are encoded as JPEG, images with
+//! transparency as PNG.
 
 use std::io::Cursor;
 
@@ -55,12 +59,30 @@ pub struct Rendition {
 }
 
 /// Pixels on their way to a rendition.
-enum Pixels {
+#[derive(Debug)]
+pub(crate) enum Pixels {
+    /// Opaque.
     Rgb(RgbImage),
+    /// With transparency.
     Rgba(RgbaImage),
 }
 
+impl Pixels {
+    /// Width and height.
+    pub(crate) fn dimensions(&self) -> (u32, u32) {
+        match self {
+            Pixels::Rgb(i) => i.dimensions(),
+            Pixels::Rgba(i) => i.dimensions(),
+        }
+    }
+}
+
 /// Renders `bytes` of `format` to fit `max_side`, applying EXIF `orientation` (1–8).
+///
+/// RAW files render from their embedded preview (the RAW's orientation is applied to it);
+/// HEIC/HEIF and AVIF come out of libheif already rotated, so `orientation` is ignored for them;
+/// SVGs ignore it too. Videos are accepted for compatibility (the bytes go through a temporary
+/// file to ffmpeg, which applies the container's rotation); prefer [`crate::render_path`].
 pub fn render(bytes: &[u8], format: Format, orientation: u8, max_side: u32) -> Result<Rendition, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
@@ -68,6 +90,21 @@ pub fn render(bytes: &[u8], format: Format, orientation: u8, max_side: u32) -> R
     let pixels = match format {
         Format::Jpeg => decode_jpeg(bytes, max_side)?,
         Format::Png | Format::Webp | Format::Gif | Format::Tiff | Format::Bmp => decode_other(bytes, format)?,
+        Format::Raw(name) => crate::raw::decode(bytes, name, max_side)?,
+        Format::Heif | Format::Avif => {
+            return match crate::heif::decode(bytes, format, max_side) {
+                Ok(pixels) => encode(resize(pixels, max_side)?),
+                // A sequence-only file: its first frame through ffmpeg, when installed.
+                Err(e) if crate::heif::is_sequence(&e) => {
+                    crate::video::with_temp_file(bytes, |p| crate::video::poster(p, max_side)).map_err(|_| e)
+                }
+                Err(e) => Err(e),
+            };
+        }
+        Format::Svg => return encode(crate::svg::rasterise(bytes, max_side)?),
+        Format::Video(_) => {
+            return crate::video::with_temp_file(bytes, |p| crate::video::poster(p, max_side));
+        }
         other => {
             return Err(MediaError::Unsupported {
                 what: other.describe(),
@@ -76,6 +113,20 @@ pub fn render(bytes: &[u8], format: Format, orientation: u8, max_side: u32) -> R
     };
     let pixels = orient(resize(pixels, max_side)?, orientation);
     encode(pixels)
+}
+
+/// Renders the file at `path`: videos through ffmpeg without reading them into memory, every
+/// other format by reading the file and calling [`render`].
+pub fn render_path(
+    path: &std::path::Path,
+    format: Format,
+    orientation: u8,
+    max_side: u32,
+) -> Result<Rendition, MediaError> {
+    match format {
+        Format::Video(_) => crate::video::poster(path, max_side),
+        _ => render(&crate::video::read_file(path)?, format, orientation, max_side),
+    }
 }
 
 /// Refuses images beyond the pixel limit before any pixel memory is allocated.
@@ -98,7 +149,8 @@ pub fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
     Ok(())
 }
 
-fn decode_jpeg(bytes: &[u8], max_side: u32) -> Result<Pixels, MediaError> {
+/// Decodes a JPEG through libjpeg-turbo at the smallest DCT scale that still covers `max_side`.
+pub(crate) fn decode_jpeg(bytes: &[u8], max_side: u32) -> Result<Pixels, MediaError> {
     let corrupt = |e: turbojpeg::Error| MediaError::Corrupt {
         format: "JPEG",
         reason: describe_tj(&e),
@@ -184,10 +236,25 @@ fn image_format(format: Format) -> Option<ImageFormat> {
     })
 }
 
-/// Stored pixel dimensions from the header alone.
+/// Stored pixel dimensions from the header alone (for a RAW, its declared full size; for an
+/// SVG, its declared size rounded up; for HEIF/AVIF, the size before rotation).
 pub fn dimensions(bytes: &[u8], format: Format) -> Result<(u32, u32), MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
+    }
+    match format {
+        Format::Raw(name) => {
+            return crate::raw::scan(bytes, name)?
+                .dimensions()
+                .ok_or(MediaError::NoImage { format: name });
+        }
+        Format::Heif | Format::Avif => return crate::heif::dimensions(bytes, format),
+        Format::Svg => return crate::svg::dimensions(bytes),
+        Format::Video(_) => {
+            let info = crate::video::with_temp_file(bytes, crate::video::probe)?;
+            return Ok((info.width, info.height));
+        }
+        _ => {}
     }
     if format == Format::Jpeg
         && let Ok(h) = turbojpeg::read_header(bytes)
@@ -294,7 +361,8 @@ fn has_transparency(img: &DynamicImage) -> bool {
     }
 }
 
-fn fit(w: u32, h: u32, max_side: u32) -> (u32, u32) {
+/// The size of `w`×`h` scaled down to fit `max_side` (never up).
+pub(crate) fn fit(w: u32, h: u32, max_side: u32) -> (u32, u32) {
     let longest = w.max(h);
     if longest <= max_side {
         return (w, h);
@@ -306,12 +374,16 @@ fn fit(w: u32, h: u32, max_side: u32) -> (u32, u32) {
     )
 }
 
-fn resize(pixels: Pixels, max_side: u32) -> Result<Pixels, MediaError> {
-    let (w, h) = match &pixels {
-        Pixels::Rgb(i) => i.dimensions(),
-        Pixels::Rgba(i) => i.dimensions(),
-    };
+/// Scales `pixels` down to fit `max_side`.
+pub(crate) fn resize(pixels: Pixels, max_side: u32) -> Result<Pixels, MediaError> {
+    let (w, h) = pixels.dimensions();
     let (tw, th) = fit(w, h, max_side);
+    resize_exact(pixels, tw, th)
+}
+
+/// Resamples `pixels` to exactly `tw`×`th`.
+pub(crate) fn resize_exact(pixels: Pixels, tw: u32, th: u32) -> Result<Pixels, MediaError> {
+    let (w, h) = pixels.dimensions();
     if (tw, th) == (w, h) {
         return Ok(pixels);
     }
@@ -345,7 +417,7 @@ fn resize(pixels: Pixels, max_side: u32) -> Result<Pixels, MediaError> {
 }
 
 /// Applies EXIF orientation (1 = as stored … 8 = rotated 90° clockwise to view).
-fn orient(pixels: Pixels, orientation: u8) -> Pixels {
+pub(crate) fn orient(pixels: Pixels, orientation: u8) -> Pixels {
     use image::imageops::{flip_horizontal, flip_vertical, rotate90, rotate180, rotate270};
     macro_rules! apply {
         ($img:expr, $wrap:path) => {{
@@ -368,7 +440,8 @@ fn orient(pixels: Pixels, orientation: u8) -> Pixels {
     }
 }
 
-fn encode(pixels: Pixels) -> Result<Rendition, MediaError> {
+/// Encodes opaque pixels as JPEG, transparent ones as PNG.
+pub(crate) fn encode(pixels: Pixels) -> Result<Rendition, MediaError> {
     match pixels {
         Pixels::Rgb(img) => {
             let (width, height) = img.dimensions();

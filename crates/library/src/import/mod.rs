@@ -20,7 +20,10 @@ use std::time::{Duration, UNIX_EPOCH};
 use atelier_catalog::{BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectRow, UserRow};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
 use atelier_domain::{AssetId, Id, InvalidInput, Rating, Source, names};
-use atelier_media::{Detected, Generation, Metadata, THUMB_SIDE, detect, read_metadata, render};
+use atelier_media::{
+    Detected, Format, Generation, Metadata, THUMB_SIDE, detect, read_metadata, read_metadata_path, render,
+    render_path,
+};
 use chrono::{DateTime, Local};
 use crossbeam_channel::{Receiver, RecvTimeoutError, bounded};
 use rayon::prelude::*;
@@ -563,12 +566,25 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
             return Outcome::Skipped(issue(path, format!("not a supported image or video{what}")));
         }
     };
-    let mut bytes = head;
-    bytes.reserve(size as usize - bytes.len().min(size as usize));
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
-    }
-    let hash = blake3::hash(&bytes);
+    // Videos are too big to hold in memory: they are hashed as a stream and read by path
+    // (ffprobe/ffmpeg seek in the file). Everything else is read once and parsed from memory.
+    let streamed = matches!(format, Format::Video(_));
+    let (content, hash) = if streamed {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&head);
+        if let Err(e) = hasher.update_reader(&mut file) {
+            return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
+        }
+        (Content::File(path), hasher.finalize())
+    } else {
+        let mut bytes = head;
+        bytes.reserve(size as usize - bytes.len().min(size as usize));
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
+        }
+        let hash = blake3::hash(&bytes);
+        (Content::Bytes(bytes), hash)
+    };
     let hash_hex = hash.to_hex().to_string();
     if let Some(reader) = reader
         && let Ok(Some(dup)) = reader.find_by_hash(hash.as_bytes())
@@ -580,11 +596,19 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
         });
     }
 
-    let metadata = match read_metadata(&bytes, format) {
+    let metadata = match &content {
+        Content::Bytes(bytes) => read_metadata(bytes, format),
+        Content::File(p) => read_metadata_path(p, format),
+    };
+    let metadata = match metadata {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(issue(path, e.to_string())),
     };
-    let thumb = match render(&bytes, format, metadata.orientation, THUMB_SIDE) {
+    let thumb = match &content {
+        Content::Bytes(bytes) => render(bytes, format, metadata.orientation, THUMB_SIDE),
+        Content::File(p) => render_path(p, format, metadata.orientation, THUMB_SIDE),
+    };
+    let thumb = match thumb {
         Ok(r) => r,
         Err(e) => return Outcome::Failed(issue(path, e.to_string())),
     };
@@ -625,7 +649,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
                 hash: &hash_hex,
                 camera: metadata.camera_model.as_deref(),
             };
-            match copy_verified(s.layout, &template.render(&fields), &bytes, &hash) {
+            match copy_verified(s.layout, &template.render(&fields), &content, size, &hash) {
                 Ok((rel, created)) => {
                     let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
                     let created = created.then(|| s.layout.root().join(&rel));
@@ -684,6 +708,11 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
             mtime_ms,
             orientation: metadata.orientation,
             thumb: Some(thumb_ext.to_string()),
+            duration_ms: metadata
+                .video
+                .as_ref()
+                .and_then(|v| v.duration_secs)
+                .map(|d| (d * 1000.0).round() as i64),
         },
     };
     Outcome::Ready(Box::new(Prepared {
@@ -754,28 +783,46 @@ fn search_extra(m: &Metadata, g: Option<&Generation>) -> String {
     text
 }
 
-/// Copies `bytes` to `originals/<rel>` (a free name: clashes get " (2)"), verifying the written
-/// copy's hash before it takes its name. Returns the relative path and whether a new file was
-/// made (an identical file already at the name is reused: a resumed import).
+/// A file's content as the importer holds it: in memory, or (videos) only on disk.
+enum Content<'a> {
+    Bytes(Vec<u8>),
+    File(&'a Path),
+}
+
+/// BLAKE3 of a file, read as a stream.
+fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(fs::File::open(path)?)?;
+    Ok(hasher.finalize())
+}
+
+/// Copies `content` (`size` bytes) to `originals/<rel>` (a free name: clashes get " (2)"),
+/// verifying the written copy's hash before it takes its name. Returns the relative path and
+/// whether a new file was made (an identical file already at the name is reused: a resumed
+/// import).
 fn copy_verified(
     layout: &Layout,
     rel: &str,
-    bytes: &[u8],
+    content: &Content<'_>,
+    size: u64,
     hash: &blake3::Hash,
 ) -> Result<(String, bool), String> {
     use std::io::Write;
     let originals = layout.originals();
     let mut tmp = tempfile::NamedTempFile::new_in(layout.originals_tmp())
         .map_err(|e| format!("could not copy: {e}"))?;
-    tmp.write_all(bytes).map_err(|e| format!("could not copy: {e}"))?;
+    match content {
+        Content::Bytes(bytes) => tmp.write_all(bytes),
+        Content::File(p) => {
+            fs::File::open(p).and_then(|mut f| std::io::copy(&mut f, tmp.as_file_mut()).map(drop))
+        }
+    }
+    .map_err(|e| format!("could not copy: {e}"))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| format!("could not copy: {e}"))?;
-    let mut written = Vec::with_capacity(bytes.len());
-    fs::File::open(tmp.path())
-        .and_then(|mut f| f.read_to_end(&mut written))
-        .map_err(|e| format!("could not verify the copy: {e}"))?;
-    if blake3::hash(&written) != *hash {
+    let written = hash_file(tmp.path()).map_err(|e| format!("could not verify the copy: {e}"))?;
+    if written != *hash {
         return Err("the copy did not match the original (verification failed); nothing was kept".into());
     }
     let (stem, ext) = match rel.rfind('.') {
@@ -796,8 +843,8 @@ fn copy_verified(
         match fs::hard_link(tmp.path(), &dest) {
             Ok(()) => return Ok((format!("originals/{candidate}"), true)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let same = fs::metadata(&dest).is_ok_and(|m| m.len() == bytes.len() as u64)
-                    && fs::read(&dest).is_ok_and(|b| blake3::hash(&b) == *hash);
+                let same = fs::metadata(&dest).is_ok_and(|m| m.len() == size)
+                    && hash_file(&dest).is_ok_and(|h| h == *hash);
                 if same {
                     return Ok((format!("originals/{candidate}"), false));
                 }
@@ -806,6 +853,44 @@ fn copy_verified(
         }
     }
     Err("could not find a free name in the library for the copy".into())
+}
+
+impl Library {
+    /// Reads one file as the importer would (content, metadata, thumbnail written to the
+    /// cache) without cataloging it: what a file that changed on disk now holds. `Err` carries
+    /// the reason it can't be read.
+    pub(crate) fn analyse(&self, path: &Path) -> Result<NewAsset, FileIssue> {
+        let me = self.me();
+        let cancel = CancelToken::new();
+        let settings = Settings {
+            layout: self.layout(),
+            targets: Targets {
+                user: me.user,
+                brand: me.personal,
+                project: me.inbox,
+            },
+            mode: ImportMode::InPlace,
+            template: None,
+            tags: Vec::new(),
+            source: Source::Imported,
+            cancel: &cancel,
+        };
+        match prepare(path, 1, None, &settings) {
+            Outcome::Ready(p) => Ok(p.asset),
+            Outcome::Skipped(i) | Outcome::Failed(i) => Err(i),
+            Outcome::Duplicate(d) => Err(issue(&d.path, "already in the library")),
+        }
+    }
+}
+
+/// Whether the importer passes over a file at `path` below `root`: any hidden or system
+/// folder or file name between them, or a sidecar (the folders above `root` don't count).
+pub(crate) fn passed_over(path: &Path, root: &Path) -> bool {
+    let below = path.strip_prefix(root).unwrap_or(path);
+    below
+        .components()
+        .any(|c| is_system_name(&c.as_os_str().to_string_lossy()))
+        || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xmp"))
 }
 
 #[cfg(test)]

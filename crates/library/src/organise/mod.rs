@@ -16,6 +16,7 @@ use atelier_domain::{Action, Actor, AssetId, BrandKind, BrandRole, InvalidInput,
 use serde::Serialize;
 
 pub use assets::MoveTarget;
+pub(crate) use assets::project_not_found;
 pub use structure::{KitEdit, ProjectDeleteReport, ProjectSettings};
 
 use crate::export::Selection;

@@ -2,6 +2,7 @@
 import type { AssetId } from "./AssetId";
 import type { Flag } from "./Flag";
 import type { Kind } from "./Kind";
+import type { Presence } from "./Presence";
 import type { Rating } from "./Rating";
 import type { Source } from "./Source";
 import type { Status } from "./Status";
@@ -73,4 +74,13 @@ captured_at: string | null,
 /**
  * Generation prompt, for generated assets.
  */
-prompt: string | null, };
+prompt: string | null, 
+/**
+ * Whether the original is where the catalog says (`missing`: deleted on disk; `offline`:
+ * its drive is unplugged — the thumbnail still shows).
+ */
+presence: Presence, 
+/**
+ * A video's running time in milliseconds (the card's duration badge).
+ */
+duration_ms: number | null, };

@@ -1,0 +1,343 @@
+//! Where assets' files are: watched folders, files added in place and their presence (ok,
+//! missing, offline), relinking after a move, and refreshing an asset whose file changed.
+//! Deciding *what* happened on disk is atelier-library's job; this module records it.
+
+use std::rc::Rc;
+
+use atelier_domain::{AssetId, Id};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::org::{ProjectRow, UserRow, uuid_of};
+use crate::{Catalog, CatalogError, Result, Tx, journal};
+
+/// Whether an asset's file is where the catalog says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Presence {
+    /// The file is there.
+    Ok,
+    /// The file was deleted (or moved away) on disk; the asset is kept with its metadata.
+    Missing,
+    /// The file's volume is gone (an unplugged drive); it comes back when the volume does.
+    Offline,
+}
+
+impl Presence {
+    /// The stored code.
+    pub fn code(self) -> i64 {
+        match self {
+            Presence::Ok => 0,
+            Presence::Missing => 1,
+            Presence::Offline => 2,
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(c: i64) -> Presence {
+        match c {
+            1 => Presence::Missing,
+            2 => Presence::Offline,
+            _ => Presence::Ok,
+        }
+    }
+}
+
+/// A folder a project watches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct WatchedFolder {
+    /// The folder (absolute).
+    pub path: String,
+    /// The project its new files land in.
+    pub project: String,
+    /// The project's row.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub project_row: i64,
+}
+
+/// A file added in place, as the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InPlaceFile {
+    /// The asset's row.
+    pub seq: i64,
+    /// The asset.
+    pub id: AssetId,
+    /// Absolute path.
+    pub path: String,
+    /// Size when last seen.
+    pub bytes: u64,
+    /// Modification time when last seen, unix ms.
+    pub mtime_ms: Option<i64>,
+    /// Presence now.
+    pub presence: Presence,
+    /// BLAKE3 of the content.
+    pub hash: [u8; 32],
+}
+
+impl Catalog {
+    /// Every watched folder, with its project.
+    pub fn watched_folders(&self) -> Result<Vec<WatchedFolder>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT w.path, p.name, p.id FROM watched_folder w JOIN project p ON p.id = w.project ORDER BY w.path",
+        )?;
+        Ok(stmt
+            .query_map([], |r| {
+                Ok(WatchedFolder {
+                    path: r.get(0)?,
+                    project: r.get(1)?,
+                    project_row: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Every file added in place (managed copies are the library's own business).
+    pub fn in_place_files(&self) -> Result<Vec<InPlaceFile>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.asset, a.uid, f.path, f.bytes, f.mtime_ms, f.presence, a.hash
+             FROM asset_file f JOIN asset a ON a.seq = f.asset WHERE f.managed = 0",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Vec<u8>>(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, uid, path, bytes, mtime_ms, presence, hash) = row?;
+            Ok(InPlaceFile {
+                seq,
+                id: AssetId::from_uuid(uuid_of(&uid)?),
+                path,
+                bytes: bytes as u64,
+                mtime_ms,
+                presence: Presence::from_code(presence),
+                hash: hash
+                    .try_into()
+                    .map_err(|_| CatalogError::Corrupt("a content hash is not 32 bytes".into()))?,
+            })
+        })
+        .collect()
+    }
+}
+
+impl Tx<'_> {
+    /// Adds a watched folder to a project (a folder is watched by one project at most).
+    pub fn add_watched(&mut self, project: ProjectRow, path: &str, actor: UserRow, now: i64) -> Result<()> {
+        let taken: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT p.name FROM watched_folder w JOIN project p ON p.id = w.project WHERE w.path = ?1",
+                [path],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(p) = taken {
+            return Err(atelier_domain::InvalidInput::new(
+                "already_watched",
+                format!("{path} is already watched by project '{p}'"),
+            )
+            .into());
+        }
+        self.tx.execute(
+            "INSERT INTO watched_folder (project, path, added_at) VALUES (?1, ?2, ?3)",
+            params![project.0, path, now],
+        )?;
+        journal::record(
+            &self.tx,
+            now,
+            Some(actor.0),
+            "project",
+            None,
+            "watch_add",
+            None,
+            Some(&json!({ "path": path }).to_string()),
+        )
+    }
+
+    /// Stops watching a folder; false when it was not watched.
+    pub fn remove_watched(&mut self, path: &str, actor: UserRow, now: i64) -> Result<bool> {
+        let n = self
+            .tx
+            .execute("DELETE FROM watched_folder WHERE path = ?1", [path])?;
+        if n > 0 {
+            journal::record(
+                &self.tx,
+                now,
+                Some(actor.0),
+                "project",
+                None,
+                "watch_remove",
+                Some(&json!({ "path": path }).to_string()),
+                None,
+            )?;
+        }
+        Ok(n > 0)
+    }
+
+    /// Sets the presence of files (journaled per asset when it changes).
+    pub fn set_presence(&mut self, seqs: &[i64], presence: Presence, now: i64) -> Result<usize> {
+        let list: Rc<Vec<Value>> = Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect());
+        let changed: Vec<(i64, Vec<u8>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT f.asset, a.uid FROM asset_file f JOIN asset a ON a.seq = f.asset
+                 WHERE f.asset IN rarray(?1) AND f.presence != ?2",
+            )?
+            .query_map(params![list.clone(), presence.code()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        self.tx.execute(
+            "UPDATE asset_file SET presence = ?2 WHERE asset IN rarray(?1)",
+            params![list, presence.code()],
+        )?;
+        for (_, uid) in &changed {
+            journal::record(
+                &self.tx,
+                now,
+                None,
+                "asset",
+                Some(uid),
+                "presence",
+                None,
+                Some(&json!({ "presence": presence }).to_string()),
+            )?;
+        }
+        Ok(changed.len())
+    }
+
+    /// Points an asset at a new path (a file moved or renamed on disk), presence ok.
+    pub fn relink(
+        &mut self,
+        seq: i64,
+        path: &str,
+        bytes: u64,
+        mtime_ms: Option<i64>,
+        now: i64,
+    ) -> Result<()> {
+        let (old, uid): (String, Vec<u8>) = self.tx.query_row(
+            "SELECT f.path, a.uid FROM asset_file f JOIN asset a ON a.seq = f.asset WHERE f.asset = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        self.tx.execute(
+            "UPDATE asset_file SET path = ?2, bytes = ?3, mtime_ms = ?4, presence = 0 WHERE asset = ?1",
+            params![seq, path, bytes as i64, mtime_ms],
+        )?;
+        journal::record(
+            &self.tx,
+            now,
+            None,
+            "asset",
+            Some(&uid),
+            "relink",
+            Some(&json!({ "path": old }).to_string()),
+            Some(&json!({ "path": path }).to_string()),
+        )
+    }
+
+    /// Rewrites the paths of files at `from` or below it to `to` (a file or folder renamed
+    /// inside a watched tree). Returns how many files moved.
+    pub fn rename_paths(&mut self, from: &str, to: &str, now: i64) -> Result<usize> {
+        let prefix = format!("{}/", from.trim_end_matches('/'));
+        let rows: Vec<(i64, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT asset, path FROM asset_file WHERE managed = 0 AND (path = ?1 OR (path >= ?2 AND path < ?3))",
+            )?
+            .query_map(params![from, prefix, format!("{}0", from.trim_end_matches('/'))], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (seq, path) in &rows {
+            let new = if path == from {
+                to.to_string()
+            } else {
+                format!(
+                    "{}{}",
+                    to.trim_end_matches('/'),
+                    &path[from.trim_end_matches('/').len()..]
+                )
+            };
+            let (bytes, mtime): (i64, Option<i64>) = self.tx.query_row(
+                "SELECT bytes, mtime_ms FROM asset_file WHERE asset = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            self.relink(*seq, &new, bytes as u64, mtime, now)?;
+        }
+        Ok(rows.len())
+    }
+
+    /// Records a file's new size and time when its content is unchanged (touched, copied over).
+    pub fn touch_file(&mut self, seq: i64, bytes: u64, mtime_ms: Option<i64>) -> Result<()> {
+        self.tx.execute(
+            "UPDATE asset_file SET bytes = ?2, mtime_ms = ?3, presence = 0 WHERE asset = ?1",
+            params![seq, bytes as i64, mtime_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces what the catalog knows of an asset's file after its content changed on disk
+    /// (edited in another app): hash, size, dimensions, capture time, prompt, thumbnail, and the
+    /// read-only metadata. Everything the user set (name, tags, rating, flag, status,
+    /// collections, campaigns) stays.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refresh_content(&mut self, seq: i64, fresh: &crate::NewAsset, now: i64) -> Result<()> {
+        let uid: Vec<u8> = self
+            .tx
+            .query_row("SELECT uid FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        self.tx.execute(
+            "UPDATE asset SET hash = ?2, width = ?3, height = ?4, captured_at = ?5, sort_captured = ?6, prompt = ?7
+             WHERE seq = ?1",
+            params![seq, fresh.hash, fresh.width, fresh.height, fresh.captured_at, fresh.sort_captured, fresh.prompt],
+        )?;
+        let f = &fresh.file;
+        self.tx.execute(
+            "UPDATE asset_file SET bytes = ?2, mime = ?3, format = ?4, mtime_ms = ?5, orientation = ?6, thumb = ?7,
+                    duration_ms = ?8, presence = 0 WHERE asset = ?1",
+            params![seq, f.bytes as i64, f.mime, f.format, f.mtime_ms, f.orientation, f.thumb, f.duration_ms],
+        )?;
+        self.tx.execute(
+            "INSERT INTO asset_meta (asset, title, description, exif, generation) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (asset) DO UPDATE SET title = excluded.title, description = excluded.description,
+                 exif = excluded.exif, generation = excluded.generation",
+            params![
+                seq,
+                fresh.title,
+                fresh.description,
+                fresh.exif_json,
+                fresh.generation_json
+            ],
+        )?;
+        let name: String = self
+            .tx
+            .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        crate::assets::index_text(
+            &self.tx,
+            seq,
+            false,
+            [&name, fresh.prompt.as_deref().unwrap_or(""), &fresh.search_extra],
+            true,
+        )?;
+        journal::record(
+            &self.tx,
+            now,
+            None,
+            "asset",
+            Some(&uid),
+            "content_changed",
+            None,
+            None,
+        )
+    }
+}

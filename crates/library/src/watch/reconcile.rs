@@ -1,0 +1,264 @@
+//! Reconciliation: the catalog's in-place files against the disk, cheaply. Size and
+//! modification time decide "unchanged" without reading a byte; only files whose size or time
+//! differ, and new files that might be moved ones, are hashed.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::Metadata;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use atelier_catalog::{InPlaceFile, Presence};
+use atelier_domain::AssetId;
+use serde::Serialize;
+
+use crate::import::passed_over;
+use crate::job::{CancelToken, Phase, ProgressSender, report};
+use crate::{FileIssue, ImportMode, ImportOptions, ImportedFile, Library, Result, now_ms};
+
+/// An asset and where its file is (or was).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetAt {
+    /// The asset.
+    pub id: AssetId,
+    /// Its file.
+    pub path: String,
+}
+
+/// A file found at a new place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relinked {
+    /// The asset.
+    pub id: AssetId,
+    /// Where it was.
+    pub from: String,
+    /// Where it is now.
+    pub to: String,
+}
+
+/// What a reconciliation found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReconcileReport {
+    /// Watched folders looked at.
+    pub folders: usize,
+    /// Files looked at (watched folders and in-place files elsewhere).
+    pub checked: u64,
+    /// Files with the size and time the catalog knew.
+    pub unchanged: u64,
+    /// New files imported into their folder's project.
+    pub imported: Vec<ImportedFile>,
+    /// Files that moved while Atelier wasn't watching; their assets followed.
+    pub relinked: Vec<Relinked>,
+    /// Files whose content changed (edited elsewhere): their thumbnails and metadata were re-read.
+    pub changed: Vec<AssetAt>,
+    /// Files gone from disk: their assets are kept as missing.
+    pub missing: Vec<AssetAt>,
+    /// Files whose folder or drive is gone: their assets are offline.
+    pub offline: Vec<AssetAt>,
+    /// Missing or offline files that are back.
+    pub back: Vec<AssetAt>,
+    /// New files not imported (not media), with reasons.
+    pub skipped: Vec<FileIssue>,
+    /// New files that failed to import, with reasons.
+    pub failed: Vec<FileIssue>,
+}
+
+pub(crate) fn mtime_ms(m: &Metadata) -> Option<i64> {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64)
+}
+
+fn at(f: &InPlaceFile) -> AssetAt {
+    AssetAt {
+        id: f.id,
+        path: f.path.clone(),
+    }
+}
+
+impl Library {
+    /// Compares every watched folder and every file added in place with the catalog
+    /// (SPEC R2.8), importing new files, following moves, re-reading changed files, and marking
+    /// what is gone as missing (or offline when its folder or drive is gone).
+    pub fn reconcile(&self, cancel: &CancelToken, progress: &ProgressSender) -> Result<ReconcileReport> {
+        let mut out = ReconcileReport::default();
+        let folders = self.catalog().watched_folders()?;
+        out.folders = folders.len();
+        let files = self.catalog().in_place_files()?;
+        let mut by_path: HashMap<&str, Vec<&InPlaceFile>> = HashMap::new();
+        for f in &files {
+            by_path.entry(f.path.as_str()).or_default().push(f);
+        }
+        report(progress, Phase::Scanning, 0, Some(files.len() as u64));
+
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut fresh: Vec<(String, PathBuf, u64, Option<i64>)> = Vec::new();
+        let mut to_check: Vec<&InPlaceFile> = Vec::new();
+        let mut offline_roots: Vec<String> = Vec::new();
+        let library = std::fs::canonicalize(self.layout().root())
+            .unwrap_or_else(|_| self.layout().root().to_path_buf());
+        for w in &folders {
+            let root = Path::new(&w.path);
+            if !root.is_dir() {
+                offline_roots.push(format!("{}/", w.path.trim_end_matches('/')));
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(root)
+                .follow_links(false)
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !(passed_over(e.path(), root) || e.path().starts_with(&library))
+                })
+            {
+                if cancel.is_cancelled() {
+                    return Err(crate::LibraryError::Cancelled);
+                }
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() || passed_over(entry.path(), root) {
+                    continue;
+                }
+                let Ok(meta) = entry.metadata() else { continue };
+                let path = entry.path().to_string_lossy().into_owned();
+                out.checked += 1;
+                match by_path.get(path.as_str()) {
+                    Some(known) => {
+                        for f in known {
+                            if f.bytes == meta.len() && f.mtime_ms == mtime_ms(&meta) {
+                                out.unchanged += 1;
+                                if f.presence != Presence::Ok {
+                                    to_check.push(f);
+                                }
+                            } else {
+                                to_check.push(f);
+                            }
+                        }
+                    }
+                    None => fresh.push((w.project.clone(), entry.into_path(), meta.len(), mtime_ms(&meta))),
+                }
+                seen.insert(path);
+                if out.checked % 1024 == 0 {
+                    report(progress, Phase::Scanning, out.checked, None);
+                }
+            }
+        }
+
+        // Files added in place that were not seen in a watched folder: look at each.
+        let mut lost: Vec<&InPlaceFile> = Vec::new();
+        let mut offline: Vec<&InPlaceFile> = Vec::new();
+        let mut back: Vec<&InPlaceFile> = Vec::new();
+        let under = |p: &str, roots: &[String]| roots.iter().any(|r| p.starts_with(r.as_str()));
+        let watched: Vec<String> = folders
+            .iter()
+            .map(|w| format!("{}/", w.path.trim_end_matches('/')))
+            .collect();
+        for f in &files {
+            if seen.contains(&f.path) {
+                continue;
+            }
+            if under(&f.path, &offline_roots) {
+                offline.push(f);
+                continue;
+            }
+            match std::fs::metadata(&f.path) {
+                Ok(meta) if meta.is_file() => {
+                    out.checked += 1;
+                    if f.bytes == meta.len() && f.mtime_ms == mtime_ms(&meta) {
+                        out.unchanged += 1;
+                        if f.presence != Presence::Ok {
+                            back.push(f);
+                        }
+                    } else {
+                        to_check.push(f);
+                    }
+                }
+                _ if under(&f.path, &watched) => lost.push(f),
+                // Outside watched folders: a whole folder gone is most likely a drive.
+                _ if Path::new(&f.path).parent().is_some_and(|d| !d.exists()) => offline.push(f),
+                _ => lost.push(f),
+            }
+        }
+
+        // New files that are lost ones moved: same content, new place.
+        if !lost.is_empty() && !fresh.is_empty() {
+            let mut lost_by_hash: HashMap<[u8; 32], Vec<&InPlaceFile>> = HashMap::new();
+            for f in &lost {
+                lost_by_hash.entry(f.hash).or_default().push(f);
+            }
+            let mut relinked_seqs = HashSet::new();
+            let mut still_fresh = Vec::new();
+            for (project, path, bytes, mtime) in fresh {
+                let hash = std::fs::read(&path).map(|b| *blake3::hash(&b).as_bytes()).ok();
+                match hash.and_then(|h| lost_by_hash.get_mut(&h)).and_then(Vec::pop) {
+                    Some(f) => {
+                        let to = path.to_string_lossy().into_owned();
+                        self.catalog()
+                            .write(|tx| tx.relink(f.seq, &to, bytes, mtime, now_ms()))?;
+                        relinked_seqs.insert(f.seq);
+                        out.relinked.push(Relinked {
+                            id: f.id,
+                            from: f.path.clone(),
+                            to,
+                        });
+                    }
+                    None => still_fresh.push((project, path, bytes, mtime)),
+                }
+            }
+            lost.retain(|f| !relinked_seqs.contains(&f.seq));
+            fresh = still_fresh;
+        }
+
+        let now = now_ms();
+        let seqs = |v: &[&InPlaceFile]| v.iter().map(|f| f.seq).collect::<Vec<_>>();
+        let gone: Vec<&InPlaceFile> = lost
+            .iter()
+            .copied()
+            .filter(|f| f.presence != Presence::Missing)
+            .collect();
+        let dark: Vec<&InPlaceFile> = offline
+            .iter()
+            .copied()
+            .filter(|f| f.presence != Presence::Offline)
+            .collect();
+        self.catalog().write(|tx| {
+            tx.set_presence(&seqs(&gone), Presence::Missing, now)?;
+            tx.set_presence(&seqs(&dark), Presence::Offline, now)?;
+            tx.set_presence(&seqs(&back), Presence::Ok, now)
+        })?;
+        out.missing = gone.iter().map(|f| at(f)).collect();
+        out.offline = dark.iter().map(|f| at(f)).collect();
+        out.back = back.iter().map(|f| at(f)).collect();
+
+        for f in to_check {
+            let was = f.presence;
+            if let Some(id) = self.refresh_if_changed(f)? {
+                out.changed.push(AssetAt {
+                    id,
+                    path: f.path.clone(),
+                });
+            } else if was != Presence::Ok {
+                self.catalog()
+                    .write(|tx| tx.set_presence(&[f.seq], Presence::Ok, now))?;
+                out.back.push(at(f));
+            }
+        }
+
+        let mut by_project: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+        for (project, path, _, _) in fresh {
+            by_project.entry(project).or_default().push(path);
+        }
+        for (project, paths) in by_project {
+            let options = ImportOptions {
+                project: Some(project),
+                mode: Some(ImportMode::InPlace),
+                ..Default::default()
+            };
+            let r = self.import(&paths, &options, cancel, progress)?;
+            out.imported.extend(r.imported);
+            out.skipped.extend(r.skipped);
+            out.failed.extend(r.failed);
+            // Duplicates of assets elsewhere are not news: the content is already cataloged.
+        }
+        report(progress, Phase::Finishing, out.checked, Some(out.checked));
+        Ok(out)
+    }
+}
