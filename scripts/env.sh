@@ -7,6 +7,8 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
     export CARGO_TARGET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/atelier/target"
   fi
 fi
+# Tools built from source (tauri-driver) live beside the build output, installed once.
+export ATELIER_TOOLS="${ATELIER_TOOLS:-$(dirname "$CARGO_TARGET_DIR")/tools}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # Line tables only: backtraces keep file:line, target/ stays small and links fast.

@@ -53,3 +53,11 @@ if [ -f ui/package-lock.json ]; then
     echo "$want" > "$stamp"
   fi
 fi
+
+# tauri-driver, for the desktop window test (WebDriver over WebKitWebDriver); about a minute to
+# build, once per machine.
+source scripts/env.sh
+if [ ! -x "$ATELIER_TOOLS/bin/tauri-driver" ]; then
+  echo "setup: installing tauri-driver into $ATELIER_TOOLS"
+  cargo install tauri-driver --locked --quiet --root "$ATELIER_TOOLS"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check CI runs, from a fresh clone: prerequisites, formatting, lints, the dependency
-# edges ARCHITECTURE.md allows, and every test. `.ci/run` calls this.
+# edges ARCHITECTURE.md allows, every Rust test, the UI's checks and unit tests, the browser
+# end-to-end specs and the desktop window test. `.ci/run` calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,4 +18,14 @@ if [ -n "$(git status --porcelain -- ui/src/lib/api/types)" ]; then
   echo "ui/src/lib/api/types is out of date with the Rust wire types: run cargo test and commit" >&2
   exit 1
 fi
+# The web UI: types, lint, unit tests, then the bundle the binaries serve.
+echo "== ui"
+(cd ui && npm run --silent check && npm run --silent lint && npm test --silent && npm run --silent build)
+echo "== binaries"; cargo build --locked -q -p atelier -p atelier-desktop
+# Browser end-to-end: Debian's Chromium against a real `atelier serve` per spec.
+echo "== e2e"
+ATELIER_BIN="$CARGO_TARGET_DIR/debug/atelier" node tests/e2e/run.mjs
+# The real desktop window under Xvfb, over WebDriver.
+echo "== desktop"
+TAURI_DRIVER="$ATELIER_TOOLS/bin/tauri-driver" xvfb-run -a -s "-screen 0 1440x900x24" node tests/desktop/smoke.mjs
 echo "== all checks passed"

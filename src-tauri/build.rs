@@ -2,8 +2,11 @@
 
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["reveal", "open_with"])),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+            "reveal",
+            "open_with",
+            "pick",
+        ])),
     )
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
 }

@@ -1,7 +1,7 @@
 //! The shell: starts atelier-web in this process on a free loopback port, opens the main window
 //! on it (the URL carries the session token), and offers the few things a browser can't do —
-//! reveal in folder and open with (commands below), native file and folder pickers and OS
-//! notifications (Tauri plugins, reached from the UI through `window.__TAURI__`).
+//! reveal in folder, open with and the native file and folder pickers (commands below), and OS
+//! notifications (a Tauri plugin, reached from the UI through `window.__TAURI__`).
 //!
 //! Knows no SQL and no HTTP routes: the library answers through atelier-web and atelier-library.
 
@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use atelier_domain::AssetId;
 use atelier_library::Library;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 /// What the native commands need.
@@ -50,6 +51,33 @@ fn open_with(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String
         .map_err(|e| e.to_string())
 }
 
+/// Asks for folders or files with the system's picker; the chosen paths (empty when cancelled).
+///
+/// `ATELIER_DESKTOP_PICK` (paths joined like `PATH`) answers instead of the picker: a GTK file
+/// chooser can't be driven over WebDriver, so the desktop smoke test stands in for the user's
+/// choice this way and everything after the pick stays real.
+#[tauri::command]
+async fn pick(app: tauri::AppHandle, folders: bool) -> Result<Vec<String>, String> {
+    if let Some(given) = std::env::var_os("ATELIER_DESKTOP_PICK") {
+        return Ok(std::env::split_paths(&given)
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect());
+    }
+    // An async command runs off the main thread, where the blocking pickers are allowed.
+    let dialog = app.dialog().file();
+    let picked = if folders {
+        dialog.blocking_pick_folders()
+    } else {
+        dialog.blocking_pick_files()
+    };
+    Ok(picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
+}
+
 /// Opens the library and the window; returns when the window closes.
 pub fn run() -> Result<()> {
     let root = library_root()?;
@@ -64,7 +92,7 @@ pub fn run() -> Result<()> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .manage(native)
-        .invoke_handler(tauri::generate_handler![reveal, open_with])
+        .invoke_handler(tauri::generate_handler![reveal, open_with, pick])
         .setup(move |app| {
             let (tx, rx) = mpsc::channel();
             tauri::async_runtime::spawn(async move {

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// The built UI (`ui/dist`), embedded in release builds and read from disk in debug builds.
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist/"]
+#[folder = "../../ui/dist/"]
 #[allow_missing = true]
 struct Ui;
 

@@ -1,0 +1,114 @@
+/**
+ * What shortcuts do on a grid (SPEC R17): move the cursor (Shift extends the selection), open,
+ * clear, rate, flag, select all, delete (with confirmation), focus tags. Rating and flag apply to
+ * the selection when there is one, else to the card under the cursor.
+ */
+import type { Command } from '../../lib/keys';
+import { confirmAction } from '../../lib/stores/modal.svelte';
+import { plural } from '../../lib/format';
+import { runBulk } from '../bulk/actions';
+import { bulkUi } from '../bulk/bulkUi.svelte';
+import type { GridController } from './controller.svelte';
+
+export function gridCommand(ctrl: GridController, cmd: Command): boolean {
+  const total = ctrl.results.total;
+  switch (cmd.kind) {
+    case 'move': {
+      if (total === 0) return true;
+      const next = Math.min(total - 1, Math.max(0, ctrl.cursor + cmd.dx + cmd.dy * ctrl.cols));
+      void ctrl.results.ensure(next + ctrl.cols * 4);
+      if (cmd.extend) {
+        const from = ctrl.cursor;
+        if (ctrl.sel.empty || ctrl.sel.anchor === null) {
+          const it = ctrl.results.items[from];
+          if (it) ctrl.sel.toggle(from, it);
+        }
+        ctrl.sel.range(next, ctrl.results.items);
+        ctrl.touchSelection();
+      }
+      ctrl.moveCursor(next);
+      return true;
+    }
+    case 'open':
+      if (total === 0) return true;
+      ctrl.lightbox = ctrl.cursor;
+      return true;
+    case 'escape':
+      if (!ctrl.sel.empty) {
+        ctrl.clearSelection();
+        return true;
+      }
+      return false;
+    case 'selectAll':
+      if (total > 0) {
+        ctrl.sel.selectAll();
+        ctrl.touchSelection();
+      }
+      return true;
+    case 'rate':
+    case 'flag': {
+      const t = ctrl.targetSelection();
+      if (!t) return true;
+      const ids = 'ids' in t.selection ? t.selection.ids : undefined;
+      if (cmd.kind === 'rate') {
+        const rating = cmd.rating;
+        void runBulk(t.selection, { op: 'rate', rating }, {
+          verb: rating ? `rated ${rating}★` : 'unrated',
+          ctrl,
+          ids,
+          optimistic: (s) => ({ ...s, rating }),
+          quiet: true,
+        });
+      } else {
+        const flag = cmd.flag;
+        void runBulk(t.selection, { op: 'flag', flag }, {
+          verb: flag === 'pick' ? 'picked' : flag === 'reject' ? 'rejected' : 'unflagged',
+          ctrl,
+          ids,
+          optimistic: (s) => ({ ...s, flag }),
+          quiet: true,
+        });
+      }
+      return true;
+    }
+    case 'delete': {
+      const t = ctrl.targetSelection();
+      if (!t) return true;
+      void deleteWithConfirm(ctrl, t.selection, t.count, t.single?.name);
+      return true;
+    }
+    case 'tags':
+      if (!ctrl.sel.empty) {
+        bulkUi.openTags += 1;
+      } else if (total > 0) {
+        ctrl.lightbox = ctrl.cursor;
+        bulkUi.focusLightboxTags += 1;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+export async function deleteWithConfirm(
+  ctrl: GridController,
+  selection: import('../../lib/api/client').Selection,
+  n: number,
+  name?: string,
+): Promise<boolean> {
+  const ok = await confirmAction({
+    title: n === 1 && name ? `Delete “${name}”?` : `Delete ${plural(n, 'asset')}?`,
+    message:
+      'Deleted assets leave the library with their tags, ratings and collections. Files the library manages are removed; files added in place go to the system trash. Approved work is kept (archive it first).',
+    confirm: n === 1 ? 'Delete asset' : `Delete ${plural(n, 'asset')}`,
+    danger: true,
+  });
+  if (!ok) return false;
+  const report = await runBulk(selection, { op: 'delete' }, { verb: 'deleted', ctrl });
+  if (report) {
+    ctrl.sel.forget(report.succeeded);
+    if (ctrl.sel.all) ctrl.sel.clear();
+    ctrl.touchSelection();
+  }
+  return !!report && report.succeeded.length > 0;
+}

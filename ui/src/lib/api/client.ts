@@ -1,0 +1,329 @@
+/**
+ * Typed wrappers for every endpoint of crates/web. The wire types are generated from Rust
+ * (ts-rs) into ./types and re-exported from here, so the rest of the UI imports only this module.
+ *
+ * Every failure becomes an {@link ApiFailure} carrying the server's `code` (switch on it) and
+ * `message` (show it to people). URLs are relative: the session cookie rides along same-origin.
+ */
+import type { ApiError } from './types/ApiError';
+import type { AssetDetail } from './types/AssetDetail';
+import type { AssetId } from './types/AssetId';
+import type { AssetQuery } from './types/AssetQuery';
+import type { AssetSummary } from './types/AssetSummary';
+import type { BrandInfo } from './types/BrandInfo';
+import type { BrandRole } from './types/BrandRole';
+import type { Bucket } from './types/Bucket';
+import type { BucketCounts } from './types/BucketCounts';
+import type { Bulk } from './types/Bulk';
+import type { BulkFailure } from './types/BulkFailure';
+import type { BulkOp } from './types/BulkOp';
+import type { BulkReport } from './types/BulkReport';
+import type { CampaignInfo } from './types/CampaignInfo';
+import type { Change } from './types/Change';
+import type { Cursor } from './types/Cursor';
+import type { CollectionInfo } from './types/CollectionInfo';
+import type { ExportReport } from './types/ExportReport';
+import type { Flag } from './types/Flag';
+import type { ImportMode } from './types/ImportMode';
+import type { ImportOptions } from './types/ImportOptions';
+import type { ImportReport } from './types/ImportReport';
+import type { KitEdit } from './types/KitEdit';
+import type { Kind } from './types/Kind';
+import type { MemberInfo } from './types/MemberInfo';
+import type { Page } from './types/Page';
+import type { ProjectDeleteReport } from './types/ProjectDeleteReport';
+import type { ProjectInfo } from './types/ProjectInfo';
+import type { ProjectSettings } from './types/ProjectSettings';
+import type { Rating } from './types/Rating';
+import type { ReviewAction } from './types/ReviewAction';
+import type { ReviewEvent } from './types/ReviewEvent';
+import type { SelectionBody } from './types/SelectionBody';
+import type { Session } from './types/Session';
+import type { Sort } from './types/Sort';
+import type { Source } from './types/Source';
+import type { Status } from './types/Status';
+import type { TagInfo } from './types/TagInfo';
+import type { TagMode } from './types/TagMode';
+
+export type {
+  ApiError,
+  AssetDetail,
+  AssetId,
+  AssetQuery,
+  AssetSummary,
+  BrandInfo,
+  BrandRole,
+  Bucket,
+  BucketCounts,
+  BulkFailure,
+  BulkOp,
+  BulkReport,
+  CampaignInfo,
+  Change,
+  CollectionInfo,
+  Cursor,
+  ExportReport,
+  Flag,
+  ImportMode,
+  ImportOptions,
+  ImportReport,
+  KitEdit,
+  Kind,
+  MemberInfo,
+  Page,
+  ProjectDeleteReport,
+  ProjectInfo,
+  ProjectSettings,
+  Rating,
+  ReviewAction,
+  ReviewEvent,
+  SelectionBody,
+  Session,
+  Sort,
+  Source,
+  Status,
+  TagInfo,
+  TagMode,
+};
+
+/** A request the server (or the network) refused. */
+export class ApiFailure extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(status: number, body: ApiError) {
+    super(body.message);
+    this.name = 'ApiFailure';
+    this.code = body.code;
+    this.status = status;
+    this.details = body.details;
+  }
+}
+
+/** Whether `e` is an abort of a request that a newer one replaced. */
+export function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
+
+/** The message to show a person for any error. */
+export function messageOf(e: unknown): string {
+  if (e instanceof ApiFailure) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Turns a non-2xx response into an ApiFailure, whatever its body is. */
+async function failure(res: Response): Promise<ApiFailure> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as Partial<ApiError>;
+    if (typeof body.code === 'string' && typeof body.message === 'string') {
+      return new ApiFailure(res.status, body as ApiError);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  const message =
+    res.status === 401
+      ? 'Your session has ended. Open the link Atelier printed when it started.'
+      : text.trim() || `The server answered ${res.status} ${res.statusText}`;
+  return new ApiFailure(res.status, { code: res.status === 401 ? 'unauthorized' : 'http_error', message });
+}
+
+async function request<T>(method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      signal,
+      credentials: 'same-origin',
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    throw new ApiFailure(0, {
+      code: 'network_error',
+      message: 'Atelier is not answering. Is `atelier serve` (or the app) still running?',
+    });
+  }
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+const get = <T>(url: string, signal?: AbortSignal) => request<T>('GET', url, undefined, signal);
+const post = <T>(url: string, body: unknown, signal?: AbortSignal) => request<T>('POST', url, body, signal);
+
+function qs(params: Record<string, string | number | null | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+const enc = encodeURIComponent;
+
+/** A query with every field at its default. */
+export function emptyQuery(): AssetQuery {
+  return {
+    text: null,
+    tags: [],
+    tag_mode: 'any',
+    sources: [],
+    ratings: [],
+    statuses: [],
+    flags: [],
+    campaign: null,
+    collection: null,
+    nested: false,
+    bucket: 'all',
+    project: null,
+    brand: null,
+    kind: null,
+    sort: null,
+    limit: null,
+    cursor: null,
+  };
+}
+
+export type Selection = SelectionBody;
+
+/** Distributes an op over the `Bulk` union (TypeScript can't spread into it directly). */
+function bulkBody(selection: Selection, op: BulkOp): Bulk {
+  return { selection, ...op } as Bulk;
+}
+
+export const api = {
+  session: (signal?: AbortSignal) => get<Session>('/api/session', signal),
+
+  // ---- assets
+  search: (q: AssetQuery, signal?: AbortSignal) => post<Page>('/api/search', q, signal),
+  buckets: (brand: string | null, signal?: AbortSignal) => get<BucketCounts>(`/api/buckets${qs({ brand })}`, signal),
+  asset: (id: AssetId, signal?: AbortSignal) => get<AssetDetail>(`/api/assets/${enc(id)}`, signal),
+  rename: (id: AssetId, name: string) => post<AssetDetail>(`/api/assets/${enc(id)}/rename`, { name }),
+  fork: (id: AssetId) => post<AssetDetail>(`/api/assets/${enc(id)}/fork`, {}),
+  reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
+  bulk: (selection: Selection, op: BulkOp) => post<BulkReport>('/api/bulk', bulkBody(selection, op)),
+
+  // ---- projects
+  projects: (signal?: AbortSignal) => get<ProjectInfo[]>('/api/projects', signal),
+  projectCreate: (name: string, description: string | null, brand: string | null) =>
+    post<ProjectInfo>('/api/projects/create', { name, description, brand }),
+  projectRename: (old: string, name: string) => post<ProjectInfo>('/api/projects/rename', { old, new: name }),
+  projectArchive: (name: string, on: boolean) => post<ProjectInfo>('/api/projects/archive', { name, on }),
+  projectShare: (name: string, on: boolean) => post<ProjectInfo>('/api/projects/share', { name, on }),
+  projectSettings: (name: string, settings: Partial<ProjectSettings>) =>
+    post<ProjectInfo>('/api/projects/settings', { name, ...settings }),
+  projectDelete: (name: string, confirm: string) =>
+    post<ProjectDeleteReport>('/api/projects/delete', { name, confirm }),
+
+  // ---- brands
+  brands: (signal?: AbortSignal) => get<BrandInfo[]>('/api/brands', signal),
+  brandCreate: (name: string) => post<BrandInfo>('/api/brands/create', { name }),
+  brandRename: (old: string, name: string) => post<BrandInfo>('/api/brands/rename', { old, new: name }),
+  brandKit: (name: string, edit: Partial<KitEdit>) => post<BrandInfo>('/api/brands/kit', { name, ban: [], unban: [], ...edit }),
+  brandMember: (brand: string, user: string, role: BrandRole | null) =>
+    post<BrandInfo>('/api/brands/member', { brand, user, role }),
+  brandPin: (brand: string, ids: AssetId[], pin: boolean) => post<BrandInfo>('/api/brands/pin', { brand, ids, pin }),
+
+  // ---- collections
+  collections: (brand: string, signal?: AbortSignal) =>
+    get<CollectionInfo[]>(`/api/collections${qs({ brand })}`, signal),
+  collectionCreate: (path: string, brand: string) => post<CollectionInfo>('/api/collections/create', { path, brand }),
+  collectionRename: (path: string, name: string, brand: string) =>
+    post<CollectionInfo>('/api/collections/rename', { path, new: name, brand }),
+  collectionMove: (path: string, to: string | null, brand: string) =>
+    post<CollectionInfo>('/api/collections/move', { path, to, brand }),
+  collectionDelete: (path: string, brand: string) =>
+    post<{ deleted: number }>('/api/collections/delete', { path, brand }),
+
+  // ---- campaigns
+  campaigns: (brand: string | null, signal?: AbortSignal) =>
+    get<CampaignInfo[]>(`/api/campaigns${qs({ brand })}`, signal),
+  campaignCreate: (name: string, brand: string, description: string | null) =>
+    post<CampaignInfo>('/api/campaigns/create', { name, brand, description }),
+  campaignRename: (old: string, name: string, brand: string) =>
+    post<CampaignInfo>('/api/campaigns/rename', { old, new: name, brand }),
+  campaignDelete: (name: string, brand: string) => post<{ deleted: string }>('/api/campaigns/delete', { name, brand }),
+  campaignVisibility: (name: string, brand: string, isPublic: boolean) =>
+    post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
+
+  // ---- tags
+  tags: (signal?: AbortSignal) => get<TagInfo[]>('/api/tags', signal),
+  tagRename: (old: string, name: string) => post<unknown>('/api/tags/rename', { old, new: name }),
+  tagMerge: (from: string, into: string) => post<unknown>('/api/tags/merge', { from, into }),
+  tagDelete: (name: string) => post<unknown>('/api/tags/delete', { name }),
+
+  // ---- journal
+  changes: (since: number, limit: number, signal?: AbortSignal) =>
+    get<Change[]>(`/api/changes${qs({ since, limit })}`, signal),
+
+  // ---- files
+  importPaths: (paths: string[], options: ImportOptions) => post<ImportReport>('/api/import', { paths, options }),
+  exportZip: (selection: Selection) => post<{ url: string; report: ExportReport }>('/api/export', { selection }),
+};
+
+/** Media URLs (thumbnails are immutable per asset, so the browser caches them). */
+export const media = {
+  thumb: (id: AssetId) => `/media/thumb/${enc(id)}`,
+  preview: (id: AssetId) => `/media/preview/${enc(id)}`,
+  original: (id: AssetId) => `/media/original/${enc(id)}`,
+  download: (id: AssetId) => `/media/original/${enc(id)}?download`,
+};
+
+export interface UploadFields {
+  project: string | null;
+  brand: string | null;
+  tags: string[];
+}
+
+/**
+ * Uploads files in one multipart request (XHR, for upload progress). `onProgress` gets the
+ * fraction sent, 0–1. Resolves with the import report; rejects with ApiFailure.
+ */
+export function upload(
+  files: File[],
+  fields: UploadFields,
+  onProgress?: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<ImportReport> {
+  const form = new FormData();
+  if (fields.project) form.append('project', fields.project);
+  if (fields.brand) form.append('brand', fields.brand);
+  for (const t of fields.tags) form.append('tag', t);
+  for (const f of files) form.append('file', f, f.name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/upload');
+    xhr.withCredentials = true;
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body) {
+        resolve(body as ImportReport);
+        return;
+      }
+      const err = body as Partial<ApiError> | null;
+      reject(
+        new ApiFailure(xhr.status, {
+          code: err?.code ?? 'http_error',
+          message: err?.message ?? `The upload failed (${xhr.status || 'no answer'})`,
+        }),
+      );
+    };
+    xhr.onerror = () =>
+      reject(new ApiFailure(0, { code: 'network_error', message: 'The upload was interrupted: Atelier is not answering' }));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(form);
+  });
+}

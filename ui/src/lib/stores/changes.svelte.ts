@@ -1,0 +1,103 @@
+/**
+ * Live updates from the change journal (`GET /api/changes`): finds the journal's head once, then
+ * polls every 2 s (and right after our own mutations, through {@link poke}) and tells listeners
+ * what changed, so edits made elsewhere (the CLI, another tab, a watcher) appear without a reload.
+ */
+import { api, type Change } from '../api/client';
+
+type Listener = (changes: Change[]) => void;
+
+/** Finds the highest seq with `exists(x)` = "some change has seq > x", in O(log n) probes. */
+export async function findHead(exists: (since: number) => Promise<boolean>): Promise<number> {
+  if (!(await exists(0))) return 0;
+  let lo = 0; // exists(lo) is true
+  let hi = 1;
+  while (await exists(hi)) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 2 ** 52) break;
+  }
+  // exists(lo) true, exists(hi) false: the head is in (lo, hi].
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (await exists(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+class Changes {
+  head = -1;
+  private listeners = new Set<Listener>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private busy = false;
+  private again = false;
+  /** Bumps on every batch (components can read it to re-run effects). */
+  tick = $state(0);
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async start(): Promise<void> {
+    if (this.head >= 0) return;
+    try {
+      this.head = await findHead(async (since) => (await api.changes(since, 1)).length > 0);
+    } catch {
+      this.head = 0;
+    }
+    this.schedule();
+  }
+
+  private schedule(delay = 2000): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), delay);
+  }
+
+  /** Polls now (after a mutation of ours). */
+  poke(): void {
+    if (this.head < 0) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    void this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const batch: Change[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const page = await api.changes(this.head, 1000);
+        if (!page.length) break;
+        batch.push(...page);
+        this.head = page[page.length - 1]!.seq;
+        if (page.length < 1000) break;
+      }
+      if (batch.length) {
+        this.tick += 1;
+        for (const l of this.listeners) l(batch);
+      }
+    } catch {
+      // The server may be restarting; keep polling quietly.
+    } finally {
+      this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0);
+      } else {
+        this.schedule(document.hidden ? 6000 : 2000);
+      }
+    }
+  }
+}
+
+export const changes = new Changes();
+
+/** Which kinds of things a batch touched. */
+export function touched(batch: Change[]): Set<string> {
+  return new Set(batch.map((c) => c.entity));
+}
