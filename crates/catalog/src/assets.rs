@@ -29,6 +29,8 @@ pub struct FileFacts {
     pub thumb: Option<String>,
     /// A video's running time in milliseconds.
     pub duration_ms: Option<i64>,
+    /// Modification time of the XMP sidecar read with the file, unix milliseconds.
+    pub sidecar_mtime_ms: Option<i64>,
 }
 
 /// An asset to insert.
@@ -133,8 +135,9 @@ impl Tx<'_> {
         let seq = tx.last_insert_rowid();
         let f = &a.file;
         tx.prepare_cached(
-            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms,
+                                     sidecar_mtime_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             seq,
@@ -146,7 +149,8 @@ impl Tx<'_> {
             f.mtime_ms,
             f.orientation,
             f.thumb,
-            f.duration_ms
+            f.duration_ms,
+            f.sidecar_mtime_ms
         ])?;
         if a.title.is_some()
             || a.description.is_some()
@@ -198,6 +202,10 @@ impl Tx<'_> {
             None,
             None,
         )?;
+        // What the import read is what the files say: nothing to write back.
+        self.tx
+            .prepare_cached("DELETE FROM sidecar_pending WHERE asset = ?1")?
+            .execute([seq])?;
         Ok(seq)
     }
 

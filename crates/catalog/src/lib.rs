@@ -16,6 +16,7 @@ mod org;
 mod organise;
 mod postings;
 mod search;
+mod sidecars;
 mod text;
 mod views;
 
@@ -36,6 +37,7 @@ pub use organise::{
     TagInfo,
 };
 pub use search::{BucketCounts, Page};
+pub use sidecars::{SidecarFailure, SidecarJob};
 pub use views::{AssetDetail, AssetSummary};
 
 /// An open catalog. One per thread: the connection is `Send` but not `Sync`; open another

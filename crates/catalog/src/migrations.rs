@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_catalog.sql"),
     include_str!("../migrations/0002_organise.sql"),
     include_str!("../migrations/0003_watch.sql"),
+    include_str!("../migrations/0004_sidecar.sql"),
 ];
 
 /// Brings the schema up to the newest version.

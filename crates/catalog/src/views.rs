@@ -51,9 +51,8 @@ pub struct AssetSummary {
     /// Whether the original is where the catalog says (`missing`: deleted on disk; `offline`:
     /// its drive is unplugged — the thumbnail still shows).
     pub presence: crate::Presence,
-    /// A video's running time in milliseconds (the card's duration badge).
-    #[ts(type = "number | null")]
-    pub duration_ms: Option<u64>,
+    /// A video's running time in seconds (the card's duration badge); `null` for stills.
+    pub duration: Option<f64>,
     /// The grid thumbnail's file extension in the cache; `None` while it is being made.
     #[serde(skip)]
     pub thumb_ext: Option<String>,
@@ -146,7 +145,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             thumb_ext: r.get(16)?,
             hash: hex(&hash),
             presence: crate::Presence::from_code(r.get(18)?),
-            duration_ms: r.get::<_, Option<i64>>(19)?.map(|d| d.max(0) as u64),
+            duration: r.get::<_, Option<i64>>(19)?.map(|ms| ms.max(0) as f64 / 1000.0),
         },
     ))
 }

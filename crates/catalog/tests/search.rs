@@ -115,6 +115,7 @@ impl Fixture {
                         orientation: 1,
                         thumb: None,
                         duration_ms: None,
+                        sidecar_mtime_ms: None,
                     },
                 };
                 tx.insert_asset(&asset).map(|r| r.unwrap())

@@ -54,13 +54,31 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     if let Some(user) = &cli.as_user {
         library.act_as(user)?;
     }
-    match cli.command {
-        Command::Import(a) => import(&library, a),
-        Command::Search(a) => search(&library, a),
-        Command::Show(a) => show(&library, a),
-        Command::Export(a) => export(&library, a),
-        Command::Serve { port } => serve(library, port),
-        Command::Watch { json } => watch(&library, json),
+    if let Command::Serve { port } = cli.command {
+        return serve(library, port);
+    }
+    let code = command(&library, cli.command)?;
+    // Changes to files added in place go to their XMP sidecars before the command ends; a
+    // write that fails stays queued (and is said here), never dropped.
+    let sidecars = library.write_sidecars()?;
+    for f in &sidecars.failed {
+        eprintln!(
+            "warning: sidecar {} not written: {} (kept queued; retried next time)",
+            f.path.display(),
+            f.reason
+        );
+    }
+    Ok(code)
+}
+
+fn command(library: &Library, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Import(a) => import(library, a),
+        Command::Search(a) => search(library, a),
+        Command::Show(a) => show(library, a),
+        Command::Export(a) => export(library, a),
+        Command::Serve { .. } => unreachable!("served above"),
+        Command::Watch { json } => watch(library, json),
         Command::Reconcile { json } => {
             let cancel = CancelToken::new();
             let r = output::with_progress("Reconciling", |p| library.reconcile(&cancel, p))?;
@@ -85,11 +103,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Project(c) => organise::project(&library, c),
-        Command::Brand(c) => organise::brand(&library, c),
-        Command::Collection(c) => organise::collection(&library, c),
-        Command::Tag(c) => organise::tag(&library, c),
-        Command::Campaign(c) => organise::campaign(&library, c),
+        Command::Project(c) => organise::project(library, c),
+        Command::Brand(c) => organise::brand(library, c),
+        Command::Collection(c) => organise::collection(library, c),
+        Command::Tag(c) => organise::tag(library, c),
+        Command::Campaign(c) => organise::campaign(library, c),
         Command::Rate { rating, sel } => organise::report(
             "Rated",
             &library.rate(&organise::selection(&sel)?, rating)?,
@@ -116,7 +134,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Move { sel } => organise::move_assets(&library, sel),
+        Command::Move { sel } => organise::move_assets(library, sel),
         Command::Rename { id, name, json } => {
             let id: AssetId = id.parse().map_err(LibraryError::from)?;
             library.rename_asset(id, &name)?;
@@ -142,8 +160,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(&library, assets, seed, json),
-        Command::Bench(BenchCommand::Search { runs, json }) => bench_search(&library, runs, json),
+        Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(library, assets, seed, json),
+        Command::Bench(BenchCommand::Search { runs, json }) => bench_search(library, runs, json),
         Command::Bench(BenchCommand::Organise { json }) => {
             let results = library.bench_organise()?;
             if json {

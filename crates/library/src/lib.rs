@@ -13,6 +13,7 @@ pub mod job;
 mod layout;
 mod organise;
 mod read;
+mod sidecar;
 mod synth;
 mod watch;
 
@@ -35,6 +36,7 @@ pub use import::{
 pub use job::{CancelToken, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};
 pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
+pub use sidecar::{SidecarReport, sidecar_path};
 pub use synth::{SynthOptions, SynthReport};
 pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 

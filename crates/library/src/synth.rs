@@ -296,6 +296,7 @@ impl Library {
                         orientation: 1,
                         thumb: None,
                         duration_ms: None,
+                        sidecar_mtime_ms: None,
                     },
                 },
                 status,

@@ -17,6 +17,7 @@ pub mod iptc;
 pub mod metadata;
 mod raw;
 pub mod render;
+pub mod sidecar;
 mod svg;
 mod tiff;
 pub mod video;

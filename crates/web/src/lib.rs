@@ -12,7 +12,7 @@ mod guard;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use atelier_library::Library;
+use atelier_library::{CancelToken, Library};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -115,8 +115,82 @@ pub async fn serve(
         check_host: true,
         desktop,
     };
+    // The app follows watched folders while it runs (R2.8), beside the server.
+    let stop_watching = CancelToken::new();
+    {
+        let library = state.library.clone();
+        let cancel = stop_watching.clone();
+        std::thread::Builder::new()
+            .name("atelier-watch".into())
+            .spawn(move || watch_in_background(&library, &cancel))?;
+    }
+    {
+        let library = state.library.clone();
+        let cancel = stop_watching.clone();
+        std::thread::Builder::new()
+            .name("atelier-sidecars".into())
+            .spawn(move || write_sidecars_in_background(&library, &cancel))?;
+    }
     ready(addr, format!("http://{addr}/?token={token}"));
-    axum::serve(listener, router(state))
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    stop_watching.cancel();
+    served
+}
+
+/// Writes queued XMP sidecars every couple of seconds until `cancel`, and once more at the end
+/// (so a change made just before quitting still reaches its sidecar).
+fn write_sidecars_in_background(library: &Library, cancel: &CancelToken) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+    loop {
+        let stopping = cancel.is_cancelled();
+        match library.write_sidecars() {
+            Ok(r) => {
+                for f in &r.failed {
+                    eprintln!(
+                        "atelier: sidecar {} not written: {} (retried later)",
+                        f.path.display(),
+                        f.reason
+                    );
+                }
+            }
+            Err(e) => eprintln!("atelier: writing sidecars failed: {e}"),
+        }
+        if stopping {
+            break;
+        }
+        let until = std::time::Instant::now() + EVERY;
+        while !cancel.is_cancelled() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+/// Runs the library's watcher until `cancel`; an error (a folder that can't be watched, a
+/// failed write) is reported and the watcher starts again a little later, so one bad moment
+/// never ends the following of folders for the rest of the run.
+fn watch_in_background(library: &Library, cancel: &CancelToken) {
+    const RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+    while !cancel.is_cancelled() {
+        let result = library.watch(cancel, &|event| {
+            if let atelier_library::WatchEvent::Failed { issue } = &event {
+                eprintln!(
+                    "atelier: watched file {} not imported: {}",
+                    issue.path.display(),
+                    issue.reason
+                );
+            }
+        });
+        if let Err(e) = result {
+            eprintln!(
+                "atelier: watching folders stopped ({e}); trying again in {} s",
+                RETRY.as_secs()
+            );
+            let until = std::time::Instant::now() + RETRY;
+            while !cancel.is_cancelled() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        }
+    }
 }

@@ -600,10 +600,29 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
         Content::Bytes(bytes) => read_metadata(bytes, format),
         Content::File(p) => read_metadata_path(p, format),
     };
-    let metadata = match metadata {
+    let mut metadata = match metadata {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(issue(path, e.to_string())),
     };
+    // A sidecar (name.ext.xmp, else name.xmp) speaks for the file: what it says wins over what
+    // is embedded, as in Lightroom and darktable.
+    let sidecar = crate::sidecar::read_sidecar(path);
+    if let Some((x, _)) = &sidecar {
+        if let Some(r) = x.rating {
+            metadata.rating = Some(atelier_domain::Rating::from_foreign(r).stars());
+        }
+        if x.title.is_some() {
+            metadata.title = x.title.clone();
+        }
+        if x.description.is_some() {
+            metadata.description = x.description.clone();
+        }
+        for k in crate::sidecar::sidecar_tags(&x.keywords) {
+            if !metadata.keywords.iter().any(|e| e.eq_ignore_ascii_case(&k)) {
+                metadata.keywords.push(k);
+            }
+        }
+    }
     let thumb = match &content {
         Content::Bytes(bytes) => render(bytes, format, metadata.orientation, THUMB_SIDE),
         Content::File(p) => render_path(p, format, metadata.orientation, THUMB_SIDE),
@@ -713,6 +732,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
                 .as_ref()
                 .and_then(|v| v.duration_secs)
                 .map(|d| (d * 1000.0).round() as i64),
+            sidecar_mtime_ms: sidecar.as_ref().map(|(_, t)| *t),
         },
     };
     Outcome::Ready(Box::new(Prepared {
@@ -723,7 +743,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
 }
 
 /// Tags for one asset: the import's own first, then the file's keywords, at most 64.
-fn asset_tags(given: &[String], keywords: &[String]) -> Vec<String> {
+pub(crate) fn asset_tags(given: &[String], keywords: &[String]) -> Vec<String> {
     let mut out = given.to_vec();
     for k in keywords {
         if out.len() >= MAX_TAGS_PER_ASSET {

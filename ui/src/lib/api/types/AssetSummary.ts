@@ -81,6 +81,6 @@ prompt: string | null,
  */
 presence: Presence, 
 /**
- * A video's running time in milliseconds (the card's duration badge).
+ * A video's running time in seconds (the card's duration badge); `null` for stills.
  */
-duration_ms: number | null, };
+duration: number | null, };
