@@ -5,11 +5,14 @@
 #   scripts/bench.sh synth     # bench synth --assets 1000000 (wall time, peak memory)
 #   scripts/bench.sh search    # the fixed query set in-process (p50/p95) + whole-process CLI runs
 #   scripts/bench.sh organise  # tag/rate/file ~135,000 assets in one call each, then counts
+#   scripts/bench.sh ui        # the Library grid in Chromium on the million (3 runs, medians),
+#                              # and the desktop app's resident memory on it (needs xvfb-run)
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
+bash scripts/build-ui.sh   # the release binary carries the UI
 cargo build --release --locked -q -p atelier
 A="$CARGO_TARGET_DIR/release/atelier"
 B="${BENCH_DIR:-/var/cache/atelier/bench}"
@@ -70,11 +73,51 @@ bench_organise() {
   "$A" --library "$B/million" bench organise
 }
 
+bench_ui() {
+  ensure_million
+  "$A" --library "$B/million" serve --port 0 > "$B/serve.out" 2>&1 &
+  local pid=$!
+  local url=""
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$B/serve.out" | head -1 || true)
+    [ -n "$url" ] && break
+    sleep 0.2
+  done
+  for i in 1 2 3; do
+    (cd ui && node ../tests/e2e/bench/grid-bench.mjs "$url") > "$B/ui-$i.json"
+  done
+  kill "$pid"
+  python3 - "$B" <<'PY'
+import json, statistics, sys
+runs = [json.load(open(f"{sys.argv[1]}/ui-{i}.json")) for i in (1, 2, 3)]
+def med(get): return statistics.median(get(r) for r in runs)
+rows = [
+    ("first grid paint", med(lambda r: r["firstPaintMs"]), 1000, "ms"),
+    ("filter → results", med(lambda r: r["filterResultsMs"]), 200, "ms"),
+    ("clear → results", med(lambda r: r["clearResultsMs"]), 200, "ms"),
+    ("search → results", med(lambda r: r["searchResultsMs"]), 200, "ms"),
+    ("scroll 10,000 rows: frame p95", med(lambda r: r["scroll"]["p95"]), 16.7, "ms"),
+    ("JS heap after scrolling", med(lambda r: r["jsHeapMB"]), 200, "MB"),
+]
+for name, v, target, unit in rows:
+    print(f"ui: {name}: {v:g} {unit} (median of 3; target {target:g} {unit}; {v / target:.2f} of it)")
+PY
+  if command -v xvfb-run >/dev/null; then
+    cargo build --locked -q -p atelier-desktop
+    ATELIER_LIBRARY="$B/million" GSETTINGS_BACKEND=memory xvfb-run -a -s "-screen 0 1440x900x24" \
+      bash -c '"$1" & app=$!; sleep 20
+        total=0; for p in $app $(pgrep -P $app); do total=$((total + $(ps -o rss= -p $p))); done
+        echo "desktop: resident memory 20 s after launch on the million: $((total / 1024)) MB (app + WebKit processes; target 500 MB)"
+        kill $app' _ "$CARGO_TARGET_DIR/debug/atelier-desktop"
+  fi
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
   search) bench_search ;;
   organise) bench_organise ;;
+  ui) bench_ui ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|ui|all" >&2; exit 2 ;;
 esac

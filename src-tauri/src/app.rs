@@ -81,12 +81,15 @@ async fn pick(app: tauri::AppHandle, folders: bool) -> Result<Vec<String>, Strin
 /// Opens the library and the window; returns when the window closes.
 pub fn run() -> Result<()> {
     let root = library_root()?;
-    let served =
-        Library::open(&root).with_context(|| format!("cannot open the library at {}", root.display()))?;
-    // A second handle for the native commands: SQLite's WAL lets both read at once.
+    let library = Arc::new(
+        Library::open(&root).with_context(|| format!("cannot open the library at {}", root.display()))?,
+    );
+    // One library for the server and the native commands: a second handle would hold a second
+    // copy of the catalog's in-memory indexes.
     let native = Native {
-        library: Arc::new(Library::open(&root)?),
+        library: library.clone(),
     };
+    let served = library;
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())

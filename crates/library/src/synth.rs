@@ -279,8 +279,10 @@ impl Library {
                     generation_json: None,
                     search_extra: String::new(),
                     file: FileFacts {
-                        path: format!("/synthetic/{name}"),
-                        managed: false,
+                        // Managed paths that don't exist: reconciliation (which looks at files
+                        // added in place) leaves synthetic assets alone.
+                        path: format!("originals/synthetic/{name}"),
+                        managed: true,
                         bytes: 1_000_000,
                         mime: if kind == Kind::Video {
                             "video/mp4".into()

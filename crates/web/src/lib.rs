@@ -99,7 +99,7 @@ pub fn router(state: AppState) -> Router {
 /// Serves `library` on 127.0.0.1:`port` (0 picks a free port) until `shutdown` completes;
 /// `ready` is told the address and the URL that signs a browser in.
 pub async fn serve(
-    library: Library,
+    library: impl Into<Arc<Library>>,
     port: u16,
     desktop: bool,
     ready: impl FnOnce(SocketAddr, String),
@@ -109,7 +109,7 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     let token = new_token();
     let state = AppState {
-        library: Arc::new(library),
+        library: library.into(),
         token: token.clone(),
         port: addr.port(),
         check_host: true,
