@@ -9,6 +9,10 @@ source scripts/env.sh
 
 echo "== fmt";      cargo fmt --all -- --check
 echo "== edges";    python3 scripts/check-edges.py
+# The web UI first: types, lint, unit tests, then the bundle the binaries embed (it must exist
+# before atelier-web compiles).
+echo "== ui"
+(cd ui && npm run --silent check && npm run --silent lint && npm test --silent && npm run --silent build)
 echo "== clippy";   cargo clippy --locked --workspace --all-targets -q -- -D warnings
 echo "== tests";    cargo test --locked --workspace
 # The tests regenerate the UI's TypeScript wire types (ts-rs); committed ones must match.
@@ -18,9 +22,6 @@ if [ -n "$(git status --porcelain -- ui/src/lib/api/types)" ]; then
   echo "ui/src/lib/api/types is out of date with the Rust wire types: run cargo test and commit" >&2
   exit 1
 fi
-# The web UI: types, lint, unit tests, then the bundle the binaries serve.
-echo "== ui"
-(cd ui && npm run --silent check && npm run --silent lint && npm test --silent && npm run --silent build)
 echo "== binaries"; cargo build --locked -q -p atelier -p atelier-desktop
 # Browser end-to-end: Debian's Chromium against a real `atelier serve` per spec.
 echo "== e2e"
