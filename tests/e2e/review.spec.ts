@@ -72,8 +72,9 @@ test('N writes a note, typing never triggers keys, R requests changes with it', 
   await note.press('Escape');
   await page.keyboard.press('r');
   await expect(page.getByText('3 of 7 · 5 undecided')).toBeVisible();
+  // The queue moves on at once; the decision reaches the catalog a moment later.
+  await expect.poll(() => a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'rejected').total).toBe(1);
   const rejected = a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'rejected');
-  expect(rejected.total).toBe(1);
   const log = await a.api<{ note: string | null; to: string }[]>(`/api/assets/${rejected.items[0]!.id}/review-log`);
   expect(log.at(-1)).toMatchObject({ to: 'rejected', note: 'Crop tighter; jarring colours' });
 });

@@ -78,6 +78,8 @@ pub struct NewAsset {
     pub generation_json: Option<String>,
     /// Other searchable words (negative prompt, model, camera…), indexed with the lowest weight.
     pub search_extra: String,
+    /// Models the generation names: `(true, hash prefix)` or `(false, model key)`.
+    pub model_refs: Vec<(bool, String)>,
     /// The file.
     pub file: FileFacts,
 }
@@ -202,6 +204,7 @@ impl Tx<'_> {
             None,
             None,
         )?;
+        self.set_model_refs(seq, &a.model_refs)?;
         // What the import read is what the files say: nothing to write back.
         self.tx
             .prepare_cached("DELETE FROM sidecar_pending WHERE asset = ?1")?

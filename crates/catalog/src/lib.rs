@@ -12,6 +12,7 @@ mod error;
 mod files;
 mod journal;
 mod migrations;
+mod models;
 mod org;
 mod organise;
 mod postings;
@@ -31,6 +32,7 @@ pub use edit::{AssetFacts, Column, FreedFile};
 pub use error::{CatalogError, Result};
 pub use files::{InPlaceFile, Presence, WatchedFolder};
 pub use journal::Change;
+pub use models::{ModelLink, ModelSummary, NewModel};
 pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
 pub use organise::{
     BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectInfo, ReviewEvent,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_organise.sql"),
     include_str!("../migrations/0003_watch.sql"),
     include_str!("../migrations/0004_sidecar.sql"),
+    include_str!("../migrations/0005_models.sql"),
 ];
 
 /// Brings the schema up to the newest version.

@@ -98,6 +98,8 @@ pub struct AssetDetail {
     pub collections: Vec<String>,
     /// Campaign names it belongs to.
     pub campaigns: Vec<String>,
+    /// The cataloged models its generation parameters name.
+    pub models: Vec<crate::ModelLink>,
     /// Path of the grid thumbnail, when it exists (filled by the library).
     pub thumbnail: Option<String>,
 }
@@ -241,6 +243,7 @@ impl Catalog {
             generation: parse(generation)?,
             collections,
             campaigns,
+            models: Catalog::asset_models(conn, seq)?,
             thumbnail: None,
         })
     }

@@ -105,6 +105,7 @@ impl Fixture {
                     exif_json: None,
                     generation_json: None,
                     search_extra: spec.extra.into(),
+                    model_refs: Vec::new(),
                     file: FileFacts {
                         path: format!("/photos/{}", spec.name),
                         managed: false,

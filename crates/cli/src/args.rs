@@ -113,6 +113,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// AI model files (imported like any file): list them, or show one with what it made.
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Compare watched folders and files added in place with the catalog now.
     Reconcile {
         /// Print the report as JSON.
@@ -819,6 +822,28 @@ pub enum CampaignCommand {
         /// The brand.
         #[arg(long, value_name = "B")]
         brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `atelier model …`
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// List cataloged models (checkpoints, LoRAs, embeddings, GGUF).
+    List {
+        /// Only this project's.
+        #[arg(long)]
+        project: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a model (by id or file name) and the generated assets that name it.
+    Show {
+        /// The model's id or file name.
+        model: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,

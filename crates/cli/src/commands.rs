@@ -103,6 +103,7 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Model(c) => model(library, c),
         Command::Project(c) => organise::project(library, c),
         Command::Brand(c) => organise::brand(library, c),
         Command::Collection(c) => organise::collection(library, c),
@@ -366,4 +367,52 @@ fn bench_search(library: &Library, runs: usize, json: bool) -> Result<ExitCode> 
 /// Whether progress bars may be drawn (a person is watching a terminal).
 pub fn interactive() -> bool {
     std::io::stderr().is_terminal()
+}
+
+fn model(library: &Library, command: crate::args::ModelCommand) -> Result<ExitCode> {
+    use crate::args::ModelCommand;
+    match command {
+        ModelCommand::List { project, json } => {
+            let models = library.models(project.as_deref())?;
+            if json {
+                output::json(&models)?;
+            } else if models.is_empty() {
+                output::text(format_args!(
+                    "No models yet: import a folder holding .safetensors, .ckpt, .pt or .gguf files."
+                ))?;
+            } else {
+                for m in &models {
+                    let base = m.info.get("base_model").and_then(|b| b.as_str()).unwrap_or("?");
+                    output::text(format_args!(
+                        "{}  {}  {}  base {}  AutoV2 {}  used by {}  ({})",
+                        m.id, m.name, m.format, base, m.autov2, m.uses, m.project
+                    ))?;
+                }
+            }
+        }
+        ModelCommand::Show { model, json } => {
+            let d = library.model(&model)?;
+            if json {
+                output::json(&d)?;
+            } else {
+                let m = &d.model;
+                output::text(format_args!(
+                    "{}  {} ({}, {} bytes)",
+                    m.id, m.name, m.format, m.bytes
+                ))?;
+                output::text(format_args!("  path      {}", m.path))?;
+                output::text(format_args!("  SHA-256   {}", m.sha256))?;
+                output::text(format_args!("  AutoV2    {}", m.autov2))?;
+                if let Some(a) = &m.addnet {
+                    output::text(format_args!("  LoRA hash {a}"))?;
+                }
+                output::text(format_args!("  facts     {}", m.info))?;
+                output::text(format_args!("  used by {} asset(s)", m.uses))?;
+                for a in &d.assets {
+                    output::text(format_args!("    {}  {}", a.id, a.name))?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

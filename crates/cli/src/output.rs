@@ -70,6 +70,7 @@ pub fn import_json(r: &ImportReport) -> serde_json::Value {
         "failed": r.failed,
         "assets": r.imported,
         "duplicate_of": r.duplicates,
+        "models": r.models,
         "cancelled": r.cancelled,
     })
 }
@@ -85,6 +86,14 @@ pub fn import_text(r: &ImportReport) -> io::Result<()> {
         r.skipped.len(),
         r.failed.len()
     )?;
+    let new_models = r.models.iter().filter(|m| m.new).count();
+    if !r.models.is_empty() {
+        writeln!(
+            out,
+            "Models: {new_models} cataloged, {} already known",
+            r.models.len() - new_models
+        )?;
+    }
     for d in &r.duplicates {
         writeln!(
             out,

@@ -99,6 +99,11 @@ id_type!(
     UserId,
     "user"
 );
+id_type!(
+    /// Identifies one AI model file (checkpoint, LoRA, embedding).
+    ModelId,
+    "model"
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ mod export;
 mod import;
 pub mod job;
 mod layout;
+mod models;
 mod organise;
 mod read;
 mod sidecar;
@@ -23,7 +24,7 @@ use std::sync::{Mutex, MutexGuard};
 use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
 
 pub use atelier_archive::safe_file_name as safe_name;
-pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, Page};
+pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, ModelLink, ModelSummary, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use atelier_catalog::{Presence, WatchedFolder};
 pub use bench::QueryTiming;
@@ -31,10 +32,11 @@ pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
 pub use import::{
     DEFAULT_TEMPLATE, DuplicateFile, FileIssue, ImportMode, ImportOptions, ImportReport, ImportedFile,
-    Template, UPLOAD_SPOOL,
+    ImportedModel, Template, UPLOAD_SPOOL,
 };
 pub use job::{CancelToken, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};
+pub use models::ModelDetail;
 pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
 pub use sidecar::{SidecarReport, sidecar_path};
 pub use synth::{SynthOptions, SynthReport};

@@ -278,6 +278,7 @@ impl Library {
                     exif_json: None,
                     generation_json: None,
                     search_extra: String::new(),
+                    model_refs: Vec::new(),
                     file: FileFacts {
                         // Managed paths that don't exist: reconciliation (which looks at files
                         // added in place) leaves synthetic assets alone.

@@ -41,6 +41,96 @@ pub struct Generation {
     pub params: BTreeMap<String, serde_json::Value>,
 }
 
+/// A model a generation names: by short hash (as A1111 writes them) or by file name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ModelRef {
+    /// A hex hash or hash prefix, lowercase (`Model hash`, `Lora hashes`, `TI hashes`, `Hashes`).
+    Hash(String),
+    /// A model's name: its file name without folder and extension, lowercase.
+    Name(String),
+}
+
+/// A model name as written (`models/Lora/ink wash.safetensors`, `ink wash`) reduced to the
+/// form models are matched by: no folders, no model extension, lowercase.
+pub fn model_key(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let lower = base.to_lowercase();
+    for ext in [".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf"] {
+        if let Some(stem) = lower.strip_suffix(ext) {
+            return stem.to_string();
+        }
+    }
+    lower
+}
+
+impl Generation {
+    /// Every model the parameters name: the checkpoint (name and hash), LoRAs and embeddings
+    /// with their hashes (A1111 `Lora hashes`/`TI hashes`/`Hashes`), ComfyUI loader nodes, and
+    /// `<lora:name:weight>` tags in the prompt.
+    pub fn model_refs(&self) -> Vec<ModelRef> {
+        let mut out = Vec::new();
+        let hash = |h: &str, out: &mut Vec<ModelRef>| {
+            let h = h.trim().trim_matches('"').to_lowercase();
+            if h.len() >= 8 && h.chars().all(|c| c.is_ascii_hexdigit()) {
+                out.push(ModelRef::Hash(h));
+            }
+        };
+        let name = |n: &str, out: &mut Vec<ModelRef>| {
+            let k = model_key(n);
+            if !k.is_empty() {
+                out.push(ModelRef::Name(k));
+            }
+        };
+        if let Some(m) = &self.model {
+            name(m, &mut out);
+        }
+        if let Some(h) = &self.model_hash {
+            hash(h, &mut out);
+        }
+        for key in ["Lora hashes", "TI hashes"] {
+            if let Some(list) = self.params.get(key).and_then(serde_json::Value::as_str) {
+                for pair in list.trim_matches('"').split(',') {
+                    if let Some((n, h)) = pair.rsplit_once(':') {
+                        name(n, &mut out);
+                        hash(h, &mut out);
+                    }
+                }
+            }
+        }
+        if let Some(hashes) = self.params.get("Hashes") {
+            let parsed = match hashes {
+                serde_json::Value::String(s) => serde_json::from_str(s).ok(),
+                v => Some(v.clone()),
+            };
+            if let Some(serde_json::Value::Object(map)) = parsed {
+                for (k, v) in map {
+                    if let Some(h) = v.as_str() {
+                        hash(h, &mut out);
+                    }
+                    if let Some(n) = k.split_once(':').map(|(_, n)| n) {
+                        name(n, &mut out);
+                    }
+                }
+            }
+        }
+        if let Some(serde_json::Value::Array(loras)) = self.params.get("loras") {
+            for l in loras.iter().filter_map(serde_json::Value::as_str) {
+                name(l, &mut out);
+            }
+        }
+        if let Some(prompt) = &self.prompt {
+            for part in prompt.split("<lora:").skip(1) {
+                if let Some(body) = part.split('>').next() {
+                    name(body.split(':').next().unwrap_or(body), &mut out);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 /// Reads generation parameters from a PNG's text chunks (keyword, text), if any are present.
 ///
 /// Keywords are matched case-insensitively and the first non-empty chunk of a keyword wins.
@@ -1598,6 +1688,18 @@ mod tests {
                 let _ = from_png_text(&pairs(&[(key, text), ("Software", "NovelAI")]));
             }
         }
+    }
+
+    #[test]
+    fn model_refs_from_a1111_and_comfyui() {
+        let text = "a cat <lora:Ink Wash:0.7>\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Model hash: 31E35C80FC, Model: sd_xl_base_1.0, Lora hashes: \"Ink Wash: 0a1b2c3d4e5f\", Version: v1.10.1";
+        let g = from_png_text(&[("parameters".into(), text.into())]).unwrap();
+        let refs = g.model_refs();
+        assert!(refs.contains(&ModelRef::Hash("31e35c80fc".into())), "{refs:?}");
+        assert!(refs.contains(&ModelRef::Hash("0a1b2c3d4e5f".into())));
+        assert!(refs.contains(&ModelRef::Name("sd_xl_base_1.0".into())));
+        assert!(refs.contains(&ModelRef::Name("ink wash".into())));
+        assert_eq!(model_key("models\\Lora/ink wash.SafeTensors"), "ink wash");
     }
 
     #[test]

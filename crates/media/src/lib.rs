@@ -15,6 +15,7 @@ pub mod generation;
 mod heif;
 pub mod iptc;
 pub mod metadata;
+pub mod model;
 mod raw;
 pub mod render;
 pub mod sidecar;

@@ -392,6 +392,19 @@ pub(crate) async fn brand_pin(
     ))
 }
 
+// ---- models
+
+pub(crate) async fn models(State(s): State<AppState>) -> ApiResult<Json<Vec<atelier_library::ModelSummary>>> {
+    Ok(Json(blocking(&s, |l| l.models(None)).await?))
+}
+
+pub(crate) async fn model(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<atelier_library::ModelDetail>> {
+    Ok(Json(blocking(&s, move |l| l.model(&id)).await?))
+}
+
 // ---- collections
 
 #[derive(Debug, Deserialize, ts_rs::TS)]

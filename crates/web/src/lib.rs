@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/campaigns/rename", post(api::campaign_rename))
         .route("/campaigns/delete", post(api::campaign_delete))
         .route("/campaigns/visibility", post(api::campaign_visibility))
+        .route("/models", get(api::models))
+        .route("/models/{id}", get(api::model))
         .route("/tags", get(api::tags))
         .route("/tags/rename", post(api::tag_rename))
         .route("/tags/merge", post(api::tag_merge))

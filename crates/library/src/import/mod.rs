@@ -112,8 +112,22 @@ pub struct ImportReport {
     pub skipped: Vec<FileIssue>,
     /// Media that could not be read (unreadable, truncated, corrupt, too large).
     pub failed: Vec<FileIssue>,
+    /// Model files cataloged (new, or seen again unchanged).
+    pub models: Vec<ImportedModel>,
     /// True when the import was cancelled before the end (what was done is kept).
     pub cancelled: bool,
+}
+
+/// A model file the import cataloged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportedModel {
+    /// The file.
+    pub path: PathBuf,
+    /// The model.
+    pub id: atelier_domain::ModelId,
+    /// False when it was already cataloged, unchanged.
+    pub new: bool,
 }
 
 /// Names of files and folders that are never imported: hidden ones, and what operating
@@ -176,6 +190,8 @@ struct Prepared {
 
 enum Outcome {
     Ready(Box<Prepared>),
+    Model(Box<atelier_catalog::NewModel>),
+    KnownModel(ImportedModel),
     Duplicate(DuplicateFile),
     Skipped(FileIssue),
     Failed(FileIssue),
@@ -281,6 +297,7 @@ impl Library {
         let written = writer_result?;
         out.imported = written.imported;
         out.duplicates = written.duplicates;
+        out.models = written.models;
         out.skipped.extend(written.skipped);
         out.failed = written.failed;
         out.cancelled = cancel.is_cancelled();
@@ -365,6 +382,17 @@ impl Library {
             let idle = next.is_none();
             match next {
                 Some(Outcome::Ready(p)) => batch.push(*p),
+                Some(Outcome::KnownModel(m)) => out.models.push(m),
+                Some(Outcome::Model(m)) => {
+                    let path = PathBuf::from(&m.path);
+                    match self.catalog().write(|tx| tx.insert_model(&m))? {
+                        Ok(id) => out.models.push(ImportedModel { path, id, new: true }),
+                        Err(there) => out.skipped.push(issue(
+                            &path,
+                            format!("this model is already in the library as {there}"),
+                        )),
+                    }
+                }
                 Some(Outcome::Duplicate(d)) => out.duplicates.push(d),
                 Some(Outcome::Skipped(s)) => out.skipped.push(s),
                 Some(Outcome::Failed(f)) => out.failed.push(f),
@@ -558,6 +586,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
     }
     let format = match detect(&head, ext.as_deref()) {
         Detected::Known(f) if f.is_supported() => f,
+        Detected::Known(Format::Model(what)) => return prepare_model(path, what, size, mtime_ms, reader, s),
         Detected::Known(f) => {
             return Outcome::Skipped(issue(path, format!("{} is not supported yet", f.describe())));
         }
@@ -718,6 +747,19 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
             .as_ref()
             .and_then(|g| serde_json::to_string(g).ok()),
         search_extra: search_extra(&metadata, metadata.generation.as_ref()),
+        model_refs: metadata
+            .generation
+            .as_ref()
+            .map(|g| {
+                g.model_refs()
+                    .into_iter()
+                    .map(|r| match r {
+                        atelier_media::generation::ModelRef::Hash(h) => (true, h),
+                        atelier_media::generation::ModelRef::Name(n) => (false, n),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         file: FileFacts {
             path: stored_path,
             managed,
@@ -801,6 +843,61 @@ fn search_extra(m: &Metadata, g: Option<&Generation>) -> String {
         text.truncate(end);
     }
     text
+}
+
+/// Catalogs a model file where it is (models are never copied: they are large and tools load
+/// them from their own folders): its header facts and hashes. An unchanged file already
+/// cataloged at the same path is not read again.
+fn prepare_model(
+    path: &Path,
+    what: &str,
+    size: u64,
+    mtime_ms: Option<i64>,
+    reader: Option<&atelier_catalog::Catalog>,
+    s: &Settings<'_>,
+) -> Outcome {
+    let path_text = path.to_string_lossy().into_owned();
+    if let (Some(reader), Some(mtime)) = (reader, mtime_ms)
+        && let Ok(Some(id)) = reader.model_unchanged(&path_text, size, mtime)
+    {
+        return Outcome::KnownModel(ImportedModel {
+            path: path.to_path_buf(),
+            id,
+            new: false,
+        });
+    }
+    let info = match atelier_media::model::read_model(path, what) {
+        Ok(i) => i,
+        Err(e) => return Outcome::Failed(issue(path, e.to_string())),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let facts = serde_json::json!({
+        "base_model": info.base_model,
+        "trigger_words": info.trigger_words,
+        "output_name": info.output_name,
+        "details": info.details,
+    });
+    Outcome::Model(Box::new(atelier_catalog::NewModel {
+        id: atelier_domain::ModelId::new_v7(),
+        project: s.targets.project,
+        key: atelier_media::generation::model_key(&name),
+        output_key: info
+            .output_name
+            .as_deref()
+            .map(atelier_media::generation::model_key),
+        path: path_text,
+        name,
+        format: info.format.clone(),
+        bytes: size,
+        mtime_ms,
+        sha256: info.sha256,
+        addnet: info.addnet,
+        info: facts.to_string(),
+        added_at: now_ms(),
+    }))
 }
 
 /// A file's content as the importer holds it: in memory, or (videos) only on disk.
@@ -899,6 +996,9 @@ impl Library {
             Outcome::Ready(p) => Ok(p.asset),
             Outcome::Skipped(i) | Outcome::Failed(i) => Err(i),
             Outcome::Duplicate(d) => Err(issue(&d.path, "already in the library")),
+            Outcome::Model(_) | Outcome::KnownModel(_) => {
+                Err(issue(path, "a model file, not an image or video"))
+            }
         }
     }
 }

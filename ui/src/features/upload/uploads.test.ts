@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outcome, summaryLine, tally, worthSending } from './uploads.svelte';
 
-const report = (over: Partial<Parameters<typeof outcome>[0]>) => ({ imported: [], duplicates: [], skipped: [], failed: [], cancelled: false, ...over });
+const report = (over: Partial<Parameters<typeof outcome>[0]>) => ({ imported: [], duplicates: [], skipped: [], failed: [], models: [], cancelled: false, ...over });
 
 describe('uploads', () => {
   it('skips OS litter', () => {

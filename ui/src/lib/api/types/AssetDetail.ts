@@ -2,6 +2,7 @@
 import type { AssetId } from "./AssetId";
 import type { Flag } from "./Flag";
 import type { Kind } from "./Kind";
+import type { ModelLink } from "./ModelLink";
 import type { Presence } from "./Presence";
 import type { Rating } from "./Rating";
 import type { Source } from "./Source";
@@ -64,6 +65,10 @@ collections: Array<string>,
  * Campaign names it belongs to.
  */
 campaigns: Array<string>, 
+/**
+ * The cataloged models its generation parameters name.
+ */
+models: Array<ModelLink>, 
 /**
  * Path of the grid thumbnail, when it exists (filled by the library).
  */

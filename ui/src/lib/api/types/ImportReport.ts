@@ -2,6 +2,7 @@
 import type { DuplicateFile } from "./DuplicateFile";
 import type { FileIssue } from "./FileIssue";
 import type { ImportedFile } from "./ImportedFile";
+import type { ImportedModel } from "./ImportedModel";
 
 /**
  * What an import did, file by file.
@@ -23,6 +24,10 @@ skipped: Array<FileIssue>,
  * Media that could not be read (unreadable, truncated, corrupt, too large).
  */
 failed: Array<FileIssue>, 
+/**
+ * Model files cataloged (new, or seen again unchanged).
+ */
+models: Array<ImportedModel>, 
 /**
  * True when the import was cancelled before the end (what was done is kept).
  */
