@@ -5,6 +5,8 @@
 #   scripts/bench.sh synth     # bench synth --assets 1000000 (wall time, peak memory)
 #   scripts/bench.sh search    # the fixed query set in-process (p50/p95) + whole-process CLI runs
 #   scripts/bench.sh organise  # tag/rate/file ~135,000 assets in one call each, then counts
+#   scripts/bench.sh folders   # reconcile 100,000 unchanged files vs a stat walk (find); the
+#                              # watcher's latency and a 1,000-file burst; RAW thumbnail CPU
 #   scripts/bench.sh ui        # the Library grid in Chromium on the million (3 runs, medians),
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
 #   scripts/bench.sh all
@@ -73,6 +75,24 @@ bench_organise() {
   "$A" --library "$B/million" bench organise
 }
 
+bench_folders() {
+  local tree="$B/watched-tree" lib="$B/watched-lib"
+  rm -rf "$tree" "$lib"
+  "$A" --library "$lib" bench watched --files 100000 --dir "$tree"
+  # The reference: the same stat of every file that reconciliation needs, by find.
+  hyperfine --warmup 1 --runs 7 --export-json "$B/reconcile.json" \
+    "$A --library $lib reconcile --json > /dev/null" \
+    "find $tree -type f -printf '%s %T@\\n' > /dev/null" >/dev/null
+  read -r ours find <<<"$(median "$B/reconcile.json")"
+  python3 -c "print(f'reconcile 100,000 unchanged files: atelier {float(\"$ours\"):.3f} s, find (stat walk) {float(\"$find\"):.3f} s (medians of 7), ratio {float(\"$ours\")/float(\"$find\"):.2f}; target 3 s')"
+  rm -rf "$B/watch-lib" "$B/watch-scratch"
+  mkdir -p "$B/watch-scratch"
+  "$A" --library "$B/watch-lib" bench watch --sample "$CORPUS/photos/digicam/Apple_iPhone_XR__IMG_3580.JPG" \
+    --dir "$B/watch-scratch" --singles 20 --burst 1000
+  echo "RAW grid thumbnails (embedded previews), one thread, median of 15:"
+  "$A" --library "$B/watch-lib" bench thumbs "$CORPUS"/raw/real/*
+}
+
 bench_ui() {
   ensure_million
   "$A" --library "$B/million" serve --port 0 > "$B/serve.out" 2>&1 &
@@ -118,6 +138,7 @@ case "${1:-all}" in
   search) bench_search ;;
   organise) bench_organise ;;
   ui) bench_ui ;;
+  folders) bench_folders ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|ui|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|ui|all" >&2; exit 2 ;;
 esac

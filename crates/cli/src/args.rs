@@ -309,6 +309,50 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make a watched folder of N small files, each cataloged as added in place (for timing
+    /// `atelier reconcile` on an unchanged tree).
+    Watched {
+        /// How many files.
+        #[arg(long, value_name = "N")]
+        files: u64,
+        /// Where to make the folder (must not exist or be empty; outside the library).
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the watcher: files written one at a time (latency to an asset with its thumbnail),
+    /// then a burst copied in at once.
+    Watch {
+        /// The JPEG to write (copies are made unique).
+        #[arg(long, value_name = "FILE")]
+        sample: PathBuf,
+        /// Where to make the watched folder.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Files written one at a time.
+        #[arg(long, default_value_t = 20)]
+        singles: usize,
+        /// Files in the burst.
+        #[arg(long, default_value_t = 1000)]
+        burst: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the grid thumbnail of each file given (single thread, median of runs).
+    Thumbs {
+        /// Files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Runs per file.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time the fixed set of search queries inside this process (p50/p95 per query).
     Search {
         /// Runs of each query.

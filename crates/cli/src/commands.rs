@@ -163,6 +163,57 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(library, assets, seed, json),
         Command::Bench(BenchCommand::Search { runs, json }) => bench_search(library, runs, json),
+        Command::Bench(BenchCommand::Watched { files, dir, json }) => {
+            let r = library.bench_watched_tree(&dir, files)?;
+            if json {
+                output::json(&r)?;
+            } else {
+                output::text(format_args!(
+                    "Made {} files in {}, cataloged and watched, in {:.1} s",
+                    r.files,
+                    r.folder.display(),
+                    r.millis as f64 / 1000.0
+                ))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Watch {
+            sample,
+            dir,
+            singles,
+            burst,
+            json,
+        }) => {
+            let bytes =
+                std::fs::read(&sample).with_context(|| format!("cannot read {}", sample.display()))?;
+            let r = library.bench_watch(&dir, &bytes, singles, burst)?;
+            if json {
+                output::json(&r)?;
+            } else {
+                output::text(format_args!(
+                    "latency (close → asset with thumbnail) over {} files: p50 {:.0} ms, p95 {:.0} ms; burst of {}: {} imported in {:.1} s; {} assets in the project",
+                    r.single_files,
+                    r.latency_p50_ms,
+                    r.latency_p95_ms,
+                    r.burst_files,
+                    r.burst_imported,
+                    r.burst_ms as f64 / 1000.0,
+                    r.assets_after
+                ))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Thumbs { files, runs, json }) => {
+            let r = atelier_library::bench_thumbnails(&files, runs)?;
+            if json {
+                output::json(&r)?;
+            } else {
+                for t in &r {
+                    output::text(format_args!("{:>8.2} ms  {:<24} {}", t.p50_ms, t.format, t.path))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Organise { json }) => {
             let results = library.bench_organise()?;
             if json {

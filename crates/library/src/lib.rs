@@ -6,6 +6,7 @@
 //! no HTTP, no terminal, no window.
 
 mod bench;
+mod bench_folders;
 mod error;
 mod export;
 mod import;
@@ -27,7 +28,8 @@ pub use atelier_archive::safe_file_name as safe_name;
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, ModelLink, ModelSummary, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use atelier_catalog::{Presence, WatchedFolder};
-pub use bench::QueryTiming;
+pub use bench::{QueryTiming, ThumbTiming, bench_thumbnails};
+pub use bench_folders::{WatchReport, WatchedTreeReport};
 pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
 pub use import::{
