@@ -77,6 +77,8 @@ pub struct InPlaceFile {
     pub presence: Presence,
     /// BLAKE3 of the content.
     pub hash: [u8; 32],
+    /// When Atelier last read or wrote the file's XMP sidecar, unix ms.
+    pub sidecar_mtime_ms: Option<i64>,
 }
 
 impl Catalog {
@@ -99,7 +101,7 @@ impl Catalog {
     /// Every file added in place (managed copies are the library's own business).
     pub fn in_place_files(&self) -> Result<Vec<InPlaceFile>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.asset, a.uid, f.path, f.bytes, f.mtime_ms, f.presence, a.hash
+            "SELECT f.asset, a.uid, f.path, f.bytes, f.mtime_ms, f.presence, a.hash, f.sidecar_mtime_ms
              FROM asset_file f JOIN asset a ON a.seq = f.asset WHERE f.managed = 0",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -111,10 +113,11 @@ impl Catalog {
                 r.get::<_, Option<i64>>(4)?,
                 r.get::<_, i64>(5)?,
                 r.get::<_, Vec<u8>>(6)?,
+                r.get::<_, Option<i64>>(7)?,
             ))
         })?;
         rows.map(|row| {
-            let (seq, uid, path, bytes, mtime_ms, presence, hash) = row?;
+            let (seq, uid, path, bytes, mtime_ms, presence, hash, sidecar_mtime_ms) = row?;
             Ok(InPlaceFile {
                 seq,
                 id: AssetId::from_uuid(uuid_of(&uid)?),
@@ -125,6 +128,7 @@ impl Catalog {
                 hash: hash
                     .try_into()
                     .map_err(|_| CatalogError::Corrupt("a content hash is not 32 bytes".into()))?,
+                sidecar_mtime_ms,
             })
         })
         .collect()

@@ -2,7 +2,7 @@
 //! triggers of migration 0004), what to write, and the outcome of each attempt. Writing the
 //! files is atelier-library's job.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::{Catalog, Result, Tx};
@@ -178,5 +178,24 @@ impl Tx<'_> {
         self.tx
             .execute("DELETE FROM sidecar_pending WHERE asset = ?1", [seq])?;
         Ok(())
+    }
+}
+
+/// The in-place asset a sidecar belongs to: its row, when Atelier last read or wrote the
+/// sidecar, and when a write-back was queued (if one is).
+pub type SidecarOwner = (i64, Option<i64>, Option<i64>);
+
+impl Catalog {
+    /// The in-place asset whose original is at `path` (see [`SidecarOwner`]).
+    pub fn sidecar_owner(&self, path: &str) -> Result<Option<SidecarOwner>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT f.asset, f.sidecar_mtime_ms, p.queued_at FROM asset_file f
+                 LEFT JOIN sidecar_pending p ON p.asset = f.asset
+                 WHERE f.path = ?1 AND f.managed = 0",
+            )?
+            .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?)
     }
 }

@@ -86,7 +86,7 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
                 output::json(&r)?;
             } else {
                 output::text(format_args!(
-                    "{} folders, {} files: {} unchanged, {} new, {} moved, {} changed, {} missing, {} offline, {} back",
+                    "{} folders, {} files: {} unchanged, {} new, {} moved, {} changed, {} missing, {} offline, {} back; {} sidecars read",
                     r.folders,
                     r.checked,
                     r.unchanged,
@@ -95,7 +95,8 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
                     r.changed.len(),
                     r.missing.len(),
                     r.offline.len(),
-                    r.back.len()
+                    r.back.len(),
+                    r.sidecars_read
                 ))?;
                 for f in &r.failed {
                     output::text(format_args!("  failed: {}: {}", f.path.display(), f.reason))?;
@@ -344,6 +345,7 @@ fn watch(library: &Library, json: bool) -> Result<ExitCode> {
                     format!("moved {from} → {to} ({assets})")
                 }
                 atelier_library::WatchEvent::Missing { path, assets } => format!("missing {path} ({assets})"),
+                atelier_library::WatchEvent::SidecarRead { path } => format!("sidecar read: {path}"),
                 atelier_library::WatchEvent::Failed { issue } => {
                     format!("failed {}: {}", issue.path.display(), issue.reason)
                 }

@@ -162,6 +162,55 @@ impl Library {
         Ok(())
     }
 
+    /// A sidecar changed on disk (the watcher saw it settle): when another tool wrote it after
+    /// Atelier last read or wrote it, and after any change queued in Atelier, its values are
+    /// read into the catalog. True when something was read.
+    pub(crate) fn sidecar_changed(&self, sidecar: &Path) -> Result<bool> {
+        let Some(disk) = mtime_ms(sidecar) else {
+            return Ok(false);
+        };
+        // `name.ext.xmp` belongs to `name.ext`; `name.xmp` to a `name.*` beside it.
+        let long = sidecar.with_extension("");
+        let mut candidates = Vec::new();
+        if long.extension().is_some() && long.is_file() {
+            candidates.push(long);
+        } else if let (Some(dir), Some(stem)) = (sidecar.parent(), long.file_name()) {
+            let stem = stem.to_string_lossy().into_owned();
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.file_stem().is_some_and(|s| s.to_string_lossy() == stem)
+                    && p.extension().is_some_and(|x| !x.eq_ignore_ascii_case("xmp"))
+                {
+                    candidates.push(p);
+                }
+            }
+        }
+        let mut read = false;
+        for original in candidates {
+            read |= self.sidecar_changed_for(&original, sidecar, disk)?;
+        }
+        Ok(read)
+    }
+
+    /// Reads `sidecar` (modified at `disk`) into the asset of `original` when it is newer than
+    /// Atelier's last read or write of it and than any write-back queued since.
+    pub(crate) fn sidecar_changed_for(&self, original: &Path, sidecar: &Path, disk: i64) -> Result<bool> {
+        if sidecar_path(original) != sidecar {
+            return Ok(false); // another sidecar speaks for this file
+        }
+        let Some((seq, known, queued)) = self.catalog().sidecar_owner(&original.to_string_lossy())? else {
+            return Ok(false);
+        };
+        if known.is_some_and(|k| disk <= k) || queued.is_some_and(|q| q >= disk) {
+            return Ok(false);
+        }
+        let Some(x) = std::fs::read(sidecar).ok().and_then(|b| xmp::parse(&b)) else {
+            return Ok(false);
+        };
+        self.apply_sidecar(seq, &x, disk)?;
+        Ok(true)
+    }
+
     /// Takes a sidecar's values (edited in another tool) into the catalog.
     fn apply_sidecar(&self, seq: i64, x: &Xmp, mtime: i64) -> Result<()> {
         let rating = x

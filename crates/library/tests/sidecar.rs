@@ -185,3 +185,90 @@ fn lightroom_style_name_xmp_is_used_and_copies_get_no_sidecar() {
         "managed copies have no sidecar"
     );
 }
+
+#[test]
+fn the_watcher_reads_a_sidecar_another_tool_saves() {
+    use std::sync::{Arc, Mutex};
+    let t = TestLibrary::new();
+    let shoot = t.input().join("shoot");
+    let photo = t.write("shoot/DSC_0002.jpg", &jpeg(160, 90, 5));
+    t.lib.project_create("Shoot", None, None).unwrap();
+    t.lib.watch_add("Shoot", &shoot).unwrap();
+    let cancel = atelier_library::CancelToken::new();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    std::thread::scope(|scope| {
+        let seen = events.clone();
+        let c = cancel.clone();
+        let lib = &t.lib;
+        let watcher = scope.spawn(move || lib.watch(&c, &move |e| seen.lock().unwrap().push(e)).unwrap());
+        let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+            let end = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while !done() {
+                assert!(std::time::Instant::now() < end, "timed out waiting for {what}");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        };
+        wait_for("the photo imported", &|| {
+            t.lib.search(&Default::default()).unwrap().total == 1
+        });
+        // Lightroom saves a sidecar with 3 stars and a keyword.
+        fs::write(
+            photo.with_file_name("DSC_0002.xmp"),
+            DARKTABLE
+                .replace(r#"xmp:Rating="2""#, r#"xmp:Rating="3""#)
+                .replace("harbour", "lighthouse"),
+        )
+        .unwrap();
+        let id = t.lib.search(&Default::default()).unwrap().items[0].id;
+        wait_for("the sidecar read", &|| {
+            t.lib.show(id).unwrap().summary.rating.stars() == 3
+        });
+        assert_eq!(
+            t.lib.show(id).unwrap().summary.tags,
+            vec!["lighthouse".to_string()]
+        );
+        cancel.cancel();
+        watcher.join().unwrap();
+    });
+    let log = events.lock().unwrap();
+    assert!(
+        log.iter()
+            .any(|e| matches!(e, atelier_library::WatchEvent::SidecarRead { .. })),
+        "{log:?}"
+    );
+    // Nothing queued to write back: the sidecar already says this.
+    assert_eq!(t.lib.write_sidecars().unwrap().written, 0);
+}
+
+#[test]
+fn reconcile_reads_sidecars_saved_while_atelier_was_closed() {
+    let t = TestLibrary::new();
+    let shoot = t.input().join("shoot");
+    let photo = t.write("shoot/DSC_0003.jpg", &jpeg(160, 90, 6));
+    t.lib.project_create("Shoot", None, None).unwrap();
+    t.lib.watch_add("Shoot", &shoot).unwrap();
+    let first = t
+        .lib
+        .reconcile(&atelier_library::CancelToken::new(), &None)
+        .unwrap();
+    assert_eq!((first.imported.len(), first.sidecars_read), (1, 0));
+    fs::write(
+        photo.with_file_name("DSC_0003.jpg.xmp"),
+        DARKTABLE.replace(r#"xmp:Rating="2""#, r#"xmp:Rating="5""#),
+    )
+    .unwrap();
+    let again = t
+        .lib
+        .reconcile(&atelier_library::CancelToken::new(), &None)
+        .unwrap();
+    assert_eq!(again.sidecars_read, 1, "{again:?}");
+    assert_eq!(again.unchanged, 1);
+    let asset = t.lib.search(&Default::default()).unwrap().items[0].clone();
+    assert_eq!(asset.rating.stars(), 5);
+    // Read once: the next reconcile leaves it.
+    let third = t
+        .lib
+        .reconcile(&atelier_library::CancelToken::new(), &None)
+        .unwrap();
+    assert_eq!(third.sidecars_read, 0);
+}

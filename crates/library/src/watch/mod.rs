@@ -50,6 +50,11 @@ pub enum WatchEvent {
         /// How many assets.
         assets: usize,
     },
+    /// A sidecar edited by another tool was read into the catalog.
+    SidecarRead {
+        /// The sidecar.
+        path: String,
+    },
     /// A file could not be imported.
     Failed {
         /// The file and why.
@@ -173,6 +178,14 @@ impl Library {
         let mut settled: Vec<PathBuf> = Vec::new();
         while !cancel.is_cancelled() {
             match rx.recv_timeout(Duration::from_millis(150)) {
+                Ok(Change::Settled(p)) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xmp")) => {
+                    // A sidecar another tool saved: its newer values come into the catalog.
+                    if self.sidecar_changed(&p)? {
+                        events(WatchEvent::SidecarRead {
+                            path: p.to_string_lossy().into_owned(),
+                        });
+                    }
+                }
                 Ok(Change::Settled(p)) => {
                     let root = folders
                         .iter()

@@ -60,6 +60,16 @@ pub struct ReconcileReport {
     pub skipped: Vec<FileIssue>,
     /// New files that failed to import, with reasons.
     pub failed: Vec<FileIssue>,
+    /// XMP sidecars edited by another tool since Atelier last read or wrote them, read in.
+    pub sidecars_read: usize,
+}
+
+/// An XMP sidecar file (walked for, though never imported).
+fn is_sidecar(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_file()
+        && e.path()
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("xmp"))
 }
 
 pub(crate) fn mtime_ms(m: &Metadata) -> Option<i64> {
@@ -95,6 +105,7 @@ impl Library {
         let mut fresh: Vec<(String, PathBuf, u64, Option<i64>)> = Vec::new();
         let mut to_check: Vec<&InPlaceFile> = Vec::new();
         let mut offline_roots: Vec<String> = Vec::new();
+        let mut sidecars: Vec<(PathBuf, i64)> = Vec::new();
         let library = std::fs::canonicalize(self.layout().root())
             .unwrap_or_else(|_| self.layout().root().to_path_buf());
         for w in &folders {
@@ -107,13 +118,21 @@ impl Library {
                 .follow_links(false)
                 .into_iter()
                 .filter_entry(|e| {
-                    e.depth() == 0 || !(passed_over(e.path(), root) || e.path().starts_with(&library))
+                    e.depth() == 0
+                        || is_sidecar(e)
+                        || !(passed_over(e.path(), root) || e.path().starts_with(&library))
                 })
             {
                 if cancel.is_cancelled() {
                     return Err(crate::LibraryError::Cancelled);
                 }
                 let Ok(entry) = entry else { continue };
+                if is_sidecar(&entry) {
+                    if let Some(t) = entry.metadata().ok().as_ref().and_then(mtime_ms) {
+                        sidecars.push((entry.into_path(), t));
+                    }
+                    continue;
+                }
                 if !entry.file_type().is_file() || passed_over(entry.path(), root) {
                     continue;
                 }
@@ -138,6 +157,33 @@ impl Library {
                 seen.insert(path);
                 if out.checked % 1024 == 0 {
                     report(progress, Phase::Scanning, out.checked, None);
+                }
+            }
+        }
+
+        // Sidecars saved by another tool while Atelier wasn't watching: read the newer ones.
+        if !sidecars.is_empty() {
+            let mut by_stem: HashMap<&str, Vec<&InPlaceFile>> = HashMap::new();
+            for f in &files {
+                if let Some((stem, _)) = f.path.rsplit_once('.') {
+                    by_stem.entry(stem).or_default().push(f);
+                }
+            }
+            for (sidecar, disk) in &sidecars {
+                let text = sidecar.to_string_lossy();
+                let Some(without) = text.get(..text.len() - 4) else {
+                    continue;
+                };
+                let owners: Vec<&InPlaceFile> = match by_path.get(without) {
+                    Some(found) => found.clone(),
+                    None => by_stem.get(without).cloned().unwrap_or_default(),
+                };
+                for f in owners {
+                    if f.sidecar_mtime_ms.is_none_or(|k| *disk > k)
+                        && self.sidecar_changed_for(Path::new(&f.path), sidecar, *disk)?
+                    {
+                        out.sidecars_read += 1;
+                    }
                 }
             }
         }
