@@ -441,8 +441,20 @@ impl Tx<'_> {
                 Facet::Brand(brand),
                 Facet::Project(project),
                 Facet::Filed,
+                Facet::StackMember,
             ] {
                 self.postings.remove(facet, s);
+            }
+            // A cover going alone leaves its members as single cards.
+            let orphans: Vec<i64> = self
+                .tx
+                .prepare_cached("SELECT seq FROM asset WHERE stack = ?1 AND seq != ?1")?
+                .query_map([seq], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for o in orphans {
+                self.tx
+                    .execute("UPDATE asset SET stack = NULL WHERE seq = ?1", [o])?;
+                self.postings.remove(Facet::StackMember, seq_u32(o)?);
             }
             for table in ["fts_name", "fts_prompt", "fts_meta"] {
                 self.tx

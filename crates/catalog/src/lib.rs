@@ -18,6 +18,7 @@ mod organise;
 mod postings;
 mod search;
 mod sidecars;
+mod stacks;
 mod text;
 mod views;
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_watch.sql"),
     include_str!("../migrations/0004_sidecar.sql"),
     include_str!("../migrations/0005_models.sql"),
+    include_str!("../migrations/0006_stacks.sql"),
 ];
 
 /// Brings the schema up to the newest version.

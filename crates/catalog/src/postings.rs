@@ -31,6 +31,8 @@ pub(crate) enum Facet {
     Campaign(i64),
     /// In at least one collection (Unfiled is All minus Filed).
     Filed,
+    /// In a stack under another asset (hidden behind its cover).
+    StackMember,
 }
 
 impl Facet {
@@ -48,6 +50,7 @@ impl Facet {
             Facet::Collection(v) => (10, v),
             Facet::Campaign(v) => (11, v),
             Facet::Filed => (12, 0),
+            Facet::StackMember => (13, 0),
         };
         (kind << 40) | value
     }
@@ -186,11 +189,15 @@ fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
     let mut all: HashMap<i64, RoaringBitmap> = HashMap::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT seq, kind, source, status, rating, flag, brand, project FROM asset ORDER BY seq",
+            "SELECT seq, kind, source, status, rating, flag, brand, project, stack FROM asset ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let seq = seq_u32(r.get(0)?)?;
+            let stack: Option<i64> = r.get(8)?;
+            if stack.is_some_and(|c| c != i64::from(seq)) {
+                all.entry(Facet::StackMember.key()).or_default().insert(seq);
+            }
             for facet in [
                 Facet::All,
                 Facet::Kind(r.get(1)?),

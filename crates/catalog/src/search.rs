@@ -196,7 +196,7 @@ impl Catalog {
     /// The rail's counts within a brand scope (`None`: all brands).
     pub fn bucket_counts(&self, brand: Option<&str>, now_ms: i64) -> Result<BucketCounts> {
         let conn = self.conn();
-        let mut scope = load(conn, Facet::All)?;
+        let mut scope = load(conn, Facet::All)? - load(conn, Facet::StackMember)?;
         if let Some(b) = brand {
             scope &= load_any(conn, org::brands_named(conn, b)?.into_iter().map(Facet::Brand))?;
         }
@@ -212,7 +212,8 @@ impl Catalog {
 
 /// The assets matching every filter of `q` except the text.
 fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
-    let mut set = load(conn, Facet::All)?;
+    // One card per stack: members other than the cover are left out.
+    let mut set = load(conn, Facet::All)? - load(conn, Facet::StackMember)?;
     let brands = q
         .brand
         .as_deref()

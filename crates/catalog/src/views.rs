@@ -53,6 +53,8 @@ pub struct AssetSummary {
     pub presence: crate::Presence,
     /// A video's running time in seconds (the card's duration badge); `null` for stills.
     pub duration: Option<f64>,
+    /// For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
+    pub stack_count: Option<u32>,
     /// The grid thumbnail's file extension in the cache; `None` while it is being made.
     #[serde(skip)]
     pub thumb_ext: Option<String>,
@@ -100,6 +102,8 @@ pub struct AssetDetail {
     pub campaigns: Vec<String>,
     /// The cataloged models its generation parameters name.
     pub models: Vec<crate::ModelLink>,
+    /// The assets of its stack, cover first (empty when it is not stacked).
+    pub stack: Vec<AssetId>,
     /// Path of the grid thumbnail, when it exists (filled by the library).
     pub thumbnail: Option<String>,
 }
@@ -107,7 +111,7 @@ pub struct AssetDetail {
 const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
      u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
-     f.duration_ms";
+     f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq)";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -148,6 +152,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             hash: hex(&hash),
             presence: crate::Presence::from_code(r.get(18)?),
             duration: r.get::<_, Option<i64>>(19)?.map(|ms| ms.max(0) as f64 / 1000.0),
+            stack_count: u32::try_from(r.get::<_, i64>(20)?).ok().filter(|n| *n > 1),
         },
     ))
 }
@@ -244,6 +249,7 @@ impl Catalog {
             collections,
             campaigns,
             models: Catalog::asset_models(conn, seq)?,
+            stack: self.stack_ids(seq)?,
             thumbnail: None,
         })
     }

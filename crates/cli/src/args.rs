@@ -76,6 +76,27 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
+    /// Stack assets as one card (the cover on top: by default the first JPEG or HEIC).
+    Stack {
+        /// The asset ids (at least two).
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<String>,
+        /// The cover (one of the ids).
+        #[arg(long)]
+        cover: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dissolve the stacks these assets are in.
+    Unstack {
+        /// Asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Make a new Draft from an asset, pointing to it.
     Fork {
         /// The asset id.

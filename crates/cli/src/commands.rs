@@ -125,6 +125,17 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
             &library.review(&organise::selection(&sel)?, action, note.as_deref())?,
             sel.json,
         ),
+        Command::Stack { ids, cover, json } => {
+            let ids = parse_ids(&ids)?;
+            let cover = cover
+                .map(|c| c.parse::<AssetId>())
+                .transpose()
+                .map_err(LibraryError::from)?;
+            organise::report("Stacked", &library.stack(&ids, cover)?, json)
+        }
+        Command::Unstack { ids, json } => {
+            organise::report("Unstacked", &library.unstack(&parse_ids(&ids)?)?, json)
+        }
         Command::Fork { id, json } => {
             let id: AssetId = id.parse().map_err(LibraryError::from)?;
             let new = library.fork(id)?;
@@ -468,4 +479,10 @@ fn model(library: &Library, command: crate::args::ModelCommand) -> Result<ExitCo
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_ids(ids: &[String]) -> Result<Vec<AssetId>> {
+    ids.iter()
+        .map(|i| i.parse::<AssetId>().map_err(|e| LibraryError::from(e).into()))
+        .collect()
 }

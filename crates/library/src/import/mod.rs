@@ -306,7 +306,44 @@ impl Library {
         }
         out.imported.sort_by(|a, b| a.path.cmp(&b.path));
         out.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
+        self.stack_pairs(&out.imported)?;
         Ok(out)
+    }
+
+    /// Stacks each RAW with the JPEG or HEIC of the same name in the same folder among `files`
+    /// (R2.9), the JPEG/HEIC as cover.
+    fn stack_pairs(&self, files: &[ImportedFile]) -> Result<()> {
+        let mut groups: std::collections::HashMap<(PathBuf, String), Vec<AssetId>> = Default::default();
+        for f in files {
+            if let (Some(dir), Some(stem)) = (f.path.parent(), f.path.file_stem()) {
+                groups
+                    .entry((dir.to_path_buf(), stem.to_string_lossy().to_lowercase()))
+                    .or_default()
+                    .push(f.id);
+            }
+        }
+        let acting = self.acting()?;
+        for ids in groups.into_values().filter(|g| g.len() >= 2) {
+            let seqs: Vec<i64> = self.catalog().seqs_of(&ids)?.into_iter().flatten().collect();
+            let formats = self.catalog().formats_of(&seqs)?;
+            let cover = seqs
+                .iter()
+                .zip(&formats)
+                .find(|(_, f)| matches!(f.as_str(), "jpeg" | "heif"))
+                .map(|(s, _)| *s);
+            let has_raw = formats.iter().any(|f| f == "raw");
+            if let (Some(cover), true) = (cover, has_raw) {
+                let members: Vec<i64> = seqs
+                    .iter()
+                    .zip(&formats)
+                    .filter(|(s, f)| **s == cover || f.as_str() == "raw")
+                    .map(|(s, _)| *s)
+                    .collect();
+                self.catalog()
+                    .write(|tx| tx.stack(cover, &members, acting.user, now_ms()))?;
+            }
+        }
+        Ok(())
     }
 
     /// Where an import goes and how, from its options and the project's settings (R9.1):

@@ -6,6 +6,7 @@
 //! Knows no SQL (atelier-catalog does that) and no terminal or HTTP.
 
 mod assets;
+mod stacks;
 mod structure;
 
 use std::collections::HashMap;
@@ -190,6 +191,8 @@ impl Library {
                 seqs
             }
         };
+        // A stack moves, rates and reviews as one: its other members come along.
+        let seqs = self.catalog().with_stacks(seqs)?;
         Ok(seqs.chunks(MAX_BULK_ASSETS).map(<[i64]>::to_vec).collect())
     }
 

@@ -70,6 +70,10 @@ campaigns: Array<string>,
  */
 models: Array<ModelLink>, 
 /**
+ * The assets of its stack, cover first (empty when it is not stacked).
+ */
+stack: Array<AssetId>, 
+/**
  * Path of the grid thumbnail, when it exists (filled by the library).
  */
 thumbnail: string | null, 
@@ -145,4 +149,8 @@ presence: Presence,
 /**
  * A video's running time in seconds (the card's duration badge); `null` for stills.
  */
-duration: number | null, };
+duration: number | null, 
+/**
+ * For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
+ */
+stack_count: number | null, };

@@ -83,4 +83,8 @@ presence: Presence,
 /**
  * A video's running time in seconds (the card's duration badge); `null` for stills.
  */
-duration: number | null, };
+duration: number | null, 
+/**
+ * For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
+ */
+stack_count: number | null, };

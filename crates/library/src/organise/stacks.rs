@@ -1,0 +1,85 @@
+//! Stacks by hand (R2.9): stack any assets under a cover, choose another cover, unstack. Imports
+//! stack a RAW with the JPEG or HEIC of the same name in the same folder (see import/).
+
+use atelier_domain::{Action, AssetId, InvalidInput};
+
+use crate::organise::BulkReport;
+use crate::{Library, Result, now_ms};
+
+impl Library {
+    /// Makes `ids` (at least two) one stack under `cover` (default: the first JPEG or HEIC
+    /// among them, else the first). Stacks they were in are dissolved first. All or nothing:
+    /// one asset the user may not organise refuses the whole stack.
+    pub fn stack(&self, ids: &[AssetId], cover: Option<AssetId>) -> Result<BulkReport> {
+        let mut unique: Vec<AssetId> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !unique.contains(id) {
+                unique.push(*id);
+            }
+        }
+        if unique.len() < 2 {
+            return Err(
+                InvalidInput::new("stack_too_small", "a stack needs at least two different assets").into(),
+            );
+        }
+        if unique.len() > 1000 {
+            return Err(InvalidInput::new("stack_too_large", "a stack holds at most 1,000 assets").into());
+        }
+        if let Some(c) = cover
+            && !unique.contains(&c)
+        {
+            return Err(InvalidInput::new(
+                "cover_not_in_stack",
+                format!("the cover {c} must be one of the stacked assets"),
+            )
+            .into());
+        }
+        let found = self.catalog().seqs_of(&unique)?;
+        let mut seqs = Vec::with_capacity(unique.len());
+        for (id, seq) in unique.iter().zip(found) {
+            seqs.push(seq.ok_or_else(|| {
+                InvalidInput::new("not_found", format!("asset {id} is not in this library"))
+            })?);
+        }
+        let acting = self.acting()?;
+        let facts = self.catalog().facts(&seqs)?;
+        for f in &facts {
+            acting.may(Action::Organise, f)?;
+        }
+        let cover_seq = match cover {
+            Some(c) => facts.iter().find(|f| f.id == c).map(|f| f.seq),
+            None => {
+                let formats = self.catalog().formats_of(&seqs)?;
+                seqs.iter()
+                    .zip(&formats)
+                    .find(|(_, f)| matches!(f.as_str(), "jpeg" | "heif"))
+                    .map(|(s, _)| *s)
+                    .or(seqs.first().copied())
+            }
+        }
+        .ok_or_else(|| InvalidInput::new("not_found", "the cover is not in this library"))?;
+        self.catalog()
+            .write(|tx| tx.stack(cover_seq, &seqs, acting.user, now_ms()))?;
+        Ok(BulkReport {
+            requested: ids.len(),
+            succeeded: unique,
+            ..BulkReport::default()
+        })
+    }
+
+    /// Dissolves the stacks `ids` are in: every member becomes a card of its own again.
+    pub fn unstack(&self, ids: &[AssetId]) -> Result<BulkReport> {
+        let selection = crate::Selection::Ids(ids.to_vec());
+        self.bulk(
+            &selection,
+            |a, f| {
+                a.may(Action::Organise, f)?;
+                Ok(Some(()))
+            },
+            |tx, a, todo| {
+                let seqs: Vec<i64> = todo.iter().map(|(f, _)| f.seq).collect();
+                tx.unstack(&seqs, a.user, now_ms())
+            },
+        )
+    }
+}
