@@ -41,6 +41,8 @@ pub struct SidecarFailure {
     pub attempts: i64,
 }
 
+// `CROSS JOIN` keeps the (small) queue as the outer loop: without statistics for it the planner
+// would otherwise scan every file of the library to find none.
 impl Catalog {
     /// Up to `limit` queued sidecar writes, oldest first; failed ones only after a pause that
     /// grows with their attempts (2 s, 4 s … up to about a minute).
@@ -49,7 +51,7 @@ impl Catalog {
         let mut jobs = conn
             .prepare_cached(
                 "SELECT p.asset, f.path, p.queued_at, p.attempts, a.rating, m.title, m.description
-                 FROM sidecar_pending p JOIN asset a ON a.seq = p.asset JOIN asset_file f ON f.asset = p.asset
+                 FROM sidecar_pending p CROSS JOIN asset a ON a.seq = p.asset CROSS JOIN asset_file f ON f.asset = p.asset
                  LEFT JOIN asset_meta m ON m.asset = p.asset
                  WHERE p.attempts = 0 OR ?1 >= p.queued_at + 1000 * min(64, 1 << p.attempts)
                  ORDER BY p.queued_at LIMIT ?2",
@@ -86,7 +88,7 @@ impl Catalog {
     /// The sidecar writes whose last attempt failed.
     pub fn sidecar_failures(&self) -> Result<Vec<SidecarFailure>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.path, p.error, p.attempts FROM sidecar_pending p JOIN asset_file f ON f.asset = p.asset
+            "SELECT f.path, p.error, p.attempts FROM sidecar_pending p CROSS JOIN asset_file f ON f.asset = p.asset
              WHERE p.error IS NOT NULL ORDER BY f.path",
         )?;
         let rows = stmt.query_map([], |r| {
