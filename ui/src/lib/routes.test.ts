@@ -17,6 +17,7 @@ describe('routes', () => {
     ['/review', { name: 'review' }],
     ['/review/Acme', { name: 'reviewQueue', brand: 'Acme' }],
     ['/tags', { name: 'tags' }],
+    ['/models', { name: 'models' }],
   ];
   it.each(cases)('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);

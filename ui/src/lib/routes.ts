@@ -14,6 +14,7 @@ export type Route =
   | { name: 'review' }
   | { name: 'reviewQueue'; brand: string }
   | { name: 'tags' }
+  | { name: 'models' }
   | { name: 'notFound'; path: string };
 
 function seg(s: string | undefined): string {
@@ -53,6 +54,9 @@ export function parseRoute(pathname: string): Route {
     case 'tags':
       if (parts.length === 1) return { name: 'tags' };
       break;
+    case 'models':
+      if (parts.length === 1) return { name: 'models' };
+      break;
   }
   return { name: 'notFound', path: pathname };
 }
@@ -82,13 +86,15 @@ export function pathOf(r: Route): string {
       return `/review/${enc(r.brand)}`;
     case 'tags':
       return '/tags';
+    case 'models':
+      return '/models';
     case 'notFound':
       return r.path;
   }
 }
 
 /** Which top-level section a route belongs to (for the navigation's current item). */
-export function sectionOf(r: Route): 'library' | 'projects' | 'brands' | 'review' | 'tags' | null {
+export function sectionOf(r: Route): 'library' | 'projects' | 'brands' | 'review' | 'tags' | 'models' | null {
   switch (r.name) {
     case 'library':
       return 'library';
@@ -105,6 +111,8 @@ export function sectionOf(r: Route): 'library' | 'projects' | 'brands' | 'review
       return 'review';
     case 'tags':
       return 'tags';
+    case 'models':
+      return 'models';
     default:
       return null;
   }

@@ -7,6 +7,8 @@
  */
 import type { ApiError } from './types/ApiError';
 import type { AssetDetail } from './types/AssetDetail';
+import type { ModelDetail } from './types/ModelDetail';
+import type { ModelSummary } from './types/ModelSummary';
 import type { AssetId } from './types/AssetId';
 import type { AssetQuery } from './types/AssetQuery';
 import type { AssetSummary } from './types/AssetSummary';
@@ -48,6 +50,8 @@ import type { TagMode } from './types/TagMode';
 export type {
   ApiError,
   AssetDetail,
+  ModelDetail,
+  ModelSummary,
   AssetId,
   AssetQuery,
   AssetSummary,
@@ -248,6 +252,10 @@ export const api = {
   campaignDelete: (name: string, brand: string) => post<{ deleted: string }>('/api/campaigns/delete', { name, brand }),
   campaignVisibility: (name: string, brand: string, isPublic: boolean) =>
     post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
+
+  // ---- models
+  models: (signal?: AbortSignal) => get<ModelSummary[]>('/api/models', signal),
+  model: (id: string, signal?: AbortSignal) => get<ModelDetail>(`/api/models/${enc(id)}`, signal),
 
   // ---- tags
   tags: (signal?: AbortSignal) => get<TagInfo[]>('/api/tags', signal),
