@@ -105,6 +105,34 @@ pub(crate) async fn fork(State(s): State<AppState>, Path(id): Path<String>) -> A
     ))
 }
 
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct StackRequest {
+    ids: Vec<AssetId>,
+    #[ts(optional)]
+    cover: Option<AssetId>,
+}
+
+pub(crate) async fn stack(
+    State(s): State<AppState>,
+    Json(r): Json<StackRequest>,
+) -> ApiResult<Json<atelier_library::BulkReport>> {
+    Ok(Json(blocking(&s, move |l| l.stack(&r.ids, r.cover)).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct UnstackRequest {
+    ids: Vec<AssetId>,
+}
+
+pub(crate) async fn unstack(
+    State(s): State<AppState>,
+    Json(r): Json<UnstackRequest>,
+) -> ApiResult<Json<atelier_library::BulkReport>> {
+    Ok(Json(blocking(&s, move |l| l.unstack(&r.ids)).await?))
+}
+
 pub(crate) async fn review_log(
     State(s): State<AppState>,
     Path(id): Path<String>,

@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{id}/fork", post(api::fork))
         .route("/assets/{id}/review-log", get(api::review_log))
         .route("/bulk", post(api::bulk))
+        .route("/stack", post(api::stack))
+        .route("/unstack", post(api::unstack))
         .route("/projects", get(api::projects))
         .route("/projects/create", post(api::project_create))
         .route("/projects/rename", post(api::project_rename))

@@ -207,6 +207,8 @@ export const api = {
   asset: (id: AssetId, signal?: AbortSignal) => get<AssetDetail>(`/api/assets/${enc(id)}`, signal),
   rename: (id: AssetId, name: string) => post<AssetDetail>(`/api/assets/${enc(id)}/rename`, { name }),
   fork: (id: AssetId) => post<AssetDetail>(`/api/assets/${enc(id)}/fork`, {}),
+  stack: (ids: AssetId[], cover?: AssetId) => post<BulkReport>('/api/stack', { ids, cover }),
+  unstack: (ids: AssetId[]) => post<BulkReport>('/api/unstack', { ids }),
   reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
   bulk: (selection: Selection, op: BulkOp) => post<BulkReport>('/api/bulk', bulkBody(selection, op)),
 

@@ -1,0 +1,48 @@
+// Stacks (SPEC R2.9): a RAW and the JPEG of the same name, imported together, are one card with
+// a count (the JPEG on top); the Info tab shows the stack, can give it another cover, and
+// unstacks it.
+import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, CORPUS, type Atelier, type SearchPage } from './atelier';
+import type { Page } from '@playwright/test';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+test.skip(!haveCorpus, SKIP_REASON);
+test.describe.configure({ mode: 'serial' });
+
+let a: Atelier;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-stacks-'));
+  copyFileSync(path.join(CORPUS, 'raw/real/Canon_PowerShot_G2__CRW_0304.CRW'), path.join(dir, 'CRW_0304.CRW'));
+  copyFileSync(path.join(CORPUS, 'photos/digicam/Canon_PowerShot_G2__IMG_0301.JPG'), path.join(dir, 'CRW_0304.JPG'));
+  a = await startAtelier({ empty: true, commands: [['import', '--copy', dir]] });
+  page = await signIn(browser, a);
+});
+
+test.afterAll(async () => {
+  const errors = page ? errorsOf(page) : [];
+  await page?.context().close();
+  await a?.stop();
+  expect(errors, 'uncaught errors in the page').toEqual([]);
+});
+
+test('a RAW and its JPEG are one card with a count, the JPEG on top', async () => {
+  await expect(cards(page)).toHaveCount(1);
+  await expect(cards(page).first()).toHaveAccessibleName(/Open CRW_0304\.JPG/i);
+  await expect(page.getByRole('grid').first()).toContainText('2 in stack');
+  expect(a.cliJson<SearchPage>('search').total).toBe(1);
+});
+
+test('the Info tab shows the stack; Unstack makes two cards', async () => {
+  await cards(page).first().click();
+  const stack = page.getByRole('list', { name: 'Assets in this stack' });
+  await expect(stack.getByRole('listitem')).toHaveCount(2);
+  await shot(page, 'stack-info');
+  await page.getByRole('button', { name: 'Unstack' }).click();
+  await expect(stack).toBeHidden();
+  await expect.poll(() => a.cliJson<SearchPage>('search').total).toBe(2);
+  await page.keyboard.press('Escape');
+  await expect(cards(page)).toHaveCount(2);
+});
