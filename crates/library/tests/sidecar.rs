@@ -189,47 +189,52 @@ fn lightroom_style_name_xmp_is_used_and_copies_get_no_sidecar() {
 #[test]
 fn the_watcher_reads_a_sidecar_another_tool_saves() {
     use std::sync::{Arc, Mutex};
-    let t = TestLibrary::new();
+    use std::time::{Duration, Instant};
+    let t = Arc::new(TestLibrary::new());
     let shoot = t.input().join("shoot");
     let photo = t.write("shoot/DSC_0002.jpg", &jpeg(160, 90, 5));
     t.lib.project_create("Shoot", None, None).unwrap();
     t.lib.watch_add("Shoot", &shoot).unwrap();
     let cancel = atelier_library::CancelToken::new();
-    let events = Arc::new(Mutex::new(Vec::new()));
-    std::thread::scope(|scope| {
-        let seen = events.clone();
-        let c = cancel.clone();
-        let lib = &t.lib;
-        let watcher = scope.spawn(move || lib.watch(&c, &move |e| seen.lock().unwrap().push(e)).unwrap());
-        let wait_for = |what: &str, done: &dyn Fn() -> bool| {
-            let end = std::time::Instant::now() + std::time::Duration::from_secs(20);
-            while !done() {
-                assert!(std::time::Instant::now() < end, "timed out waiting for {what}");
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-        };
-        wait_for("the photo imported", &|| {
-            t.lib.search(&Default::default()).unwrap().total == 1
-        });
-        // Lightroom saves a sidecar with 3 stars and a keyword.
-        fs::write(
-            photo.with_file_name("DSC_0002.xmp"),
-            DARKTABLE
-                .replace(r#"xmp:Rating="2""#, r#"xmp:Rating="3""#)
-                .replace("harbour", "lighthouse"),
-        )
-        .unwrap();
-        let id = t.lib.search(&Default::default()).unwrap().items[0].id;
-        wait_for("the sidecar read", &|| {
-            t.lib.show(id).unwrap().summary.rating.stars() == 3
-        });
-        assert_eq!(
-            t.lib.show(id).unwrap().summary.tags,
-            vec!["lighthouse".to_string()]
-        );
-        cancel.cancel();
-        watcher.join().unwrap();
+    let events: Arc<Mutex<Vec<atelier_library::WatchEvent>>> = Arc::default();
+    // A detached thread (as in tests/watch.rs): a failed assertion below ends the test instead
+    // of waiting for a watcher nobody stops.
+    let runner = {
+        let (t, events, cancel) = (t.clone(), events.clone(), cancel.clone());
+        std::thread::spawn(move || t.lib.watch(&cancel, &|e| events.lock().unwrap().push(e)).unwrap())
+    };
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}: {:?}",
+                events.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("the photo imported", &|| {
+        t.lib.search(&Default::default()).unwrap().total == 1
     });
+    // Lightroom saves a sidecar with 3 stars and a keyword.
+    fs::write(
+        photo.with_file_name("DSC_0002.xmp"),
+        DARKTABLE
+            .replace(r#"xmp:Rating="2""#, r#"xmp:Rating="3""#)
+            .replace("harbour", "lighthouse"),
+    )
+    .unwrap();
+    let id = t.lib.search(&Default::default()).unwrap().items[0].id;
+    wait_for("the sidecar read", &|| {
+        t.lib.show(id).unwrap().summary.rating.stars() == 3
+    });
+    assert_eq!(
+        t.lib.show(id).unwrap().summary.tags,
+        vec!["lighthouse".to_string()]
+    );
+    cancel.cancel();
+    runner.join().unwrap();
     let log = events.lock().unwrap();
     assert!(
         log.iter()

@@ -420,6 +420,14 @@ pub(crate) async fn brand_pin(
     ))
 }
 
+// ---- sidecars
+
+pub(crate) async fn sidecar_failures(
+    State(s): State<AppState>,
+) -> ApiResult<Json<Vec<atelier_library::SidecarFailure>>> {
+    Ok(Json(blocking(&s, |l| l.sidecar_failures()).await?))
+}
+
 // ---- models
 
 pub(crate) async fn models(State(s): State<AppState>) -> ApiResult<Json<Vec<atelier_library::ModelSummary>>> {

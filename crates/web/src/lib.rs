@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/campaigns/rename", post(api::campaign_rename))
         .route("/campaigns/delete", post(api::campaign_delete))
         .route("/campaigns/visibility", post(api::campaign_visibility))
+        .route("/sidecars/failures", get(api::sidecar_failures))
         .route("/models", get(api::models))
         .route("/models/{id}", get(api::model))
         .route("/tags", get(api::tags))

@@ -165,15 +165,17 @@ impl Library {
     /// Watches every project's folders until `cancel` is tripped: reconciles first, then
     /// follows changes as they happen, reporting each through `events`.
     pub fn watch(&self, cancel: &CancelToken, events: &dyn Fn(WatchEvent)) -> Result<()> {
-        let report = self.reconcile(cancel, &None)?;
-        events(WatchEvent::Reconciled {
-            report: Box::new(report),
-        });
+        // Watch first, then reconcile: what changes while reconciliation runs is queued as
+        // events instead of falling between the two.
         let mut folders = self.catalog().watched_folders()?;
         let roots: Vec<PathBuf> = folders.iter().map(|w| PathBuf::from(&w.path)).collect();
         let ignored = vec![self.layout().root().to_path_buf()];
         let (mut watcher, rx) = Watcher::new(&roots, &ignored, DEFAULT_SETTLE)
             .map_err(|e| LibraryError::Internal(format!("cannot watch folders: {e}")))?;
+        let report = self.reconcile(cancel, &None)?;
+        events(WatchEvent::Reconciled {
+            report: Box::new(report),
+        });
         let mut last_poll = std::time::Instant::now();
         let mut settled: Vec<PathBuf> = Vec::new();
         while !cancel.is_cancelled() {

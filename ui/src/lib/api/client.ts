@@ -8,6 +8,7 @@
 import type { ApiError } from './types/ApiError';
 import type { AssetDetail } from './types/AssetDetail';
 import type { ModelDetail } from './types/ModelDetail';
+import type { SidecarFailure } from './types/SidecarFailure';
 import type { ModelSummary } from './types/ModelSummary';
 import type { AssetId } from './types/AssetId';
 import type { AssetQuery } from './types/AssetQuery';
@@ -52,6 +53,7 @@ export type {
   AssetDetail,
   ModelDetail,
   ModelSummary,
+  SidecarFailure,
   AssetId,
   AssetQuery,
   AssetSummary,
@@ -254,6 +256,9 @@ export const api = {
   campaignDelete: (name: string, brand: string) => post<{ deleted: string }>('/api/campaigns/delete', { name, brand }),
   campaignVisibility: (name: string, brand: string, isPublic: boolean) =>
     post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
+
+  // ---- sidecars
+  sidecarFailures: (signal?: AbortSignal) => get<SidecarFailure[]>('/api/sidecars/failures', signal),
 
   // ---- models
   models: (signal?: AbortSignal) => get<ModelSummary[]>('/api/models', signal),
