@@ -2,8 +2,11 @@
 // create, the ⋮ menu (share refused with the server's message, archive), a project's page,
 // Move to project from the bulk bar, settings (rename, description, defaults), and the danger
 // zone's delete that wants the typed name and refuses while approved work is inside.
-import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, type Atelier, type SearchPage } from './atelier';
+import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, CORPUS, type Atelier, type SearchPage } from './atelier';
 import type { Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 test.skip(!haveCorpus, SKIP_REASON);
 test.describe.configure({ mode: 'serial' });
@@ -107,6 +110,26 @@ test('settings: defaults save, rename moves the page', async () => {
   p = (await a.api<Project[]>('/api/projects')).find((x) => x.name === 'Summer 2026')!;
   expect(p.count).toBe(4);
   await shot(page, 'project-settings');
+});
+
+test('settings: a watched folder imports new files into the project while the app runs', async () => {
+  a.cli('project', 'create', 'Watched');
+  await page.goto(`${a.origin}/projects/Watched/settings`);
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'atelier-watched-'));
+  await page.getByRole('textbox', { name: 'Folder to watch' }).fill(folder);
+  await page.getByRole('button', { name: 'Watch', exact: true }).click();
+  const list = page.getByRole('list', { name: 'Folders Watched watches' });
+  await expect(list).toContainText(folder);
+  // A photo the library doesn't have yet (the corpus copy plus a unique trailer after its end).
+  const bytes = readFileSync(path.join(CORPUS, 'photos/digicam/Canon_PowerShot_G2__IMG_0301.JPG'));
+  writeFileSync(path.join(folder, 'dropped.jpg'), Buffer.concat([bytes, Buffer.from(`atelier-e2e-${Date.now()}`)]));
+  await expect.poll(() => a.cliJson<SearchPage>('search', '--project', 'Watched').total, { timeout: 20_000 }).toBe(1);
+  await page.getByRole('textbox', { name: 'Folder to watch' }).fill(path.join(folder, 'nope'));
+  await page.getByRole('button', { name: 'Watch', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('does not exist');
+  await list.getByRole('button', { name: 'Stop watching' }).click();
+  await expect(page.getByText('No folder is watched yet.')).toBeVisible();
+  await page.goto(`${a.origin}/projects/Summer%202026/settings`);
 });
 
 test('delete refuses while approved work is inside, then needs the typed name', async () => {

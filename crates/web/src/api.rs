@@ -314,6 +314,45 @@ pub(crate) async fn project_share(
 
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
+pub(crate) struct WatchedQuery {
+    project: String,
+}
+
+pub(crate) async fn project_watched(
+    State(s): State<AppState>,
+    Query(q): Query<WatchedQuery>,
+) -> ApiResult<Json<Vec<atelier_library::WatchedFolder>>> {
+    Ok(Json(blocking(&s, move |l| l.watch_list(Some(&q.project))).await?))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct WatchEdit {
+    project: String,
+    path: String,
+    /// True to watch the folder, false to stop.
+    watch: bool,
+}
+
+pub(crate) async fn project_watch(
+    State(s): State<AppState>,
+    Json(w): Json<WatchEdit>,
+) -> ApiResult<Json<Vec<atelier_library::WatchedFolder>>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            let path = std::path::Path::new(&w.path);
+            if w.watch {
+                l.watch_add(&w.project, path)
+            } else {
+                l.watch_remove(&w.project, path)
+            }
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub(crate) struct Settings {
     name: String,
     #[serde(flatten)]

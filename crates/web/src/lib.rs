@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/share", post(api::project_share))
         .route("/projects/settings", post(api::project_settings))
         .route("/projects/delete", post(api::project_delete))
+        .route("/projects/watched", get(api::project_watched))
+        .route("/projects/watch", post(api::project_watch))
         .route("/brands", get(api::brands))
         .route("/brands/create", post(api::brand_create))
         .route("/brands/rename", post(api::brand_rename))

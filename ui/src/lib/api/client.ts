@@ -9,6 +9,7 @@ import type { ApiError } from './types/ApiError';
 import type { AssetDetail } from './types/AssetDetail';
 import type { ModelDetail } from './types/ModelDetail';
 import type { SidecarFailure } from './types/SidecarFailure';
+import type { WatchedFolder } from './types/WatchedFolder';
 import type { ModelSummary } from './types/ModelSummary';
 import type { AssetId } from './types/AssetId';
 import type { AssetQuery } from './types/AssetQuery';
@@ -54,6 +55,7 @@ export type {
   ModelDetail,
   ModelSummary,
   SidecarFailure,
+  WatchedFolder,
   AssetId,
   AssetQuery,
   AssetSummary,
@@ -256,6 +258,12 @@ export const api = {
   campaignDelete: (name: string, brand: string) => post<{ deleted: string }>('/api/campaigns/delete', { name, brand }),
   campaignVisibility: (name: string, brand: string, isPublic: boolean) =>
     post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
+
+  // ---- watched folders
+  watched: (project: string, signal?: AbortSignal) =>
+    get<WatchedFolder[]>(`/api/projects/watched?project=${enc(project)}`, signal),
+  watch: (project: string, path: string, watch: boolean) =>
+    post<WatchedFolder[]>('/api/projects/watch', { project, path, watch }),
 
   // ---- sidecars
   sidecarFailures: (signal?: AbortSignal) => get<SidecarFailure[]>('/api/sidecars/failures', signal),
