@@ -80,6 +80,8 @@ pub struct NewAsset {
     pub search_extra: String,
     /// Models the generation names: `(true, hash prefix)` or `(false, model key)`.
     pub model_refs: Vec<(bool, String)>,
+    /// What its grid rendition looks like (R13), when analysed.
+    pub signature: Option<crate::StoredSignature>,
     /// The file.
     pub file: FileFacts,
 }
@@ -205,6 +207,9 @@ impl Tx<'_> {
             None,
         )?;
         self.set_model_refs(seq, &a.model_refs)?;
+        if let Some(sig) = &a.signature {
+            self.set_signature(seq, sig)?;
+        }
         // What the import read is what the files say: nothing to write back.
         self.tx
             .prepare_cached("DELETE FROM sidecar_pending WHERE asset = ?1")?

@@ -60,6 +60,9 @@ impl Catalog {
                 let mut camp = tx.prepare_cached(
                     "INSERT OR IGNORE INTO campaign_asset (campaign, asset, added_at) VALUES (?1, ?2, ?3)",
                 )?;
+                let mut sig = tx.prepare_cached(
+                    "INSERT INTO asset_signature (asset, version, phash, vector) VALUES (?1, ?2, ?3, ?4)",
+                )?;
                 for b in iter.by_ref().take(BULK_TX) {
                     let a = &b.asset;
                     ins.execute(params![
@@ -95,6 +98,9 @@ impl Catalog {
                         f.thumb,
                         f.duration_ms
                     ])?;
+                    if let Some(g) = &a.signature {
+                        sig.execute(params![seq, g.version, g.phash as i64, g.vector])?;
+                    }
                     index_text(
                         &tx,
                         seq,

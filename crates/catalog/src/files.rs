@@ -305,6 +305,10 @@ impl Tx<'_> {
              WHERE seq = ?1",
             params![seq, fresh.hash, fresh.width, fresh.height, fresh.captured_at, fresh.sort_captured, fresh.prompt],
         )?;
+        match &fresh.signature {
+            Some(sig) => self.set_signature(seq, sig)?,
+            None => self.clear_signature(seq)?,
+        }
         let f = &fresh.file;
         self.tx.execute(
             "UPDATE asset_file SET bytes = ?2, mime = ?3, format = ?4, mtime_ms = ?5, orientation = ?6, thumb = ?7,

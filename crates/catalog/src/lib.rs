@@ -18,6 +18,7 @@ mod organise;
 mod postings;
 mod search;
 mod sidecars;
+mod signatures;
 mod stacks;
 mod text;
 mod views;
@@ -41,6 +42,7 @@ pub use organise::{
 };
 pub use search::{BucketCounts, Page};
 pub use sidecars::{SidecarFailure, SidecarJob};
+pub use signatures::{StoredSignature, Unsigned};
 pub use views::{AssetDetail, AssetSummary};
 
 /// An open catalog. One per thread: the connection is `Send` but not `Sync`; open another

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_sidecar.sql"),
     include_str!("../migrations/0005_models.sql"),
     include_str!("../migrations/0006_stacks.sql"),
+    include_str!("../migrations/0007_signatures.sql"),
 ];
 
 /// Brings the schema up to the newest version.

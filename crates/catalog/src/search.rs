@@ -162,6 +162,11 @@ impl Catalog {
     /// The rows of every asset matching `q` (ignoring its page size and cursor), newest
     /// first. For bulk actions, which then apply their own limits.
     pub fn select_seqs(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<i64>> {
+        Ok(self.select_set(q, now_ms)?.iter().rev().map(i64::from).collect())
+    }
+
+    /// The seqs of every asset matching `q` (ignoring its page size and cursor) as a bitmap.
+    pub fn select_set(&self, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
         let conn = self.conn();
         let base = base_set(conn, q, now_ms)?;
         let terms = q
@@ -169,14 +174,13 @@ impl Catalog {
             .map(|t| text::query_terms(conn, t))
             .transpose()?
             .unwrap_or_default();
-        let set = if terms.is_empty() {
+        Ok(if terms.is_empty() {
             base
         } else {
             text_tiers(conn, &terms, &base)?
                 .into_iter()
                 .fold(RoaringBitmap::new(), |a, b| a | b)
-        };
-        Ok(set.iter().rev().map(i64::from).collect())
+        })
     }
 
     /// Every asset matching `q` (ignoring its page size and cursor), newest first. For bulk

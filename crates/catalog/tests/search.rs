@@ -106,6 +106,7 @@ impl Fixture {
                     generation_json: None,
                     search_extra: spec.extra.into(),
                     model_refs: Vec::new(),
+                    signature: None,
                     file: FileFacts {
                         path: format!("/photos/{}", spec.name),
                         managed: false,

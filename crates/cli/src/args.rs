@@ -88,6 +88,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The assets that look most like one (R13.1): re-encodes, resizes, crops, edits, the
+    /// same scene. Within the filters given (brand, project…), closest first.
+    Similar {
+        /// The asset id.
+        id: String,
+        /// How many, 1 to 500.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        /// The scope.
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Print JSON (the items of `search`, each with its `distance`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Near-duplicate groups (R13.2), or `duplicates merge` to keep one of a group.
+    #[command(args_conflicts_with_subcommands = true)]
+    Duplicates {
+        /// Merge a group into the one kept.
+        #[command(subcommand)]
+        merge: Option<DuplicatesCommand>,
+        /// Count photos captured at different moments (bursts) as duplicates too.
+        #[arg(long)]
+        include_bursts: bool,
+        /// The scope.
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Dissolve the stacks these assets are in.
     Unstack {
         /// Asset ids.
@@ -308,6 +339,37 @@ pub struct ExportArgs {
     pub sel: SelArgs,
 }
 
+/// `duplicates …`.
+#[derive(Debug, Subcommand)]
+pub enum DuplicatesCommand {
+    /// Keep one asset: it gets the others' tags, best rating, collections and campaigns; then
+    /// the others are deleted, stacked under it, or left (`--then`).
+    Merge {
+        /// The asset to keep.
+        keep: String,
+        /// The assets merged into it.
+        #[arg(required = true)]
+        others: Vec<String>,
+        /// What happens to the others: delete, stack or keep.
+        #[arg(long, value_name = "delete|stack|keep")]
+        then: DisposeArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What happens to merged duplicates.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DisposeArg {
+    /// Delete them (approved assets and stacks are refused).
+    Delete,
+    /// Stack them under the one kept.
+    Stack,
+    /// Leave them.
+    Keep,
+}
+
 /// `bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -369,6 +431,35 @@ pub enum BenchCommand {
         files: Vec<PathBuf>,
         /// Runs per file.
         #[arg(long, default_value_t = 15)]
+        runs: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure Find similar and duplicate detection on a labelled set made from a folder of
+    /// photos (variants: re-encodes, resizes, crops, brightness, text, mirror; bursts from
+    /// video clips): recall@10, false duplicates, signature cost. Works in a folder of its own.
+    Similar {
+        /// Folder of JPEG or PNG photos.
+        #[arg(long, value_name = "DIR")]
+        photos: PathBuf,
+        /// Folder of video clips to cut bursts from (three frames half a second apart).
+        #[arg(long, value_name = "DIR")]
+        videos: Option<PathBuf>,
+        /// Work folder (emptied first; the set and its library are made there).
+        #[arg(long, value_name = "DIR")]
+        work: PathBuf,
+        /// At most this many photos.
+        #[arg(long, default_value_t = 200)]
+        max: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time similarity queries and duplicate detection on this library.
+    SimilarSpeed {
+        /// Queries.
+        #[arg(long, default_value_t = 30)]
         runs: usize,
         /// Print JSON.
         #[arg(long)]

@@ -12,7 +12,7 @@ use atelier_library::{CancelToken, ImportMode, ImportOptions, Library, LibraryEr
 use clap::Parser;
 
 use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
-use crate::{organise, output};
+use crate::{organise, output, similar};
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
@@ -175,6 +175,28 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(library, assets, seed, json),
         Command::Bench(BenchCommand::Search { runs, json }) => bench_search(library, runs, json),
+        Command::Bench(BenchCommand::Similar {
+            photos,
+            videos,
+            work,
+            max,
+            json,
+        }) => similar::bench(&photos, videos.as_deref(), &work, max, json),
+        Command::Bench(BenchCommand::SimilarSpeed { runs, json }) => {
+            similar::bench_speed(library, runs, json)
+        }
+        Command::Similar {
+            id,
+            limit,
+            filters,
+            json,
+        } => similar::similar(library, &id, limit, &filters, json),
+        Command::Duplicates {
+            merge,
+            include_bursts,
+            filters,
+            json,
+        } => similar::duplicates(library, merge, include_bursts, &filters, json),
         Command::Bench(BenchCommand::Watched { files, dir, json }) => {
             let r = library.bench_watched_tree(&dir, files)?;
             if json {

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod organise;
 mod output;
+mod similar;
 
 fn main() -> std::process::ExitCode {
     commands::run()

@@ -124,6 +124,7 @@ impl Library {
                     generation_json: None,
                     search_extra: String::new(),
                     model_refs: Vec::new(),
+                    signature: None,
                     file: FileFacts {
                         path: path.to_string_lossy().into_owned(),
                         managed: false,

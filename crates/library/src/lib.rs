@@ -7,6 +7,7 @@
 
 mod bench;
 mod bench_folders;
+mod bench_similar;
 mod error;
 mod export;
 mod import;
@@ -16,6 +17,7 @@ mod models;
 mod organise;
 mod read;
 mod sidecar;
+mod similar;
 mod synth;
 mod watch;
 
@@ -31,6 +33,7 @@ pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, 
 pub use atelier_catalog::{Presence, WatchedFolder};
 pub use bench::{QueryTiming, ThumbTiming, bench_thumbnails};
 pub use bench_folders::{WatchReport, WatchedTreeReport};
+pub use bench_similar::{SimilarBench, SimilarSpeed, VariantRecall};
 pub use error::{LibraryError, Result};
 pub use export::{ExportReport, Selection};
 pub use import::{
@@ -42,6 +45,10 @@ pub use layout::{Layout, RenditionKind};
 pub use models::ModelDetail;
 pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
 pub use sidecar::{SidecarReport, sidecar_path};
+pub use similar::{
+    Dispose, DuplicateGroup, DuplicatesReport, IndexReport, MAX_SIMILAR, MergeReport, SimilarItem,
+    SimilarPage,
+};
 pub use synth::{SynthOptions, SynthReport};
 pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 
@@ -72,6 +79,8 @@ pub struct Library {
     /// Who acts: the library's own user unless [`Library::act_as`] chose another.
     actor: UserRow,
     options: OpenOptions,
+    /// The similarity index, loaded on first use.
+    similar: similar::SimilarIndex,
 }
 
 impl Library {
@@ -134,6 +143,7 @@ impl Library {
             me,
             actor: me.user,
             options,
+            similar: similar::SimilarIndex::default(),
         })
     }
 

@@ -279,6 +279,14 @@ impl Library {
                     generation_json: None,
                     search_extra: String::new(),
                     model_refs: Vec::new(),
+                    // Random signatures: similarity timings don't depend on the values.
+                    signature: Some(atelier_catalog::StoredSignature {
+                        version: atelier_similar::VERSION,
+                        phash: rng.random(),
+                        vector: (0..atelier_similar::DIMS)
+                            .map(|_| rng.random_range(-60i8..=60) as u8)
+                            .collect(),
+                    }),
                     file: FileFacts {
                         // Managed paths that don't exist: reconciliation (which looks at files
                         // added in place) leaves synthetic assets alone.

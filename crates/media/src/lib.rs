@@ -24,9 +24,12 @@ mod tiff;
 pub mod video;
 pub mod xmp;
 
+pub use atelier_similar::Signature;
 pub use detect::{Detected, Format, detect};
 pub use error::MediaError;
 pub use generation::Generation;
 pub use metadata::{CaptureTime, Exposure, Gps, Metadata, read_metadata, read_metadata_path};
-pub use render::{PREVIEW_SIDE, Rendition, RenditionFormat, THUMB_SIDE, render, render_path};
+pub use render::{
+    PREVIEW_SIDE, Rendition, RenditionFormat, THUMB_SIDE, render, render_path, rendition_signature,
+};
 pub use video::VideoInfo;

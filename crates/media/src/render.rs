@@ -13,6 +13,7 @@
 use std::io::Cursor;
 
 use atelier_domain::limits::MAX_IMAGE_PIXELS;
+use atelier_similar::Signature;
 use fast_image_resize::images::Image as FirImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, RgbaImage};
@@ -56,6 +57,8 @@ pub struct Rendition {
     pub height: u32,
     /// Encoding.
     pub format: RenditionFormat,
+    /// What it looks like (R13), from the pixels before encoding: no second decode.
+    pub signature: Option<Signature>,
 }
 
 /// Pixels on their way to a rendition.
@@ -127,6 +130,28 @@ pub fn render_path(
         Format::Video(_) => crate::video::poster(path, max_side),
         _ => render(&crate::video::read_file(path)?, format, orientation, max_side),
     }
+}
+
+/// The signature of a stored rendition (a grid thumbnail made before signatures existed):
+/// decoding a 400-pixel JPEG or PNG costs a millisecond or two.
+pub fn rendition_signature(bytes: &[u8]) -> Result<Signature, MediaError> {
+    let format = if bytes.starts_with(&[0xFF, 0xD8]) {
+        Format::Jpeg
+    } else {
+        Format::Png
+    };
+    let pixels = match format {
+        Format::Jpeg => decode_jpeg(bytes, THUMB_SIDE)?,
+        _ => decode_other(bytes, format)?,
+    };
+    let signature = match &pixels {
+        Pixels::Rgb(i) => Signature::from_pixels(i.as_raw(), i.width(), i.height(), 3),
+        Pixels::Rgba(i) => Signature::from_pixels(i.as_raw(), i.width(), i.height(), 4),
+    };
+    signature.map_err(|e| MediaError::Corrupt {
+        format: "rendition",
+        reason: e.to_string(),
+    })
 }
 
 /// Refuses images beyond the pixel limit before any pixel memory is allocated.
@@ -465,6 +490,7 @@ pub(crate) fn encode(pixels: Pixels) -> Result<Rendition, MediaError> {
                 width,
                 height,
                 format: RenditionFormat::Jpeg,
+                signature: Signature::from_pixels(img.as_raw(), width, height, 3).ok(),
             })
         }
         Pixels::Rgba(img) => {
@@ -484,6 +510,7 @@ pub(crate) fn encode(pixels: Pixels) -> Result<Rendition, MediaError> {
                 width,
                 height,
                 format: RenditionFormat::Png,
+                signature: Signature::from_pixels(img.as_raw(), width, height, 4).ok(),
             })
         }
     }

@@ -122,6 +122,69 @@ pub(crate) async fn stack(
 
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
+pub(crate) struct SimilarRequest {
+    id: AssetId,
+    /// 1–500 (default 200).
+    #[ts(optional)]
+    limit: Option<usize>,
+    /// The scope: the grid's filters (brand, project…); paging fields are ignored.
+    #[ts(optional)]
+    scope: Option<AssetQuery>,
+}
+
+pub(crate) async fn similar(
+    State(s): State<AppState>,
+    Json(r): Json<SimilarRequest>,
+) -> ApiResult<Json<atelier_library::SimilarPage>> {
+    let scope = r.scope.unwrap_or_default();
+    Ok(Json(
+        blocking(&s, move |l| l.similar(r.id, &scope, r.limit.unwrap_or(200))).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct DuplicatesRequest {
+    #[ts(optional)]
+    scope: Option<AssetQuery>,
+    /// Count bursts (captured at different moments) as duplicates too.
+    #[serde(default)]
+    #[ts(optional)]
+    include_bursts: Option<bool>,
+}
+
+pub(crate) async fn duplicates(
+    State(s): State<AppState>,
+    Json(r): Json<DuplicatesRequest>,
+) -> ApiResult<Json<atelier_library::DuplicatesReport>> {
+    let scope = r.scope.unwrap_or_default();
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.duplicates(&scope, r.include_bursts.unwrap_or(false))
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct MergeDuplicates {
+    keep: AssetId,
+    others: Vec<AssetId>,
+    then: atelier_library::Dispose,
+}
+
+pub(crate) async fn merge_duplicates(
+    State(s): State<AppState>,
+    Json(r): Json<MergeDuplicates>,
+) -> ApiResult<Json<atelier_library::MergeReport>> {
+    Ok(Json(
+        blocking(&s, move |l| l.merge_duplicates(r.keep, &r.others, r.then)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub(crate) struct UnstackRequest {
     ids: Vec<AssetId>,
 }

@@ -51,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .route("/bulk", post(api::bulk))
         .route("/stack", post(api::stack))
         .route("/unstack", post(api::unstack))
+        .route("/similar", post(api::similar))
+        .route("/duplicates", post(api::duplicates))
+        .route("/duplicates/merge", post(api::merge_duplicates))
         .route("/projects", get(api::projects))
         .route("/projects/create", post(api::project_create))
         .route("/projects/rename", post(api::project_rename))
@@ -138,12 +141,36 @@ pub async fn serve(
             .name("atelier-sidecars".into())
             .spawn(move || write_sidecars_in_background(&library, &cancel))?;
     }
+    {
+        let library = state.library.clone();
+        let cancel = stop_watching.clone();
+        std::thread::Builder::new()
+            .name("atelier-similar".into())
+            .spawn(move || index_in_background(&library, &cancel))?;
+    }
     ready(addr, format!("http://{addr}/?token={token}"));
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await;
     stop_watching.cancel();
     served
+}
+
+/// Loads the similarity index (so the first Find similar is instant) and analyses assets
+/// cataloged before signatures existed, at low priority beside the server (R13.1: until an
+/// asset is analysed, Find similar on it says "Still indexing").
+fn index_in_background(library: &Library, cancel: &CancelToken) {
+    if let Err(e) = library.warm_similar() {
+        eprintln!("atelier: loading the similarity index failed: {e}");
+    }
+    match library.index_signatures(cancel, &None) {
+        Ok(r) => {
+            for (id, reason) in &r.failed {
+                eprintln!("atelier: asset {id} has no visual signature: {reason}");
+            }
+        }
+        Err(e) => eprintln!("atelier: analysing thumbnails for Find similar failed: {e}"),
+    }
 }
 
 /// Writes queued XMP sidecars every couple of seconds until `cancel`, and once more at the end

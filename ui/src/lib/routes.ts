@@ -15,6 +15,7 @@ export type Route =
   | { name: 'reviewQueue'; brand: string }
   | { name: 'tags' }
   | { name: 'models' }
+  | { name: 'duplicates' }
   | { name: 'notFound'; path: string };
 
 function seg(s: string | undefined): string {
@@ -57,6 +58,9 @@ export function parseRoute(pathname: string): Route {
     case 'models':
       if (parts.length === 1) return { name: 'models' };
       break;
+    case 'duplicates':
+      if (parts.length === 1) return { name: 'duplicates' };
+      break;
   }
   return { name: 'notFound', path: pathname };
 }
@@ -88,13 +92,17 @@ export function pathOf(r: Route): string {
       return '/tags';
     case 'models':
       return '/models';
+    case 'duplicates':
+      return '/duplicates';
     case 'notFound':
       return r.path;
   }
 }
 
 /** Which top-level section a route belongs to (for the navigation's current item). */
-export function sectionOf(r: Route): 'library' | 'projects' | 'brands' | 'review' | 'tags' | 'models' | null {
+export function sectionOf(
+  r: Route,
+): 'library' | 'projects' | 'brands' | 'review' | 'tags' | 'models' | 'duplicates' | null {
   switch (r.name) {
     case 'library':
       return 'library';
@@ -113,6 +121,8 @@ export function sectionOf(r: Route): 'library' | 'projects' | 'brands' | 'review
       return 'tags';
     case 'models':
       return 'models';
+    case 'duplicates':
+      return 'duplicates';
     default:
       return null;
   }

@@ -797,6 +797,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
                     .collect()
             })
             .unwrap_or_default(),
+        signature: thumb.signature.as_ref().map(crate::similar::stored),
         file: FileFacts {
             path: stored_path,
             managed,

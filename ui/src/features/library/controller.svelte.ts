@@ -3,7 +3,7 @@
  * selection, keyboard cursor and lightbox position. The Library has one that lives for the whole
  * session; project and campaign pages make their own with fixed parts.
  */
-import type { AssetQuery, AssetSummary, Selection } from '../../lib/api/client';
+import type { AssetId, AssetQuery, AssetSummary, Selection } from '../../lib/api/client';
 import { buildQuery, defaultView, type View } from '../../lib/query';
 import { SelectionModel } from '../../lib/selection';
 import { Results } from './results.svelte';
@@ -35,6 +35,26 @@ export class GridController {
   }
 
   query = $derived.by((): AssetQuery => ({ ...buildQuery(this.view, this.brand), ...this.fixed }));
+
+  /** Find similar (R13.1): the asset whose matches the grid shows instead of the query. */
+  similar = $state<{ id: AssetId; name: string } | null>(null);
+
+  /**
+   * Where Find similar looks: everything the page can show in the brand scope (its fixed
+   * parts, such as a campaign, included), whatever filters are on.
+   */
+  similarScope = $derived.by((): AssetQuery => ({ ...buildQuery(defaultView(), this.brand), ...this.fixed }));
+
+  /** Switches the grid to the assets that look most like `item`. */
+  findSimilar(item: AssetSummary): void {
+    this.lightbox = null;
+    this.similar = { id: item.id, name: item.name };
+  }
+
+  /** Back from Find similar to the query. */
+  backFromSimilar(): void {
+    this.similar = null;
+  }
 
   selectedCount = $derived.by(() => {
     void this.selVersion;

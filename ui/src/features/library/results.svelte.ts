@@ -8,7 +8,7 @@
  * `grid:first-paint` (navigation → first results painted) and `grid:results` (query sent →
  * results painted).
  */
-import { api, isAbort, messageOf, type AssetQuery, type AssetSummary, type Cursor } from '../../lib/api/client';
+import { api, isAbort, messageOf, type AssetId, type AssetQuery, type AssetSummary, type Cursor } from '../../lib/api/client';
 import { queryKey } from '../../lib/query';
 
 const PAGE = 200;
@@ -31,6 +31,11 @@ function afterPaint(fn: () => void): void {
   requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
+/** The results key of a similarity query. */
+export function similarKey(id: AssetId, scope: AssetQuery): string {
+  return `similar:${id}:${queryKey(scope)}`;
+}
+
 export class Results {
   /** Results from the top; `items.length` is how many are loaded. */
   items: AssetSummary[] = [];
@@ -41,8 +46,12 @@ export class Results {
   loading = $state(true);
   loadingMore = $state(false);
   error = $state<string | null>(null);
-  /** The query whose results these are. */
+  /** The query whose results these are (in similar mode: the scope). */
   query: AssetQuery | null = null;
+  /** Find similar (R13.1): the asset whose nearest matches these are, or null. */
+  similarTo: AssetId | null = null;
+  /** In similar mode: the asset has no visual signature yet ("Still indexing"). */
+  indexing = $state(false);
   key = '';
   private next: Cursor | null = null;
   private controller: AbortController | null = null;
@@ -57,8 +66,47 @@ export class Results {
     return this.next === null;
   }
 
+  /**
+   * Switches to the nearest visual matches of `id` within `scope`, closest first (one answer,
+   * no further pages).
+   */
+  async similar(id: AssetId, scope: AssetQuery): Promise<void> {
+    this.controller?.abort();
+    this.moreController?.abort();
+    this.loadingMore = false;
+    const controller = new AbortController();
+    this.controller = controller;
+    const gen = ++this.generation;
+    const key = similarKey(id, scope);
+    if (key !== this.key) this.loading = true;
+    this.error = null;
+    try {
+      const page = await api.similar(id, { ...scope, limit: null, cursor: null }, 200, controller.signal);
+      if (gen !== this.generation) return;
+      this.query = scope;
+      this.similarTo = id;
+      this.key = key;
+      this.indexing = !page.indexed;
+      this.items = page.items.map(slim);
+      this.total = page.items.length;
+      this.next = null;
+      this.loading = false;
+      this.version += 1;
+    } catch (e) {
+      if (isAbort(e) || gen !== this.generation) return;
+      this.loading = false;
+      this.error = messageOf(e);
+      this.items = [];
+      this.total = 0;
+      this.next = null;
+      this.version += 1;
+    }
+  }
+
   /** Runs a new query from the top (aborting whatever was in flight). */
   async reset(query: AssetQuery): Promise<void> {
+    this.similarTo = null;
+    this.indexing = false;
     this.controller?.abort();
     this.moreController?.abort();
     this.loadingMore = false;
@@ -135,6 +183,10 @@ export class Results {
    */
   async refresh(): Promise<void> {
     if (!this.query) return;
+    if (this.similarTo !== null) {
+      await this.similar(this.similarTo, this.query);
+      return;
+    }
     if (this.loadingMore) this.moreController?.abort();
     const query = this.query;
     const gen = ++this.generation;

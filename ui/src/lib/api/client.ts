@@ -10,6 +10,12 @@ import type { AssetDetail } from './types/AssetDetail';
 import type { ModelDetail } from './types/ModelDetail';
 import type { SidecarFailure } from './types/SidecarFailure';
 import type { WatchedFolder } from './types/WatchedFolder';
+import type { Dispose } from './types/Dispose';
+import type { DuplicateGroup } from './types/DuplicateGroup';
+import type { DuplicatesReport } from './types/DuplicatesReport';
+import type { MergeReport } from './types/MergeReport';
+import type { SimilarItem } from './types/SimilarItem';
+import type { SimilarPage } from './types/SimilarPage';
 import type { ModelSummary } from './types/ModelSummary';
 import type { AssetId } from './types/AssetId';
 import type { AssetQuery } from './types/AssetQuery';
@@ -51,6 +57,12 @@ import type { TagMode } from './types/TagMode';
 
 export type {
   ApiError,
+  Dispose,
+  DuplicateGroup,
+  DuplicatesReport,
+  MergeReport,
+  SimilarItem,
+  SimilarPage,
   AssetDetail,
   ModelDetail,
   ModelSummary,
@@ -213,6 +225,14 @@ export const api = {
   fork: (id: AssetId) => post<AssetDetail>(`/api/assets/${enc(id)}/fork`, {}),
   stack: (ids: AssetId[], cover?: AssetId) => post<BulkReport>('/api/stack', { ids, cover }),
   unstack: (ids: AssetId[]) => post<BulkReport>('/api/unstack', { ids }),
+  /** Find similar (R13.1): the closest assets within `scope`, closest first. */
+  similar: (id: AssetId, scope: AssetQuery, limit = 200, signal?: AbortSignal) =>
+    post<SimilarPage>('/api/similar', { id, scope, limit }, signal),
+  /** Near-duplicate groups within `scope` (R13.2). */
+  duplicates: (scope: AssetQuery, includeBursts: boolean, signal?: AbortSignal) =>
+    post<DuplicatesReport>('/api/duplicates', { scope, include_bursts: includeBursts }, signal),
+  mergeDuplicates: (keep: AssetId, others: AssetId[], then: Dispose) =>
+    post<MergeReport>('/api/duplicates/merge', { keep, others, then }),
   reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
   bulk: (selection: Selection, op: BulkOp) => post<BulkReport>('/api/bulk', bulkBody(selection, op)),
 

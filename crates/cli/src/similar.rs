@@ -1,0 +1,191 @@
+//! `atelier similar`, `atelier duplicates [merge]` and the similarity benchmarks.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use atelier_domain::AssetId;
+use atelier_library::{CancelToken, Dispose, Library, LibraryError};
+
+use crate::args::{DisposeArg, DuplicatesCommand, FilterArgs};
+use crate::{organise, output};
+
+/// Analyses what was cataloged before signatures existed, saying so when there is any.
+fn catch_up(library: &Library) -> Result<()> {
+    let r = library.index_signatures(&CancelToken::new(), &None)?;
+    if r.analysed > 0 {
+        eprintln!(
+            "analysed {} assets cataloged before signatures existed",
+            r.analysed
+        );
+    }
+    for (id, reason) in &r.failed {
+        eprintln!("not analysed {id}: {reason}");
+    }
+    Ok(())
+}
+
+fn parse(id: &str) -> Result<AssetId> {
+    Ok(id.parse::<AssetId>().map_err(LibraryError::from)?)
+}
+
+/// `atelier similar ID`.
+pub fn similar(
+    library: &Library,
+    id: &str,
+    limit: usize,
+    filters: &FilterArgs,
+    json: bool,
+) -> Result<ExitCode> {
+    let id = parse(id)?;
+    catch_up(library)?;
+    let page = library.similar(id, &filters.query(None), limit)?;
+    if json {
+        output::json(&page)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !page.indexed {
+        output::text(format_args!(
+            "{} is still being indexed: it has no visual signature yet",
+            page.of.name
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    output::text(format_args!("Similar to {}", page.of.name))?;
+    for i in &page.items {
+        output::text(format_args!(
+            "{}  {:<40}  {:.3}  {:>5}x{:<5}",
+            i.asset.id, i.asset.name, i.distance, i.asset.width, i.asset.height
+        ))?;
+    }
+    if page.items.is_empty() {
+        output::text(format_args!("nothing else in scope has a signature yet"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `atelier duplicates [merge …]`.
+pub fn duplicates(
+    library: &Library,
+    merge: Option<DuplicatesCommand>,
+    include_bursts: bool,
+    filters: &FilterArgs,
+    json: bool,
+) -> Result<ExitCode> {
+    if let Some(DuplicatesCommand::Merge {
+        keep,
+        others,
+        then,
+        json,
+    }) = merge
+    {
+        let keep = parse(&keep)?;
+        let others = others.iter().map(|o| parse(o)).collect::<Result<Vec<_>>>()?;
+        let dispose = match then {
+            DisposeArg::Delete => Dispose::Delete,
+            DisposeArg::Stack => Dispose::Stack,
+            DisposeArg::Keep => Dispose::Keep,
+        };
+        let r = library.merge_duplicates(keep, &others, dispose)?;
+        if json {
+            output::json(&r)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        output::text(format_args!(
+            "Kept {}: {} tags, {} collections, {} campaigns added{}",
+            r.kept,
+            r.tags_added.len(),
+            r.collections_added.len(),
+            r.campaigns_added.len(),
+            r.rating
+                .map(|x| format!(", rating now {}", x.stars()))
+                .unwrap_or_default()
+        ))?;
+        for f in &r.failed {
+            output::text(format_args!("  not merged {}: {}: {}", f.id, f.code, f.message))?;
+        }
+        let verb = match dispose {
+            Dispose::Delete => "Deleted",
+            Dispose::Stack => "Stacked",
+            Dispose::Keep => "Left",
+        };
+        return organise::report(verb, &r.disposed, false);
+    }
+    catch_up(library)?;
+    let r = library.duplicates(&filters.query(None), include_bursts)?;
+    if json {
+        output::json(&r)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (n, g) in r.groups.iter().enumerate() {
+        output::text(format_args!("group {} ({} assets)", n + 1, g.items.len()))?;
+        for i in &g.items {
+            output::text(format_args!(
+                "  {} {}  {:<40}  {:.3}  {:>5}x{:<5}",
+                if i.asset.id == g.keep { "keep" } else { "    " },
+                i.asset.id,
+                i.asset.name,
+                i.distance,
+                i.asset.width,
+                i.asset.height
+            ))?;
+        }
+    }
+    output::text(format_args!(
+        "{} group{} of near-duplicates{}",
+        r.groups.len(),
+        if r.groups.len() == 1 { "" } else { "s" },
+        if r.bursts > 0 && !include_bursts {
+            format!(" ({} burst pairs left out: --include-bursts)", r.bursts)
+        } else {
+            String::new()
+        }
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `atelier bench similar`.
+pub fn bench(photos: &Path, videos: Option<&Path>, work: &Path, max: usize, json: bool) -> Result<ExitCode> {
+    let r = Library::bench_similar(photos, videos, work, max)?;
+    if json {
+        output::json(&r)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    output::text(format_args!(
+        "{} photos, {} variants: recall@10 {:.4}",
+        r.photos, r.variants, r.recall_at_10
+    ))?;
+    for k in &r.by_kind {
+        output::text(format_args!("  {:<9} {}/{}", k.kind, k.found, k.total))?;
+    }
+    for (v, o) in &r.missed {
+        output::text(format_args!("  missed: {v} (original {o})"))?;
+    }
+    output::text(format_args!(
+        "false duplicates: {} of {} pairs of distinct photos; re-encodes and resizes grouped with their original: {}/{}",
+        r.false_duplicate_pairs, r.distinct_pairs, r.duplicates_found, r.duplicates_expected
+    ))?;
+    output::text(format_args!(
+        "bursts: {}/{} frames have their siblings ranked above everything else",
+        r.bursts_ranked_first, r.burst_queries
+    ))?;
+    output::text(format_args!(
+        "per asset: thumbnail {:.2} ms, signature {:.3} ms (medians, one thread); import of the set {:.1} s",
+        r.thumbnail_ms, r.signature_ms, r.import_secs
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `atelier bench similar-speed`.
+pub fn bench_speed(library: &Library, runs: usize, json: bool) -> Result<ExitCode> {
+    let r = library.bench_similar_speed(runs)?;
+    if json {
+        output::json(&r)?;
+    } else {
+        output::text(format_args!(
+            "{} signatures loaded in {:.2} s; top-50 query p50 {:.1} ms, p95 {:.1} ms (in one brand p50 {:.1} ms); all duplicate groups {:.2} s",
+            r.indexed, r.load_secs, r.query_p50_ms, r.query_p95_ms, r.brand_p50_ms, r.duplicates_secs
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
