@@ -12,6 +12,9 @@ use roaring::RoaringBitmap;
 
 use crate::signature::{DIMS, Signature, distance_sq, to_distance};
 
+/// Below this many candidates one thread scans them all (a thread costs more than it saves).
+const PARALLEL_FROM: u64 = 100_000;
+
 /// One match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -97,10 +100,59 @@ impl Index {
             return Vec::new();
         }
         let candidates = scope & &self.present;
-        // A max-heap of the best k so far: its top is the worst kept.
+        let threads = if candidates.len() < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        };
+        let best = if threads == 1 {
+            self.scan(query, candidates.iter(), k, exclude)
+        } else {
+            // Split the seqs into equal runs, scan each on its own thread, keep the best k.
+            let (lo, hi) = (candidates.min().unwrap_or(0), candidates.max().unwrap_or(0));
+            let step = (u64::from(hi - lo) / threads as u64 + 1) as u32;
+            let parts: Vec<BinaryHeap<(u32, Reverse<u32>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads as u32)
+                    .map(|t| {
+                        let start = lo.saturating_add(t.saturating_mul(step));
+                        let end = start.saturating_add(step);
+                        let candidates = &candidates;
+                        s.spawn(move || self.scan(query, candidates.range(start..end), k, exclude))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            let mut all: BinaryHeap<(u32, Reverse<u32>)> = BinaryHeap::with_capacity(k * threads + 1);
+            for part in parts {
+                for item in part {
+                    all.push(item);
+                    if all.len() > k {
+                        all.pop();
+                    }
+                }
+            }
+            all
+        };
+        best.into_sorted_vec()
+            .into_iter()
+            .map(|(distance_sq, Reverse(seq))| Hit { seq, distance_sq })
+            .collect()
+    }
+
+    /// The best `k` of `seqs` as a max-heap (its top is the worst kept).
+    fn scan(
+        &self,
+        query: &Signature,
+        seqs: impl Iterator<Item = u32>,
+        k: usize,
+        exclude: Option<u32>,
+    ) -> BinaryHeap<(u32, Reverse<u32>)> {
         let mut best: BinaryHeap<(u32, Reverse<u32>)> = BinaryHeap::with_capacity(k + 1);
         let mut worst = u32::MAX;
-        for seq in &candidates {
+        for seq in seqs {
             if Some(seq) == exclude {
                 continue;
             }
@@ -116,10 +168,7 @@ impl Index {
                 worst = best.peek().map_or(u32::MAX, |t| t.0);
             }
         }
-        best.into_sorted_vec()
-            .into_iter()
-            .map(|(distance_sq, Reverse(seq))| Hit { seq, distance_sq })
-            .collect()
+        best
     }
 }
 
@@ -174,6 +223,23 @@ mod tests {
         assert!(hits.iter().all(|h| scope.contains(h.seq)));
         assert!(hits.windows(2).all(|w| w[0].distance_sq <= w[1].distance_sq));
         assert!(index.nearest(&query, &all, 0, None).is_empty());
+    }
+
+    #[test]
+    fn a_parallel_scan_finds_what_one_thread_finds() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let mut index = Index::new();
+        let sigs: Vec<Signature> = (0..150_000).map(|_| random(&mut rng)).collect();
+        for (i, s) in sigs.iter().enumerate() {
+            index.insert(i as u32 * 2, s);
+        }
+        let all: RoaringBitmap = (0..300_000).collect();
+        let query = random(&mut rng);
+        let hits = index.nearest(&query, &all, 20, Some(0));
+        let one = index.scan(&query, (&all & index.present()).iter(), 20, Some(0));
+        let expected: Vec<u32> = one.into_sorted_vec().into_iter().map(|t| t.1.0).collect();
+        assert_eq!(hits.iter().map(|h| h.seq).collect::<Vec<_>>(), expected);
+        assert_eq!(hits.len(), 20);
     }
 
     #[test]
