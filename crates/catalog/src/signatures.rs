@@ -8,7 +8,7 @@ use rusqlite::params;
 use atelier_domain::AssetQuery;
 
 use crate::postings::seq_u32;
-use crate::views::{AssetSummary, load_summaries};
+use crate::views::{AssetSummary, load_keyed_summaries};
 use crate::{Catalog, Result, Tx};
 
 /// A signature as stored.
@@ -125,8 +125,20 @@ impl Catalog {
         self.select_set(q, now_ms)
     }
 
-    /// Grid summaries of `seqs`, in the order given.
-    pub fn summaries(&self, seqs: &[u32]) -> Result<Vec<AssetSummary>> {
-        load_summaries(self.conn(), seqs)
+    /// Grid summaries of `seqs` with their seq, in the order given; seqs no longer in the
+    /// catalog (deleted meanwhile) are left out.
+    pub fn summaries(&self, seqs: &[u32]) -> Result<Vec<(u32, AssetSummary)>> {
+        load_keyed_summaries(self.conn(), seqs)
+    }
+
+    /// How many signatures are stored and the largest asset seq among them (to size an index
+    /// before loading it).
+    pub fn signature_extent(&self) -> Result<(u64, u32)> {
+        let (n, max): (i64, Option<i64>) =
+            self.conn()
+                .query_row("SELECT count(*), max(asset) FROM asset_signature", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        Ok((n as u64, max.map(seq_u32).transpose()?.unwrap_or(0)))
     }
 }

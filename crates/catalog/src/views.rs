@@ -159,6 +159,14 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
 
 /// Loads the summaries of `seqs`, in that order.
 pub(crate) fn load_summaries(conn: &Connection, seqs: &[u32]) -> Result<Vec<AssetSummary>> {
+    Ok(load_keyed_summaries(conn, seqs)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// Summaries of `seqs` with their seq, in the order given; seqs not in the catalog are left out.
+pub(crate) fn load_keyed_summaries(conn: &Connection, seqs: &[u32]) -> Result<Vec<(u32, AssetSummary)>> {
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
@@ -188,7 +196,7 @@ pub(crate) fn load_summaries(conn: &Connection, seqs: &[u32]) -> Result<Vec<Asse
     }
     Ok(seqs
         .iter()
-        .filter_map(|s| by_seq.remove(&i64::from(*s)))
+        .filter_map(|s| Some((*s, by_seq.remove(&i64::from(*s))?)))
         .collect())
 }
 

@@ -165,8 +165,16 @@ pub fn bench(photos: &Path, videos: Option<&Path>, work: &Path, max: usize, json
         "false duplicates: {} of {} pairs of distinct photos; re-encodes and resizes grouped with their original: {}/{}",
         r.false_duplicate_pairs, r.distinct_pairs, r.duplicates_found, r.duplicates_expected
     ))?;
+    for n in &r.duplicates_missed {
+        output::text(format_args!("  not grouped with its original: {n}"))?;
+    }
+    for (frame, intruder) in &r.bursts_missed {
+        output::text(format_args!(
+            "  burst frame {frame}: {intruder} ranked among its siblings"
+        ))?;
+    }
     output::text(format_args!(
-        "bursts: {}/{} frames have their siblings ranked above everything else",
+        "bursts: {}/{} frames have their siblings ranked above every photo",
         r.bursts_ranked_first, r.burst_queries
     ))?;
     output::text(format_args!(

@@ -20,9 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 use atelier_catalog::{AssetSummary, StoredSignature};
 use atelier_domain::{AssetId, AssetQuery, InvalidInput, Rating};
 use atelier_media::rendition_signature;
-use atelier_similar::{
-    DuplicateRule, FineGrid, Index, Signature, VERSION, correlation, duplicate_pairs, groups_of,
-};
+use atelier_similar::{DuplicateRule, Grey, Index, Signature, VERSION, compare, duplicate_pairs, groups_of};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -150,6 +148,12 @@ impl Library {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let SimilarState { index, last_id } = &mut *state;
+        if *last_id == 0 {
+            // First load: size the arrays once instead of growing them through a million
+            // inserts (which briefly holds two copies).
+            let (_, max_seq) = self.catalog().signature_extent()?;
+            index.reserve_seqs(max_seq);
+        }
         let after = *last_id;
         *last_id = self.catalog().signatures_after(after, |seq, s| {
             match (s.version == VERSION)
@@ -184,7 +188,8 @@ impl Library {
             .catalog()
             .summaries(&[seq])?
             .pop()
-            .ok_or_else(|| not_found(id))?;
+            .ok_or_else(|| not_found(id))?
+            .1;
         let state = self.similar_index()?;
         let Some(sig) = state.index.get(seq) else {
             return Ok(SimilarPage {
@@ -197,13 +202,14 @@ impl Library {
         let hits = state.index.nearest(&sig, &scope, limit, Some(seq));
         drop(state);
         let seqs: Vec<u32> = hits.iter().map(|h| h.seq).collect();
-        let summaries = self.catalog().summaries(&seqs)?;
-        let items = summaries
+        let distances: HashMap<u32, f32> = hits.iter().map(|h| (h.seq, h.distance())).collect();
+        let items = self
+            .catalog()
+            .summaries(&seqs)?
             .into_iter()
-            .zip(&hits)
-            .map(|(asset, h)| SimilarItem {
+            .map(|(seq, asset)| SimilarItem {
                 asset,
-                distance: h.distance(),
+                distance: distances.get(&seq).copied().unwrap_or_default(),
             })
             .collect();
         Ok(SimilarPage {
@@ -229,11 +235,7 @@ impl Library {
         drop(state);
         let mut seqs: Vec<u32> = signatures.keys().copied().collect();
         seqs.sort_unstable();
-        let summaries: HashMap<u32, AssetSummary> = seqs
-            .iter()
-            .copied()
-            .zip(self.catalog().summaries(&seqs)?)
-            .collect();
+        let summaries: HashMap<u32, AssetSummary> = self.catalog().summaries(&seqs)?.into_iter().collect();
         let mut bursts = 0u64;
         let kept: Vec<(u32, u32)> = pairs
             .iter()
@@ -247,7 +249,7 @@ impl Library {
             })
             .map(|&(a, b, _)| (a, b))
             .collect();
-        let kept = self.confirm(kept, &summaries, rule.min_correlation);
+        let kept = self.confirm(kept, &summaries, &rule);
         let mut groups = Vec::new();
         for members in groups_of(&kept) {
             let mut items: Vec<(u32, &AssetSummary)> = members
@@ -286,19 +288,18 @@ impl Library {
         })
     }
 
-    /// Keeps the pairs whose thumbnails correlate at least `min` on a fine grid (see
-    /// atelier-similar's verify). A pair whose thumbnail can't be read is kept on the strength
+    /// Keeps the pairs whose thumbnails show the same picture (atelier-similar's `compare`). A pair whose thumbnail can't be read is kept on the strength
     /// of its signatures.
     fn confirm(
         &self,
         pairs: Vec<(u32, u32)>,
         summaries: &HashMap<u32, AssetSummary>,
-        min: f32,
+        rule: &DuplicateRule,
     ) -> Vec<(u32, u32)> {
         let mut seqs: Vec<u32> = pairs.iter().flat_map(|p| [p.0, p.1]).collect();
         seqs.sort_unstable();
         seqs.dedup();
-        let grids: HashMap<u32, FineGrid> = seqs
+        let greys: HashMap<u32, Grey> = seqs
             .par_iter()
             .filter_map(|seq| {
                 let a = summaries.get(seq)?;
@@ -308,14 +309,14 @@ impl Library {
                 let img = image::open(path).ok()?.into_rgb8();
                 Some((
                     *seq,
-                    FineGrid::from_pixels(img.as_raw(), img.width(), img.height(), 3)?,
+                    Grey::from_pixels(img.as_raw(), img.width(), img.height(), 3)?,
                 ))
             })
             .collect();
         pairs
-            .into_iter()
-            .filter(|(a, b)| match (grids.get(a), grids.get(b)) {
-                (Some(x), Some(y)) => correlation(x, y) >= min,
+            .into_par_iter()
+            .filter(|(a, b)| match (greys.get(a), greys.get(b)) {
+                (Some(x), Some(y)) => compare(x, y) >= rule.min_correlation,
                 _ => true,
             })
             .collect()

@@ -209,3 +209,72 @@ fn assets_without_a_signature_are_still_indexing_until_analysed() {
         0
     );
 }
+
+#[test]
+fn a_video_is_found_by_its_poster_frame() {
+    let Some(corpus) = corpus_photos() else { return };
+    let clip = corpus.join("../../video/real/Canon_PowerShot_S40__MVI_0120.AVI");
+    let t = TestLibrary::new();
+    let dir = t.input().join("clips");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&clip, dir.join("MVI_0120.AVI")).unwrap();
+    for p in PHOTOS {
+        std::fs::copy(corpus.join(p), dir.join(p)).unwrap();
+    }
+    // A still of the same scene, taken by ffmpeg a little after the poster frame (1 s in).
+    let still = dir.join("still.jpg");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-y", "-ss", "1.5", "-i"])
+        .arg(&clip)
+        .args(["-frames:v", "1", "-q:v", "3"])
+        .arg(&still)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("ffmpeg is not installed: skipping");
+        return;
+    }
+    let r = t
+        .lib
+        .import(&[dir], &options("Clips"), &Default::default(), &None)
+        .unwrap();
+    let id = |n: &str| r.imported.iter().find(|f| f.path.ends_with(n)).unwrap().id;
+    let page = t
+        .lib
+        .similar(id("MVI_0120.AVI"), &AssetQuery::default(), 3)
+        .unwrap();
+    assert!(page.indexed, "the poster frame was analysed");
+    assert_eq!(page.items[0].asset.id, id("still.jpg"), "{:?}", page.items);
+}
+
+#[test]
+fn two_frames_of_a_burst_are_similar_not_duplicates() {
+    let Some(corpus) = corpus_photos() else { return };
+    // Shot 0.118 s apart within one second; every signature calls them the same picture.
+    let t = TestLibrary::new();
+    let dir = t.input().join("burst");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["Apple_iPhone_XR__IMG_3580.JPG", "Apple_iPhone_XR__IMG_3581.JPG"] {
+        std::fs::copy(corpus.join(f), dir.join(f)).unwrap();
+    }
+    let r = t
+        .lib
+        .import(&[dir], &options("Burst"), &Default::default(), &None)
+        .unwrap();
+    assert_eq!(r.imported.len(), 2);
+    let times: Vec<Option<String>> = r
+        .imported
+        .iter()
+        .map(|f| t.lib.show(f.id).unwrap().summary.captured_at)
+        .collect();
+    assert_ne!(times[0], times[1], "sub-seconds kept: {times:?}");
+    let d = t.lib.duplicates(&AssetQuery::default(), false).unwrap();
+    assert!(d.groups.is_empty(), "{d:?}");
+    assert_eq!(d.bursts, 1);
+    let d = t.lib.duplicates(&AssetQuery::default(), true).unwrap();
+    assert_eq!(d.groups.len(), 1, "asked for: bursts count too");
+    let page = t
+        .lib
+        .similar(r.imported[0].id, &AssetQuery::default(), 1)
+        .unwrap();
+    assert_eq!(page.items[0].asset.id, r.imported[1].id, "similar, closest");
+}

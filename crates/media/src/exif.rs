@@ -12,6 +12,8 @@ pub struct ExifData {
     pub orientation: Option<u8>,
     /// DateTimeOriginal (or DateTimeDigitized) as written, "YYYY:MM:DD HH:MM:SS".
     pub date_time_original: Option<String>,
+    /// SubSecTimeOriginal (or SubSecTimeDigitized): the fraction of a second, digits as written.
+    pub sub_sec_time_original: Option<String>,
     /// OffsetTimeOriginal (or OffsetTimeDigitized / OffsetTime), "+HH:MM".
     pub offset_time: Option<String>,
     /// Camera maker.
@@ -149,6 +151,7 @@ fn extract(exif: &Exif) -> ExifData {
         date_time_original: text(Tag::DateTimeOriginal)
             .or_else(|| text(Tag::DateTimeDigitized))
             .or_else(|| text(IFD0_DATE_TIME_ORIGINAL)),
+        sub_sec_time_original: text(Tag::SubSecTimeOriginal).or_else(|| text(Tag::SubSecTimeDigitized)),
         offset_time: text(Tag::OffsetTimeOriginal)
             .or_else(|| text(Tag::OffsetTimeDigitized))
             .or_else(|| text(Tag::OffsetTime)),

@@ -3,7 +3,7 @@
 //! editing tools wrote last) wins over IPTC, which wins over EXIF. RAW, HEIF/AVIF, SVG and
 //! video files bring their own sources (see [`read_metadata`]).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde_json::{Map, Value, json};
 
 use crate::containers::blocks;
@@ -27,6 +27,12 @@ impl CaptureTime {
     /// Parses EXIF's `YYYY:MM:DD HH:MM:SS` plus an optional `+HH:MM` offset. Zeroed dates
     /// ("0000:00:00 00:00:00", written by cameras without a clock) are `None`.
     pub fn from_exif(text: &str, offset: Option<&str>) -> Option<Self> {
+        Self::from_exif_parts(text, None, offset)
+    }
+
+    /// As [`CaptureTime::from_exif`], with EXIF's SubSecTime digits (`"144"` is 0.144 s):
+    /// frames of a burst shot within one second differ only there.
+    pub fn from_exif_parts(text: &str, subsec: Option<&str>, offset: Option<&str>) -> Option<Self> {
         let t = text.trim().trim_end_matches('\0');
         let local = [
             "%Y:%m:%d %H:%M:%S",
@@ -36,6 +42,15 @@ impl CaptureTime {
         ]
         .iter()
         .find_map(|f| NaiveDateTime::parse_and_remainder(t, f).ok().map(|(d, _)| d))?;
+        let digits = subsec
+            .map(|s| s.trim().trim_end_matches('\0'))
+            .unwrap_or_default();
+        let local = if !digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let nanos: u32 = format!("{digits:0<9}").parse().unwrap_or(0);
+            local.with_nanosecond(nanos).unwrap_or(local)
+        } else {
+            local
+        };
         let offset = offset.and_then(parse_offset);
         Some(Self::new(local, offset))
     }
@@ -63,7 +78,13 @@ impl CaptureTime {
     }
 
     fn new(local: NaiveDateTime, offset_minutes: Option<i32>) -> Self {
-        let mut iso = local.format("%Y-%m-%dT%H:%M:%S").to_string();
+        // Milliseconds only when the file records a fraction of a second.
+        let format = if local.nanosecond() == 0 {
+            "%Y-%m-%dT%H:%M:%S"
+        } else {
+            "%Y-%m-%dT%H:%M:%S%.3f"
+        };
+        let mut iso = local.format(format).to_string();
         if let Some(m) = offset_minutes {
             let sign = if m < 0 { '-' } else { '+' };
             iso.push_str(&format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60));
@@ -318,7 +339,13 @@ fn merge(s: Sources<'_>) -> Metadata {
     let captured_at = exif
         .date_time_original
         .as_deref()
-        .and_then(|t| CaptureTime::from_exif(t, exif.offset_time.as_deref()))
+        .and_then(|t| {
+            CaptureTime::from_exif_parts(
+                t,
+                exif.sub_sec_time_original.as_deref(),
+                exif.offset_time.as_deref(),
+            )
+        })
         .or_else(|| xmp.created.as_deref().and_then(CaptureTime::from_iso))
         .or_else(|| iptc.created.as_deref().and_then(CaptureTime::from_iso));
 
@@ -422,10 +449,25 @@ mod tests {
     }
 
     #[test]
+    fn sub_seconds_tell_burst_frames_apart() {
+        let a = CaptureTime::from_exif_parts("2020:04:17 10:03:42", Some("144"), None).unwrap();
+        let b = CaptureTime::from_exif_parts("2020:04:17 10:03:42", Some("262"), None).unwrap();
+        assert_eq!(a.iso, "2020-04-17T10:03:42.144");
+        assert_ne!(a.iso, b.iso);
+        assert_eq!(a.sort_key, b.sort_key, "the sort key stays in seconds");
+        let t = CaptureTime::from_exif_parts("2020:04:17 10:03:42", Some("00"), Some("+02:00")).unwrap();
+        assert_eq!(t.iso, "2020-04-17T10:03:42+02:00");
+        let t = CaptureTime::from_exif_parts("2020:04:17 10:03:42", Some("5"), None).unwrap();
+        assert_eq!(t.iso, "2020-04-17T10:03:42.500");
+        let t = CaptureTime::from_exif_parts("2020:04:17 10:03:42", Some("junk"), None).unwrap();
+        assert_eq!(t.iso, "2020-04-17T10:03:42");
+    }
+
+    #[test]
     fn iso_times_from_xmp_and_iptc() {
         assert_eq!(
             CaptureTime::from_iso("2010-03-04T05:06:07.25-05:30").unwrap().iso,
-            "2010-03-04T05:06:07-05:30"
+            "2010-03-04T05:06:07.250-05:30"
         );
         assert_eq!(
             CaptureTime::from_iso("2010-03-04T05:06:07Z").unwrap().iso,

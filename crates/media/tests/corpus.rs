@@ -109,6 +109,8 @@ fn dimensions_and_capture_times_agree_with_exiftool() {
         .args([
             "-EXIF:DateTimeOriginal",
             "-EXIF:OffsetTimeOriginal",
+            "-EXIF:SubSecTimeOriginal",
+            "-EXIF:SubSecTimeDigitized",
             "-EXIF:Orientation",
         ])
         .arg(root.join("photos"))
@@ -143,8 +145,16 @@ fn dimensions_and_capture_times_agree_with_exiftool() {
             );
         }
         if let Some(dto) = row.get("DateTimeOriginal").and_then(serde_json::Value::as_str) {
-            let expected = atelier_media::CaptureTime::from_exif(
+            let subsec = row
+                .get("SubSecTimeOriginal")
+                .or_else(|| row.get("SubSecTimeDigitized"))
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            let expected = atelier_media::CaptureTime::from_exif_parts(
                 dto,
+                subsec.as_deref(),
                 row.get("OffsetTimeOriginal").and_then(serde_json::Value::as_str),
             );
             if let Some(expected) = expected {

@@ -128,7 +128,18 @@ fn exiftool_size(row: &HashMap<String, serde_json::Value>) -> Option<(u32, u32)>
 
 fn exiftool_time(row: &HashMap<String, serde_json::Value>) -> Option<atelier_media::CaptureTime> {
     let dto = row.get("DateTimeOriginal")?.as_str()?;
-    atelier_media::CaptureTime::from_exif(dto, row.get("OffsetTimeOriginal").and_then(|v| v.as_str()))
+    let subsec = row
+        .get("SubSecTimeOriginal")
+        .or_else(|| row.get("SubSecTimeDigitized"))
+        .map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    atelier_media::CaptureTime::from_exif_parts(
+        dto,
+        subsec.as_deref(),
+        row.get("OffsetTimeOriginal").and_then(|v| v.as_str()),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +236,8 @@ fn raw_sizes_and_capture_times_agree_with_exiftool() {
             "Composite:ImageSize",
             "DateTimeOriginal",
             "OffsetTimeOriginal",
+            "SubSecTimeOriginal",
+            "SubSecTimeDigitized",
             "Make",
             "Model",
         ],
@@ -326,6 +339,8 @@ fn heic_files_get_upright_thumbnails_and_their_exif() {
             "Composite:ImageSize",
             "DateTimeOriginal",
             "OffsetTimeOriginal",
+            "SubSecTimeOriginal",
+            "SubSecTimeDigitized",
             "Rotation",
         ],
     );

@@ -18,8 +18,8 @@ pub struct DuplicateRule {
     pub max_hamming: u32,
     /// Largest squared descriptor distance, orientation as is.
     pub max_distance_sq: u32,
-    /// Smallest [`crate::correlation`] of the pictures' fine grids (checked by the caller,
-    /// which has the thumbnails).
+    /// Smallest correlation of the two thumbnails ([`crate::compare`], checked by the caller,
+    /// which has them).
     pub min_correlation: f32,
 }
 
@@ -30,7 +30,7 @@ impl Default for DuplicateRule {
         DuplicateRule {
             max_hamming: 3,
             max_distance_sq: 12 * 12,
-            min_correlation: 0.999,
+            min_correlation: 0.98,
         }
     }
 }

@@ -59,6 +59,15 @@ impl Index {
         self.present.insert(seq);
     }
 
+    /// Makes room for seqs up to `max` without growing again.
+    pub fn reserve_seqs(&mut self, max: u32) {
+        let len = max as usize + 1;
+        if len > self.vectors.len() {
+            self.vectors.resize(len, [0; DIMS]);
+            self.hashes.resize(len, 0);
+        }
+    }
+
     /// Forgets `seq`.
     pub fn remove(&mut self, seq: u32) {
         self.present.remove(seq);

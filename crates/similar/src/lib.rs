@@ -11,8 +11,8 @@
 //!   an exhaustive scan (exact, ~50 M byte operations per million assets, no training, updated by
 //!   appending).
 //! - [`duplicate_pairs`]: near-duplicate candidates by multi-index hashing of the perceptual
-//!   hash (pigeonhole on 16-bit chunks), confirmed by the descriptor; [`correlation`] of
-//!   [`FineGrid`]s is the final check the caller makes from the thumbnails.
+//!   hash (pigeonhole on 16-bit chunks), confirmed by the descriptor; [`compare`] of two
+//!   thumbnails' [`Grey`] levels is the final check.
 //!
 //! Knows no catalog, no files, no image formats: pixels in, numbers out.
 
@@ -25,4 +25,4 @@ mod verify;
 pub use duplicates::{DuplicateRule, duplicate_pairs, groups_of};
 pub use index::{Hit, Index};
 pub use signature::{DIMS, Signature, SignatureError, VERSION, to_distance};
-pub use verify::{FineGrid, correlation};
+pub use verify::{Grey, compare};
