@@ -15,6 +15,7 @@ need_pkgs=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # the Tauri shell
   chromium chromium-driver                # browser end-to-end tests (Playwright drives it)
   xvfb xauth x11-utils webkit2gtk-driver fonts-dejavu-core                     # the desktop window test
+  xdotool python3-gi gir1.2-gtk-3.0       # its drag and drop with another app (tests/desktop/dnd_peer.py)
 )
 
 missing=()

@@ -1,7 +1,7 @@
 //! The shell: starts atelier-web in this process on a free loopback port, opens the main window
 //! on it (the URL carries the session token), and offers the few things a browser can't do —
-//! reveal in folder, open with and the native file and folder pickers (commands below), and OS
-//! notifications (a Tauri plugin, reached from the UI through `window.__TAURI__`).
+//! reveal in folder, open with, the native file and folder pickers, dragging originals out of
+//! the window (commands below, and drag_out.rs), and OS notifications (a Tauri plugin, reached from the UI through `window.__TAURI__`).
 //!
 //! Knows no SQL and no HTTP routes: the library answers through atelier-web and atelier-library.
 
@@ -51,6 +51,37 @@ fn open_with(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String
         .map_err(|e| e.to_string())
 }
 
+/// Starts dragging the originals of `ids` out of the window (at most 1,000), while the mouse
+/// button that asked is still down.
+#[tauri::command]
+async fn drag_out(
+    window: tauri::WebviewWindow,
+    native: tauri::State<'_, Native>,
+    ids: Vec<String>,
+) -> Result<(), String> {
+    if ids.is_empty() || ids.len() > 1000 {
+        return Err(format!("drag between 1 and 1,000 assets, not {}", ids.len()));
+    }
+    let mut paths = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let path = original(&native, id)?;
+        if !path.is_file() {
+            return Err(format!(
+                "{} is not on disk (missing or offline), so it can't be dragged",
+                path.display()
+            ));
+        }
+        paths.push(path);
+    }
+    let icon = ids
+        .first()
+        .and_then(|id| id.parse::<AssetId>().ok())
+        .and_then(|id| native.library.show(id).ok())
+        .and_then(|d| d.thumbnail)
+        .map(PathBuf::from);
+    crate::drag_out::start(&window, paths, icon)
+}
+
 /// Asks for folders or files with the system's picker; the chosen paths (empty when cancelled).
 ///
 /// `ATELIER_DESKTOP_PICK` (paths joined like `PATH`) answers instead of the picker: a GTK file
@@ -95,7 +126,7 @@ pub fn run() -> Result<()> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .manage(native)
-        .invoke_handler(tauri::generate_handler![reveal, open_with, pick])
+        .invoke_handler(tauri::generate_handler![reveal, open_with, pick, drag_out])
         .setup(move |app| {
             let (tx, rx) = mpsc::channel();
             tauri::async_runtime::spawn(async move {

@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod app;
+mod drag_out;
 
 fn main() -> std::process::ExitCode {
     match app::run() {

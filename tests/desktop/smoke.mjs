@@ -2,7 +2,10 @@
 // The desktop smoke test (issue 4): the real Tauri window under Xvfb, driven over WebDriver by
 // tauri-driver (which runs WebKitWebDriver). On a fresh, empty library it imports a folder of
 // the shared corpus through the Import dialog, waits for the thumbnails, opens the lightbox,
-// rates the asset, and then finds that rating in the catalog through the `atelier` CLI.
+// rates the asset, and then finds that rating in the catalog through the `atelier` CLI. Then
+// drag and drop with another app (tests/desktop/dnd_peer.py, a small GTK window), through real
+// X11 pointer events from xdotool: the original dragged out of the lightbox arrives there as a
+// file URI, and a file dragged from there onto the window is imported.
 //
 // Only the OS folder picker is stood in for: a GTK file chooser cannot be driven over
 // WebDriver, so the shell's `pick` command answers with the folder (ATELIER_DESKTOP_PICK), as the
@@ -16,7 +19,7 @@
 //   ATELIER_CORPUS       the shared corpus (default ../shared/corpus beside the repository)
 //   ATELIER_SHOTS        where the screenshots go (default /tmp/atelier-shots)
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,6 +119,78 @@ async function shot(name) {
 const button = (name) => `//button[@aria-label=${q(name)} or normalize-space(.)=${q(name)}]`;
 const q = (t) => (t.includes("'") ? `"${t}"` : `'${t}'`);
 
+// ---- drag and drop with another app (real X11 sessions, driven with xdotool) ----
+const PEER = path.join(here, 'dnd_peer.py');
+const xdo = (...args) => execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
+
+/** Starts the peer window; resolves once it is mapped. */
+async function peer(mode, x, y, arg) {
+  const child = spawn('/usr/bin/python3', [PEER, mode, String(x), String(y), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await until(`the ${mode} peer window`, async () => {
+    try {
+      return xdo('search', '--onlyvisible', '--name', `^dnd-peer-${mode}$`);
+    } catch {
+      return null;
+    }
+  }, 15_000);
+  return child;
+}
+
+/** Presses at (x, y), moves in steps to (tx, ty) and releases there: a user's drag. */
+async function dragWithMouse(x, y, tx, ty) {
+  xdo('mousemove', String(x), String(y));
+  await sleep(300);
+  xdo('mousedown', '1');
+  await sleep(600);
+  for (let i = 1; i <= 12; i += 1) {
+    xdo('mousemove', String(Math.round(x + ((tx - x) * i) / 12)), String(Math.round(y + ((ty - y) * i) / 12)));
+    await sleep(80);
+  }
+  await sleep(400);
+  xdo('mouseup', '1');
+}
+
+async function dragOutAndIn(asset, cli) {
+  const win = xdo('search', '--onlyvisible', '--name', '^Atelier$').split('\n')[0];
+  const geo = xdo('getwindowgeometry', '--shell', win);
+  const wx = Number(/X=(-?\d+)/.exec(geo)[1]);
+  const wy = Number(/Y=(-?\d+)/.exec(geo)[1]);
+  const ww = Number(/WIDTH=(\d+)/.exec(geo)[1]);
+
+  // Out: press on the lightbox's Drag out, drop on the other app.
+  const out = path.join(tmp, 'dropped-uris.txt');
+  const target = await peer('target', wx + ww + 20, wy + 40, out);
+  const handle = await find(button('Drag out'));
+  const r = await wd('GET', s(`/element/${handle}/rect`));
+  await dragWithMouse(wx + r.x + r.width / 2, wy + r.y + r.height / 2, wx + ww + 70, wy + 90);
+  const original = cli('show', asset.id).path;
+  const uris = await until('the other app to receive the dragged file', () => {
+    try {
+      return readFileSync(out, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  }, 15_000);
+  if (decodeURIComponent(new URL(uris.split('\n')[0]).pathname) !== original) {
+    throw new Error(`the other app received ${uris}, not ${original}`);
+  }
+  target.kill();
+
+  // In: a file the library has never seen, dragged from the other app onto the window.
+  const before = cli('search').total;
+  const fresh = path.join(tmp, 'dropped in.jpg');
+  copyFileSync(path.join(CORPUS, 'exif/exif-samples/exif-samples__jpg_Canon_40D.jpg'), fresh);
+  const source = await peer('source', wx + ww + 20, wy + 40, fresh);
+  await dragWithMouse(wx + ww + 70, wy + 90, wx + 300, wy + 300);
+  const after = await until('the dropped file imported', () => {
+    const t = cli('search').total;
+    return t > before ? t : null;
+  }, 30_000);
+  source.kill();
+  await shot('dropped-in');
+  return `dragged ${path.basename(original)} out to another app; a file dragged in was imported (${before} → ${after})`;
+}
+
 // ---- the run ----
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atelier-desktop-'));
 const lib = path.join(tmp, 'library');
@@ -187,8 +262,12 @@ try {
     const page = cli('search', '--rating', '4', '--limit', '10');
     return page.items.find((i) => i.name === name);
   }, 10_000);
+
+  // Drag the original out of the window into another app, and a file from another app in.
+  const dragged = await dragOutAndIn(found, cli);
+
   const total = cli('search').total;
-  console.log(`desktop smoke: ok in ${((Date.now() - started) / 1000).toFixed(1)} s — ${report.match(/\d+ files? imported/)[0]}, ${total} in the catalog, ${found.name} rated ${found.rating}`);
+  console.log(`desktop smoke: ok in ${((Date.now() - started) / 1000).toFixed(1)} s — ${report.match(/\d+ files? imported/)[0]}, ${total} in the catalog, ${found.name} rated ${found.rating}; ${dragged}`);
   ok = true;
 } catch (e) {
   console.error(`desktop smoke: FAILED: ${e.message}`);

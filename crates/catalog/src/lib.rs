@@ -80,8 +80,7 @@ impl Catalog {
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -32768;
-             PRAGMA mmap_size = 268435456;",
+             PRAGMA cache_size = -32768;",
         )
         .map_err(|source| CatalogError::Open {
             path: path.to_path_buf(),

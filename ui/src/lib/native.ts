@@ -2,7 +2,9 @@
  * The desktop shell's native powers, reached through Tauri IPC when the UI runs inside the
  * desktop window (src-tauri): reveal an asset's original in the file manager and open it with
  * the system's default app (the shell's `reveal` and `open_with` commands, by asset id), native
- * file and folder pickers (its `pick` command) and OS notifications (the notification plugin).
+ * file and folder pickers (its `pick` command), dragging originals out of the window (its
+ * `drag_out` command), files dropped onto the window (the shell's `tauri://drag-drop` event, with
+ * paths) and OS notifications (the notification plugin).
  * In a browser none of this exists: `available()` is false and the UI hides these actions
  * (SPEC R4.3).
  */
@@ -10,6 +12,25 @@
 interface TauriCore {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 }
+
+interface TauriEvent {
+  listen: (event: string, handler: (e: { payload: unknown }) => void) => Promise<() => void>;
+}
+
+function events(): TauriEvent | null {
+  if (typeof window === 'undefined') return null;
+  return (window as unknown as { __TAURI__?: { event?: TauriEvent } }).__TAURI__?.event ?? null;
+}
+
+/** Listens to a shell event; resolves the function that stops listening (a no-op outside it). */
+export async function listen(event: string, handler: (payload: unknown) => void): Promise<() => void> {
+  const e = events();
+  if (!e) return () => {};
+  return e.listen(event, (ev) => handler(ev.payload));
+}
+
+/** True while originals are being dragged out of the window (drops onto it are ignored). */
+export const dragOutState = { active: false };
 
 function tauri(): TauriCore | null {
   if (typeof window === 'undefined') return null;
@@ -40,6 +61,26 @@ export function reveal(id: string): Promise<unknown> {
 export function openWith(id: string): Promise<unknown> {
   return call('open_with', { id });
 }
+
+/**
+ * Starts dragging the originals of `ids` out of the window; call it from a mouse press, with the
+ * button still down. Resolves once the drag has started; the shell's `drag-out-ended` event
+ * says how it ended.
+ */
+export async function dragOut(ids: string[]): Promise<void> {
+  dragOutState.active = true;
+  try {
+    await call('drag_out', { ids });
+  } catch (e) {
+    dragOutState.active = false;
+    throw e;
+  }
+}
+
+void listen('drag-out-ended', () => {
+  // The drop onto our own window (if that is where it ended) arrives just before this.
+  setTimeout(() => (dragOutState.active = false), 300);
+});
 
 /** Asks for folders or files with the native dialog; resolves the chosen paths ([] if none). */
 export async function pickPaths(folders: boolean): Promise<string[]> {
