@@ -54,6 +54,16 @@ pub struct ZipReport {
     pub failed: Vec<Failed>,
 }
 
+/// What to do when the destination already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Existing {
+    /// Refuse: never replace a file that is there (the default).
+    #[default]
+    Refuse,
+    /// Replace it, if it is a regular file (never a device, a folder or a FIFO).
+    Replace,
+}
+
 /// Errors that stop the whole archive (per-file problems go into [`ZipReport::failed`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -73,16 +83,25 @@ pub enum ArchiveError {
         /// The underlying error.
         source: zip::result::ZipError,
     },
+    /// Something is already at the destination and may not be replaced.
+    #[error("{path} already exists: {reason}")]
+    Exists {
+        /// The destination.
+        path: PathBuf,
+        /// Why it was left alone, and what to do.
+        reason: String,
+    },
     /// The caller asked to stop; nothing was left at the destination.
     #[error("export cancelled")]
     Cancelled,
 }
 
-/// Writes `entries` into a new zip at `out`, replacing it only once complete. `cancelled` is
-/// polled between files.
+/// Writes `entries` into a new zip at `out`; it takes that name only once complete, and only
+/// as `existing` allows. `cancelled` is polled between files.
 pub fn write_zip(
     entries: impl IntoIterator<Item = Entry>,
     out: &Path,
+    existing: Existing,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<ZipReport, ArchiveError> {
     let io_err = |source| ArchiveError::Io {
@@ -93,6 +112,7 @@ pub fn write_zip(
         path: out.to_path_buf(),
         source,
     };
+    check_destination(out, existing)?;
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -154,8 +174,51 @@ pub fn write_zip(
     let writer = zip.finish().map_err(zip_err)?;
     let file = writer.into_inner().map_err(|e| io_err(e.into_error()))?;
     file.sync_all().map_err(io_err)?;
-    tmp.persist(out).map_err(|e| io_err(e.error))?;
+    match existing {
+        // A link never replaces a name: a file that appeared meanwhile is kept.
+        Existing::Refuse => tmp.persist_noclobber(out).map_err(|e| match e.error.kind() {
+            io::ErrorKind::AlreadyExists => exists(out, REFUSED),
+            _ => io_err(e.error),
+        })?,
+        Existing::Replace => {
+            check_destination(out, existing)?;
+            tmp.persist(out).map_err(|e| io_err(e.error))?
+        }
+    };
     Ok(report)
+}
+
+const REFUSED: &str = "choose another name, or ask to replace it (--force)";
+
+fn exists(out: &Path, reason: &str) -> ArchiveError {
+    ArchiveError::Exists {
+        path: out.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Refuses a destination that is there and may not be replaced.
+fn check_destination(out: &Path, existing: Existing) -> Result<(), ArchiveError> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(ArchiveError::Io {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if !meta.file_type().is_file() {
+        return Err(exists(
+            out,
+            "it is not a regular file (a folder, a link, a device or a pipe), so it is never replaced",
+        ));
+    }
+    match existing {
+        Existing::Refuse => Err(exists(out, REFUSED)),
+        Existing::Replace => Ok(()),
+    }
 }
 
 fn describe_open_error(e: &io::Error) -> String {
@@ -214,7 +277,7 @@ mod tests {
                 path: dir.path().join("gone.jpg"),
             },
         ];
-        let report = write_zip(entries, &out, &|| false).unwrap();
+        let report = write_zip(entries, &out, Existing::Refuse, &|| false).unwrap();
         let names: Vec<_> = report.written.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, ["photo.jpg", "PHOTO (2).jpg", "passwd"]);
         assert_eq!(report.failed.len(), 1);
@@ -229,6 +292,46 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_destination_is_replaced_only_when_asked_and_only_if_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.jpg");
+        std::fs::write(&a, b"x").unwrap();
+        let entries = || {
+            vec![Entry {
+                name: "a.jpg".into(),
+                path: a.clone(),
+            }]
+        };
+        let out = dir.path().join("there.zip");
+        std::fs::write(&out, b"precious").unwrap();
+        let err = write_zip(entries(), &out, Existing::Refuse, &|| false).unwrap_err();
+        assert!(matches!(err, ArchiveError::Exists { .. }), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+        write_zip(entries(), &out, Existing::Replace, &|| false).unwrap();
+        assert!(zip::ZipArchive::new(File::open(&out).unwrap()).is_ok());
+
+        // Never a device, a folder or a link, even when asked.
+        for target in [PathBuf::from("/dev/null"), dir.path().to_path_buf()] {
+            let link = dir.path().join("link.zip");
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            for existing in [Existing::Refuse, Existing::Replace] {
+                let err = write_zip(entries(), &link, existing, &|| false).unwrap_err();
+                assert!(err.to_string().contains("not a regular file"), "{err}");
+            }
+        }
+        let err = write_zip(entries(), Path::new("/dev/null"), Existing::Replace, &|| false).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".atelier-export-"))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
     fn cancelled_export_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.jpg");
@@ -240,6 +343,7 @@ mod tests {
                 path: a,
             }],
             &out,
+            Existing::Refuse,
             &|| true,
         )
         .unwrap_err();

@@ -1,18 +1,21 @@
 //! Writing assets: insertion with everything that indexes them (postings, full text, tags,
 //! the journal) in one transaction, and the lookups import uses to dedupe.
 
+use std::path::{Path, PathBuf};
+
 use atelier_domain::{AssetId, Id, Kind, Rating, Source};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
 use crate::postings::{Facet, seq_u32};
-use crate::{Catalog, Result, Tx, journal, text};
+use crate::{Catalog, Result, Tx, journal, paths, text};
 
 /// Where an asset's bytes are and what they are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileFacts {
-    /// Absolute path (in place) or path relative to the library folder (managed).
-    pub path: String,
+    /// Absolute path (in place) or path relative to the library folder (managed), as the OS
+    /// gives it.
+    pub path: PathBuf,
     /// True when the library owns the file (copied into `originals/`).
     pub managed: bool,
     /// Size in bytes.
@@ -91,7 +94,7 @@ pub struct NewAsset {
 pub struct DuplicateOf {
     /// Its id.
     pub id: AssetId,
-    /// Where its file is (as stored).
+    /// Where its file is, for people to read (relative to the library for managed files).
     pub path: String,
 }
 
@@ -145,7 +148,7 @@ impl Tx<'_> {
         )?
         .execute(params![
             seq,
-            f.path,
+            paths::stored(&f.path),
             f.managed,
             f.bytes as i64,
             f.mime,
@@ -217,6 +220,16 @@ impl Tx<'_> {
         Ok(seq)
     }
 
+    /// Whether any asset's file is stored at `path` (as stored: relative for managed files).
+    pub fn file_in_use(&self, path: &Path) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM asset_file WHERE path = ?1 LIMIT 1")?
+            .query_row([paths::stored(path)], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// Records the grid thumbnail's extension once it exists in the cache.
     pub fn set_thumb(&mut self, id: AssetId, ext: &str) -> Result<()> {
         self.tx.execute(
@@ -277,13 +290,23 @@ fn find_by_hash(conn: &Connection, hash: &[u8; 32]) -> Result<Option<DuplicateOf
     row.map(|(uid, path)| {
         Ok(DuplicateOf {
             id: AssetId::from_uuid(uuid_of(&uid)?),
-            path,
+            path: paths::display(&path),
         })
     })
     .transpose()
 }
 
 impl Catalog {
+    /// Whether any asset's file is stored at `path` (as stored: relative for managed files).
+    pub fn file_in_use(&self, path: &Path) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT 1 FROM asset_file WHERE path = ?1 LIMIT 1")?
+            .query_row([paths::stored(path)], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// The asset that holds this content, if any.
     pub fn find_by_hash(&self, hash: &[u8; 32]) -> Result<Option<DuplicateOf>> {
         find_by_hash(self.conn(), hash)
@@ -291,19 +314,19 @@ impl Catalog {
 
     /// The asset cataloged at exactly this path with this size and modification time, if
     /// any: lets a re-import skip hashing files it has already seen unchanged.
-    pub fn find_unchanged_file(&self, path: &str, bytes: u64, mtime_ms: i64) -> Result<Option<DuplicateOf>> {
+    pub fn find_unchanged_file(&self, path: &Path, bytes: u64, mtime_ms: i64) -> Result<Option<DuplicateOf>> {
         let row: Option<Vec<u8>> = self
             .conn()
             .prepare_cached(
                 "SELECT a.uid FROM asset_file f JOIN asset a ON a.seq = f.asset
                  WHERE f.path = ?1 AND f.bytes = ?2 AND f.mtime_ms = ?3 LIMIT 1",
             )?
-            .query_row(params![path, bytes as i64, mtime_ms], |r| r.get(0))
+            .query_row(params![paths::stored(path), bytes as i64, mtime_ms], |r| r.get(0))
             .optional()?;
         row.map(|uid| {
             Ok(DuplicateOf {
                 id: AssetId::from_uuid(uuid_of(&uid)?),
-                path: path.to_string(),
+                path: path.to_string_lossy().into_owned(),
             })
         })
         .transpose()

@@ -88,7 +88,7 @@ impl Catalog {
                     let f = &a.file;
                     file.execute(params![
                         seq,
-                        f.path,
+                        crate::paths::stored(&f.path),
                         f.managed,
                         f.bytes as i64,
                         f.mime,

@@ -98,8 +98,8 @@ impl Column {
 pub struct FreedFile {
     /// BLAKE3 hex of the content.
     pub hash: String,
-    /// As stored: absolute (in place) or relative to the library (managed).
-    pub path: String,
+    /// Absolute (in place) or relative to the library (managed).
+    pub path: std::path::PathBuf,
     /// True when the library owns the file.
     pub managed: bool,
     /// The thumbnail's extension, when one exists.
@@ -470,7 +470,7 @@ impl Tx<'_> {
             if !still_used {
                 freed.push(FreedFile {
                     hash: hex(&hash),
-                    path,
+                    path: crate::paths::local(&path),
                     managed,
                     thumb,
                 });

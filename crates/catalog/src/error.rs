@@ -30,6 +30,29 @@ pub enum CatalogError {
         /// Newest version this build knows.
         known: i64,
     },
+    /// The catalog file or its write-ahead log was deleted or replaced while open.
+    #[error(
+        "{path} or its write-ahead log ({path}-wal) was deleted or replaced while Atelier had \
+         it open: nothing more is written, so no change is silently lost. Quit Atelier and start \
+         it again; changes made since the files were removed may be lost"
+    )]
+    FilesGone {
+        /// The catalog file.
+        path: PathBuf,
+    },
+    /// The catalog could be opened for reading only: nothing can be saved.
+    #[error(
+        "changes can't be saved to {path}: {}; searching and viewing still work ({reason})",
+        if *disk_full { "the disk is full: free some space" } else { "the library can only be read here (a read-only folder or medium)" }
+    )]
+    ReadOnly {
+        /// The catalog file.
+        path: PathBuf,
+        /// Whether the disk is full (rather than read-only).
+        disk_full: bool,
+        /// What SQLite said when opening for writing.
+        reason: String,
+    },
     /// A named or identified thing does not exist.
     #[error("{what} not found: {key}")]
     NotFound {
@@ -54,10 +77,16 @@ impl CatalogError {
     pub fn code(&self) -> &'static str {
         match self {
             CatalogError::Open { .. } => "catalog_unavailable",
+            CatalogError::FilesGone { .. } => "catalog_files_gone",
+            CatalogError::ReadOnly { disk_full: true, .. } => "disk_full",
+            CatalogError::ReadOnly { .. } => "library_read_only",
             CatalogError::NewerSchema { .. } => "catalog_too_new",
             CatalogError::NotFound { .. } => "not_found",
             CatalogError::Invalid(e) => e.code,
             CatalogError::Corrupt(_) => "catalog_damaged",
+            CatalogError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+                "disk_full"
+            }
             CatalogError::Sqlite(_) => "storage_error",
         }
     }

@@ -2,6 +2,7 @@
 //! missing, offline), relinking after a move, and refreshing an asset whose file changed.
 //! Deciding *what* happened on disk is atelier-library's job; this module records it.
 
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use atelier_domain::{AssetId, Id};
@@ -11,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::org::{ProjectRow, UserRow, uuid_of};
-use crate::{Catalog, CatalogError, Result, Tx, journal};
+use crate::{Catalog, CatalogError, Result, Tx, journal, paths};
 
 /// Whether an asset's file is where the catalog says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
@@ -51,7 +52,9 @@ impl Presence {
 #[ts(export)]
 pub struct WatchedFolder {
     /// The folder (absolute).
-    pub path: String,
+    #[serde(serialize_with = "paths::serialize_lossy")]
+    #[ts(type = "string")]
+    pub path: PathBuf,
     /// The project its new files land in.
     pub project: String,
     /// The project's row.
@@ -68,7 +71,7 @@ pub struct InPlaceFile {
     /// The asset.
     pub id: AssetId,
     /// Absolute path.
-    pub path: String,
+    pub path: PathBuf,
     /// Size when last seen.
     pub bytes: u64,
     /// Modification time when last seen, unix ms.
@@ -90,7 +93,7 @@ impl Catalog {
         Ok(stmt
             .query_map([], |r| {
                 Ok(WatchedFolder {
-                    path: r.get(0)?,
+                    path: paths::local(&r.get::<_, String>(0)?),
                     project: r.get(1)?,
                     project_row: r.get(2)?,
                 })
@@ -121,7 +124,7 @@ impl Catalog {
             Ok(InPlaceFile {
                 seq,
                 id: AssetId::from_uuid(uuid_of(&uid)?),
-                path,
+                path: paths::local(&path),
                 bytes: bytes as u64,
                 mtime_ms,
                 presence: Presence::from_code(presence),
@@ -137,26 +140,28 @@ impl Catalog {
 
 impl Tx<'_> {
     /// Adds a watched folder to a project (a folder is watched by one project at most).
-    pub fn add_watched(&mut self, project: ProjectRow, path: &str, actor: UserRow, now: i64) -> Result<()> {
+    pub fn add_watched(&mut self, project: ProjectRow, path: &Path, actor: UserRow, now: i64) -> Result<()> {
+        let stored = paths::stored(path);
         let taken: Option<String> = self
             .tx
             .query_row(
                 "SELECT p.name FROM watched_folder w JOIN project p ON p.id = w.project WHERE w.path = ?1",
-                [path],
+                [&stored],
                 |r| r.get(0),
             )
             .optional()?;
         if let Some(p) = taken {
             return Err(atelier_domain::InvalidInput::new(
                 "already_watched",
-                format!("{path} is already watched by project '{p}'"),
+                format!("{} is already watched by project '{p}'", path.display()),
             )
             .into());
         }
         self.tx.execute(
             "INSERT INTO watched_folder (project, path, added_at) VALUES (?1, ?2, ?3)",
-            params![project.0, path, now],
+            params![project.0, stored, now],
         )?;
+        let path = path.to_string_lossy();
         journal::record(
             &self.tx,
             now,
@@ -170,10 +175,12 @@ impl Tx<'_> {
     }
 
     /// Stops watching a folder; false when it was not watched.
-    pub fn remove_watched(&mut self, path: &str, actor: UserRow, now: i64) -> Result<bool> {
-        let n = self
-            .tx
-            .execute("DELETE FROM watched_folder WHERE path = ?1", [path])?;
+    pub fn remove_watched(&mut self, path: &Path, actor: UserRow, now: i64) -> Result<bool> {
+        let n = self.tx.execute(
+            "DELETE FROM watched_folder WHERE path = ?1",
+            [paths::stored(path)],
+        )?;
+        let path = path.to_string_lossy();
         if n > 0 {
             journal::record(
                 &self.tx,
@@ -225,6 +232,17 @@ impl Tx<'_> {
     pub fn relink(
         &mut self,
         seq: i64,
+        path: &Path,
+        bytes: u64,
+        mtime_ms: Option<i64>,
+        now: i64,
+    ) -> Result<()> {
+        self.relink_stored(seq, &paths::stored(path), bytes, mtime_ms, now)
+    }
+
+    fn relink_stored(
+        &mut self,
+        seq: i64,
         path: &str,
         bytes: u64,
         mtime_ms: Option<i64>,
@@ -246,14 +264,17 @@ impl Tx<'_> {
             "asset",
             Some(&uid),
             "relink",
-            Some(&json!({ "path": old }).to_string()),
-            Some(&json!({ "path": path }).to_string()),
+            Some(&json!({ "path": paths::display(&old) }).to_string()),
+            Some(&json!({ "path": paths::display(path) }).to_string()),
         )
     }
 
     /// Rewrites the paths of files at `from` or below it to `to` (a file or folder renamed
     /// inside a watched tree). Returns how many files moved.
-    pub fn rename_paths(&mut self, from: &str, to: &str, now: i64) -> Result<usize> {
+    pub fn rename_paths(&mut self, from: &Path, to: &Path, now: i64) -> Result<usize> {
+        // Stored paths keep prefixes (see `paths`), so a folder's files are a range of text.
+        let (from, to) = (paths::stored(from), paths::stored(to));
+        let (from, to) = (from.as_str(), to.as_str());
         let prefix = format!("{}/", from.trim_end_matches('/'));
         let rows: Vec<(i64, String)> = self
             .tx
@@ -277,7 +298,7 @@ impl Tx<'_> {
                 [seq],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            self.relink(*seq, &new, bytes as u64, mtime, now)?;
+            self.relink_stored(*seq, &new, bytes as u64, mtime, now)?;
         }
         Ok(rows.len())
     }

@@ -15,6 +15,7 @@ mod migrations;
 mod models;
 mod org;
 mod organise;
+pub mod paths;
 mod postings;
 mod search;
 mod sidecars;
@@ -23,7 +24,7 @@ mod stacks;
 mod text;
 mod views;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction};
@@ -49,11 +50,112 @@ pub use views::{AssetDetail, AssetSummary};
 /// `Catalog` on the same file for a second reader (WAL lets readers run beside the writer).
 pub struct Catalog {
     conn: Connection,
+    /// The files this connection writes through, to notice them deleted or replaced under it.
+    files: Option<OpenFiles>,
+    /// Set when only reading was possible: whether the disk is full, and what SQLite said.
+    read_only: Option<(bool, String)>,
+}
+
+/// Turns on write-ahead logging. Switching a new database to WAL needs it to itself, and SQLite
+/// answers "locked" at once (without waiting) while another process creates the same new
+/// library, so this waits and tries again for a while.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.map(drop),
+        }
+    }
+}
+
+/// A file path as the path part of an SQLite URI (`file:…`): every byte outside the unreserved
+/// set percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(b) {
+            out.push(char::from(*b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Errors after which the catalog may still be read: nothing can be written where it is.
+fn blocks_writing(e: &CatalogError) -> bool {
+    let source = match e {
+        CatalogError::Open { source, .. } | CatalogError::Sqlite(source) => source,
+        _ => return false,
+    };
+    matches!(
+        source.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::DiskFull
+                | rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::PermissionDenied
+        )
+    )
+}
+
+/// Whether SQLite's error means the disk has no room left (growing the WAL index of a full
+/// disk fails as an I/O error of its own).
+fn is_disk_full(e: &CatalogError) -> bool {
+    let (CatalogError::Open { source, .. } | CatalogError::Sqlite(source)) = e else {
+        return false;
+    };
+    match source {
+        rusqlite::Error::SqliteFailure(f, _) => {
+            f.code == rusqlite::ErrorCode::DiskFull
+                || f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE
+                || f.extended_code == rusqlite::ffi::SQLITE_IOERR_WRITE
+        }
+        _ => false,
+    }
+}
+
+/// Which catalog and write-ahead log this connection opened (device and inode of each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OpenFiles {
+    db: PathBuf,
+    ids: [(u64, u64); 2],
+}
+
+impl OpenFiles {
+    fn wal(db: &Path) -> PathBuf {
+        let mut name = db.as_os_str().to_owned();
+        name.push("-wal");
+        PathBuf::from(name)
+    }
+
+    fn read(db: &Path) -> Option<[(u64, u64); 2]> {
+        use std::os::unix::fs::MetadataExt;
+        let id = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        Some([id(db)?, id(&Self::wal(db))?])
+    }
 }
 
 impl Catalog {
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
+    /// When it can be read but not written (a full disk, a read-only folder or medium), it
+    /// opens for reading: searching and showing work, and every write says why it can't.
     pub fn open(path: &Path) -> Result<Self> {
+        match Self::open_writable(path) {
+            Err(e) if path.is_file() && blocks_writing(&e) => Self::open_read_only(path, &e).map_err(|_| e),
+            other => other,
+        }
+    }
+
+    fn open_writable(path: &Path) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -67,6 +169,58 @@ impl Catalog {
         Self::configure(conn, path)
     }
 
+    /// Reading without writing anything. On a full disk, exclusive locking mode keeps SQLite's
+    /// WAL index in memory, so no `-shm` file has to be created or grown; on read-only media
+    /// (where even that can't be opened) the file is read as immutable, which is exact only
+    /// while no write-ahead log holds changes not yet in the file.
+    fn open_read_only(path: &Path, why: &CatalogError) -> Result<Self> {
+        let exclusive = || -> rusqlite::Result<Connection> {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE;")?;
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+            Ok(conn)
+        };
+        let immutable = || -> rusqlite::Result<Connection> {
+            let wal = std::fs::metadata(OpenFiles::wal(path)).map_or(0, |m| m.len());
+            if wal > 0 {
+                return Err(rusqlite::Error::InvalidPath(path.to_path_buf()));
+            }
+            let conn = Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+            Ok(conn)
+        };
+        let conn = exclusive().or_else(|_| immutable())?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -32768;",
+        )?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found != migrations::known() {
+            return Err(CatalogError::ReadOnly {
+                path: path.to_path_buf(),
+                disk_full: is_disk_full(why),
+                reason: "its catalog needs updating to this version of Atelier, which needs writing".into(),
+            });
+        }
+        text::create_temp_tables(&conn)?;
+        Ok(Catalog {
+            conn,
+            files: None,
+            read_only: Some((is_disk_full(why), why.to_string())),
+        })
+    }
+
     /// Opens a throwaway in-memory catalog (tests and tools).
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
@@ -75,9 +229,12 @@ impl Catalog {
 
     fn configure(conn: Connection, path: &Path) -> Result<Self> {
         conn.busy_timeout(Duration::from_secs(30))?;
+        set_wal(&conn).map_err(|source| CatalogError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
+            "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -32768;",
@@ -87,15 +244,31 @@ impl Catalog {
             source,
         })?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut catalog = Catalog { conn };
+        let mut catalog = Catalog {
+            conn,
+            files: None,
+            read_only: None,
+        };
         migrations::apply(&mut catalog.conn)?;
         text::create_temp_tables(&catalog.conn)?;
+        if path != Path::new(":memory:") {
+            catalog.files = OpenFiles::read(path).map(|ids| OpenFiles {
+                db: path.to_path_buf(),
+                ids,
+            });
+        }
         Ok(catalog)
+    }
+
+    /// Whether the catalog could only be opened for reading (see [`Catalog::open`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
     /// Runs `f` in one immediate transaction; postings edited through [`Tx`] are written
     /// before the commit, so rows and postings can never disagree.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.check_files()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -108,6 +281,28 @@ impl Catalog {
         text::flush_terms(&w.tx)?;
         w.tx.commit()?;
         Ok(out)
+    }
+
+    /// Refuses to write when the catalog or its write-ahead log was deleted or replaced while
+    /// open: SQLite would go on writing into the deleted file and every change would be lost
+    /// when the process ends, silently.
+    fn check_files(&self) -> Result<()> {
+        if let (Some((disk_full, reason)), Some(path)) = (&self.read_only, self.conn.path()) {
+            return Err(CatalogError::ReadOnly {
+                path: PathBuf::from(path),
+                disk_full: *disk_full,
+                reason: reason.clone(),
+            });
+        }
+        let Some(open) = &self.files else {
+            return Ok(());
+        };
+        if OpenFiles::read(&open.db).as_ref() == Some(&open.ids) {
+            return Ok(());
+        }
+        Err(CatalogError::FilesGone {
+            path: open.db.clone(),
+        })
     }
 
     /// The connection, for reads inside this crate.

@@ -18,7 +18,7 @@ pub struct NewModel {
     /// The project it is kept in.
     pub project: ProjectRow,
     /// Absolute path.
-    pub path: String,
+    pub path: std::path::PathBuf,
     /// File name.
     pub name: String,
     /// File name without folder and extension, lowercase (what generations name it by).
@@ -96,16 +96,17 @@ impl Tx<'_> {
     /// Catalogs a model; `Err(path)` when the same content is already cataloged there (nothing
     /// changes). A file cataloged before at the same path is updated in place.
     pub fn insert_model(&mut self, m: &NewModel) -> Result<std::result::Result<ModelId, String>> {
+        let path = crate::paths::stored(&m.path);
         let existing: Option<(Vec<u8>, String)> = self
             .tx
             .query_row(
                 "SELECT uid, path FROM model WHERE sha256 = ?1 AND path != ?2",
-                params![m.sha256, m.path],
+                params![m.sha256, path],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some((_, path)) = existing {
-            return Ok(Err(path));
+        if let Some((_, there)) = existing {
+            return Ok(Err(crate::paths::display(&there)));
         }
         self.tx.execute(
             "INSERT INTO model (uid, project, path, name, key, output_key, format, bytes, mtime_ms, sha256, addnet, info, added_at)
@@ -116,7 +117,7 @@ impl Tx<'_> {
             params![
                 m.id.to_bytes(),
                 m.project.0,
-                m.path,
+                path,
                 m.name,
                 m.key,
                 m.output_key,
@@ -131,7 +132,7 @@ impl Tx<'_> {
         )?;
         let uid: Vec<u8> = self
             .tx
-            .query_row("SELECT uid FROM model WHERE path = ?1", [&m.path], |r| r.get(0))?;
+            .query_row("SELECT uid FROM model WHERE path = ?1", [&path], |r| r.get(0))?;
         crate::journal::record(
             &self.tx,
             m.added_at,
@@ -170,7 +171,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelSummary> {
         ))?,
         name: r.get(1)?,
         project: r.get(2)?,
-        path: r.get(3)?,
+        path: crate::paths::display(&r.get::<_, String>(3)?),
         format: r.get(4)?,
         bytes: r.get::<_, i64>(8)?.max(0) as u64,
         autov2: sha256.chars().take(10).collect(),
@@ -189,12 +190,29 @@ const SUMMARY: &str = "SELECT m.uid, m.name, p.name, m.path, m.format, m.sha256,
      FROM model m JOIN project p ON p.id = m.project";
 
 impl Catalog {
+    /// Where a model with this SHA-256 is cataloged, if anywhere.
+    pub fn model_by_sha256(&self, sha256: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT path FROM model WHERE sha256 = ?1 LIMIT 1")?
+            .query_row([sha256], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|p| crate::paths::display(&p)))
+    }
+
     /// The model cataloged at `path` when the file there still has this size and time.
-    pub fn model_unchanged(&self, path: &str, bytes: u64, mtime_ms: i64) -> Result<Option<ModelId>> {
+    pub fn model_unchanged(
+        &self,
+        path: &std::path::Path,
+        bytes: u64,
+        mtime_ms: i64,
+    ) -> Result<Option<ModelId>> {
         let uid: Option<Vec<u8>> = self
             .conn()
             .prepare_cached("SELECT uid FROM model WHERE path = ?1 AND bytes = ?2 AND mtime_ms = ?3")?
-            .query_row(params![path, bytes as i64, mtime_ms], |r| r.get(0))
+            .query_row(params![crate::paths::stored(path), bytes as i64, mtime_ms], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(uid.and_then(|u| ModelId::from_slice(&u)))
     }

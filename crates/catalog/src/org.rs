@@ -141,6 +141,17 @@ impl Tx<'_> {
 }
 
 impl Catalog {
+    /// A user's Personal brand, if it exists yet.
+    pub fn find_personal_brand(&self, user: UserRow) -> Result<Option<BrandRow>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT id FROM brand WHERE personal_of = ?1", [user.0], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .map(BrandRow))
+    }
+
     /// The library's own user, if the library has been set up.
     pub fn local_user(&self) -> Result<Option<UserRow>> {
         Ok(self

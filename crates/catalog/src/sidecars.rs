@@ -2,10 +2,12 @@
 //! triggers of migration 0004), what to write, and the outcome of each attempt. Writing the
 //! files is atelier-library's job.
 
+use std::path::{Path, PathBuf};
+
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::{Catalog, Result, Tx};
+use crate::{Catalog, Result, Tx, paths};
 
 /// One sidecar to write: where the original is and Atelier's values for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +15,7 @@ pub struct SidecarJob {
     /// The asset.
     pub seq: i64,
     /// The original's absolute path.
-    pub path: String,
+    pub path: PathBuf,
     /// When the change was queued (a write only clears the queue entry it was made for).
     pub queued_at: i64,
     /// Attempts that failed so far.
@@ -33,7 +35,9 @@ pub struct SidecarJob {
 #[ts(export)]
 pub struct SidecarFailure {
     /// The original whose sidecar it is.
-    pub path: String,
+    #[serde(serialize_with = "paths::serialize_lossy")]
+    #[ts(type = "string")]
+    pub path: PathBuf,
     /// Why the last attempt failed.
     pub error: String,
     /// How many attempts failed.
@@ -59,7 +63,7 @@ impl Catalog {
             .query_map(params![now, limit as i64], |r| {
                 Ok(SidecarJob {
                     seq: r.get(0)?,
-                    path: r.get(1)?,
+                    path: paths::local(&r.get::<_, String>(1)?),
                     queued_at: r.get(2)?,
                     attempts: r.get(3)?,
                     rating: r.get(4)?,
@@ -93,7 +97,7 @@ impl Catalog {
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(SidecarFailure {
-                path: r.get(0)?,
+                path: paths::local(&r.get::<_, String>(0)?),
                 error: r.get(1)?,
                 attempts: r.get(2)?,
             })
@@ -189,7 +193,7 @@ pub type SidecarOwner = (i64, Option<i64>, Option<i64>);
 
 impl Catalog {
     /// The in-place asset whose original is at `path` (see [`SidecarOwner`]).
-    pub fn sidecar_owner(&self, path: &str) -> Result<Option<SidecarOwner>> {
+    pub fn sidecar_owner(&self, path: &Path) -> Result<Option<SidecarOwner>> {
         Ok(self
             .conn()
             .prepare_cached(
@@ -197,7 +201,7 @@ impl Catalog {
                  LEFT JOIN sidecar_pending p ON p.asset = f.asset
                  WHERE f.path = ?1 AND f.managed = 0",
             )?
-            .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([paths::stored(path)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?)
     }
 }

@@ -74,7 +74,9 @@ pub struct AssetDetail {
     pub hash: String,
     /// Where the original is: absolute for files added in place, absolute inside the library
     /// for managed ones (resolved by the library).
-    pub path: String,
+    #[serde(serialize_with = "crate::paths::serialize_lossy")]
+    #[ts(type = "string")]
+    pub path: std::path::PathBuf,
     /// True when the library manages the file (it was copied in).
     pub managed: bool,
     /// Size in bytes.
@@ -244,7 +246,7 @@ impl Catalog {
         Ok(AssetDetail {
             hash: summary.hash.clone(),
             summary,
-            path,
+            path: crate::paths::local(&path),
             managed,
             bytes: bytes as u64,
             mime,

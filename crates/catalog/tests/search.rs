@@ -108,7 +108,7 @@ impl Fixture {
                     model_refs: Vec::new(),
                     signature: None,
                     file: FileFacts {
-                        path: format!("/photos/{}", spec.name),
+                        path: format!("/photos/{}", spec.name).into(),
                         managed: false,
                         bytes: 1,
                         mime: "image/jpeg".into(),

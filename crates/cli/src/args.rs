@@ -331,9 +331,12 @@ pub struct ShowArgs {
 /// `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The zip to write.
+    /// The zip to write (outside the library folder).
     #[arg(long, value_name = "FILE")]
     pub zip: PathBuf,
+    /// Replace FILE if it exists (only a regular file is ever replaced).
+    #[arg(long)]
+    pub force: bool,
     /// The assets.
     #[command(flatten)]
     pub sel: SelArgs,

@@ -28,8 +28,8 @@ pub fn run() -> ExitCode {
         }
         Err(e) => {
             match e.downcast_ref::<LibraryError>() {
-                Some(le) => eprintln!("error: {}", output::describe(le)),
-                None => eprintln!("error: {e:#}"),
+                Some(le) => eprintln!("error: {}", output::printable(&output::describe(le))),
+                None => eprintln!("error: {}", output::printable(&format!("{e:#}"))),
             }
             ExitCode::FAILURE
         }
@@ -284,7 +284,12 @@ fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
     } else {
         output::import_text(&report)?;
     }
-    Ok(ExitCode::SUCCESS)
+    // Stopped early (a full disk): what was done is kept, but the import did not finish.
+    Ok(if report.stopped.is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn search(library: &Library, a: SearchArgs) -> Result<ExitCode> {
@@ -315,7 +320,12 @@ fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
 fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
     let selection = organise::selection(&a.sel)?;
     let cancel = CancelToken::new();
-    let report = library.export_zip(&selection, &a.zip, &cancel)?;
+    let existing = if a.force {
+        atelier_library::Existing::Replace
+    } else {
+        atelier_library::Existing::Refuse
+    };
+    let report = library.export_zip(&selection, &a.zip, existing, &cancel)?;
     if a.sel.json {
         output::json(&report)?;
     } else {

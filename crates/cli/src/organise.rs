@@ -212,7 +212,10 @@ fn watch_folders(lib: &Library, cmd: WatchCommand) -> Result<ExitCode> {
         if l.is_empty() {
             "No watched folders".to_string()
         } else {
-            l.iter().map(|w| w.path.clone()).collect::<Vec<_>>().join("\n")
+            l.iter()
+                .map(|w| w.path.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("\n")
         }
     })
 }

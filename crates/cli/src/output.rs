@@ -72,41 +72,44 @@ pub fn import_json(r: &ImportReport) -> serde_json::Value {
         "duplicate_of": r.duplicates,
         "models": r.models,
         "cancelled": r.cancelled,
+        "stopped": r.stopped,
     })
 }
 
 /// The import report for people.
 pub fn import_text(r: &ImportReport) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    writeln!(
-        out,
+    let mut lines = vec![format!(
         "Imported {}; {} already in the library; {} skipped; {} failed",
         r.imported.len(),
         r.duplicates.len(),
         r.skipped.len(),
         r.failed.len()
-    )?;
+    )];
+    if let Some(why) = &r.stopped {
+        lines.push(format!("Stopped early: {why}"));
+    }
     let new_models = r.models.iter().filter(|m| m.new).count();
     if !r.models.is_empty() {
-        writeln!(
-            out,
+        lines.push(format!(
             "Models: {new_models} cataloged, {} already known",
             r.models.len() - new_models
-        )?;
+        ));
     }
     for d in &r.duplicates {
-        writeln!(
-            out,
+        lines.push(format!(
             "  already in library: {} (same as {})",
             d.path.display(),
             d.existing_path
-        )?;
+        ));
     }
     for s in &r.skipped {
-        writeln!(out, "  skipped: {}: {}", s.path.display(), s.reason)?;
+        lines.push(format!("  skipped: {}: {}", s.path.display(), s.reason));
     }
     for f in &r.failed {
-        writeln!(out, "  failed:  {}: {}", f.path.display(), f.reason)?;
+        lines.push(format!("  failed:  {}: {}", f.path.display(), f.reason));
+    }
+    for l in lines {
+        text(format_args!("{l}"))?;
     }
     Ok(())
 }
@@ -171,7 +174,7 @@ pub fn detail_text(d: &AssetDetail) -> io::Result<()> {
     )?;
     line("added", &s.added_at)?;
     line("captured", s.captured_at.as_deref().unwrap_or(""))?;
-    line("path", &d.path)?;
+    line("path", &d.path.to_string_lossy())?;
     line("hash", &d.hash)?;
     line("title", d.title.as_deref().unwrap_or(""))?;
     line("description", d.description.as_deref().unwrap_or(""))?;
@@ -207,7 +210,21 @@ pub fn detail_text(d: &AssetDetail) -> io::Result<()> {
     line("thumbnail", d.thumbnail.as_deref().unwrap_or(""))
 }
 
-/// Writes a line of text on stdout.
+/// Writes a line of text on stdout, with control characters shown escaped (a file named
+/// with an escape sequence must not drive the terminal).
 pub fn text(line: std::fmt::Arguments<'_>) -> io::Result<()> {
-    writeln!(io::stdout().lock(), "{line}")
+    writeln!(io::stdout().lock(), "{}", printable(&line.to_string()))
+}
+
+/// `text` with control characters (other than tab) escaped as `\u{1b}`.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

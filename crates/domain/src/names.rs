@@ -28,6 +28,62 @@ pub fn validate_collection_name(raw: &str) -> Result<String, InvalidInput> {
     Ok(name)
 }
 
+/// Spellings of one extension that name the same content.
+const EXT_ALIASES: &[&[&str]] = &[
+    &["jpg", "jpeg", "jpe", "jfif"],
+    &["tif", "tiff"],
+    &["heic", "heif", "hif"],
+    &["mpg", "mpeg"],
+];
+
+/// The extension of a file name, without its dot ("" when there is none).
+pub fn extension(name: &str) -> &str {
+    match name.rfind('.') {
+        Some(i) if i > 0 && i + 1 < name.len() => &name[i + 1..],
+        _ => "",
+    }
+}
+
+fn same_extension(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || EXT_ALIASES.iter().any(|group| {
+            group.iter().any(|x| x.eq_ignore_ascii_case(a)) && group.iter().any(|x| x.eq_ignore_ascii_case(b))
+        })
+}
+
+/// An asset's new file name from what the user typed: the extension always follows the
+/// content, so it is kept from the current name (`content_ext` when the current name has none)
+/// unless the typed name already ends with it or a spelling of it (`.jpeg` for `.jpg`).
+/// Renaming `falcon_edit.jpg` to "Falcon hero" gives `Falcon hero.jpg`.
+pub fn asset_file_name(typed: &str, current: &str, content_ext: &str) -> Result<String, InvalidInput> {
+    let typed = validate_name("file name", typed)?;
+    if typed.contains(['/', '\\']) {
+        return Err(InvalidInput::new(
+            "invalid_name",
+            "a file name can't contain '/' or '\\'",
+        ));
+    }
+    let ext = match extension(current) {
+        "" => content_ext,
+        e => e,
+    };
+    let name = if ext.is_empty() || same_extension(extension(&typed), ext) {
+        typed
+    } else {
+        format!("{typed}.{ext}")
+    };
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(InvalidInput::new(
+            "invalid_name",
+            format!(
+                "file name is {chars} characters long with its extension: at most {MAX_NAME_CHARS} are allowed"
+            ),
+        ));
+    }
+    Ok(name)
+}
+
 /// Splits a collection path ("Shoots/2026/June") into validated names.
 pub fn split_collection_path(path: &str) -> Result<Vec<String>, InvalidInput> {
     let parts: Vec<&str> = path.split('/').map(str::trim).filter(|p| !p.is_empty()).collect();
@@ -80,7 +136,74 @@ fn validate_text(what: &str, raw: &str, max: usize, code: &'static str) -> Resul
             format!("{what} '{}' contains control characters", text.escape_debug()),
         ));
     }
+    if let Some(c) = hidden_char(text) {
+        return Err(InvalidInput::new(
+            code,
+            format!(
+                "{what} '{}' contains an invisible character (U+{:04X}) that could make it look like another: \
+                 type it again without it",
+                text.escape_debug(),
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(text.to_string())
+}
+
+/// The first character of `text` that changes how it reads without being seen: direction
+/// overrides and marks (which can make `gnp.exe` read as `exe.png`), zero-width spaces and
+/// joiners, the byte-order mark. A zero-width joiner between two symbols (an emoji sequence
+/// such as a family) is kept.
+fn hidden_char(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let hidden = match c {
+            '\u{200D}' => {
+                let symbol = |c: Option<&char>| {
+                    c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
+                };
+                !(i > 0 && symbol(chars.get(i - 1)) && symbol(chars.get(i + 1)))
+            }
+            '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => true,
+            _ => false,
+        };
+        hidden.then_some(c)
+    })
+}
+
+/// Tags as people type them, several at once: an entry may hold a comma-separated list
+/// (`red, warm`), as keyword fields in Lightroom and Bridge take them. Each is normalised
+/// ([`normalize_tag`]); duplicates ignoring case are dropped, the first spelling kept.
+pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>, InvalidInput> {
+    let mut out: Vec<String> = Vec::new();
+    for entry in raw {
+        let pieces: Vec<&str> = entry.split(',').filter(|p| !p.trim().is_empty()).collect();
+        if pieces.is_empty() {
+            return Err(InvalidInput::new(
+                "invalid_tag",
+                format!(
+                    "tag '{entry}' is empty: a tag has 1 to {MAX_TAG_CHARS} characters (commas separate tags)"
+                ),
+            ));
+        }
+        for p in pieces {
+            let t = normalize_tag(p)?;
+            if !out.iter().any(|e| key(e) == key(&t)) {
+                out.push(t);
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -111,6 +234,39 @@ mod tests {
     }
 
     #[test]
+    fn comma_separated_tags_are_several_tags() {
+        let raw = [
+            "red, warm".to_string(),
+            "Red".to_string(),
+            "client/acme,".to_string(),
+        ];
+        assert_eq!(normalize_tags(&raw).unwrap(), ["red", "warm", "client/acme"]);
+        assert!(normalize_tags(&[" , ".to_string()]).is_err());
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_in_tags_and_names() {
+        for bad in [
+            "a\u{202E}gnp.exe",
+            "zero\u{200B}width",
+            "\u{FEFF}bom",
+            "a\u{200D}b",
+            "iso\u{2067}late",
+        ] {
+            let err = normalize_tag(bad).unwrap_err();
+            assert!(
+                err.message.contains("invisible character"),
+                "{bad}: {}",
+                err.message
+            );
+            assert!(validate_name("project name", bad).is_err(), "{bad}");
+        }
+        // An emoji sequence joined by ZWJ is a picture, not a trick.
+        assert!(normalize_tag("family 👨\u{200D}👩\u{200D}👧").is_ok());
+        assert!(normalize_tag("café Zürich 東京").is_ok());
+    }
+
+    #[test]
     fn collection_paths_split_and_validate() {
         assert_eq!(
             split_collection_path("Shoots/ 2026 /June").unwrap(),
@@ -121,6 +277,36 @@ mod tests {
             "invalid_collection_path"
         );
         assert!(validate_collection_name("a/b").is_err());
+    }
+
+    #[test]
+    fn renamed_assets_keep_the_extension_of_their_content() {
+        assert_eq!(
+            asset_file_name("Falcon hero", "falcon_edit.jpg", "jpg").unwrap(),
+            "Falcon hero.jpg"
+        );
+        assert_eq!(asset_file_name("hero.JPEG", "a.jpg", "jpg").unwrap(), "hero.JPEG");
+        assert_eq!(asset_file_name("hero.jpg", "a.jpg", "jpg").unwrap(), "hero.jpg");
+        assert_eq!(
+            asset_file_name("v1.2 final", "x.png", "png").unwrap(),
+            "v1.2 final.png"
+        );
+        assert_eq!(
+            asset_file_name("hero.png", "a.jpg", "jpg").unwrap(),
+            "hero.png.jpg"
+        );
+        assert_eq!(asset_file_name("scan", "upload", "tif").unwrap(), "scan.tif");
+        assert_eq!(
+            asset_file_name("raw one", "IMG_1.CR2", "").unwrap(),
+            "raw one.CR2"
+        );
+        let long = "x".repeat(253);
+        let err = asset_file_name(&long, "a.png", "png").unwrap_err();
+        assert!(err.message.contains("with its extension"), "{}", err.message);
+        assert_eq!(
+            asset_file_name("a/b", "a.png", "png").unwrap_err().code,
+            "invalid_name"
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Library {
                     model_refs: Vec::new(),
                     signature: None,
                     file: FileFacts {
-                        path: path.to_string_lossy().into_owned(),
+                        path: path.clone(),
                         managed: false,
                         bytes,
                         mime: "image/jpeg".into(),

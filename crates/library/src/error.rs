@@ -54,7 +54,11 @@ impl LibraryError {
         match self {
             LibraryError::Invalid(e) => e.code,
             LibraryError::Catalog(e) => e.code(),
+            LibraryError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                "disk_full"
+            }
             LibraryError::Io { .. } => "io_error",
+            LibraryError::Archive(atelier_archive::ArchiveError::Exists { .. }) => "destination_exists",
             LibraryError::Archive(_) => "export_failed",
             LibraryError::Cancelled => "cancelled",
             LibraryError::Internal(_) => "internal_error",

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use atelier_archive::Existing;
 use atelier_archive::{Entry, write_zip};
 use atelier_domain::limits::MAX_BULK_ASSETS;
 use atelier_domain::{AssetId, AssetQuery, InvalidInput};
@@ -26,6 +27,8 @@ pub enum Selection {
 #[ts(export)]
 pub struct ExportReport {
     /// The zip.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
     pub zip: PathBuf,
     /// Assets asked for.
     pub requested: usize,
@@ -69,11 +72,86 @@ impl Library {
         Ok(ids)
     }
 
-    /// Writes the originals of `selection` into a new zip at `out`.
+    /// Writes the originals of `selection` into a new zip at `out`, a place outside the
+    /// library folder. Something already at `out` is replaced only with [`Existing::Replace`],
+    /// and only when it is a regular file.
     pub fn export_zip(
         &self,
         selection: &Selection,
         out: &Path,
+        existing: Existing,
+        cancel: &CancelToken,
+    ) -> Result<ExportReport> {
+        self.refuse_inside_library(out)?;
+        self.write_export(selection, out, existing, cancel)
+    }
+
+    /// Writes the originals of `selection` into a new zip in the library's cache, for a
+    /// browser to download by [`Library::download_path`]; returns its name and the report.
+    pub fn export_for_download(
+        &self,
+        selection: &Selection,
+        cancel: &CancelToken,
+    ) -> Result<(String, ExportReport)> {
+        let name = format!("atelier-export-{}.zip", uuid::Uuid::now_v7().simple());
+        let out = self.layout().cache_tmp().join(&name);
+        let report = self.write_export(selection, &out, Existing::Refuse, cancel)?;
+        Ok((name, report))
+    }
+
+    /// Where an export made by [`Library::export_for_download`] is; `None` for any name it
+    /// could not have made.
+    pub fn download_path(&self, name: &str) -> Option<PathBuf> {
+        let valid = name
+            .strip_prefix("atelier-export-")
+            .and_then(|n| n.strip_suffix(".zip"));
+        valid
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|_| self.layout().cache_tmp().join(name))
+    }
+
+    /// An export never writes into the library folder: it could replace the catalog or a
+    /// managed original.
+    fn refuse_inside_library(&self, out: &Path) -> Result<()> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let parent = std::fs::canonicalize(&parent).map_err(|_| {
+            InvalidInput::new(
+                "invalid_destination",
+                format!(
+                    "{} does not exist: export into an existing folder",
+                    parent.display()
+                ),
+            )
+        })?;
+        let resolved = out.file_name().map(|n| parent.join(n)).ok_or_else(|| {
+            InvalidInput::new(
+                "invalid_destination",
+                format!("{} names no file: give the zip's file name", out.display()),
+            )
+        })?;
+        let target = std::fs::canonicalize(&resolved).unwrap_or(resolved);
+        if self.layout().contains(&target) || self.layout().contains(&parent) {
+            return Err(InvalidInput::new(
+                "destination_inside_library",
+                format!(
+                    "{} is inside the library folder {}: export to a place outside it",
+                    out.display(),
+                    self.layout().root().display()
+                ),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    fn write_export(
+        &self,
+        selection: &Selection,
+        out: &Path,
+        existing: Existing,
         cancel: &CancelToken,
     ) -> Result<ExportReport> {
         let ids = self.resolve(selection)?;
@@ -83,7 +161,7 @@ impl Library {
         for id in &ids {
             match self.show(*id) {
                 Ok(d) => {
-                    let path = PathBuf::from(&d.path);
+                    let path = d.path;
                     owner_of.entry(path.clone()).or_insert(*id);
                     entries.push(Entry {
                         name: d.summary.name,
@@ -96,7 +174,7 @@ impl Library {
                 }),
             }
         }
-        let report = write_zip(entries, out, &|| cancel.is_cancelled())?;
+        let report = write_zip(entries, out, existing, &|| cancel.is_cancelled())?;
         for f in report.failed {
             if let Some(id) = owner_of.get(&f.path) {
                 failed.push(ExportFailure {

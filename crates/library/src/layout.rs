@@ -94,6 +94,43 @@ impl Layout {
         Ok(())
     }
 
+    /// Whether `name`, directly in a library folder, is one of Atelier's own entries.
+    pub(crate) fn is_own_entry(name: &std::ffi::OsStr) -> bool {
+        let name = name.to_string_lossy();
+        matches!(name.as_ref(), "originals" | "cache" | "trash") || name.starts_with("catalog.db")
+    }
+
+    /// Refuses a library whose catalog is gone or empty (0 bytes: a disk that filled up, a
+    /// bad copy) while `originals/` still holds the files it managed: opening it would start a
+    /// new, empty catalog beside them and hide them. Says how to recover.
+    pub(crate) fn refuse_lost_catalog(&self) -> Result<()> {
+        let catalog = self.catalog();
+        let empty = match fs::metadata(&catalog) {
+            Ok(m) => m.len() == 0,
+            Err(_) => true,
+        };
+        if !empty {
+            return Ok(());
+        }
+        let managed = count_files(&self.originals(), 1);
+        if managed == 0 {
+            return Ok(());
+        }
+        Err(atelier_domain::InvalidInput::new(
+            "catalog_lost",
+            format!(
+                "{} is missing or empty (0 bytes), but {} still holds the files this library \
+                 manages: Atelier won't start a new, empty catalog over them. Restore catalog.db \
+                 from a backup; or move originals/ out of the library and import it into a new \
+                 one with `atelier --library NEW import --copy FOLDER` (ratings, tags and \
+                 collections kept only in the lost catalog can't be recovered that way)",
+                catalog.display(),
+                self.originals().display()
+            ),
+        )
+        .into())
+    }
+
     /// Whether `path` lies inside this library folder (never imported from, never watched).
     pub fn contains(&self, path: &Path) -> bool {
         let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
@@ -102,15 +139,36 @@ impl Layout {
     }
 }
 
+/// Counts regular files below `dir` (its `.tmp` folder left out), stopping at `enough`.
+fn count_files(dir: &Path, enough: usize) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != ".tmp")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .take(enough)
+        .count()
+}
+
+/// Removes temporaries older than a day: files, and folders such as an upload's spool left
+/// by a server that was killed mid-upload (a folder counts as stale when nothing in it
+/// changed for a day).
 fn sweep(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     let now = SystemTime::now();
+    let old = |t: SystemTime| now.duration_since(t).unwrap_or_default() > STALE_TEMP;
     for e in entries.flatten() {
-        let stale = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_TEMP);
-        if stale {
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() {
+            let newest = walkdir::WalkDir::new(e.path())
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.metadata().ok()?.modified().ok())
+                .max();
+            if newest.is_none_or(old) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        } else if meta.modified().is_ok_and(old) {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -139,6 +197,39 @@ mod tests {
             l.rendition("abcdef", RenditionKind::Thumb, "jpg"),
             PathBuf::from("/lib/cache/thumbs/ab/abcdef.jpg")
         );
+    }
+
+    #[test]
+    fn stale_temporaries_and_spool_folders_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Layout::new(dir.path().join("lib"));
+        l.prepare().unwrap();
+        let day_ago = SystemTime::now() - STALE_TEMP - Duration::from_secs(60);
+        let set_old = |p: &Path| {
+            fs::File::options()
+                .write(true)
+                .open(p)
+                .or_else(|_| fs::File::open(p))
+                .unwrap()
+                .set_modified(day_ago)
+                .unwrap()
+        };
+        let spool = l.cache_tmp().join("upload-killed");
+        fs::create_dir_all(spool.join("0000")).unwrap();
+        fs::write(spool.join("0000/a.jpg"), b"x").unwrap();
+        set_old(&spool.join("0000/a.jpg"));
+        set_old(&spool.join("0000"));
+        set_old(&spool);
+        let live = l.cache_tmp().join("upload-live");
+        fs::create_dir_all(&live).unwrap();
+        fs::write(live.join("b.jpg"), b"x").unwrap();
+        let stale_file = l.originals_tmp().join("copy.tmp");
+        fs::write(&stale_file, b"x").unwrap();
+        set_old(&stale_file);
+        l.prepare().unwrap();
+        assert!(!spool.exists(), "a killed upload's spool is swept");
+        assert!(!stale_file.exists());
+        assert!(live.join("b.jpg").exists(), "an upload in progress is left alone");
     }
 
     #[test]

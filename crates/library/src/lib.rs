@@ -35,7 +35,7 @@ pub use bench::{QueryTiming, ThumbTiming, bench_thumbnails};
 pub use bench_folders::{WatchReport, WatchedTreeReport};
 pub use bench_similar::{SimilarBench, SimilarSpeed, VariantRecall};
 pub use error::{LibraryError, Result};
-pub use export::{ExportReport, Selection};
+pub use export::{Existing, ExportReport, Selection};
 pub use import::{
     DEFAULT_TEMPLATE, DuplicateFile, FileIssue, ImportMode, ImportOptions, ImportReport, ImportedFile,
     ImportedModel, Template, UPLOAD_SPOOL,
@@ -81,6 +81,8 @@ pub struct Library {
     options: OpenOptions,
     /// The similarity index, loaded on first use.
     similar: similar::SimilarIndex,
+    /// Previews being made now (see [`Library::preview`]).
+    renders: read::RenderGate,
 }
 
 impl Library {
@@ -105,10 +107,12 @@ impl Library {
             .into());
         }
         let layout = Layout::new(root);
-        // Never turn a folder of someone's files into a library by accident.
+        // Never turn a folder of someone's files into a library by accident. Atelier's own
+        // entries don't count: another process may be creating this library right now.
         if root.is_dir() && !layout.catalog().exists() {
-            let mut entries = std::fs::read_dir(root).map_err(|e| LibraryError::io(root, e))?;
-            if entries.next().is_some() {
+            let entries = std::fs::read_dir(root).map_err(|e| LibraryError::io(root, e))?;
+            let foreign = entries.flatten().find(|e| !Layout::is_own_entry(&e.file_name()));
+            if foreign.is_some() {
                 return Err(atelier_domain::InvalidInput::new(
                     "not_a_library",
                     format!(
@@ -120,6 +124,7 @@ impl Library {
                 .into());
             }
         }
+        layout.refuse_lost_catalog()?;
         layout.prepare()?;
         let mut catalog = Catalog::open(&layout.catalog())?;
         let now = now_ms();
@@ -127,16 +132,35 @@ impl Library {
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "owner".into());
-        let me = catalog.write(|tx| {
-            let user = tx.ensure_local_user(&handle, &handle, now)?;
-            let personal = tx.ensure_personal_brand(user, now)?;
-            let inbox = tx.ensure_project(user, INBOX, now)?;
-            Ok(Me {
-                user,
-                personal,
-                inbox,
-            })
-        })?;
+        // Read first: an existing library opens without writing (so it can still be searched
+        // on a full disk or a read-only medium); only a new one is set up.
+        let found = match catalog.local_user()? {
+            Some(user) => match (
+                catalog.find_personal_brand(user)?,
+                catalog.find_project(user, INBOX)?,
+            ) {
+                (Some(personal), Some(inbox)) => Some(Me {
+                    user,
+                    personal,
+                    inbox,
+                }),
+                _ => None,
+            },
+            None => None,
+        };
+        let me = match found {
+            Some(me) => me,
+            None => catalog.write(|tx| {
+                let user = tx.ensure_local_user(&handle, &handle, now)?;
+                let personal = tx.ensure_personal_brand(user, now)?;
+                let inbox = tx.ensure_project(user, INBOX, now)?;
+                Ok(Me {
+                    user,
+                    personal,
+                    inbox,
+                })
+            })?,
+        };
         Ok(Library {
             layout,
             catalog: Mutex::new(catalog),
@@ -144,6 +168,7 @@ impl Library {
             actor: me.user,
             options,
             similar: similar::SimilarIndex::default(),
+            renders: read::RenderGate::default(),
         })
     }
 

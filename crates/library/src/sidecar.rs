@@ -108,7 +108,7 @@ impl Library {
     }
 
     fn write_one(&self, job: &SidecarJob, report: &mut SidecarReport) -> Result<()> {
-        let original = Path::new(&job.path);
+        let original = job.path.as_path();
         let path = sidecar_path(original);
         let fail = |reason: String, report: &mut SidecarReport| -> Result<()> {
             self.catalog().write(|tx| tx.sidecar_failed(job, &reason))?;
@@ -175,10 +175,9 @@ impl Library {
         if long.extension().is_some() && long.is_file() {
             candidates.push(long);
         } else if let (Some(dir), Some(stem)) = (sidecar.parent(), long.file_name()) {
-            let stem = stem.to_string_lossy().into_owned();
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let p = e.path();
-                if p.file_stem().is_some_and(|s| s.to_string_lossy() == stem)
+                if p.file_stem() == Some(stem)
                     && p.extension().is_some_and(|x| !x.eq_ignore_ascii_case("xmp"))
                 {
                     candidates.push(p);
@@ -198,7 +197,7 @@ impl Library {
         if sidecar_path(original) != sidecar {
             return Ok(false); // another sidecar speaks for this file
         }
-        let Some((seq, known, queued)) = self.catalog().sidecar_owner(&original.to_string_lossy())? else {
+        let Some((seq, known, queued)) = self.catalog().sidecar_owner(original)? else {
             return Ok(false);
         };
         if known.is_some_and(|k| disk <= k) || queued.is_some_and(|q| q >= disk) {

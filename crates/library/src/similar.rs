@@ -418,9 +418,19 @@ impl Library {
                 ..BulkReport::default()
             },
             Dispose::Stack => {
+                // Whole stacks move together: a JPEG merged under the kept asset brings its
+                // RAW along, rather than leaving it behind as a new duplicate of its own.
                 let mut ids = vec![keep];
                 ids.extend(&unique);
-                self.stack(&ids, Some(keep))?
+                let seqs: Vec<i64> = self.catalog().seqs_of(&ids)?.into_iter().flatten().collect();
+                let whole = self.catalog().with_stacks(seqs)?;
+                let mut members = self.catalog().ids_of(&whole)?;
+                members.retain(|id| !ids.contains(id));
+                ids.extend(members);
+                let mut r = self.stack(&ids, Some(keep))?;
+                r.requested = unique.len();
+                r.succeeded.retain(|id| *id != keep);
+                r
             }
             Dispose::Delete => {
                 let (stacked, single): (Vec<_>, Vec<_>) = details.iter().partition(|d| !d.stack.is_empty());

@@ -290,7 +290,7 @@ impl Library {
                     file: FileFacts {
                         // Managed paths that don't exist: reconciliation (which looks at files
                         // added in place) leaves synthetic assets alone.
-                        path: format!("originals/synthetic/{name}"),
+                        path: format!("originals/synthetic/{name}").into(),
                         managed: true,
                         bytes: 1_000_000,
                         mime: if kind == Kind::Video {

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use atelier_domain::{AssetQuery, Source};
-use atelier_library::{CancelToken, ImportMode, ImportOptions, Library, Selection};
+use atelier_library::{CancelToken, Existing, ImportMode, ImportOptions, Library, Selection};
 use image::RgbImage;
 
 mod common;
@@ -279,9 +279,9 @@ fn copy_mode_verifies_renames_and_never_touches_the_source() {
         let d = t.lib.show(f.id).unwrap();
         assert!(d.managed);
         assert!(
-            Path::new(&d.path).starts_with(root.join("originals/trip")),
+            d.path.starts_with(root.join("originals/trip")),
             "{}",
-            d.path
+            d.path.display()
         );
         assert_eq!(fs::read(&d.path).unwrap(), fs::read(&f.path).unwrap());
         assert_eq!(
@@ -408,7 +408,10 @@ fn export_writes_originals_with_unique_names() {
     t.import(&ImportOptions::default());
     let out = t.dir.path().join("out.zip");
     let sel = Selection::Query(Box::default());
-    let r = t.lib.export_zip(&sel, &out, &CancelToken::new()).unwrap();
+    let r = t
+        .lib
+        .export_zip(&sel, &out, Existing::Refuse, &CancelToken::new())
+        .unwrap();
     let mut names = r.written.clone();
     names.sort();
     assert_eq!(names, ["photo (2).jpg", "photo.jpg"]);

@@ -352,8 +352,8 @@ fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
     let (orig, copy) = (t.lib.show(a[0]).unwrap(), t.lib.show(fork).unwrap());
     assert_eq!(copy.summary.status, Status::Draft);
     assert_eq!(
-        (copy.hash.as_str(), copy.path.as_str()),
-        (orig.hash.as_str(), orig.path.as_str())
+        (copy.hash.as_str(), copy.path.as_path()),
+        (orig.hash.as_str(), orig.path.as_path())
     );
     assert_eq!(copy.summary.tags, ["hero"]);
     t.lib.rename_asset(fork, "variant.jpg").unwrap();
@@ -838,7 +838,11 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         ("Acme", "Studio")
     );
     assert!(d.managed, "the project copies");
-    assert!(d.path.contains("/originals/studio/"), "{}", d.path);
+    assert!(
+        d.path.to_string_lossy().contains("/originals/studio/"),
+        "{}",
+        d.path.display()
+    );
     assert_eq!(d.summary.tags, ["day1", "studio"]);
     // In place when asked explicitly.
     let b = t.photos(

@@ -19,6 +19,7 @@ pub mod model;
 mod raw;
 pub mod render;
 pub mod sidecar;
+pub mod stealth;
 mod svg;
 mod tiff;
 pub mod video;

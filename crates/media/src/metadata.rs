@@ -244,7 +244,15 @@ pub fn read_metadata(bytes: &[u8], format: Format) -> Result<Metadata, MediaErro
         Format::Video(_) => crate::video::with_temp_file(bytes, crate::video::probe).map(from_video),
         _ => {
             let (width, height) = dimensions(bytes, format)?;
-            let found = blocks(bytes, format);
+            let mut found = blocks(bytes, format);
+            // Parameters hidden in the pixels by a "stealth pnginfo" extension, when no text
+            // chunk carries any.
+            if format == Format::Png
+                && crate::generation::from_png_text(&found.text).is_none()
+                && let Some(parameters) = crate::stealth::read(bytes)
+            {
+                found.text.push(("parameters".into(), parameters));
+            }
             let exif = found.exif.and_then(crate::exif::parse).unwrap_or_default();
             let xmp = found.xmp.or_else(|| {
                 found

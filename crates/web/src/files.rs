@@ -140,10 +140,15 @@ pub(crate) async fn upload(
         match field.name().unwrap_or_default() {
             "file" => {
                 let name = atelier_library::safe_name(field.file_name().unwrap_or("upload"));
-                // One folder per file keeps the uploaded name even when two files share it.
-                let unique = format!("{:04}", names.len());
+                // Files share a folder, as they did on the sender's disk (so a RAW and its JPEG
+                // stack); a second file of the same name goes to the next folder, keeping its name.
+                let clashes = names
+                    .iter()
+                    .filter(|(_, n): &&(String, String)| n.to_lowercase() == name.to_lowercase())
+                    .count();
+                let unique = format!("{clashes:04}");
                 let folder = dir.path().join(&unique);
-                tokio::fs::create_dir(&folder).await.map_err(|e| {
+                tokio::fs::create_dir_all(&folder).await.map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
                 })?;
                 let path = folder.join(&name);
@@ -206,12 +211,10 @@ pub(crate) async fn export(
     Json(b): Json<ExportBody>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let selection = b.selection.into_selection()?;
-    let name = format!(
-        "atelier-export-{}.zip",
-        crate::guard::new_token().get(..12).unwrap_or("export")
-    );
-    let out = s.library.layout().cache().join("tmp").join(&name);
-    let report = blocking(&s, move |l| l.export_zip(&selection, &out, &CancelToken::new())).await?;
+    let (name, report) = blocking(&s, move |l| {
+        l.export_for_download(&selection, &CancelToken::new())
+    })
+    .await?;
     Ok(Json(
         serde_json::json!({ "url": format!("/media/export/{name}"), "report": report }),
     ))
@@ -222,11 +225,9 @@ pub(crate) async fn export_file(
     Path(name): Path<String>,
     request: Request,
 ) -> Response {
-    let valid = name.starts_with("atelier-export-") && name.ends_with(".zip") && !name.contains(['/', '\\']);
-    if !valid {
+    let Some(path) = s.library.download_path(&name) else {
         return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such export").into_response();
-    }
-    let path = s.library.layout().cache().join("tmp").join(&name);
+    };
     serve_file(
         path,
         request,

@@ -22,17 +22,38 @@ pub fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn host_allowed(headers: &HeaderMap, port: u16) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
+/// The hosts this server answers as.
+fn own_hosts(port: u16) -> [String; 3] {
     [
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
     ]
-    .iter()
-    .any(|h| h == host)
+}
+
+fn host_allowed(headers: &HeaderMap, port: u16) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    own_hosts(port).iter().any(|h| h == host)
+}
+
+/// Whether a state-changing request may come from where the browser says it comes from: only
+/// from this app's own pages (or from no page at all: scripts, the CLI's tests). A form on
+/// another site posting to us — cross-site request forgery — carries its Origin or a
+/// `Sec-Fetch-Site` other than `same-origin`, and is refused, cookie or not.
+fn origin_allowed(headers: &HeaderMap, port: u16) -> bool {
+    let fetch_site_ok = headers
+        .get("sec-fetch-site")
+        .map(|v| matches!(v.to_str(), Ok("same-origin" | "none")))
+        .unwrap_or(true);
+    let origin_ok = headers.get(header::ORIGIN).is_none_or(|v| {
+        v.to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|host| own_hosts(port).iter().any(|h| h == host))
+    });
+    fetch_site_ok && origin_ok
 }
 
 fn has_token(headers: &HeaderMap, token: &str) -> bool {
@@ -92,6 +113,18 @@ pub async fn guard(State(state): State<AppState>, request: Request<Body>, next: 
         )
         .into_response();
     }
+    let changes_state = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if changes_state && !origin_allowed(request.headers(), state.port) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "changes are accepted only from Atelier's own pages: this request came from another site",
+        )
+        .into_response();
+    }
     let protected = path.starts_with("/api/") || path.starts_with("/media/");
     if protected && !has_token(request.headers(), &state.token) {
         return ApiError::new(
@@ -118,6 +151,27 @@ mod tests {
         h.insert(header::COOKIE, format!("a=b; {COOKIE}={t}").parse().unwrap());
         assert!(has_token(&h, &t));
         assert!(!has_token(&h, &new_token()));
+    }
+
+    #[test]
+    fn changes_come_only_from_our_own_pages() {
+        let mut h = HeaderMap::new();
+        assert!(origin_allowed(&h, 8080), "no browser headers: a script");
+        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(origin_allowed(&h, 8080));
+        h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(!origin_allowed(&h, 8080));
+        h.insert(header::ORIGIN, "null".parse().unwrap());
+        assert!(!origin_allowed(&h, 8080));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(!origin_allowed(&h, 8080));
+        h.insert("sec-fetch-site", "same-site".parse().unwrap());
+        assert!(
+            !origin_allowed(&h, 8080),
+            "another port on localhost is another app"
+        );
     }
 
     #[test]

@@ -262,6 +262,57 @@ async fn uploads_are_imported_as_copies_under_their_own_names() {
 }
 
 #[tokio::test]
+async fn a_cross_origin_form_post_changes_nothing() {
+    // Issue 10, defect 8: a page on another site posting a multipart form to /api/upload was
+    // accepted. Every state-changing request now needs our own origin (or none: a script).
+    let f = fixture();
+    let boundary = "XBOUNDARYX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evil.jpg\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(jpeg(99));
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let attempts = [
+        ("origin", "http://evil.example"),
+        ("origin", "null"),
+        ("sec-fetch-site", "cross-site"),
+    ];
+    for (name, value) in attempts {
+        let request = Request::post("/api/upload")
+            .header(header::HOST, "127.0.0.1:4242")
+            .header(header::COOKIE, format!("{COOKIE}={TOKEN}"))
+            .header(name, value)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let (status, error) = call(&f, request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
+        assert_eq!(error["code"], "cross_origin");
+    }
+    let mut bulk = req(
+        "POST",
+        "/api/bulk",
+        Some(json!({"op": "delete", "selection": {"all": true}})),
+    );
+    bulk.headers_mut()
+        .insert(header::ORIGIN, "http://localhost:9999".parse().unwrap());
+    assert_eq!(call(&f, bulk).await.0, StatusCode::FORBIDDEN);
+    let (_, page) = call(&f, req("POST", "/api/search", Some(json!({})))).await;
+    assert_eq!(page["total"], 3, "nothing was uploaded or deleted");
+    // The app's own pages still work.
+    let mut own = req("POST", "/api/search", Some(json!({})));
+    own.headers_mut()
+        .insert(header::ORIGIN, "http://127.0.0.1:4242".parse().unwrap());
+    own.headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    assert_eq!(call(&f, own).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn a_real_socket_serves_the_same_app() {
     let dir = tempfile::tempdir().unwrap();
     let lib = Library::open(&dir.path().join("library")).unwrap();

@@ -73,6 +73,8 @@ pub struct ImportOptions {
 #[ts(export)]
 pub struct ImportedFile {
     /// The file.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
     pub path: PathBuf,
     /// The new asset.
     pub id: AssetId,
@@ -83,6 +85,8 @@ pub struct ImportedFile {
 #[ts(export)]
 pub struct DuplicateFile {
     /// The file.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
     pub path: PathBuf,
     /// The asset that has this content.
     pub existing: AssetId,
@@ -95,6 +99,8 @@ pub struct DuplicateFile {
 #[ts(export)]
 pub struct FileIssue {
     /// The file.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
     pub path: PathBuf,
     /// Why, for a person.
     pub reason: String,
@@ -116,6 +122,12 @@ pub struct ImportReport {
     pub models: Vec<ImportedModel>,
     /// True when the import was cancelled before the end (what was done is kept).
     pub cancelled: bool,
+    /// Why the import stopped before the end when the catalog could not take more (a full
+    /// disk): what was committed is kept, everything else is in `failed` with this reason, and
+    /// copies made for it were taken back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stopped: Option<String>,
 }
 
 /// A model file the import cataloged.
@@ -123,6 +135,8 @@ pub struct ImportReport {
 #[ts(export)]
 pub struct ImportedModel {
     /// The file.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
     pub path: PathBuf,
     /// The model.
     pub id: atelier_domain::ModelId,
@@ -148,6 +162,9 @@ pub const UPLOAD_SPOOL: &str = "upload-";
 
 /// Files read in full only once their first bytes show supported media.
 const HEAD_BYTES: usize = 64 * 1024;
+/// The largest still image read (stills are parsed in memory; videos are streamed). A 250 MP
+/// 16-bit TIFF, the largest picture a thumbnail is made for, is about 1.5 GB.
+const MAX_STILL_BYTES: u64 = 2 << 30;
 /// Rows per catalog transaction.
 const BATCH: usize = 500;
 /// Longest a finished file waits for its batch.
@@ -190,11 +207,14 @@ struct Prepared {
 
 enum Outcome {
     Ready(Box<Prepared>),
-    Model(Box<atelier_catalog::NewModel>),
+    /// A model file to catalog, and the copy this import made of it (copy mode).
+    Model(Box<atelier_catalog::NewModel>, Option<PathBuf>),
     KnownModel(ImportedModel),
     Duplicate(DuplicateFile),
     Skipped(FileIssue),
     Failed(FileIssue),
+    /// Not read: the import was stopping (see [`ImportReport::stopped`]).
+    NotStarted(PathBuf),
 }
 
 impl Library {
@@ -260,19 +280,26 @@ impl Library {
             cancel,
         };
         let done = AtomicU64::new(0);
-        // Set when the writer has stopped (a storage error): workers stop taking files.
+        // Set when the writer can't commit (a full disk): workers stop preparing files and
+        // hand them over unread, to be reported.
+        let stopping = AtomicBool::new(false);
+        // Set if the writer itself is gone (a bug): nobody is listening any more.
         let writer_gone = AtomicBool::new(false);
         let catalog_path = self.layout().catalog();
         let (tx, rx) = bounded::<Outcome>(BATCH * 2);
         let writer_result = std::thread::scope(|scope| {
-            let writer = scope.spawn(|| self.write_batches(rx));
+            let writer = scope.spawn(|| self.write_batches(rx, &stopping));
             files.par_iter().enumerate().for_each_init(
                 || Catalog::open(&catalog_path).ok(),
                 |reader, (i, path)| {
                     if cancel.is_cancelled() || writer_gone.load(Ordering::Relaxed) {
                         return;
                     }
-                    let outcome = prepare(path, i as u64 + 1, reader.as_ref(), &settings);
+                    let outcome = if stopping.load(Ordering::Relaxed) {
+                        Outcome::NotStarted(path.clone())
+                    } else {
+                        prepare(path, i as u64 + 1, reader.as_ref(), &settings)
+                    };
                     if tx.send(outcome).is_err() {
                         writer_gone.store(true, Ordering::Relaxed);
                         return;
@@ -300,13 +327,16 @@ impl Library {
         out.models = written.models;
         out.skipped.extend(written.skipped);
         out.failed = written.failed;
+        out.stopped = written.stopped;
         out.cancelled = cancel.is_cancelled();
         for list in [&mut out.skipped, &mut out.failed] {
             list.sort_by(|a, b| a.path.cmp(&b.path));
         }
         out.imported.sort_by(|a, b| a.path.cmp(&b.path));
         out.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
-        self.stack_pairs(&out.imported)?;
+        if out.stopped.is_none() {
+            self.stack_pairs(&out.imported)?;
+        }
         Ok(out)
     }
 
@@ -407,7 +437,9 @@ impl Library {
     }
 
     /// The writer: commits prepared files in batches and sorts every outcome into a report.
-    fn write_batches(&self, rx: Receiver<Outcome>) -> Result<ImportReport> {
+    /// When a batch can't be committed (a full disk), the import stops: the batch and
+    /// everything after it is reported failed with the reason, its copies taken back.
+    fn write_batches(&self, rx: Receiver<Outcome>, stopping: &AtomicBool) -> Result<ImportReport> {
         let mut out = ImportReport::default();
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
         loop {
@@ -420,27 +452,90 @@ impl Library {
             match next {
                 Some(Outcome::Ready(p)) => batch.push(*p),
                 Some(Outcome::KnownModel(m)) => out.models.push(m),
-                Some(Outcome::Model(m)) => {
-                    let path = PathBuf::from(&m.path);
-                    match self.catalog().write(|tx| tx.insert_model(&m))? {
-                        Ok(id) => out.models.push(ImportedModel { path, id, new: true }),
-                        Err(there) => out.skipped.push(issue(
+                Some(Outcome::Model(m, copy)) if out.stopped.is_none() => {
+                    let path = copy.clone().unwrap_or_else(|| m.path.clone());
+                    let inserted = self.catalog().write(|tx| {
+                        let r = tx.insert_model(&m)?;
+                        if r.is_err()
+                            && let Some(copy) = &copy
+                        {
+                            let _ = fs::remove_file(copy);
+                        }
+                        Ok(r)
+                    });
+                    match inserted {
+                        Ok(Ok(id)) => out.models.push(ImportedModel { path, id, new: true }),
+                        Ok(Err(there)) => out.skipped.push(issue(
                             &path,
                             format!("this model is already in the library as {there}"),
                         )),
+                        Err(e) => {
+                            self.stop(&mut out, stopping, &e.into());
+                            self.abandon_model(&m, copy, &mut out);
+                        }
                     }
                 }
+                Some(Outcome::Model(m, copy)) => self.abandon_model(&m, copy, &mut out),
                 Some(Outcome::Duplicate(d)) => out.duplicates.push(d),
                 Some(Outcome::Skipped(s)) => out.skipped.push(s),
                 Some(Outcome::Failed(f)) => out.failed.push(f),
+                Some(Outcome::NotStarted(path)) => {
+                    let reason = out.stopped.clone().unwrap_or_default();
+                    out.failed.push(issue(&path, not_imported(&reason)));
+                }
                 None => {}
             }
             if batch.len() >= BATCH || (idle && !batch.is_empty()) {
-                self.commit(&mut batch, &mut out)?;
+                self.commit_or_stop(&mut batch, &mut out, stopping);
             }
         }
-        self.commit(&mut batch, &mut out)?;
+        self.commit_or_stop(&mut batch, &mut out, stopping);
         Ok(out)
+    }
+
+    fn commit_or_stop(&self, batch: &mut Vec<Prepared>, out: &mut ImportReport, stopping: &AtomicBool) {
+        if out.stopped.is_none()
+            && let Err(e) = self.commit(batch, out)
+        {
+            self.stop(out, stopping, &e);
+        }
+        if out.stopped.is_some() {
+            self.abandon(batch, out);
+        }
+    }
+
+    /// Stops the import: no more files are prepared or committed.
+    fn stop(&self, out: &mut ImportReport, stopping: &AtomicBool, e: &LibraryError) {
+        stopping.store(true, Ordering::Relaxed);
+        if out.stopped.is_none() {
+            out.stopped = Some(match e.code() {
+                "disk_full" => "the disk is full: free some space and import again".to_string(),
+                _ => format!("the catalog could not be written ({e}): import again once it can"),
+            });
+        }
+    }
+
+    /// Reports files that were prepared but not committed, and takes their copies back
+    /// (unless another process's committed asset uses the same file).
+    fn abandon(&self, batch: &mut Vec<Prepared>, out: &mut ImportReport) {
+        let reason = out.stopped.clone().unwrap_or_default();
+        for p in batch.drain(..) {
+            if let Some(copy) = &p.created_copy {
+                let in_use = self.catalog().file_in_use(&p.asset.file.path).unwrap_or(true);
+                if !in_use {
+                    let _ = fs::remove_file(copy);
+                }
+            }
+            out.failed.push(issue(&p.source_path, not_imported(&reason)));
+        }
+    }
+
+    fn abandon_model(&self, m: &atelier_catalog::NewModel, copy: Option<PathBuf>, out: &mut ImportReport) {
+        let reason = out.stopped.clone().unwrap_or_default();
+        if let Some(copy) = &copy {
+            let _ = fs::remove_file(copy);
+        }
+        out.failed.push(issue(&m.path, not_imported(&reason)));
     }
 
     fn commit(&self, batch: &mut Vec<Prepared>, out: &mut ImportReport) -> Result<()> {
@@ -448,10 +543,23 @@ impl Library {
             return Ok(());
         }
         let results = self.catalog().write(|tx| {
-            batch
-                .iter()
-                .map(|p| tx.insert_asset(&p.asset))
-                .collect::<atelier_catalog::Result<Vec<_>>>()
+            let mut results = Vec::with_capacity(batch.len());
+            for p in batch.iter() {
+                let result = tx.insert_asset(&p.asset)?;
+                // The same content twice (in this import, or another process's that committed
+                // first): drop our copy — unless a committed asset uses that very file, which
+                // happens when another process reused the copy we made. Decided and done while
+                // this transaction holds the write lock, so no other commit can start using
+                // the file in between (any later one is a duplicate of the same hash too).
+                if result.is_err()
+                    && let Some(copy) = &p.created_copy
+                    && !tx.file_in_use(&p.asset.file.path)?
+                {
+                    let _ = fs::remove_file(copy);
+                }
+                results.push(result);
+            }
+            Ok(results)
         })?;
         for (p, result) in batch.drain(..).zip(results) {
             match result {
@@ -459,31 +567,23 @@ impl Library {
                     path: p.source_path,
                     id: p.asset.id,
                 }),
-                Err(DuplicateOf { id, path }) => {
-                    // The same content twice in one import: keep the first, drop our copy.
-                    if let Some(copy) = &p.created_copy {
-                        let _ = fs::remove_file(copy);
-                    }
-                    out.duplicates.push(DuplicateFile {
-                        path: p.source_path,
-                        existing: id,
-                        existing_path: path,
-                    });
-                }
+                Err(DuplicateOf { id, path }) => out.duplicates.push(DuplicateFile {
+                    path: p.source_path,
+                    existing: id,
+                    existing_path: path,
+                }),
             }
         }
         Ok(())
     }
 }
 
+fn not_imported(reason: &str) -> String {
+    format!("not imported: {reason}")
+}
+
 fn normalize_tags(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
-    let mut out: Vec<String> = Vec::new();
-    for t in tags {
-        let t = names::normalize_tag(t)?;
-        if !out.iter().any(|e| names::key(e) == names::key(&t)) {
-            out.push(t);
-        }
-    }
+    let out = names::normalize_tags(tags)?;
     if out.len() > MAX_TAGS_PER_ASSET {
         return Err(InvalidInput::new(
             "too_many_tags",
@@ -541,10 +641,26 @@ fn collect(
             }
             match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_file()
-                        || (e.file_type().is_symlink() && fs::metadata(e.path()).is_ok_and(|m| m.is_file()));
-                    if !is_file {
+                    let kind = e.file_type();
+                    if kind.is_dir() {
                         continue;
+                    }
+                    if !kind.is_file() {
+                        // Never silently: say why a name that is there isn't imported.
+                        let why = match fs::metadata(e.path()) {
+                            Ok(m) if m.is_file() && kind.is_symlink() => None,
+                            Ok(m) if m.is_dir() => {
+                                Some("a link to a folder: links are not followed (import that folder itself)")
+                            }
+                            Err(_) if kind.is_symlink() => {
+                                Some("a link that leads nowhere (broken, or a loop)")
+                            }
+                            _ => Some("not a regular file (a pipe, a socket or a device)"),
+                        };
+                        if let Some(reason) = why {
+                            skipped.push(issue(e.path(), reason));
+                            continue;
+                        }
                     }
                     let name = e.file_name().to_string_lossy();
                     // Sidecars belong to their image; they are not media of their own.
@@ -567,6 +683,22 @@ fn collect(
     }
     files.sort();
     files
+}
+
+/// A size for people: "2.0 GiB", "640 KiB".
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 fn io_reason(e: Option<&std::io::Error>) -> String {
@@ -599,11 +731,10 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
     if size == 0 {
         return Outcome::Failed(issue(path, "the file is empty"));
     }
-    let path_text = path.to_string_lossy().into_owned();
     // Seen before, unchanged: no need to read it again.
     if s.mode == ImportMode::InPlace
         && let (Some(reader), Some(mtime)) = (reader, mtime_ms)
-        && let Ok(Some(dup)) = reader.find_unchanged_file(&path_text, size, mtime)
+        && let Ok(Some(dup)) = reader.find_unchanged_file(path, size, mtime)
     {
         return Outcome::Duplicate(DuplicateFile {
             path: path.to_path_buf(),
@@ -643,9 +774,28 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
         }
         (Content::File(path), hasher.finalize())
     } else {
+        // Stills are parsed from memory: bounded, so a huge file with an image header (a
+        // sparse 64 GiB "JPEG") is one failed file, never an aborted process.
+        if size > MAX_STILL_BYTES {
+            return Outcome::Failed(issue(
+                path,
+                format!(
+                    "too large for an image ({}): images up to {} are read",
+                    human_bytes(size),
+                    human_bytes(MAX_STILL_BYTES)
+                ),
+            ));
+        }
         let mut bytes = head;
-        bytes.reserve(size as usize - bytes.len().min(size as usize));
-        if let Err(e) = file.read_to_end(&mut bytes) {
+        let more = (size as usize).saturating_sub(bytes.len());
+        if bytes.try_reserve_exact(more).is_err() {
+            return Outcome::Failed(issue(
+                path,
+                format!("not enough memory to read it ({})", human_bytes(size)),
+            ));
+        }
+        // Never more than the size seen: a file still growing is read again once settled.
+        if let Err(e) = (&mut file).take(MAX_STILL_BYTES).read_to_end(&mut bytes) {
             return Outcome::Failed(issue(path, format!("cannot be read: {}", io_reason(Some(&e)))));
         }
         let hash = blake3::hash(&bytes);
@@ -738,12 +888,12 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
                 Ok((rel, created)) => {
                     let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
                     let created = created.then(|| s.layout.root().join(&rel));
-                    (rel, name, true, created)
+                    (PathBuf::from(&rel), name, true, created)
                 }
                 Err(reason) => return Outcome::Failed(issue(path, reason)),
             }
         }
-        _ => (path_text, file_name, false, None),
+        _ => (path.to_path_buf(), file_name, false, None),
     };
 
     let sort_captured = captured
@@ -894,9 +1044,8 @@ fn prepare_model(
     reader: Option<&atelier_catalog::Catalog>,
     s: &Settings<'_>,
 ) -> Outcome {
-    let path_text = path.to_string_lossy().into_owned();
     if let (Some(reader), Some(mtime)) = (reader, mtime_ms)
-        && let Ok(Some(id)) = reader.model_unchanged(&path_text, size, mtime)
+        && let Ok(Some(id)) = reader.model_unchanged(path, size, mtime)
     {
         return Outcome::KnownModel(ImportedModel {
             path: path.to_path_buf(),
@@ -912,30 +1061,64 @@ fn prepare_model(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Copying (uploads always copy): the model is kept in the library, so the catalog never
+    // points at a file that goes away with the upload's spool folder.
+    let (stored_path, copy) = match s.mode {
+        ImportMode::InPlace => (path.to_path_buf(), None),
+        ImportMode::Copy => {
+            if let Some(there) = reader.and_then(|r| r.model_by_sha256(&info.sha256).ok().flatten()) {
+                return Outcome::Skipped(issue(
+                    path,
+                    format!("this model is already in the library as {there}"),
+                ));
+            }
+            let copied = hash_file(path)
+                .map_err(|e| format!("cannot be read: {}", io_reason(Some(&e))))
+                .and_then(|hash| {
+                    copy_verified(
+                        s.layout,
+                        &format!("models/{name}"),
+                        &Content::File(path),
+                        size,
+                        &hash,
+                    )
+                });
+            match copied {
+                Ok((rel, created)) => {
+                    let abs = s.layout.root().join(&rel);
+                    (abs.clone(), created.then_some(abs))
+                }
+                Err(reason) => return Outcome::Failed(issue(path, reason)),
+            }
+        }
+    };
     let facts = serde_json::json!({
         "base_model": info.base_model,
         "trigger_words": info.trigger_words,
         "output_name": info.output_name,
         "details": info.details,
     });
-    Outcome::Model(Box::new(atelier_catalog::NewModel {
-        id: atelier_domain::ModelId::new_v7(),
-        project: s.targets.project,
-        key: atelier_media::generation::model_key(&name),
-        output_key: info
-            .output_name
-            .as_deref()
-            .map(atelier_media::generation::model_key),
-        path: path_text,
-        name,
-        format: info.format.clone(),
-        bytes: size,
-        mtime_ms,
-        sha256: info.sha256,
-        addnet: info.addnet,
-        info: facts.to_string(),
-        added_at: now_ms(),
-    }))
+    Outcome::Model(
+        Box::new(atelier_catalog::NewModel {
+            id: atelier_domain::ModelId::new_v7(),
+            project: s.targets.project,
+            key: atelier_media::generation::model_key(&name),
+            output_key: info
+                .output_name
+                .as_deref()
+                .map(atelier_media::generation::model_key),
+            path: stored_path,
+            name,
+            format: info.format.clone(),
+            bytes: size,
+            mtime_ms,
+            sha256: info.sha256,
+            addnet: info.addnet,
+            info: facts.to_string(),
+            added_at: now_ms(),
+        }),
+        copy,
+    )
 }
 
 /// A file's content as the importer holds it: in memory, or (videos) only on disk.
@@ -945,7 +1128,7 @@ enum Content<'a> {
 }
 
 /// BLAKE3 of a file, read as a stream.
-fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(fs::File::open(path)?)?;
     Ok(hasher.finalize())
@@ -1034,7 +1217,8 @@ impl Library {
             Outcome::Ready(p) => Ok(p.asset),
             Outcome::Skipped(i) | Outcome::Failed(i) => Err(i),
             Outcome::Duplicate(d) => Err(issue(&d.path, "already in the library")),
-            Outcome::Model(_) | Outcome::KnownModel(_) => {
+            Outcome::NotStarted(_) => Err(issue(path, "not read")),
+            Outcome::Model(..) | Outcome::KnownModel(_) => {
                 Err(issue(path, "a model file, not an image or video"))
             }
         }

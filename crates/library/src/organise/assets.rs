@@ -2,7 +2,6 @@
 //! rename, fork and delete.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use atelier_catalog::{BrandRow, Column, FreedFile};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
@@ -54,15 +53,19 @@ impl Library {
     /// Adds tags to a selection (at most 64 per asset).
     pub fn tag_add(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
         let tags = normalize_all(tags)?;
-        let ids = self.catalog().write(|tx| tx.tag_ids(&tags, now_ms()))?;
-        // How many of the tags each asset already has, to enforce the limit per asset.
+        // How many of the tags each asset already has, to enforce the limit per asset. Tags
+        // that don't exist yet are created with the first batch that takes them: a refusal
+        // leaves no empty tag behind.
         let mut have: HashMap<i64, u32> = HashMap::new();
-        for t in &ids {
-            for s in self.catalog().tag_members(*t)? {
-                *have.entry(s).or_default() += 1;
+        for t in &tags {
+            let found = self.catalog().find_tag(t)?;
+            if let Some(id) = found {
+                for s in self.catalog().tag_members(id)? {
+                    *have.entry(s).or_default() += 1;
+                }
             }
         }
-        let n = ids.len() as u32;
+        let n = tags.len() as u32;
         self.bulk(
             selection,
             |a, f| {
@@ -80,7 +83,10 @@ impl Library {
                 }
                 Ok((adding > 0).then_some(()))
             },
-            |tx, a, todo| tx.add_tags(&seqs(todo), &ids, a.user, now_ms()),
+            |tx, a, todo| {
+                let ids = tx.tag_ids(&tags, now_ms())?;
+                tx.add_tags(&seqs(todo), &ids, a.user, now_ms())
+            },
         )
     }
 
@@ -349,11 +355,16 @@ impl Library {
 
     /// Renames one asset (approved work keeps its name).
     pub fn rename_asset(&self, id: AssetId, name: &str) -> Result<()> {
-        let name = names::validate_name("file name", name)?;
-        if name.contains('/') || name.contains('\\') {
-            return Err(InvalidInput::new("invalid_name", "a file name can't contain '/' or '\\'").into());
-        }
         let f = self.one(id)?;
+        let format = self.catalog().formats_of(&[f.seq])?;
+        let content_ext = match format.first().map(String::as_str) {
+            Some("jpeg") => "jpg",
+            Some("tiff") => "tif",
+            Some("heif") => "heic",
+            Some(f @ ("png" | "webp" | "gif" | "bmp" | "avif" | "svg")) => f,
+            _ => "",
+        };
+        let name = names::asset_file_name(name, &f.name, content_ext)?;
         let acting = self.acting()?;
         acting.may(Action::EditAsset, &f)?;
         if f.status == Status::Approved {
@@ -414,11 +425,11 @@ impl Library {
             if f.managed {
                 let _ = std::fs::remove_file(self.layout.root().join(&f.path));
             } else {
-                let path = PathBuf::from(&f.path);
+                let path = &f.path;
                 if path.exists() {
                     let _ = match &self.options.trash_dir {
-                        Some(dir) => move_to_folder(&path, dir),
-                        None => trash::delete(&path).map_err(|e| std::io::Error::other(e.to_string())),
+                        Some(dir) => move_to_folder(path, dir),
+                        None => trash::delete(path).map_err(|e| std::io::Error::other(e.to_string())),
                     };
                 }
             }
@@ -491,15 +502,9 @@ fn seqs<T>(todo: &[(atelier_catalog::AssetFacts, T)]) -> Vec<i64> {
 }
 
 fn normalize_all(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
-    if tags.is_empty() {
+    let out = names::normalize_tags(tags)?;
+    if out.is_empty() {
         return Err(InvalidInput::new("invalid_tag", "give at least one tag"));
-    }
-    let mut out: Vec<String> = Vec::new();
-    for t in tags {
-        let t = names::normalize_tag(t)?;
-        if !out.iter().any(|e| names::key(e) == names::key(&t)) {
-            out.push(t);
-        }
     }
     Ok(out)
 }

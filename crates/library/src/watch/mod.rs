@@ -119,14 +119,14 @@ impl Library {
             .into());
         }
         for w in self.catalog().watched_folders()? {
-            let other = Path::new(&w.path);
+            let other = w.path.as_path();
             if abs != other && (abs.starts_with(other) || other.starts_with(&abs)) {
                 return Err(InvalidInput::new(
                     "overlapping_watch",
                     format!(
                         "{} overlaps {}, which project '{}' already watches",
                         abs.display(),
-                        w.path,
+                        w.path.display(),
                         w.project
                     ),
                 )
@@ -136,23 +136,19 @@ impl Library {
         let acting = self.acting()?;
         let found = self.catalog().find_project(acting.user, project)?;
         let p = found.ok_or_else(|| crate::organise::project_not_found(project))?;
-        let path = abs.to_string_lossy().into_owned();
         self.catalog()
-            .write(|tx| tx.add_watched(p, &path, acting.user, now_ms()))?;
+            .write(|tx| tx.add_watched(p, &abs, acting.user, now_ms()))?;
         self.watch_list(Some(project))
     }
 
     /// Stops a project watching a folder (its assets stay).
     pub fn watch_remove(&self, project: &str, dir: &Path) -> Result<Vec<WatchedFolder>> {
-        let path = std::fs::canonicalize(dir)
-            .unwrap_or_else(|_| dir.to_path_buf())
-            .to_string_lossy()
-            .into_owned();
+        let path = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let listed = self.watch_list(Some(project))?;
         if !listed.iter().any(|w| w.path == path) {
             return Err(InvalidInput::new(
                 "not_watched",
-                format!("project '{project}' does not watch {path}"),
+                format!("project '{project}' does not watch {}", path.display()),
             )
             .into());
         }
@@ -168,7 +164,7 @@ impl Library {
         // Watch first, then reconcile: what changes while reconciliation runs is queued as
         // events instead of falling between the two.
         let mut folders = self.catalog().watched_folders()?;
-        let roots: Vec<PathBuf> = folders.iter().map(|w| PathBuf::from(&w.path)).collect();
+        let roots: Vec<PathBuf> = folders.iter().map(|w| w.path.clone()).collect();
         let ignored = vec![self.layout().root().to_path_buf()];
         let (mut watcher, rx) = Watcher::new(&roots, &ignored, DEFAULT_SETTLE)
             .map_err(|e| LibraryError::Internal(format!("cannot watch folders: {e}")))?;
@@ -191,7 +187,7 @@ impl Library {
                 Ok(Change::Settled(p)) => {
                     let root = folders
                         .iter()
-                        .map(|w| Path::new(&w.path))
+                        .map(|w| w.path.as_path())
                         .find(|r| p.starts_with(r));
                     if root.is_some_and(|r| !passed_over(&p, r)) {
                         settled.push(p);
@@ -217,14 +213,14 @@ impl Library {
                 last_poll = std::time::Instant::now();
                 let now = self.catalog().watched_folders()?;
                 for w in now.iter().filter(|w| !folders.iter().any(|f| f.path == w.path)) {
-                    let _ = watcher.add(Path::new(&w.path));
+                    let _ = watcher.add(&w.path);
                     let report = self.reconcile(cancel, &None)?;
                     events(WatchEvent::Reconciled {
                         report: Box::new(report),
                     });
                 }
                 for f in folders.iter().filter(|f| !now.iter().any(|w| w.path == f.path)) {
-                    watcher.remove(Path::new(&f.path));
+                    watcher.remove(&f.path);
                 }
                 folders = now;
             }
@@ -239,7 +235,7 @@ impl Library {
         events: &dyn Fn(WatchEvent),
     ) -> Result<()> {
         // Files the catalog already has at that path changed in place; others are new.
-        let known: std::collections::HashMap<String, atelier_catalog::InPlaceFile> = self
+        let known: std::collections::HashMap<PathBuf, atelier_catalog::InPlaceFile> = self
             .catalog()
             .in_place_files()?
             .into_iter()
@@ -247,8 +243,7 @@ impl Library {
             .collect();
         let mut new: Vec<(String, PathBuf)> = Vec::new();
         for p in paths {
-            let key = p.to_string_lossy().into_owned();
-            match known.get(&key) {
+            match known.get(&p) {
                 Some(f) => {
                     self.refresh_if_changed(f)?;
                 }
@@ -291,15 +286,11 @@ impl Library {
         settled: &mut Vec<PathBuf>,
         events: &dyn Fn(WatchEvent),
     ) -> Result<()> {
-        let (f, t) = (
-            from.to_string_lossy().into_owned(),
-            to.to_string_lossy().into_owned(),
-        );
-        let moved = self.catalog().write(|tx| tx.rename_paths(&f, &t, now_ms()))?;
+        let moved = self.catalog().write(|tx| tx.rename_paths(from, to, now_ms()))?;
         if moved > 0 {
             events(WatchEvent::Moved {
-                from: f,
-                to: t,
+                from: from.to_string_lossy().into_owned(),
+                to: to.to_string_lossy().into_owned(),
                 assets: moved,
             });
         } else if to.is_file() {
@@ -310,20 +301,18 @@ impl Library {
     }
 
     fn on_removed(&self, path: &Path, folders: &[WatchedFolder], events: &dyn Fn(WatchEvent)) -> Result<()> {
-        let p = path.to_string_lossy().into_owned();
-        let prefix = format!("{}/", p.trim_end_matches('/'));
         let seqs: Vec<i64> = self
             .catalog()
             .in_place_files()?
             .into_iter()
-            .filter(|f| f.path == p || f.path.starts_with(&prefix))
+            .filter(|f| f.path.starts_with(path))
             .map(|f| f.seq)
             .collect();
         if seqs.is_empty() {
             return Ok(());
         }
         // A whole watched root vanishing is a drive going away, not files being deleted.
-        let presence = if folders.iter().any(|w| w.path == p) {
+        let presence = if folders.iter().any(|w| w.path == path) {
             Presence::Offline
         } else {
             Presence::Missing
@@ -332,7 +321,10 @@ impl Library {
             .catalog()
             .write(|tx| tx.set_presence(&seqs, presence, now_ms()))?;
         if n > 0 {
-            events(WatchEvent::Missing { path: p, assets: n });
+            events(WatchEvent::Missing {
+                path: path.to_string_lossy().into_owned(),
+                assets: n,
+            });
         }
         Ok(())
     }
@@ -346,13 +338,13 @@ impl Library {
         if meta.len() == f.bytes && mtime == f.mtime_ms && f.presence == Presence::Ok {
             return Ok(None);
         }
-        let bytes = std::fs::read(&f.path).map_err(|e| LibraryError::io(&f.path, e))?;
-        if blake3::hash(&bytes).as_bytes() == &f.hash {
+        let hash = crate::import::hash_file(&f.path).map_err(|e| LibraryError::io(&f.path, e))?;
+        if hash.as_bytes() == &f.hash {
             self.catalog()
                 .write(|tx| tx.touch_file(f.seq, meta.len(), mtime))?;
             return Ok(None);
         }
-        match self.analyse(Path::new(&f.path)) {
+        match self.analyse(&f.path) {
             Ok(fresh) => {
                 self.catalog()
                     .write(|tx| tx.refresh_content(f.seq, &fresh, now_ms()))?;

@@ -21,7 +21,8 @@ pub struct AssetAt {
     /// The asset.
     pub id: AssetId,
     /// Its file.
-    pub path: String,
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    pub path: PathBuf,
 }
 
 /// A file found at a new place.
@@ -30,9 +31,11 @@ pub struct Relinked {
     /// The asset.
     pub id: AssetId,
     /// Where it was.
-    pub from: String,
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    pub from: PathBuf,
     /// Where it is now.
-    pub to: String,
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    pub to: PathBuf,
 }
 
 /// What a reconciliation found and did.
@@ -95,23 +98,23 @@ impl Library {
         let folders = self.catalog().watched_folders()?;
         out.folders = folders.len();
         let files = self.catalog().in_place_files()?;
-        let mut by_path: HashMap<&str, Vec<&InPlaceFile>> = HashMap::new();
+        let mut by_path: HashMap<&Path, Vec<&InPlaceFile>> = HashMap::new();
         for f in &files {
-            by_path.entry(f.path.as_str()).or_default().push(f);
+            by_path.entry(f.path.as_path()).or_default().push(f);
         }
         report(progress, Phase::Scanning, 0, Some(files.len() as u64));
 
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
         let mut fresh: Vec<(String, PathBuf, u64, Option<i64>)> = Vec::new();
         let mut to_check: Vec<&InPlaceFile> = Vec::new();
-        let mut offline_roots: Vec<String> = Vec::new();
+        let mut offline_roots: Vec<&Path> = Vec::new();
         let mut sidecars: Vec<(PathBuf, i64)> = Vec::new();
         let library = std::fs::canonicalize(self.layout().root())
             .unwrap_or_else(|_| self.layout().root().to_path_buf());
         for w in &folders {
-            let root = Path::new(&w.path);
+            let root = w.path.as_path();
             if !root.is_dir() {
-                offline_roots.push(format!("{}/", w.path.trim_end_matches('/')));
+                offline_roots.push(root);
                 continue;
             }
             for entry in walkdir::WalkDir::new(root)
@@ -137,9 +140,9 @@ impl Library {
                     continue;
                 }
                 let Ok(meta) = entry.metadata() else { continue };
-                let path = entry.path().to_string_lossy().into_owned();
+                let path = entry.path().to_path_buf();
                 out.checked += 1;
-                match by_path.get(path.as_str()) {
+                match by_path.get(path.as_path()) {
                     Some(known) => {
                         for f in known {
                             if f.bytes == meta.len() && f.mtime_ms == mtime_ms(&meta) {
@@ -163,24 +166,22 @@ impl Library {
 
         // Sidecars saved by another tool while Atelier wasn't watching: read the newer ones.
         if !sidecars.is_empty() {
-            let mut by_stem: HashMap<&str, Vec<&InPlaceFile>> = HashMap::new();
+            let mut by_stem: HashMap<PathBuf, Vec<&InPlaceFile>> = HashMap::new();
             for f in &files {
-                if let Some((stem, _)) = f.path.rsplit_once('.') {
-                    by_stem.entry(stem).or_default().push(f);
+                if f.path.extension().is_some() {
+                    by_stem.entry(f.path.with_extension("")).or_default().push(f);
                 }
             }
             for (sidecar, disk) in &sidecars {
-                let text = sidecar.to_string_lossy();
-                let Some(without) = text.get(..text.len() - 4) else {
-                    continue;
-                };
-                let owners: Vec<&InPlaceFile> = match by_path.get(without) {
+                // `name.ext.xmp` names `name.ext`; `name.xmp` any `name.*`.
+                let without = sidecar.with_extension("");
+                let owners: Vec<&InPlaceFile> = match by_path.get(without.as_path()) {
                     Some(found) => found.clone(),
-                    None => by_stem.get(without).cloned().unwrap_or_default(),
+                    None => by_stem.get(&without).cloned().unwrap_or_default(),
                 };
                 for f in owners {
                     if f.sidecar_mtime_ms.is_none_or(|k| *disk > k)
-                        && self.sidecar_changed_for(Path::new(&f.path), sidecar, *disk)?
+                        && self.sidecar_changed_for(&f.path, sidecar, *disk)?
                     {
                         out.sidecars_read += 1;
                     }
@@ -192,11 +193,8 @@ impl Library {
         let mut lost: Vec<&InPlaceFile> = Vec::new();
         let mut offline: Vec<&InPlaceFile> = Vec::new();
         let mut back: Vec<&InPlaceFile> = Vec::new();
-        let under = |p: &str, roots: &[String]| roots.iter().any(|r| p.starts_with(r.as_str()));
-        let watched: Vec<String> = folders
-            .iter()
-            .map(|w| format!("{}/", w.path.trim_end_matches('/')))
-            .collect();
+        let under = |p: &Path, roots: &[&Path]| roots.iter().any(|r| p.starts_with(r));
+        let watched: Vec<&Path> = folders.iter().map(|w| w.path.as_path()).collect();
         for f in &files {
             if seen.contains(&f.path) {
                 continue;
@@ -219,7 +217,7 @@ impl Library {
                 }
                 _ if under(&f.path, &watched) => lost.push(f),
                 // Outside watched folders: a whole folder gone is most likely a drive.
-                _ if Path::new(&f.path).parent().is_some_and(|d| !d.exists()) => offline.push(f),
+                _ if f.path.parent().is_some_and(|d| !d.exists()) => offline.push(f),
                 _ => lost.push(f),
             }
         }
@@ -233,17 +231,16 @@ impl Library {
             let mut relinked_seqs = HashSet::new();
             let mut still_fresh = Vec::new();
             for (project, path, bytes, mtime) in fresh {
-                let hash = std::fs::read(&path).map(|b| *blake3::hash(&b).as_bytes()).ok();
+                let hash = crate::import::hash_file(&path).map(|h| *h.as_bytes()).ok();
                 match hash.and_then(|h| lost_by_hash.get_mut(&h)).and_then(Vec::pop) {
                     Some(f) => {
-                        let to = path.to_string_lossy().into_owned();
                         self.catalog()
-                            .write(|tx| tx.relink(f.seq, &to, bytes, mtime, now_ms()))?;
+                            .write(|tx| tx.relink(f.seq, &path, bytes, mtime, now_ms()))?;
                         relinked_seqs.insert(f.seq);
                         out.relinked.push(Relinked {
                             id: f.id,
                             from: f.path.clone(),
-                            to,
+                            to: path.clone(),
                         });
                     }
                     None => still_fresh.push((project, path, bytes, mtime)),

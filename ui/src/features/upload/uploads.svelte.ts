@@ -69,6 +69,12 @@ export function summaryLine(items: { status: ItemStatus }[]): string {
 export function outcome(report: ImportReport): { status: ItemStatus; message: string | null; assetId: string | null } {
   const imported = report.imported[0];
   if (imported) return { status: 'imported', message: null, assetId: imported.id };
+  const model = report.models[0];
+  if (model) {
+    return model.new
+      ? { status: 'imported', message: 'Model added to the library', assetId: null }
+      : { status: 'duplicate', message: 'Already in the library', assetId: null };
+  }
   const dup = report.duplicates[0];
   if (dup) return { status: 'duplicate', message: 'Already in the library', assetId: dup.existing };
   const skipped = report.skipped[0];

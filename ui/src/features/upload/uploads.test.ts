@@ -15,6 +15,9 @@ describe('uploads', () => {
     expect(outcome(report({ skipped: [{ path: 'a.txt', reason: 'not media' }] }))).toEqual({ status: 'skipped', message: 'Not media', assetId: null });
     expect(outcome(report({ failed: [{ path: 'a.jpg', reason: 'truncated' }] })).status).toBe('failed');
     expect(outcome(report({})).status).toBe('failed');
+    // A model file is cataloged as a model, not as an asset (issue 10, defect 12).
+    expect(outcome(report({ models: [{ path: 'lora.safetensors', id: 'm', new: true }] }))).toEqual({ status: 'imported', message: 'Model added to the library', assetId: null });
+    expect(outcome(report({ models: [{ path: 'lora.safetensors', id: 'm', new: false }] })).status).toBe('duplicate');
   });
   it('summarises a batch', () => {
     const items = [{ status: 'imported' as const }, { status: 'imported' as const }, { status: 'duplicate' as const }, { status: 'failed' as const }];

@@ -31,4 +31,10 @@ models: Array<ImportedModel>,
 /**
  * True when the import was cancelled before the end (what was done is kept).
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * Why the import stopped before the end when the catalog could not take more (a full
+ * disk): what was committed is kept, everything else is in `failed` with this reason, and
+ * copies made for it were taken back.
+ */
+stopped?: string, };
