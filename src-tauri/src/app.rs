@@ -32,7 +32,11 @@ fn library_root() -> Result<PathBuf> {
 /// The original file of an asset, for the native commands.
 fn original(native: &Native, id: &str) -> Result<PathBuf, String> {
     let id: AssetId = id.parse().map_err(|e: atelier_domain::InvalidInput| e.message)?;
-    native.library.original_path(id).map_err(|e| e.to_string())
+    native
+        .library
+        .as_owner()
+        .original_path(id)
+        .map_err(|e| e.to_string())
 }
 
 /// Shows an asset's original in the system file manager.
@@ -76,7 +80,7 @@ async fn drag_out(
     let icon = ids
         .first()
         .and_then(|id| id.parse::<AssetId>().ok())
-        .and_then(|id| native.library.show(id).ok())
+        .and_then(|id| native.library.as_owner().show(id).ok())
         .and_then(|d| d.thumbnail)
         .map(PathBuf::from);
     crate::drag_out::start(&window, paths, icon)

@@ -41,6 +41,8 @@ pub struct AssetFacts {
     pub creator: UserRow,
     /// Home project.
     pub project: ProjectRow,
+    /// Who owns the project.
+    pub project_owner: UserRow,
     /// Whether the project is shared with the studio.
     pub project_shared: bool,
     /// How many tags it carries.
@@ -144,7 +146,7 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
     let mut stmt = conn.prepare_cached(
         "SELECT a.seq, a.uid, a.name, a.status, a.rating, a.flag, a.brand, b.personal_of, b.self_approval,
                 a.creator, a.project, p.shared,
-                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq)
+                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq), p.owner
          FROM asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
          WHERE a.seq IN rarray(?1)",
     )?;
@@ -169,6 +171,7 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
             project: ProjectRow(r.get(10)?),
             project_shared: r.get(11)?,
             tag_count: r.get(12)?,
+            project_owner: UserRow(r.get(13)?),
         };
         by_seq.insert(f.seq, f);
     }

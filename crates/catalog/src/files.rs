@@ -61,6 +61,10 @@ pub struct WatchedFolder {
     #[serde(skip)]
     #[ts(skip)]
     pub project_row: i64,
+    /// Who owns the project: new files are imported as them.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub owner: UserRow,
 }
 
 /// A file added in place, as the catalog knows it.
@@ -88,7 +92,8 @@ impl Catalog {
     /// Every watched folder, with its project.
     pub fn watched_folders(&self) -> Result<Vec<WatchedFolder>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT w.path, p.name, p.id FROM watched_folder w JOIN project p ON p.id = w.project ORDER BY w.path",
+            "SELECT w.path, p.name, p.id, p.owner FROM watched_folder w JOIN project p ON p.id = w.project
+             ORDER BY w.path",
         )?;
         Ok(stmt
             .query_map([], |r| {
@@ -96,6 +101,7 @@ impl Catalog {
                     path: paths::local(&r.get::<_, String>(0)?),
                     project: r.get(1)?,
                     project_row: r.get(2)?,
+                    owner: UserRow(r.get(3)?),
                 })
             })?
             .collect::<Result<_, _>>()?)

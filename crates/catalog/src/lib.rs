@@ -17,6 +17,7 @@ mod org;
 mod organise;
 pub mod paths;
 mod postings;
+mod scope;
 mod search;
 mod sidecars;
 mod signatures;
@@ -41,6 +42,7 @@ pub use organise::{
     BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectInfo, ReviewEvent,
     TagInfo,
 };
+pub use scope::{Scope, Viewer};
 pub use search::{BucketCounts, Page};
 pub use sidecars::{SidecarFailure, SidecarJob};
 pub use signatures::{StoredSignature, Unsigned};

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::org::uuid_of;
 use crate::views::{AssetSummary, format_ms, load_summaries};
-use crate::{Catalog, ProjectRow, Result, Tx};
+use crate::{Catalog, ProjectRow, Result, Scope, Tx};
 
 /// A model file to catalog.
 #[derive(Debug, Clone)]
@@ -217,24 +217,45 @@ impl Catalog {
         Ok(uid.and_then(|u| ModelId::from_slice(&u)))
     }
 
-    /// Models, by name; only `project`'s when given.
-    pub fn models(&self, project: Option<ProjectRow>) -> Result<Vec<ModelSummary>> {
-        let sql = format!("{SUMMARY} WHERE ?1 IS NULL OR m.project = ?1 ORDER BY m.name COLLATE NOCASE");
+    /// Models in the projects the reader may see, by name; only `project`'s when given.
+    pub fn models(&self, project: Option<ProjectRow>, scope: &Scope) -> Result<Vec<ModelSummary>> {
+        let sql = format!(
+            "{SUMMARY} WHERE (?1 IS NULL OR m.project = ?1) AND m.project IN rarray(?2)
+             ORDER BY m.name COLLATE NOCASE"
+        );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([project.map(|p| p.0)], summary)?;
+        let rows = stmt.query_map(
+            params![project.map(|p| p.0), crate::edit::array(&scope.projects)],
+            summary,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// One model, by id or by file name (exact, ignoring case, with or without extension);
-    /// with the first `limit` assets that name it, newest first.
-    pub fn model(&self, id_or_name: &str, limit: usize) -> Result<Option<(ModelSummary, Vec<AssetSummary>)>> {
+    /// One model the reader may see, by id or by file name (exact, ignoring case, with or
+    /// without extension); with the first `limit` assets that name it that they may see,
+    /// newest first.
+    pub fn model(
+        &self,
+        id_or_name: &str,
+        limit: usize,
+        scope: &Scope,
+    ) -> Result<Option<(ModelSummary, Vec<AssetSummary>)>> {
         let by_id = id_or_name.parse::<ModelId>().ok();
-        let sql =
-            format!("{SUMMARY} WHERE m.uid = ?1 OR m.name = ?2 COLLATE NOCASE OR m.key = lower(?2) LIMIT 1");
+        let sql = format!(
+            "{SUMMARY} WHERE (m.uid = ?1 OR m.name = ?2 COLLATE NOCASE OR m.key = lower(?2))
+                AND m.project IN rarray(?3) LIMIT 1"
+        );
         let found = self
             .conn()
             .prepare_cached(&sql)?
-            .query_row(params![by_id.map(|i| i.to_bytes().to_vec()), id_or_name], summary)
+            .query_row(
+                params![
+                    by_id.map(|i| i.to_bytes().to_vec()),
+                    id_or_name,
+                    crate::edit::array(&scope.projects)
+                ],
+                summary,
+            )
             .optional()?;
         let Some(s) = found else {
             return Ok(None);
@@ -249,6 +270,7 @@ impl Catalog {
             .prepare_cached(&sql)?
             .query_map([&uid[..]], |r| r.get::<_, i64>(0))?
             .map(|s| Ok(u32::try_from(s?).unwrap_or(u32::MAX)))
+            .filter(|s| s.as_ref().map_or(true, |s| scope.assets.contains(*s)))
             .take(limit)
             .collect::<Result<Vec<u32>>>()?;
         let assets = load_summaries(self.conn(), &seqs)?;

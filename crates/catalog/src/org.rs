@@ -7,7 +7,7 @@ use atelier_domain::{Id, names};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::{Catalog, CatalogError, Result, Tx};
+use crate::{Catalog, CatalogError, Result, Scope, Tx};
 
 /// A user's local row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,14 +162,25 @@ impl Catalog {
     }
 }
 
-/// Brands whose name is `name` ignoring case; "Personal" also finds Personal brands.
-pub(crate) fn brands_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
+/// The brands called `name` (ignoring case) that the reader may see; "Personal" is the reader's
+/// own Personal brand, never another's.
+pub(crate) fn brands_named(conn: &Connection, name: &str, scope: &Scope) -> Result<Vec<i64>> {
     let key = names::key(name.trim());
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM brand WHERE name_key = ?1 AND (personal_of IS NULL OR ?1 = ?2) ORDER BY personal_of IS NULL",
+        "SELECT id FROM brand WHERE id IN rarray(?1)
+            AND ((personal_of IS NULL AND name_key = ?2) OR (personal_of = ?3 AND ?2 = ?4))
+         ORDER BY personal_of IS NULL",
     )?;
     let ids: Vec<i64> = stmt
-        .query_map(params![key, names::key(PERSONAL_BRAND)], |r| r.get(0))?
+        .query_map(
+            params![
+                crate::edit::array(&scope.brands),
+                key,
+                scope.user.0,
+                names::key(PERSONAL_BRAND)
+            ],
+            |r| r.get(0),
+        )?
         .collect::<Result<_, _>>()?;
     if ids.is_empty() {
         return Err(CatalogError::not_found("brand", name));
@@ -177,11 +188,21 @@ pub(crate) fn brands_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Projects whose name is `name` ignoring case.
-pub(crate) fn projects_named(conn: &Connection, name: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM project WHERE name_key = ?1")?;
+/// The projects called `name` (ignoring case) that the reader may see: their own first, then
+/// shared ones.
+pub(crate) fn projects_named(conn: &Connection, name: &str, scope: &Scope) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM project WHERE name_key = ?1 AND id IN rarray(?2) ORDER BY owner != ?3",
+    )?;
     let ids: Vec<i64> = stmt
-        .query_map([names::key(name.trim())], |r| r.get(0))?
+        .query_map(
+            params![
+                names::key(name.trim()),
+                crate::edit::array(&scope.projects),
+                scope.user.0
+            ],
+            |r| r.get(0),
+        )?
         .collect::<Result<_, _>>()?;
     if ids.is_empty() {
         return Err(CatalogError::not_found("project", name));
@@ -189,15 +210,15 @@ pub(crate) fn projects_named(conn: &Connection, name: &str) -> Result<Vec<i64>> 
     Ok(ids)
 }
 
-/// Campaigns called `name` ignoring case, in `brands` when given.
-pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: Option<&[i64]>) -> Result<Vec<i64>> {
+/// Campaigns called `name` ignoring case, in `brands`.
+pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: &[i64]) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached("SELECT id, brand FROM campaign WHERE name_key = ?1")?;
     let ids: Vec<i64> = stmt
         .query_map([names::key(name.trim())], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })?
         .filter_map(|r| match r {
-            Ok((id, brand)) if brands.is_none_or(|b| b.contains(&brand)) => Some(Ok(id)),
+            Ok((id, brand)) if brands.contains(&brand) => Some(Ok(id)),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         })
@@ -208,12 +229,12 @@ pub(crate) fn campaigns_named(conn: &Connection, name: &str, brands: Option<&[i6
     Ok(ids)
 }
 
-/// Collections at `path` ("Shoots/2026/June"), in `brands` when given; with `nested`, their
-/// descendants too.
+/// Collections at `path` ("Shoots/2026/June"), in `brands`; with `nested`, their descendants
+/// too.
 pub(crate) fn collections_at(
     conn: &Connection,
     path: &str,
-    brands: Option<&[i64]>,
+    brands: &[i64],
     nested: bool,
 ) -> Result<Vec<i64>> {
     let parts = names::split_collection_path(path)?;
@@ -229,7 +250,7 @@ pub(crate) fn collections_at(
                 level = top
                     .query_map([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
                     .filter_map(|r| match r {
-                        Ok((id, brand)) if brands.is_none_or(|b| b.contains(&brand)) => Some(Ok(id)),
+                        Ok((id, brand)) if brands.contains(&brand) => Some(Ok(id)),
                         Ok(_) => None,
                         Err(e) => Some(Err(e)),
                     })
@@ -373,8 +394,8 @@ impl Tx<'_> {
 
 impl Catalog {
     /// Every collection path of a brand, parents before children, siblings by name.
-    pub fn collection_paths(&self, brand: &str) -> Result<Vec<String>> {
-        let brands = brands_named(self.conn(), brand)?;
+    pub fn collection_paths(&self, brand: &str, scope: &Scope) -> Result<Vec<String>> {
+        let brands = brands_named(self.conn(), brand, scope)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, parent, name FROM collection WHERE brand IN (SELECT value FROM rarray(?1)) ORDER BY name_key",
         )?;
@@ -415,8 +436,8 @@ impl Catalog {
     }
 
     /// Every campaign name of a brand, by name.
-    pub fn campaign_names(&self, brand: &str) -> Result<Vec<String>> {
-        let brands = brands_named(self.conn(), brand)?;
+    pub fn campaign_names(&self, brand: &str, scope: &Scope) -> Result<Vec<String>> {
+        let brands = brands_named(self.conn(), brand, scope)?;
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT name FROM campaign WHERE brand = ?1 ORDER BY name_key")?;

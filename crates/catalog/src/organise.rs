@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::edit::array;
 use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
 use crate::postings::{Facet, load, seq_u32};
-use crate::{Catalog, CatalogError, Result, Tx, journal};
+use crate::{Catalog, CatalogError, Result, Scope, Tx, journal};
 
 /// A tag and how many assets carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -209,7 +209,7 @@ fn taken(what: &str, name: &str) -> CatalogError {
 
 impl Catalog {
     /// Every tag with its asset count, by name.
-    pub fn list_tags(&self) -> Result<Vec<TagInfo>> {
+    pub fn list_tags(&self, scope: &Scope) -> Result<Vec<TagInfo>> {
         let conn = self.conn();
         let rows: Vec<(i64, String)> = conn
             .prepare_cached("SELECT id, name FROM tag ORDER BY key")?
@@ -219,7 +219,7 @@ impl Catalog {
             .map(|(id, name)| {
                 Ok(TagInfo {
                     name,
-                    count: load(conn, Facet::Tag(id))?.len(),
+                    count: (load(conn, Facet::Tag(id))? & &scope.assets).len(),
                 })
             })
             .collect()
@@ -254,11 +254,9 @@ impl Catalog {
 
     /// A collection by path within a brand.
     pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
-        Ok(
-            crate::org::collections_at(self.conn(), path, Some(&[brand.0]), false)
-                .ok()
-                .and_then(|v| v.first().copied()),
-        )
+        Ok(crate::org::collections_at(self.conn(), path, &[brand.0], false)
+            .ok()
+            .and_then(|v| v.first().copied()))
     }
 
     /// A campaign by name within a brand.
@@ -309,7 +307,7 @@ impl Catalog {
     }
 
     /// The collections of a brand, parents before children, with direct and rolled-up counts.
-    pub fn list_collections(&self, brand: BrandRow) -> Result<Vec<CollectionInfo>> {
+    pub fn list_collections(&self, brand: BrandRow, scope: &Scope) -> Result<Vec<CollectionInfo>> {
         let conn = self.conn();
         let rows: Vec<(i64, Vec<u8>, Option<i64>, String)> = conn
             .prepare_cached(
@@ -319,7 +317,7 @@ impl Catalog {
             .collect::<Result<_, _>>()?;
         let mut bits: HashMap<i64, RoaringBitmap> = HashMap::new();
         for (id, ..) in &rows {
-            bits.insert(*id, load(conn, Facet::Collection(*id))?);
+            bits.insert(*id, load(conn, Facet::Collection(*id))? & &scope.assets);
         }
         let mut out = Vec::new();
         // Returns the rolled-up set of the subtree at `parent`'s children.
@@ -366,15 +364,20 @@ impl Catalog {
         Ok(out)
     }
 
-    /// The campaigns of a brand (all brands when `None`), by name, with counts.
-    pub fn list_campaigns(&self, brand: Option<BrandRow>) -> Result<Vec<CampaignInfo>> {
+    /// The campaigns of a brand (all the reader may see when `None`), by name, with counts of
+    /// what the reader may see.
+    pub fn list_campaigns(&self, brand: Option<BrandRow>, scope: &Scope) -> Result<Vec<CampaignInfo>> {
         let conn = self.conn();
         let rows: Vec<(i64, Vec<u8>, String, String, String, String)> = conn
             .prepare_cached(
                 "SELECT c.id, c.uid, c.name, c.description, b.name, c.visibility FROM campaign c
-                 JOIN brand b ON b.id = c.brand WHERE ?1 IS NULL OR c.brand = ?1 ORDER BY b.name_key, c.name_key",
+                 JOIN brand b ON b.id = c.brand WHERE (?1 IS NULL OR c.brand = ?1) AND c.brand IN rarray(?2)
+                 ORDER BY b.name_key, c.name_key",
             )?
-            .query_map([brand.map(|b| b.0)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .query_map(
+                params![brand.map(|b| b.0), crate::edit::array(&scope.brands)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(id, uid, name, description, brand, visibility)| {
@@ -384,14 +387,14 @@ impl Catalog {
                     description,
                     brand,
                     visibility,
-                    count: load(conn, Facet::Campaign(id))?.len(),
+                    count: (load(conn, Facet::Campaign(id))? & &scope.assets).len(),
                 })
             })
             .collect()
     }
 
     /// The owner's projects, by name.
-    pub fn list_projects(&self, owner: UserRow) -> Result<Vec<ProjectInfo>> {
+    pub fn list_projects(&self, owner: UserRow, scope: &Scope) -> Result<Vec<ProjectInfo>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT p.id, p.uid, p.name, p.description, p.archived, p.shared, b.name, p.import_mode,
@@ -436,27 +439,28 @@ impl Catalog {
                 import_mode,
                 rename_template,
                 default_tags: serde_json::from_str(&tags).unwrap_or_default(),
-                count: load(conn, Facet::Project(id))?.len(),
+                count: (load(conn, Facet::Project(id))? & &scope.assets).len(),
             });
         }
         Ok(out)
     }
 
-    /// Every brand `me` can see (team brands and `me`'s Personal brand), Personal first.
-    pub fn list_brands(&self, me: UserRow) -> Result<Vec<BrandInfo>> {
+    /// Every brand the reader may see (their Personal brand first, then team brands by name).
+    pub fn list_brands(&self, scope: &Scope) -> Result<Vec<BrandInfo>> {
         let ids: Vec<i64> = self
             .conn()
             .prepare_cached(
-                "SELECT id FROM brand WHERE personal_of IS NULL OR personal_of = ?1
-                 ORDER BY personal_of IS NULL, name_key",
+                "SELECT id FROM brand WHERE id IN rarray(?1) ORDER BY personal_of IS NULL, name_key",
             )?
-            .query_map([me.0], |r| r.get(0))?
+            .query_map([crate::edit::array(&scope.brands)], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        ids.into_iter().map(|b| self.brand_info(BrandRow(b))).collect()
+        ids.into_iter()
+            .map(|b| self.brand_info(BrandRow(b), scope))
+            .collect()
     }
 
-    /// One brand with its kit, members and count.
-    pub fn brand_info(&self, brand: BrandRow) -> Result<BrandInfo> {
+    /// One brand with its kit, members and the count of its assets the reader may see.
+    pub fn brand_info(&self, brand: BrandRow, scope: &Scope) -> Result<BrandInfo> {
         let conn = self.conn();
         type Row = (
             Vec<u8>,
@@ -523,7 +527,7 @@ impl Catalog {
                     })
                 })
                 .collect::<Result<_>>()?,
-            count: load(conn, Facet::Brand(brand.0))?.len(),
+            count: (load(conn, Facet::Brand(brand.0))? & &scope.assets).len(),
         })
     }
 
@@ -1410,10 +1414,8 @@ impl Catalog {
 impl Tx<'_> {
     /// A collection by path within a brand, inside this transaction.
     pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
-        Ok(
-            crate::org::collections_at(&self.tx, path, Some(&[brand.0]), false)
-                .ok()
-                .and_then(|v| v.first().copied()),
-        )
+        Ok(crate::org::collections_at(&self.tx, path, &[brand.0], false)
+            .ok()
+            .and_then(|v| v.first().copied()))
     }
 }

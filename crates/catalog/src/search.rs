@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::postings::{self, Facet, load, load_any, page_desc};
 use crate::views::{AssetSummary, load_summaries};
-use crate::{Catalog, Result, org, text};
+use crate::{Catalog, Result, Scope, org, text};
 
 /// One page of results.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -102,11 +102,12 @@ enum Order {
 }
 
 impl Catalog {
-    /// One page of the assets matching `q`. `now_ms` anchors "Recently added".
-    pub fn search(&self, q: &AssetQuery, now_ms: i64) -> Result<Page> {
+    /// One page of the assets matching `q` that the reader may see (`scope`). `now_ms`
+    /// anchors "Recently added".
+    pub fn search(&self, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<Page> {
         let limit = q.page_size()?;
         let conn = self.conn();
-        let base = base_set(conn, q, now_ms)?;
+        let base = base_set(conn, q, now_ms, scope)?;
         let terms = q
             .text_terms()
             .map(|t| text::query_terms(conn, t))
@@ -161,14 +162,19 @@ impl Catalog {
 
     /// The rows of every asset matching `q` (ignoring its page size and cursor), newest
     /// first. For bulk actions, which then apply their own limits.
-    pub fn select_seqs(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<i64>> {
-        Ok(self.select_set(q, now_ms)?.iter().rev().map(i64::from).collect())
+    pub fn select_seqs(&self, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<Vec<i64>> {
+        Ok(self
+            .select_set(q, now_ms, scope)?
+            .iter()
+            .rev()
+            .map(i64::from)
+            .collect())
     }
 
     /// The seqs of every asset matching `q` (ignoring its page size and cursor) as a bitmap.
-    pub fn select_set(&self, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
+    pub fn select_set(&self, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<RoaringBitmap> {
         let conn = self.conn();
-        let base = base_set(conn, q, now_ms)?;
+        let base = base_set(conn, q, now_ms, scope)?;
         let terms = q
             .text_terms()
             .map(|t| text::query_terms(conn, t))
@@ -185,8 +191,8 @@ impl Catalog {
 
     /// Every asset matching `q` (ignoring its page size and cursor), newest first. For bulk
     /// actions and export, which then apply their own limits.
-    pub fn select_ids(&self, q: &AssetQuery, now_ms: i64) -> Result<Vec<AssetId>> {
-        let seqs = self.select_seqs(q, now_ms)?;
+    pub fn select_ids(&self, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<Vec<AssetId>> {
+        let seqs = self.select_seqs(q, now_ms, scope)?;
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
@@ -197,39 +203,44 @@ impl Catalog {
         Ok(ids)
     }
 
-    /// The rail's counts within a brand scope (`None`: all brands).
-    pub fn bucket_counts(&self, brand: Option<&str>, now_ms: i64) -> Result<BucketCounts> {
+    /// The rail's counts within a brand (`None`: all brands), of what the reader may see.
+    pub fn bucket_counts(&self, brand: Option<&str>, now_ms: i64, scope: &Scope) -> Result<BucketCounts> {
         let conn = self.conn();
-        let mut scope = load(conn, Facet::All)? - load(conn, Facet::StackMember)?;
+        let mut shown = &scope.assets - load(conn, Facet::StackMember)?;
         if let Some(b) = brand {
-            scope &= load_any(conn, org::brands_named(conn, b)?.into_iter().map(Facet::Brand))?;
+            shown &= load_any(
+                conn,
+                org::brands_named(conn, b, scope)?.into_iter().map(Facet::Brand),
+            )?;
         }
-        let recent = &scope & recent_set(conn, now_ms)?;
-        let unfiled = &scope - load(conn, Facet::Filed)?;
+        let recent = &shown & recent_set(conn, now_ms)?;
+        let unfiled = &shown - load(conn, Facet::Filed)?;
         Ok(BucketCounts {
-            all: scope.len(),
+            all: shown.len(),
             recent: recent.len(),
             unfiled: unfiled.len(),
         })
     }
 }
 
-/// The assets matching every filter of `q` except the text.
-fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
+/// The assets the reader may see that match every filter of `q` except the text.
+fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<RoaringBitmap> {
     // One card per stack: members other than the cover are left out.
-    let mut set = load(conn, Facet::All)? - load(conn, Facet::StackMember)?;
-    let brands = q
-        .brand
-        .as_deref()
-        .map(|b| org::brands_named(conn, b))
-        .transpose()?;
-    if let Some(b) = &brands {
-        set &= load_any(conn, b.iter().map(|id| Facet::Brand(*id)))?;
-    }
+    let mut set = &scope.assets - load(conn, Facet::StackMember)?;
+    let brands = match q.brand.as_deref() {
+        Some(b) => {
+            let named = org::brands_named(conn, b, scope)?;
+            set &= load_any(conn, named.iter().map(|id| Facet::Brand(*id)))?;
+            named
+        }
+        None => scope.brands.clone(),
+    };
     if let Some(p) = &q.project {
         set &= load_any(
             conn,
-            org::projects_named(conn, p)?.into_iter().map(Facet::Project),
+            org::projects_named(conn, p, scope)?
+                .into_iter()
+                .map(Facet::Project),
         )?;
     }
     if let Some(k) = q.kind {
@@ -264,11 +275,11 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64) -> Result<RoaringBit
         }
     }
     if let Some(c) = &q.campaign {
-        let ids = org::campaigns_named(conn, c, brands.as_deref())?;
+        let ids = org::campaigns_named(conn, c, &brands)?;
         set &= load_any(conn, ids.into_iter().map(Facet::Campaign))?;
     }
     if let Some(path) = &q.collection {
-        let ids = org::collections_at(conn, path, brands.as_deref(), q.nested)?;
+        let ids = org::collections_at(conn, path, &brands, q.nested)?;
         set &= load_any(conn, ids.into_iter().map(Facet::Collection))?;
     }
     match q.bucket {

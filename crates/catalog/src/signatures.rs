@@ -2,10 +2,7 @@
 //! hash and a descriptor blob), read back in bulk by id order so an in-memory index can load
 //! everything once and then only what was added or replaced since.
 
-use roaring::RoaringBitmap;
 use rusqlite::params;
-
-use atelier_domain::AssetQuery;
 
 use crate::postings::seq_u32;
 use crate::views::{AssetSummary, load_keyed_summaries};
@@ -117,12 +114,6 @@ impl Catalog {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(signed < assets)
-    }
-
-    /// The assets matching `q`'s filters and words (page and cursor ignored) as a bitmap of
-    /// seqs: the scope of a similarity query.
-    pub fn scope(&self, q: &AssetQuery, now_ms: i64) -> Result<RoaringBitmap> {
-        self.select_set(q, now_ms)
     }
 
     /// Grid summaries of `seqs` with their seq, in the order given; seqs no longer in the

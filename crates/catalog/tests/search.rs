@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use atelier_catalog::{BrandRow, ProjectRow, UserRow};
-use atelier_catalog::{Catalog, FileFacts, NewAsset, Tx};
+use atelier_catalog::{Catalog, FileFacts, NewAsset, Scope, Tx, Viewer};
 use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, Id, Kind, Sort, Source, TagMode};
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -126,9 +126,20 @@ impl Fixture {
         id
     }
 
+    /// What the library's own user (its Owner) may see.
+    fn scope(&self) -> Scope {
+        self.catalog
+            .scope(&Viewer {
+                user: self.user,
+                studio_role: atelier_domain::StudioRole::Owner,
+                member_of: Vec::new(),
+            })
+            .unwrap()
+    }
+
     fn ids(&self, q: &AssetQuery) -> Vec<AssetId> {
         self.catalog
-            .search(q, NOW)
+            .search(q, NOW, &self.scope())
             .unwrap()
             .items
             .into_iter()
@@ -172,7 +183,7 @@ fn listing_is_newest_first_with_keyset_pages() {
             cursor: cursor.clone(),
             ..Default::default()
         };
-        let page = f.catalog.search(&q, NOW).unwrap();
+        let page = f.catalog.search(&q, NOW, &f.scope()).unwrap();
         assert_eq!(page.total, 7);
         seen.extend(page.items.iter().map(|s| s.id));
         match page.next {
@@ -199,6 +210,7 @@ fn a_full_last_page_has_no_next_cursor() {
                 ..Default::default()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     let page2 = f
@@ -210,6 +222,7 @@ fn a_full_last_page_has_no_next_cursor() {
                 ..Default::default()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     assert_eq!(page2.items.len(), 2);
@@ -267,7 +280,7 @@ fn relevance_puts_name_matches_before_tags_prompt_and_metadata() {
         added_at: NOW - 5,
         ..Default::default()
     });
-    let page = f.catalog.search(&text("castle"), NOW).unwrap();
+    let page = f.catalog.search(&text("castle"), NOW, &f.scope()).unwrap();
     assert_eq!(page.total, 5);
     let got: Vec<_> = page.items.iter().map(|s| s.id).collect();
     assert_eq!(got, [in_name_newer, in_name, in_tags, in_prompt, in_meta]);
@@ -284,7 +297,7 @@ fn relevance_puts_name_matches_before_tags_prompt_and_metadata() {
         limit: Some(2),
         ..text("castle")
     };
-    let p1 = f.catalog.search(&q, NOW).unwrap();
+    let p1 = f.catalog.search(&q, NOW, &f.scope()).unwrap();
     let p2 = f
         .catalog
         .search(
@@ -293,6 +306,7 @@ fn relevance_puts_name_matches_before_tags_prompt_and_metadata() {
                 ..q.clone()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     let p3 = f
@@ -303,6 +317,7 @@ fn relevance_puts_name_matches_before_tags_prompt_and_metadata() {
                 ..q.clone()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     let all: Vec<_> = [p1.items, p2.items, p3.items]
@@ -415,6 +430,7 @@ fn facet_filters_combine_with_and_across_kinds() {
                 ..Default::default()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap_err();
     assert_eq!(err.code(), "not_found");
@@ -445,7 +461,7 @@ fn captured_sort_orders_by_capture_time_with_keyset_pages() {
         limit: Some(2),
         ..Default::default()
     };
-    let p1 = f.catalog.search(&q, NOW).unwrap();
+    let p1 = f.catalog.search(&q, NOW, &f.scope()).unwrap();
     let p2 = f
         .catalog
         .search(
@@ -454,6 +470,7 @@ fn captured_sort_orders_by_capture_time_with_keyset_pages() {
                 ..q.clone()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     let got: Vec<_> = p1.items.iter().chain(&p2.items).map(|s| s.id).collect();
@@ -466,6 +483,7 @@ fn captured_sort_orders_by_capture_time_with_keyset_pages() {
             ..Default::default()
         },
         NOW,
+        &f.scope(),
     );
     assert_eq!(err.unwrap_err().code(), "invalid_cursor");
 }
@@ -491,7 +509,7 @@ fn captured_sort_of_a_few_matches_in_a_large_library_sorts_them() {
         limit: Some(2),
         ..Default::default()
     };
-    let p1 = f.catalog.search(&q, NOW).unwrap();
+    let p1 = f.catalog.search(&q, NOW, &f.scope()).unwrap();
     let p2 = f
         .catalog
         .search(
@@ -500,6 +518,7 @@ fn captured_sort_of_a_few_matches_in_a_large_library_sorts_them() {
                 ..q.clone()
             },
             NOW,
+            &f.scope(),
         )
         .unwrap();
     let got: Vec<_> = p1.items.iter().chain(&p2.items).map(|s| s.id).collect();
@@ -522,13 +541,13 @@ fn buckets_count_recent_and_unfiled() {
         added_at: NOW - DAY,
         ..Default::default()
     });
-    let counts = f.catalog.bucket_counts(None, NOW).unwrap();
+    let counts = f.catalog.bucket_counts(None, NOW, &f.scope()).unwrap();
     assert_eq!((counts.all, counts.recent, counts.unfiled), (3, 2, 3));
     let q = AssetQuery {
         bucket: Bucket::Recent,
         ..Default::default()
     };
-    assert_eq!(f.catalog.search(&q, NOW).unwrap().total, 2);
+    assert_eq!(f.catalog.search(&q, NOW, &f.scope()).unwrap().total, 2);
 }
 
 #[test]
@@ -574,12 +593,12 @@ fn incremental_postings_equal_a_rebuild() {
     ];
     let before: Vec<_> = queries
         .iter()
-        .map(|q| f.catalog.search(q, NOW).unwrap())
+        .map(|q| f.catalog.search(q, NOW, &f.scope()).unwrap())
         .collect();
     f.catalog.rebuild_postings().unwrap();
     let after: Vec<_> = queries
         .iter()
-        .map(|q| f.catalog.search(q, NOW).unwrap())
+        .map(|q| f.catalog.search(q, NOW, &f.scope()).unwrap())
         .collect();
     assert_eq!(before, after);
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use atelier_domain::{AssetId, Cursor};
-use atelier_library::{CancelToken, ImportMode, ImportOptions, Library, LibraryError, SynthOptions};
+use atelier_library::{Acting, CancelToken, ImportMode, ImportOptions, Library, LibraryError, SynthOptions};
 use clap::Parser;
 
 use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
@@ -50,14 +50,15 @@ fn open(library: Option<PathBuf>) -> Result<Library> {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
-    let mut library = open(cli.library)?;
-    if let Some(user) = &cli.as_user {
-        library.act_as(user)?;
-    }
+    let library = open(cli.library)?;
     if let Command::Serve { port } = cli.command {
         return serve(library, port);
     }
-    let code = command(&library, cli.command)?;
+    let acting = match &cli.as_user {
+        Some(user) => library.as_user(user)?,
+        None => library.as_owner(),
+    };
+    let code = command(&acting, cli.command)?;
     // Changes to files added in place go to their XMP sidecars before the command ends; a
     // write that fails stays queued (and is said here), never dropped.
     let sidecars = library.write_sidecars()?;
@@ -71,7 +72,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
-fn command(library: &Library, command: Command) -> Result<ExitCode> {
+fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
     match command {
         Command::Import(a) => import(library, a),
         Command::Search(a) => search(library, a),
@@ -265,7 +266,7 @@ fn command(library: &Library, command: Command) -> Result<ExitCode> {
     }
 }
 
-fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
+fn import(library: &Acting<'_>, a: ImportArgs) -> Result<ExitCode> {
     let options = ImportOptions {
         // Without --copy, the project's import mode decides (in place unless it says copy).
         mode: a.copy.then_some(ImportMode::Copy),
@@ -292,7 +293,7 @@ fn import(library: &Library, a: ImportArgs) -> Result<ExitCode> {
     })
 }
 
-fn search(library: &Library, a: SearchArgs) -> Result<ExitCode> {
+fn search(library: &Acting<'_>, a: SearchArgs) -> Result<ExitCode> {
     let mut q = a.filters.query(a.text);
     q.sort = a.sort;
     q.limit = a.limit;
@@ -306,7 +307,7 @@ fn search(library: &Library, a: SearchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
+fn show(library: &Acting<'_>, a: ShowArgs) -> Result<ExitCode> {
     let id: AssetId = a.id.parse().map_err(LibraryError::from)?;
     let detail = library.show(id)?;
     if a.json {
@@ -317,7 +318,7 @@ fn show(library: &Library, a: ShowArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
+fn export(library: &Acting<'_>, a: ExportArgs) -> Result<ExitCode> {
     let selection = organise::selection(&a.sel)?;
     let cancel = CancelToken::new();
     let existing = if a.force {
@@ -347,7 +348,7 @@ fn export(library: &Library, a: ExportArgs) -> Result<ExitCode> {
 }
 
 /// `watch`: follows the watched folders until Ctrl-C, printing what happens.
-fn watch(library: &Library, json: bool) -> Result<ExitCode> {
+fn watch(library: &Acting<'_>, json: bool) -> Result<ExitCode> {
     let cancel = CancelToken::new();
     {
         let cancel = cancel.clone();
@@ -419,7 +420,7 @@ fn serve(library: Library, port: u16) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {
+fn synth(library: &Acting<'_>, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {
     let cancel = CancelToken::new();
     let report = output::with_progress("Synthesising", |progress| {
         library.bench_synth(SynthOptions { assets, seed }, &cancel, progress)
@@ -441,7 +442,7 @@ fn synth(library: &Library, assets: u64, seed: u64, json: bool) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench_search(library: &Library, runs: usize, json: bool) -> Result<ExitCode> {
+fn bench_search(library: &Acting<'_>, runs: usize, json: bool) -> Result<ExitCode> {
     let results = library.bench_search(runs.max(1))?;
     if json {
         output::json(&results)?;
@@ -465,7 +466,7 @@ pub fn interactive() -> bool {
     std::io::stderr().is_terminal()
 }
 
-fn model(library: &Library, command: crate::args::ModelCommand) -> Result<ExitCode> {
+fn model(library: &Acting<'_>, command: crate::args::ModelCommand) -> Result<ExitCode> {
     use crate::args::ModelCommand;
     match command {
         ModelCommand::List { project, json } => {

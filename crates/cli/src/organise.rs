@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use atelier_domain::{AssetId, BrandRole};
 use atelier_library::{
-    BulkReport, ImportMode, KitEdit, Library, LibraryError, MoveTarget, ProjectSettings, Selection,
+    Acting, BulkReport, ImportMode, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
 };
 use serde::Serialize;
 
@@ -128,7 +128,7 @@ fn brand_line(b: &atelier_library::BrandInfo) -> String {
 }
 
 /// `project …`.
-pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
+pub fn project(lib: &Acting<'_>, cmd: ProjectCommand) -> Result<ExitCode> {
     match cmd {
         ProjectCommand::Create {
             name,
@@ -196,7 +196,7 @@ pub fn project(lib: &Library, cmd: ProjectCommand) -> Result<ExitCode> {
     }
 }
 
-fn watch_folders(lib: &Library, cmd: WatchCommand) -> Result<ExitCode> {
+fn watch_folders(lib: &Acting<'_>, cmd: WatchCommand) -> Result<ExitCode> {
     let (list, json) = match cmd {
         WatchCommand::Add { project, dir, json } => (lib.watch_add(&project, &dir)?, json),
         WatchCommand::Remove { project, dir, json } => (lib.watch_remove(&project, &dir)?, json),
@@ -221,7 +221,7 @@ fn watch_folders(lib: &Library, cmd: WatchCommand) -> Result<ExitCode> {
 }
 
 /// `brand …`.
-pub fn brand(lib: &Library, cmd: BrandCommand) -> Result<ExitCode> {
+pub fn brand(lib: &Acting<'_>, cmd: BrandCommand) -> Result<ExitCode> {
     match cmd {
         BrandCommand::Create { name, json } => show(&lib.brand_create(&name)?, json, brand_line),
         BrandCommand::Rename { old, new, json } => show(&lib.brand_rename(&old, &new)?, json, brand_line),
@@ -310,7 +310,7 @@ fn collection_line(c: &atelier_library::CollectionInfo) -> String {
 }
 
 /// `collection …`.
-pub fn collection(lib: &Library, cmd: CollectionCommand) -> Result<ExitCode> {
+pub fn collection(lib: &Acting<'_>, cmd: CollectionCommand) -> Result<ExitCode> {
     match cmd {
         CollectionCommand::Create { path, brand, json } => {
             show(&lib.collection_create(&path, &brand)?, json, |c| {
@@ -364,7 +364,7 @@ pub fn collection(lib: &Library, cmd: CollectionCommand) -> Result<ExitCode> {
 }
 
 /// `tag …`.
-pub fn tag(lib: &Library, cmd: TagCommand) -> Result<ExitCode> {
+pub fn tag(lib: &Acting<'_>, cmd: TagCommand) -> Result<ExitCode> {
     match cmd {
         TagCommand::Add { tag, sel } => report("Tagged", &lib.tag_add(&selection(&sel)?, &[tag])?, sel.json),
         TagCommand::Remove { tag, sel } => {
@@ -418,7 +418,7 @@ fn need_brand(sel: &mut SelArgs) -> Result<String> {
 }
 
 /// `campaign …`.
-pub fn campaign(lib: &Library, cmd: CampaignCommand) -> Result<ExitCode> {
+pub fn campaign(lib: &Acting<'_>, cmd: CampaignCommand) -> Result<ExitCode> {
     match cmd {
         CampaignCommand::Create {
             name,
@@ -480,7 +480,7 @@ pub fn campaign(lib: &Library, cmd: CampaignCommand) -> Result<ExitCode> {
 }
 
 /// `move SEL (--project P | --brand B)`: here --project and --brand name the destination.
-pub fn move_assets(lib: &Library, mut sel: SelArgs) -> Result<ExitCode> {
+pub fn move_assets(lib: &Acting<'_>, mut sel: SelArgs) -> Result<ExitCode> {
     let to = match (sel.filters.project.take(), sel.filters.brand.take()) {
         (Some(p), None) => MoveTarget::Project(p),
         (None, Some(b)) => MoveTarget::Brand(b),

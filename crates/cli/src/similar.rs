@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use atelier_domain::AssetId;
-use atelier_library::{CancelToken, Dispose, Library, LibraryError};
+use atelier_library::{Acting, CancelToken, Dispose, Library, LibraryError};
 
 use crate::args::{DisposeArg, DuplicatesCommand, FilterArgs};
 use crate::{organise, output};
 
 /// Analyses what was cataloged before signatures existed, saying so when there is any.
-fn catch_up(library: &Library) -> Result<()> {
+fn catch_up(library: &Acting<'_>) -> Result<()> {
     let r = library.index_signatures(&CancelToken::new(), &None)?;
     if r.analysed > 0 {
         eprintln!(
@@ -31,7 +31,7 @@ fn parse(id: &str) -> Result<AssetId> {
 
 /// `atelier similar ID`.
 pub fn similar(
-    library: &Library,
+    library: &Acting<'_>,
     id: &str,
     limit: usize,
     filters: &FilterArgs,
@@ -66,7 +66,7 @@ pub fn similar(
 
 /// `atelier duplicates [merge …]`.
 pub fn duplicates(
-    library: &Library,
+    library: &Acting<'_>,
     merge: Option<DuplicatesCommand>,
     include_bursts: bool,
     filters: &FilterArgs,
@@ -185,7 +185,7 @@ pub fn bench(photos: &Path, videos: Option<&Path>, work: &Path, max: usize, json
 }
 
 /// `atelier bench similar-speed`.
-pub fn bench_speed(library: &Library, runs: usize, json: bool) -> Result<ExitCode> {
+pub fn bench_speed(library: &Acting<'_>, runs: usize, json: bool) -> Result<ExitCode> {
     let r = library.bench_similar_speed(runs)?;
     if json {
         output::json(&r)?;

@@ -31,6 +31,16 @@ impl Session {
             .unwrap()
     }
 
+    /// Marks a project shared, as sharing it through a studio does (a standalone library
+    /// can't share): what lets the brand's other members see its assets.
+    fn share(&self, project: &str) {
+        let db = rusqlite::Connection::open(self.dir.path().join("library/catalog.db")).unwrap();
+        let n = db
+            .execute("UPDATE project SET shared = 1 WHERE name = ?1", [project])
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
     fn ok(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
@@ -288,6 +298,7 @@ fn members_and_roles_are_enforced_through_the_cli() {
     let s = Session::new();
     s.ok(&["brand", "create", "Acme"]);
     let a = s.photos("a", 2, "Acme");
+    s.share("Inbox");
     s.ok(&["review", "submit", "--all"]);
     s.ok(&["brand", "member", "Acme", "add", "bob", "--role", "creator"]);
     let r = s.report(&["--as", "bob", "review", "approve", "--all"]);

@@ -8,7 +8,7 @@ use atelier_domain::{AssetQuery, Bucket, Flag, Kind, Rating, Sort, Source, Statu
 use serde::Serialize;
 
 use crate::synth::{BENCH_BRAND, prompt_word, tag_name};
-use crate::{Library, Result};
+use crate::{Acting, Result};
 
 /// Timings of one query.
 #[derive(Debug, Clone, Serialize)]
@@ -23,12 +23,13 @@ pub struct QueryTiming {
     pub p95_ms: f64,
 }
 
-impl Library {
+impl Acting<'_> {
     /// The fixed query set: (name, query).
     pub fn bench_queries(&self) -> Result<Vec<(String, AssetQuery)>> {
         let q = AssetQuery::default;
-        let collections = self.catalog().collection_paths(BENCH_BRAND)?;
-        let campaigns = self.catalog().campaign_names(BENCH_BRAND)?;
+        let scope = self.scope()?;
+        let collections = self.catalog().collection_paths(BENCH_BRAND, &scope)?;
+        let campaigns = self.catalog().campaign_names(BENCH_BRAND, &scope)?;
         let top_collection = collections.first().cloned().unwrap_or_default();
         let leaf_collection = collections
             .iter()
@@ -249,7 +250,7 @@ fn timing(name: String, total: u64, mut times: Vec<f64>) -> QueryTiming {
     }
 }
 
-impl Library {
+impl Acting<'_> {
     /// `bench organise`: on a `bench synth` library, times tagging, rating and filing every
     /// approved asset (about 135,000 of a million) in one call each, then the bucket and
     /// collection counts right after. Changes the library (a new tag and a "Bench"

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::job::CancelToken;
 use crate::watch::WatchEvent;
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, LibraryError, Result, now_ms};
 
 /// The project the benchmarks watch folders for.
 const BENCH_PROJECT: &str = "Bench watched";
@@ -58,9 +58,9 @@ fn mtime_ms(meta: &std::fs::Metadata) -> Option<i64> {
         .map(|d| d.as_millis() as i64)
 }
 
-impl Library {
+impl Acting<'_> {
     fn bench_project(&self) -> Result<atelier_catalog::ProjectRow> {
-        let me = self.acting()?.user;
+        let me = self.user;
         if self.catalog().find_project(me, BENCH_PROJECT)?.is_none() {
             self.project_create(BENCH_PROJECT, None, None)?;
         }

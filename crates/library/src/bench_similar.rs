@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::job::CancelToken;
-use crate::{ImportMode, ImportOptions, Library, LibraryError, Result};
+use crate::{Acting, ImportMode, ImportOptions, LibraryError, Result};
 
 /// The project the set's photos are imported into (variants go to another).
 const ORIGINALS: &str = "Photos";
@@ -100,7 +100,7 @@ pub struct SimilarSpeed {
     pub duplicates_secs: f64,
 }
 
-impl Library {
+impl crate::Library {
     /// Builds the labelled set from `photos` (and bursts from the clips in `videos`) in `work`
     /// (emptied first), imports it into a library there and measures (see the module docs).
     pub fn bench_similar(
@@ -165,7 +165,8 @@ impl Library {
             bursts = make_bursts(dir, &originals)?;
         }
 
-        let library = Library::open(&work.join("library"))?;
+        let opened = crate::Library::open(&work.join("library"))?;
+        let library = opened.as_owner();
         let started = Instant::now();
         let mut report = crate::ImportReport::default();
         for (dir, project) in [(&originals, ORIGINALS), (&edited, "Variants")] {
@@ -327,7 +328,9 @@ impl Library {
             import_secs,
         })
     }
+}
 
+impl Acting<'_> {
     /// Times similarity queries on this library (a synthetic million for the figures).
     pub fn bench_similar_speed(&self, runs: usize) -> Result<SimilarSpeed> {
         let started = Instant::now();

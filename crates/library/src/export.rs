@@ -11,7 +11,7 @@ use atelier_domain::{AssetId, AssetQuery, InvalidInput};
 use serde::Serialize;
 
 use crate::job::CancelToken;
-use crate::{Library, Result, now_ms};
+use crate::{Acting, Library, Result, now_ms};
 
 /// Which assets an operation acts on: ids, or everything a search matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,12 +48,15 @@ pub struct ExportFailure {
     pub reason: String,
 }
 
-impl Library {
+impl Acting<'_> {
     /// Resolves a selection to asset ids (at most 10,000 at once, SPEC R16.1).
     pub fn resolve(&self, selection: &Selection) -> Result<Vec<AssetId>> {
         let ids = match selection {
             Selection::Ids(ids) => ids.clone(),
-            Selection::Query(q) => self.catalog().select_ids(q, now_ms())?,
+            Selection::Query(q) => {
+                let scope = self.scope()?;
+                self.catalog().select_ids(q, now_ms(), &scope)?
+            }
         };
         if ids.is_empty() {
             return Err(InvalidInput::new(
@@ -97,17 +100,6 @@ impl Library {
         let out = self.layout().cache_tmp().join(&name);
         let report = self.write_export(selection, &out, Existing::Refuse, cancel)?;
         Ok((name, report))
-    }
-
-    /// Where an export made by [`Library::export_for_download`] is; `None` for any name it
-    /// could not have made.
-    pub fn download_path(&self, name: &str) -> Option<PathBuf> {
-        let valid = name
-            .strip_prefix("atelier-export-")
-            .and_then(|n| n.strip_suffix(".zip"));
-        valid
-            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
-            .map(|_| self.layout().cache_tmp().join(name))
     }
 
     /// An export never writes into the library folder: it could replace the catalog or a
@@ -189,5 +181,18 @@ impl Library {
             written: report.written.into_iter().map(|w| w.name).collect(),
             failed,
         })
+    }
+}
+
+impl Library {
+    /// Where an export made by [`Acting::export_for_download`] is; `None` for any name it
+    /// could not have made.
+    pub fn download_path(&self, name: &str) -> Option<PathBuf> {
+        let valid = name
+            .strip_prefix("atelier-export-")
+            .and_then(|n| n.strip_suffix(".zip"));
+        valid
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|_| self.layout().cache_tmp().join(name))
     }
 }

@@ -76,8 +76,6 @@ pub struct Library {
     layout: Layout,
     catalog: Mutex<Catalog>,
     me: Me,
-    /// Who acts: the library's own user unless [`Library::act_as`] chose another.
-    actor: UserRow,
     options: OpenOptions,
     /// The similarity index, loaded on first use.
     similar: similar::SimilarIndex,
@@ -165,11 +163,32 @@ impl Library {
             layout,
             catalog: Mutex::new(catalog),
             me,
-            actor: me.user,
             options,
             similar: similar::SimilarIndex::default(),
             renders: read::RenderGate::default(),
         })
+    }
+
+    /// The library's own user acting: the Owner of a standalone library.
+    pub fn as_owner(&self) -> Acting<'_> {
+        self.as_user_row(self.me.user)
+    }
+
+    /// Another user of this library acting, by login name (a brand member, `--as USER`):
+    /// what they may see and do is decided by their roles, read afresh for every use case.
+    pub fn as_user(&self, handle: &str) -> Result<Acting<'_>> {
+        let found = self.catalog().find_user(handle)?;
+        let (user, _) = found.ok_or_else(|| {
+            atelier_domain::InvalidInput::new(
+                "user_not_found",
+                format!("no user named '{handle}' in this library: add them to a brand first"),
+            )
+        })?;
+        Ok(self.as_user_row(user))
+    }
+
+    pub(crate) fn as_user_row(&self, user: UserRow) -> Acting<'_> {
+        Acting { lib: self, user }
     }
 
     /// The library's folders.
@@ -189,6 +208,24 @@ impl Library {
         self.catalog
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// One user acting on a library: every use case (import, search, show, organise, review,
+/// export, find similar) is a method of this, so it always knows who acts and sees only what
+/// they may see. Library-wide work that acts for nobody (watching folders, writing sidecars)
+/// stays on [`Library`], which this dereferences to.
+#[derive(Clone, Copy)]
+pub struct Acting<'a> {
+    lib: &'a Library,
+    user: UserRow,
+}
+
+impl std::ops::Deref for Acting<'_> {
+    type Target = Library;
+
+    fn deref(&self) -> &Library {
+        self.lib
     }
 }
 

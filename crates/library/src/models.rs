@@ -6,7 +6,7 @@ use atelier_domain::InvalidInput;
 use serde::Serialize;
 
 use crate::organise::project_not_found;
-use crate::{Library, Result};
+use crate::{Acting, Result};
 
 /// How many of a model's assets a model page lists.
 const MODEL_ASSETS: usize = 500;
@@ -23,24 +23,25 @@ pub struct ModelDetail {
     pub assets: Vec<AssetSummary>,
 }
 
-impl Library {
+impl Acting<'_> {
     /// The cataloged models, by name; only those of `project` when given.
     pub fn models(&self, project: Option<&str>) -> Result<Vec<ModelSummary>> {
-        let me = self.acting()?.user;
         let row = match project {
             Some(name) => Some(
                 self.catalog()
-                    .find_project(me, name)?
+                    .find_project(self.user, name)?
                     .ok_or_else(|| project_not_found(name))?,
             ),
             None => None,
         };
-        Ok(self.catalog().models(row)?)
+        let scope = self.scope()?;
+        Ok(self.catalog().models(row, &scope)?)
     }
 
     /// One model by id or file name, with the assets made with it.
     pub fn model(&self, id_or_name: &str) -> Result<ModelDetail> {
-        let found = self.catalog().model(id_or_name.trim(), MODEL_ASSETS)?;
+        let scope = self.scope()?;
+        let found = self.catalog().model(id_or_name.trim(), MODEL_ASSETS, &scope)?;
         let (model, assets) = found.ok_or_else(|| {
             InvalidInput::new(
                 "model_not_found",

@@ -11,21 +11,25 @@ use atelier_domain::{AssetId, AssetQuery};
 use atelier_media::{Detected, PREVIEW_SIDE, detect, render_path};
 
 use crate::layout::{RenditionKind, write_atomic};
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, Library, LibraryError, Result, now_ms};
 
-impl Library {
-    /// One page of assets matching `q` (SPEC R3.3–R3.5).
+impl Acting<'_> {
+    /// One page of the assets matching `q` that the actor may see (SPEC R3.3–R3.5).
     pub fn search(&self, q: &AssetQuery) -> Result<Page> {
-        Ok(self.catalog().search(q, now_ms())?)
+        let scope = self.scope()?;
+        Ok(self.catalog().search(q, now_ms(), &scope)?)
     }
 
-    /// The rail's counts in a brand scope (SPEC R3.1).
+    /// The rail's counts in a brand scope, of what the actor may see (SPEC R3.1).
     pub fn bucket_counts(&self, brand: Option<&str>) -> Result<BucketCounts> {
-        Ok(self.catalog().bucket_counts(brand, now_ms())?)
+        let scope = self.scope()?;
+        Ok(self.catalog().bucket_counts(brand, now_ms(), &scope)?)
     }
 
-    /// Everything about one asset, with absolute paths for its original and thumbnail.
+    /// Everything about one asset the actor may see, with absolute paths for its original and
+    /// thumbnail.
     pub fn show(&self, id: AssetId) -> Result<AssetDetail> {
+        self.visible_seq(id)?;
         let mut d = self.catalog().detail(id)?;
         if d.managed {
             d.path = self.layout.root().join(&d.path);
@@ -151,10 +155,12 @@ impl Library {
     pub fn verify(&self) -> Result<Vec<i64>> {
         Ok(self.catalog().verify_postings()?)
     }
+}
 
+impl Acting<'_> {
     /// The review audit log of an asset, oldest first.
     pub fn review_log(&self, id: AssetId) -> Result<Vec<atelier_catalog::ReviewEvent>> {
-        let seq = self.one(id)?.seq;
+        let seq = self.visible_seq(id)?;
         Ok(self.catalog().review_log(seq)?)
     }
 }

@@ -28,7 +28,7 @@ use crate::export::Selection;
 use crate::job::{CancelToken, Phase, ProgressSender, report as send_progress};
 use crate::layout::RenditionKind;
 use crate::organise::{BulkFailure, BulkReport};
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, Library, LibraryError, Result, now_ms};
 
 /// Most results a similarity query returns.
 pub const MAX_SIMILAR: usize = 500;
@@ -172,7 +172,9 @@ impl Library {
     pub fn warm_similar(&self) -> Result<u64> {
         Ok(self.similar_index()?.index.len())
     }
+}
 
+impl Acting<'_> {
     /// The assets most like `id` within the scope of `q`'s filters and words (R13.1), closest
     /// first, at most `limit` (1–500).
     pub fn similar(&self, id: AssetId, q: &AssetQuery, limit: usize) -> Result<SimilarPage> {
@@ -183,13 +185,15 @@ impl Library {
             )
             .into());
         }
-        let seq = u32::try_from(self.one(id)?.seq).map_err(|_| not_found(id))?;
+        let seq = u32::try_from(self.visible_seq(id)?).map_err(|_| not_found(id))?;
         let of = self
             .catalog()
             .summaries(&[seq])?
             .pop()
             .ok_or_else(|| not_found(id))?
             .1;
+        let visible = self.scope()?;
+        let scope = self.catalog().select_set(q, now_ms(), &visible)?;
         let state = self.similar_index()?;
         let Some(sig) = state.index.get(seq) else {
             return Ok(SimilarPage {
@@ -198,7 +202,6 @@ impl Library {
                 items: Vec::new(),
             });
         };
-        let scope = self.catalog().scope(q, now_ms())?;
         let hits = state.index.nearest(&sig, &scope, limit, Some(seq));
         drop(state);
         let seqs: Vec<u32> = hits.iter().map(|h| h.seq).collect();
@@ -222,7 +225,8 @@ impl Library {
     /// Near-duplicate groups within the scope of `q` (R13.2). Pairs captured at different
     /// moments (bursts) are left out unless `include_bursts`.
     pub fn duplicates(&self, q: &AssetQuery, include_bursts: bool) -> Result<DuplicatesReport> {
-        let scope = self.catalog().scope(q, now_ms())?;
+        let visible = self.scope()?;
+        let scope = self.catalog().select_set(q, now_ms(), &visible)?;
         let state = self.similar_index()?;
         let unindexed = scope.len() - (&scope & state.index.present()).len();
         let rule = DuplicateRule::default();
@@ -456,7 +460,9 @@ impl Library {
         };
         Ok(report)
     }
+}
 
+impl Library {
     /// Analyses every asset that has a grid thumbnail but no signature of the current version
     /// (cataloged before signatures existed, or by an older version), from the thumbnail in
     /// the cache. Resumable: each batch is committed; cancelling keeps what was done.

@@ -99,7 +99,7 @@ fn import_catalogs_images_with_thumbnails_and_reimport_is_idempotent() {
         "{r:?}"
     );
     for f in &r.imported {
-        let d = t.lib.show(f.id).unwrap();
+        let d = t.lib.as_owner().show(f.id).unwrap();
         assert_eq!((d.summary.width, d.summary.height), (900, 600));
         assert_eq!(d.summary.source, Source::Imported);
         assert_eq!(d.summary.project, "Inbox");
@@ -179,6 +179,7 @@ fn hidden_system_and_library_files_are_never_imported() {
     // Importing the library folder itself (or anything inside it) does nothing.
     let r = t
         .lib
+        .as_owner()
         .import(
             &[t.lib.layout().root().to_path_buf()],
             &ImportOptions::default(),
@@ -201,7 +202,7 @@ fn metadata_becomes_orientation_tags_rating_and_title() {
         tags: vec!["shoot-42".into()],
         ..Default::default()
     });
-    let d = t.lib.show(r.imported[0].id).unwrap();
+    let d = t.lib.as_owner().show(r.imported[0].id).unwrap();
     assert_eq!(
         (d.summary.width, d.summary.height),
         (600, 300),
@@ -223,7 +224,7 @@ fn metadata_becomes_orientation_tags_rating_and_title() {
         ..Default::default()
     };
     assert_eq!(
-        t.lib.search(&q).unwrap().total,
+        t.lib.as_owner().search(&q).unwrap().total,
         1,
         "a parent tag finds its children"
     );
@@ -234,7 +235,7 @@ fn generation_parameters_make_a_generated_asset_with_searchable_prompt() {
     let t = TestLibrary::new();
     t.write("00042-42.png", &a1111_png("a lighthouse on a cliff at dawn", 1));
     let r = t.import(&ImportOptions::default());
-    let d = t.lib.show(r.imported[0].id).unwrap();
+    let d = t.lib.as_owner().show(r.imported[0].id).unwrap();
     assert_eq!(d.summary.source, Source::Generated);
     assert_eq!(
         d.summary.prompt.as_deref(),
@@ -276,7 +277,7 @@ fn copy_mode_verifies_renames_and_never_touches_the_source() {
     let root = t.lib.layout().root().to_path_buf();
     let mut names = Vec::new();
     for f in &r.imported {
-        let d = t.lib.show(f.id).unwrap();
+        let d = t.lib.as_owner().show(f.id).unwrap();
         assert!(d.managed);
         assert!(
             d.path.starts_with(root.join("originals/trip")),
@@ -312,6 +313,7 @@ fn bad_import_input_is_refused_before_anything_changes() {
     let missing = t.input().join("nope");
     let err = t
         .lib
+        .as_owner()
         .import(
             &[t.input(), missing],
             &ImportOptions::default(),
@@ -322,6 +324,7 @@ fn bad_import_input_is_refused_before_anything_changes() {
     assert_eq!(err.code(), "path_not_found");
     let err = t
         .lib
+        .as_owner()
         .import(
             &[t.input()],
             &ImportOptions {
@@ -340,11 +343,13 @@ fn bad_import_input_is_refused_before_anything_changes() {
     };
     let err = t
         .lib
+        .as_owner()
         .import(&[t.input()], &bad_template, &CancelToken::new(), &None)
         .unwrap_err();
     assert_eq!(err.code(), "invalid_template");
     let err = t
         .lib
+        .as_owner()
         .import(
             &[t.input()],
             &ImportOptions {
@@ -380,6 +385,7 @@ fn a_cancelled_import_resumes_without_duplicates_or_missing_thumbnails() {
     };
     let first = t
         .lib
+        .as_owner()
         .import(&[t.input()], &ImportOptions::default(), &cancel, &Some(tx))
         .unwrap();
     stopper.join().unwrap();
@@ -390,13 +396,14 @@ fn a_cancelled_import_resumes_without_duplicates_or_missing_thumbnails() {
     assert_eq!(t.count(AssetQuery::default()), 60);
     let page = t
         .lib
+        .as_owner()
         .search(&AssetQuery {
             limit: Some(1000),
             ..Default::default()
         })
         .unwrap();
     for s in page.items {
-        assert!(t.lib.show(s.id).unwrap().thumbnail.is_some());
+        assert!(t.lib.as_owner().show(s.id).unwrap().thumbnail.is_some());
     }
 }
 
@@ -410,6 +417,7 @@ fn export_writes_originals_with_unique_names() {
     let sel = Selection::Query(Box::default());
     let r = t
         .lib
+        .as_owner()
         .export_zip(&sel, &out, Existing::Refuse, &CancelToken::new())
         .unwrap();
     let mut names = r.written.clone();
@@ -425,6 +433,7 @@ fn corpus_photos_import_with_capture_times_and_ai_prompts() {
     let t = TestLibrary::new();
     let r = t
         .lib
+        .as_owner()
         .import(
             &[corpus.join("photos"), corpus.join("ai-png")],
             &ImportOptions::default(),
@@ -438,13 +447,14 @@ fn corpus_photos_import_with_capture_times_and_ai_prompts() {
         sources: vec![Source::Generated],
         ..Default::default()
     };
-    assert!(t.lib.search(&q).unwrap().total >= 14);
+    assert!(t.lib.as_owner().search(&q).unwrap().total >= 14);
     assert!(
         !t.find("victorian").is_empty(),
         "a ComfyUI prompt word finds its image"
     );
     let captured = t
         .lib
+        .as_owner()
         .search(&AssetQuery {
             sort: Some(atelier_domain::Sort::Captured),
             ..Default::default()
@@ -460,7 +470,7 @@ fn previews_are_made_on_first_request_and_cached() {
     t.write("small.jpg", &jpeg(300, 200, 8));
     let r = t.import(&ImportOptions::default());
     for f in &r.imported {
-        let p = t.lib.preview(f.id).unwrap();
+        let p = t.lib.as_owner().preview(f.id).unwrap();
         let img = image::open(&p).unwrap();
         let expected = if f.path.ends_with("big.jpg") {
             (2048, 1365)
@@ -469,7 +479,7 @@ fn previews_are_made_on_first_request_and_cached() {
         };
         assert_eq!((img.width(), img.height()), expected);
         let modified = fs::metadata(&p).unwrap().modified().unwrap();
-        assert_eq!(t.lib.preview(f.id).unwrap(), p);
+        assert_eq!(t.lib.as_owner().preview(f.id).unwrap(), p);
         assert_eq!(
             fs::metadata(&p).unwrap().modified().unwrap(),
             modified,

@@ -81,7 +81,7 @@ fn models_are_cataloged_and_linked_to_what_they_made() {
     assert_eq!((r.imported.len(), r.models.len()), (3, 2), "{r:?}");
     assert!(r.models.iter().all(|m| m.new));
 
-    let models = t.lib.models(None).unwrap();
+    let models = t.lib.as_owner().models(None).unwrap();
     let lora = models
         .iter()
         .find(|m| m.name == "inkwash_v2.safetensors")
@@ -97,13 +97,14 @@ fn models_are_cataloged_and_linked_to_what_they_made() {
     let ckpt = models.iter().find(|m| m.name == "dreamy.ckpt").unwrap();
     assert_eq!((ckpt.autov2.as_str(), ckpt.uses), (ckpt_autov2.as_str(), 1));
 
-    let page = t.lib.model("inkwash_v2").unwrap();
+    let page = t.lib.as_owner().model("inkwash_v2").unwrap();
     let mut names: Vec<&str> = page.assets.iter().map(|a| a.name.as_str()).collect();
     names.sort();
     assert_eq!(names, vec!["a.png", "b.png"]);
     let a = page.assets.iter().find(|a| a.name == "a.png").unwrap().id;
     let linked: Vec<String> = t
         .lib
+        .as_owner()
         .show(a)
         .unwrap()
         .models
@@ -119,12 +120,12 @@ fn models_are_cataloged_and_linked_to_what_they_made() {
     });
     assert_eq!(again.models.len(), 2);
     assert!(again.models.iter().all(|m| !m.new), "{again:?}");
-    assert_eq!(t.lib.models(None).unwrap().len(), 2);
+    assert_eq!(t.lib.as_owner().models(None).unwrap().len(), 2);
 
-    let err = t.lib.model("nope").unwrap_err();
+    let err = t.lib.as_owner().model("nope").unwrap_err();
     assert_eq!(err.code(), "model_not_found");
     assert_eq!(
-        t.lib.models(Some("Nope")).unwrap_err().code(),
+        t.lib.as_owner().models(Some("Nope")).unwrap_err().code(),
         "project_not_found"
     );
 }

@@ -22,7 +22,7 @@ fn codes(r: &atelier_library::BulkReport) -> Vec<String> {
 }
 
 fn status_of(t: &TestLibrary, id: atelier_domain::AssetId) -> Status {
-    t.lib.show(id).unwrap().summary.status
+    t.lib.as_owner().show(id).unwrap().summary.status
 }
 
 fn query(f: impl FnOnce(&mut AssetQuery)) -> Selection {
@@ -34,12 +34,19 @@ fn query(f: impl FnOnce(&mut AssetQuery)) -> Selection {
 #[test]
 fn a_collection_tree_nests_counts_moves_and_deletes_without_losing_assets() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
     let a = t.photos("a", 4, &in_brand("Acme"));
-    t.lib.collection_create("Shoots/2026/June", "Acme").unwrap();
-    t.lib.collection_create("Shoots/2026/July", "Acme").unwrap();
+    t.lib
+        .as_owner()
+        .collection_create("Shoots/2026/June", "Acme")
+        .unwrap();
+    t.lib
+        .as_owner()
+        .collection_create("Shoots/2026/July", "Acme")
+        .unwrap();
     assert_eq!(
         t.lib
+            .as_owner()
             .collection_create("shoots/2026/june", "Acme")
             .unwrap_err()
             .code(),
@@ -48,19 +55,22 @@ fn a_collection_tree_nests_counts_moves_and_deletes_without_losing_assets() {
 
     let r = t
         .lib
+        .as_owner()
         .collection_add("Shoots/2026/June", &ids(&a[..2]), None)
         .unwrap();
     assert_eq!((r.succeeded.len(), r.failed.len()), (2, 0));
     let again = t
         .lib
+        .as_owner()
         .collection_add("Shoots/2026/June", &ids(&a[..2]), None)
         .unwrap();
     assert_eq!(again.succeeded.len(), 2, "filing twice is a no-op that succeeds");
     t.lib
+        .as_owner()
         .collection_add("Shoots/2026/July", &ids(&a[1..3]), Some("Acme"))
         .unwrap();
 
-    let tree = t.lib.collection_list("Acme").unwrap();
+    let tree = t.lib.as_owner().collection_list("Acme").unwrap();
     let row = |p: &str| tree.iter().find(|c| c.path == p).unwrap().clone();
     assert_eq!(
         (row("Shoots/2026/June").count, row("Shoots/2026/July").count),
@@ -94,20 +104,28 @@ fn a_collection_tree_nests_counts_moves_and_deletes_without_losing_assets() {
 
     assert_eq!(
         t.lib
+            .as_owner()
             .collection_move("Shoots", Some("Shoots/2026"), None)
             .unwrap_err()
             .code(),
         "collection_cycle"
     );
-    let moved = t.lib.collection_move("Shoots/2026/June", None, None).unwrap();
+    let moved = t
+        .lib
+        .as_owner()
+        .collection_move("Shoots/2026/June", None, None)
+        .unwrap();
     assert_eq!(moved.path, "June");
-    t.lib.collection_rename("June", "Summer", None).unwrap();
+    t.lib
+        .as_owner()
+        .collection_rename("June", "Summer", None)
+        .unwrap();
     assert_eq!(
-        t.lib.collection_delete("Shoots", None).unwrap(),
+        t.lib.as_owner().collection_delete("Shoots", None).unwrap(),
         3,
         "Shoots, 2026 and July"
     );
-    let tree = t.lib.collection_list("Acme").unwrap();
+    let tree = t.lib.as_owner().collection_list("Acme").unwrap();
     assert_eq!(
         tree.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(),
         ["Summer"]
@@ -131,11 +149,15 @@ fn a_collection_tree_nests_counts_moves_and_deletes_without_losing_assets() {
 fn tags_keep_their_first_spelling_rename_merge_and_delete_everywhere() {
     let t = TestLibrary::new();
     let a = t.photos("a", 3, &ImportOptions::default());
-    t.lib.tag_add(&ids(&a), &["Client/Acme/Summer".into()]).unwrap();
     t.lib
+        .as_owner()
+        .tag_add(&ids(&a), &["Client/Acme/Summer".into()])
+        .unwrap();
+    t.lib
+        .as_owner()
         .tag_add(&ids(&a[..1]), &["client/acme/SUMMER".into(), "Beach".into()])
         .unwrap();
-    let tags = t.lib.tag_list().unwrap();
+    let tags = t.lib.as_owner().tag_list().unwrap();
     assert_eq!(
         tags.iter()
             .map(|t| (t.name.as_str(), t.count))
@@ -144,8 +166,18 @@ fn tags_keep_their_first_spelling_rename_merge_and_delete_everywhere() {
     );
     assert_eq!(t.find("summer").len(), 3, "tags are searchable");
 
-    t.lib.tag_rename("client/acme", "Client/AcmeCo").unwrap();
-    let names: Vec<_> = t.lib.tag_list().unwrap().into_iter().map(|t| t.name).collect();
+    t.lib
+        .as_owner()
+        .tag_rename("client/acme", "Client/AcmeCo")
+        .unwrap();
+    let names: Vec<_> = t
+        .lib
+        .as_owner()
+        .tag_list()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(names, ["Beach", "Client/AcmeCo/Summer"]);
     assert_eq!(
         t.count(AssetQuery {
@@ -163,23 +195,28 @@ fn tags_keep_their_first_spelling_rename_merge_and_delete_everywhere() {
     );
     assert_eq!(
         t.lib
+            .as_owner()
             .tag_rename("beach", "client/acmeco/summer")
             .unwrap_err()
             .code(),
         "name_taken"
     );
 
-    t.lib.tag_merge("beach", "Client/AcmeCo/Summer").unwrap();
-    let tags = t.lib.tag_list().unwrap();
+    t.lib
+        .as_owner()
+        .tag_merge("beach", "Client/AcmeCo/Summer")
+        .unwrap();
+    let tags = t.lib.as_owner().tag_list().unwrap();
     assert_eq!(tags.len(), 1);
     assert_eq!(tags[0].count, 3);
     t.lib
+        .as_owner()
         .tag_remove(&ids(&a[..1]), &["client/acmeco/summer".into()])
         .unwrap();
-    assert_eq!(t.lib.tag_list().unwrap()[0].count, 2);
-    t.lib.tag_delete("client/acmeco/summer").unwrap();
-    assert!(t.lib.tag_list().unwrap().is_empty());
-    assert!(t.lib.show(a[1]).unwrap().summary.tags.is_empty());
+    assert_eq!(t.lib.as_owner().tag_list().unwrap()[0].count, 2);
+    t.lib.as_owner().tag_delete("client/acmeco/summer").unwrap();
+    assert!(t.lib.as_owner().tag_list().unwrap().is_empty());
+    assert!(t.lib.as_owner().show(a[1]).unwrap().summary.tags.is_empty());
     assert!(t.find("summer").is_empty());
     t.assert_consistent();
 }
@@ -189,13 +226,13 @@ fn an_asset_carries_at_most_64_tags() {
     let t = TestLibrary::new();
     let a = t.photos("a", 2, &ImportOptions::default());
     let sixty: Vec<String> = (0..60).map(|i| format!("t{i}")).collect();
-    t.lib.tag_add(&ids(&a[..1]), &sixty).unwrap();
+    t.lib.as_owner().tag_add(&ids(&a[..1]), &sixty).unwrap();
     let five: Vec<String> = (100..105).map(|i| format!("t{i}")).collect();
-    let r = t.lib.tag_add(&ids(&a), &five).unwrap();
+    let r = t.lib.as_owner().tag_add(&ids(&a), &five).unwrap();
     assert_eq!(r.succeeded, [a[1]]);
     assert_eq!(codes(&r), ["too_many_tags"]);
     assert_eq!(
-        t.lib.show(a[0]).unwrap().summary.tags.len(),
+        t.lib.as_owner().show(a[0]).unwrap().summary.tags.len(),
         60,
         "the refused asset is unchanged"
     );
@@ -205,10 +242,13 @@ fn an_asset_carries_at_most_64_tags() {
 fn culling_with_ratings_and_flags_then_deleting_the_rejected() {
     let t = TestLibrary::new();
     let a = t.photos("a", 5, &ImportOptions::default());
-    t.lib.rate(&ids(&a[..3]), Rating::new(4).unwrap()).unwrap();
-    t.lib.rate(&ids(&a[..1]), Rating::NONE).unwrap();
-    t.lib.flag(&ids(&a[3..]), Flag::Reject).unwrap();
-    t.lib.flag(&ids(&a[..1]), Flag::Pick).unwrap();
+    t.lib
+        .as_owner()
+        .rate(&ids(&a[..3]), Rating::new(4).unwrap())
+        .unwrap();
+    t.lib.as_owner().rate(&ids(&a[..1]), Rating::NONE).unwrap();
+    t.lib.as_owner().flag(&ids(&a[3..]), Flag::Reject).unwrap();
+    t.lib.as_owner().flag(&ids(&a[..1]), Flag::Pick).unwrap();
     assert_eq!(
         t.count(AssetQuery {
             ratings: vec![Rating::new(4).unwrap()],
@@ -224,7 +264,7 @@ fn culling_with_ratings_and_flags_then_deleting_the_rejected() {
         3
     );
     let rejected = query(|q| q.flags = vec![Flag::Reject]);
-    let r = t.lib.delete(&rejected).unwrap();
+    let r = t.lib.as_owner().delete(&rejected).unwrap();
     assert_eq!(r.succeeded.len(), 2);
     assert_eq!(t.count(AssetQuery::default()), 3);
     assert_eq!(
@@ -244,11 +284,11 @@ fn culling_with_ratings_and_flags_then_deleting_the_rejected() {
 #[test]
 fn review_follows_the_table_and_logs_every_transition() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
     let a = t.photos("a", 1, &in_brand("Acme"));
     let one = ids(&a);
     let step = |action, expect: Result<Status, &str>| {
-        let r = t.lib.review(&one, action, Some("note")).unwrap();
+        let r = t.lib.as_owner().review(&one, action, Some("note")).unwrap();
         match expect {
             Ok(s) => {
                 assert!(r.failed.is_empty(), "{action:?}: {:?}", r.failed);
@@ -266,6 +306,7 @@ fn review_follows_the_table_and_logs_every_transition() {
     step(ReviewAction::Revise, Ok(Status::Draft));
     step(ReviewAction::Submit, Ok(Status::InReview));
     t.lib
+        .as_owner()
         .brand_kit(
             "Acme",
             &KitEdit {
@@ -278,13 +319,14 @@ fn review_follows_the_table_and_logs_every_transition() {
     step(ReviewAction::Unarchive, Err("invalid_transition"));
     step(ReviewAction::Archive, Ok(Status::Archived));
     step(ReviewAction::Unarchive, Ok(Status::Draft));
-    let log = t.lib.review_log(a[0]).unwrap();
+    let log = t.lib.as_owner().review_log(a[0]).unwrap();
     assert_eq!(log.len(), 7);
     assert!(log.iter().all(|e| e.note.as_deref() == Some("note")));
     assert_eq!((log[0].from, log[0].to), (Status::Draft, Status::InReview));
     let long = "x".repeat(2001);
     assert_eq!(
         t.lib
+            .as_owner()
             .review(&one, ReviewAction::Submit, Some(&long))
             .unwrap_err()
             .code(),
@@ -296,9 +338,10 @@ fn review_follows_the_table_and_logs_every_transition() {
 #[test]
 fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
-    t.lib.brand_create("Other").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Other").unwrap();
     t.lib
+        .as_owner()
         .brand_kit(
             "Acme",
             &KitEdit {
@@ -307,19 +350,23 @@ fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
             },
         )
         .unwrap();
-    t.lib.project_create("Elsewhere", None, None).unwrap();
+    t.lib.as_owner().project_create("Elsewhere", None, None).unwrap();
     let a = t.photos("a", 1, &in_brand("Acme"));
     let one = ids(&a);
-    t.lib.review(&one, ReviewAction::Submit, None).unwrap();
-    t.lib.review(&one, ReviewAction::Approve, None).unwrap();
+    t.lib.as_owner().review(&one, ReviewAction::Submit, None).unwrap();
+    t.lib
+        .as_owner()
+        .review(&one, ReviewAction::Approve, None)
+        .unwrap();
 
     assert_eq!(
-        t.lib.rename_asset(a[0], "new.jpg").unwrap_err().code(),
+        t.lib.as_owner().rename_asset(a[0], "new.jpg").unwrap_err().code(),
         "approved_locked"
     );
     assert_eq!(
         codes(
             &t.lib
+                .as_owner()
                 .move_assets(&one, &MoveTarget::Project("Elsewhere".into()))
                 .unwrap()
         ),
@@ -328,14 +375,19 @@ fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
     assert_eq!(
         codes(
             &t.lib
+                .as_owner()
                 .move_assets(&one, &MoveTarget::Brand("Other".into()))
                 .unwrap()
         ),
         ["approved_locked"]
     );
-    assert_eq!(codes(&t.lib.delete(&one).unwrap()), ["approved_locked"]);
+    assert_eq!(
+        codes(&t.lib.as_owner().delete(&one).unwrap()),
+        ["approved_locked"]
+    );
     assert!(
         t.lib
+            .as_owner()
             .rate(&one, Rating::new(5).unwrap())
             .unwrap()
             .failed
@@ -343,23 +395,31 @@ fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
         "rating stays open"
     );
     assert!(
-        t.lib.tag_add(&one, &["hero".into()]).unwrap().failed.is_empty(),
+        t.lib
+            .as_owner()
+            .tag_add(&one, &["hero".into()])
+            .unwrap()
+            .failed
+            .is_empty(),
         "tags stay open"
     );
     assert_eq!(status_of(&t, a[0]), Status::Approved);
 
-    let fork = t.lib.fork(a[0]).unwrap();
-    let (orig, copy) = (t.lib.show(a[0]).unwrap(), t.lib.show(fork).unwrap());
+    let fork = t.lib.as_owner().fork(a[0]).unwrap();
+    let (orig, copy) = (
+        t.lib.as_owner().show(a[0]).unwrap(),
+        t.lib.as_owner().show(fork).unwrap(),
+    );
     assert_eq!(copy.summary.status, Status::Draft);
     assert_eq!(
         (copy.hash.as_str(), copy.path.as_path()),
         (orig.hash.as_str(), orig.path.as_path())
     );
     assert_eq!(copy.summary.tags, ["hero"]);
-    t.lib.rename_asset(fork, "variant.jpg").unwrap();
+    t.lib.as_owner().rename_asset(fork, "variant.jpg").unwrap();
     assert_eq!(t.find("variant"), ["variant.jpg"]);
     // Deleting the fork frees nothing: its parent still uses the bytes.
-    t.lib.delete(&ids(&[fork])).unwrap();
+    t.lib.as_owner().delete(&ids(&[fork])).unwrap();
     assert!(std::path::Path::new(&orig.path).exists());
     assert!(orig.thumbnail.is_some_and(|p| std::path::Path::new(&p).exists()));
     t.assert_consistent();
@@ -367,50 +427,67 @@ fn approved_work_is_locked_but_stays_organisable_and_forks_share_bytes() {
 
 #[test]
 fn roles_decide_who_may_act_and_personal_brands_skip_review() {
-    let mut t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
+    let t = TestLibrary::new();
+    t.lib.as_owner().brand_create("Acme").unwrap();
     let mine = t.photos("mine", 2, &in_brand("Acme"));
     let personal = t.photos("p", 1, &ImportOptions::default());
-    t.lib.review(&ids(&mine), ReviewAction::Submit, None).unwrap();
+    // Shared, so the brand's other members see (and may try to act on) the owner's work.
+    t.share("Inbox");
     t.lib
+        .as_owner()
+        .review(&ids(&mine), ReviewAction::Submit, None)
+        .unwrap();
+    t.lib
+        .as_owner()
         .brand_member("Acme", "bob", Some(BrandRole::Creator))
         .unwrap();
     t.lib
+        .as_owner()
         .brand_member("Acme", "vic", Some(BrandRole::Viewer))
         .unwrap();
 
     // The owner's Personal brand: no review, no campaigns; archive is fine.
     assert_eq!(
-        codes(&t.lib.review(&ids(&personal), ReviewAction::Submit, None).unwrap()),
+        codes(
+            &t.lib
+                .as_owner()
+                .review(&ids(&personal), ReviewAction::Submit, None)
+                .unwrap()
+        ),
         ["no_review_on_personal"]
     );
     assert!(
         t.lib
+            .as_owner()
             .review(&ids(&personal), ReviewAction::Archive, None)
             .unwrap()
             .failed
             .is_empty()
     );
     assert_eq!(
-        t.lib.campaign_create("X", "Personal", None).unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .campaign_create("X", "Personal", None)
+            .unwrap_err()
+            .code(),
         "no_campaigns_on_personal"
     );
     assert_eq!(
         codes(
             &t.lib
+                .as_owner()
                 .move_assets(&ids(&mine), &MoveTarget::Brand("Personal".into()))
                 .unwrap()
         ),
         ["not_into_personal", "not_into_personal"]
     );
 
-    t.lib.act_as("bob").unwrap();
-    let r = t.lib.review(&ids(&mine), ReviewAction::Approve, None).unwrap();
+    let bob = t.lib.as_user("bob").unwrap();
+    let r = bob.review(&ids(&mine), ReviewAction::Approve, None).unwrap();
     assert_eq!(codes(&r), ["forbidden", "forbidden"]);
     assert!(r.failed[0].message.contains("Manager"), "{}", r.failed[0].message);
     assert!(
-        t.lib
-            .rate(&ids(&mine), Rating::new(3).unwrap())
+        bob.rate(&ids(&mine), Rating::new(3).unwrap())
             .unwrap()
             .failed
             .is_empty(),
@@ -418,37 +495,33 @@ fn roles_decide_who_may_act_and_personal_brands_skip_review() {
     );
     assert_eq!(
         codes(
-            &t.lib
-                .review(&ids(&personal), ReviewAction::Unarchive, None)
+            &bob.review(&ids(&personal), ReviewAction::Unarchive, None)
                 .unwrap()
         ),
         ["private_brand"]
     );
     assert_eq!(
-        t.lib
-            .brand_member("Acme", "vic", Some(BrandRole::Manager))
+        bob.brand_member("Acme", "vic", Some(BrandRole::Manager))
             .unwrap_err()
             .code(),
         "forbidden"
     );
-    assert_eq!(t.lib.brand_create("Bobs").unwrap_err().code(), "forbidden");
+    assert_eq!(bob.brand_create("Bobs").unwrap_err().code(), "forbidden");
 
-    t.lib.act_as("vic").unwrap();
+    let vic = t.lib.as_user("vic").unwrap();
     assert_eq!(
-        codes(&t.lib.rate(&ids(&mine), Rating::new(1).unwrap()).unwrap()),
+        codes(&vic.rate(&ids(&mine), Rating::new(1).unwrap()).unwrap()),
         ["forbidden", "forbidden"]
     );
     assert_eq!(
-        t.lib.show(mine[0]).unwrap().summary.rating.stars(),
+        vic.show(mine[0]).unwrap().summary.rating.stars(),
         3,
         "refused changes change nothing"
     );
 
-    t.lib
-        .act_as(&std::env::var("USER").unwrap_or_else(|_| "owner".into()))
-        .unwrap();
     let owner = t
         .lib
+        .as_owner()
         .brand("Acme")
         .unwrap()
         .members
@@ -457,20 +530,27 @@ fn roles_decide_who_may_act_and_personal_brands_skip_review() {
         .unwrap()
         .user;
     assert_eq!(
-        t.lib.brand_member("Acme", &owner, None).unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .brand_member("Acme", &owner, None)
+            .unwrap_err()
+            .code(),
         "last_manager"
     );
     assert_eq!(
         t.lib
+            .as_owner()
             .brand_member("Acme", &owner, Some(BrandRole::Viewer))
             .unwrap_err()
             .code(),
         "last_manager"
     );
     t.lib
+        .as_owner()
         .brand_member("Acme", "bob", Some(BrandRole::Manager))
         .unwrap();
     t.lib
+        .as_owner()
         .brand_member("Acme", &owner, Some(BrandRole::Viewer))
         .unwrap();
     t.assert_consistent();
@@ -479,16 +559,21 @@ fn roles_decide_who_may_act_and_personal_brands_skip_review() {
 #[test]
 fn campaigns_take_their_brands_assets_and_report_the_rest() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
-    t.lib.brand_create("Other").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Other").unwrap();
     let acme = t.photos("acme", 3, &in_brand("Acme"));
     let other = t.photos("other", 1, &in_brand("Other"));
     let c = t
         .lib
+        .as_owner()
         .campaign_create("Spring Launch", "Acme", Some("the launch"))
         .unwrap();
     assert_eq!(c.visibility, "private");
-    let dup = t.lib.campaign_create("spring launch", "Acme", None).unwrap_err();
+    let dup = t
+        .lib
+        .as_owner()
+        .campaign_create("spring launch", "Acme", None)
+        .unwrap_err();
     assert_eq!(dup.code(), "name_taken");
     assert!(
         dup.to_string()
@@ -496,62 +581,80 @@ fn campaigns_take_their_brands_assets_and_report_the_rest() {
     );
     assert_eq!(
         t.lib
+            .as_owner()
             .campaign_create(&"x".repeat(121), "Acme", None)
             .unwrap_err()
             .code(),
         "invalid_name"
     );
     assert!(
-        t.lib.campaign_create("Spring Launch", "Other", None).is_ok(),
+        t.lib
+            .as_owner()
+            .campaign_create("Spring Launch", "Other", None)
+            .is_ok(),
         "unique per brand only"
     );
 
     let r = t
         .lib
+        .as_owner()
         .campaign_add("Spring Launch", &ids(&acme[..2]), "Acme")
         .unwrap();
     assert_eq!(r.succeeded.len(), 2);
     let mixed: Vec<_> = acme.iter().chain(&other).copied().collect();
-    let r = t.lib.campaign_add("Spring Launch", &ids(&mixed), "Acme").unwrap();
+    let r = t
+        .lib
+        .as_owner()
+        .campaign_add("Spring Launch", &ids(&mixed), "Acme")
+        .unwrap();
     assert_eq!(r.requested, 4);
     assert_eq!(r.succeeded, [acme[2]]);
     assert_eq!(r.skipped.len(), 2);
     assert_eq!(codes(&r), ["not_on_this_brand"]);
-    t.lib.campaign_create("Summer", "Acme", None).unwrap();
-    t.lib.campaign_add("Summer", &ids(&acme[..1]), "Acme").unwrap();
+    t.lib.as_owner().campaign_create("Summer", "Acme", None).unwrap();
+    t.lib
+        .as_owner()
+        .campaign_add("Summer", &ids(&acme[..1]), "Acme")
+        .unwrap();
     assert_eq!(
-        t.lib.show(acme[0]).unwrap().campaigns,
+        t.lib.as_owner().show(acme[0]).unwrap().campaigns,
         ["Spring Launch", "Summer"]
     );
 
     assert_eq!(
         t.lib
+            .as_owner()
             .campaign_visibility("Summer", "Acme", true)
             .unwrap_err()
             .code(),
         "needs_studio"
     );
-    t.lib.campaign_delete("Spring Launch", "Acme").unwrap();
+    t.lib.as_owner().campaign_delete("Spring Launch", "Acme").unwrap();
     assert_eq!(
         t.count(AssetQuery::default()),
         4,
         "deleting a campaign keeps its assets"
     );
-    assert_eq!(t.lib.show(acme[0]).unwrap().campaigns, ["Summer"]);
+    assert_eq!(t.lib.as_owner().show(acme[0]).unwrap().campaigns, ["Summer"]);
     t.assert_consistent();
 }
 
 #[test]
 fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
     let p = t
         .lib
+        .as_owner()
         .project_create("Shoot", Some("a day out"), Some("Acme"))
         .unwrap();
     assert_eq!(p.default_brand.as_deref(), Some("Acme"));
     assert_eq!(
-        t.lib.project_create("shoot", None, None).unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .project_create("shoot", None, None)
+            .unwrap_err()
+            .code(),
         "name_taken"
     );
     let a = t.photos(
@@ -563,16 +666,17 @@ fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed()
             ..Default::default()
         },
     );
-    t.lib.collection_create("Picks", "Acme").unwrap();
-    t.lib.collection_add("Picks", &ids(&a), None).unwrap();
-    t.lib.tag_add(&ids(&a), &["keep".into()]).unwrap();
-    t.lib.project_create("Final", None, None).unwrap();
+    t.lib.as_owner().collection_create("Picks", "Acme").unwrap();
+    t.lib.as_owner().collection_add("Picks", &ids(&a), None).unwrap();
+    t.lib.as_owner().tag_add(&ids(&a), &["keep".into()]).unwrap();
+    t.lib.as_owner().project_create("Final", None, None).unwrap();
     let r = t
         .lib
+        .as_owner()
         .move_assets(&ids(&a[..2]), &MoveTarget::Project("Final".into()))
         .unwrap();
     assert_eq!(r.succeeded.len(), 2);
-    let moved = t.lib.show(a[0]).unwrap();
+    let moved = t.lib.as_owner().show(a[0]).unwrap();
     assert_eq!(
         (
             moved.summary.project.as_str(),
@@ -588,7 +692,7 @@ fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed()
         default_tags: Some(vec!["x".into()]),
         ..Default::default()
     };
-    let info = t.lib.project_settings("Final", &s).unwrap();
+    let info = t.lib.as_owner().project_settings("Final", &s).unwrap();
     assert_eq!(
         (info.import_mode.as_str(), info.rename_template.as_deref()),
         ("copy", Some("{seq:03}.{ext}"))
@@ -598,18 +702,23 @@ fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed()
         ..Default::default()
     };
     assert_eq!(
-        t.lib.project_settings("Final", &bad).unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .project_settings("Final", &bad)
+            .unwrap_err()
+            .code(),
         "invalid_template"
     );
-    assert!(t.lib.project_archive("Final", true).unwrap().archived);
-    assert!(!t.lib.project_archive("Final", false).unwrap().archived);
+    assert!(t.lib.as_owner().project_archive("Final", true).unwrap().archived);
+    assert!(!t.lib.as_owner().project_archive("Final", false).unwrap().archived);
     assert_eq!(
-        t.lib.project_share("Final", true).unwrap_err().code(),
+        t.lib.as_owner().project_share("Final", true).unwrap_err().code(),
         "needs_studio"
     );
-    t.lib.project_rename("Final", "Delivered").unwrap();
+    t.lib.as_owner().project_rename("Final", "Delivered").unwrap();
 
     t.lib
+        .as_owner()
         .brand_kit(
             "Acme",
             &KitEdit {
@@ -618,21 +727,39 @@ fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed()
             },
         )
         .unwrap();
-    t.lib.review(&ids(&a[..1]), ReviewAction::Submit, None).unwrap();
-    t.lib.review(&ids(&a[..1]), ReviewAction::Approve, None).unwrap();
+    t.lib
+        .as_owner()
+        .review(&ids(&a[..1]), ReviewAction::Submit, None)
+        .unwrap();
+    t.lib
+        .as_owner()
+        .review(&ids(&a[..1]), ReviewAction::Approve, None)
+        .unwrap();
     assert_eq!(
-        t.lib.project_delete("Delivered", "delivered").unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .project_delete("Delivered", "delivered")
+            .unwrap_err()
+            .code(),
         "confirmation_mismatch"
     );
-    let err = t.lib.project_delete("Delivered", "Delivered").unwrap_err();
+    let err = t
+        .lib
+        .as_owner()
+        .project_delete("Delivered", "Delivered")
+        .unwrap_err();
     assert_eq!(err.code(), "project_has_approved");
     assert!(err.to_string().contains("a-000.jpg"), "{err}");
-    t.lib.review(&ids(&a[..1]), ReviewAction::Archive, None).unwrap();
-    let report = t.lib.project_delete("Delivered", "Delivered").unwrap();
+    t.lib
+        .as_owner()
+        .review(&ids(&a[..1]), ReviewAction::Archive, None)
+        .unwrap();
+    let report = t.lib.as_owner().project_delete("Delivered", "Delivered").unwrap();
     assert_eq!(report.deleted_assets, 2);
     assert_eq!(t.count(AssetQuery::default()), 1);
     assert!(
         t.lib
+            .as_owner()
             .project_list()
             .unwrap()
             .iter()
@@ -644,20 +771,20 @@ fn projects_move_assets_with_their_organisation_and_delete_only_when_confirmed()
 #[test]
 fn deleting_a_project_removes_managed_copies_and_their_renditions() {
     let t = TestLibrary::new();
-    t.lib.project_create("Copies", None, None).unwrap();
+    t.lib.as_owner().project_create("Copies", None, None).unwrap();
     let opts = ImportOptions {
         mode: Some(ImportMode::Copy),
         project: Some("Copies".into()),
         ..Default::default()
     };
     let a = t.photos("c", 2, &opts);
-    let d = t.lib.show(a[0]).unwrap();
+    let d = t.lib.as_owner().show(a[0]).unwrap();
     let (copy, thumb) = (
         std::path::PathBuf::from(&d.path),
         std::path::PathBuf::from(d.thumbnail.unwrap()),
     );
     assert!(copy.exists() && thumb.exists());
-    t.lib.project_delete("Copies", "Copies").unwrap();
+    t.lib.as_owner().project_delete("Copies", "Copies").unwrap();
     assert!(!copy.exists() && !thumb.exists());
     assert!(
         t.input().join("c/c-000.jpg").exists(),
@@ -668,20 +795,24 @@ fn deleting_a_project_removes_managed_copies_and_their_renditions() {
 #[test]
 fn moving_to_another_brand_resets_review_and_leaves_the_old_brands_groupings() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
-    t.lib.brand_create("Other").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Other").unwrap();
     let a = t.photos("a", 2, &in_brand("Acme"));
-    t.lib.collection_create("Picks", "Acme").unwrap();
-    t.lib.collection_add("Picks", &ids(&a), None).unwrap();
-    t.lib.campaign_create("Launch", "Acme", None).unwrap();
-    t.lib.campaign_add("Launch", &ids(&a), "Acme").unwrap();
-    t.lib.review(&ids(&a[..1]), ReviewAction::Submit, None).unwrap();
+    t.lib.as_owner().collection_create("Picks", "Acme").unwrap();
+    t.lib.as_owner().collection_add("Picks", &ids(&a), None).unwrap();
+    t.lib.as_owner().campaign_create("Launch", "Acme", None).unwrap();
+    t.lib.as_owner().campaign_add("Launch", &ids(&a), "Acme").unwrap();
+    t.lib
+        .as_owner()
+        .review(&ids(&a[..1]), ReviewAction::Submit, None)
+        .unwrap();
     let r = t
         .lib
+        .as_owner()
         .move_assets(&ids(&a), &MoveTarget::Brand("Other".into()))
         .unwrap();
     assert_eq!(r.succeeded.len(), 2);
-    let d = t.lib.show(a[0]).unwrap();
+    let d = t.lib.as_owner().show(a[0]).unwrap();
     assert_eq!(
         (d.summary.brand.as_str(), d.summary.status),
         ("Other", Status::Draft)
@@ -706,27 +837,32 @@ fn bulk_limits_and_partial_success() {
         .collect();
     assert_eq!(
         t.lib
+            .as_owner()
             .rate(&Selection::Ids(too_many), Rating::NONE)
             .unwrap_err()
             .code(),
         "selection_too_large"
     );
     let ghost = <atelier_domain::AssetId as atelier_domain::Id>::new_v7();
-    let r = t.lib.rate(&ids(&[a[0], ghost]), Rating::new(2).unwrap()).unwrap();
+    let r = t
+        .lib
+        .as_owner()
+        .rate(&ids(&[a[0], ghost]), Rating::new(2).unwrap())
+        .unwrap();
     assert_eq!((r.requested, r.succeeded.len()), (2, 1));
     assert_eq!(codes(&r), ["not_found"]);
     let nothing = query(|q| q.sources = vec![Source::Generated]);
     assert_eq!(
-        t.lib.rate(&nothing, Rating::NONE).unwrap_err().code(),
+        t.lib.as_owner().rate(&nothing, Rating::NONE).unwrap_err().code(),
         "empty_selection"
     );
-    assert_eq!(t.lib.show(a[0]).unwrap().summary.rating.stars(), 2);
+    assert_eq!(t.lib.as_owner().show(a[0]).unwrap().summary.rating.stars(), 2);
 }
 
 #[test]
 fn brand_kits_validate_their_fields() {
     let t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
+    t.lib.as_owner().brand_create("Acme").unwrap();
     let ok = KitEdit {
         color: Some("#a1b2c3".into()),
         prefix: Some("studio shot,".into()),
@@ -734,13 +870,14 @@ fn brand_kits_validate_their_fields() {
         palette: Some(vec!["#000000".into(), "#FFFFFF".into()]),
         ..Default::default()
     };
-    let b = t.lib.brand_kit("Acme", &ok).unwrap();
+    let b = t.lib.as_owner().brand_kit("Acme", &ok).unwrap();
     assert_eq!(
         (b.color.as_deref(), b.banned_terms.len(), b.palette.len()),
         (Some("#A1B2C3"), 2, 2)
     );
     let b = t
         .lib
+        .as_owner()
         .brand_kit(
             "Acme",
             &KitEdit {
@@ -764,13 +901,22 @@ fn brand_kits_validate_their_fields() {
             ..Default::default()
         },
     ] {
-        let code = t.lib.brand_kit("Acme", &bad).unwrap_err().code();
+        let code = t.lib.as_owner().brand_kit("Acme", &bad).unwrap_err().code();
         assert!(code == "invalid_color" || code == "invalid_kit", "{code}");
     }
-    assert_eq!(t.lib.brand_create("acme").unwrap_err().code(), "name_taken");
-    assert_eq!(t.lib.brand_create("Personal").unwrap_err().code(), "name_taken");
+    assert_eq!(
+        t.lib.as_owner().brand_create("acme").unwrap_err().code(),
+        "name_taken"
+    );
+    assert_eq!(
+        t.lib.as_owner().brand_create("Personal").unwrap_err().code(),
+        "name_taken"
+    );
     let pinned = t.photos("p", 2, &in_brand("Acme"));
-    assert_eq!(t.lib.brand_pin("Acme", &pinned, true).unwrap().anchors, pinned);
+    assert_eq!(
+        t.lib.as_owner().brand_pin("Acme", &pinned, true).unwrap().anchors,
+        pinned
+    );
 }
 
 #[test]
@@ -778,10 +924,10 @@ fn every_change_is_journaled_with_who_and_before_after() {
     let t = TestLibrary::new();
     let a = t.photos("a", 2, &ImportOptions::default());
     let start = t.lib.changes_since(0, 100_000).unwrap().last().unwrap().seq;
-    t.lib.rate(&ids(&a), Rating::new(4).unwrap()).unwrap();
-    t.lib.tag_add(&ids(&a[..1]), &["x".into()]).unwrap();
-    t.lib.collection_create("C", "Personal").unwrap();
-    t.lib.rename_asset(a[0], "renamed.jpg").unwrap();
+    t.lib.as_owner().rate(&ids(&a), Rating::new(4).unwrap()).unwrap();
+    t.lib.as_owner().tag_add(&ids(&a[..1]), &["x".into()]).unwrap();
+    t.lib.as_owner().collection_create("C", "Personal").unwrap();
+    t.lib.as_owner().rename_asset(a[0], "renamed.jpg").unwrap();
     let changes = t.lib.changes_since(start, 100).unwrap();
     let actions: Vec<_> = changes
         .iter()
@@ -806,23 +952,26 @@ fn every_change_is_journaled_with_who_and_before_after() {
     );
     assert_eq!(changes[4].entity_id.as_deref(), Some(a[0].to_string().as_str()));
     // A refused change writes nothing.
-    let refused = t.lib.rename_asset(a[0], "bad/name.jpg");
+    let refused = t.lib.as_owner().rename_asset(a[0], "bad/name.jpg");
     assert!(refused.is_err());
     assert_eq!(t.lib.changes_since(changes[4].seq, 100).unwrap().len(), 0);
 }
 
 #[test]
 fn a_projects_settings_shape_what_is_imported_into_it() {
-    let mut t = TestLibrary::new();
-    t.lib.brand_create("Acme").unwrap();
-    t.lib.project_create("Studio", None, Some("Acme")).unwrap();
+    let t = TestLibrary::new();
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    t.lib
+        .as_owner()
+        .project_create("Studio", None, Some("Acme"))
+        .unwrap();
     let s = ProjectSettings {
         import_mode: Some(ImportMode::Copy),
         rename_template: Some("studio/{seq:03}.{ext}".into()),
         default_tags: Some(vec!["studio".into()]),
         ..Default::default()
     };
-    t.lib.project_settings("Studio", &s).unwrap();
+    t.lib.as_owner().project_settings("Studio", &s).unwrap();
     let a = t.photos(
         "s",
         2,
@@ -832,7 +981,7 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
             ..Default::default()
         },
     );
-    let d = t.lib.show(a[0]).unwrap();
+    let d = t.lib.as_owner().show(a[0]).unwrap();
     assert_eq!(
         (d.summary.brand.as_str(), d.summary.project.as_str()),
         ("Acme", "Studio")
@@ -854,16 +1003,16 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
             ..Default::default()
         },
     );
-    assert!(!t.lib.show(b[0]).unwrap().managed);
+    assert!(!t.lib.as_owner().show(b[0]).unwrap().managed);
 
     // Importing onto a brand needs the right to upload there.
     t.lib
+        .as_owner()
         .brand_member("Acme", "vic", Some(BrandRole::Viewer))
         .unwrap();
-    t.lib.act_as("vic").unwrap();
+    let vic = t.lib.as_user("vic").unwrap();
     t.write("v/v.jpg", &common::jpeg(20, 20, 99));
-    let err = t
-        .lib
+    let err = vic
         .import(
             &[t.input().join("v")],
             &in_brand("Acme"),
@@ -872,8 +1021,7 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "forbidden");
-    let err = t
-        .lib
+    let err = vic
         .import(
             &[t.input().join("v")],
             &in_brand("NewBrand"),
@@ -882,8 +1030,7 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "brand_not_found", "members don't create brands");
-    let own = t
-        .lib
+    let own = vic
         .import(
             &[t.input().join("v")],
             &ImportOptions::default(),
@@ -893,7 +1040,7 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         .unwrap();
     assert_eq!(own.imported.len(), 1);
     assert_eq!(
-        t.lib.show(own.imported[0].id).unwrap().summary.brand,
+        vic.show(own.imported[0].id).unwrap().summary.brand,
         "Personal",
         "vic's own Personal brand"
     );

@@ -51,11 +51,13 @@ fn export_never_replaces_what_it_should_not() {
     fs::write(&out, b"someone's file").unwrap();
     let err = t
         .lib
+        .as_owner()
         .export_zip(&sel, &out, Existing::Refuse, &CancelToken::new())
         .unwrap_err();
     assert_eq!(err.code(), "destination_exists", "{err}");
     assert_eq!(fs::read(&out).unwrap(), b"someone's file");
     t.lib
+        .as_owner()
         .export_zip(&sel, &out, Existing::Replace, &CancelToken::new())
         .unwrap();
     assert!(fs::read(&out).unwrap().starts_with(b"PK"));
@@ -66,6 +68,7 @@ fn export_never_replaces_what_it_should_not() {
         for existing in [Existing::Refuse, Existing::Replace] {
             let err = t
                 .lib
+                .as_owner()
                 .export_zip(&sel, &inside, existing, &CancelToken::new())
                 .unwrap_err();
             assert_eq!(err.code(), "destination_inside_library", "{err}");
@@ -77,11 +80,13 @@ fn export_never_replaces_what_it_should_not() {
     std::os::unix::fs::symlink(&catalog, &link).unwrap();
     let err = t
         .lib
+        .as_owner()
         .export_zip(&sel, &link, Existing::Replace, &CancelToken::new())
         .unwrap_err();
     assert_eq!(err.code(), "destination_inside_library", "{err}");
     let err = t
         .lib
+        .as_owner()
         .export_zip(
             &sel,
             Path::new("/dev/null"),
@@ -122,18 +127,20 @@ fn file_names_that_are_not_utf8_are_kept_as_the_os_gives_them() {
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("caf\u{fffd} \u{fffd}.jpg"), "{json}");
     let id = r.imported[0].id;
-    assert_eq!(t.lib.show(id).unwrap().path, path);
+    assert_eq!(t.lib.as_owner().show(id).unwrap().path, path);
 
     let rec = t.lib.reconcile(&CancelToken::new(), &None).unwrap();
     assert!(rec.missing.is_empty(), "{rec:?}");
     let out = t.dir.path().join("out.zip");
     let e = t
         .lib
+        .as_owner()
         .export_zip(&ids(&[id]), &out, Existing::Refuse, &CancelToken::new())
         .unwrap();
     assert_eq!(e.written.len(), 1, "{e:?}");
     assert!(e.failed.is_empty());
     t.lib
+        .as_owner()
         .rate(&ids(&[id]), atelier_domain::Rating::new(4).unwrap())
         .unwrap();
     let s = t.lib.write_sidecars().unwrap();
@@ -165,7 +172,7 @@ fn processes_opening_a_new_library_at_once_all_succeed() {
             o.join().unwrap().unwrap();
         }
         let lib = Library::open(&root).unwrap();
-        assert_eq!(lib.project_list().unwrap().len(), 1, "one Inbox");
+        assert_eq!(lib.as_owner().project_list().unwrap().len(), 1, "one Inbox");
     }
 }
 
@@ -180,7 +187,9 @@ fn an_empty_catalog_beside_managed_files_is_refused() {
     fs::write(src.join("a.jpg"), jpeg(30, 20, 5)).unwrap();
     {
         let lib = open(&root);
-        lib.import(&[src], &copy(), &CancelToken::new(), &None).unwrap();
+        lib.as_owner()
+            .import(&[src], &copy(), &CancelToken::new(), &None)
+            .unwrap();
     }
     for leftover in ["catalog.db-wal", "catalog.db-shm"] {
         let _ = fs::remove_file(root.join(leftover));
@@ -208,6 +217,7 @@ fn writes_stop_loudly_when_the_write_ahead_log_is_deleted_under_us() {
     fs::remove_file(PathBuf::from(wal)).unwrap();
     let err = t
         .lib
+        .as_owner()
         .rate(&ids(&made), atelier_domain::Rating::new(3).unwrap())
         .unwrap_err();
     assert_eq!(err.code(), "catalog_files_gone", "{err}");
@@ -221,13 +231,17 @@ fn merging_a_duplicate_into_a_stack_keeps_stacks_whole() {
     let t = TestLibrary::new();
     let made = t.photos("m", 3, &in_place());
     let (keep, jpeg_cover, raw) = (made[0], made[1], made[2]);
-    t.lib.stack(&[jpeg_cover, raw], Some(jpeg_cover)).unwrap();
+    t.lib
+        .as_owner()
+        .stack(&[jpeg_cover, raw], Some(jpeg_cover))
+        .unwrap();
     let r = t
         .lib
+        .as_owner()
         .merge_duplicates(keep, &[jpeg_cover], Dispose::Stack)
         .unwrap();
     assert!(r.disposed.failed.is_empty(), "{r:?}");
-    let stack = t.lib.show(keep).unwrap().stack;
+    let stack = t.lib.as_owner().show(keep).unwrap().stack;
     assert_eq!(stack.len(), 3, "the RAW came along: {stack:?}");
     assert_eq!(stack[0], keep);
     assert_eq!(t.count(AssetQuery::default()), 1, "one card");
@@ -240,18 +254,19 @@ fn a_renamed_asset_keeps_the_extension_of_its_content() {
     let t = TestLibrary::new();
     t.write("falcon_edit.jpg", &jpeg(40, 30, 7));
     let id = t.import(&in_place()).imported[0].id;
-    t.lib.rename_asset(id, "Falcon hero").unwrap();
-    assert_eq!(t.lib.show(id).unwrap().summary.name, "Falcon hero.jpg");
+    t.lib.as_owner().rename_asset(id, "Falcon hero").unwrap();
+    assert_eq!(t.lib.as_owner().show(id).unwrap().summary.name, "Falcon hero.jpg");
     let out = t.dir.path().join("x.zip");
     let e = t
         .lib
+        .as_owner()
         .export_zip(&ids(&[id]), &out, Existing::Refuse, &CancelToken::new())
         .unwrap();
     assert_eq!(e.written, ["Falcon hero.jpg"]);
-    let err = t.lib.rename_asset(id, &"x".repeat(253)).unwrap_err();
+    let err = t.lib.as_owner().rename_asset(id, &"x".repeat(253)).unwrap_err();
     assert_eq!(err.code(), "invalid_name");
     assert_eq!(
-        t.lib.show(id).unwrap().summary.name,
+        t.lib.as_owner().show(id).unwrap().summary.name,
         "Falcon hero.jpg",
         "unchanged"
     );
@@ -269,6 +284,7 @@ fn a_model_imported_as_a_copy_lives_in_the_library() {
     let spool = t.write("spool/ink.safetensors", &bytes);
     let r = t
         .lib
+        .as_owner()
         .import(
             &[spool.parent().unwrap().to_path_buf()],
             &copy(),
@@ -278,7 +294,7 @@ fn a_model_imported_as_a_copy_lives_in_the_library() {
         .unwrap();
     assert_eq!(r.models.len(), 1, "{r:?}");
     fs::remove_dir_all(spool.parent().unwrap()).unwrap();
-    let models = t.lib.models(None).unwrap();
+    let models = t.lib.as_owner().models(None).unwrap();
     assert_eq!(models.len(), 1);
     let kept = PathBuf::from(&models[0].path);
     assert!(kept.starts_with(t.lib.layout().originals()), "{}", kept.display());
@@ -287,6 +303,7 @@ fn a_model_imported_as_a_copy_lives_in_the_library() {
     let again = t.write("again/ink.safetensors", &bytes);
     let r = t
         .lib
+        .as_owner()
         .import(
             &[again.parent().unwrap().to_path_buf()],
             &copy(),

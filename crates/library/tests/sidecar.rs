@@ -63,14 +63,18 @@ fn sidecars_are_read_at_import_and_written_back_keeping_foreign_properties() {
     let r = t.import(&in_place());
     assert_eq!(r.imported.len(), 1, "{r:?}");
     let id = r.imported[0].id;
-    let shown = t.lib.show(id).unwrap();
+    let shown = t.lib.as_owner().show(id).unwrap();
     assert_eq!(shown.summary.rating.stars(), 2, "the sidecar's rating");
     assert_eq!(shown.summary.tags, vec!["harbour".to_string()]);
     // Nothing to write after an import: the files already say this.
     assert_eq!(t.lib.write_sidecars().unwrap().written, 0);
 
-    t.lib.rate(&ids(&[id]), Rating::new(5).unwrap()).unwrap();
     t.lib
+        .as_owner()
+        .rate(&ids(&[id]), Rating::new(5).unwrap())
+        .unwrap();
+    t.lib
+        .as_owner()
         .tag_add(
             &ids(&[id]),
             &["Places/Norway".to_string(), "blue hour".to_string()],
@@ -96,7 +100,10 @@ fn sidecars_are_read_at_import_and_written_back_keeping_foreign_properties() {
     assert_eq!(t.lib.write_sidecars().unwrap().written, 0);
 
     // Another tool (Lightroom here) rates it 1 later: its edit is the newer and wins.
-    t.lib.rate(&ids(&[id]), Rating::new(3).unwrap()).unwrap();
+    t.lib
+        .as_owner()
+        .rate(&ids(&[id]), Rating::new(3).unwrap())
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let theirs = text.replace(">5</xmp:Rating>", ">1</xmp:Rating>");
     fs::write(&sidecar, &theirs).unwrap();
@@ -109,7 +116,7 @@ fn sidecars_are_read_at_import_and_written_back_keeping_foreign_properties() {
         .unwrap();
     let report = t.lib.write_sidecars().unwrap();
     assert_eq!((report.written, report.read_back), (0, 1), "{report:?}");
-    assert_eq!(t.lib.show(id).unwrap().summary.rating.stars(), 1);
+    assert_eq!(t.lib.as_owner().show(id).unwrap().summary.rating.stars(), 1);
     assert_eq!(
         fs::read_to_string(&sidecar).unwrap(),
         theirs,
@@ -127,7 +134,10 @@ fn a_sidecar_that_cannot_be_rewritten_is_reported_and_retried() {
     // A broken file where the sidecar goes: never replaced, the write waits.
     let sidecar = photo.with_file_name("IMG_1.jpg.xmp");
     fs::write(&sidecar, "<x:xmpmeta><rdf:RDF><rdf:Description>").unwrap();
-    t.lib.rate(&ids(&[id]), Rating::new(4).unwrap()).unwrap();
+    t.lib
+        .as_owner()
+        .rate(&ids(&[id]), Rating::new(4).unwrap())
+        .unwrap();
     let report = t.lib.write_sidecars().unwrap();
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(report.failed[0].reason.contains("XMP sidecar"), "{report:?}");
@@ -160,8 +170,11 @@ fn lightroom_style_name_xmp_is_used_and_copies_get_no_sidecar() {
         .find(|i| i.path.ends_with("IMG_2.jpg"))
         .unwrap()
         .id;
-    assert_eq!(t.lib.show(lr_id).unwrap().summary.rating.stars(), 3);
-    t.lib.rate(&ids(&[lr_id]), Rating::new(1).unwrap()).unwrap();
+    assert_eq!(t.lib.as_owner().show(lr_id).unwrap().summary.rating.stars(), 3);
+    t.lib
+        .as_owner()
+        .rate(&ids(&[lr_id]), Rating::new(1).unwrap())
+        .unwrap();
     t.lib.write_sidecars().unwrap();
     assert!(fs::read_to_string(&lr).unwrap().contains(">1</xmp:Rating>"));
     assert!(
@@ -177,6 +190,7 @@ fn lightroom_style_name_xmp_is_used_and_copies_get_no_sidecar() {
         ..Default::default()
     });
     t2.lib
+        .as_owner()
         .rate(&ids(&[r.imported[0].id]), Rating::new(2).unwrap())
         .unwrap();
     assert_eq!(
@@ -193,8 +207,8 @@ fn the_watcher_reads_a_sidecar_another_tool_saves() {
     let t = Arc::new(TestLibrary::new());
     let shoot = t.input().join("shoot");
     let photo = t.write("shoot/DSC_0002.jpg", &jpeg(160, 90, 5));
-    t.lib.project_create("Shoot", None, None).unwrap();
-    t.lib.watch_add("Shoot", &shoot).unwrap();
+    t.lib.as_owner().project_create("Shoot", None, None).unwrap();
+    t.lib.as_owner().watch_add("Shoot", &shoot).unwrap();
     let cancel = atelier_library::CancelToken::new();
     let events: Arc<Mutex<Vec<atelier_library::WatchEvent>>> = Arc::default();
     // A detached thread (as in tests/watch.rs): a failed assertion below ends the test instead
@@ -215,7 +229,7 @@ fn the_watcher_reads_a_sidecar_another_tool_saves() {
         }
     };
     wait_for("the photo imported", &|| {
-        t.lib.search(&Default::default()).unwrap().total == 1
+        t.lib.as_owner().search(&Default::default()).unwrap().total == 1
     });
     // Lightroom saves a sidecar with 3 stars and a keyword.
     fs::write(
@@ -225,12 +239,12 @@ fn the_watcher_reads_a_sidecar_another_tool_saves() {
             .replace("harbour", "lighthouse"),
     )
     .unwrap();
-    let id = t.lib.search(&Default::default()).unwrap().items[0].id;
+    let id = t.lib.as_owner().search(&Default::default()).unwrap().items[0].id;
     wait_for("the sidecar read", &|| {
-        t.lib.show(id).unwrap().summary.rating.stars() == 3
+        t.lib.as_owner().show(id).unwrap().summary.rating.stars() == 3
     });
     assert_eq!(
-        t.lib.show(id).unwrap().summary.tags,
+        t.lib.as_owner().show(id).unwrap().summary.tags,
         vec!["lighthouse".to_string()]
     );
     cancel.cancel();
@@ -250,8 +264,8 @@ fn reconcile_reads_sidecars_saved_while_atelier_was_closed() {
     let t = TestLibrary::new();
     let shoot = t.input().join("shoot");
     let photo = t.write("shoot/DSC_0003.jpg", &jpeg(160, 90, 6));
-    t.lib.project_create("Shoot", None, None).unwrap();
-    t.lib.watch_add("Shoot", &shoot).unwrap();
+    t.lib.as_owner().project_create("Shoot", None, None).unwrap();
+    t.lib.as_owner().watch_add("Shoot", &shoot).unwrap();
     let first = t
         .lib
         .reconcile(&atelier_library::CancelToken::new(), &None)
@@ -268,7 +282,7 @@ fn reconcile_reads_sidecars_saved_while_atelier_was_closed() {
         .unwrap();
     assert_eq!(again.sidecars_read, 1, "{again:?}");
     assert_eq!(again.unchanged, 1);
-    let asset = t.lib.search(&Default::default()).unwrap().items[0].clone();
+    let asset = t.lib.as_owner().search(&Default::default()).unwrap().items[0].clone();
     assert_eq!(asset.rating.stars(), 5);
     // Read once: the next reconcile leaves it.
     let third = t

@@ -65,6 +65,7 @@ fn seed(t: &TestLibrary, corpus: &Path) -> (AssetId, AssetId, AssetId) {
         .unwrap();
     let r = t
         .lib
+        .as_owner()
         .import(&[shoot], &options("Shoot"), &Default::default(), &None)
         .unwrap();
     assert_eq!(r.imported.len(), 4, "{r:?}");
@@ -76,6 +77,7 @@ fn seed(t: &TestLibrary, corpus: &Path) -> (AssetId, AssetId, AssetId) {
         .id;
     let r = t
         .lib
+        .as_owner()
         .import(&[edits], &options("Edits"), &Default::default(), &None)
         .unwrap();
     let id = |n: &str| r.imported.iter().find(|f| f.path.ends_with(n)).unwrap().id;
@@ -88,7 +90,11 @@ fn find_similar_ranks_the_edits_first_within_the_scope() {
     let t = TestLibrary::new();
     let (original, half, mirror) = seed(&t, &corpus);
 
-    let page = t.lib.similar(original, &AssetQuery::default(), 10).unwrap();
+    let page = t
+        .lib
+        .as_owner()
+        .similar(original, &AssetQuery::default(), 10)
+        .unwrap();
     assert!(page.indexed);
     assert_eq!(page.items.len(), 5, "everything else, the asset itself left out");
     let first: Vec<AssetId> = page.items[..2].iter().map(|i| i.asset.id).collect();
@@ -101,17 +107,21 @@ fn find_similar_ranks_the_edits_first_within_the_scope() {
     assert!(page.items[2].distance > page.items[1].distance);
 
     // From the edit, the original comes first; within Shoot only, the edits are out of scope.
-    let page = t.lib.similar(half, &AssetQuery::default(), 1).unwrap();
+    let page = t.lib.as_owner().similar(half, &AssetQuery::default(), 1).unwrap();
     assert_eq!(page.items[0].asset.id, original);
     let shoot = AssetQuery {
         project: Some("Shoot".into()),
         ..AssetQuery::default()
     };
-    let page = t.lib.similar(original, &shoot, 10).unwrap();
+    let page = t.lib.as_owner().similar(original, &shoot, 10).unwrap();
     assert_eq!(page.items.len(), 3);
     assert!(page.items.iter().all(|i| i.asset.project == "Shoot"));
 
-    let e = t.lib.similar(original, &AssetQuery::default(), 0).unwrap_err();
+    let e = t
+        .lib
+        .as_owner()
+        .similar(original, &AssetQuery::default(), 0)
+        .unwrap_err();
     assert!(e.to_string().contains("between 1 and 500"), "{e}");
 }
 
@@ -121,7 +131,11 @@ fn duplicates_group_the_re_encode_and_merging_keeps_the_original() {
     let t = TestLibrary::new();
     let (original, half, mirror) = seed(&t, &corpus);
 
-    let r = t.lib.duplicates(&AssetQuery::default(), false).unwrap();
+    let r = t
+        .lib
+        .as_owner()
+        .duplicates(&AssetQuery::default(), false)
+        .unwrap();
     assert_eq!(r.groups.len(), 1, "{r:?}");
     let g = &r.groups[0];
     assert_eq!(g.keep, original, "most pixels is kept by default");
@@ -133,30 +147,38 @@ fn duplicates_group_the_re_encode_and_merging_keeps_the_original() {
     );
 
     t.lib
+        .as_owner()
         .tag_add(&Selection::Ids(vec![half]), &["client-pick".into()])
         .unwrap();
     t.lib
+        .as_owner()
         .rate(&Selection::Ids(vec![half]), Rating::new(4).unwrap())
         .unwrap();
     let e = t
         .lib
+        .as_owner()
         .merge_duplicates(original, &[original], Dispose::Delete)
         .unwrap_err();
     assert!(e.to_string().contains("can't also be one of those merged"), "{e}");
 
     let m = t
         .lib
+        .as_owner()
         .merge_duplicates(original, &[half], Dispose::Delete)
         .unwrap();
     assert_eq!(m.tags_added, vec!["client-pick".to_string()]);
     assert_eq!(m.rating, Some(Rating::new(4).unwrap()));
     assert_eq!(m.disposed.succeeded, vec![half]);
-    let kept = t.lib.show(original).unwrap();
+    let kept = t.lib.as_owner().show(original).unwrap();
     assert!(kept.summary.tags.contains(&"client-pick".to_string()));
     assert_eq!(kept.summary.rating.stars(), 4);
-    assert!(t.lib.show(half).is_err(), "the copy was deleted, as asked");
+    assert!(
+        t.lib.as_owner().show(half).is_err(),
+        "the copy was deleted, as asked"
+    );
     assert!(
         t.lib
+            .as_owner()
             .duplicates(&AssetQuery::default(), false)
             .unwrap()
             .groups
@@ -166,11 +188,12 @@ fn duplicates_group_the_re_encode_and_merging_keeps_the_original() {
     // Stacking instead: the mirror goes under the original, nothing is deleted.
     let m = t
         .lib
+        .as_owner()
         .merge_duplicates(original, &[mirror], Dispose::Stack)
         .unwrap();
     assert_eq!(m.disposed.failed, vec![]);
-    assert_eq!(t.lib.show(original).unwrap().stack.len(), 2);
-    assert!(t.lib.show(mirror).is_ok());
+    assert_eq!(t.lib.as_owner().show(original).unwrap().stack.len(), 2);
+    assert!(t.lib.as_owner().show(mirror).is_ok());
     t.assert_consistent();
 }
 
@@ -193,15 +216,21 @@ fn assets_without_a_signature_are_still_indexing_until_analysed() {
             .unwrap();
     }
     let lib = Library::open(t.lib.layout().root()).unwrap();
-    let page = lib.similar(original, &AssetQuery::default(), 10).unwrap();
+    let page = lib
+        .as_owner()
+        .similar(original, &AssetQuery::default(), 10)
+        .unwrap();
     assert!(!page.indexed, "still indexing");
     assert!(page.items.is_empty());
-    let dupes = lib.duplicates(&AssetQuery::default(), false).unwrap();
+    let dupes = lib.as_owner().duplicates(&AssetQuery::default(), false).unwrap();
     assert_eq!(dupes.unindexed, 2);
 
     let r = lib.index_signatures(&Default::default(), &None).unwrap();
     assert_eq!(r.analysed, 2, "{r:?}");
-    let page = lib.similar(original, &AssetQuery::default(), 1).unwrap();
+    let page = lib
+        .as_owner()
+        .similar(original, &AssetQuery::default(), 1)
+        .unwrap();
     assert!(page.indexed);
     assert_eq!(page.items[0].asset.id, half);
     assert_eq!(
@@ -235,11 +264,13 @@ fn a_video_is_found_by_its_poster_frame() {
     }
     let r = t
         .lib
+        .as_owner()
         .import(&[dir], &options("Clips"), &Default::default(), &None)
         .unwrap();
     let id = |n: &str| r.imported.iter().find(|f| f.path.ends_with(n)).unwrap().id;
     let page = t
         .lib
+        .as_owner()
         .similar(id("MVI_0120.AVI"), &AssetQuery::default(), 3)
         .unwrap();
     assert!(page.indexed, "the poster frame was analysed");
@@ -258,22 +289,28 @@ fn two_frames_of_a_burst_are_similar_not_duplicates() {
     }
     let r = t
         .lib
+        .as_owner()
         .import(&[dir], &options("Burst"), &Default::default(), &None)
         .unwrap();
     assert_eq!(r.imported.len(), 2);
     let times: Vec<Option<String>> = r
         .imported
         .iter()
-        .map(|f| t.lib.show(f.id).unwrap().summary.captured_at)
+        .map(|f| t.lib.as_owner().show(f.id).unwrap().summary.captured_at)
         .collect();
     assert_ne!(times[0], times[1], "sub-seconds kept: {times:?}");
-    let d = t.lib.duplicates(&AssetQuery::default(), false).unwrap();
+    let d = t
+        .lib
+        .as_owner()
+        .duplicates(&AssetQuery::default(), false)
+        .unwrap();
     assert!(d.groups.is_empty(), "{d:?}");
     assert_eq!(d.bursts, 1);
-    let d = t.lib.duplicates(&AssetQuery::default(), true).unwrap();
+    let d = t.lib.as_owner().duplicates(&AssetQuery::default(), true).unwrap();
     assert_eq!(d.groups.len(), 1, "asked for: bursts count too");
     let page = t
         .lib
+        .as_owner()
         .similar(r.imported[0].id, &AssetQuery::default(), 1)
         .unwrap();
     assert_eq!(page.items[0].asset.id, r.imported[1].id, "similar, closest");

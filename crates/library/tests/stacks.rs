@@ -46,28 +46,32 @@ fn a_raw_and_its_jpeg_are_one_card_that_rates_as_one() {
     let r = t.import(&in_place());
     assert_eq!(r.imported.len(), 3, "{r:?}");
 
-    let page = t.lib.search(&AssetQuery::default()).unwrap();
+    let page = t.lib.as_owner().search(&AssetQuery::default()).unwrap();
     assert_eq!(page.total, 2, "the RAW hides behind its JPEG");
     let cover = page.items.iter().find(|a| a.name == "CRW_0304.JPG").unwrap();
     assert_eq!(cover.stack_count, Some(2));
     let other = page.items.iter().find(|a| a.name == "other.jpg").unwrap();
     assert_eq!(other.stack_count, None);
-    let detail = t.lib.show(cover.id).unwrap();
+    let detail = t.lib.as_owner().show(cover.id).unwrap();
     assert_eq!(detail.stack.len(), 2);
     assert_eq!(detail.stack[0], cover.id, "cover first");
     let raw_id = detail.stack[1];
-    assert_eq!(t.lib.bucket_counts(None).unwrap().all, 2);
+    assert_eq!(t.lib.as_owner().bucket_counts(None).unwrap().all, 2);
 
     // Rating the card rates the stack.
-    let report = t.lib.rate(&ids(&[cover.id]), Rating::new(4).unwrap()).unwrap();
+    let report = t
+        .lib
+        .as_owner()
+        .rate(&ids(&[cover.id]), Rating::new(4).unwrap())
+        .unwrap();
     assert_eq!(report.succeeded.len(), 2, "{report:?}");
-    assert_eq!(t.lib.show(raw_id).unwrap().summary.rating.stars(), 4);
+    assert_eq!(t.lib.as_owner().show(raw_id).unwrap().summary.rating.stars(), 4);
     t.assert_consistent();
 
     // Unstacked: two cards again.
-    t.lib.unstack(&[raw_id]).unwrap();
+    t.lib.as_owner().unstack(&[raw_id]).unwrap();
     assert_eq!(t.count(AssetQuery::default()), 3);
-    assert!(t.lib.show(cover.id).unwrap().stack.is_empty());
+    assert!(t.lib.as_owner().show(cover.id).unwrap().stack.is_empty());
     t.assert_consistent();
 }
 
@@ -75,21 +79,21 @@ fn a_raw_and_its_jpeg_are_one_card_that_rates_as_one() {
 fn stacks_by_hand_with_a_chosen_cover() {
     let t = TestLibrary::new();
     let made = t.photos("burst", 4, &in_place());
-    let err = t.lib.stack(&made[..1], None).unwrap_err();
+    let err = t.lib.as_owner().stack(&made[..1], None).unwrap_err();
     assert_eq!(err.code(), "stack_too_small");
-    let err = t.lib.stack(&made[..2], Some(made[3])).unwrap_err();
+    let err = t.lib.as_owner().stack(&made[..2], Some(made[3])).unwrap_err();
     assert_eq!(err.code(), "cover_not_in_stack");
     assert_eq!(t.count(AssetQuery::default()), 4, "refusals change nothing");
 
-    t.lib.stack(&made[..3], Some(made[2])).unwrap();
-    let page = t.lib.search(&AssetQuery::default()).unwrap();
+    t.lib.as_owner().stack(&made[..3], Some(made[2])).unwrap();
+    let page = t.lib.as_owner().search(&AssetQuery::default()).unwrap();
     assert_eq!(page.total, 2);
     let card = page.items.iter().find(|a| a.id == made[2]).unwrap();
     assert_eq!(card.stack_count, Some(3));
 
     // A new cover: stacking again re-forms the stack.
-    t.lib.stack(&made[..3], Some(made[0])).unwrap();
-    let page = t.lib.search(&AssetQuery::default()).unwrap();
+    t.lib.as_owner().stack(&made[..3], Some(made[0])).unwrap();
+    let page = t.lib.as_owner().search(&AssetQuery::default()).unwrap();
     assert!(
         page.items
             .iter()
@@ -98,7 +102,7 @@ fn stacks_by_hand_with_a_chosen_cover() {
     assert!(!page.items.iter().any(|a| a.id == made[2]));
 
     // Deleting the stack deletes every member (it is one card).
-    let trash = t.lib.delete(&ids(&[made[0]])).unwrap();
+    let trash = t.lib.as_owner().delete(&ids(&[made[0]])).unwrap();
     assert_eq!(trash.succeeded.len(), 3, "{trash:?}");
     assert_eq!(t.count(AssetQuery::default()), 1);
     t.assert_consistent();

@@ -14,7 +14,7 @@ use atelier_library::{CancelToken, ImportOptions, Presence, WatchEvent};
 use common::{TestLibrary, jpeg, jpeg_seeded};
 
 fn presence_of(t: &TestLibrary, id: atelier_domain::AssetId) -> Presence {
-    t.lib.show(id).unwrap().summary.presence
+    t.lib.as_owner().show(id).unwrap().summary.presence
 }
 
 #[test]
@@ -25,19 +25,28 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
     for i in 0..3 {
         fs::write(shoot.join(format!("{i}.jpg")), jpeg(200, 100, i)).unwrap();
     }
-    t.lib.project_create("Shoot", None, None).unwrap();
-    let err = t.lib.watch_add("Shoot", t.lib.layout().root()).unwrap_err();
+    t.lib.as_owner().project_create("Shoot", None, None).unwrap();
+    let err = t
+        .lib
+        .as_owner()
+        .watch_add("Shoot", t.lib.layout().root())
+        .unwrap_err();
     assert_eq!(err.code(), "inside_library");
     assert_eq!(
         t.lib
+            .as_owner()
             .watch_add("Shoot", &t.input().join("nope"))
             .unwrap_err()
             .code(),
         "path_not_found"
     );
-    t.lib.watch_add("Shoot", &shoot).unwrap();
+    t.lib.as_owner().watch_add("Shoot", &shoot).unwrap();
     assert_eq!(
-        t.lib.watch_add("Shoot", &shoot.join("..")).unwrap_err().code(),
+        t.lib
+            .as_owner()
+            .watch_add("Shoot", &shoot.join(".."))
+            .unwrap_err()
+            .code(),
         "overlapping_watch"
     );
 
@@ -45,6 +54,7 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
     assert_eq!((first.folders, first.imported.len()), (1, 3));
     assert_eq!(
         t.lib
+            .as_owner()
             .search(&AssetQuery {
                 project: Some("Shoot".into()),
                 ..Default::default()
@@ -65,10 +75,11 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
             text: Some(name.trim_end_matches(".jpg").into()),
             ..Default::default()
         };
-        t.lib.search(&q).unwrap().items[0].id
+        t.lib.as_owner().search(&q).unwrap().items[0].id
     };
     let (moved, edited, deleted) = (id_of("0.jpg"), id_of("1.jpg"), id_of("2.jpg"));
     t.lib
+        .as_owner()
         .rate(&common::ids(&[moved]), atelier_domain::Rating::new(5).unwrap())
         .unwrap();
     fs::create_dir_all(shoot.join("picks")).unwrap();
@@ -84,7 +95,7 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
     assert_eq!(r.changed.len(), 1);
     assert_eq!(r.missing.len(), 1);
     assert_eq!(r.imported.len(), 1);
-    let m = t.lib.show(moved).unwrap();
+    let m = t.lib.as_owner().show(moved).unwrap();
     assert!(m.path.ends_with("picks/zero.jpg"));
     assert_eq!(
         m.summary.rating.stars(),
@@ -92,13 +103,13 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
         "a moved file keeps its asset and metadata"
     );
     assert_eq!(
-        t.lib.show(edited).unwrap().summary.width,
+        t.lib.as_owner().show(edited).unwrap().summary.width,
         300,
         "an edited file is re-read"
     );
     assert_eq!(presence_of(&t, deleted), Presence::Missing);
     assert_eq!(
-        t.lib.search(&AssetQuery::default()).unwrap().total,
+        t.lib.as_owner().search(&AssetQuery::default()).unwrap().total,
         4,
         "missing assets are kept"
     );
@@ -117,14 +128,14 @@ fn an_unplugged_folder_goes_offline_and_comes_back_without_a_reimport() {
     let drive = t.input().join("drive");
     fs::create_dir_all(&drive).unwrap();
     fs::write(drive.join("a.jpg"), jpeg(100, 100, 1)).unwrap();
-    t.lib.watch_add("Inbox", &drive).unwrap();
+    t.lib.as_owner().watch_add("Inbox", &drive).unwrap();
     t.lib.reconcile(&CancelToken::new(), &None).unwrap();
-    let id = t.lib.search(&AssetQuery::default()).unwrap().items[0].id;
+    let id = t.lib.as_owner().search(&AssetQuery::default()).unwrap().items[0].id;
     let parked = t.input().join("parked");
     fs::rename(&drive, &parked).unwrap();
     let r = t.lib.reconcile(&CancelToken::new(), &None).unwrap();
     assert_eq!((r.offline.len(), r.missing.len()), (1, 0), "{r:?}");
-    let d = t.lib.show(id).unwrap();
+    let d = t.lib.as_owner().show(id).unwrap();
     assert_eq!(d.summary.presence, Presence::Offline);
     assert!(d.thumbnail.is_some(), "still browsable from its thumbnail");
     fs::rename(&parked, &drive).unwrap();
@@ -138,8 +149,8 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
     let t = Arc::new(TestLibrary::new());
     let folder = t.input().join("live");
     fs::create_dir_all(&folder).unwrap();
-    t.lib.project_create("Live", None, None).unwrap();
-    t.lib.watch_add("Live", &folder).unwrap();
+    t.lib.as_owner().project_create("Live", None, None).unwrap();
+    t.lib.as_owner().watch_add("Live", &folder).unwrap();
     let events: Arc<Mutex<Vec<WatchEvent>>> = Arc::default();
     let cancel = CancelToken::new();
     let runner = {
@@ -159,6 +170,7 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
     };
     let count = || {
         t.lib
+            .as_owner()
             .search(&AssetQuery {
                 project: Some("Live".into()),
                 ..Default::default()
@@ -206,6 +218,7 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
     wait_for("the slow file", &|| count() == 41);
     let slow_id = t
         .lib
+        .as_owner()
         .search(&AssetQuery {
             text: Some("slow".into()),
             ..Default::default()
@@ -214,18 +227,23 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
         .items[0]
         .id;
     assert_eq!(
-        t.lib.show(slow_id).unwrap().summary.width,
+        t.lib.as_owner().show(slow_id).unwrap().summary.width,
         400,
         "imported whole, not half-written"
     );
 
     fs::rename(&slow, folder.join("renamed.jpg")).unwrap();
     wait_for("the rename", &|| {
-        t.lib.show(slow_id).unwrap().path.ends_with("renamed.jpg")
+        t.lib
+            .as_owner()
+            .show(slow_id)
+            .unwrap()
+            .path
+            .ends_with("renamed.jpg")
     });
     fs::remove_file(folder.join("renamed.jpg")).unwrap();
     wait_for("the deletion", &|| {
-        t.lib.show(slow_id).unwrap().summary.presence == Presence::Missing
+        t.lib.as_owner().show(slow_id).unwrap().summary.presence == Presence::Missing
     });
     assert_eq!(count(), 41, "a deleted file's asset is kept");
 

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use atelier_domain::{AssetId, AssetQuery, BrandRole, Flag, Rating, ReviewAction};
 use atelier_library::{
-    AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, MoveTarget, ProjectSettings,
-    Selection,
+    Acting, AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, MoveTarget,
+    ProjectSettings, Selection,
 };
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -18,13 +18,14 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
-/// Runs a library call on the blocking pool.
+/// Runs a library call on the blocking pool, as the person using the app: on a loopback
+/// server that is the library's own user (the session token proves it is them).
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&Library) -> atelier_library::Result<T> + Send + 'static,
+    f: impl FnOnce(&Acting<'_>) -> atelier_library::Result<T> + Send + 'static,
 ) -> ApiResult<T> {
     let lib: Arc<Library> = state.library.clone();
-    tokio::task::spawn_blocking(move || f(&lib))
+    tokio::task::spawn_blocking(move || f(&lib.as_owner()))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))?
         .map_err(ApiError::from)

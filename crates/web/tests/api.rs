@@ -38,6 +38,7 @@ fn fixture() -> Fixture {
     }
     let lib = Library::open(&dir.path().join("library")).unwrap();
     let r = lib
+        .as_owner()
         .import(&[photos], &ImportOptions::default(), &CancelToken::new(), &None)
         .unwrap();
     let ids = r.imported.iter().map(|f| f.id.to_string()).collect();

@@ -33,7 +33,7 @@ pub use template::{DEFAULT_TEMPLATE, Template};
 
 use crate::job::{CancelToken, Phase, ProgressSender, report};
 use crate::layout::{Layout, RenditionKind, write_atomic};
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, Library, LibraryError, Result, now_ms};
 
 /// Add in place (catalog where the files are) or copy into the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, ts_rs::TS)]
@@ -217,7 +217,7 @@ enum Outcome {
     NotStarted(PathBuf),
 }
 
-impl Library {
+impl Acting<'_> {
     /// Imports `paths` (files and folders, recursively). Every path must exist; per-file
     /// problems go into the report and the rest goes on. Returns once every imported asset
     /// has its grid thumbnail. Cancelling keeps what was committed.
@@ -352,7 +352,7 @@ impl Library {
                     .push(f.id);
             }
         }
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         for ids in groups.into_values().filter(|g| g.len() >= 2) {
             let seqs: Vec<i64> = self.catalog().seqs_of(&ids)?.into_iter().flatten().collect();
             let formats = self.catalog().formats_of(&seqs)?;
@@ -381,7 +381,7 @@ impl Library {
     /// the options say otherwise. Importing onto a brand needs the Upload right there (R10.5);
     /// a missing brand is created only by someone who may create brands.
     fn import_plan(&self, options: &ImportOptions) -> Result<Plan> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let me = self.me();
         let now = now_ms();
         let project = match &options.project {

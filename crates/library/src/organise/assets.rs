@@ -13,7 +13,7 @@ use atelier_domain::{
 use super::{BulkReport, approved_locked};
 use crate::export::Selection;
 use crate::layout::RenditionKind;
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, LibraryError, Result, now_ms};
 
 /// Where `move` sends assets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum MoveTarget {
     Brand(String),
 }
 
-impl Library {
+impl Acting<'_> {
     /// Sets the rating (0 clears it) of a selection.
     pub fn rate(&self, selection: &Selection, rating: Rating) -> Result<BulkReport> {
         let value = i64::from(rating.stars());
@@ -307,7 +307,7 @@ impl Library {
     pub fn move_assets(&self, selection: &Selection, to: &MoveTarget) -> Result<BulkReport> {
         match to {
             MoveTarget::Project(name) => {
-                let me = self.acting()?.user;
+                let me = self.user;
                 let project = self
                     .catalog()
                     .find_project(me, name)?
@@ -365,7 +365,7 @@ impl Library {
             _ => "",
         };
         let name = names::asset_file_name(name, &f.name, content_ext)?;
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.may(Action::EditAsset, &f)?;
         if f.status == Status::Approved {
             return Err(approved_locked("be renamed").into());
@@ -378,7 +378,7 @@ impl Library {
     /// Makes a new Draft from an asset, pointing to it (R7.5). Bytes are shared.
     pub fn fork(&self, id: AssetId) -> Result<AssetId> {
         let f = self.one(id)?;
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.may(Action::Fork, &f)?;
         let new = AssetId::new_v7();
         self.catalog()
@@ -436,28 +436,35 @@ impl Library {
         }
     }
 
+    /// One asset to change: its facts, once the actor may see it (else the reason why not).
     pub(crate) fn one(&self, id: AssetId) -> Result<atelier_catalog::AssetFacts> {
         let seq = self.catalog().seqs_of(&[id])?.pop().flatten();
-        let seq = seq.ok_or_else(|| {
+        let found = match seq {
+            Some(seq) => self.catalog().facts(&[seq])?.pop(),
+            None => None,
+        };
+        let f = found.ok_or_else(|| {
             LibraryError::from(InvalidInput::new(
                 "not_found",
                 format!("asset {id} is not in this library"),
             ))
         })?;
-        self.catalog().facts(&[seq])?.pop().ok_or_else(|| {
-            InvalidInput::new("not_found", format!("asset {id} is not in this library")).into()
-        })
+        self.roles()?.may_see(&f)?;
+        Ok(f)
     }
 
+    /// A brand the actor may see, by name ("Personal" is their own).
     pub(crate) fn brand_row(&self, name: &str) -> Result<BrandRow> {
-        let me = self.acting()?.user;
-        self.catalog().find_brand(name, me)?.ok_or_else(|| {
-            InvalidInput::new(
+        let found = self.catalog().find_brand(name, self.user)?;
+        let viewer = self.roles()?.viewer();
+        match found {
+            Some(b) if self.catalog().sees_brand(&viewer, b)? => Ok(b),
+            _ => Err(InvalidInput::new(
                 "brand_not_found",
                 format!("no brand named '{name}': see `atelier brand list`"),
             )
-            .into()
-        })
+            .into()),
+        }
     }
 }
 

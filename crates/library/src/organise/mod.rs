@@ -11,8 +11,9 @@ mod structure;
 
 use std::collections::HashMap;
 
-use atelier_catalog::{AssetFacts, BrandRow, UserRow};
+use atelier_catalog::{AssetFacts, BrandRow, Scope, UserRow, Viewer};
 use atelier_domain::limits::MAX_BULK_ASSETS;
+use atelier_domain::visibility::{self, Placement};
 use atelier_domain::{Action, Actor, AssetId, BrandKind, BrandRole, InvalidInput, StudioRole, Target, can};
 use serde::Serialize;
 
@@ -21,7 +22,7 @@ pub(crate) use assets::project_not_found;
 pub use structure::{KitEdit, ProjectDeleteReport, ProjectSettings};
 
 use crate::export::Selection;
-use crate::{Library, Result, now_ms};
+use crate::{Acting, Result, now_ms};
 
 /// One asset an operation could not act on, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -61,15 +62,15 @@ impl BulkReport {
     }
 }
 
-/// Who is acting and with which roles.
+/// Who is acting and with which roles, read fresh for each use case.
 #[derive(Debug, Clone)]
-pub(crate) struct Acting {
+pub(crate) struct Roles {
     pub(crate) user: UserRow,
     pub(crate) studio_role: StudioRole,
     pub(crate) brand_roles: HashMap<i64, BrandRole>,
 }
 
-impl Acting {
+impl Roles {
     /// The policy's view of this actor on a brand.
     pub(crate) fn on(
         &self,
@@ -102,6 +103,33 @@ impl Acting {
         let (actor, target) = self.on(f.brand, f.personal_of, f.self_approval, f.creator == self.user);
         can(&actor, action, &target)
     }
+
+    /// What these roles may see.
+    pub(crate) fn viewer(&self) -> Viewer {
+        Viewer {
+            user: self.user,
+            studio_role: self.studio_role,
+            member_of: self.brand_roles.keys().map(|b| BrandRow(*b)).collect(),
+        }
+    }
+
+    /// May the actor see this asset? Every change to one asset asks first: what they can't
+    /// see they can't change either (the refusal says why).
+    pub(crate) fn may_see(&self, f: &AssetFacts) -> Result<(), InvalidInput> {
+        let brand = match f.personal_of {
+            Some(owner) => BrandKind::Personal {
+                owned_by_actor: owner == self.user,
+            },
+            None => BrandKind::Team,
+        };
+        let place = Placement {
+            brand,
+            member: self.brand_roles.contains_key(&f.brand.0),
+            own_project: f.project_owner == self.user,
+            shared_project: f.project_shared,
+        };
+        visibility::may_see(&place, self.studio_role)
+    }
 }
 
 /// Refusal for changes to approved work (R7.5).
@@ -112,32 +140,41 @@ pub(crate) fn approved_locked(what: &str) -> InvalidInput {
     )
 }
 
-impl Library {
-    /// Acts as another local user from now on (to try roles before a studio exists).
-    pub fn act_as(&mut self, handle: &str) -> Result<()> {
-        let found = self.catalog().find_user(handle)?;
-        let (user, _) = found.ok_or_else(|| {
-            InvalidInput::new(
-                "user_not_found",
-                format!("no user named '{handle}' in this library: add them to a brand first"),
-            )
-        })?;
-        self.actor = user;
-        Ok(())
-    }
-
+impl Acting<'_> {
     /// Who is acting, with their roles now.
-    pub(crate) fn acting(&self) -> Result<Acting> {
+    pub(crate) fn roles(&self) -> Result<Roles> {
         let catalog = self.catalog();
         let studio_role = catalog
-            .find_user_row(self.actor)?
+            .find_user_row(self.user)?
             .map(|(_, r)| r)
             .unwrap_or(StudioRole::Member);
-        Ok(Acting {
-            user: self.actor,
+        Ok(Roles {
+            user: self.user,
             studio_role,
-            brand_roles: catalog.brand_roles(self.actor)?,
+            brand_roles: catalog.brand_roles(self.user)?,
         })
+    }
+
+    /// What the actor may see now: every read is cut to it.
+    pub(crate) fn scope(&self) -> Result<Scope> {
+        let viewer = self.roles()?.viewer();
+        Ok(self.catalog().scope(&viewer)?)
+    }
+
+    /// The row of an asset the actor may see; an asset they may not see is, to them, not
+    /// there (the same "not found" as an id that never existed).
+    pub(crate) fn visible_seq(&self, id: AssetId) -> Result<i64> {
+        let viewer = self.roles()?.viewer();
+        let seq = self.catalog().seqs_of(&[id])?.pop().flatten();
+        match seq {
+            Some(s) if self.catalog().sees_asset(&viewer, s)? => Ok(s),
+            _ => Err(crate::LibraryError::Catalog(
+                atelier_catalog::CatalogError::NotFound {
+                    what: "asset",
+                    key: id.to_string(),
+                },
+            )),
+        }
     }
 
     /// Resolves a selection into batches of asset rows, with ids that are not in the library
@@ -179,7 +216,8 @@ impl Library {
                 out
             }
             Selection::Query(q) => {
-                let seqs = self.catalog().select_seqs(q, now_ms())?;
+                let scope = self.scope()?;
+                let seqs = self.catalog().select_seqs(q, now_ms(), &scope)?;
                 if seqs.is_empty() {
                     return Err(InvalidInput::new(
                         "empty_selection",
@@ -202,20 +240,20 @@ impl Library {
     pub(crate) fn bulk<T>(
         &self,
         selection: &Selection,
-        mut check: impl FnMut(&Acting, &AssetFacts) -> Result<Option<T>, InvalidInput>,
+        mut check: impl FnMut(&Roles, &AssetFacts) -> Result<Option<T>, InvalidInput>,
         mut apply: impl FnMut(
             &mut atelier_catalog::Tx<'_>,
-            &Acting,
+            &Roles,
             &[(AssetFacts, T)],
         ) -> atelier_catalog::Result<()>,
     ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         for batch in self.batches(selection, &mut report)? {
             let facts = self.catalog().facts(&batch)?;
             let mut todo = Vec::with_capacity(facts.len());
             for f in facts {
-                match check(&acting, &f) {
+                match acting.may_see(&f).and_then(|()| check(&acting, &f)) {
                     Ok(Some(plan)) => todo.push((f, plan)),
                     Ok(None) => report.succeeded.push(f.id),
                     Err(e) => report.fail(f.id, e),

@@ -4,9 +4,9 @@
 use atelier_domain::{Action, AssetId, InvalidInput};
 
 use crate::organise::BulkReport;
-use crate::{Library, Result, now_ms};
+use crate::{Acting, Result, now_ms};
 
-impl Library {
+impl Acting<'_> {
     /// Makes `ids` (at least two) one stack under `cover` (default: the first JPEG or HEIC
     /// among them, else the first). Stacks they were in are dissolved first. All or nothing:
     /// one asset the user may not organise refuses the whole stack.
@@ -41,7 +41,7 @@ impl Library {
                 InvalidInput::new("not_found", format!("asset {id} is not in this library"))
             })?);
         }
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let facts = self.catalog().facts(&seqs)?;
         for f in &facts {
             acting.may(Action::Organise, f)?;

@@ -8,10 +8,10 @@ use atelier_catalog::{
 use atelier_domain::{Action, AssetId, BrandRole, InvalidInput, Status, can, names};
 use serde::Serialize;
 
-use super::Acting;
+use super::Roles;
 use super::assets::project_not_found;
 use crate::import::Template;
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Acting, Library, LibraryError, Result, now_ms};
 
 /// Longest prompt prefix or suffix (R10.3).
 const MAX_PROMPT_AFFIX: usize = 500;
@@ -98,7 +98,7 @@ fn check_color(c: &str) -> Result<String> {
     }
 }
 
-impl Acting {
+impl Roles {
     /// May the actor take a brand-level action on `brand`?
     fn may_on_brand(&self, action: Action, brand: BrandRow, lib: &Library) -> Result<()> {
         let (personal_of, self_approval) = lib.catalog().brand_facts(brand)?;
@@ -118,19 +118,26 @@ impl Acting {
     }
 }
 
-impl Library {
+impl Acting<'_> {
+    /// One brand with its kit and members, counting what the actor may see.
+    fn brand_info(&self, b: BrandRow) -> Result<BrandInfo> {
+        let scope = self.scope()?;
+        Ok(self.catalog().brand_info(b, &scope)?)
+    }
+
     fn project_row(&self, name: &str) -> Result<ProjectRow> {
-        let me = self.acting()?.user;
+        let me = self.user;
         self.catalog()
             .find_project(me, name)?
             .ok_or_else(|| project_not_found(name))
     }
 
     fn project_info(&self, name: &str) -> Result<ProjectInfo> {
-        let me = self.acting()?.user;
+        let me = self.user;
         let key = names::key(name.trim());
+        let scope = self.scope()?;
         self.catalog()
-            .list_projects(me)?
+            .list_projects(me, &scope)?
             .into_iter()
             .find(|p| names::key(&p.name) == key)
             .ok_or_else(|| project_not_found(name))
@@ -138,8 +145,9 @@ impl Library {
 
     /// Every project of the acting user.
     pub fn project_list(&self) -> Result<Vec<ProjectInfo>> {
-        let me = self.acting()?.user;
-        Ok(self.catalog().list_projects(me)?)
+        let me = self.user;
+        let scope = self.scope()?;
+        Ok(self.catalog().list_projects(me, &scope)?)
     }
 
     /// Creates a project (R9.1), optionally with a default brand.
@@ -149,7 +157,7 @@ impl Library {
         description: Option<&str>,
         brand: Option<&str>,
     ) -> Result<ProjectInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let description = description.unwrap_or("").trim().to_string();
         if description.chars().count() > 1_000 {
             return Err(invalid(
@@ -182,7 +190,7 @@ impl Library {
     /// Renames a project.
     pub fn project_rename(&self, old: &str, new: &str) -> Result<ProjectInfo> {
         let p = self.project_row(old)?;
-        let actor = self.acting()?.user;
+        let actor = self.user;
         self.catalog()
             .write(|tx| tx.rename_project(p, new, actor, now_ms()))?;
         self.project_info(new)
@@ -191,7 +199,7 @@ impl Library {
     /// Archives (hides from the active list) or unarchives a project (R9.6).
     pub fn project_archive(&self, name: &str, archived: bool) -> Result<ProjectInfo> {
         let p = self.project_row(name)?;
-        let actor = self.acting()?.user;
+        let actor = self.user;
         self.catalog()
             .write(|tx| tx.set_project_flag(p, "archived", archived, actor, now_ms()))?;
         self.project_info(name)
@@ -206,7 +214,7 @@ impl Library {
     /// Changes a project's settings (R9.1).
     pub fn project_settings(&self, name: &str, s: &ProjectSettings) -> Result<ProjectInfo> {
         let p = self.project_row(name)?;
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let default_brand = match s.default_brand.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(None),
@@ -287,7 +295,7 @@ impl Library {
             ));
         }
         let assets = self.catalog().project_assets(p, None)?;
-        let actor = self.acting()?.user;
+        let actor = self.user;
         let freed = self.catalog().write(|tx| {
             let freed = tx.delete_assets(&assets, actor, now_ms())?;
             tx.delete_project(p, actor, now_ms())?;
@@ -302,29 +310,29 @@ impl Library {
 
     /// Every brand the acting user can see.
     pub fn brand_list(&self) -> Result<Vec<BrandInfo>> {
-        let me = self.acting()?.user;
-        Ok(self.catalog().list_brands(me)?)
+        let scope = self.scope()?;
+        Ok(self.catalog().list_brands(&scope)?)
     }
 
     /// One brand.
     pub fn brand(&self, name: &str) -> Result<BrandInfo> {
         let b = self.brand_row(name)?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// Creates a team brand; its creator becomes its first Manager (R10.1–R10.2).
     pub fn brand_create(&self, name: &str) -> Result<BrandInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.must_run_studio("creating a brand")?;
         let b = self
             .catalog()
             .write(|tx| tx.create_brand(name, acting.user, now_ms()))?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// Renames a team brand.
     pub fn brand_rename(&self, old: &str, new: &str) -> Result<BrandInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(old)?;
         if self.catalog().brand_facts(b)?.0.is_some() {
             return Err(invalid("personal_brand", "a Personal brand keeps its name"));
@@ -332,15 +340,15 @@ impl Library {
         acting.may_on_brand(Action::EditKit, b, self)?;
         self.catalog()
             .write(|tx| tx.rename_brand(b, new, acting.user, now_ms()))?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// Edits a brand's kit (R10.3).
     pub fn brand_kit(&self, name: &str, edit: &KitEdit) -> Result<BrandInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(name)?;
         acting.may_on_brand(Action::EditKit, b, self)?;
-        let current = self.catalog().brand_info(b)?;
+        let current = self.brand_info(b)?;
         let affix = |what: &str, v: &Option<String>| -> Result<Option<String>> {
             match v {
                 Some(t) if t.chars().count() > MAX_PROMPT_AFFIX => Err(invalid(
@@ -421,13 +429,13 @@ impl Library {
         };
         self.catalog()
             .write(|tx| tx.set_kit(b, &change, acting.user, now_ms()))?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// Adds a member, changes their role, or (with `None`) removes them. A brand always keeps a
     /// Manager: demoting or removing the last one is refused (R10.2).
     pub fn brand_member(&self, brand: &str, user: &str, role: Option<BrandRole>) -> Result<BrandInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::ManageMembers, b, self)?;
         let existing = self.catalog().find_user(user)?;
@@ -454,15 +462,15 @@ impl Library {
             let u = tx.ensure_user(user, now_ms())?;
             tx.set_member(b, u, role, acting.user, now_ms())
         })?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// Pins (or unpins) anchor assets of the brand (R10.3: at most 16, brand's own assets).
     pub fn brand_pin(&self, brand: &str, ids: &[AssetId], pin: bool) -> Result<BrandInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::PinAnchor, b, self)?;
-        let current = self.catalog().brand_info(b)?.anchors;
+        let current = self.brand_info(b)?.anchors;
         let mut anchors = current.clone();
         for id in ids {
             let f = self.one(*id)?;
@@ -491,20 +499,21 @@ impl Library {
         let seqs: Vec<i64> = self.catalog().seqs_of(&anchors)?.into_iter().flatten().collect();
         self.catalog()
             .write(|tx| tx.set_anchors(b, &seqs, acting.user, now_ms()))?;
-        Ok(self.catalog().brand_info(b)?)
+        self.brand_info(b)
     }
 
     /// The collection tree of a brand with counts (R3.2).
     pub fn collection_list(&self, brand: &str) -> Result<Vec<CollectionInfo>> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::ViewAsset, b, self)?;
-        Ok(self.catalog().list_collections(b)?)
+        let scope = self.scope()?;
+        Ok(self.catalog().list_collections(b, &scope)?)
     }
 
     /// Creates the collection at `path` in a brand, with any missing parents.
     pub fn collection_create(&self, path: &str, brand: &str) -> Result<CollectionInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::Organise, b, self)?;
         let parts = names::split_collection_path(path)?;
@@ -530,8 +539,9 @@ impl Library {
 
     fn collection_info(&self, b: BrandRow, path: &str) -> Result<CollectionInfo> {
         let key = names::key(&names::split_collection_path(path)?.join("/"));
+        let scope = self.scope()?;
         self.catalog()
-            .list_collections(b)?
+            .list_collections(b, &scope)?
             .into_iter()
             .find(|c| names::key(&c.path) == key)
             .ok_or_else(|| invalid("collection_not_found", format!("no collection '{path}'")))
@@ -550,9 +560,9 @@ impl Library {
             })?;
             return Ok((b, c));
         }
-        let me = self.acting()?.user;
         let mut found = Vec::new();
-        let brands = self.catalog().list_brands(me)?;
+        let scope = self.scope()?;
+        let brands = self.catalog().list_brands(&scope)?;
         for info in brands {
             let b = self.brand_row(if info.personal {
                 atelier_catalog::PERSONAL_BRAND
@@ -581,7 +591,7 @@ impl Library {
 
     /// Renames a collection.
     pub fn collection_rename(&self, path: &str, new: &str, brand: Option<&str>) -> Result<CollectionInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, c) = self.locate_collection(path, brand)?;
         acting.may_on_brand(Action::Organise, b, self)?;
         self.catalog()
@@ -599,7 +609,7 @@ impl Library {
         to: Option<&str>,
         brand: Option<&str>,
     ) -> Result<CollectionInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, c) = self.locate_collection(path, brand)?;
         acting.may_on_brand(Action::Organise, b, self)?;
         let parent = match to {
@@ -624,7 +634,7 @@ impl Library {
     /// Deletes a collection and its sub-collections, never their assets. Returns how many
     /// collections went.
     pub fn collection_delete(&self, path: &str, brand: Option<&str>) -> Result<usize> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, c) = self.locate_collection(path, brand)?;
         acting.may_on_brand(Action::Organise, b, self)?;
         Ok(self
@@ -635,13 +645,15 @@ impl Library {
     /// Campaigns of a brand (or of every brand).
     pub fn campaign_list(&self, brand: Option<&str>) -> Result<Vec<CampaignInfo>> {
         let b = brand.map(|n| self.brand_row(n)).transpose()?;
-        Ok(self.catalog().list_campaigns(b)?)
+        let scope = self.scope()?;
+        Ok(self.catalog().list_campaigns(b, &scope)?)
     }
 
     fn campaign_info(&self, b: BrandRow, name: &str) -> Result<CampaignInfo> {
         let key = names::key(name.trim());
+        let scope = self.scope()?;
         self.catalog()
-            .list_campaigns(Some(b))?
+            .list_campaigns(Some(b), &scope)?
             .into_iter()
             .find(|c| names::key(&c.name) == key)
             .ok_or_else(|| invalid("campaign_not_found", format!("no campaign named '{name}'")))
@@ -666,7 +678,7 @@ impl Library {
         brand: &str,
         description: Option<&str>,
     ) -> Result<CampaignInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::CreateCampaign, b, self)?;
         let name = campaign_name(name)?;
@@ -684,7 +696,7 @@ impl Library {
 
     /// Renames a campaign (its public link, when one exists, keeps working).
     pub fn campaign_rename(&self, old: &str, new: &str, brand: &str) -> Result<CampaignInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, c) = self.campaign_row(old, brand)?;
         acting.may_on_brand(Action::CreateCampaign, b, self)?;
         let new = campaign_name(new)?;
@@ -695,7 +707,7 @@ impl Library {
 
     /// Deletes a campaign; its assets stay as they were (R8.3).
     pub fn campaign_delete(&self, name: &str, brand: &str) -> Result<()> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, c) = self.campaign_row(name, brand)?;
         acting.may_on_brand(Action::DeleteCampaign, b, self)?;
         Ok(self
@@ -706,7 +718,7 @@ impl Library {
     /// Makes a campaign public or private (R8.4, R8.6): a standalone library has no public
     /// links.
     pub fn campaign_visibility(&self, name: &str, brand: &str, _public: bool) -> Result<CampaignInfo> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         let (b, _) = self.campaign_row(name, brand)?;
         acting.may_on_brand(Action::ControlPublicLink, b, self)?;
         Err(needs_studio("public sharing"))
@@ -714,7 +726,8 @@ impl Library {
 
     /// Every tag with its count.
     pub fn tag_list(&self) -> Result<Vec<TagInfo>> {
-        Ok(self.catalog().list_tags()?)
+        let scope = self.scope()?;
+        Ok(self.catalog().list_tags(&scope)?)
     }
 
     fn tag_row(&self, name: &str) -> Result<i64> {
@@ -728,7 +741,7 @@ impl Library {
 
     /// Renames a tag everywhere (and the tags below it, for a path). Studio-wide: Owner/Admin.
     pub fn tag_rename(&self, old: &str, new: &str) -> Result<()> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.must_run_studio("renaming a tag for everyone")?;
         self.catalog()
             .write(|tx| tx.rename_tag_path(old, new, acting.user, now_ms()))?;
@@ -737,7 +750,7 @@ impl Library {
 
     /// Merges tag `from` into `into` (every asset of `from` gets `into`; `from` goes).
     pub fn tag_merge(&self, from: &str, into: &str) -> Result<()> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.must_run_studio("merging tags for everyone")?;
         let (f, i) = (self.tag_row(from)?, self.tag_row(into)?);
         if f == i {
@@ -750,7 +763,7 @@ impl Library {
 
     /// Deletes a tag from every asset.
     pub fn tag_delete(&self, name: &str) -> Result<()> {
-        let acting = self.acting()?;
+        let acting = self.roles()?;
         acting.must_run_studio("deleting a tag for everyone")?;
         let t = self.tag_row(name)?;
         Ok(self

@@ -9,7 +9,7 @@ mod reconcile;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use atelier_catalog::{Presence, WatchedFolder};
+use atelier_catalog::{Presence, UserRow, WatchedFolder};
 use atelier_domain::{AssetId, InvalidInput};
 use atelier_fswatch::{Change, DEFAULT_SETTLE, Watcher};
 use serde::Serialize;
@@ -18,7 +18,9 @@ pub use reconcile::{AssetAt, ReconcileReport, Relinked};
 
 use crate::import::passed_over;
 use crate::job::CancelToken;
-use crate::{FileIssue, ImportMode, ImportOptions, ImportedFile, Library, LibraryError, Result, now_ms};
+use crate::{
+    Acting, FileIssue, ImportMode, ImportOptions, ImportedFile, Library, LibraryError, Result, now_ms,
+};
 
 /// Something the watcher did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,10 +84,11 @@ fn canonical_dir(dir: &Path) -> Result<PathBuf> {
     Ok(abs)
 }
 
-impl Library {
-    /// The folders watched by a project (all projects when `None`).
+impl Acting<'_> {
+    /// The folders watched by the actor's projects (only `project`'s when given).
     pub fn watch_list(&self, project: Option<&str>) -> Result<Vec<WatchedFolder>> {
-        let all = self.catalog().watched_folders()?;
+        let mut all = self.catalog().watched_folders()?;
+        all.retain(|w| w.owner == self.user);
         Ok(match project {
             Some(p) => {
                 let key = atelier_domain::names::key(p.trim());
@@ -133,11 +136,10 @@ impl Library {
                 .into());
             }
         }
-        let acting = self.acting()?;
-        let found = self.catalog().find_project(acting.user, project)?;
+        let found = self.catalog().find_project(self.user, project)?;
         let p = found.ok_or_else(|| crate::organise::project_not_found(project))?;
         self.catalog()
-            .write(|tx| tx.add_watched(p, &abs, acting.user, now_ms()))?;
+            .write(|tx| tx.add_watched(p, &abs, self.user, now_ms()))?;
         self.watch_list(Some(project))
     }
 
@@ -152,12 +154,13 @@ impl Library {
             )
             .into());
         }
-        let actor = self.acting()?.user;
         self.catalog()
-            .write(|tx| tx.remove_watched(&path, actor, now_ms()))?;
+            .write(|tx| tx.remove_watched(&path, self.user, now_ms()))?;
         self.watch_list(Some(project))
     }
+}
 
+impl Library {
     /// Watches every project's folders until `cancel` is tripped: reconciles first, then
     /// follows changes as they happen, reporting each through `events`.
     pub fn watch(&self, cancel: &CancelToken, events: &dyn Fn(WatchEvent)) -> Result<()> {
@@ -241,7 +244,8 @@ impl Library {
             .into_iter()
             .map(|f| (f.path.clone(), f))
             .collect();
-        let mut new: Vec<(String, PathBuf)> = Vec::new();
+        // New files go into the watching project, imported as its owner.
+        let mut by_project: std::collections::BTreeMap<(i64, String), Vec<PathBuf>> = Default::default();
         for p in paths {
             match known.get(&p) {
                 Some(f) => {
@@ -249,16 +253,15 @@ impl Library {
                 }
                 None => {
                     if let Some(w) = folders.iter().find(|w| p.starts_with(&w.path)) {
-                        new.push((w.project.clone(), p));
+                        by_project
+                            .entry((w.owner.0, w.project.clone()))
+                            .or_default()
+                            .push(p);
                     }
                 }
             }
         }
-        let mut by_project: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-        for (project, p) in new {
-            by_project.entry(project).or_default().push(p);
-        }
-        for (project, paths) in by_project {
+        for ((owner, project), paths) in by_project {
             let options = ImportOptions {
                 project: Some(project),
                 mode: Some(ImportMode::InPlace),
@@ -268,7 +271,9 @@ impl Library {
             if existing.is_empty() {
                 continue;
             }
-            let report = self.import(&existing, &options, &CancelToken::new(), &None)?;
+            let report =
+                self.as_user_row(UserRow(owner))
+                    .import(&existing, &options, &CancelToken::new(), &None)?;
             for file in report.imported {
                 events(WatchEvent::Imported { file });
             }

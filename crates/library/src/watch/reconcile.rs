@@ -7,7 +7,7 @@ use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use atelier_catalog::{InPlaceFile, Presence};
+use atelier_catalog::{InPlaceFile, Presence, UserRow};
 use atelier_domain::AssetId;
 use serde::Serialize;
 
@@ -82,6 +82,9 @@ pub(crate) fn mtime_ms(m: &Metadata) -> Option<i64> {
         .map(|d| d.as_millis() as i64)
 }
 
+/// Which project watches a new file, and who owns it (the file is imported as them).
+type Watching = (UserRow, String);
+
 fn at(f: &InPlaceFile) -> AssetAt {
     AssetAt {
         id: f.id,
@@ -105,7 +108,7 @@ impl Library {
         report(progress, Phase::Scanning, 0, Some(files.len() as u64));
 
         let mut seen: HashSet<PathBuf> = HashSet::new();
-        let mut fresh: Vec<(String, PathBuf, u64, Option<i64>)> = Vec::new();
+        let mut fresh: Vec<(Watching, PathBuf, u64, Option<i64>)> = Vec::new();
         let mut to_check: Vec<&InPlaceFile> = Vec::new();
         let mut offline_roots: Vec<&Path> = Vec::new();
         let mut sidecars: Vec<(PathBuf, i64)> = Vec::new();
@@ -155,7 +158,12 @@ impl Library {
                             }
                         }
                     }
-                    None => fresh.push((w.project.clone(), entry.into_path(), meta.len(), mtime_ms(&meta))),
+                    None => fresh.push((
+                        (w.owner, w.project.clone()),
+                        entry.into_path(),
+                        meta.len(),
+                        mtime_ms(&meta),
+                    )),
                 }
                 seen.insert(path);
                 if out.checked % 1024 == 0 {
@@ -285,17 +293,20 @@ impl Library {
             }
         }
 
-        let mut by_project: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-        for (project, path, _, _) in fresh {
-            by_project.entry(project).or_default().push(path);
+        // New files go into the watching project, imported as its owner.
+        let mut by_project: std::collections::BTreeMap<(i64, String), Vec<PathBuf>> = Default::default();
+        for ((owner, project), path, _, _) in fresh {
+            by_project.entry((owner.0, project)).or_default().push(path);
         }
-        for (project, paths) in by_project {
+        for ((owner, project), paths) in by_project {
             let options = ImportOptions {
                 project: Some(project),
                 mode: Some(ImportMode::InPlace),
                 ..Default::default()
             };
-            let r = self.import(&paths, &options, cancel, progress)?;
+            let r = self
+                .as_user_row(UserRow(owner))
+                .import(&paths, &options, cancel, progress)?;
             out.imported.extend(r.imported);
             out.skipped.extend(r.skipped);
             out.failed.extend(r.failed);

@@ -42,6 +42,7 @@ impl TestLibrary {
 
     pub fn import(&self, options: &ImportOptions) -> ImportReport {
         self.lib
+            .as_owner()
             .import(&[self.input()], options, &CancelToken::new(), &None)
             .unwrap()
     }
@@ -60,6 +61,7 @@ impl TestLibrary {
         }
         let r = self
             .lib
+            .as_owner()
             .import(&[dir], options, &CancelToken::new(), &None)
             .unwrap();
         assert_eq!(r.imported.len(), n as usize, "{r:?}");
@@ -67,7 +69,7 @@ impl TestLibrary {
     }
 
     pub fn count(&self, q: AssetQuery) -> u64 {
-        self.lib.search(&q).unwrap().total
+        self.lib.as_owner().search(&q).unwrap().total
     }
 
     pub fn find(&self, text: &str) -> Vec<String> {
@@ -76,12 +78,24 @@ impl TestLibrary {
             ..Default::default()
         };
         self.lib
+            .as_owner()
             .search(&q)
             .unwrap()
             .items
             .into_iter()
             .map(|s| s.name)
             .collect()
+    }
+
+    /// Marks one of the owner's projects shared, as sharing it through a studio does (a
+    /// standalone library can't share): what lets other people of the library see it.
+    pub fn share(&self, project: &str) {
+        let mut catalog = atelier_catalog::Catalog::open(&self.lib.layout().catalog()).unwrap();
+        let owner = catalog.local_user().unwrap().unwrap();
+        let p = catalog.find_project(owner, project).unwrap().unwrap();
+        catalog
+            .write(|tx| tx.set_project_flag(p, "shared", true, owner, 0))
+            .unwrap();
     }
 
     /// Postings must always agree with the tables.
