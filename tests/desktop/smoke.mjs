@@ -31,7 +31,9 @@ const target = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
 const DESKTOP = process.env.ATELIER_DESKTOP_BIN ?? path.join(target, 'debug/atelier-desktop');
 const CLI = process.env.ATELIER_BIN ?? path.join(target, 'debug/atelier');
 const DRIVER = process.env.TAURI_DRIVER ?? '/var/cache/atelier/tools/bin/tauri-driver';
-const CORPUS = process.env.ATELIER_CORPUS ?? path.resolve(repo, '../shared/corpus');
+// The shared corpus when it is there, else the fixtures committed in tests/fixtures/corpus.
+const shared = process.env.ATELIER_CORPUS ?? path.resolve(repo, '../shared/corpus');
+const CORPUS = existsSync(path.join(shared, 'photos')) ? shared : path.join(repo, 'tests/fixtures/corpus');
 const SHOTS = process.env.ATELIER_SHOTS ?? '/tmp/atelier-shots';
 const FOLDER = path.join(CORPUS, 'photos/digicam');
 
@@ -39,7 +41,7 @@ for (const [what, p] of [['desktop binary', DESKTOP], ['atelier CLI', CLI], ['ta
   if (!existsSync(p)) fail(`the ${what} is missing at ${p}`);
 }
 if (!existsSync(FOLDER)) {
-  console.log(`desktop smoke: skipped, the shared corpus is absent (looked in ${CORPUS})`);
+  console.log(`desktop smoke: skipped, no test media in ${CORPUS}`);
   process.exit(0);
 }
 if (!process.env.DISPLAY) fail('no DISPLAY: run it under xvfb-run');
@@ -179,7 +181,7 @@ async function dragOutAndIn(asset, cli) {
   // In: a file the library has never seen, dragged from the other app onto the window.
   const before = cli('search').total;
   const fresh = path.join(tmp, 'dropped in.jpg');
-  copyFileSync(path.join(CORPUS, 'exif/exif-samples/exif-samples__jpg_Canon_40D.jpg'), fresh);
+  copyFileSync(path.join(CORPUS, 'formats/file-type/file-type__fixture_fixture.jpg'), fresh);
   const source = await peer('source', wx + ww + 20, wy + 40, fresh);
   await dragWithMouse(wx + ww + 70, wy + 90, wx + 300, wy + 300);
   const after = await until('the dropped file imported', () => {

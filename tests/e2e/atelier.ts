@@ -6,8 +6,8 @@
  *
  * ATELIER_BIN: the atelier binary (default /var/cache/atelier/target/debug/atelier, as built by
  * `CARGO_TARGET_DIR=/var/cache/atelier/target cargo build -p atelier`).
- * ATELIER_CORPUS: the corpus (default ../shared/corpus beside the repository); specs skip with
- * a message when it is absent.
+ * ATELIER_CORPUS: the corpus (default ../shared/corpus beside the repository); without it the
+ * specs seed from the fixtures committed in tests/fixtures/corpus.
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -18,11 +18,22 @@ import readline from 'node:readline';
 
 const repoRoot = path.resolve(__dirname, '../..');
 export const BIN = process.env.ATELIER_BIN ?? '/var/cache/atelier/target/debug/atelier';
-export const CORPUS = process.env.ATELIER_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
+/** The small fixtures committed in the repository (tests/fixtures/corpus: the corpus files the
+ * specs use, under the same paths, downscaled or stand-ins; see tests/fixtures/LICENSES.md). */
+export const FIXTURES = path.join(repoRoot, 'tests/fixtures/corpus');
+const shared = process.env.ATELIER_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
+/** The media the specs seed from: the shared corpus when it is there (the extra tier), else the
+ * fixtures, so a fresh clone anywhere runs every spec. */
+export const CORPUS = existsSync(path.join(shared, 'photos')) ? shared : FIXTURES;
 export const SHOTS = process.env.ATELIER_SHOTS ?? '/tmp/atelier-shots';
 
 export const haveCorpus = existsSync(path.join(CORPUS, 'photos'));
-export const SKIP_REASON = `the shared corpus is absent (looked in ${CORPUS}; set ATELIER_CORPUS)`;
+export const SKIP_REASON = `no test media (looked in ${shared} and ${FIXTURES})`;
+
+/** A path among the media the specs seed from. */
+export function fixtures(rel: string): string {
+  return path.join(CORPUS, rel);
+}
 
 export interface Atelier {
   lib: string;

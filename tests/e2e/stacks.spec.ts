@@ -15,7 +15,8 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-stacks-'));
-  copyFileSync(path.join(CORPUS, 'raw/real/Canon_PowerShot_G2__CRW_0304.CRW'), path.join(dir, 'CRW_0304.CRW'));
+  // A real RAW (a Kodak KDC) under a RAW name of the JPEG's stem: the pair stacks by name.
+  copyFileSync(path.join(CORPUS, 'raw/real/Kodak_DC120__P003913.KDC'), path.join(dir, 'CRW_0304.CRW'));
   copyFileSync(path.join(CORPUS, 'photos/digicam/Canon_PowerShot_G2__IMG_0301.JPG'), path.join(dir, 'CRW_0304.JPG'));
   a = await startAtelier({ empty: true, commands: [['import', '--copy', dir]] });
   page = await signIn(browser, a);

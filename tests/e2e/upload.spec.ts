@@ -2,7 +2,7 @@
 // with brand, tags and collection, shows per-file progress and outcomes (imported, already in the
 // library, skipped, failed with the reason) with Retry; files dropped anywhere on the window upload
 // into the current project; new assets appear in the grid without a reload.
-import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, CORPUS, type Atelier, type SearchPage } from './atelier';
+import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, CORPUS, FIXTURES, type Atelier, type SearchPage } from './atelier';
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ const files = {
   png: path.join(CORPUS, 'formats/file-type/file-type__fixture_fixture.png'),
   suite: path.join(CORPUS, 'formats/pngsuite/pngsuite__PngSuite.png'),
   corrupt: path.join(CORPUS, 'corrupt/file-type/file-type__fixture_fixture-corrupt.png'),
-  text: path.join(CORPUS, 'corrupt/exif-samples/exif-samples__jpg_invalid_README'),
+  text: path.join(FIXTURES, '../LICENSES.md'),
   duplicate: path.join(CORPUS, 'photos/digicam/Nikon_D90__DSC_0001.JPG'),
   dropped: path.join(CORPUS, 'formats/pngsuite/pngsuite__png_basi2c08.png'),
 };

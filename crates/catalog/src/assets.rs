@@ -297,6 +297,17 @@ fn find_by_hash(conn: &Connection, hash: &[u8; 32]) -> Result<Option<DuplicateOf
 }
 
 impl Catalog {
+    /// Assets that went to the Trash before `before_ms` (unix ms), oldest first.
+    pub fn trashed_before(&self, before_ms: i64) -> Result<Vec<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT seq FROM asset WHERE trashed_at IS NOT NULL AND trashed_at < ?1 ORDER BY trashed_at",
+            )?
+            .query_map([before_ms], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
     /// Whether any asset's file is stored at `path` (as stored: relative for managed files).
     pub fn file_in_use(&self, path: &Path) -> Result<bool> {
         Ok(self

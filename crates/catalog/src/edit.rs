@@ -47,6 +47,8 @@ pub struct AssetFacts {
     pub project_shared: bool,
     /// How many tags it carries.
     pub tag_count: u32,
+    /// Whether it is in the Trash.
+    pub trashed: bool,
 }
 
 /// A column that bulk edits set.
@@ -146,7 +148,7 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
     let mut stmt = conn.prepare_cached(
         "SELECT a.seq, a.uid, a.name, a.status, a.rating, a.flag, a.brand, b.personal_of, b.self_approval,
                 a.creator, a.project, p.shared,
-                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq), p.owner
+                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq), p.owner, a.trashed_at IS NOT NULL
          FROM asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
          WHERE a.seq IN rarray(?1)",
     )?;
@@ -172,6 +174,7 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
             project_shared: r.get(11)?,
             tag_count: r.get(12)?,
             project_owner: UserRow(r.get(13)?),
+            trashed: r.get(14)?,
         };
         by_seq.insert(f.seq, f);
     }
@@ -382,6 +385,44 @@ impl Tx<'_> {
         )
     }
 
+    /// Moves assets to the Trash (`true`) or back out of it (`false`); assets already there
+    /// (or already out) are left alone. Everything they have stays.
+    pub fn set_trashed(&mut self, seqs: &[i64], trashed: bool, actor: UserRow, now: i64) -> Result<()> {
+        let rows: Vec<(i64, Vec<u8>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT seq, uid FROM asset WHERE seq IN rarray(?1) AND (trashed_at IS NOT NULL) != ?2",
+            )?
+            .query_map(params![array(seqs), trashed], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let changed: Vec<i64> = rows.iter().map(|(s, _)| *s).collect();
+        self.tx
+            .prepare_cached("UPDATE asset SET trashed_at = ?2 WHERE seq IN rarray(?1)")?
+            .execute(params![array(&changed), trashed.then_some(now)])?;
+        for (seq, uid) in &rows {
+            let s = seq_u32(*seq)?;
+            if trashed {
+                self.postings.add(Facet::Trashed, s);
+            } else {
+                self.postings.remove(Facet::Trashed, s);
+            }
+            journal::record(
+                &self.tx,
+                now,
+                Some(actor.0),
+                "asset",
+                Some(uid),
+                if trashed { "trash" } else { "restore" },
+                Some(&json!({ "trashed": !trashed }).to_string()),
+                Some(&json!({ "trashed": trashed }).to_string()),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes assets with everything that indexes them. Returns the files no remaining asset
     /// uses (forks and duplicates share bytes).
     pub fn delete_assets(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<Vec<FreedFile>> {
@@ -445,6 +486,7 @@ impl Tx<'_> {
                 Facet::Project(project),
                 Facet::Filed,
                 Facet::StackMember,
+                Facet::Trashed,
             ] {
                 self.postings.remove(facet, s);
             }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_models.sql"),
     include_str!("../migrations/0006_stacks.sql"),
     include_str!("../migrations/0007_signatures.sql"),
+    include_str!("../migrations/0008_trash.sql"),
 ];
 
 /// The newest schema version this build knows.

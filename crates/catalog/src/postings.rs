@@ -33,6 +33,8 @@ pub(crate) enum Facet {
     Filed,
     /// In a stack under another asset (hidden behind its cover).
     StackMember,
+    /// In the Trash (left out of every view but the Trash's).
+    Trashed,
 }
 
 impl Facet {
@@ -51,6 +53,7 @@ impl Facet {
             Facet::Campaign(v) => (11, v),
             Facet::Filed => (12, 0),
             Facet::StackMember => (13, 0),
+            Facet::Trashed => (14, 0),
         };
         (kind << 40) | value
     }
@@ -189,7 +192,8 @@ fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
     let mut all: HashMap<i64, RoaringBitmap> = HashMap::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT seq, kind, source, status, rating, flag, brand, project, stack FROM asset ORDER BY seq",
+            "SELECT seq, kind, source, status, rating, flag, brand, project, stack, trashed_at IS NOT NULL
+             FROM asset ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -197,6 +201,9 @@ fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
             let stack: Option<i64> = r.get(8)?;
             if stack.is_some_and(|c| c != i64::from(seq)) {
                 all.entry(Facet::StackMember.key()).or_default().insert(seq);
+            }
+            if r.get::<_, bool>(9)? {
+                all.entry(Facet::Trashed.key()).or_default().insert(seq);
             }
             for facet in [
                 Facet::All,

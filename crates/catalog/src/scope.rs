@@ -48,8 +48,10 @@ impl Viewer {
 pub struct Scope {
     /// The reader.
     pub user: UserRow,
-    /// Seqs of the assets they may see (stack members and all).
+    /// Seqs of the live assets they may see (stack members and all; not the Trash).
     pub assets: RoaringBitmap,
+    /// Seqs of the assets in the Trash they may see.
+    pub trashed: RoaringBitmap,
     /// Brands they may see (their Personal brand first).
     pub brands: Vec<i64>,
     /// Projects they may see.
@@ -110,9 +112,12 @@ impl Catalog {
         if !hidden_projects.is_empty() {
             assets -= load_any(conn, hidden_projects.into_iter().map(Facet::Project))?;
         }
+        let trashed = load(conn, Facet::Trashed)? & &assets;
+        assets -= &trashed;
         Ok(Scope {
             user: viewer.user,
             assets,
+            trashed,
             brands,
             projects,
         })

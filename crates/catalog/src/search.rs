@@ -46,6 +46,9 @@ pub struct BucketCounts {
     /// In no collection.
     #[ts(type = "number")]
     pub unfiled: u64,
+    /// In the Trash.
+    #[ts(type = "number")]
+    pub trash: u64,
 }
 
 /// Above this many matches, the Captured sort walks the index instead of sorting the matches.
@@ -206,16 +209,21 @@ impl Catalog {
     /// The rail's counts within a brand (`None`: all brands), of what the reader may see.
     pub fn bucket_counts(&self, brand: Option<&str>, now_ms: i64, scope: &Scope) -> Result<BucketCounts> {
         let conn = self.conn();
-        let mut shown = &scope.assets - load(conn, Facet::StackMember)?;
+        let members = load(conn, Facet::StackMember)?;
+        let mut shown = &scope.assets - &members;
+        let mut trash = &scope.trashed - &members;
         if let Some(b) = brand {
-            shown &= load_any(
+            let in_brand = load_any(
                 conn,
                 org::brands_named(conn, b, scope)?.into_iter().map(Facet::Brand),
             )?;
+            shown &= &in_brand;
+            trash &= in_brand;
         }
         let recent = &shown & recent_set(conn, now_ms)?;
         let unfiled = &shown - load(conn, Facet::Filed)?;
         Ok(BucketCounts {
+            trash: trash.len(),
             all: shown.len(),
             recent: recent.len(),
             unfiled: unfiled.len(),
@@ -225,8 +233,13 @@ impl Catalog {
 
 /// The assets the reader may see that match every filter of `q` except the text.
 fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Result<RoaringBitmap> {
-    // One card per stack: members other than the cover are left out.
-    let mut set = &scope.assets - load(conn, Facet::StackMember)?;
+    // One card per stack: members other than the cover are left out. The Trash is a world of
+    // its own: every other bucket shows only live assets.
+    let pool = match q.bucket {
+        Bucket::Trash => &scope.trashed,
+        _ => &scope.assets,
+    };
+    let mut set = pool - load(conn, Facet::StackMember)?;
     let brands = match q.brand.as_deref() {
         Some(b) => {
             let named = org::brands_named(conn, b, scope)?;
@@ -283,7 +296,7 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
         set &= load_any(conn, ids.into_iter().map(Facet::Collection))?;
     }
     match q.bucket {
-        Bucket::All => {}
+        Bucket::All | Bucket::Trash => {}
         Bucket::Recent => set &= recent_set(conn, now_ms)?,
         Bucket::Unfiled => set -= load(conn, Facet::Filed)?,
     }

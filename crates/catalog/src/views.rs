@@ -55,6 +55,8 @@ pub struct AssetSummary {
     pub duration: Option<f64>,
     /// For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
     pub stack_count: Option<u32>,
+    /// Whether it is in the Trash (deleted, restorable).
+    pub trashed: bool,
     /// The grid thumbnail's file extension in the cache; `None` while it is being made.
     #[serde(skip)]
     pub thumb_ext: Option<String>,
@@ -113,7 +115,7 @@ pub struct AssetDetail {
 const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
      u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
-     f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq)";
+     f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -155,6 +157,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             presence: crate::Presence::from_code(r.get(18)?),
             duration: r.get::<_, Option<i64>>(19)?.map(|ms| ms.max(0) as f64 / 1000.0),
             stack_count: u32::try_from(r.get::<_, i64>(20)?).ok().filter(|n| *n > 1),
+            trashed: r.get(21)?,
         },
     ))
 }

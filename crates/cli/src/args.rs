@@ -153,12 +153,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Delete a selection (approved work is refused: archive it first).
+    /// Delete a selection: it goes to the Trash, restorable for 30 days (approved work is
+    /// refused: archive it first).
     Delete {
         /// The assets.
         #[command(flatten)]
         sel: SelArgs,
     },
+    /// The Trash: deleted assets wait there for 30 days, with everything they had.
+    #[command(subcommand)]
+    Trash(TrashCommand),
     /// Watch every project's folders in the foreground (reconciling first), until interrupted.
     Watch {
         /// Print each event as a JSON line.
@@ -981,6 +985,33 @@ pub enum CampaignCommand {
         /// The brand.
         #[arg(long, value_name = "B")]
         brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `atelier trash …`
+#[derive(Debug, Subcommand)]
+pub enum TrashCommand {
+    /// What is in the Trash, newest deleted first (the filters of `search` apply).
+    List {
+        /// Filters within the Trash.
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take assets out of the Trash, as they were (ids, or filters within the Trash, or --all).
+    Restore {
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Delete everything in the Trash for good: managed copies are removed, files added in place
+    /// go to the system trash.
+    Empty {
         /// Print JSON.
         #[arg(long)]
         json: bool,

@@ -62,6 +62,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     // Changes to files added in place go to their XMP sidecars before the command ends; a
     // write that fails stays queued (and is said here), never dropped.
     let sidecars = library.write_sidecars()?;
+    // What waited in the Trash for 30 days goes for good (a hint when it can't, never a failure
+    // of the command that was asked for).
+    if let Err(e) = library.purge_expired_trash() {
+        eprintln!("warning: the Trash could not be emptied of old assets: {e}");
+    }
     for f in &sidecars.failed {
         eprintln!(
             "warning: sidecar {} not written: {} (kept queued; retried next time)",
@@ -159,17 +164,20 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Delete { sel } => {
-            organise::report("Deleted", &library.delete(&organise::selection(&sel)?)?, sel.json)
-        }
+        Command::Delete { sel } => organise::report(
+            "Moved to the Trash",
+            &library.delete(&organise::selection(&sel)?)?,
+            sel.json,
+        ),
+        Command::Trash(c) => organise::trash(library, c),
         Command::Buckets { brand, json } => {
             let counts = library.bucket_counts(brand.as_deref())?;
             if json {
                 output::json(&counts)?;
             } else {
                 output::text(format_args!(
-                    "All assets {}\nRecently added {}\nUnfiled {}",
-                    counts.all, counts.recent, counts.unfiled
+                    "All assets {}\nRecently added {}\nUnfiled {}\nTrash {}",
+                    counts.all, counts.recent, counts.unfiled, counts.trash
                 ))?;
             }
             Ok(ExitCode::SUCCESS)

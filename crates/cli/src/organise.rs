@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::args::{
     BrandCommand, CampaignCommand, CollectionCommand, MemberOp, OnOff, ProjectCommand, SelArgs, TagCommand,
-    WatchCommand,
+    TrashCommand, WatchCommand,
 };
 use crate::output;
 
@@ -488,4 +488,41 @@ pub fn move_assets(lib: &Acting<'_>, mut sel: SelArgs) -> Result<ExitCode> {
         (None, None) => bail!("say where to: --project NAME or --brand NAME"),
     };
     report("Moved", &lib.move_assets(&selection(&sel)?, &to)?, sel.json)
+}
+
+/// `trash list|restore|empty`.
+pub fn trash(lib: &Acting<'_>, cmd: TrashCommand) -> Result<ExitCode> {
+    let in_trash = |q: &mut atelier_domain::AssetQuery| q.bucket = atelier_domain::Bucket::Trash;
+    match cmd {
+        TrashCommand::List { filters, json } => {
+            let mut q = filters.query(None);
+            in_trash(&mut q);
+            let page = lib.search(&q)?;
+            if json {
+                output::json(&page)?;
+            } else {
+                output::page_text(&page)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TrashCommand::Restore { sel } => {
+            let mut selection = selection(&sel)?;
+            if let Selection::Query(q) = &mut selection {
+                in_trash(q);
+            }
+            report("Restored", &lib.restore(&selection)?, sel.json)
+        }
+        TrashCommand::Empty { json } => {
+            let r = lib.empty_trash()?;
+            if json {
+                output::json(&r)?;
+            } else {
+                output::text(format_args!("Deleted {} for good", r.succeeded.len()))?;
+                for f in &r.failed {
+                    output::text(format_args!("  kept    {}: {}: {}", f.id, f.code, f.message))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -216,11 +216,12 @@ pub fn text(line: std::fmt::Arguments<'_>) -> io::Result<()> {
     writeln!(io::stdout().lock(), "{}", printable(&line.to_string()))
 }
 
-/// `text` with control characters (other than tab) escaped as `\u{1b}`.
+/// `text` with control characters escaped as `\u{1b}` (line breaks and tabs kept: they
+/// only lay text out; escape sequences and carriage returns could drive the terminal).
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\t' {
+        if c.is_control() && c != '\t' && c != '\n' {
             out.extend(c.escape_default());
         } else {
             out.push(c);

@@ -33,6 +33,8 @@ pub enum Bucket {
     Recent,
     /// In no collection.
     Unfiled,
+    /// Deleted, waiting in the Trash (restorable for 30 days).
+    Trash,
 }
 
 /// Result order (SPEC R3.5). With search text and no explicit sort, results are ordered by
@@ -66,7 +68,7 @@ macro_rules! parse_words {
 
 parse_words!(TagMode, "tag mode", "invalid_tag_mode", { "any" => TagMode::Any, "all" => TagMode::All });
 parse_words!(Bucket, "bucket", "invalid_bucket",
-    { "all" => Bucket::All, "recent" => Bucket::Recent, "unfiled" => Bucket::Unfiled });
+    { "all" => Bucket::All, "recent" => Bucket::Recent, "unfiled" => Bucket::Unfiled, "trash" => Bucket::Trash });
 parse_words!(Sort, "sort", "invalid_sort", { "added" => Sort::Added, "captured" => Sort::Captured });
 
 /// An opaque position in a result list: pass the `next` of one page to get the following page.

@@ -274,6 +274,10 @@ fn culling_with_ratings_and_flags_then_deleting_the_rejected() {
         }),
         1
     );
+    // Deleted assets wait in the Trash with their files; emptying it sends files added in
+    // place to the system trash.
+    assert!(t.input().join("a/a-003.jpg").exists(), "the Trash keeps the file");
+    assert_eq!(t.lib.as_owner().empty_trash().unwrap().succeeded.len(), 2);
     assert!(
         !t.input().join("a/a-003.jpg").exists(),
         "files added in place go to the trash"

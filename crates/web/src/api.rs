@@ -275,7 +275,12 @@ pub(crate) enum BulkOp {
     MoveBrand {
         brand: String,
     },
+    /// Move to the Trash.
     Delete,
+    /// Take out of the Trash.
+    Restore,
+    /// Delete for good (what is selected in the Trash).
+    Purge,
 }
 
 #[derive(Debug, Deserialize, ts_rs::TS)]
@@ -303,9 +308,16 @@ pub(crate) async fn bulk(State(s): State<AppState>, Json(b): Json<Bulk>) -> ApiR
             BulkOp::MoveProject { project } => l.move_assets(&sel, &MoveTarget::Project(project)),
             BulkOp::MoveBrand { brand } => l.move_assets(&sel, &MoveTarget::Brand(brand)),
             BulkOp::Delete => l.delete(&sel),
+            BulkOp::Restore => l.restore(&sel),
+            BulkOp::Purge => l.purge(&sel),
         })
         .await?,
     ))
+}
+
+/// Empties the Trash.
+pub(crate) async fn trash_empty(State(s): State<AppState>) -> ApiResult<Json<BulkReport>> {
+    Ok(Json(blocking(&s, |l| l.empty_trash()).await?))
 }
 
 // ---- projects

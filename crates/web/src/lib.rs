@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{id}/fork", post(api::fork))
         .route("/assets/{id}/review-log", get(api::review_log))
         .route("/bulk", post(api::bulk))
+        .route("/trash/empty", post(api::trash_empty))
         .route("/stack", post(api::stack))
         .route("/unstack", post(api::unstack))
         .route("/similar", post(api::similar))
@@ -177,6 +178,9 @@ fn write_sidecars_in_background(library: &Library, cancel: &CancelToken) {
     const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
     loop {
         let stopping = cancel.is_cancelled();
+        if let Err(e) = library.purge_expired_trash() {
+            eprintln!("atelier: emptying old assets from the Trash failed: {e}");
+        }
         match library.write_sidecars() {
             Ok(r) => {
                 for f in &r.failed {

@@ -151,5 +151,6 @@ export function railTitle(rail: RailPick): string {
     const parts = rail.collection.split('/');
     return parts[parts.length - 1] ?? rail.collection;
   }
-  return rail.bucket === 'all' ? 'All assets' : rail.bucket === 'recent' ? 'Recently added' : 'Unfiled';
+  const titles: Record<Bucket, string> = { all: 'All assets', recent: 'Recently added', unfiled: 'Unfiled', trash: 'Trash' };
+  return titles[rail.bucket];
 }

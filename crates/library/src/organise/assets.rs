@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use atelier_catalog::{BrandRow, Column, FreedFile};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
 use atelier_domain::{
-    Action, AssetId, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names, next_status,
-    personal_next_status, validate_note,
+    Action, AssetId, AssetQuery, Bucket, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names,
+    next_status, personal_next_status, validate_note,
 };
 
-use super::{BulkReport, approved_locked};
+use super::{BulkReport, Pool, approved_locked};
 use crate::export::Selection;
 use crate::layout::RenditionKind;
 use crate::{Acting, LibraryError, Result, now_ms};
@@ -386,12 +386,11 @@ impl Acting<'_> {
         Ok(new)
     }
 
-    /// Deletes a selection (R4.3, R7.5): approved work is refused (archive it first). Files the
-    /// library manages are removed and files added in place go to the system trash, once no
-    /// asset uses their bytes; renditions go with them.
+    /// Deletes a selection (R4.3, R7.5): moves it to the Trash, where it keeps everything it
+    /// had (tags, collections, campaigns, files) until restored, or purged when the Trash is
+    /// emptied or after 30 days. Approved work is refused (archive it first).
     pub fn delete(&self, selection: &Selection) -> Result<BulkReport> {
-        let mut freed: Vec<FreedFile> = Vec::new();
-        let report = self.bulk(
+        self.bulk(
             selection,
             |a, f| {
                 a.may(Action::DeleteAsset, f)?;
@@ -400,6 +399,29 @@ impl Acting<'_> {
                 }
                 Ok(Some(()))
             },
+            |tx, a, todo| tx.set_trashed(&seqs(todo), true, a.user, now_ms()),
+        )
+    }
+
+    /// Takes a selection out of the Trash, as it was.
+    pub fn restore(&self, selection: &Selection) -> Result<BulkReport> {
+        self.bulk_on(
+            Pool::Trash,
+            selection,
+            |a, f| a.may(Action::DeleteAsset, f).map(Some),
+            |tx, a, todo| tx.set_trashed(&seqs(todo), false, a.user, now_ms()),
+        )
+    }
+
+    /// Deletes for good what is selected in the Trash: catalog records and renditions; files the
+    /// library manages are removed and files added in place go to the system trash, once no
+    /// other asset (a fork) uses the bytes.
+    pub fn purge(&self, selection: &Selection) -> Result<BulkReport> {
+        let mut freed: Vec<FreedFile> = Vec::new();
+        let report = self.bulk_on(
+            Pool::Trash,
+            selection,
+            |a, f| a.may(Action::DeleteAsset, f).map(Some),
             |tx, a, todo| {
                 freed.extend(tx.delete_assets(&seqs(todo), a.user, now_ms())?);
                 Ok(())
@@ -409,6 +431,60 @@ impl Acting<'_> {
         Ok(report)
     }
 
+    /// Empties the Trash: purges everything in it the actor may delete.
+    pub fn empty_trash(&self) -> Result<BulkReport> {
+        let everything = AssetQuery {
+            bucket: Bucket::Trash,
+            ..AssetQuery::default()
+        };
+        let scope = self.scope()?;
+        if self
+            .catalog()
+            .select_set(&everything, now_ms(), &scope)?
+            .is_empty()
+        {
+            return Ok(BulkReport::default());
+        }
+        self.purge(&Selection::Query(Box::new(everything)))
+    }
+
+    /// One asset to change: its facts, once the actor may see it (else the reason why not).
+    pub(crate) fn one(&self, id: AssetId) -> Result<atelier_catalog::AssetFacts> {
+        let seq = self.catalog().seqs_of(&[id])?.pop().flatten();
+        let found = match seq {
+            Some(seq) => self.catalog().facts(&[seq])?.pop(),
+            None => None,
+        };
+        let f = found.ok_or_else(|| {
+            LibraryError::from(InvalidInput::new(
+                "not_found",
+                format!("asset {id} is not in this library"),
+            ))
+        })?;
+        self.roles()?.may_see(&f)?;
+        Pool::Live.admits(&f)?;
+        Ok(f)
+    }
+
+    /// A brand the actor may see, by name ("Personal" is their own).
+    pub(crate) fn brand_row(&self, name: &str) -> Result<BrandRow> {
+        let found = self.catalog().find_brand(name, self.user)?;
+        let viewer = self.roles()?.viewer();
+        match found {
+            Some(b) if self.catalog().sees_brand(&viewer, b)? => Ok(b),
+            _ => Err(InvalidInput::new(
+                "brand_not_found",
+                format!("no brand named '{name}': see `atelier brand list`"),
+            )
+            .into()),
+        }
+    }
+}
+
+/// How long deleted assets wait in the Trash before they are purged (as Immich and Eagle do).
+pub const TRASH_DAYS: i64 = 30;
+
+impl crate::Library {
     /// Removes renditions and files no asset uses any more. Failures are not errors: the
     /// catalog is already consistent, and a leftover file is only disk space.
     pub(crate) fn free_files(&self, freed: &[FreedFile]) {
@@ -436,35 +512,18 @@ impl Acting<'_> {
         }
     }
 
-    /// One asset to change: its facts, once the actor may see it (else the reason why not).
-    pub(crate) fn one(&self, id: AssetId) -> Result<atelier_catalog::AssetFacts> {
-        let seq = self.catalog().seqs_of(&[id])?.pop().flatten();
-        let found = match seq {
-            Some(seq) => self.catalog().facts(&[seq])?.pop(),
-            None => None,
-        };
-        let f = found.ok_or_else(|| {
-            LibraryError::from(InvalidInput::new(
-                "not_found",
-                format!("asset {id} is not in this library"),
-            ))
-        })?;
-        self.roles()?.may_see(&f)?;
-        Ok(f)
-    }
-
-    /// A brand the actor may see, by name ("Personal" is their own).
-    pub(crate) fn brand_row(&self, name: &str) -> Result<BrandRow> {
-        let found = self.catalog().find_brand(name, self.user)?;
-        let viewer = self.roles()?.viewer();
-        match found {
-            Some(b) if self.catalog().sees_brand(&viewer, b)? => Ok(b),
-            _ => Err(InvalidInput::new(
-                "brand_not_found",
-                format!("no brand named '{name}': see `atelier brand list`"),
-            )
-            .into()),
+    /// Purges what has waited in the Trash for more than [`TRASH_DAYS`] days; returns how many
+    /// assets went. Cheap when there is nothing to purge (one indexed lookup).
+    pub fn purge_expired_trash(&self) -> Result<usize> {
+        let before = now_ms() - TRASH_DAYS * 24 * 60 * 60 * 1000;
+        let seqs = self.catalog().trashed_before(before)?;
+        if seqs.is_empty() {
+            return Ok(0);
         }
+        let me = self.me().user;
+        let freed = self.catalog().write(|tx| tx.delete_assets(&seqs, me, now_ms()))?;
+        self.free_files(&freed);
+        Ok(seqs.len())
     }
 }
 

@@ -234,11 +234,23 @@ impl Acting<'_> {
         Ok(seqs.chunks(MAX_BULK_ASSETS).map(<[i64]>::to_vec).collect())
     }
 
-    /// Runs `check` on every selected asset, then `apply` on the allowed ones, batch by batch.
-    /// `check` returns `Ok(Some(plan))` to act (the plan travels to `apply` with the asset),
-    /// `Ok(None)` when the asset is already as asked, or the refusal.
+    /// Runs `check` on every selected live asset, then `apply` on the allowed ones, batch by
+    /// batch. `check` returns `Ok(Some(plan))` to act (the plan travels to `apply` with the
+    /// asset), `Ok(None)` when the asset is already as asked, or the refusal.
     pub(crate) fn bulk<T>(
         &self,
+        selection: &Selection,
+        check: impl FnMut(&Roles, &AssetFacts) -> Result<Option<T>, InvalidInput>,
+        apply: impl FnMut(&mut atelier_catalog::Tx<'_>, &Roles, &[(AssetFacts, T)]) -> atelier_catalog::Result<()>,
+    ) -> Result<BulkReport> {
+        self.bulk_on(Pool::Live, selection, check, apply)
+    }
+
+    /// [`Acting::bulk`] on the assets of `pool`: what is in the Trash is only restored or
+    /// purged; everything else acts on live assets, and says so of trashed ones.
+    pub(crate) fn bulk_on<T>(
+        &self,
+        pool: Pool,
         selection: &Selection,
         mut check: impl FnMut(&Roles, &AssetFacts) -> Result<Option<T>, InvalidInput>,
         mut apply: impl FnMut(
@@ -253,7 +265,11 @@ impl Acting<'_> {
             let facts = self.catalog().facts(&batch)?;
             let mut todo = Vec::with_capacity(facts.len());
             for f in facts {
-                match acting.may_see(&f).and_then(|()| check(&acting, &f)) {
+                let verdict = acting
+                    .may_see(&f)
+                    .and_then(|()| pool.admits(&f))
+                    .and_then(|()| check(&acting, &f));
+                match verdict {
                     Ok(Some(plan)) => todo.push((f, plan)),
                     Ok(None) => report.succeeded.push(f.id),
                     Err(e) => report.fail(f.id, e),
@@ -265,5 +281,30 @@ impl Acting<'_> {
             }
         }
         Ok(report)
+    }
+}
+
+/// Which assets an operation works on: the live ones, or those in the Trash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pool {
+    /// Everything outside the Trash (what every organising action acts on).
+    Live,
+    /// The Trash (restore, purge).
+    Trash,
+}
+
+impl Pool {
+    pub(crate) fn admits(self, f: &AssetFacts) -> Result<(), InvalidInput> {
+        match (self, f.trashed) {
+            (Pool::Live, true) => Err(InvalidInput::new(
+                "in_trash",
+                format!("{} is in the Trash: restore it first", f.name),
+            )),
+            (Pool::Trash, false) => Err(InvalidInput::new(
+                "not_in_trash",
+                format!("{} is not in the Trash", f.name),
+            )),
+            _ => Ok(()),
+        }
     }
 }

@@ -11,7 +11,12 @@ import { toasts } from '../../lib/stores/toasts.svelte';
 import type { GridController } from '../library/controller.svelte';
 
 /** Shows a report: success quietly, partial or failed results with their reasons. */
-export function showReport(report: BulkReport, verb: string, names?: Map<string, string>): void {
+export function showReport(
+  report: BulkReport,
+  verb: string,
+  names?: Map<string, string>,
+  action?: import('../../lib/stores/toasts.svelte').ToastAction,
+): void {
   const text = bulkSummary(report, verb);
   const failed = report.failed;
   const skipped = report.skipped ?? [];
@@ -21,7 +26,7 @@ export function showReport(report: BulkReport, verb: string, names?: Map<string,
   }
   if (failed.length + skipped.length > 50) details.push(`…and ${failed.length + skipped.length - 50} more`);
   const kind = failed.length === 0 ? 'success' : report.succeeded.length === 0 ? 'error' : 'warning';
-  toasts.show(kind, text, details);
+  toasts.show(kind, text, details, undefined, report.succeeded.length ? action : undefined);
 }
 
 export interface RunOptions {
@@ -35,6 +40,8 @@ export interface RunOptions {
   ids?: string[];
   /** Don't toast a plain success (keyboard culling stays quiet). */
   quiet?: boolean;
+  /** A button on the result's toast, given what succeeded (Undo). */
+  undo?: (succeeded: string[]) => import('../../lib/stores/toasts.svelte').ToastAction;
 }
 
 /** Runs one bulk op; returns the report, or null when the request itself failed. */
@@ -42,7 +49,9 @@ export async function runBulk(selection: Selection, op: BulkOp, opts: RunOptions
   if (opts.ctrl && opts.optimistic && opts.ids) opts.ctrl.results.patch(new Set(opts.ids), opts.optimistic);
   try {
     const report = await api.bulk(selection, op);
-    if (!(opts.quiet && report.failed.length === 0)) showReport(report, opts.verb, opts.names ?? namesFrom(opts.ctrl));
+    if (!(opts.quiet && report.failed.length === 0)) {
+      showReport(report, opts.verb, opts.names ?? namesFrom(opts.ctrl), opts.undo?.(report.succeeded));
+    }
     return report;
   } catch (e) {
     toasts.show('error', sentence(messageOf(e)));

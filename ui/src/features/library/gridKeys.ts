@@ -99,16 +99,24 @@ export async function deleteWithConfirm(
   const ok = await confirmAction({
     title: n === 1 && name ? `Delete “${name}”?` : `Delete ${plural(n, 'asset')}?`,
     message:
-      'Deleted assets leave the library with their tags, ratings and collections. Files the library manages are removed; files added in place go to the system trash. Approved work is kept (archive it first).',
+      'Deleted assets go to the Trash with their tags, ratings and collections, and can be restored from there for 30 days. Approved work is kept (archive it first).',
     confirm: n === 1 ? 'Delete asset' : `Delete ${plural(n, 'asset')}`,
     danger: true,
   });
   if (!ok) return false;
-  const report = await runBulk(selection, { op: 'delete' }, { verb: 'deleted', ctrl });
+  const report = await runBulk(selection, { op: 'delete' }, { verb: 'deleted', ctrl, undo: restoreAction(ctrl) });
   if (report) {
     ctrl.sel.forget(report.succeeded);
     if (ctrl.sel.all) ctrl.sel.clear();
     ctrl.touchSelection();
   }
   return !!report && report.succeeded.length > 0;
+}
+
+/** "Undo" on a deletion's toast: takes what went back out of the Trash. */
+export function restoreAction(ctrl: GridController) {
+  return (ids: string[]) => ({
+    label: 'Undo',
+    run: () => void runBulk({ ids }, { op: 'restore' }, { verb: 'restored', ctrl }),
+  });
 }

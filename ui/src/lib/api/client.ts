@@ -235,6 +235,7 @@ export const api = {
     post<MergeReport>('/api/duplicates/merge', { keep, others, then }),
   reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
   bulk: (selection: Selection, op: BulkOp) => post<BulkReport>('/api/bulk', bulkBody(selection, op)),
+  emptyTrash: () => post<BulkReport>('/api/trash/empty', {}),
 
   // ---- projects
   projects: (signal?: AbortSignal) => get<ProjectInfo[]>('/api/projects', signal),

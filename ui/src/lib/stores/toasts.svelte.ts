@@ -13,6 +13,14 @@ export interface Toast {
   details: string[];
   /** Milliseconds before it goes; 0 keeps it until dismissed. */
   timeout: number;
+  /** A button beside the text (Undo). */
+  action?: ToastAction;
+}
+
+/** A toast's button: its label, and what it does (the toast goes once it's pressed). */
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 let next = 1;
@@ -20,14 +28,15 @@ let next = 1;
 class Toasts {
   list = $state<Toast[]>([]);
 
-  show(kind: ToastKind, text: string, details: string[] = [], timeout?: number): number {
+  show(kind: ToastKind, text: string, details: string[] = [], timeout?: number, action?: ToastAction): number {
     const id = next++;
     const t: Toast = {
       id,
       kind,
       text,
       details,
-      timeout: timeout ?? (kind === 'error' || details.length ? 10000 : 4000),
+      timeout: timeout ?? (kind === 'error' || details.length || action ? 10000 : 4000),
+      action,
     };
     this.list = [...this.list.slice(-2), t];
     if (t.timeout > 0) setTimeout(() => this.dismiss(id), t.timeout);

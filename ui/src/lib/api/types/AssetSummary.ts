@@ -87,4 +87,8 @@ duration: number | null,
 /**
  * For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
  */
-stack_count: number | null, };
+stack_count: number | null, 
+/**
+ * Whether it is in the Trash (deleted, restorable).
+ */
+trashed: boolean, };

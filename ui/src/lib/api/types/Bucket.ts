@@ -3,4 +3,4 @@
 /**
  * The rail's buckets (SPEC R3.1).
  */
-export type Bucket = "all" | "recent" | "unfiled";
+export type Bucket = "all" | "recent" | "unfiled" | "trash";

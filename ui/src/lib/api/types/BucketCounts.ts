@@ -15,4 +15,8 @@ recent: number,
 /**
  * In no collection.
  */
-unfiled: number, };
+unfiled: number, 
+/**
+ * In the Trash.
+ */
+trash: number, };
