@@ -11,8 +11,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use atelier_domain::AssetId;
+use atelier_domain::{AssetId, ErrorCode};
 use atelier_library::Library;
+use atelier_protocol::ApiError;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -29,30 +30,37 @@ fn library_root() -> Result<PathBuf> {
     }
 }
 
+/// A native command's failure, in the `{code, message}` every edge speaks.
+fn failure(code: ErrorCode, message: impl std::fmt::Display) -> ApiError {
+    ApiError::new(code, message.to_string())
+}
+
 /// The original file of an asset, for the native commands.
-fn original(native: &Native, id: &str) -> Result<PathBuf, String> {
-    let id: AssetId = id.parse().map_err(|e: atelier_domain::InvalidInput| e.message)?;
+fn original(native: &Native, id: &str) -> Result<PathBuf, ApiError> {
+    let id: AssetId = id.parse().map_err(ApiError::from)?;
     native
         .library
         .as_owner()
         .original_path(id)
-        .map_err(|e| e.to_string())
+        .map_err(|e| failure(e.code(), e))
 }
 
 /// Shows an asset's original in the system file manager.
 #[tauri::command]
-fn reveal(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String) -> Result<(), String> {
+fn reveal(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String) -> Result<(), ApiError> {
     let path = original(&native, &id)?;
-    app.opener().reveal_item_in_dir(&path).map_err(|e| e.to_string())
+    app.opener()
+        .reveal_item_in_dir(&path)
+        .map_err(|e| failure(ErrorCode::IoError, e))
 }
 
 /// Opens an asset's original with the system's default app for its type.
 #[tauri::command]
-fn open_with(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String) -> Result<(), String> {
+fn open_with(app: tauri::AppHandle, native: tauri::State<'_, Native>, id: String) -> Result<(), ApiError> {
     let path = original(&native, &id)?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| e.to_string())
+        .map_err(|e| failure(ErrorCode::IoError, e))
 }
 
 /// Starts dragging the originals of `ids` out of the window (at most 1,000), while the mouse
@@ -62,17 +70,23 @@ async fn drag_out(
     window: tauri::WebviewWindow,
     native: tauri::State<'_, Native>,
     ids: Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), ApiError> {
     if ids.is_empty() || ids.len() > 1000 {
-        return Err(format!("drag between 1 and 1,000 assets, not {}", ids.len()));
+        return Err(failure(
+            ErrorCode::SelectionTooLarge,
+            format!("drag between 1 and 1,000 assets, not {}", ids.len()),
+        ));
     }
     let mut paths = Vec::with_capacity(ids.len());
     for id in &ids {
         let path = original(&native, id)?;
         if !path.is_file() {
-            return Err(format!(
-                "{} is not on disk (missing or offline), so it can't be dragged",
-                path.display()
+            return Err(failure(
+                ErrorCode::FileMissing,
+                format!(
+                    "{} is not on disk (missing or offline), so it can't be dragged",
+                    path.display()
+                ),
             ));
         }
         paths.push(path);
@@ -83,7 +97,7 @@ async fn drag_out(
         .and_then(|id| native.library.as_owner().show(id).ok())
         .and_then(|d| d.thumbnail)
         .map(PathBuf::from);
-    crate::drag_out::start(&window, paths, icon)
+    crate::drag_out::start(&window, paths, icon).map_err(|e| failure(ErrorCode::IoError, e))
 }
 
 /// Asks for folders or files with the system's picker; the chosen paths (empty when cancelled).
@@ -92,7 +106,7 @@ async fn drag_out(
 /// chooser can't be driven over WebDriver, so the desktop smoke test stands in for the user's
 /// choice this way and everything after the pick stays real.
 #[tauri::command]
-async fn pick(app: tauri::AppHandle, folders: bool) -> Result<Vec<String>, String> {
+async fn pick(app: tauri::AppHandle, folders: bool) -> Result<Vec<String>, ApiError> {
     if let Some(given) = std::env::var_os("ATELIER_DESKTOP_PICK") {
         return Ok(std::env::split_paths(&given)
             .map(|p| p.to_string_lossy().into_owned())

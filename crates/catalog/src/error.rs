@@ -1,6 +1,7 @@
 //! The catalog's errors: storage failures with context, lookups that found nothing, and
 //! rule violations passed through from atelier-domain.
 
+use atelier_domain::ErrorCode;
 use std::path::PathBuf;
 
 use atelier_domain::InvalidInput;
@@ -74,20 +75,20 @@ pub enum CatalogError {
 
 impl CatalogError {
     /// Stable machine-readable code for front ends.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CatalogError::Open { .. } => "catalog_unavailable",
-            CatalogError::FilesGone { .. } => "catalog_files_gone",
-            CatalogError::ReadOnly { disk_full: true, .. } => "disk_full",
-            CatalogError::ReadOnly { .. } => "library_read_only",
-            CatalogError::NewerSchema { .. } => "catalog_too_new",
-            CatalogError::NotFound { .. } => "not_found",
+            CatalogError::Open { .. } => ErrorCode::CatalogUnavailable,
+            CatalogError::FilesGone { .. } => ErrorCode::CatalogFilesGone,
+            CatalogError::ReadOnly { disk_full: true, .. } => ErrorCode::DiskFull,
+            CatalogError::ReadOnly { .. } => ErrorCode::LibraryReadOnly,
+            CatalogError::NewerSchema { .. } => ErrorCode::CatalogTooNew,
+            CatalogError::NotFound { .. } => ErrorCode::NotFound,
             CatalogError::Invalid(e) => e.code,
-            CatalogError::Corrupt(_) => "catalog_damaged",
+            CatalogError::Corrupt(_) => ErrorCode::CatalogDamaged,
             CatalogError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
-                "disk_full"
+                ErrorCode::DiskFull
             }
-            CatalogError::Sqlite(_) => "storage_error",
+            CatalogError::Sqlite(_) => ErrorCode::StorageError,
         }
     }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use atelier_domain::{AssetId, Id};
+use atelier_domain::{AssetId, ErrorCode, Id};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -158,7 +158,7 @@ impl Tx<'_> {
             .optional()?;
         if let Some(p) = taken {
             return Err(atelier_domain::InvalidInput::new(
-                "already_watched",
+                ErrorCode::AlreadyWatched,
                 format!("{} is already watched by project '{p}'", path.display()),
             )
             .into());

@@ -3,7 +3,7 @@
 //! or change them live in atelier-domain and are applied by atelier-library.
 
 use atelier_domain::ids::{BrandId, ProjectId, UserId};
-use atelier_domain::{Id, names};
+use atelier_domain::{ErrorCode, Id, names};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -328,7 +328,7 @@ impl Tx<'_> {
         )?;
         if exists {
             return Err(atelier_domain::InvalidInput::new(
-                "name_taken",
+                ErrorCode::NameTaken,
                 format!("a collection named '{name}' already exists there: names are unique among siblings"),
             )
             .into());
@@ -368,7 +368,7 @@ impl Tx<'_> {
         )?;
         if exists {
             return Err(atelier_domain::InvalidInput::new(
-                "name_taken",
+                ErrorCode::NameTaken,
                 "A campaign with that name already exists",
             )
             .into());

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::roles::{BrandRole, StudioRole};
-use atelier_domain::{Id, InvalidInput, names};
+use atelier_domain::{ErrorCode, Id, InvalidInput, names};
 use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -204,7 +204,11 @@ pub struct ReviewEvent {
 }
 
 fn taken(what: &str, name: &str) -> CatalogError {
-    InvalidInput::new("name_taken", format!("a {what} named '{name}' already exists")).into()
+    InvalidInput::new(
+        ErrorCode::NameTaken,
+        format!("a {what} named '{name}' already exists"),
+    )
+    .into()
 }
 
 impl Catalog {
@@ -697,9 +701,11 @@ impl Tx<'_> {
             .query_map([&old_key], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         if affected.is_empty() {
-            return Err(
-                InvalidInput::new("tag_not_found", format!("no tag named '{old}' (nor below it)")).into(),
-            );
+            return Err(InvalidInput::new(
+                ErrorCode::TagNotFound,
+                format!("no tag named '{old}' (nor below it)"),
+            )
+            .into());
         }
         let ids: HashSet<i64> = affected.iter().map(|(id, _)| *id).collect();
         for (id, name) in &affected {
@@ -713,7 +719,7 @@ impl Tx<'_> {
                 .optional()?;
             if clash.is_some_and(|c| !ids.contains(&c)) {
                 return Err(InvalidInput::new(
-                    "name_taken",
+                    ErrorCode::NameTaken,
                     format!("a tag named '{renamed}' already exists: merge '{name}' into it instead"),
                 )
                 .into());
@@ -830,7 +836,7 @@ impl Tx<'_> {
             .optional()?;
         if clash.is_some() {
             return Err(InvalidInput::new(
-                "name_taken",
+                ErrorCode::NameTaken,
                 format!("a collection named '{name}' already exists there: names are unique among siblings"),
             )
             .into());
@@ -855,7 +861,7 @@ impl Tx<'_> {
         if let Some(p) = parent {
             if subtree(&self.tx, collection)?.contains(&p) {
                 return Err(InvalidInput::new(
-                    "collection_cycle",
+                    ErrorCode::CollectionCycle,
                     format!("'{name}' can't move into itself or one of its own sub-collections"),
                 )
                 .into());
@@ -864,9 +870,11 @@ impl Tx<'_> {
                 self.tx
                     .query_row("SELECT brand FROM collection WHERE id = ?1", [p], |r| r.get(0))?;
             if parent_brand != brand {
-                return Err(
-                    InvalidInput::new("wrong_brand", "collections move only within their brand").into(),
-                );
+                return Err(InvalidInput::new(
+                    ErrorCode::WrongBrand,
+                    "collections move only within their brand",
+                )
+                .into());
             }
         }
         self.check_sibling(brand, parent, &name, Some(collection))?;
@@ -933,7 +941,9 @@ impl Tx<'_> {
             )
             .optional()?;
         if clash.is_some() {
-            return Err(InvalidInput::new("name_taken", "A campaign with that name already exists").into());
+            return Err(
+                InvalidInput::new(ErrorCode::NameTaken, "A campaign with that name already exists").into(),
+            );
         }
         self.tx.execute(
             "UPDATE campaign SET name = ?2, name_key = ?3 WHERE id = ?1",
@@ -1152,7 +1162,7 @@ impl Tx<'_> {
         let name = names::validate_name("brand name", name)?;
         if names::key(&name) == names::key(crate::org::PERSONAL_BRAND) {
             return Err(InvalidInput::new(
-                "name_taken",
+                ErrorCode::NameTaken,
                 "'Personal' is reserved for each member's Personal brand",
             )
             .into());

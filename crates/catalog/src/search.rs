@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use atelier_domain::limits::RECENT_WINDOW_MS;
-use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, Id, InvalidInput, Sort, TagMode};
+use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, ErrorCode, Id, InvalidInput, Sort, TagMode};
 use roaring::RoaringBitmap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -66,7 +66,7 @@ enum Position {
 
 fn bad_cursor(c: &Cursor) -> InvalidInput {
     InvalidInput::new(
-        "invalid_cursor",
+        ErrorCode::InvalidCursor,
         format!(
             "cursor '{c}' is not valid for this search: pass the `next` value of the previous page of the same search"
         ),

@@ -1,6 +1,7 @@
 //! The enumerations that describe an asset — kind, source, review status, flag — and its rating.
 //! Each has one spelling everywhere (Rust, SQL code, JSON, CLI): the snake_case `as_str`.
 
+use crate::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
@@ -10,7 +11,7 @@ use crate::InvalidInput;
 
 macro_rules! text_enum {
     (
-        $(#[$doc:meta])* $name:ident, $what:literal, $code:literal {
+        $(#[$doc:meta])* $name:ident, $what:literal, $code:ident {
             $( $(#[$vdoc:meta])* $variant:ident = $num:literal => $text:literal ),+ $(,)?
         }
     ) => {
@@ -59,7 +60,7 @@ macro_rules! text_enum {
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $( if wanted == $text { return Ok($name::$variant); } )+
                 Err(InvalidInput::new(
-                    $code,
+                    $crate::ErrorCode::$code,
                     format!("unknown {} '{}': expected one of {}", $what, s, Self::allowed()),
                 ))
             }
@@ -72,7 +73,7 @@ pub(crate) use text_enum;
 
 text_enum!(
     /// What an asset is.
-    Kind, "kind", "invalid_kind" {
+    Kind, "kind", InvalidKind {
         /// A still image (photo, render, RAW, vector).
         Image = 0 => "image",
         /// A video clip.
@@ -82,7 +83,7 @@ text_enum!(
 
 text_enum!(
     /// How an asset arrived (SPEC R2.4).
-    Source, "source", "invalid_source" {
+    Source, "source", InvalidSource {
         /// Added by hand: file picker, drag and drop.
         Uploaded = 0 => "uploaded",
         /// Brought in by a folder import or a watched folder.
@@ -94,7 +95,7 @@ text_enum!(
 
 text_enum!(
     /// The review state (SPEC R7.1). `Rejected` is shown as "Changes requested".
-    Status, "status", "invalid_status" {
+    Status, "status", InvalidStatus {
         /// Work in progress; every asset starts here.
         Draft = 0 => "draft",
         /// Submitted, waiting for a Manager's decision.
@@ -110,7 +111,7 @@ text_enum!(
 
 text_enum!(
     /// The culling flag (SPEC R6.2).
-    Flag, "flag", "invalid_flag" {
+    Flag, "flag", InvalidFlag {
         /// No flag.
         None = 0 => "none",
         /// Picked.
@@ -138,7 +139,7 @@ impl Rating {
             Ok(Rating(stars))
         } else {
             Err(InvalidInput::new(
-                "invalid_rating",
+                ErrorCode::InvalidRating,
                 format!("rating {stars} is out of range: expected 0 (none) to 5"),
             ))
         }
@@ -179,7 +180,7 @@ impl FromStr for Rating {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let n: u8 = s.trim().parse().map_err(|_| {
             InvalidInput::new(
-                "invalid_rating",
+                ErrorCode::InvalidRating,
                 format!("rating '{s}' is not a number: expected 0 (none) to 5"),
             )
         })?;

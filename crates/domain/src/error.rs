@@ -1,20 +1,302 @@
-//! The one error the domain raises: an input that breaks a rule, with what was wrong and what is
-//! allowed. Front ends show `message` as is; `code` is stable for scripts and the UI.
+//! The one error the domain raises — an input that breaks a rule, with what was wrong and what is
+//! allowed — and [`ErrorCode`], the closed list of codes every edge (CLI, web API, desktop,
+//! studio) speaks: an enum in Rust, a union of strings in TypeScript. Front ends show `message`
+//! as is and switch on `code`.
 
 use std::fmt;
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )+) => {
+        /// Why something was refused or failed, for programs (the message says it for people).
+        /// One spelling everywhere: the snake_case text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The code as it appears in JSON and messages.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // Input that breaks a rule.
+    /// An id that is not a UUID.
+    InvalidId = "invalid_id",
+    /// A name that is empty, too long, or holds control or invisible characters.
+    InvalidName = "invalid_name",
+    /// A tag that is empty, too long, or holds control or invisible characters.
+    InvalidTag = "invalid_tag",
+    /// A collection path with no names.
+    InvalidCollectionPath = "invalid_collection_path",
+    /// A rating outside 0–5.
+    InvalidRating = "invalid_rating",
+    /// An unknown review status.
+    InvalidStatus = "invalid_status",
+    /// An unknown culling flag.
+    InvalidFlag = "invalid_flag",
+    /// An unknown kind (image, video).
+    InvalidKind = "invalid_kind",
+    /// An unknown source.
+    InvalidSource = "invalid_source",
+    /// An unknown studio role.
+    InvalidStudioRole = "invalid_studio_role",
+    /// An unknown brand role.
+    InvalidBrandRole = "invalid_brand_role",
+    /// An unknown policy action.
+    InvalidAction = "invalid_action",
+    /// An unknown review action.
+    InvalidReviewAction = "invalid_review_action",
+    /// A review move the transition table doesn't allow.
+    InvalidTransition = "invalid_transition",
+    /// A review note that is too long.
+    InvalidNote = "invalid_note",
+    /// An unknown tag mode.
+    InvalidTagMode = "invalid_tag_mode",
+    /// An unknown rail bucket.
+    InvalidBucket = "invalid_bucket",
+    /// An unknown sort.
+    InvalidSort = "invalid_sort",
+    /// A page size out of range.
+    InvalidLimit = "invalid_limit",
+    /// A limit out of range (find similar).
+    BadLimit = "bad_limit",
+    /// A cursor that is not from this search.
+    InvalidCursor = "invalid_cursor",
+    /// A colour that is not `#RRGGBB`.
+    InvalidColor = "invalid_color",
+    /// A description that is too long.
+    InvalidDescription = "invalid_description",
+    /// A rename template with unknown tokens.
+    InvalidTemplate = "invalid_template",
+    /// A brand kit value out of bounds.
+    InvalidKit = "invalid_kit",
+    /// A count out of range.
+    InvalidCount = "invalid_count",
+    /// Synthetic-library options out of range.
+    InvalidSynth = "invalid_synth",
+    /// An export destination that can't be used.
+    InvalidDestination = "invalid_destination",
+    /// A required field is missing.
+    MissingField = "missing_field",
+    /// Nothing was selected, or nothing matches.
+    EmptySelection = "empty_selection",
+    /// More assets than one call may act on.
+    SelectionTooLarge = "selection_too_large",
+    /// More tags than an asset may carry.
+    TooManyTags = "too_many_tags",
+    /// More anchors than a kit may pin.
+    TooManyAnchors = "too_many_anchors",
+    /// A stack needs at least two assets.
+    StackTooSmall = "stack_too_small",
+    /// A stack holds at most 1,000 assets.
+    StackTooLarge = "stack_too_large",
+    /// A stack's cover must be one of its assets.
+    CoverNotInStack = "cover_not_in_stack",
+    /// A name that is already taken.
+    NameTaken = "name_taken",
+    /// A tag merged into itself.
+    SameTag = "same_tag",
+    /// A collection moved under itself.
+    CollectionCycle = "collection_cycle",
+    /// A confirmation that doesn't match what it confirms.
+    ConfirmationMismatch = "confirmation_mismatch",
+    /// A rename template without copying.
+    RenameNeedsCopy = "rename_needs_copy",
+    /// Nothing to import.
+    NothingToImport = "nothing_to_import",
+    /// Nothing to merge.
+    NothingToMerge = "nothing_to_merge",
+    /// The asset kept is also among those merged.
+    KeepInOthers = "keep_in_others",
+    /// Too few photos for the benchmark.
+    TooFewPhotos = "too_few_photos",
+    /// Nothing analysed yet.
+    NothingIndexed = "nothing_indexed",
+    /// An upload that is not a valid form.
+    BadUpload = "bad_upload",
+
+    // Things that aren't there.
+    /// Not there (or not visible to the caller).
+    NotFound = "not_found",
+    /// No such asset.
+    AssetNotFound = "asset_not_found",
+    /// No such project.
+    ProjectNotFound = "project_not_found",
+    /// No such brand.
+    BrandNotFound = "brand_not_found",
+    /// No such collection.
+    CollectionNotFound = "collection_not_found",
+    /// A collection path that names several collections.
+    AmbiguousCollection = "ambiguous_collection",
+    /// No such campaign.
+    CampaignNotFound = "campaign_not_found",
+    /// No such tag.
+    TagNotFound = "tag_not_found",
+    /// No such user.
+    UserNotFound = "user_not_found",
+    /// No such model.
+    ModelNotFound = "model_not_found",
+    /// A path that doesn't exist.
+    PathNotFound = "path_not_found",
+    /// A folder that isn't one.
+    NotAFolder = "not_a_folder",
+    /// The asset has no thumbnail yet.
+    NoThumbnail = "no_thumbnail",
+    /// The original is not where the catalog says.
+    FileMissing = "file_missing",
+    /// The original can't be read as media any more.
+    Unreadable = "unreadable",
+
+    // Roles and rules.
+    /// The caller's role is not enough.
+    Forbidden = "forbidden",
+    /// The caller doesn't belong to the brand.
+    NotAMember = "not_a_member",
+    /// Someone else's Personal brand.
+    PrivateBrand = "private_brand",
+    /// Someone else's project that isn't shared.
+    PrivateProject = "private_project",
+    /// A Manager approving their own work while self-approval is off.
+    SelfApprovalOff = "self_approval_off",
+    /// Personal brands skip review.
+    NoReviewOnPersonal = "no_review_on_personal",
+    /// Personal brands have no campaigns.
+    NoCampaignsOnPersonal = "no_campaigns_on_personal",
+    /// Personal brands have no members.
+    NoMembersOnPersonal = "no_members_on_personal",
+    /// Nothing moves into a Personal brand.
+    NotIntoPersonal = "not_into_personal",
+    /// What a Personal brand can't be used for.
+    PersonalBrand = "personal_brand",
+    /// Approved work is locked.
+    ApprovedLocked = "approved_locked",
+    /// The asset is on another brand than the collection or campaign.
+    NotOnThisBrand = "not_on_this_brand",
+    /// The logo or anchor is on another brand.
+    WrongBrand = "wrong_brand",
+    /// A brand keeps at least one Manager.
+    LastManager = "last_manager",
+    /// A project holding approved work can't be deleted.
+    ProjectHasApproved = "project_has_approved",
+    /// This needs a studio server.
+    NeedsStudio = "needs_studio",
+    /// Already in the campaign (skipped, not refused).
+    AlreadyInCampaign = "already_in_campaign",
+    /// In a stack: unstack first or choose Stack.
+    Stacked = "stacked",
+    /// In the Trash: restore it first.
+    InTrash = "in_trash",
+    /// Not in the Trash.
+    NotInTrash = "not_in_trash",
+
+    // Folders and files.
+    /// A folder that is not a library and not empty.
+    NotALibrary = "not_a_library",
+    /// The library's own folder.
+    InsideLibrary = "inside_library",
+    /// A folder holding the library.
+    ContainsLibrary = "contains_library",
+    /// A folder already watched.
+    AlreadyWatched = "already_watched",
+    /// A folder overlapping a watched one.
+    OverlappingWatch = "overlapping_watch",
+    /// A folder not watched.
+    NotWatched = "not_watched",
+    /// An export destination that exists.
+    DestinationExists = "destination_exists",
+    /// An export destination inside the library.
+    DestinationInsideLibrary = "destination_inside_library",
+
+    // The catalog and the machine.
+    /// The catalog can't be opened.
+    CatalogUnavailable = "catalog_unavailable",
+    /// The catalog was made by a newer Atelier.
+    CatalogTooNew = "catalog_too_new",
+    /// The catalog holds data it can't read back.
+    CatalogDamaged = "catalog_damaged",
+    /// The catalog is missing or empty beside managed files.
+    CatalogLost = "catalog_lost",
+    /// The catalog or its log was deleted or replaced while open.
+    CatalogFilesGone = "catalog_files_gone",
+    /// The disk is full.
+    DiskFull = "disk_full",
+    /// The library can only be read here.
+    LibraryReadOnly = "library_read_only",
+    /// SQLite failed.
+    StorageError = "storage_error",
+    /// A file could not be read or written.
+    IoError = "io_error",
+    /// The export could not be written.
+    ExportFailed = "export_failed",
+    /// Cancelled; what was done is kept.
+    Cancelled = "cancelled",
+    /// A bug.
+    InternalError = "internal_error",
+
+    // The loopback guard.
+    /// A request for another host (DNS rebinding).
+    HostNotAllowed = "host_not_allowed",
+    /// A change sent from another site.
+    CrossOrigin = "cross_origin",
+    /// A sign-in link whose token is not this run's.
+    BadToken = "bad_token",
+    /// No session.
+    Unauthorized = "unauthorized",
+
+    // Said by clients about the connection itself.
+    /// The server is not answering (a client's own code).
+    NetworkError = "network_error",
+    /// An answer that is not one of ours (a proxy's page, a crash), by status (a client's own
+    /// code).
+    HttpError = "http_error",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<ErrorCode> for &str {
+    fn eq(&self, other: &ErrorCode) -> bool {
+        *self == other.as_str()
+    }
+}
 
 /// A value that failed validation. Nothing was changed when this is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct InvalidInput {
-    /// Stable machine-readable code, e.g. `invalid_rating`.
-    pub code: &'static str,
+    /// What kind of problem, for programs.
+    pub code: ErrorCode,
     /// What was wrong and what is allowed, for a person.
     pub message: String,
 }
 
 impl InvalidInput {
-    /// Builds an error with a stable code and a human message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    /// Builds an error with a code and a human message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -25,5 +307,24 @@ impl InvalidInput {
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_and_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            let text = c.as_str();
+            assert!(
+                text.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{text}"
+            );
+            assert!(seen.insert(text), "{text} twice");
+            assert_eq!(serde_json::to_string(c).unwrap(), format!("\"{text}\""));
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Public identifiers: UUIDv7 (time-ordered) newtypes, one per entity, so that an asset id can
 //! never be passed where a project id is expected. They print and parse as hyphenated UUIDs.
 
+use crate::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
@@ -57,7 +58,7 @@ macro_rules! id_type {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Uuid::parse_str(s.trim()).map(Self).map_err(|_| {
                     InvalidInput::new(
-                        "invalid_id",
+                        ErrorCode::InvalidId,
                         format!(
                             "'{s}' is not a valid {} id: expected a UUID such as 0190f3c4-5d2e-7b7a-9c1d-2e3f4a5b6c7d",
                             $what

@@ -15,7 +15,7 @@ pub mod roles;
 pub mod visibility;
 
 pub use asset::{Flag, Kind, Rating, Source, Status};
-pub use error::InvalidInput;
+pub use error::{ErrorCode, InvalidInput};
 pub use ids::{AssetId, Id, ModelId};
 pub use policy::{Action, Actor, BrandKind, Target, can};
 pub use query::{AssetQuery, Bucket, Cursor, Sort, TagMode};

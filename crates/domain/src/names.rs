@@ -1,6 +1,7 @@
 //! Names and tags as people type them: validated once here, compared case-insensitively by
 //! their `key` (the first spelling is kept for display), SPEC R6.1 and R16.1.
 
+use crate::ErrorCode;
 use crate::InvalidInput;
 use crate::limits::{MAX_NAME_CHARS, MAX_TAG_CHARS};
 
@@ -12,7 +13,7 @@ pub fn key(name: &str) -> String {
 /// Validates a display name (asset, project, brand, campaign): trimmed, 1 to 255 characters,
 /// no control characters. `what` names the thing in the error ("project name").
 pub fn validate_name(what: &str, raw: &str) -> Result<String, InvalidInput> {
-    validate_text(what, raw, MAX_NAME_CHARS, "invalid_name")
+    validate_text(what, raw, MAX_NAME_CHARS, ErrorCode::InvalidName)
 }
 
 /// Validates a collection name: as [`validate_name`], and no `/`, which separates nested
@@ -21,7 +22,7 @@ pub fn validate_collection_name(raw: &str) -> Result<String, InvalidInput> {
     let name = validate_name("collection name", raw)?;
     if name.contains('/') {
         return Err(InvalidInput::new(
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!("collection name '{name}' contains '/', which separates nested collections in a path"),
         ));
     }
@@ -59,7 +60,7 @@ pub fn asset_file_name(typed: &str, current: &str, content_ext: &str) -> Result<
     let typed = validate_name("file name", typed)?;
     if typed.contains(['/', '\\']) {
         return Err(InvalidInput::new(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "a file name can't contain '/' or '\\'",
         ));
     }
@@ -75,7 +76,7 @@ pub fn asset_file_name(typed: &str, current: &str, content_ext: &str) -> Result<
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
         return Err(InvalidInput::new(
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!(
                 "file name is {chars} characters long with its extension: at most {MAX_NAME_CHARS} are allowed"
             ),
@@ -89,7 +90,7 @@ pub fn split_collection_path(path: &str) -> Result<Vec<String>, InvalidInput> {
     let parts: Vec<&str> = path.split('/').map(str::trim).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return Err(InvalidInput::new(
-            "invalid_collection_path",
+            ErrorCode::InvalidCollectionPath,
             format!(
                 "collection path '{path}' is empty: expected names separated by '/', e.g. Shoots/2026/June"
             ),
@@ -107,7 +108,7 @@ pub fn normalize_tag(raw: &str) -> Result<String, InvalidInput> {
         .filter(|s| !s.is_empty())
         .collect();
     let tag = segments.join("/");
-    validate_text("tag", &tag, MAX_TAG_CHARS, "invalid_tag").map_err(|mut e| {
+    validate_text("tag", &tag, MAX_TAG_CHARS, ErrorCode::InvalidTag).map_err(|mut e| {
         if raw.trim().is_empty() || tag.is_empty() {
             e.message = format!("tag '{raw}' is empty: a tag has 1 to {MAX_TAG_CHARS} characters");
         }
@@ -115,7 +116,7 @@ pub fn normalize_tag(raw: &str) -> Result<String, InvalidInput> {
     })
 }
 
-fn validate_text(what: &str, raw: &str, max: usize, code: &'static str) -> Result<String, InvalidInput> {
+fn validate_text(what: &str, raw: &str, max: usize, code: ErrorCode) -> Result<String, InvalidInput> {
     let text = raw.trim();
     let chars = text.chars().count();
     if chars == 0 {
@@ -190,7 +191,7 @@ pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>, InvalidInput> {
         let pieces: Vec<&str> = entry.split(',').filter(|p| !p.trim().is_empty()).collect();
         if pieces.is_empty() {
             return Err(InvalidInput::new(
-                "invalid_tag",
+                ErrorCode::InvalidTag,
                 format!(
                     "tag '{entry}' is empty: a tag has 1 to {MAX_TAG_CHARS} characters (commas separate tags)"
                 ),

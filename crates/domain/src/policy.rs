@@ -3,6 +3,7 @@
 //! It must not know statuses (that is `review`), the Approved lock, sharing or storage: callers
 //! look up the actor's roles and the target's brand, then ask here before changing anything.
 
+use crate::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,7 +17,7 @@ use crate::roles::{BrandRole, StudioRole};
 text_enum!(
     /// Something a member may try to do on a brand or on one of its assets. "Own" below means
     /// the actor created the asset ([`Target::own_asset`]).
-    Action, "action", "invalid_action" {
+    Action, "action", InvalidAction {
         /// See an asset of the brand, its campaigns and threads. Viewer and up.
         ViewAsset = 0 => "view_asset",
         /// Change an asset's file, name, prompt or other content. Creator on own assets; a
@@ -135,7 +136,7 @@ pub fn can(actor: &Actor, action: Action, target: &Target) -> Result<(), Invalid
         BrandKind::Personal {
             owned_by_actor: false,
         } => Err(InvalidInput::new(
-            "private_brand",
+            ErrorCode::PrivateBrand,
             "this is someone else's Personal brand: only its owner can see it",
         )),
         BrandKind::Personal { owned_by_actor: true } => on_own_personal(action),
@@ -147,17 +148,17 @@ pub fn can(actor: &Actor, action: Action, target: &Target) -> Result<(), Invalid
 fn on_own_personal(action: Action) -> Result<(), InvalidInput> {
     use Action::*;
     let (code, message) = match action {
-        Submit | Approve | RequestChanges | Revise => ("no_review_on_personal", PERSONAL_SKIPS_REVIEW),
+        Submit | Approve | RequestChanges | Revise => (ErrorCode::NoReviewOnPersonal, PERSONAL_SKIPS_REVIEW),
         AddToCampaign | CreateCampaign | DeleteCampaign | ControlPublicLink => (
-            "no_campaigns_on_personal",
+            ErrorCode::NoCampaignsOnPersonal,
             "Personal brands have no campaigns: move the asset to a team brand to use it in one",
         ),
         ManageMembers => (
-            "no_members_on_personal",
+            ErrorCode::NoMembersOnPersonal,
             "Personal brands have no members: only their owner can see them",
         ),
         MoveIntoBrand => (
-            "not_into_personal",
+            ErrorCode::NotIntoPersonal,
             "assets can move out of a Personal brand but never into one",
         ),
         ViewAsset | EditAsset | Organise | Upload | DeleteAsset | Fork | MoveOutOfBrand | MoveProject
@@ -197,7 +198,7 @@ fn on_team(actor: &Actor, action: Action, target: &Target) -> Result<(), Invalid
             Some(role) => role,
             None => {
                 return Err(InvalidInput::new(
-                    "not_a_member",
+                    ErrorCode::NotAMember,
                     "you are not a member of this brand: ask one of its Managers to add you",
                 ));
             }
@@ -211,11 +212,11 @@ fn on_team(actor: &Actor, action: Action, target: &Target) -> Result<(), Invalid
         (Need::Creator | Need::CreatorOwn | Need::Manager, _) => false,
     };
     if !allowed {
-        return Err(InvalidInput::new("forbidden", forbidden(action, role)));
+        return Err(InvalidInput::new(ErrorCode::Forbidden, forbidden(action, role)));
     }
     if action == Action::Approve && target.own_asset && !target.self_approval {
         return Err(InvalidInput::new(
-            "self_approval_off",
+            ErrorCode::SelfApprovalOff,
             "self-approval is off for this brand: a different Manager must approve your own asset",
         ));
     }
@@ -473,7 +474,11 @@ manage_members      yyyyyyyy yyyyyyyy NNFFFFyy  MMMMMMMM MMMMMMMM MMMMMMMM  PPPP
             for action in Action::ALL {
                 for (actor, target, label) in cells(self_approval) {
                     if let Err(err) = can(&actor, *action, &target) {
-                        assert!(CODES.contains(&err.code), "{action} for {label}: {}", err.code);
+                        assert!(
+                            CODES.contains(&err.code.as_str()),
+                            "{action} for {label}: {}",
+                            err.code
+                        );
                         assert!(!err.message.trim().is_empty(), "{action} for {label}");
                         if err.code == "forbidden" {
                             assert!(err.message.contains("Manager"), "{}", err.message);

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{DEFAULT_PAGE, MAX_PAGE};
-use crate::{Flag, InvalidInput, Kind, Rating, Source, Status};
+use crate::{ErrorCode, Flag, InvalidInput, Kind, Rating, Source, Status};
 
 /// How several tag filters combine (SPEC R3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -50,14 +50,14 @@ pub enum Sort {
 }
 
 macro_rules! parse_words {
-    ($name:ident, $what:literal, $code:literal, { $($text:literal => $variant:expr),+ }) => {
+    ($name:ident, $what:literal, $code:ident, { $($text:literal => $variant:expr),+ }) => {
         impl FromStr for $name {
             type Err = InvalidInput;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s.trim().to_ascii_lowercase().as_str() {
                     $($text => Ok($variant),)+
                     _ => Err(InvalidInput::new(
-                        $code,
+                        $crate::ErrorCode::$code,
                         format!("unknown {} '{}': expected one of {}", $what, s, [$($text),+].join(", ")),
                     )),
                 }
@@ -66,10 +66,10 @@ macro_rules! parse_words {
     };
 }
 
-parse_words!(TagMode, "tag mode", "invalid_tag_mode", { "any" => TagMode::Any, "all" => TagMode::All });
-parse_words!(Bucket, "bucket", "invalid_bucket",
+parse_words!(TagMode, "tag mode", InvalidTagMode, { "any" => TagMode::Any, "all" => TagMode::All });
+parse_words!(Bucket, "bucket", InvalidBucket,
     { "all" => Bucket::All, "recent" => Bucket::Recent, "unfiled" => Bucket::Unfiled, "trash" => Bucket::Trash });
-parse_words!(Sort, "sort", "invalid_sort", { "added" => Sort::Added, "captured" => Sort::Captured });
+parse_words!(Sort, "sort", InvalidSort, { "added" => Sort::Added, "captured" => Sort::Captured });
 
 /// An opaque position in a result list: pass the `next` of one page to get the following page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -132,7 +132,7 @@ impl AssetQuery {
             None => Ok(DEFAULT_PAGE),
             Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
             Some(n) => Err(InvalidInput::new(
-                "invalid_limit",
+                ErrorCode::InvalidLimit,
                 format!("limit {n} is out of range: expected 1 to {MAX_PAGE}"),
             )),
         }

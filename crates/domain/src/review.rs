@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{InvalidInput, Status};
+use crate::{ErrorCode, InvalidInput, Status};
 
 /// A review action (SPEC R7.1). Spelled `submit`, `approve`, `request_changes`, `revise`,
 /// `archive`, `unarchive`; `reject` is also read as [`ReviewAction::RequestChanges`], because the
@@ -106,7 +106,7 @@ impl FromStr for ReviewAction {
             .find(|a| a.as_str() == wanted)
             .ok_or_else(|| {
                 InvalidInput::new(
-                    "invalid_review_action",
+                    ErrorCode::InvalidReviewAction,
                     format!("unknown review action '{s}': expected one of {}", Self::allowed()),
                 )
             })
@@ -191,7 +191,7 @@ pub fn next_status(action: ReviewAction, from: Status) -> Result<Status, Invalid
         return Ok(to);
     }
     Err(InvalidInput::new(
-        "invalid_transition",
+        ErrorCode::InvalidTransition,
         format!("{}; {}", needs(action, from), possible_from(from)),
     ))
 }
@@ -213,7 +213,7 @@ pub fn personal_next_status(action: ReviewAction, from: Status) -> Result<Status
         }
         _ => PERSONAL_SKIPS_REVIEW.to_owned(),
     };
-    Err(InvalidInput::new("no_review_on_personal", message))
+    Err(InvalidInput::new(ErrorCode::NoReviewOnPersonal, message))
 }
 
 /// Checks an optional review note: trimmed, empty means none, at most [`NOTE_MAX_CHARS`]
@@ -226,7 +226,7 @@ pub fn validate_note(note: &str) -> Result<Option<String>, InvalidInput> {
     let chars = note.chars().count();
     if chars > NOTE_MAX_CHARS {
         return Err(InvalidInput::new(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             format!("the note is {chars} characters long: at most {NOTE_MAX_CHARS} are allowed"),
         ));
     }

@@ -12,7 +12,7 @@ use crate::asset::text_enum;
 
 text_enum!(
     /// A member's role in the studio (SPEC R10.1).
-    StudioRole, "studio role", "invalid_studio_role" {
+    StudioRole, "studio role", InvalidStudioRole {
         /// Everything; only an Owner grants or removes the Owner role.
         Owner = 0 => "owner",
         /// Members, brands, studio settings; Manager powers on every brand.
@@ -24,7 +24,7 @@ text_enum!(
 
 text_enum!(
     /// A member's role on one team brand (SPEC R10.2).
-    BrandRole, "brand role", "invalid_brand_role" {
+    BrandRole, "brand role", InvalidBrandRole {
         /// Kit, members, campaigns, public links, review decisions, archive.
         Manager = 0 => "manager",
         /// Creates, uploads and generates on the brand, submits own drafts, forks, tags

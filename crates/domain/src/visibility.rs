@@ -5,6 +5,7 @@
 //!
 //! Pure rules over plain facts; the catalog applies them to bitmaps, the library to one asset.
 
+use crate::ErrorCode;
 use crate::InvalidInput;
 use crate::policy::BrandKind;
 use crate::roles::StudioRole;
@@ -44,19 +45,19 @@ pub fn may_see(place: &Placement, studio_role: StudioRole) -> Result<(), Invalid
     } = place.brand
     {
         return Err(InvalidInput::new(
-            "private_brand",
+            ErrorCode::PrivateBrand,
             "this is someone else's Personal brand: only its owner can see it",
         ));
     }
     if !sees_project(place.own_project, place.shared_project) {
         return Err(InvalidInput::new(
-            "private_project",
+            ErrorCode::PrivateProject,
             "this asset is in someone else's private project: only its owner can see it until they share it",
         ));
     }
     if !sees_brand(place.brand, place.member, studio_role) {
         return Err(InvalidInput::new(
-            "not_a_member",
+            ErrorCode::NotAMember,
             "you are not a member of this brand: ask one of its Managers to add you",
         ));
     }

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use atelier_domain::{AssetId, AssetQuery};
+use atelier_domain::{AssetId, AssetQuery, ErrorCode};
 use atelier_media::{Detected, THUMB_SIDE, detect, render};
 use atelier_similar::Signature;
 use image::codecs::jpeg::JpegEncoder;
@@ -124,7 +124,7 @@ impl crate::Library {
         sources.truncate(max_photos);
         if sources.len() < 2 {
             return Err(atelier_domain::InvalidInput::new(
-                "too_few_photos",
+                ErrorCode::TooFewPhotos,
                 format!("{} holds fewer than two JPEG or PNG photos", photos.display()),
             )
             .into());
@@ -338,7 +338,7 @@ impl Acting<'_> {
         let load_secs = started.elapsed().as_secs_f64();
         if indexed == 0 {
             return Err(atelier_domain::InvalidInput::new(
-                "nothing_indexed",
+                ErrorCode::NothingIndexed,
                 "this library has no signatures: import photos, or run `bench synth` on an empty library",
             )
             .into());

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use atelier_catalog::CatalogError;
-use atelier_domain::InvalidInput;
+use atelier_domain::{ErrorCode, InvalidInput};
 
 /// Shorthand for library results.
 pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
@@ -50,18 +50,20 @@ impl From<CatalogError> for LibraryError {
 
 impl LibraryError {
     /// Stable machine-readable code for front ends.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             LibraryError::Invalid(e) => e.code,
             LibraryError::Catalog(e) => e.code(),
             LibraryError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
-                "disk_full"
+                ErrorCode::DiskFull
             }
-            LibraryError::Io { .. } => "io_error",
-            LibraryError::Archive(atelier_archive::ArchiveError::Exists { .. }) => "destination_exists",
-            LibraryError::Archive(_) => "export_failed",
-            LibraryError::Cancelled => "cancelled",
-            LibraryError::Internal(_) => "internal_error",
+            LibraryError::Io { .. } => ErrorCode::IoError,
+            LibraryError::Archive(atelier_archive::ArchiveError::Exists { .. }) => {
+                ErrorCode::DestinationExists
+            }
+            LibraryError::Archive(_) => ErrorCode::ExportFailed,
+            LibraryError::Cancelled => ErrorCode::Cancelled,
+            LibraryError::Internal(_) => ErrorCode::InternalError,
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 pub use atelier_archive::Existing;
 use atelier_archive::{Entry, write_zip};
 use atelier_domain::limits::MAX_BULK_ASSETS;
-use atelier_domain::{AssetId, AssetQuery, InvalidInput};
+use atelier_domain::{AssetId, AssetQuery, ErrorCode, InvalidInput};
 use serde::Serialize;
 
 use crate::job::CancelToken;
@@ -60,14 +60,14 @@ impl Acting<'_> {
         };
         if ids.is_empty() {
             return Err(InvalidInput::new(
-                "empty_selection",
+                ErrorCode::EmptySelection,
                 "nothing is selected: give asset ids or filters that match assets",
             )
             .into());
         }
         if ids.len() > MAX_BULK_ASSETS {
             return Err(InvalidInput::new(
-                "selection_too_large",
+                ErrorCode::SelectionTooLarge,
                 format!("{} assets selected: at most {MAX_BULK_ASSETS} can be acted on at once; narrow the filters", ids.len()),
             )
             .into());
@@ -111,7 +111,7 @@ impl Acting<'_> {
         };
         let parent = std::fs::canonicalize(&parent).map_err(|_| {
             InvalidInput::new(
-                "invalid_destination",
+                ErrorCode::InvalidDestination,
                 format!(
                     "{} does not exist: export into an existing folder",
                     parent.display()
@@ -120,14 +120,14 @@ impl Acting<'_> {
         })?;
         let resolved = out.file_name().map(|n| parent.join(n)).ok_or_else(|| {
             InvalidInput::new(
-                "invalid_destination",
+                ErrorCode::InvalidDestination,
                 format!("{} names no file: give the zip's file name", out.display()),
             )
         })?;
         let target = std::fs::canonicalize(&resolved).unwrap_or(resolved);
         if self.layout().contains(&target) || self.layout().contains(&parent) {
             return Err(InvalidInput::new(
-                "destination_inside_library",
+                ErrorCode::DestinationInsideLibrary,
                 format!(
                     "{} is inside the library folder {}: export to a place outside it",
                     out.display(),

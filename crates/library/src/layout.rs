@@ -3,6 +3,7 @@
 //! temporary name inside the library and renamed into place, so a crash never leaves a half
 //! file under a real name; temporaries older than a day are swept on open.
 
+use atelier_domain::ErrorCode;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -117,7 +118,7 @@ impl Layout {
             return Ok(());
         }
         Err(atelier_domain::InvalidInput::new(
-            "catalog_lost",
+            ErrorCode::CatalogLost,
             format!(
                 "{} is missing or empty (0 bytes), but {} still holds the files this library \
                  manages: Atelier won't start a new, empty catalog over them. Restore catalog.db \

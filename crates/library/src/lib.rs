@@ -21,6 +21,7 @@ mod similar;
 mod synth;
 mod watch;
 
+use atelier_domain::ErrorCode;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -99,7 +100,7 @@ impl Library {
     pub fn open_with(root: &Path, options: OpenOptions) -> Result<Self> {
         if root.exists() && !root.is_dir() {
             return Err(atelier_domain::InvalidInput::new(
-                "not_a_library",
+                ErrorCode::NotALibrary,
                 format!("{} is a file, not a library folder", root.display()),
             )
             .into());
@@ -112,7 +113,7 @@ impl Library {
             let foreign = entries.flatten().find(|e| !Layout::is_own_entry(&e.file_name()));
             if foreign.is_some() {
                 return Err(atelier_domain::InvalidInput::new(
-                    "not_a_library",
+                    ErrorCode::NotALibrary,
                     format!(
                         "{} is not an Atelier library (it has no catalog.db) and is not empty: \
                          give a new or empty folder, or an existing library",
@@ -180,7 +181,7 @@ impl Library {
         let found = self.catalog().find_user(handle)?;
         let (user, _) = found.ok_or_else(|| {
             atelier_domain::InvalidInput::new(
-                "user_not_found",
+                ErrorCode::UserNotFound,
                 format!("no user named '{handle}' in this library: add them to a brand first"),
             )
         })?;

@@ -2,6 +2,7 @@
 //! each model with the generated assets whose parameters name it.
 
 use atelier_catalog::{AssetSummary, ModelSummary};
+use atelier_domain::ErrorCode;
 use atelier_domain::InvalidInput;
 use serde::Serialize;
 
@@ -44,7 +45,7 @@ impl Acting<'_> {
         let found = self.catalog().model(id_or_name.trim(), MODEL_ASSETS, &scope)?;
         let (model, assets) = found.ok_or_else(|| {
             InvalidInput::new(
-                "model_not_found",
+                ErrorCode::ModelNotFound,
                 format!("no model '{id_or_name}': give a model id or file name (see `atelier model list`)"),
             )
         })?;

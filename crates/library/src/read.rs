@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use atelier_catalog::{AssetDetail, BucketCounts, Page};
-use atelier_domain::{AssetId, AssetQuery};
+use atelier_domain::{AssetId, AssetQuery, ErrorCode};
 use atelier_media::{Detected, PREVIEW_SIDE, detect, render_path};
 
 use crate::layout::{RenditionKind, write_atomic};
@@ -76,13 +76,13 @@ impl Acting<'_> {
         let ext = d.path.extension().and_then(|e| e.to_str());
         let Detected::Known(format) = detect(&head, ext) else {
             return Err(atelier_domain::InvalidInput::new(
-                "unreadable",
+                ErrorCode::Unreadable,
                 "the original is no longer a readable image",
             )
             .into());
         };
         let r = render_path(&d.path, format, d.orientation, PREVIEW_SIDE)
-            .map_err(|e| atelier_domain::InvalidInput::new("unreadable", e.to_string()))?;
+            .map_err(|e| atelier_domain::InvalidInput::new(ErrorCode::Unreadable, e.to_string()))?;
         let dest = self
             .layout
             .rendition(&d.hash, RenditionKind::Preview, r.format.ext());

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use atelier_catalog::{AssetSummary, StoredSignature};
-use atelier_domain::{AssetId, AssetQuery, InvalidInput, Rating};
+use atelier_domain::{AssetId, AssetQuery, ErrorCode, InvalidInput, Rating};
 use atelier_media::rendition_signature;
 use atelier_similar::{DuplicateRule, Grey, Index, Signature, VERSION, compare, duplicate_pairs, groups_of};
 use rayon::prelude::*;
@@ -180,7 +180,7 @@ impl Acting<'_> {
     pub fn similar(&self, id: AssetId, q: &AssetQuery, limit: usize) -> Result<SimilarPage> {
         if !(1..=MAX_SIMILAR).contains(&limit) {
             return Err(InvalidInput::new(
-                "bad_limit",
+                ErrorCode::BadLimit,
                 format!("the limit must be between 1 and {MAX_SIMILAR}, not {limit}"),
             )
             .into());
@@ -340,7 +340,7 @@ impl Acting<'_> {
         for id in others {
             if *id == keep {
                 return Err(InvalidInput::new(
-                    "keep_in_others",
+                    ErrorCode::KeepInOthers,
                     "the asset kept can't also be one of those merged into it",
                 )
                 .into());
@@ -351,7 +351,7 @@ impl Acting<'_> {
         }
         if unique.is_empty() {
             return Err(InvalidInput::new(
-                "nothing_to_merge",
+                ErrorCode::NothingToMerge,
                 "name at least one asset to merge into the one kept",
             )
             .into());
@@ -525,5 +525,5 @@ pub(crate) fn stored(s: &Signature) -> StoredSignature {
 }
 
 fn not_found(id: AssetId) -> LibraryError {
-    InvalidInput::new("not_found", format!("asset {id} is not in this library")).into()
+    InvalidInput::new(ErrorCode::NotFound, format!("asset {id} is not in this library")).into()
 }

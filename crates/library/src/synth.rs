@@ -6,7 +6,7 @@
 //! two runs give the same library.
 
 use atelier_catalog::{BrandRow, BulkAsset, FileFacts, NewAsset, ProjectRow};
-use atelier_domain::{AssetId, Flag, Id, InvalidInput, Kind, Rating, Source, Status};
+use atelier_domain::{AssetId, ErrorCode, Flag, Id, InvalidInput, Kind, Rating, Source, Status};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Zipf};
@@ -136,7 +136,7 @@ fn pick<T: Copy>(rng: &mut SmallRng, weighted: &[(T, u32)]) -> T {
 }
 
 fn zipf(n: usize, s: f64) -> Result<Zipf<f64>> {
-    Zipf::new(n as f64, s).map_err(|e| InvalidInput::new("invalid_synth", e.to_string()).into())
+    Zipf::new(n as f64, s).map_err(|e| InvalidInput::new(ErrorCode::InvalidSynth, e.to_string()).into())
 }
 
 struct Org {
@@ -159,7 +159,7 @@ impl Library {
     ) -> Result<SynthReport> {
         if !(1..=10_000_000).contains(&options.assets) {
             return Err(InvalidInput::new(
-                "invalid_count",
+                ErrorCode::InvalidCount,
                 format!("{} assets asked for: synthesise 1 to 10,000,000", options.assets),
             )
             .into());

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use atelier_domain::{AssetId, AssetQuery, BrandRole, Flag, Rating, ReviewAction};
+use atelier_domain::{AssetId, AssetQuery, BrandRole, ErrorCode, Flag, Rating, ReviewAction};
 use atelier_library::{
     Acting, AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, MoveTarget,
     ProjectSettings, Selection,
@@ -27,7 +27,13 @@ pub(crate) async fn blocking<T: Send + 'static>(
     let lib: Arc<Library> = state.library.clone();
     tokio::task::spawn_blocking(move || f(&lib.as_owner()))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::InternalError,
+                e.to_string(),
+            )
+        })?
         .map_err(ApiError::from)
 }
 
@@ -224,7 +230,7 @@ impl SelectionBody {
             SelectionBody::All { all: false } => {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "empty_selection",
+                    ErrorCode::EmptySelection,
                     "nothing is selected",
                 ));
             }
@@ -581,7 +587,13 @@ pub(crate) struct CollectionPath {
 }
 
 fn need<T>(v: Option<T>, what: &str) -> ApiResult<T> {
-    v.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing_field", format!("give `{what}`")))
+    v.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MissingField,
+            format!("give `{what}`"),
+        )
+    })
 }
 
 pub(crate) async fn collection_create(

@@ -1,6 +1,7 @@
 //! Files over HTTP: thumbnails, previews (made on first request) and originals with range
 //! requests; uploads streamed to disk and imported; zip exports; and the built web UI.
 
+use atelier_domain::ErrorCode;
 use std::path::{Path as FsPath, PathBuf};
 
 use atelier_domain::AssetId;
@@ -36,7 +37,7 @@ async fn serve_file(
             if r.status() == StatusCode::NOT_FOUND {
                 return ApiError::new(
                     StatusCode::NOT_FOUND,
-                    "file_missing",
+                    ErrorCode::FileMissing,
                     "the file is not there (moved, deleted, or on an unplugged drive)",
                 )
                 .into_response();
@@ -53,7 +54,12 @@ async fn serve_file(
             }
             r.map(Body::new)
         }
-        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string()).into_response(),
+        Err(e) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::IoError,
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 
@@ -71,7 +77,7 @@ pub(crate) async fn thumb(State(s): State<AppState>, Path(raw): Path<String>, re
         detail.thumbnail.map(PathBuf::from).ok_or_else(|| {
             ApiError::new(
                 StatusCode::NOT_FOUND,
-                "no_thumbnail",
+                ErrorCode::NoThumbnail,
                 "this asset has no thumbnail yet",
             )
         })
@@ -124,12 +130,18 @@ pub(crate) async fn upload(
     mut form: Multipart,
 ) -> ApiResult<Json<atelier_library::ImportReport>> {
     let bad = |e: axum::extract::multipart::MultipartError| {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_upload", e.body_text())
+        ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadUpload, e.body_text())
     };
     let dir = tempfile::Builder::new()
         .prefix(atelier_library::UPLOAD_SPOOL)
         .tempdir_in(s.library.layout().cache_tmp())
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::IoError,
+                e.to_string(),
+            )
+        })?;
     let mut options = ImportOptions {
         mode: Some(ImportMode::Copy),
         source: Some(atelier_domain::Source::Uploaded),
@@ -149,19 +161,35 @@ pub(crate) async fn upload(
                 let unique = format!("{clashes:04}");
                 let folder = dir.path().join(&unique);
                 tokio::fs::create_dir_all(&folder).await.map_err(|e| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        ErrorCode::IoError,
+                        e.to_string(),
+                    )
                 })?;
                 let path = folder.join(&name);
                 let mut out = tokio::fs::File::create(&path).await.map_err(|e| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        ErrorCode::IoError,
+                        e.to_string(),
+                    )
                 })?;
                 while let Some(chunk) = field.chunk().await.map_err(bad)? {
                     out.write_all(&chunk).await.map_err(|e| {
-                        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                        ApiError::new(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            ErrorCode::IoError,
+                            e.to_string(),
+                        )
                     })?;
                 }
                 out.flush().await.map_err(|e| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io_error", e.to_string())
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        ErrorCode::IoError,
+                        e.to_string(),
+                    )
                 })?;
                 names.push((unique, name));
             }
@@ -176,7 +204,7 @@ pub(crate) async fn upload(
     if names.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "nothing_to_import",
+            ErrorCode::NothingToImport,
             "the upload holds no file",
         ));
     }
@@ -226,7 +254,7 @@ pub(crate) async fn export_file(
     request: Request,
 ) -> Response {
     let Some(path) = s.library.download_path(&name) else {
-        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such export").into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such export").into_response();
     };
     serve_file(
         path,
@@ -270,6 +298,6 @@ pub(crate) async fn ui(request: Request) -> Response {
             "The web UI is not built into this binary: run scripts/build-ui.sh, then build Atelier again.",
         )
             .into_response(),
-        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response(),
+        None => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such file").into_response(),
     }
 }

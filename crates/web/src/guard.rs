@@ -2,6 +2,7 @@
 //! Host check against DNS rebinding. No CORS headers are ever sent, so other origins' pages can't
 //! read anything. Scripts may send the token as `Authorization: Bearer …` instead of the cookie.
 
+use atelier_domain::ErrorCode;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -85,7 +86,7 @@ pub async fn guard(State(state): State<AppState>, request: Request<Body>, next: 
     if state.check_host && !host_allowed(request.headers(), state.port) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
-            "host_not_allowed",
+            ErrorCode::HostNotAllowed,
             "this server answers only on 127.0.0.1 and localhost",
         )
         .into_response();
@@ -108,7 +109,7 @@ pub async fn guard(State(state): State<AppState>, request: Request<Body>, next: 
         }
         return ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "bad_token",
+            ErrorCode::BadToken,
             "this link's token is not valid for this run of Atelier",
         )
         .into_response();
@@ -120,7 +121,7 @@ pub async fn guard(State(state): State<AppState>, request: Request<Body>, next: 
     if changes_state && !origin_allowed(request.headers(), state.port) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
-            "cross_origin",
+            ErrorCode::CrossOrigin,
             "changes are accepted only from Atelier's own pages: this request came from another site",
         )
         .into_response();
@@ -129,7 +130,7 @@ pub async fn guard(State(state): State<AppState>, request: Request<Body>, next: 
     if protected && !has_token(request.headers(), &state.token) {
         return ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "open the link Atelier printed when it started (it carries the session token)",
         )
         .into_response();

@@ -8,6 +8,7 @@
  * In a browser none of this exists: `available()` is false and the UI hides these actions
  * (SPEC R4.3).
  */
+import { ApiFailure, type ApiError } from './api/client';
 
 interface TauriCore {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -49,7 +50,16 @@ export function available(sessionDesktop: boolean): boolean {
 async function call(cmd: string, args: Record<string, unknown>): Promise<unknown> {
   const t = tauri();
   if (!t) throw new Error('This needs the Atelier desktop app');
-  return t.invoke(cmd, args);
+  try {
+    return await t.invoke(cmd, args);
+  } catch (e) {
+    // The shell answers `{code, message}`, as the HTTP API does.
+    const body = e as Partial<ApiError> | null;
+    if (body && typeof body.code === 'string' && typeof body.message === 'string') {
+      throw new ApiFailure(0, body as ApiError);
+    }
+    throw e;
+  }
 }
 
 /** Shows an asset's original in the system's file manager. */

@@ -19,7 +19,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use atelier_catalog::{BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectRow, UserRow};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
-use atelier_domain::{AssetId, Id, InvalidInput, Rating, Source, names};
+use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, Rating, Source, names};
 use atelier_media::{
     Detected, Format, Generation, Metadata, THUMB_SIDE, detect, read_metadata, read_metadata_path, render,
     render_path,
@@ -229,15 +229,17 @@ impl Acting<'_> {
         progress: &ProgressSender,
     ) -> Result<ImportReport> {
         if paths.is_empty() {
-            return Err(
-                InvalidInput::new("nothing_to_import", "give at least one file or folder to import").into(),
-            );
+            return Err(InvalidInput::new(
+                ErrorCode::NothingToImport,
+                "give at least one file or folder to import",
+            )
+            .into());
         }
         let mut roots = Vec::with_capacity(paths.len());
         for p in paths {
             let abs = fs::canonicalize(p).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => LibraryError::Invalid(InvalidInput::new(
-                    "path_not_found",
+                    ErrorCode::PathNotFound,
                     format!("{} does not exist: give files or folders that exist", p.display()),
                 )),
                 _ => LibraryError::io(p, e),
@@ -249,7 +251,7 @@ impl Acting<'_> {
             (ImportMode::Copy, t) => Some(Template::parse(t.as_deref().unwrap_or(DEFAULT_TEMPLATE))?),
             (ImportMode::InPlace, Some(_)) if options.rename.is_some() => {
                 return Err(InvalidInput::new(
-                    "rename_needs_copy",
+                    ErrorCode::RenameNeedsCopy,
                     "a rename template applies to copies only: add --copy, or drop --rename to add files in place",
                 )
                 .into());
@@ -405,7 +407,7 @@ impl Acting<'_> {
                         .write(|tx| tx.create_brand(name, acting.user, now))?,
                     None => {
                         return Err(InvalidInput::new(
-                            "brand_not_found",
+                            ErrorCode::BrandNotFound,
                             format!("no brand named '{name}': see `atelier brand list`"),
                         )
                         .into());
@@ -509,7 +511,7 @@ impl Acting<'_> {
         stopping.store(true, Ordering::Relaxed);
         if out.stopped.is_none() {
             out.stopped = Some(match e.code() {
-                "disk_full" => "the disk is full: free some space and import again".to_string(),
+                ErrorCode::DiskFull => "the disk is full: free some space and import again".to_string(),
                 _ => format!("the catalog could not be written ({e}): import again once it can"),
             });
         }
@@ -586,7 +588,7 @@ fn normalize_tags(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
     let out = names::normalize_tags(tags)?;
     if out.len() > MAX_TAGS_PER_ASSET {
         return Err(InvalidInput::new(
-            "too_many_tags",
+            ErrorCode::TooManyTags,
             format!(
                 "{} tags given: an asset carries at most {MAX_TAGS_PER_ASSET}",
                 out.len()

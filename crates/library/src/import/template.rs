@@ -6,6 +6,7 @@
 //! is validated once, before any file is touched.
 
 use atelier_archive::safe_file_name;
+use atelier_domain::ErrorCode;
 use atelier_domain::InvalidInput;
 use chrono::NaiveDateTime;
 
@@ -48,7 +49,7 @@ pub struct Fields<'a> {
 
 fn bad(template: &str, why: impl std::fmt::Display) -> InvalidInput {
     InvalidInput::new(
-        "invalid_template",
+        ErrorCode::InvalidTemplate,
         format!(
             "rename template '{template}' {why}; allowed tokens: {{name}}, {{ext}}, {{date:%Y-%m-%d}}, {{seq:04}}, \
              {{hash:8}}, {{camera}}, and '/' for folders"

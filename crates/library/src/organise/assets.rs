@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use atelier_catalog::{BrandRow, Column, FreedFile};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
 use atelier_domain::{
-    Action, AssetId, AssetQuery, Bucket, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names,
-    next_status, personal_next_status, validate_note,
+    Action, AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status,
+    names, next_status, personal_next_status, validate_note,
 };
 
 use super::{BulkReport, Pool, approved_locked};
@@ -73,7 +73,7 @@ impl Acting<'_> {
                 let adding = n - have.get(&f.seq).copied().unwrap_or(0);
                 if f.tag_count + adding > MAX_TAGS_PER_ASSET as u32 {
                     return Err(InvalidInput::new(
-                        "too_many_tags",
+                        ErrorCode::TooManyTags,
                         format!(
                             "{} would carry {} tags: at most {MAX_TAGS_PER_ASSET}",
                             f.name,
@@ -98,7 +98,7 @@ impl Acting<'_> {
                 Some(id) => ids.push(id),
                 None => {
                     return Err(InvalidInput::new(
-                        "tag_not_found",
+                        ErrorCode::TagNotFound,
                         format!("no tag named '{t}': see `atelier tag list`"),
                     )
                     .into());
@@ -155,7 +155,7 @@ impl Acting<'_> {
                 a.may(Action::Organise, f)?;
                 if fixed.is_some_and(|b| b != f.brand) {
                     return Err(InvalidInput::new(
-                        "not_on_this_brand",
+                        ErrorCode::NotOnThisBrand,
                         format!(
                             "{} is on another brand: collections hold their own brand's assets",
                             f.name
@@ -168,14 +168,14 @@ impl Acting<'_> {
                         let c = self
                             .catalog()
                             .find_collection(f.brand, path)
-                            .map_err(|e| InvalidInput::new("storage_error", e.to_string()))?;
+                            .map_err(|e| InvalidInput::new(ErrorCode::StorageError, e.to_string()))?;
                         in_brand.insert(f.brand.0, c);
                         c
                     }
                 };
                 let c = found.ok_or_else(|| {
                     InvalidInput::new(
-                        "collection_not_found",
+                        ErrorCode::CollectionNotFound,
                         format!("{} is on a brand with no collection '{path}'", f.name),
                     )
                 })?;
@@ -219,7 +219,7 @@ impl Acting<'_> {
         let b = self.brand_row(brand)?;
         let campaign = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
             LibraryError::from(InvalidInput::new(
-                "campaign_not_found",
+                ErrorCode::CampaignNotFound,
                 format!("brand '{brand}' has no campaign named '{name}': see `atelier campaign list --brand {brand}`"),
             ))
         })?;
@@ -231,7 +231,7 @@ impl Acting<'_> {
                 a.may(Action::AddToCampaign, f)?;
                 if f.brand != b {
                     return Err(InvalidInput::new(
-                        "not_on_this_brand",
+                        ErrorCode::NotOnThisBrand,
                         format!("{} is not on this campaign's brand", f.name),
                     ));
                 }
@@ -457,7 +457,7 @@ impl Acting<'_> {
         };
         let f = found.ok_or_else(|| {
             LibraryError::from(InvalidInput::new(
-                "not_found",
+                ErrorCode::NotFound,
                 format!("asset {id} is not in this library"),
             ))
         })?;
@@ -473,7 +473,7 @@ impl Acting<'_> {
         match found {
             Some(b) if self.catalog().sees_brand(&viewer, b)? => Ok(b),
             _ => Err(InvalidInput::new(
-                "brand_not_found",
+                ErrorCode::BrandNotFound,
                 format!("no brand named '{name}': see `atelier brand list`"),
             )
             .into()),
@@ -549,7 +549,7 @@ fn move_to_folder(path: &std::path::Path, dir: &std::path::Path) -> std::io::Res
 
 fn not_found_collection(path: &str, brand: &str) -> LibraryError {
     InvalidInput::new(
-        "collection_not_found",
+        ErrorCode::CollectionNotFound,
         format!("brand '{brand}' has no collection '{path}': see `atelier collection list --brand {brand}`"),
     )
     .into()
@@ -557,7 +557,7 @@ fn not_found_collection(path: &str, brand: &str) -> LibraryError {
 
 pub(crate) fn project_not_found(name: &str) -> LibraryError {
     InvalidInput::new(
-        "project_not_found",
+        ErrorCode::ProjectNotFound,
         format!("no project named '{name}': see `atelier project list`"),
     )
     .into()
@@ -570,7 +570,7 @@ fn seqs<T>(todo: &[(atelier_catalog::AssetFacts, T)]) -> Vec<i64> {
 fn normalize_all(tags: &[String]) -> Result<Vec<String>, InvalidInput> {
     let out = names::normalize_tags(tags)?;
     if out.is_empty() {
-        return Err(InvalidInput::new("invalid_tag", "give at least one tag"));
+        return Err(InvalidInput::new(ErrorCode::InvalidTag, "give at least one tag"));
     }
     Ok(out)
 }

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use atelier_catalog::{AssetFacts, BrandRow, Scope, UserRow, Viewer};
 use atelier_domain::limits::MAX_BULK_ASSETS;
 use atelier_domain::visibility::{self, Placement};
-use atelier_domain::{Action, Actor, AssetId, BrandKind, BrandRole, InvalidInput, StudioRole, Target, can};
+use atelier_domain::{
+    Action, Actor, AssetId, BrandKind, BrandRole, ErrorCode, InvalidInput, StudioRole, Target, can,
+};
 use serde::Serialize;
 
 pub use assets::MoveTarget;
@@ -135,7 +137,7 @@ impl Roles {
 /// Refusal for changes to approved work (R7.5).
 pub(crate) fn approved_locked(what: &str) -> InvalidInput {
     InvalidInput::new(
-        "approved_locked",
+        ErrorCode::ApprovedLocked,
         format!("approved assets can't {what}: archive it first"),
     )
 }
@@ -185,14 +187,14 @@ impl Acting<'_> {
             Selection::Ids(ids) => {
                 if ids.is_empty() {
                     return Err(InvalidInput::new(
-                        "empty_selection",
+                        ErrorCode::EmptySelection,
                         "nothing is selected: give asset ids, filters or --all",
                     )
                     .into());
                 }
                 if ids.len() > MAX_BULK_ASSETS {
                     return Err(InvalidInput::new(
-                        "selection_too_large",
+                        ErrorCode::SelectionTooLarge,
                         format!(
                             "{} ids given: at most {MAX_BULK_ASSETS} per call; select with filters for more",
                             ids.len()
@@ -208,7 +210,10 @@ impl Acting<'_> {
                         Some(_) => {}
                         None => report.fail(
                             *id,
-                            InvalidInput::new("not_found", format!("asset {id} is not in this library")),
+                            InvalidInput::new(
+                                ErrorCode::NotFound,
+                                format!("asset {id} is not in this library"),
+                            ),
                         ),
                     }
                 }
@@ -220,7 +225,7 @@ impl Acting<'_> {
                 let seqs = self.catalog().select_seqs(q, now_ms(), &scope)?;
                 if seqs.is_empty() {
                     return Err(InvalidInput::new(
-                        "empty_selection",
+                        ErrorCode::EmptySelection,
                         "nothing matches these filters: nothing was changed",
                     )
                     .into());
@@ -297,11 +302,11 @@ impl Pool {
     pub(crate) fn admits(self, f: &AssetFacts) -> Result<(), InvalidInput> {
         match (self, f.trashed) {
             (Pool::Live, true) => Err(InvalidInput::new(
-                "in_trash",
+                ErrorCode::InTrash,
                 format!("{} is in the Trash: restore it first", f.name),
             )),
             (Pool::Trash, false) => Err(InvalidInput::new(
-                "not_in_trash",
+                ErrorCode::NotInTrash,
                 format!("{} is not in the Trash", f.name),
             )),
             _ => Ok(()),

@@ -1,7 +1,7 @@
 //! Stacks by hand (R2.9): stack any assets under a cover, choose another cover, unstack. Imports
 //! stack a RAW with the JPEG or HEIC of the same name in the same folder (see import/).
 
-use atelier_domain::{Action, AssetId, InvalidInput};
+use atelier_domain::{Action, AssetId, ErrorCode, InvalidInput};
 
 use crate::organise::BulkReport;
 use crate::{Acting, Result, now_ms};
@@ -18,18 +18,22 @@ impl Acting<'_> {
             }
         }
         if unique.len() < 2 {
-            return Err(
-                InvalidInput::new("stack_too_small", "a stack needs at least two different assets").into(),
-            );
+            return Err(InvalidInput::new(
+                ErrorCode::StackTooSmall,
+                "a stack needs at least two different assets",
+            )
+            .into());
         }
         if unique.len() > 1000 {
-            return Err(InvalidInput::new("stack_too_large", "a stack holds at most 1,000 assets").into());
+            return Err(
+                InvalidInput::new(ErrorCode::StackTooLarge, "a stack holds at most 1,000 assets").into(),
+            );
         }
         if let Some(c) = cover
             && !unique.contains(&c)
         {
             return Err(InvalidInput::new(
-                "cover_not_in_stack",
+                ErrorCode::CoverNotInStack,
                 format!("the cover {c} must be one of the stacked assets"),
             )
             .into());
@@ -38,7 +42,7 @@ impl Acting<'_> {
         let mut seqs = Vec::with_capacity(unique.len());
         for (id, seq) in unique.iter().zip(found) {
             seqs.push(seq.ok_or_else(|| {
-                InvalidInput::new("not_found", format!("asset {id} is not in this library"))
+                InvalidInput::new(ErrorCode::NotFound, format!("asset {id} is not in this library"))
             })?);
         }
         let acting = self.roles()?;
@@ -57,7 +61,7 @@ impl Acting<'_> {
                     .or(seqs.first().copied())
             }
         }
-        .ok_or_else(|| InvalidInput::new("not_found", "the cover is not in this library"))?;
+        .ok_or_else(|| InvalidInput::new(ErrorCode::NotFound, "the cover is not in this library"))?;
         self.catalog()
             .write(|tx| tx.stack(cover_seq, &seqs, acting.user, now_ms()))?;
         Ok(BulkReport {

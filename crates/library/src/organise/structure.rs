@@ -5,7 +5,7 @@ use atelier_catalog::{
     BrandInfo, BrandRow, CampaignInfo, CollectionInfo, KitChange, ProjectChange, ProjectInfo, ProjectRow,
     TagInfo,
 };
-use atelier_domain::{Action, AssetId, BrandRole, InvalidInput, Status, can, names};
+use atelier_domain::{Action, AssetId, BrandRole, ErrorCode, InvalidInput, Status, can, names};
 use serde::Serialize;
 
 use super::Roles;
@@ -74,13 +74,13 @@ pub struct ProjectDeleteReport {
     pub deleted_assets: usize,
 }
 
-fn invalid(code: &'static str, message: impl Into<String>) -> LibraryError {
+fn invalid(code: ErrorCode, message: impl Into<String>) -> LibraryError {
     InvalidInput::new(code, message).into()
 }
 
 fn needs_studio(what: &str) -> LibraryError {
     invalid(
-        "needs_studio",
+        ErrorCode::NeedsStudio,
         format!("{what} needs a studio: this library is standalone; connect it to a studio server first"),
     )
 }
@@ -92,7 +92,7 @@ fn check_color(c: &str) -> Result<String> {
         Ok(c.to_uppercase())
     } else {
         Err(invalid(
-            "invalid_color",
+            ErrorCode::InvalidColor,
             format!("colour '{c}' is not #RRGGBB (e.g. #1A2B3C)"),
         ))
     }
@@ -111,7 +111,7 @@ impl Roles {
             Ok(())
         } else {
             Err(invalid(
-                "forbidden",
+                ErrorCode::Forbidden,
                 format!("{what} needs the studio's Owner or Admin role"),
             ))
         }
@@ -161,7 +161,7 @@ impl Acting<'_> {
         let description = description.unwrap_or("").trim().to_string();
         if description.chars().count() > 1_000 {
             return Err(invalid(
-                "invalid_description",
+                ErrorCode::InvalidDescription,
                 "a project description has at most 1,000 characters",
             ));
         }
@@ -263,7 +263,7 @@ impl Acting<'_> {
         let info = self.project_info(name)?;
         if confirm.trim() != info.name {
             return Err(invalid(
-                "confirmation_mismatch",
+                ErrorCode::ConfirmationMismatch,
                 format!(
                     "type the project's name exactly to delete it: '{}' (nothing was deleted)",
                     info.name
@@ -285,7 +285,7 @@ impl Acting<'_> {
                 String::new()
             };
             return Err(invalid(
-                "project_has_approved",
+                ErrorCode::ProjectHasApproved,
                 format!(
                     "'{}' holds {} approved asset(s); archive or move them first: {}{more}",
                     info.name,
@@ -335,7 +335,10 @@ impl Acting<'_> {
         let acting = self.roles()?;
         let b = self.brand_row(old)?;
         if self.catalog().brand_facts(b)?.0.is_some() {
-            return Err(invalid("personal_brand", "a Personal brand keeps its name"));
+            return Err(invalid(
+                ErrorCode::PersonalBrand,
+                "a Personal brand keeps its name",
+            ));
         }
         acting.may_on_brand(Action::EditKit, b, self)?;
         self.catalog()
@@ -352,7 +355,7 @@ impl Acting<'_> {
         let affix = |what: &str, v: &Option<String>| -> Result<Option<String>> {
             match v {
                 Some(t) if t.chars().count() > MAX_PROMPT_AFFIX => Err(invalid(
-                    "invalid_kit",
+                    ErrorCode::InvalidKit,
                     format!(
                         "the prompt {what} has {} characters: at most {MAX_PROMPT_AFFIX}",
                         t.chars().count()
@@ -367,7 +370,7 @@ impl Acting<'_> {
             let t = t.trim();
             if t.is_empty() || t.chars().count() > 100 {
                 return Err(invalid(
-                    "invalid_kit",
+                    ErrorCode::InvalidKit,
                     format!("banned term '{t}' must have 1 to 100 characters"),
                 ));
             }
@@ -383,7 +386,7 @@ impl Acting<'_> {
         });
         if banned.len() > MAX_BANNED {
             return Err(invalid(
-                "invalid_kit",
+                ErrorCode::InvalidKit,
                 format!("{} banned terms: a kit holds at most {MAX_BANNED}", banned.len()),
             ));
         }
@@ -393,7 +396,7 @@ impl Acting<'_> {
             .map(|p| {
                 if p.len() > MAX_PALETTE {
                     return Err(invalid(
-                        "invalid_kit",
+                        ErrorCode::InvalidKit,
                         format!("{} palette colours: at most {MAX_PALETTE}", p.len()),
                     ));
                 }
@@ -411,7 +414,7 @@ impl Acting<'_> {
                 let f = self.one(id)?;
                 if f.brand != b {
                     return Err(invalid(
-                        "not_on_this_brand",
+                        ErrorCode::NotOnThisBrand,
                         "the logo must be an asset of this brand",
                     ));
                 }
@@ -448,13 +451,13 @@ impl Acting<'_> {
             && self.catalog().manager_count(b)? <= 1
         {
             return Err(invalid(
-                "last_manager",
+                ErrorCode::LastManager,
                 format!("{user} is the last Manager of this brand: make someone else a Manager first"),
             ));
         }
         if role.is_none() && existing.is_none() {
             return Err(invalid(
-                "user_not_found",
+                ErrorCode::UserNotFound,
                 format!("no user named '{user}' in this library"),
             ));
         }
@@ -476,7 +479,7 @@ impl Acting<'_> {
             let f = self.one(*id)?;
             if f.brand != b {
                 return Err(invalid(
-                    "not_on_this_brand",
+                    ErrorCode::NotOnThisBrand,
                     format!("{} is not an asset of this brand", f.name),
                 ));
             }
@@ -489,7 +492,7 @@ impl Acting<'_> {
         }
         if anchors.len() > MAX_ANCHORS {
             return Err(invalid(
-                "too_many_anchors",
+                ErrorCode::TooManyAnchors,
                 format!(
                     "a brand pins at most {MAX_ANCHORS} anchors ({} asked)",
                     anchors.len()
@@ -519,7 +522,7 @@ impl Acting<'_> {
         let parts = names::split_collection_path(path)?;
         if self.catalog().find_collection(b, path)?.is_some() {
             return Err(invalid(
-                "name_taken",
+                ErrorCode::NameTaken,
                 format!("brand '{brand}' already has a collection '{path}'"),
             ));
         }
@@ -544,7 +547,7 @@ impl Acting<'_> {
             .list_collections(b, &scope)?
             .into_iter()
             .find(|c| names::key(&c.path) == key)
-            .ok_or_else(|| invalid("collection_not_found", format!("no collection '{path}'")))
+            .ok_or_else(|| invalid(ErrorCode::CollectionNotFound, format!("no collection '{path}'")))
     }
 
     /// Finds a collection by path in the given brand, or in the one visible brand that has it.
@@ -554,7 +557,7 @@ impl Acting<'_> {
             let b = self.brand_row(name)?;
             let c = self.catalog().find_collection(b, path)?.ok_or_else(|| {
                 invalid(
-                    "collection_not_found",
+                    ErrorCode::CollectionNotFound,
                     format!("brand '{name}' has no collection '{path}'"),
                 )
             })?;
@@ -575,12 +578,12 @@ impl Acting<'_> {
         }
         match found.len() {
             0 => Err(invalid(
-                "collection_not_found",
+                ErrorCode::CollectionNotFound,
                 format!("no brand has a collection '{path}'"),
             )),
             1 => Ok((found[0].0, found[0].1)),
             _ => Err(invalid(
-                "ambiguous_collection",
+                ErrorCode::AmbiguousCollection,
                 format!(
                     "several brands have a collection '{path}' ({}): add --brand",
                     found.iter().map(|f| f.2.as_str()).collect::<Vec<_>>().join(", ")
@@ -615,7 +618,7 @@ impl Acting<'_> {
         let parent = match to {
             Some(p) => Some(self.catalog().find_collection(b, p)?.ok_or_else(|| {
                 invalid(
-                    "collection_not_found",
+                    ErrorCode::CollectionNotFound,
                     format!("no collection '{p}' in the same brand to move into"),
                 )
             })?),
@@ -656,14 +659,14 @@ impl Acting<'_> {
             .list_campaigns(Some(b), &scope)?
             .into_iter()
             .find(|c| names::key(&c.name) == key)
-            .ok_or_else(|| invalid("campaign_not_found", format!("no campaign named '{name}'")))
+            .ok_or_else(|| invalid(ErrorCode::CampaignNotFound, format!("no campaign named '{name}'")))
     }
 
     fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, i64)> {
         let b = self.brand_row(brand)?;
         let c = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
             invalid(
-                "campaign_not_found",
+                ErrorCode::CampaignNotFound,
                 format!("brand '{brand}' has no campaign named '{name}'"),
             )
         })?;
@@ -685,7 +688,7 @@ impl Acting<'_> {
         let description = description.unwrap_or("").trim().to_string();
         if description.chars().count() > MAX_CAMPAIGN_DESCRIPTION {
             return Err(invalid(
-                "invalid_description",
+                ErrorCode::InvalidDescription,
                 format!("a campaign description has at most {MAX_CAMPAIGN_DESCRIPTION} characters"),
             ));
         }
@@ -733,7 +736,7 @@ impl Acting<'_> {
     fn tag_row(&self, name: &str) -> Result<i64> {
         self.catalog().find_tag(name)?.ok_or_else(|| {
             invalid(
-                "tag_not_found",
+                ErrorCode::TagNotFound,
                 format!("no tag named '{name}': see `atelier tag list`"),
             )
         })
@@ -754,7 +757,7 @@ impl Acting<'_> {
         acting.must_run_studio("merging tags for everyone")?;
         let (f, i) = (self.tag_row(from)?, self.tag_row(into)?);
         if f == i {
-            return Err(invalid("same_tag", "a tag can't be merged into itself"));
+            return Err(invalid(ErrorCode::SameTag, "a tag can't be merged into itself"));
         }
         Ok(self
             .catalog()
@@ -777,7 +780,7 @@ fn campaign_name(name: &str) -> Result<String> {
     let chars = n.chars().count();
     if chars == 0 || chars > 120 || n.chars().any(char::is_control) {
         return Err(invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!("a campaign name has 1 to 120 characters ('{n}' has {chars})"),
         ));
     }

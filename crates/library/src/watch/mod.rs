@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use atelier_catalog::{Presence, UserRow, WatchedFolder};
-use atelier_domain::{AssetId, InvalidInput};
+use atelier_domain::{AssetId, ErrorCode, InvalidInput};
 use atelier_fswatch::{Change, DEFAULT_SETTLE, Watcher};
 use serde::Serialize;
 
@@ -70,13 +70,13 @@ const FOLDERS_POLL: Duration = Duration::from_secs(2);
 fn canonical_dir(dir: &Path) -> Result<PathBuf> {
     let abs = std::fs::canonicalize(dir).map_err(|_| {
         InvalidInput::new(
-            "path_not_found",
+            ErrorCode::PathNotFound,
             format!("{} does not exist: give a folder that exists", dir.display()),
         )
     })?;
     if !abs.is_dir() {
         return Err(InvalidInput::new(
-            "not_a_folder",
+            ErrorCode::NotAFolder,
             format!("{} is a file: watch a folder", dir.display()),
         )
         .into());
@@ -105,15 +105,17 @@ impl Acting<'_> {
     pub fn watch_add(&self, project: &str, dir: &Path) -> Result<Vec<WatchedFolder>> {
         let abs = canonical_dir(dir)?;
         if self.layout().contains(&abs) || abs.starts_with(self.layout().root()) {
-            return Err(
-                InvalidInput::new("inside_library", "Atelier never watches its own library folder").into(),
-            );
+            return Err(InvalidInput::new(
+                ErrorCode::InsideLibrary,
+                "Atelier never watches its own library folder",
+            )
+            .into());
         }
         let lib_root = std::fs::canonicalize(self.layout().root())
             .unwrap_or_else(|_| self.layout().root().to_path_buf());
         if lib_root.starts_with(&abs) {
             return Err(InvalidInput::new(
-                "contains_library",
+                ErrorCode::ContainsLibrary,
                 format!(
                     "{} contains the library folder: watch a folder beside it instead",
                     abs.display()
@@ -125,7 +127,7 @@ impl Acting<'_> {
             let other = w.path.as_path();
             if abs != other && (abs.starts_with(other) || other.starts_with(&abs)) {
                 return Err(InvalidInput::new(
-                    "overlapping_watch",
+                    ErrorCode::OverlappingWatch,
                     format!(
                         "{} overlaps {}, which project '{}' already watches",
                         abs.display(),
@@ -149,7 +151,7 @@ impl Acting<'_> {
         let listed = self.watch_list(Some(project))?;
         if !listed.iter().any(|w| w.path == path) {
             return Err(InvalidInput::new(
-                "not_watched",
+                ErrorCode::NotWatched,
                 format!("project '{project}' does not watch {}", path.display()),
             )
             .into());

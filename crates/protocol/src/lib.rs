@@ -1,0 +1,13 @@
+//! Atelier's wire types: what crosses an edge between processes — the web API and the UI (as
+//! TypeScript through ts-rs), and next the sync client and the studio. Versioned, and keyed by
+//! public UUIDs, never by names or local row ids.
+//!
+//! Plain data and its validation only: no IO, no storage, no HTTP. Rules live in atelier-domain.
+
+mod error;
+
+pub use atelier_domain::ErrorCode;
+pub use error::ApiError;
+
+/// The version of these types; a peer speaking another one is told so.
+pub const PROTOCOL_VERSION: u32 = 1;
