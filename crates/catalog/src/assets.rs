@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
 use crate::postings::{Facet, seq_u32};
 use crate::{Catalog, Result, Tx, journal, paths, text};
+use atelier_protocol::{ChangeAction, Entity};
 
 /// Where an asset's bytes are and what they are.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,15 +200,16 @@ impl Tx<'_> {
         for t in tag_ids {
             p.add(Facet::Tag(t), s);
         }
+        let uid = a.id.to_bytes();
         journal::record(
             &self.tx,
-            a.added_at,
-            Some(a.creator.0),
-            "asset",
-            Some(&a.id.to_bytes()),
-            "import",
-            None,
-            None,
+            journal::Entry::about(
+                a.added_at,
+                a.creator,
+                Entity::Asset,
+                ChangeAction::Import,
+                Some(&uid),
+            ),
         )?;
         self.set_model_refs(seq, &a.model_refs)?;
         if let Some(sig) = &a.signature {

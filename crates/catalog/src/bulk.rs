@@ -3,7 +3,8 @@
 //! inserts (a test proves it against a rebuild), only faster.
 
 use atelier_domain::{Flag, Id, Status};
-use rusqlite::params;
+use atelier_protocol::{ChangeAction, Entity};
+use rusqlite::{OptionalExtension, params};
 
 use crate::assets::index_text;
 use crate::postings::{Edits, Facet, seq_u32};
@@ -145,16 +146,22 @@ impl Catalog {
         let tx = self.conn.transaction()?;
         edits.flush(&tx)?;
         crate::text::rebuild_terms(&tx)?;
-        journal::record(
-            &tx,
-            crate::views::now_ms(),
-            None,
-            "library",
-            None,
-            "bulk_insert",
-            None,
-            Some(&format!("{{\"assets\":{count}}}")),
-        )?;
+        let owner: Option<i64> = tx
+            .query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0))
+            .optional()?;
+        if let Some(owner) = owner {
+            journal::record(
+                &tx,
+                journal::Entry::about(
+                    crate::views::now_ms(),
+                    crate::UserRow(owner),
+                    Entity::Library,
+                    ChangeAction::BulkInsert,
+                    None,
+                )
+                .change(None, Some(serde_json::json!({ "assets": count }))),
+            )?;
+        }
         tx.commit()?;
         Ok(count)
     }

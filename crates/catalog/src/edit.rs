@@ -15,6 +15,7 @@ use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
 use crate::postings::{Facet, seq_u32};
 use crate::views::hex;
 use crate::{Catalog, CatalogError, Result, Tx, journal};
+use atelier_protocol::{ChangeAction, Entity};
 
 /// What the rules need to know about one asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,13 +88,26 @@ impl Column {
         }
     }
 
-    /// The value as the journal shows it.
-    fn shown(self, value: i64) -> serde_json::Value {
+    /// What the journal calls setting it.
+    fn action(self) -> ChangeAction {
         match self {
+            Column::Rating => ChangeAction::Rating,
+            Column::Flag => ChangeAction::Flag,
+            Column::Status => ChangeAction::Status,
+            Column::Brand => ChangeAction::Brand,
+            Column::Project => ChangeAction::Project,
+        }
+    }
+
+    /// The value as the journal shows it: names for enumerations, public ids for rows.
+    fn shown(self, conn: &rusqlite::Connection, value: i64) -> Result<serde_json::Value> {
+        Ok(match self {
+            Column::Rating => json!(value),
             Column::Flag => json!(Flag::from_code(value).map(Flag::as_str)),
             Column::Status => json!(Status::from_code(value).map(Status::as_str)),
-            _ => json!(value),
-        }
+            Column::Brand => json!(journal::uid_text(&journal::uid_of(conn, "brand", value)?)),
+            Column::Project => json!(journal::uid_text(&journal::uid_of(conn, "project", value)?)),
+        })
     }
 }
 
@@ -208,21 +222,24 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(&format!("UPDATE asset SET {col} = ?2 WHERE seq IN rarray(?1)"))?
             .execute(params![array(&changed), value])?;
-        for (seq, before, uid) in &old {
+        // One entry for the whole action: the assets it touched, each one's value before.
+        let mut before = serde_json::Map::new();
+        let mut uids = Vec::with_capacity(old.len());
+        for (seq, was, uid) in &old {
             self.postings
-                .change(column.facet(*before), column.facet(value), seq_u32(*seq)?);
-            journal::record(
-                &self.tx,
-                now,
-                Some(actor.0),
-                "asset",
-                Some(uid),
-                col,
-                Some(&json!({ col: column.shown(*before) }).to_string()),
-                Some(&json!({ col: column.shown(value) }).to_string()),
-            )?;
+                .change(column.facet(*was), column.facet(value), seq_u32(*seq)?);
+            if let Some(id) = AssetId::from_slice(uid) {
+                before.insert(id.to_string(), column.shown(&self.tx, *was)?);
+            }
+            uids.push(uid.clone());
         }
-        Ok(())
+        journal::record(
+            &self.tx,
+            journal::Entry::assets(now, actor, column.action(), &uids).change(
+                Some(json!({ col: before })),
+                Some(json!({ col: column.shown(&self.tx, value)? })),
+            ),
+        )
     }
 
     /// Writes one review transition to the audit log (the status itself is set with
@@ -304,35 +321,40 @@ impl Tx<'_> {
             format!("DELETE FROM {table} WHERE {column} = ?1 AND asset = ?2")
         };
         let mut touched: Vec<i64> = Vec::new();
-        {
-            let mut stmt = self.tx.prepare_cached(&sql)?;
-            let mut uid = self.tx.prepare_cached("SELECT uid FROM asset WHERE seq = ?1")?;
-            for group in groups {
+        for group in groups {
+            let mut linked: Vec<i64> = Vec::new();
+            {
+                let mut stmt = self.tx.prepare_cached(&sql)?;
                 for seq in seqs {
-                    if stmt.execute(params![group, seq])? == 0 {
-                        continue; // already linked / not linked: a no-op, not a change
+                    // Already linked / not linked: a no-op, not a change.
+                    if stmt.execute(params![group, seq])? > 0 {
+                        linked.push(*seq);
                     }
-                    let s = seq_u32(*seq)?;
-                    let facet = kind.facet(*group);
-                    if add {
-                        self.postings.add(facet, s);
-                    } else {
-                        self.postings.remove(facet, s);
-                    }
-                    let id: Vec<u8> = uid.query_row([seq], |r| r.get(0))?;
-                    journal::record(
-                        &self.tx,
-                        now,
-                        Some(actor.0),
-                        "asset",
-                        Some(&id),
-                        action,
-                        None,
-                        Some(&json!({ column: group }).to_string()),
-                    )?;
-                    touched.push(*seq);
                 }
             }
+            if linked.is_empty() {
+                continue;
+            }
+            let facet = kind.facet(*group);
+            for seq in &linked {
+                let s = seq_u32(*seq)?;
+                if add {
+                    self.postings.add(facet, s);
+                } else {
+                    self.postings.remove(facet, s);
+                }
+            }
+            // One entry per tag, collection or campaign: its public id, and the assets.
+            let subject = journal::uid_of(&self.tx, column, *group)?;
+            let uids = journal::asset_uids(&self.tx, &linked)?;
+            journal::record(
+                &self.tx,
+                journal::Entry {
+                    subject: Some(&subject),
+                    ..journal::Entry::assets(now, actor, action, &uids)
+                },
+            )?;
+            touched.extend(linked);
         }
         if kind == LinkKind::Collection {
             self.refresh_filed(&touched)?;
@@ -375,13 +397,8 @@ impl Tx<'_> {
         crate::text::stage_terms(&self.tx, &[&text, "", "", ""])?;
         journal::record(
             &self.tx,
-            now,
-            Some(actor.0),
-            "asset",
-            Some(&uid),
-            "rename",
-            Some(&json!({ "name": old }).to_string()),
-            Some(&json!({ "name": name }).to_string()),
+            journal::Entry::about(now, actor, Entity::Asset, ChangeAction::Rename, Some(&uid))
+                .change(Some(json!({ "name": old })), Some(json!({ "name": name }))),
         )
     }
 
@@ -402,31 +419,28 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("UPDATE asset SET trashed_at = ?2 WHERE seq IN rarray(?1)")?
             .execute(params![array(&changed), trashed.then_some(now)])?;
-        for (seq, uid) in &rows {
+        for (seq, _) in &rows {
             let s = seq_u32(*seq)?;
             if trashed {
                 self.postings.add(Facet::Trashed, s);
             } else {
                 self.postings.remove(Facet::Trashed, s);
             }
-            journal::record(
-                &self.tx,
-                now,
-                Some(actor.0),
-                "asset",
-                Some(uid),
-                if trashed { "trash" } else { "restore" },
-                Some(&json!({ "trashed": !trashed }).to_string()),
-                Some(&json!({ "trashed": trashed }).to_string()),
-            )?;
         }
-        Ok(())
+        let uids: Vec<Vec<u8>> = rows.into_iter().map(|(_, uid)| uid).collect();
+        let action = if trashed {
+            ChangeAction::Trash
+        } else {
+            ChangeAction::Restore
+        };
+        journal::record(&self.tx, journal::Entry::assets(now, actor, action, &uids))
     }
 
     /// Deletes assets with everything that indexes them. Returns the files no remaining asset
     /// uses (forks and duplicates share bytes).
     pub fn delete_assets(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<Vec<FreedFile>> {
         let mut freed = Vec::new();
+        let mut deleted: Vec<Vec<u8>> = Vec::new();
         for seq in seqs {
             type Row = (Vec<u8>, Vec<u8>, [i64; 7]);
             let row: Option<Row> = self
@@ -520,15 +534,12 @@ impl Tx<'_> {
                     thumb,
                 });
             }
+            deleted.push(uid);
+        }
+        if !deleted.is_empty() {
             journal::record(
                 &self.tx,
-                now,
-                Some(actor.0),
-                "asset",
-                Some(&uid),
-                "delete",
-                None,
-                None,
+                journal::Entry::assets(now, actor, ChangeAction::Delete, &deleted),
             )?;
         }
         Ok(freed)
@@ -623,15 +634,13 @@ impl Tx<'_> {
         if !collections.is_empty() {
             self.postings.add(Facet::Filed, s);
         }
+        let parent = journal::asset_uid(&self.tx, seq)?;
+        let parent = AssetId::from_slice(&parent).map(|p| p.to_string());
+        let uid = id.to_bytes();
         journal::record(
             &self.tx,
-            now,
-            Some(actor.0),
-            "asset",
-            Some(&id.to_bytes()),
-            "fork",
-            None,
-            Some(&json!({ "parent": seq }).to_string()),
+            journal::Entry::about(now, actor, Entity::Asset, ChangeAction::Fork, Some(&uid))
+                .change(None, Some(json!({ "parent": parent }))),
         )?;
         Ok(new)
     }
@@ -645,14 +654,18 @@ enum LinkKind {
 }
 
 impl LinkKind {
-    fn sql(self, add: bool) -> (&'static str, &'static str, &'static str) {
+    /// The link table, the column naming the group (also the group's own table), and what
+    /// the journal calls the change.
+    fn sql(self, add: bool) -> (&'static str, &'static str, ChangeAction) {
         match (self, add) {
-            (LinkKind::Tag, true) => ("asset_tag", "tag", "tag_add"),
-            (LinkKind::Tag, false) => ("asset_tag", "tag", "tag_remove"),
-            (LinkKind::Collection, true) => ("collection_asset", "collection", "collection_add"),
-            (LinkKind::Collection, false) => ("collection_asset", "collection", "collection_remove"),
-            (LinkKind::Campaign, true) => ("campaign_asset", "campaign", "campaign_add"),
-            (LinkKind::Campaign, false) => ("campaign_asset", "campaign", "campaign_remove"),
+            (LinkKind::Tag, true) => ("asset_tag", "tag", ChangeAction::TagAdd),
+            (LinkKind::Tag, false) => ("asset_tag", "tag", ChangeAction::TagRemove),
+            (LinkKind::Collection, true) => ("collection_asset", "collection", ChangeAction::CollectionAdd),
+            (LinkKind::Collection, false) => {
+                ("collection_asset", "collection", ChangeAction::CollectionRemove)
+            }
+            (LinkKind::Campaign, true) => ("campaign_asset", "campaign", ChangeAction::CampaignAdd),
+            (LinkKind::Campaign, false) => ("campaign_asset", "campaign", ChangeAction::CampaignRemove),
         }
     }
 

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::org::{ProjectRow, UserRow, uuid_of};
 use crate::{Catalog, CatalogError, Result, Tx, journal, paths};
+use atelier_protocol::{ChangeAction, Entity};
 
 /// Whether an asset's file is where the catalog says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
@@ -168,42 +169,63 @@ impl Tx<'_> {
             params![project.0, stored, now],
         )?;
         let path = path.to_string_lossy();
+        let subject = journal::uid_of(&self.tx, "project", project.0)?;
         journal::record(
             &self.tx,
-            now,
-            Some(actor.0),
-            "project",
-            None,
-            "watch_add",
-            None,
-            Some(&json!({ "path": path }).to_string()),
+            journal::Entry::about(
+                now,
+                actor,
+                Entity::Project,
+                ChangeAction::WatchAdd,
+                Some(&subject),
+            )
+            .change(None, Some(json!({ "path": path }))),
         )
     }
 
     /// Stops watching a folder; false when it was not watched.
     pub fn remove_watched(&mut self, path: &Path, actor: UserRow, now: i64) -> Result<bool> {
+        let project: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT project FROM watched_folder WHERE path = ?1",
+                [paths::stored(path)],
+                |r| r.get(0),
+            )
+            .optional()?;
         let n = self.tx.execute(
             "DELETE FROM watched_folder WHERE path = ?1",
             [paths::stored(path)],
         )?;
         let path = path.to_string_lossy();
         if n > 0 {
+            let subject = match project {
+                Some(p) => Some(journal::uid_of(&self.tx, "project", p)?),
+                None => None,
+            };
             journal::record(
                 &self.tx,
-                now,
-                Some(actor.0),
-                "project",
-                None,
-                "watch_remove",
-                Some(&json!({ "path": path }).to_string()),
-                None,
+                journal::Entry::about(
+                    now,
+                    actor,
+                    Entity::Project,
+                    ChangeAction::WatchRemove,
+                    subject.as_deref(),
+                )
+                .change(Some(json!({ "path": path })), None),
             )?;
         }
         Ok(n > 0)
     }
 
     /// Sets the presence of files (journaled per asset when it changes).
-    pub fn set_presence(&mut self, seqs: &[i64], presence: Presence, now: i64) -> Result<usize> {
+    pub fn set_presence(
+        &mut self,
+        seqs: &[i64],
+        presence: Presence,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<usize> {
         let list: Rc<Vec<Value>> = Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect());
         let changed: Vec<(i64, Vec<u8>)> = self
             .tx
@@ -219,16 +241,12 @@ impl Tx<'_> {
             "UPDATE asset_file SET presence = ?2 WHERE asset IN rarray(?1)",
             params![list, presence.code()],
         )?;
-        for (_, uid) in &changed {
+        let uids: Vec<Vec<u8>> = changed.iter().map(|(_, uid)| uid.clone()).collect();
+        if !uids.is_empty() {
             journal::record(
                 &self.tx,
-                now,
-                None,
-                "asset",
-                Some(uid),
-                "presence",
-                None,
-                Some(&json!({ "presence": presence }).to_string()),
+                journal::Entry::assets(now, actor, ChangeAction::Presence, &uids)
+                    .change(None, Some(json!({ "presence": presence }))),
             )?;
         }
         Ok(changed.len())
@@ -241,9 +259,10 @@ impl Tx<'_> {
         path: &Path,
         bytes: u64,
         mtime_ms: Option<i64>,
+        actor: UserRow,
         now: i64,
     ) -> Result<()> {
-        self.relink_stored(seq, &paths::stored(path), bytes, mtime_ms, now)
+        self.relink_stored(seq, &paths::stored(path), bytes, mtime_ms, actor, now)
     }
 
     fn relink_stored(
@@ -252,6 +271,7 @@ impl Tx<'_> {
         path: &str,
         bytes: u64,
         mtime_ms: Option<i64>,
+        actor: UserRow,
         now: i64,
     ) -> Result<()> {
         let (old, uid): (String, Vec<u8>) = self.tx.query_row(
@@ -265,19 +285,16 @@ impl Tx<'_> {
         )?;
         journal::record(
             &self.tx,
-            now,
-            None,
-            "asset",
-            Some(&uid),
-            "relink",
-            Some(&json!({ "path": paths::display(&old) }).to_string()),
-            Some(&json!({ "path": paths::display(path) }).to_string()),
+            journal::Entry::about(now, actor, Entity::Asset, ChangeAction::Relink, Some(&uid)).change(
+                Some(json!({ "path": paths::display(&old) })),
+                Some(json!({ "path": paths::display(path) })),
+            ),
         )
     }
 
     /// Rewrites the paths of files at `from` or below it to `to` (a file or folder renamed
     /// inside a watched tree). Returns how many files moved.
-    pub fn rename_paths(&mut self, from: &Path, to: &Path, now: i64) -> Result<usize> {
+    pub fn rename_paths(&mut self, from: &Path, to: &Path, actor: UserRow, now: i64) -> Result<usize> {
         // Stored paths keep prefixes (see `paths`), so a folder's files are a range of text.
         let (from, to) = (paths::stored(from), paths::stored(to));
         let (from, to) = (from.as_str(), to.as_str());
@@ -304,7 +321,7 @@ impl Tx<'_> {
                 [seq],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            self.relink_stored(*seq, &new, bytes as u64, mtime, now)?;
+            self.relink_stored(*seq, &new, bytes as u64, mtime, actor, now)?;
         }
         Ok(rows.len())
     }
@@ -323,7 +340,13 @@ impl Tx<'_> {
     /// read-only metadata. Everything the user set (name, tags, rating, flag, status,
     /// collections, campaigns) stays.
     #[allow(clippy::too_many_arguments)]
-    pub fn refresh_content(&mut self, seq: i64, fresh: &crate::NewAsset, now: i64) -> Result<()> {
+    pub fn refresh_content(
+        &mut self,
+        seq: i64,
+        fresh: &crate::NewAsset,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
         let uid: Vec<u8> = self
             .tx
             .query_row("SELECT uid FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
@@ -366,13 +389,13 @@ impl Tx<'_> {
         )?;
         journal::record(
             &self.tx,
-            now,
-            None,
-            "asset",
-            Some(&uid),
-            "content_changed",
-            None,
-            None,
+            journal::Entry::about(
+                now,
+                actor,
+                Entity::Asset,
+                ChangeAction::ContentChanged,
+                Some(&uid),
+            ),
         )
     }
 }

@@ -1,79 +1,205 @@
-//! The change journal: one row per user-visible change (what, who, when, before/after), written
-//! in the same transaction as the change. The UI's live refresh and, later, sync read it.
+//! The change journal: one entry per action (what, on which thing, by whom, when, before/after,
+//! and the assets a bulk action touched), written in the same transaction as the change and
+//! keyed by public ids, never row ids. The UI's live refresh reads it; a library bound to a
+//! studio also queues each entry in the outbox, in that same transaction, for the sync client
+//! to push (standalone, the outbox stays empty).
+//!
+//! Knows the tables only; what an action means is the library's business.
 
-use rusqlite::{Connection, params};
-use serde::Serialize;
+use atelier_domain::ids::UserId;
+use atelier_domain::{AssetId, Id};
+use atelier_protocol::{Change, ChangeAction, Entity};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{Catalog, Result};
+use crate::org::UserRow;
+use crate::{Catalog, CatalogError, Result};
 
-/// One journal entry as read back.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Change {
-    /// Position in the journal (increasing).
-    #[ts(type = "number")]
-    pub seq: i64,
-    /// When, unix ms.
-    #[ts(type = "number")]
-    pub at: i64,
-    /// Who (login name), when known.
-    pub actor: Option<String>,
-    /// The kind of thing changed ("asset", "tag", "project"…).
-    pub entity: String,
-    /// The public id of the thing changed, when it has one.
-    pub entity_id: Option<String>,
-    /// What happened ("import", "rating", "tag_add"…).
-    pub action: String,
-    /// The changed fields before.
-    #[ts(type = "Record<string, unknown> | null")]
-    pub before: Option<serde_json::Value>,
-    /// The changed fields after.
-    #[ts(type = "Record<string, unknown> | null")]
-    pub after: Option<serde_json::Value>,
+/// One entry to write.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry<'a> {
+    pub(crate) at: i64,
+    pub(crate) actor: UserRow,
+    pub(crate) entity: Entity,
+    pub(crate) action: ChangeAction,
+    /// The public id (16 bytes) of the thing changed, when one thing.
+    pub(crate) subject: Option<&'a [u8]>,
+    /// The public ids (16 bytes each) of the assets a bulk action touched.
+    pub(crate) assets: &'a [Vec<u8>],
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
 }
 
-/// Appends an entry.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record(
-    conn: &Connection,
-    at: i64,
-    actor: Option<i64>,
-    entity: &str,
-    entity_uid: Option<&[u8]>,
-    action: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> Result<()> {
+impl<'a> Entry<'a> {
+    /// An entry about one thing.
+    pub(crate) fn about(
+        at: i64,
+        actor: UserRow,
+        entity: Entity,
+        action: ChangeAction,
+        subject: Option<&'a [u8]>,
+    ) -> Self {
+        Entry {
+            at,
+            actor,
+            entity,
+            action,
+            subject,
+            assets: &[],
+            before: None,
+            after: None,
+        }
+    }
+
+    /// An entry about the assets a bulk action touched.
+    pub(crate) fn assets(at: i64, actor: UserRow, action: ChangeAction, assets: &'a [Vec<u8>]) -> Self {
+        Entry {
+            assets,
+            ..Entry::about(at, actor, Entity::Asset, action, None)
+        }
+    }
+
+    /// With the changed fields before and after.
+    pub(crate) fn change(
+        mut self,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+}
+
+/// Appends an entry (and queues it for the studio when the library is bound to one).
+pub(crate) fn record(conn: &Connection, e: Entry<'_>) -> Result<()> {
+    let assets: Option<Vec<u8>> = (!e.assets.is_empty()).then(|| e.assets.concat());
     conn.prepare_cached(
-        "INSERT INTO change (at, actor, entity, entity_uid, action, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO change (at, actor, entity, entity_uid, action, before, after, assets)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![at, actor, entity, entity_uid, action, before, after])?;
+    .execute(params![
+        e.at,
+        e.actor.0,
+        e.entity.as_str(),
+        e.subject,
+        e.action.as_str(),
+        e.before.map(|v| v.to_string()),
+        e.after.map(|v| v.to_string()),
+        assets
+    ])?;
+    let seq = conn.last_insert_rowid();
+    let bound: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM studio_binding)")?
+        .query_row([], |r| r.get(0))?;
+    // What happens to files on this machine (presence, relinks, watched folders) is this
+    // machine's business: it is journaled for the app, never pushed.
+    if bound && !e.action.is_local() {
+        conn.prepare_cached("INSERT INTO outbox (change, queued_at) VALUES (?1, ?2)")?
+            .execute(params![seq, e.at])?;
+    }
     Ok(())
+}
+
+/// The public id of an asset row (for entries about it).
+pub(crate) fn asset_uid(conn: &Connection, seq: i64) -> Result<Vec<u8>> {
+    Ok(conn
+        .prepare_cached("SELECT uid FROM asset WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))?)
+}
+
+/// The public ids of asset rows, in order.
+pub(crate) fn asset_uids(conn: &Connection, seqs: &[i64]) -> Result<Vec<Vec<u8>>> {
+    seqs.iter().map(|s| asset_uid(conn, *s)).collect()
+}
+
+/// The public id of a row of `table` (`tag`, `collection`, `campaign`, `project`, `brand`).
+pub(crate) fn uid_of(conn: &Connection, table: &str, id: i64) -> Result<Vec<u8>> {
+    conn.prepare_cached(&format!("SELECT uid FROM {table} WHERE id = ?1"))?
+        .query_row([id], |r| r.get::<_, Option<Vec<u8>>>(0))
+        .optional()?
+        .flatten()
+        .ok_or_else(|| CatalogError::Corrupt(format!("{table} {id} has no public id")))
+}
+
+/// A stored public id as text (for the journal's before/after, which never hold row ids).
+pub(crate) fn uid_text(bytes: &[u8]) -> String {
+    uuid(bytes)
+        .map(|u| u.hyphenated().to_string())
+        .unwrap_or_default()
+}
+
+fn uuid(bytes: &[u8]) -> Option<uuid::Uuid> {
+    uuid::Uuid::from_slice(bytes).ok()
+}
+
+impl crate::Tx<'_> {
+    /// Binds the library to a studio: from now on every entry that isn't about this machine's
+    /// files is queued in the outbox, in the same transaction as the change it records.
+    pub fn bind_studio(&mut self, studio_url: &str, user: UserId, device: &[u8; 16], now: i64) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO studio_binding (id, studio_url, user_uid, device_uid, bound_at) VALUES (1, ?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET studio_url = excluded.studio_url, user_uid = excluded.user_uid,
+                 device_uid = excluded.device_uid, bound_at = excluded.bound_at",
+            params![studio_url, user.to_bytes(), device.as_slice(), now],
+        )?;
+        Ok(())
+    }
 }
 
 impl Catalog {
     /// Journal entries after `since` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<Change>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.seq, c.at, u.handle, c.entity, c.entity_uid, c.action, c.before, c.after
+            "SELECT c.seq, c.at, u.uid, u.handle, c.entity, c.entity_uid, c.action, c.before, c.after, c.assets
              FROM change c LEFT JOIN user u ON u.id = c.actor WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![since, limit as i64], |r| {
-            let uid: Option<Vec<u8>> = r.get(4)?;
-            let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-            Ok(Change {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: uid
-                    .and_then(|u| uuid::Uuid::from_slice(&u).ok())
-                    .map(|u| u.to_string()),
-                action: r.get(5)?,
-                before: json(r.get(6)?),
-                after: json(r.get(7)?),
-            })
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<Vec<u8>>>(9)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, at, actor, actor_name, entity, subject, action, before, after, assets) = row?;
+            // Entries of kinds this build doesn't know (a newer one wrote them) are left out.
+            let (Some(entity), Some(action)) = (Entity::parse(&entity), ChangeAction::parse(&action)) else {
+                continue;
+            };
+            out.push(Change {
+                seq,
+                at,
+                actor: actor.as_deref().and_then(uuid).map(UserId::from_uuid),
+                actor_name,
+                entity,
+                action,
+                entity_id: subject.as_deref().and_then(uuid).map(|u| u.to_string()),
+                assets: assets
+                    .unwrap_or_default()
+                    .chunks_exact(16)
+                    .filter_map(uuid)
+                    .map(AssetId::from_uuid)
+                    .collect(),
+                before: json(before),
+                after: json(after),
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many journal entries wait in the outbox for the studio (always 0 standalone).
+    pub fn outbox_len(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
 }

@@ -31,11 +31,11 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction};
 
 pub use assets::{DuplicateOf, FileFacts, NewAsset};
+pub use atelier_protocol::{Change, ChangeAction, Entity};
 pub use bulk::BulkAsset;
 pub use edit::{AssetFacts, Column, FreedFile};
 pub use error::{CatalogError, Result};
 pub use files::{InPlaceFile, Presence, WatchedFolder};
-pub use journal::Change;
 pub use models::{ModelLink, ModelSummary, NewModel};
 pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
 pub use organise::{

@@ -6,17 +6,37 @@ use rusqlite::Connection;
 use crate::{CatalogError, Result};
 
 /// Every migration, in order; the index + 1 is its version. Never edit or reorder one that has
-/// shipped: add a new file.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_catalog.sql"),
-    include_str!("../migrations/0002_organise.sql"),
-    include_str!("../migrations/0003_watch.sql"),
-    include_str!("../migrations/0004_sidecar.sql"),
-    include_str!("../migrations/0005_models.sql"),
-    include_str!("../migrations/0006_stacks.sql"),
-    include_str!("../migrations/0007_signatures.sql"),
-    include_str!("../migrations/0008_trash.sql"),
+/// shipped: add a new file. A step may finish in Rust what SQL can't (minting UUIDv7s), inside
+/// the same transaction.
+const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
+    (include_str!("../migrations/0001_catalog.sql"), None),
+    (include_str!("../migrations/0002_organise.sql"), None),
+    (include_str!("../migrations/0003_watch.sql"), None),
+    (include_str!("../migrations/0004_sidecar.sql"), None),
+    (include_str!("../migrations/0005_models.sql"), None),
+    (include_str!("../migrations/0006_stacks.sql"), None),
+    (include_str!("../migrations/0007_signatures.sql"), None),
+    (include_str!("../migrations/0008_trash.sql"), None),
+    (
+        include_str!("../migrations/0009_journal.sql"),
+        Some(give_tags_public_ids),
+    ),
 ];
+
+type Fixup = fn(&Connection) -> Result<()>;
+
+/// 0009: tags existed before they had public ids; each gets a time-ordered one.
+fn give_tags_public_ids(conn: &Connection) -> Result<()> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM tag WHERE uid IS NULL ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    let mut set = conn.prepare("UPDATE tag SET uid = ?2 WHERE id = ?1")?;
+    for id in ids {
+        set.execute(rusqlite::params![id, uuid::Uuid::now_v7().as_bytes().to_vec()])?;
+    }
+    Ok(())
+}
 
 /// The newest schema version this build knows.
 pub(crate) fn known() -> i64 {
@@ -42,10 +62,13 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
                 known,
             });
         }
-        let Some(sql) = MIGRATIONS.get(current as usize) else {
+        let Some((sql, fixup)) = MIGRATIONS.get(current as usize) else {
             return Ok(());
         };
         tx.execute_batch(sql)?;
+        if let Some(fixup) = fixup {
+            fixup(&tx)?;
+        }
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
@@ -69,6 +92,31 @@ mod tests {
             apply(&mut conn),
             Err(CatalogError::NewerSchema { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn tags_made_before_0009_get_public_ids() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (sql, _) in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 8).unwrap();
+        conn.execute(
+            "INSERT INTO tag (name, key, created_at) VALUES ('a', 'a', 0), ('b', 'b', 0)",
+            [],
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let uids: Vec<Vec<u8>> = conn
+            .prepare("SELECT uid FROM tag ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(uids.len(), 2);
+        assert!(uids.iter().all(|u| u.len() == 16));
+        assert_ne!(uids[0], uids[1]);
     }
 
     #[test]

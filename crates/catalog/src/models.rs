@@ -95,7 +95,11 @@ const MATCHES_MODEL: &str =
 impl Tx<'_> {
     /// Catalogs a model; `Err(path)` when the same content is already cataloged there (nothing
     /// changes). A file cataloged before at the same path is updated in place.
-    pub fn insert_model(&mut self, m: &NewModel) -> Result<std::result::Result<ModelId, String>> {
+    pub fn insert_model(
+        &mut self,
+        m: &NewModel,
+        actor: crate::UserRow,
+    ) -> Result<std::result::Result<ModelId, String>> {
         let path = crate::paths::stored(&m.path);
         let existing: Option<(Vec<u8>, String)> = self
             .tx
@@ -135,13 +139,17 @@ impl Tx<'_> {
             .query_row("SELECT uid FROM model WHERE path = ?1", [&path], |r| r.get(0))?;
         crate::journal::record(
             &self.tx,
-            m.added_at,
-            None,
-            "model",
-            Some(&uid),
-            "import",
-            None,
-            None,
+            crate::journal::Entry::about(
+                m.added_at,
+                actor,
+                atelier_protocol::Entity::Model,
+                atelier_protocol::ChangeAction::Import,
+                Some(&uid),
+            )
+            .change(
+                None,
+                Some(serde_json::json!({ "name": m.name, "sha256": m.sha256 })),
+            ),
         )?;
         Ok(Ok(ModelId::from_uuid(uuid_of(&uid)?)))
     }

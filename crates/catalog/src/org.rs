@@ -4,6 +4,7 @@
 
 use atelier_domain::ids::{BrandId, ProjectId, UserId};
 use atelier_domain::{ErrorCode, Id, names};
+use atelier_protocol::{ChangeAction, Entity};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -120,14 +121,14 @@ impl Tx<'_> {
         let mut find = self.tx.prepare_cached("SELECT id FROM tag WHERE key = ?1")?;
         let mut insert = self
             .tx
-            .prepare_cached("INSERT INTO tag (name, key, created_at) VALUES (?1, ?2, ?3)")?;
+            .prepare_cached("INSERT INTO tag (uid, name, key, created_at) VALUES (?1, ?2, ?3, ?4)")?;
         let mut ids = Vec::with_capacity(tags.len());
         for tag in tags {
             let key = names::key(tag);
             let id = match find.query_row([&key], |r| r.get(0)).optional()? {
                 Some(id) => id,
                 None => {
-                    let id = insert.insert(params![tag, key, now_ms])?;
+                    let id = insert.insert(params![Uuid::now_v7().as_bytes().to_vec(), tag, key, now_ms])?;
                     crate::assets::index_tag(&self.tx, id, tag)?;
                     id
                 }
@@ -317,6 +318,7 @@ impl Tx<'_> {
         brand: BrandRow,
         parent: Option<i64>,
         name: &str,
+        actor: UserRow,
         now_ms: i64,
     ) -> Result<i64> {
         let name = names::validate_collection_name(name)?;
@@ -338,15 +340,30 @@ impl Tx<'_> {
             params![atelier_domain::ids::CollectionId::new_v7().to_bytes(), brand.0, parent, name, key, now_ms],
         )?;
         let id = self.tx.last_insert_rowid();
+        let (uid, brand_uid) = (
+            crate::journal::uid_of(&self.tx, "collection", id)?,
+            crate::journal::uid_of(&self.tx, "brand", brand.0)?,
+        );
+        let parent_uid = parent
+            .map(|p| crate::journal::uid_of(&self.tx, "collection", p).map(|u| crate::journal::uid_text(&u)))
+            .transpose()?;
         crate::journal::record(
             &self.tx,
-            now_ms,
-            None,
-            "collection",
-            None,
-            "create",
-            None,
-            Some(&serde_json::json!({ "name": name, "brand": brand.0, "parent": parent }).to_string()),
+            crate::journal::Entry::about(
+                now_ms,
+                actor,
+                Entity::Collection,
+                ChangeAction::Create,
+                Some(&uid),
+            )
+            .change(
+                None,
+                Some(serde_json::json!({
+                    "name": name,
+                    "brand": crate::journal::uid_text(&brand_uid),
+                    "parent": parent_uid,
+                })),
+            ),
         )?;
         Ok(id)
     }
@@ -357,6 +374,7 @@ impl Tx<'_> {
         brand: BrandRow,
         name: &str,
         description: &str,
+        actor: UserRow,
         now_ms: i64,
     ) -> Result<i64> {
         let name = names::validate_name("campaign name", name)?;
@@ -378,15 +396,17 @@ impl Tx<'_> {
             params![atelier_domain::ids::CampaignId::new_v7().to_bytes(), brand.0, name, key, description, now_ms],
         )?;
         let id = self.tx.last_insert_rowid();
+        let (uid, brand_uid) = (
+            crate::journal::uid_of(&self.tx, "campaign", id)?,
+            crate::journal::uid_of(&self.tx, "brand", brand.0)?,
+        );
         crate::journal::record(
             &self.tx,
-            now_ms,
-            None,
-            "campaign",
-            None,
-            "create",
-            None,
-            Some(&serde_json::json!({ "name": name, "brand": brand.0 }).to_string()),
+            crate::journal::Entry::about(now_ms, actor, Entity::Campaign, ChangeAction::Create, Some(&uid))
+                .change(
+                    None,
+                    Some(serde_json::json!({ "name": name, "brand": crate::journal::uid_text(&brand_uid) })),
+                ),
         )?;
         Ok(id)
     }

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::roles::{BrandRole, StudioRole};
 use atelier_domain::{ErrorCode, Id, InvalidInput, names};
+use atelier_protocol::{ChangeAction, Entity};
 use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -667,24 +668,32 @@ pub(crate) fn find_brand(conn: &Connection, name: &str, me: UserRow) -> Result<O
 }
 
 impl Tx<'_> {
+    /// The public id of a row of `entity`'s table (tag, collection, campaign, project, brand).
+    fn uid(&self, entity: Entity, id: i64) -> Result<Vec<u8>> {
+        journal::uid_of(&self.tx, entity.as_str(), id)
+    }
+
+    /// The public id of a row as text, for the journal's before/after (never row ids there).
+    fn uid_text(&self, entity: Entity, id: Option<i64>) -> Result<Option<String>> {
+        id.map(|id| self.uid(entity, id).map(|u| journal::uid_text(&u)))
+            .transpose()
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn journal(
         &self,
         now: i64,
         actor: UserRow,
-        entity: &str,
-        action: &str,
+        entity: Entity,
+        subject: Option<&[u8]>,
+        action: ChangeAction,
         before: serde_json::Value,
         after: serde_json::Value,
     ) -> Result<()> {
+        let given = |v: serde_json::Value| (!v.is_null()).then_some(v);
         journal::record(
             &self.tx,
-            now,
-            Some(actor.0),
-            entity,
-            None,
-            action,
-            Some(&before.to_string()),
-            Some(&after.to_string()),
+            journal::Entry::about(now, actor, entity, action, subject).change(given(before), given(after)),
         )
     }
 
@@ -738,13 +747,18 @@ impl Tx<'_> {
                 params![id, names::key(&format!("{new}{rest}"))],
             )?;
         }
+        let tags = affected
+            .iter()
+            .map(|(id, _)| self.uid(Entity::Tag, *id).map(|u| journal::uid_text(&u)))
+            .collect::<Result<Vec<_>>>()?;
         self.journal(
             now,
             actor,
-            "tag",
-            "rename",
+            Entity::Tag,
+            None,
+            ChangeAction::Rename,
             json!({ "name": old }),
-            json!({ "name": new }),
+            json!({ "name": new, "tags": tags }),
         )?;
         Ok(affected.len())
     }
@@ -770,14 +784,16 @@ impl Tx<'_> {
             params![from, into],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let (from_uid, into_uid) = (self.uid(Entity::Tag, from)?, self.uid(Entity::Tag, into)?);
         self.delete_tag_rows(from, &seqs)?;
         self.journal(
             now,
             actor,
-            "tag",
-            "merge",
+            Entity::Tag,
+            Some(&from_uid),
+            ChangeAction::Merge,
             json!({ "name": from_name }),
-            json!({ "name": into_name }),
+            json!({ "name": into_name, "into": journal::uid_text(&into_uid) }),
         )
     }
 
@@ -787,8 +803,17 @@ impl Tx<'_> {
         let name: String = self
             .tx
             .query_row("SELECT name FROM tag WHERE id = ?1", [tag], |r| r.get(0))?;
+        let uid = self.uid(Entity::Tag, tag)?;
         self.delete_tag_rows(tag, &seqs)?;
-        self.journal(now, actor, "tag", "delete", json!({ "name": name }), json!(null))
+        self.journal(
+            now,
+            actor,
+            Entity::Tag,
+            Some(&uid),
+            ChangeAction::Delete,
+            json!({ "name": name }),
+            json!(null),
+        )
     }
 
     fn delete_tag_rows(&mut self, tag: i64, seqs: &[i64]) -> Result<()> {
@@ -817,8 +842,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "collection",
-            "rename",
+            Entity::Collection,
+            Some(&self.uid(Entity::Collection, collection)?),
+            ChangeAction::Rename,
             json!({ "name": old }),
             json!({ "name": name }),
         )
@@ -885,10 +911,11 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "collection",
-            "move",
-            json!({ "parent": old_parent }),
-            json!({ "parent": parent }),
+            Entity::Collection,
+            Some(&self.uid(Entity::Collection, collection)?),
+            ChangeAction::Move,
+            json!({ "parent": self.uid_text(Entity::Collection, old_parent)? }),
+            json!({ "parent": self.uid_text(Entity::Collection, parent)? }),
         )
     }
 
@@ -901,6 +928,7 @@ impl Tx<'_> {
                 .query_row("SELECT name FROM collection WHERE id = ?1", [collection], |r| {
                     r.get(0)
                 })?;
+        let uid = self.uid(Entity::Collection, collection)?;
         let mut touched = HashSet::new();
         for id in &ids {
             for s in &load(&self.tx, Facet::Collection(*id))? {
@@ -916,8 +944,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "collection",
-            "delete",
+            Entity::Collection,
+            Some(&uid),
+            ChangeAction::Delete,
             json!({ "name": name, "collections": ids.len() }),
             json!(null),
         )?;
@@ -952,8 +981,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "campaign",
-            "rename",
+            Entity::Campaign,
+            Some(&self.uid(Entity::Campaign, campaign)?),
+            ChangeAction::Rename,
             json!({ "name": old }),
             json!({ "name": name }),
         )
@@ -966,6 +996,7 @@ impl Tx<'_> {
             .query_row("SELECT name FROM campaign WHERE id = ?1", [campaign], |r| {
                 r.get(0)
             })?;
+        let uid = self.uid(Entity::Campaign, campaign)?;
         for s in &load(&self.tx, Facet::Campaign(campaign))? {
             self.postings.remove(Facet::Campaign(campaign), s);
         }
@@ -974,8 +1005,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "campaign",
-            "delete",
+            Entity::Campaign,
+            Some(&uid),
+            ChangeAction::Delete,
             json!({ "name": name }),
             json!(null),
         )
@@ -1013,8 +1045,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "project",
-            "rename",
+            Entity::Project,
+            Some(&self.uid(Entity::Project, project.0)?),
+            ChangeAction::Rename,
             json!({ "name": old }),
             json!({ "name": name }),
         )
@@ -1045,8 +1078,9 @@ impl Tx<'_> {
         self.journal(
             now,
             owner,
-            "project",
-            "create",
+            Entity::Project,
+            Some(&self.uid(Entity::Project, row.0)?),
+            ChangeAction::Create,
             json!(null),
             json!({ "name": name }),
         )?;
@@ -1062,9 +1096,9 @@ impl Tx<'_> {
         actor: UserRow,
         now: i64,
     ) -> Result<()> {
-        let column = match flag {
-            "archived" => "archived",
-            "shared" => "shared",
+        let (column, action) = match flag {
+            "archived" => ("archived", ChangeAction::Archived),
+            "shared" => ("shared", ChangeAction::Shared),
             other => return Err(CatalogError::Corrupt(format!("unknown project flag {other}"))),
         };
         self.tx.execute(
@@ -1074,8 +1108,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "project",
-            column,
+            Entity::Project,
+            Some(&self.uid(Entity::Project, project.0)?),
+            action,
             json!({ column: !on }),
             json!({ column: on }),
         )
@@ -1122,14 +1157,19 @@ impl Tx<'_> {
                 params![project.0, d],
             )?;
         }
+        let default_brand = match c.default_brand {
+            Some(b) => Some(self.uid_text(Entity::Brand, b)?),
+            None => None,
+        };
         self.journal(
             now,
             actor,
-            "project",
-            "settings",
+            Entity::Project,
+            Some(&self.uid(Entity::Project, project.0)?),
+            ChangeAction::Settings,
             json!(null),
             json!({
-                "default_brand": c.default_brand,
+                "default_brand": default_brand,
                 "import_mode": c.import_mode,
                 "rename_template": c.rename_template,
                 "default_tags": c.default_tags,
@@ -1145,13 +1185,15 @@ impl Tx<'_> {
             .query_row("SELECT name FROM project WHERE id = ?1", [project.0], |r| {
                 r.get(0)
             })?;
+        let uid = self.uid(Entity::Project, project.0)?;
         self.tx
             .execute("DELETE FROM project WHERE id = ?1", [project.0])?;
         self.journal(
             now,
             actor,
-            "project",
-            "delete",
+            Entity::Project,
+            Some(&uid),
+            ChangeAction::Delete,
             json!({ "name": name }),
             json!(null),
         )
@@ -1181,8 +1223,9 @@ impl Tx<'_> {
         self.journal(
             now,
             creator,
-            "brand",
-            "create",
+            Entity::Brand,
+            Some(&self.uid(Entity::Brand, brand.0)?),
+            ChangeAction::Create,
             json!(null),
             json!({ "name": name }),
         )?;
@@ -1213,8 +1256,9 @@ impl Tx<'_> {
         self.journal(
             now,
             actor,
-            "brand",
-            "rename",
+            Entity::Brand,
+            Some(&self.uid(Entity::Brand, brand.0)?),
+            ChangeAction::Rename,
             json!({ "name": old }),
             json!({ "name": name }),
         )
@@ -1264,21 +1308,28 @@ impl Tx<'_> {
                 params![brand.0, l],
             )?;
         }
+        let logo = match k.logo {
+            Some(l) => Some(
+                l.map(|s| journal::asset_uid(&self.tx, s).map(|u| journal::uid_text(&u)))
+                    .transpose()?,
+            ),
+            None => None,
+        };
         self.journal(
             now,
             actor,
-            "brand",
-            "kit",
+            Entity::Brand,
+            Some(&self.uid(Entity::Brand, brand.0)?),
+            ChangeAction::Kit,
             json!(null),
             json!({
-                "brand": brand.0,
                 "color": k.color,
                 "prompt_prefix": k.prompt_prefix,
                 "prompt_suffix": k.prompt_suffix,
                 "banned_terms": k.banned_terms,
                 "self_approval": k.self_approval,
                 "palette": k.palette,
-                "logo": k.logo,
+                "logo": logo,
             }),
         )
     }
@@ -1293,13 +1344,18 @@ impl Tx<'_> {
                 params![brand.0, s, i as i64],
             )?;
         }
+        let anchors: Vec<String> = journal::asset_uids(&self.tx, seqs)?
+            .iter()
+            .map(|u| journal::uid_text(u))
+            .collect();
         self.journal(
             now,
             actor,
-            "brand",
-            "anchors",
+            Entity::Brand,
+            Some(&self.uid(Entity::Brand, brand.0)?),
+            ChangeAction::Anchors,
             json!(null),
-            json!({ "anchors": seqs.len() }),
+            json!({ "anchors": anchors }),
         )
     }
 
@@ -1323,13 +1379,17 @@ impl Tx<'_> {
                 params![brand.0, user.0],
             )?,
         };
+        let member: Vec<u8> = self
+            .tx
+            .query_row("SELECT uid FROM user WHERE id = ?1", [user.0], |r| r.get(0))?;
         self.journal(
             now,
             actor,
-            "brand",
-            "member",
+            Entity::Brand,
+            Some(&self.uid(Entity::Brand, brand.0)?),
+            ChangeAction::Member,
             json!(null),
-            json!({ "user": user.0, "role": role.map(BrandRole::as_str) }),
+            json!({ "user": journal::uid_text(&member), "role": role.map(BrandRole::as_str) }),
         )
     }
 

@@ -3,8 +3,8 @@
 //! than the cover are in the `StackMember` posting so that searches leave them out.
 
 use atelier_domain::Id;
+use atelier_protocol::ChangeAction;
 use rusqlite::params;
-use serde_json::json;
 
 use crate::edit::array;
 use crate::postings::{Facet, seq_u32};
@@ -99,18 +99,14 @@ impl Tx<'_> {
                 self.postings.add(Facet::StackMember, seq_u32(s)?);
             }
         }
-        let uid: Vec<u8> = self
-            .tx
-            .query_row("SELECT uid FROM asset WHERE seq = ?1", [cover], |r| r.get(0))?;
+        let uid = journal::asset_uid(&self.tx, cover)?;
+        let members = journal::asset_uids(&self.tx, seqs)?;
         journal::record(
             &self.tx,
-            now,
-            Some(actor.0),
-            "asset",
-            Some(&uid),
-            "stack",
-            None,
-            Some(&json!({ "assets": seqs.len() }).to_string()),
+            journal::Entry {
+                subject: Some(&uid),
+                ..journal::Entry::assets(now, actor, ChangeAction::Stack, &members)
+            },
         )?;
         Ok(())
     }
@@ -131,23 +127,17 @@ impl Tx<'_> {
             self.tx
                 .prepare_cached("UPDATE asset SET stack = NULL WHERE stack = ?1")?
                 .execute([cover])?;
-            for m in members {
+            for &m in &members {
                 self.postings.remove(Facet::StackMember, seq_u32(m)?);
             }
-            let uid: Option<Vec<u8>> = self
-                .tx
-                .prepare_cached("SELECT uid FROM asset WHERE seq = ?1")?
-                .query_row([cover], |r| r.get(0))
-                .ok();
+            let uid = journal::asset_uid(&self.tx, cover)?;
+            let members = journal::asset_uids(&self.tx, &members)?;
             journal::record(
                 &self.tx,
-                now,
-                Some(actor.0),
-                "asset",
-                uid.as_deref(),
-                "unstack",
-                None,
-                None,
+                journal::Entry {
+                    subject: Some(&uid),
+                    ..journal::Entry::assets(now, actor, ChangeAction::Unstack, &members)
+                },
             )?;
         }
         Ok(())

@@ -363,18 +363,25 @@ impl Library {
                         *brand,
                         None,
                         &format!("Synth {stamp} {}", pseudo_word(bi * 50 + top)),
+                        me.user,
                         now,
                     )?;
                     cols.push(t);
                     for mid in 0..3 {
-                        let m =
-                            tx.create_collection(*brand, Some(t), &pseudo_word(top * 10 + mid + 100), now)?;
+                        let m = tx.create_collection(
+                            *brand,
+                            Some(t),
+                            &pseudo_word(top * 10 + mid + 100),
+                            me.user,
+                            now,
+                        )?;
                         cols.push(m);
                         for leaf in 0..2 {
                             cols.push(tx.create_collection(
                                 *brand,
                                 Some(m),
                                 &format!("{leaf} {}", pseudo_word(mid + 300)),
+                                me.user,
                                 now,
                             )?);
                         }
@@ -388,6 +395,7 @@ impl Library {
                             *brand,
                             &format!("Campaign {stamp} {}", pseudo_word(bi * 20 + c)),
                             "",
+                            me.user,
                             now,
                         )?);
                     }

@@ -937,28 +937,88 @@ fn every_change_is_journaled_with_who_and_before_after() {
         .iter()
         .map(|c| (c.entity.as_str(), c.action.as_str()))
         .collect();
+    // One entry per action, however many assets it touched.
     assert_eq!(
         actions,
         [
-            ("asset", "rating"),
             ("asset", "rating"),
             ("asset", "tag_add"),
             ("collection", "create"),
             ("asset", "rename")
         ]
     );
-    assert_eq!(changes[0].before, Some(serde_json::json!({ "rating": 0 })));
+    let mut rated = changes[0].assets.clone();
+    rated.sort();
+    let mut both = a.clone();
+    both.sort();
+    assert_eq!(rated, both);
+    assert_eq!(
+        changes[0].before,
+        Some(serde_json::json!({ "rating": { a[0].to_string(): 0, a[1].to_string(): 0 } }))
+    );
     assert_eq!(changes[0].after, Some(serde_json::json!({ "rating": 4 })));
     assert!(changes[0].actor.is_some());
+    // Tagging names the tag by its public id, and the asset it touched.
+    assert!(changes[1].entity_id.is_some());
+    assert_eq!(changes[1].assets, vec![a[0]]);
+    // Public ids only: a collection's brand is its UUID, never a row number.
+    let brand = changes[2].after.as_ref().unwrap()["brand"].as_str().unwrap();
+    assert!(brand.parse::<uuid::Uuid>().is_ok(), "{brand}");
     assert_eq!(
-        changes[4].after,
+        changes[3].after,
         Some(serde_json::json!({ "name": "renamed.jpg" }))
     );
-    assert_eq!(changes[4].entity_id.as_deref(), Some(a[0].to_string().as_str()));
+    assert_eq!(changes[3].entity_id.as_deref(), Some(a[0].to_string().as_str()));
     // A refused change writes nothing.
     let refused = t.lib.as_owner().rename_asset(a[0], "bad/name.jpg");
     assert!(refused.is_err());
-    assert_eq!(t.lib.changes_since(changes[4].seq, 100).unwrap().len(), 0);
+    assert_eq!(t.lib.changes_since(changes[3].seq, 100).unwrap().len(), 0);
+}
+
+#[test]
+fn the_outbox_fills_with_the_journal_only_once_bound_to_a_studio() {
+    let t = TestLibrary::new();
+    let in_place = ImportOptions {
+        mode: Some(ImportMode::InPlace),
+        ..Default::default()
+    };
+    let a = t.photos("a", 3, &in_place);
+    t.lib.as_owner().rate(&ids(&a), Rating::new(2).unwrap()).unwrap();
+    let side = || atelier_catalog::Catalog::open(&t.lib.layout().catalog()).unwrap();
+    // Standalone, nothing is queued.
+    assert_eq!(side().outbox_len().unwrap(), 0);
+
+    side()
+        .write(|tx| {
+            tx.bind_studio(
+                "https://studio.example",
+                <atelier_domain::ids::UserId as atelier_domain::Id>::new_v7(),
+                &[7; 16],
+                0,
+            )
+        })
+        .unwrap();
+    t.lib.as_owner().rate(&ids(&a), Rating::new(5).unwrap()).unwrap();
+    t.lib
+        .as_owner()
+        .tag_add(&ids(&a), &["x".into(), "y".into()])
+        .unwrap();
+    // One entry per action (one rating, one per tag), queued in the change's transaction.
+    assert_eq!(side().outbox_len().unwrap(), 3);
+    // A refused change queues nothing.
+    assert!(t.lib.as_owner().rename_asset(a[0], "bad/name.jpg").is_err());
+    assert_eq!(side().outbox_len().unwrap(), 3);
+    // Where this machine keeps its files is its own business: journaled, never queued.
+    let file = t.lib.as_owner().show(a[0]).unwrap().path;
+    std::fs::remove_file(&file).unwrap();
+    let before = t.lib.changes_since(0, 100_000).unwrap().len();
+    t.lib
+        .reconcile(&atelier_library::CancelToken::new(), &None)
+        .unwrap();
+    let after = t.lib.changes_since(0, 100_000).unwrap();
+    assert!(after.len() > before, "the missing file is journaled");
+    assert_eq!(after.last().unwrap().action.as_str(), "presence");
+    assert_eq!(side().outbox_len().unwrap(), 3);
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //!
 //! Plain data and its validation only: no IO, no storage, no HTTP. Rules live in atelier-domain.
 
+mod change;
 mod error;
 
 pub use atelier_domain::ErrorCode;
+pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;
 
 /// The version of these types; a peer speaking another one is told so.

@@ -457,7 +457,7 @@ impl Acting<'_> {
                 Some(Outcome::Model(m, copy)) if out.stopped.is_none() => {
                     let path = copy.clone().unwrap_or_else(|| m.path.clone());
                     let inserted = self.catalog().write(|tx| {
-                        let r = tx.insert_model(&m)?;
+                        let r = tx.insert_model(&m, self.user)?;
                         if r.is_err()
                             && let Some(copy) = &copy
                         {

@@ -532,7 +532,7 @@ impl Acting<'_> {
                 let sub = parts[..=i].join("/");
                 parent = Some(match tx.find_collection(b, &sub)? {
                     Some(id) => id,
-                    None => tx.create_collection(b, parent, &parts[i], now_ms())?,
+                    None => tx.create_collection(b, parent, &parts[i], acting.user, now_ms())?,
                 });
             }
             Ok(())
@@ -693,7 +693,7 @@ impl Acting<'_> {
             ));
         }
         self.catalog()
-            .write(|tx| tx.create_campaign(b, &name, &description, now_ms()))?;
+            .write(|tx| tx.create_campaign(b, &name, &description, acting.user, now_ms()))?;
         self.campaign_info(b, &name)
     }
 

@@ -293,7 +293,9 @@ impl Library {
         settled: &mut Vec<PathBuf>,
         events: &dyn Fn(WatchEvent),
     ) -> Result<()> {
-        let moved = self.catalog().write(|tx| tx.rename_paths(from, to, now_ms()))?;
+        let moved = self
+            .catalog()
+            .write(|tx| tx.rename_paths(from, to, self.me().user, now_ms()))?;
         if moved > 0 {
             events(WatchEvent::Moved {
                 from: from.to_string_lossy().into_owned(),
@@ -326,7 +328,7 @@ impl Library {
         };
         let n = self
             .catalog()
-            .write(|tx| tx.set_presence(&seqs, presence, now_ms()))?;
+            .write(|tx| tx.set_presence(&seqs, presence, self.me().user, now_ms()))?;
         if n > 0 {
             events(WatchEvent::Missing {
                 path: path.to_string_lossy().into_owned(),
@@ -354,7 +356,7 @@ impl Library {
         match self.analyse(&f.path) {
             Ok(fresh) => {
                 self.catalog()
-                    .write(|tx| tx.refresh_content(f.seq, &fresh, now_ms()))?;
+                    .write(|tx| tx.refresh_content(f.seq, &fresh, self.me().user, now_ms()))?;
                 Ok(Some(f.id))
             }
             Err(_) => Ok(None),

@@ -243,7 +243,7 @@ impl Library {
                 match hash.and_then(|h| lost_by_hash.get_mut(&h)).and_then(Vec::pop) {
                     Some(f) => {
                         self.catalog()
-                            .write(|tx| tx.relink(f.seq, &path, bytes, mtime, now_ms()))?;
+                            .write(|tx| tx.relink(f.seq, &path, bytes, mtime, self.me().user, now_ms()))?;
                         relinked_seqs.insert(f.seq);
                         out.relinked.push(Relinked {
                             id: f.id,
@@ -270,10 +270,11 @@ impl Library {
             .copied()
             .filter(|f| f.presence != Presence::Offline)
             .collect();
+        let system = self.me().user;
         self.catalog().write(|tx| {
-            tx.set_presence(&seqs(&gone), Presence::Missing, now)?;
-            tx.set_presence(&seqs(&dark), Presence::Offline, now)?;
-            tx.set_presence(&seqs(&back), Presence::Ok, now)
+            tx.set_presence(&seqs(&gone), Presence::Missing, system, now)?;
+            tx.set_presence(&seqs(&dark), Presence::Offline, system, now)?;
+            tx.set_presence(&seqs(&back), Presence::Ok, system, now)
         })?;
         out.missing = gone.iter().map(|f| at(f)).collect();
         out.offline = dark.iter().map(|f| at(f)).collect();
@@ -288,7 +289,7 @@ impl Library {
                 });
             } else if was != Presence::Ok {
                 self.catalog()
-                    .write(|tx| tx.set_presence(&[f.seq], Presence::Ok, now))?;
+                    .write(|tx| tx.set_presence(&[f.seq], Presence::Ok, self.me().user, now))?;
                 out.back.push(at(f));
             }
         }

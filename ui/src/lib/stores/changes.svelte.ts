@@ -96,8 +96,3 @@ class Changes {
 }
 
 export const changes = new Changes();
-
-/** Which kinds of things a batch touched. */
-export function touched(batch: Change[]): Set<string> {
-  return new Set(batch.map((c) => c.entity));
-}
