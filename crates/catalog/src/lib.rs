@@ -17,6 +17,7 @@ mod org;
 mod organise;
 pub mod paths;
 mod postings;
+mod public_ids;
 mod scope;
 mod search;
 mod sidecars;
@@ -42,6 +43,7 @@ pub use organise::{
     BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectInfo, ReviewEvent,
     TagInfo,
 };
+pub use public_ids::Stored;
 pub use scope::{Scope, Viewer};
 pub use search::{BucketCounts, Page};
 pub use sidecars::{SidecarFailure, SidecarJob};

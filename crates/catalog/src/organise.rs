@@ -1479,6 +1479,15 @@ impl Catalog {
             .map(i64::from)
             .collect())
     }
+
+    /// A campaign's name.
+    pub fn campaign_name(&self, campaign: i64) -> Result<String> {
+        Ok(self
+            .conn()
+            .query_row("SELECT name FROM campaign WHERE id = ?1", [campaign], |r| {
+                r.get(0)
+            })?)
+    }
 }
 
 impl Tx<'_> {

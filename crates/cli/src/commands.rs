@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use atelier_domain::{AssetId, Cursor};
-use atelier_library::{Acting, CancelToken, ImportMode, ImportOptions, Library, LibraryError, SynthOptions};
+use atelier_library::{
+    Acting, CancelToken, ImportMode, ImportOptions, Intent, Library, LibraryError, SynthOptions,
+};
 use clap::Parser;
 
 use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
@@ -116,20 +118,13 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         Command::Collection(c) => organise::collection(library, c),
         Command::Tag(c) => organise::tag(library, c),
         Command::Campaign(c) => organise::campaign(library, c),
-        Command::Rate { rating, sel } => organise::report(
-            "Rated",
-            &library.rate(&organise::selection(&sel)?, rating)?,
-            sel.json,
-        ),
-        Command::Flag { flag, sel } => organise::report(
-            "Flagged",
-            &library.flag(&organise::selection(&sel)?, flag)?,
-            sel.json,
-        ),
-        Command::Review { action, sel, note } => organise::report(
+        Command::Rate { rating, sel } => organise::apply(library, "Rated", &sel, Intent::Rate { rating }),
+        Command::Flag { flag, sel } => organise::apply(library, "Flagged", &sel, Intent::Flag { flag }),
+        Command::Review { action, sel, note } => organise::apply(
+            library,
             organise::review_verb(action),
-            &library.review(&organise::selection(&sel)?, action, note.as_deref())?,
-            sel.json,
+            &sel,
+            Intent::Review { action, note },
         ),
         Command::Stack { ids, cover, json } => {
             let ids = parse_ids(&ids)?;
@@ -164,11 +159,7 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Delete { sel } => organise::report(
-            "Moved to the Trash",
-            &library.delete(&organise::selection(&sel)?)?,
-            sel.json,
-        ),
+        Command::Delete { sel } => organise::apply(library, "Moved to the Trash", &sel, Intent::Delete),
         Command::Trash(c) => organise::trash(library, c),
         Command::Buckets { brand, json } => {
             let counts = library.bucket_counts(brand.as_deref())?;

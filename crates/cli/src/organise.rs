@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use atelier_domain::{AssetId, BrandRole};
 use atelier_library::{
-    Acting, BulkReport, ImportMode, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
+    Acting, BulkReport, ImportMode, Intent, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
 };
 use serde::Serialize;
 
@@ -51,6 +51,12 @@ pub fn review_verb(action: atelier_domain::ReviewAction) -> &'static str {
 }
 
 /// Prints a bulk report; the exit status is a failure when nothing succeeded.
+/// Carries out an intent on the selection the arguments make, and reports it: every organising
+/// command ends here, as every web request ends in the same `Acting::apply`.
+pub fn apply(lib: &Acting<'_>, verb: &str, sel: &SelArgs, intent: Intent) -> Result<ExitCode> {
+    report(verb, &lib.apply(&selection(sel)?, &intent)?, sel.json)
+}
+
 pub fn report(verb: &str, r: &BulkReport, json: bool) -> Result<ExitCode> {
     if json {
         output::json(r)?;
@@ -352,13 +358,13 @@ pub fn collection(lib: &Acting<'_>, cmd: CollectionCommand) -> Result<ExitCode> 
         }
         CollectionCommand::Add { path, mut sel } => {
             let brand = sel.filters.brand.take();
-            let r = lib.collection_add(&path, &selection(&sel)?, brand.as_deref())?;
-            report("Filed", &r, sel.json)
+            let collection = lib.collection_id(&path, brand.as_deref())?;
+            apply(lib, "Filed", &sel, Intent::CollectionAdd { collection })
         }
         CollectionCommand::Remove { path, mut sel } => {
             let brand = sel.filters.brand.take();
-            let r = lib.collection_remove(&path, &selection(&sel)?, brand.as_deref())?;
-            report("Unfiled", &r, sel.json)
+            let collection = lib.collection_id(&path, brand.as_deref())?;
+            apply(lib, "Unfiled", &sel, Intent::CollectionRemove { collection })
         }
     }
 }
@@ -366,9 +372,9 @@ pub fn collection(lib: &Acting<'_>, cmd: CollectionCommand) -> Result<ExitCode> 
 /// `tag …`.
 pub fn tag(lib: &Acting<'_>, cmd: TagCommand) -> Result<ExitCode> {
     match cmd {
-        TagCommand::Add { tag, sel } => report("Tagged", &lib.tag_add(&selection(&sel)?, &[tag])?, sel.json),
+        TagCommand::Add { tag, sel } => apply(lib, "Tagged", &sel, Intent::TagAdd { tags: vec![tag] }),
         TagCommand::Remove { tag, sel } => {
-            report("Untagged", &lib.tag_remove(&selection(&sel)?, &[tag])?, sel.json)
+            apply(lib, "Untagged", &sel, Intent::TagRemove { tags: vec![tag] })
         }
         TagCommand::Rename { old, new, json } => {
             lib.tag_rename(&old, &new)?;
@@ -452,19 +458,13 @@ pub fn campaign(lib: &Acting<'_>, cmd: CampaignCommand) -> Result<ExitCode> {
         }
         CampaignCommand::Add { name, mut sel } => {
             let brand = need_brand(&mut sel)?;
-            report(
-                "Added",
-                &lib.campaign_add(&name, &selection(&sel)?, &brand)?,
-                sel.json,
-            )
+            let campaign = lib.campaign_id(&name, &brand)?;
+            apply(lib, "Added", &sel, Intent::CampaignAdd { campaign })
         }
         CampaignCommand::Remove { name, mut sel } => {
             let brand = need_brand(&mut sel)?;
-            report(
-                "Removed",
-                &lib.campaign_remove(&name, &selection(&sel)?, &brand)?,
-                sel.json,
-            )
+            let campaign = lib.campaign_id(&name, &brand)?;
+            apply(lib, "Removed", &sel, Intent::CampaignRemove { campaign })
         }
         CampaignCommand::Publish { name, brand, json } => show(
             &lib.campaign_visibility(&name, &brand, true)?,
@@ -487,7 +487,8 @@ pub fn move_assets(lib: &Acting<'_>, mut sel: SelArgs) -> Result<ExitCode> {
         (Some(_), Some(_)) => bail!("move to a project (--project) or a brand (--brand), one at a time"),
         (None, None) => bail!("say where to: --project NAME or --brand NAME"),
     };
-    report("Moved", &lib.move_assets(&selection(&sel)?, &to)?, sel.json)
+    let intent = lib.move_intent(&to)?;
+    apply(lib, "Moved", &sel, intent)
 }
 
 /// `trash list|restore|empty`.
@@ -510,7 +511,7 @@ pub fn trash(lib: &Acting<'_>, cmd: TrashCommand) -> Result<ExitCode> {
             if let Selection::Query(q) = &mut selection {
                 in_trash(q);
             }
-            report("Restored", &lib.restore(&selection)?, sel.json)
+            report("Restored", &lib.apply(&selection, &Intent::Restore)?, sel.json)
         }
         TrashCommand::Empty { json } => {
             let r = lib.empty_trash()?;

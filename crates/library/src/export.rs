@@ -22,6 +22,26 @@ pub enum Selection {
     Query(Box<AssetQuery>),
 }
 
+impl TryFrom<atelier_protocol::AssetSelection> for Selection {
+    type Error = InvalidInput;
+
+    /// A selection as the wire spells it; `{"all": false}` selects nothing, which is refused.
+    fn try_from(s: atelier_protocol::AssetSelection) -> std::result::Result<Self, InvalidInput> {
+        use atelier_protocol::AssetSelection as Wire;
+        Ok(match s {
+            Wire::Ids { ids } => Selection::Ids(ids),
+            Wire::Query { query } => Selection::Query(query),
+            Wire::All { all: true } => Selection::Query(Box::default()),
+            Wire::All { all: false } => {
+                return Err(InvalidInput::new(
+                    ErrorCode::EmptySelection,
+                    "nothing is selected",
+                ));
+            }
+        })
+    }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]

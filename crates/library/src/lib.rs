@@ -32,6 +32,7 @@ pub use atelier_catalog::SidecarFailure;
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, ModelLink, ModelSummary, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use atelier_catalog::{Presence, WatchedFolder};
+pub use atelier_protocol::{AssetSelection, Intent};
 pub use bench::{QueryTiming, ThumbTiming, bench_thumbnails};
 pub use bench_folders::{WatchReport, WatchedTreeReport};
 pub use bench_similar::{SimilarBench, SimilarSpeed, VariantRecall};

@@ -447,7 +447,7 @@ impl Acting<'_> {
                 for d in stacked {
                     r.failed.push(BulkFailure {
                         id: d.summary.id,
-                        code: "stacked".into(),
+                        code: ErrorCode::Stacked,
                         message: format!(
                             "{} is in a stack of {}: unstack it first, or choose Stack",
                             d.summary.name,

@@ -18,7 +18,7 @@ fn in_brand(brand: &str) -> ImportOptions {
 }
 
 fn codes(r: &atelier_library::BulkReport) -> Vec<String> {
-    r.failed.iter().map(|f| f.code.clone()).collect()
+    r.failed.iter().map(|f| f.code.to_string()).collect()
 }
 
 fn status_of(t: &TestLibrary, id: atelier_domain::AssetId) -> Status {

@@ -6,10 +6,12 @@
 
 mod change;
 mod error;
+mod intent;
 
 pub use atelier_domain::ErrorCode;
 pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;
+pub use intent::{AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent};
 
 /// The version of these types; a peer speaking another one is told so.
 pub const PROTOCOL_VERSION: u32 = 1;

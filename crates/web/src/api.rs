@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use atelier_domain::{AssetId, AssetQuery, BrandRole, ErrorCode, Flag, Rating, ReviewAction};
+use atelier_domain::{AssetId, AssetQuery, BrandRole, ErrorCode};
 use atelier_library::{
-    Acting, AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, MoveTarget,
-    ProjectSettings, Selection,
+    Acting, AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, ProjectSettings, Selection,
 };
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -211,114 +210,19 @@ pub(crate) async fn review_log(
     Ok(Json(blocking(&s, move |l| l.review_log(id)).await?))
 }
 
-/// A selection on the wire: `{"ids": [...]}`, `{"query": {...}}` or `{"all": true}`.
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
-#[serde(untagged)]
-pub(crate) enum SelectionBody {
-    Ids { ids: Vec<AssetId> },
-    Query { query: Box<AssetQuery> },
-    All { all: bool },
+/// A selection as the wire spells it, or the refusal of an empty one.
+pub(crate) fn selection(s: atelier_protocol::AssetSelection) -> ApiResult<Selection> {
+    Ok(Selection::try_from(s)?)
 }
 
-impl SelectionBody {
-    pub(crate) fn into_selection(self) -> ApiResult<Selection> {
-        Ok(match self {
-            SelectionBody::Ids { ids } => Selection::Ids(ids),
-            SelectionBody::Query { query } => Selection::Query(query),
-            SelectionBody::All { all: true } => Selection::Query(Box::default()),
-            SelectionBody::All { all: false } => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::EmptySelection,
-                    "nothing is selected",
-                ));
-            }
-        })
-    }
-}
-
-/// A bulk operation.
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub(crate) enum BulkOp {
-    Rate {
-        rating: Rating,
-    },
-    Flag {
-        flag: Flag,
-    },
-    TagAdd {
-        tags: Vec<String>,
-    },
-    TagRemove {
-        tags: Vec<String>,
-    },
-    CollectionAdd {
-        path: String,
-        brand: Option<String>,
-    },
-    CollectionRemove {
-        path: String,
-        brand: Option<String>,
-    },
-    CampaignAdd {
-        name: String,
-        brand: String,
-    },
-    CampaignRemove {
-        name: String,
-        brand: String,
-    },
-    Review {
-        action: ReviewAction,
-        note: Option<String>,
-    },
-    MoveProject {
-        project: String,
-    },
-    MoveBrand {
-        brand: String,
-    },
-    /// Move to the Trash.
-    Delete,
-    /// Take out of the Trash.
-    Restore,
-    /// Delete for good (what is selected in the Trash).
-    Purge,
-}
-
-#[derive(Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub(crate) struct Bulk {
-    selection: SelectionBody,
-    #[serde(flatten)]
-    op: BulkOp,
-}
-
-pub(crate) async fn bulk(State(s): State<AppState>, Json(b): Json<Bulk>) -> ApiResult<Json<BulkReport>> {
-    let sel = b.selection.into_selection()?;
-    let op = b.op;
-    Ok(Json(
-        blocking(&s, move |l| match op {
-            BulkOp::Rate { rating } => l.rate(&sel, rating),
-            BulkOp::Flag { flag } => l.flag(&sel, flag),
-            BulkOp::TagAdd { tags } => l.tag_add(&sel, &tags),
-            BulkOp::TagRemove { tags } => l.tag_remove(&sel, &tags),
-            BulkOp::CollectionAdd { path, brand } => l.collection_add(&path, &sel, brand.as_deref()),
-            BulkOp::CollectionRemove { path, brand } => l.collection_remove(&path, &sel, brand.as_deref()),
-            BulkOp::CampaignAdd { name, brand } => l.campaign_add(&name, &sel, &brand),
-            BulkOp::CampaignRemove { name, brand } => l.campaign_remove(&name, &sel, &brand),
-            BulkOp::Review { action, note } => l.review(&sel, action, note.as_deref()),
-            BulkOp::MoveProject { project } => l.move_assets(&sel, &MoveTarget::Project(project)),
-            BulkOp::MoveBrand { brand } => l.move_assets(&sel, &MoveTarget::Brand(brand)),
-            BulkOp::Delete => l.delete(&sel),
-            BulkOp::Restore => l.restore(&sel),
-            BulkOp::Purge => l.purge(&sel),
-        })
-        .await?,
-    ))
+/// Carries out an intent on a selection: the one organising endpoint.
+pub(crate) async fn bulk(
+    State(s): State<AppState>,
+    Json(b): Json<atelier_protocol::BulkRequest>,
+) -> ApiResult<Json<BulkReport>> {
+    let sel = selection(b.selection)?;
+    let intent = b.intent;
+    Ok(Json(blocking(&s, move |l| l.apply(&sel, &intent)).await?))
 }
 
 /// Empties the Trash.

@@ -17,7 +17,7 @@ use tokio::io::AsyncWriteExt;
 use tower_http::services::ServeFile;
 
 use crate::AppState;
-use crate::api::{SelectionBody, blocking};
+use crate::api::blocking;
 use crate::error::{ApiError, ApiResult};
 
 /// The built UI (`ui/dist`), embedded in release builds and read from disk in debug builds.
@@ -230,7 +230,7 @@ pub(crate) async fn upload(
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub(crate) struct ExportBody {
-    selection: SelectionBody,
+    selection: atelier_protocol::AssetSelection,
 }
 
 /// Writes a zip of the selection into the cache and answers where to download it.
@@ -238,7 +238,7 @@ pub(crate) async fn export(
     State(s): State<AppState>,
     Json(b): Json<ExportBody>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let selection = b.selection.into_selection()?;
+    let selection = crate::api::selection(b.selection)?;
     let (name, report) = blocking(&s, move |l| {
         l.export_for_download(&selection, &CancelToken::new())
     })

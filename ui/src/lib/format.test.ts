@@ -44,17 +44,17 @@ describe('bulk summaries', () => {
     expect(bulkSummary({ requested: 1, succeeded: ids(1), failed: [], skipped: [] }, 'moved')).toBe('1 asset moved');
   });
   it('partial success names the reasons like people do', () => {
-    const failed = ['a', 'b'].map((id) => ({ id, code: 'approved_locked', message: "approved work can't be moved" }));
+    const failed = ['a', 'b'].map((id) => ({ id, code: 'approved_locked' as const, message: "approved work can't be moved" }));
     expect(bulkSummary({ requested: 14, succeeded: ids(12), failed, skipped: [] }, 'moved')).toBe('12 of 14 moved; 2 are approved');
   });
   it('nothing done', () => {
-    const failed = [{ id: 'a', code: 'invalid_transition', message: 'approving needs an asset in review' }];
+    const failed = [{ id: 'a', code: 'invalid_transition' as const, message: 'approving needs an asset in review' }];
     expect(bulkSummary({ requested: 1, succeeded: [], failed, skipped: [] }, 'approved')).toBe(
       'Nothing approved: 1 failed: approving needs an asset in review',
     );
   });
   it('skipped ones are named apart, and a missing skipped list is fine', () => {
-    const skipped = [{ id: 'a', code: 'already', message: 'already in the campaign' }];
+    const skipped = [{ id: 'a', code: 'already_in_campaign' as const, message: 'already in the campaign' }];
     expect(bulkSummary({ requested: 3, succeeded: ids(2), failed: [], skipped }, 'added')).toBe(
       '2 of 3 added; 1 skipped: already in the campaign',
     );

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use atelier_catalog::{BrandRow, Column, FreedFile};
+use atelier_catalog::{BrandRow, Column, FreedFile, ProjectRow};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
 use atelier_domain::{
     Action, AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status,
@@ -15,18 +15,11 @@ use crate::export::Selection;
 use crate::layout::RenditionKind;
 use crate::{Acting, LibraryError, Result, now_ms};
 
-/// Where `move` sends assets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MoveTarget {
-    /// Into a project (by name).
-    Project(String),
-    /// Onto a brand (by name).
-    Brand(String),
-}
-
+/// How each intent is carried out. [`Acting::apply`] (intents.rs) is the one way in; these
+/// take rows it has already resolved and checked the actor may see.
 impl Acting<'_> {
     /// Sets the rating (0 clears it) of a selection.
-    pub fn rate(&self, selection: &Selection, rating: Rating) -> Result<BulkReport> {
+    pub(super) fn set_rating(&self, selection: &Selection, rating: Rating) -> Result<BulkReport> {
         let value = i64::from(rating.stars());
         self.bulk(
             selection,
@@ -39,7 +32,7 @@ impl Acting<'_> {
     }
 
     /// Sets the culling flag of a selection.
-    pub fn flag(&self, selection: &Selection, flag: Flag) -> Result<BulkReport> {
+    pub(super) fn set_flag(&self, selection: &Selection, flag: Flag) -> Result<BulkReport> {
         self.bulk(
             selection,
             |a, f| {
@@ -51,7 +44,7 @@ impl Acting<'_> {
     }
 
     /// Adds tags to a selection (at most 64 per asset).
-    pub fn tag_add(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
+    pub(super) fn add_tags(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
         let tags = normalize_all(tags)?;
         // How many of the tags each asset already has, to enforce the limit per asset. Tags
         // that don't exist yet are created with the first batch that takes them: a refusal
@@ -91,7 +84,7 @@ impl Acting<'_> {
     }
 
     /// Removes tags from a selection (a tag the asset doesn't carry is a no-op).
-    pub fn tag_remove(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
+    pub(super) fn remove_tags(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
         let mut ids = Vec::new();
         for t in tags {
             match self.catalog().find_tag(t)? {
@@ -112,48 +105,20 @@ impl Acting<'_> {
         )
     }
 
-    /// Files a selection into the collection at `path` — in `brand` when given, otherwise in
-    /// each asset's own brand (collections belong to brands). Already filed: a no-op.
-    pub fn collection_add(
+    /// Files a selection into a collection (`add`) or takes it out. Collections hold their own
+    /// brand's assets: others are refused, each reported.
+    pub(super) fn collection_membership(
         &self,
-        path: &str,
+        collection: i64,
+        brand: BrandRow,
         selection: &Selection,
-        brand: Option<&str>,
-    ) -> Result<BulkReport> {
-        self.collection_membership(path, selection, brand, true)
-    }
-
-    /// Takes a selection out of the collection at `path`.
-    pub fn collection_remove(
-        &self,
-        path: &str,
-        selection: &Selection,
-        brand: Option<&str>,
-    ) -> Result<BulkReport> {
-        self.collection_membership(path, selection, brand, false)
-    }
-
-    fn collection_membership(
-        &self,
-        path: &str,
-        selection: &Selection,
-        brand: Option<&str>,
         add: bool,
     ) -> Result<BulkReport> {
-        names::split_collection_path(path)?;
-        let fixed = brand.map(|b| self.brand_row(b)).transpose()?;
-        if let Some(b) = fixed
-            && self.catalog().find_collection(b, path)?.is_none()
-        {
-            return Err(not_found_collection(path, brand.unwrap_or_default()));
-        }
-        // The collection at `path` in each brand met, looked up once per brand.
-        let mut in_brand: HashMap<i64, Option<i64>> = HashMap::new();
         self.bulk(
             selection,
             |a, f| {
                 a.may(Action::Organise, f)?;
-                if fixed.is_some_and(|b| b != f.brand) {
+                if f.brand != brand {
                     return Err(InvalidInput::new(
                         ErrorCode::NotOnThisBrand,
                         format!(
@@ -162,67 +127,28 @@ impl Acting<'_> {
                         ),
                     ));
                 }
-                let found = match in_brand.get(&f.brand.0) {
-                    Some(c) => *c,
-                    None => {
-                        let c = self
-                            .catalog()
-                            .find_collection(f.brand, path)
-                            .map_err(|e| InvalidInput::new(ErrorCode::StorageError, e.to_string()))?;
-                        in_brand.insert(f.brand.0, c);
-                        c
-                    }
-                };
-                let c = found.ok_or_else(|| {
-                    InvalidInput::new(
-                        ErrorCode::CollectionNotFound,
-                        format!("{} is on a brand with no collection '{path}'", f.name),
-                    )
-                })?;
-                Ok(Some(c))
+                Ok(Some(()))
             },
             |tx, a, todo| {
-                let mut by: HashMap<i64, Vec<i64>> = HashMap::new();
-                for (f, c) in todo {
-                    by.entry(*c).or_default().push(f.seq);
+                if add {
+                    tx.file(collection, &seqs(todo), a.user, now_ms())
+                } else {
+                    tx.unfile(collection, &seqs(todo), a.user, now_ms())
                 }
-                for (c, s) in by {
-                    if add {
-                        tx.file(c, &s, a.user, now_ms())?;
-                    } else {
-                        tx.unfile(c, &s, a.user, now_ms())?;
-                    }
-                }
-                Ok(())
             },
         )
     }
 
-    /// Adds a selection to a campaign of `brand`: assets already in it are skipped, assets of
-    /// another brand refused, each reported (R8.2).
-    pub fn campaign_add(&self, name: &str, selection: &Selection, brand: &str) -> Result<BulkReport> {
-        self.campaign_membership(name, selection, brand, true)
-    }
-
-    /// Removes a selection from a campaign of `brand`.
-    pub fn campaign_remove(&self, name: &str, selection: &Selection, brand: &str) -> Result<BulkReport> {
-        self.campaign_membership(name, selection, brand, false)
-    }
-
-    fn campaign_membership(
+    /// Adds a selection to a campaign (`add`) or takes it out: assets already in it are
+    /// skipped, assets of another brand refused, each reported (R8.2).
+    pub(super) fn campaign_membership(
         &self,
-        name: &str,
+        campaign: i64,
+        b: BrandRow,
         selection: &Selection,
-        brand: &str,
         add: bool,
     ) -> Result<BulkReport> {
-        let b = self.brand_row(brand)?;
-        let campaign = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
-            LibraryError::from(InvalidInput::new(
-                ErrorCode::CampaignNotFound,
-                format!("brand '{brand}' has no campaign named '{name}': see `atelier campaign list --brand {brand}`"),
-            ))
-        })?;
+        let name = self.catalog().campaign_name(campaign)?;
         let members = self.catalog().campaign_members(campaign)?;
         let mut skipped = Vec::new();
         let mut report = self.bulk(
@@ -255,7 +181,7 @@ impl Acting<'_> {
             .into_iter()
             .map(|id| super::BulkFailure {
                 id,
-                code: "already_in_campaign".into(),
+                code: ErrorCode::AlreadyInCampaign,
                 message: format!("already in campaign '{name}'"),
             })
             .collect();
@@ -263,7 +189,7 @@ impl Acting<'_> {
     }
 
     /// Takes a review action on a selection (R7.1–R7.3), writing an audit entry per asset.
-    pub fn review(
+    pub(super) fn review_selection(
         &self,
         selection: &Selection,
         action: ReviewAction,
@@ -301,56 +227,48 @@ impl Acting<'_> {
         )
     }
 
-    /// Moves a selection to another project or brand (R9.4, R10.4). Approved assets are
-    /// refused; a brand move sends assets back to Draft for the new brand's reviewers and
-    /// drops their old brand's collections and campaigns.
-    pub fn move_assets(&self, selection: &Selection, to: &MoveTarget) -> Result<BulkReport> {
-        match to {
-            MoveTarget::Project(name) => {
-                let me = self.user;
-                let project = self
-                    .catalog()
-                    .find_project(me, name)?
-                    .ok_or_else(|| project_not_found(name))?;
-                self.bulk(
-                    selection,
-                    |a, f| {
-                        a.may(Action::MoveProject, f)?;
-                        if f.status == Status::Approved {
-                            return Err(approved_locked("be moved to another project"));
-                        }
-                        Ok((f.project != project).then_some(()))
-                    },
-                    |tx, a, todo| tx.set_column(Column::Project, &seqs(todo), project.0, a.user, now_ms()),
-                )
-            }
-            MoveTarget::Brand(name) => {
-                let brand = self.brand_row(name)?;
-                let (personal_of, self_approval) = self.catalog().brand_facts(brand)?;
-                self.bulk(
-                    selection,
-                    |a, f| {
-                        if f.brand == brand {
-                            return Ok(None);
-                        }
-                        a.may(Action::MoveOutOfBrand, f)?;
-                        let (actor, target) = a.on(brand, personal_of, self_approval, false);
-                        atelier_domain::can(&actor, Action::MoveIntoBrand, &target)?;
-                        if f.status == Status::Approved {
-                            return Err(approved_locked("be moved to another brand"));
-                        }
-                        Ok(Some(()))
-                    },
-                    |tx, a, todo| {
-                        let now = now_ms();
-                        let s = seqs(todo);
-                        tx.drop_brand_memberships(&s, a.user, now)?;
-                        tx.set_column(Column::Status, &s, Status::Draft.code(), a.user, now)?;
-                        tx.set_column(Column::Brand, &s, brand.0, a.user, now)
-                    },
-                )
-            }
-        }
+    /// Moves a selection to another project (R9.4). Approved assets are refused.
+    pub(super) fn move_to_project(&self, selection: &Selection, project: ProjectRow) -> Result<BulkReport> {
+        self.bulk(
+            selection,
+            |a, f| {
+                a.may(Action::MoveProject, f)?;
+                if f.status == Status::Approved {
+                    return Err(approved_locked("be moved to another project"));
+                }
+                Ok((f.project != project).then_some(()))
+            },
+            |tx, a, todo| tx.set_column(Column::Project, &seqs(todo), project.0, a.user, now_ms()),
+        )
+    }
+
+    /// Moves a selection to another brand (R10.4). Approved assets are refused; a move sends
+    /// assets back to Draft for the new brand's reviewers and drops their old brand's
+    /// collections and campaigns.
+    pub(super) fn move_to_brand(&self, selection: &Selection, brand: BrandRow) -> Result<BulkReport> {
+        let (personal_of, self_approval) = self.catalog().brand_facts(brand)?;
+        self.bulk(
+            selection,
+            |a, f| {
+                if f.brand == brand {
+                    return Ok(None);
+                }
+                a.may(Action::MoveOutOfBrand, f)?;
+                let (actor, target) = a.on(brand, personal_of, self_approval, false);
+                atelier_domain::can(&actor, Action::MoveIntoBrand, &target)?;
+                if f.status == Status::Approved {
+                    return Err(approved_locked("be moved to another brand"));
+                }
+                Ok(Some(()))
+            },
+            |tx, a, todo| {
+                let now = now_ms();
+                let s = seqs(todo);
+                tx.drop_brand_memberships(&s, a.user, now)?;
+                tx.set_column(Column::Status, &s, Status::Draft.code(), a.user, now)?;
+                tx.set_column(Column::Brand, &s, brand.0, a.user, now)
+            },
+        )
     }
 
     /// Renames one asset (approved work keeps its name).
@@ -389,7 +307,7 @@ impl Acting<'_> {
     /// Deletes a selection (R4.3, R7.5): moves it to the Trash, where it keeps everything it
     /// had (tags, collections, campaigns, files) until restored, or purged when the Trash is
     /// emptied or after 30 days. Approved work is refused (archive it first).
-    pub fn delete(&self, selection: &Selection) -> Result<BulkReport> {
+    pub(super) fn trash(&self, selection: &Selection) -> Result<BulkReport> {
         self.bulk(
             selection,
             |a, f| {
@@ -404,7 +322,7 @@ impl Acting<'_> {
     }
 
     /// Takes a selection out of the Trash, as it was.
-    pub fn restore(&self, selection: &Selection) -> Result<BulkReport> {
+    pub(super) fn untrash(&self, selection: &Selection) -> Result<BulkReport> {
         self.bulk_on(
             Pool::Trash,
             selection,
@@ -416,7 +334,7 @@ impl Acting<'_> {
     /// Deletes for good what is selected in the Trash: catalog records and renditions; files the
     /// library manages are removed and files added in place go to the system trash, once no
     /// other asset (a fork) uses the bytes.
-    pub fn purge(&self, selection: &Selection) -> Result<BulkReport> {
+    pub(super) fn purge_for_good(&self, selection: &Selection) -> Result<BulkReport> {
         let mut freed: Vec<FreedFile> = Vec::new();
         let report = self.bulk_on(
             Pool::Trash,
@@ -445,7 +363,7 @@ impl Acting<'_> {
         {
             return Ok(BulkReport::default());
         }
-        self.purge(&Selection::Query(Box::new(everything)))
+        self.purge_for_good(&Selection::Query(Box::new(everything)))
     }
 
     /// One asset to change: its facts, once the actor may see it (else the reason why not).
@@ -545,14 +463,6 @@ fn move_to_folder(path: &std::path::Path, dir: &std::path::Path) -> std::io::Res
         std::fs::remove_file(path)?;
     }
     Ok(())
-}
-
-fn not_found_collection(path: &str, brand: &str) -> LibraryError {
-    InvalidInput::new(
-        ErrorCode::CollectionNotFound,
-        format!("brand '{brand}' has no collection '{path}': see `atelier collection list --brand {brand}`"),
-    )
-    .into()
 }
 
 pub(crate) fn project_not_found(name: &str) -> LibraryError {

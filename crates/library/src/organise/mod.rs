@@ -6,6 +6,7 @@
 //! Knows no SQL (atelier-catalog does that) and no terminal or HTTP.
 
 mod assets;
+mod intents;
 mod stacks;
 mod structure;
 
@@ -17,51 +18,22 @@ use atelier_domain::visibility::{self, Placement};
 use atelier_domain::{
     Action, Actor, AssetId, BrandKind, BrandRole, ErrorCode, InvalidInput, StudioRole, Target, can,
 };
-use serde::Serialize;
 
-pub use assets::MoveTarget;
 pub(crate) use assets::project_not_found;
+pub use atelier_protocol::{BulkFailure, BulkReport};
+pub use intents::MoveTarget;
 pub use structure::{KitEdit, ProjectDeleteReport, ProjectSettings};
 
 use crate::export::Selection;
 use crate::{Acting, Result, now_ms};
 
-/// One asset an operation could not act on, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct BulkFailure {
-    /// The asset.
-    pub id: AssetId,
-    /// Stable code (`forbidden`, `approved_locked`, `invalid_transition`, `not_on_this_brand`…).
-    pub code: String,
-    /// What was wrong, for a person.
-    pub message: String,
-}
-
-/// What a bulk operation did, asset by asset (SPEC R5.2).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct BulkReport {
-    /// Assets asked for.
-    pub requested: usize,
-    /// Assets changed (or already as asked).
-    pub succeeded: Vec<AssetId>,
-    /// Assets refused, with reasons; nothing changed for them.
-    pub failed: Vec<BulkFailure>,
-    /// Assets left alone because there was nothing to do (already in the campaign), each with
-    /// the reason.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped: Vec<BulkFailure>,
-}
-
-impl BulkReport {
-    fn fail(&mut self, id: AssetId, e: InvalidInput) {
-        self.failed.push(BulkFailure {
-            id,
-            code: e.code.to_string(),
-            message: e.message,
-        });
-    }
+/// Records a refusal in a report.
+fn fail(report: &mut BulkReport, id: AssetId, e: InvalidInput) {
+    report.failed.push(BulkFailure {
+        id,
+        code: e.code,
+        message: e.message,
+    });
 }
 
 /// Who is acting and with which roles, read fresh for each use case.
@@ -208,7 +180,8 @@ impl Acting<'_> {
                     match seq {
                         Some(s) if !out.contains(&s) => out.push(s),
                         Some(_) => {}
-                        None => report.fail(
+                        None => fail(
+                            report,
                             *id,
                             InvalidInput::new(
                                 ErrorCode::NotFound,
@@ -277,7 +250,7 @@ impl Acting<'_> {
                 match verdict {
                     Ok(Some(plan)) => todo.push((f, plan)),
                     Ok(None) => report.succeeded.push(f.id),
-                    Err(e) => report.fail(f.id, e),
+                    Err(e) => fail(&mut report, f.id, e),
                 }
             }
             if !todo.is_empty() {

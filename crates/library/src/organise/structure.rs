@@ -551,7 +551,7 @@ impl Acting<'_> {
     }
 
     /// Finds a collection by path in the given brand, or in the one visible brand that has it.
-    fn locate_collection(&self, path: &str, brand: Option<&str>) -> Result<(BrandRow, i64)> {
+    pub(super) fn locate_collection(&self, path: &str, brand: Option<&str>) -> Result<(BrandRow, i64)> {
         names::split_collection_path(path)?;
         if let Some(name) = brand {
             let b = self.brand_row(name)?;
@@ -662,12 +662,12 @@ impl Acting<'_> {
             .ok_or_else(|| invalid(ErrorCode::CampaignNotFound, format!("no campaign named '{name}'")))
     }
 
-    fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, i64)> {
+    pub(super) fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, i64)> {
         let b = self.brand_row(brand)?;
         let c = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
             invalid(
                 ErrorCode::CampaignNotFound,
-                format!("brand '{brand}' has no campaign named '{name}'"),
+                format!("brand '{brand}' has no campaign named '{name}': see `atelier campaign list --brand {brand}`"),
             )
         })?;
         Ok((b, c))

@@ -4,7 +4,7 @@
  * the change journal refresh every view. Rating and flag changes show at once (optimistic) and
  * are corrected by the refresh if the server refused some.
  */
-import { api, messageOf, type AssetSummary, type BulkOp, type BulkReport, type Selection } from '../../lib/api/client';
+import { api, messageOf, type AssetSummary, type Intent, type BulkReport, type Selection } from '../../lib/api/client';
 import { bulkSummary, sentence } from '../../lib/format';
 import { changes } from '../../lib/stores/changes.svelte';
 import { toasts } from '../../lib/stores/toasts.svelte';
@@ -45,7 +45,7 @@ export interface RunOptions {
 }
 
 /** Runs one bulk op; returns the report, or null when the request itself failed. */
-export async function runBulk(selection: Selection, op: BulkOp, opts: RunOptions): Promise<BulkReport | null> {
+export async function runBulk(selection: Selection, op: Intent, opts: RunOptions): Promise<BulkReport | null> {
   if (opts.ctrl && opts.optimistic && opts.ids) opts.ctrl.results.patch(new Set(opts.ids), opts.optimistic);
   try {
     const report = await api.bulk(selection, op);

@@ -24,8 +24,10 @@ export interface UploadTarget {
   project: string | null;
   brand: string | null;
   tags: string[];
-  collection: string | null;
-  campaign: string | null;
+  /** The collection (of the brand) to file new assets into: its id, and its path to show. */
+  collection: { id: string; name: string } | null;
+  /** The campaign to add new assets to. */
+  campaign: { id: string; name: string } | null;
 }
 
 export interface Batch {
@@ -189,15 +191,15 @@ class Uploads {
   /** Files the batch's new assets into its collection and campaign, then says how it went. */
   private async finish(batch: Batch): Promise<void> {
     const ids = batch.items.filter((i) => i.status === 'imported' && i.assetId).map((i) => i.assetId!);
-    const { collection, campaign, brand } = batch.target;
+    const { collection, campaign } = batch.target;
     if (ids.length && collection) {
-      await api.bulk({ ids }, { op: 'collection_add', path: collection, brand }).catch((e) =>
-        toasts.show('error', `Couldn’t file the uploads in ${collection}: ${messageOf(e)}`),
+      await api.bulk({ ids }, { op: 'collection_add', collection: collection.id }).catch((e) =>
+        toasts.show('error', `Couldn’t file the uploads in ${collection.name}: ${messageOf(e)}`),
       );
     }
-    if (ids.length && campaign && brand) {
-      await api.bulk({ ids }, { op: 'campaign_add', name: campaign, brand }).catch((e) =>
-        toasts.show('error', `Couldn’t add the uploads to ${campaign}: ${messageOf(e)}`),
+    if (ids.length && campaign) {
+      await api.bulk({ ids }, { op: 'campaign_add', campaign: campaign.id }).catch((e) =>
+        toasts.show('error', `Couldn’t add the uploads to ${campaign.name}: ${messageOf(e)}`),
       );
     }
     changes.poke();

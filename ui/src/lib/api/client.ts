@@ -24,9 +24,9 @@ import type { BrandInfo } from './types/BrandInfo';
 import type { BrandRole } from './types/BrandRole';
 import type { Bucket } from './types/Bucket';
 import type { BucketCounts } from './types/BucketCounts';
-import type { Bulk } from './types/Bulk';
+import type { BulkRequest } from './types/BulkRequest';
 import type { BulkFailure } from './types/BulkFailure';
-import type { BulkOp } from './types/BulkOp';
+import type { Intent } from './types/Intent';
 import type { BulkReport } from './types/BulkReport';
 import type { CampaignInfo } from './types/CampaignInfo';
 import type { Change } from './types/Change';
@@ -47,7 +47,7 @@ import type { ProjectSettings } from './types/ProjectSettings';
 import type { Rating } from './types/Rating';
 import type { ReviewAction } from './types/ReviewAction';
 import type { ReviewEvent } from './types/ReviewEvent';
-import type { SelectionBody } from './types/SelectionBody';
+import type { AssetSelection } from './types/AssetSelection';
 import type { Session } from './types/Session';
 import type { Sort } from './types/Sort';
 import type { Source } from './types/Source';
@@ -76,7 +76,7 @@ export type {
   Bucket,
   BucketCounts,
   BulkFailure,
-  BulkOp,
+  Intent,
   BulkReport,
   CampaignInfo,
   Change,
@@ -97,7 +97,7 @@ export type {
   Rating,
   ReviewAction,
   ReviewEvent,
-  SelectionBody,
+  AssetSelection,
   Session,
   Sort,
   Source,
@@ -207,11 +207,11 @@ export function emptyQuery(): AssetQuery {
   };
 }
 
-export type Selection = SelectionBody;
+export type Selection = AssetSelection;
 
-/** Distributes an op over the `Bulk` union (TypeScript can't spread into it directly). */
-function bulkBody(selection: Selection, op: BulkOp): Bulk {
-  return { selection, ...op } as Bulk;
+/** Distributes an intent over the `BulkRequest` union (TypeScript can't spread into it directly). */
+function bulkBody(selection: Selection, intent: Intent): BulkRequest {
+  return { selection, ...intent } as BulkRequest;
 }
 
 export const api = {
@@ -234,7 +234,8 @@ export const api = {
   mergeDuplicates: (keep: AssetId, others: AssetId[], then: Dispose) =>
     post<MergeReport>('/api/duplicates/merge', { keep, others, then }),
   reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
-  bulk: (selection: Selection, op: BulkOp) => post<BulkReport>('/api/bulk', bulkBody(selection, op)),
+  /** The one organising call: an intent (ids, never names) on a selection. */
+  bulk: (selection: Selection, intent: Intent) => post<BulkReport>('/api/bulk', bulkBody(selection, intent)),
   emptyTrash: () => post<BulkReport>('/api/trash/empty', {}),
 
   // ---- projects

@@ -3,7 +3,7 @@ import type { AssetId } from "./AssetId";
 import type { BulkFailure } from "./BulkFailure";
 
 /**
- * What a bulk operation did, asset by asset (SPEC R5.2).
+ * What an intent did, asset by asset (SPEC R5.2): a partial success is kept.
  */
 export type BulkReport = { 
 /**
@@ -22,4 +22,4 @@ failed: Array<BulkFailure>,
  * Assets left alone because there was nothing to do (already in the campaign), each with
  * the reason.
  */
-skipped: Array<BulkFailure>, };
+skipped?: Array<BulkFailure>, };
