@@ -40,8 +40,8 @@ pub use files::{InPlaceFile, Presence, WatchedFolder};
 pub use models::{ModelLink, ModelSummary, NewModel};
 pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
 pub use organise::{
-    BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectInfo, ReviewEvent,
-    TagInfo,
+    BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectDefaults,
+    ProjectInfo, ReviewEvent, TagInfo,
 };
 pub use public_ids::Stored;
 pub use scope::{Scope, Viewer};

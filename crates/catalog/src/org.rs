@@ -21,7 +21,7 @@ pub struct BrandRow(pub i64);
 pub struct ProjectRow(pub i64);
 
 /// The name a Personal brand is shown and found by.
-pub const PERSONAL_BRAND: &str = "Personal";
+pub use atelier_domain::rules::PERSONAL_BRAND;
 
 impl Tx<'_> {
     /// The library's own user (the studio Owner of a standalone library), created on first use.
@@ -59,17 +59,21 @@ impl Tx<'_> {
         {
             return Ok(BrandRow(id));
         }
+        let uid = BrandId::new_v7().to_bytes();
         self.tx.execute(
             "INSERT INTO brand (uid, name, name_key, personal_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                BrandId::new_v7().to_bytes(),
-                PERSONAL_BRAND,
-                names::key(PERSONAL_BRAND),
-                user.0,
-                now_ms
-            ],
+            params![uid, PERSONAL_BRAND, names::key(PERSONAL_BRAND), user.0, now_ms],
         )?;
-        Ok(BrandRow(self.tx.last_insert_rowid()))
+        let row = BrandRow(self.tx.last_insert_rowid());
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(now_ms, user, Entity::Brand, ChangeAction::Create, Some(&uid))
+                .change(
+                    None,
+                    Some(serde_json::json!({ "name": PERSONAL_BRAND, "personal": true })),
+                ),
+        )?;
+        Ok(row)
     }
 
     /// The team brand called `name` (ignoring case), created when missing.
@@ -109,11 +113,18 @@ impl Tx<'_> {
         {
             return Ok(ProjectRow(id));
         }
+        let uid = ProjectId::new_v7().to_bytes();
         self.tx.execute(
             "INSERT INTO project (uid, owner, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![ProjectId::new_v7().to_bytes(), owner.0, name, key, now_ms],
+            params![uid, owner.0, name, key, now_ms],
         )?;
-        Ok(ProjectRow(self.tx.last_insert_rowid()))
+        let row = ProjectRow(self.tx.last_insert_rowid());
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(now_ms, owner, Entity::Project, ChangeAction::Create, Some(&uid))
+                .change(None, Some(serde_json::json!({ "name": name }))),
+        )?;
+        Ok(row)
     }
 
     /// Tag rows for `tags` (already normalised), creating missing ones with this spelling.

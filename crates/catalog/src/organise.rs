@@ -1199,16 +1199,16 @@ impl Tx<'_> {
         )
     }
 
-    /// Creates a team brand.
-    pub fn create_brand(&mut self, name: &str, creator: UserRow, now: i64) -> Result<BrandRow> {
-        let name = names::validate_name("brand name", name)?;
-        if names::key(&name) == names::key(crate::org::PERSONAL_BRAND) {
-            return Err(InvalidInput::new(
-                ErrorCode::NameTaken,
-                "'Personal' is reserved for each member's Personal brand",
-            )
-            .into());
-        }
+    /// Creates a team brand (the name checked by `rules::brand_name`), with `creator` in
+    /// `role` (`rules::CREATOR_ROLE`) so that it never lacks a Manager.
+    pub fn create_brand(
+        &mut self,
+        name: &str,
+        creator: UserRow,
+        role: BrandRole,
+        now: i64,
+    ) -> Result<BrandRow> {
+        let name = atelier_domain::rules::brand_name(name)?;
         let exists: bool = self.tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM brand WHERE personal_of IS NULL AND name_key = ?1)",
             [names::key(&name)],
@@ -1218,8 +1218,7 @@ impl Tx<'_> {
             return Err(taken("brand", &name));
         }
         let brand = self.ensure_brand(&name, now)?;
-        // The creator manages the brand they made: a brand always keeps a Manager.
-        self.set_member(brand, creator, Some(BrandRole::Manager), creator, now)?;
+        self.set_member(brand, creator, Some(role), creator, now)?;
         self.journal(
             now,
             creator,

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use atelier_domain::{AssetId, BrandRole};
+use atelier_domain::AssetId;
 use atelier_library::{
     Acting, BulkReport, ImportMode, Intent, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
 };
@@ -288,7 +288,7 @@ pub fn brand(lib: &Acting<'_>, cmd: BrandCommand) -> Result<ExitCode> {
             json,
         } => {
             let role = match op {
-                MemberOp::Add => Some(role.unwrap_or(BrandRole::Creator)),
+                MemberOp::Add => Some(role.unwrap_or(atelier_domain::rules::DEFAULT_MEMBER_ROLE)),
                 MemberOp::Role => Some(role.ok_or_else(|| {
                     anyhow::anyhow!("give the new role with --role manager|creator|viewer")
                 })?),

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod query;
 pub mod review;
 pub mod roles;
+pub mod rules;
 pub mod visibility;
 
 pub use asset::{Flag, Kind, Rating, Source, Status};

@@ -17,3 +17,15 @@ pub const MAX_PAGE: usize = 1_000;
 pub const DEFAULT_PAGE: usize = 100;
 /// How far back "Recently added" reaches, in milliseconds (7 days, SPEC R3.1).
 pub const RECENT_WINDOW_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Longest project or campaign description, in characters (R8.1).
+pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
+/// Most anchors a brand pins (R10.3).
+pub const MAX_ANCHORS: usize = 16;
+/// Longest prompt prefix or suffix of a brand kit, in characters (R10.3).
+pub const MAX_PROMPT_AFFIX_CHARS: usize = 500;
+/// Most banned terms in a brand kit (R10.3).
+pub const MAX_BANNED_TERMS: usize = 64;
+/// Longest banned term, in characters.
+pub const MAX_BANNED_TERM_CHARS: usize = 100;
+/// Most palette colours in a brand kit.
+pub const MAX_PALETTE: usize = 16;

@@ -1109,3 +1109,57 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         "vic's own Personal brand"
     );
 }
+
+#[test]
+fn a_refused_import_leaves_no_project_or_brand_behind() {
+    // Issue 10 item 3: the project was created before the brand and Upload checks, so a refused
+    // import still left an empty project (and, for an Admin refused elsewhere, a brand).
+    let t = TestLibrary::new();
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    t.lib
+        .as_owner()
+        .brand_member("Acme", "vic", Some(BrandRole::Viewer))
+        .unwrap();
+    let vic = t.lib.as_user("vic").unwrap();
+    t.write("v/v.jpg", &common::jpeg(20, 20, 98));
+    let into = |project: &str, brand: &str| ImportOptions {
+        project: Some(project.into()),
+        brand: Some(brand.into()),
+        ..Default::default()
+    };
+    let cancel = atelier_library::CancelToken::new();
+    let refused = vic.import(&[t.input().join("v")], &into("Shoot A", "Acme"), &cancel, &None);
+    assert_eq!(refused.unwrap_err().code(), "forbidden");
+    let refused = vic.import(
+        &[t.input().join("v")],
+        &into("Shoot B", "NewBrand"),
+        &cancel,
+        &None,
+    );
+    assert_eq!(refused.unwrap_err().code(), "brand_not_found");
+    let projects: Vec<String> = vic.project_list().unwrap().into_iter().map(|p| p.name).collect();
+    assert!(
+        !projects.iter().any(|p| p.starts_with("Shoot")),
+        "no project made by a refused import: {projects:?}"
+    );
+    let brands: Vec<String> = t
+        .lib
+        .as_owner()
+        .brand_list()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert!(!brands.contains(&"NewBrand".to_string()), "{brands:?}");
+
+    // The owner may create brands on the way; the new brand's first Manager is its creator.
+    let made = t
+        .lib
+        .as_owner()
+        .import(&[t.input().join("v")], &into("Shoot C", "Fresh"), &cancel, &None)
+        .unwrap();
+    assert_eq!(made.imported.len(), 1);
+    let fresh = t.lib.as_owner().brand("Fresh").unwrap();
+    assert_eq!(fresh.members.len(), 1);
+    assert_eq!(fresh.members[0].role, BrandRole::Manager);
+}

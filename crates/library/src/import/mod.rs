@@ -17,9 +17,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
-use atelier_catalog::{BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectRow, UserRow};
+use atelier_catalog::{
+    BrandRow, Catalog, DuplicateOf, FileFacts, NewAsset, ProjectDefaults, ProjectRow, UserRow,
+};
 use atelier_domain::limits::MAX_TAGS_PER_ASSET;
-use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, Rating, Source, names};
+use atelier_domain::{
+    Action, AssetId, BrandKind, ErrorCode, Id, InvalidInput, Rating, Source, Target, can, names, rules,
+};
 use atelier_media::{
     Detected, Format, Generation, Metadata, THUMB_SIDE, detect, read_metadata, read_metadata_path, render,
     render_path,
@@ -179,6 +183,16 @@ struct Targets {
 }
 
 /// An import's destination and manner, settled before any file is touched.
+/// The brand an import goes to, before anything is written.
+enum BrandPlan {
+    /// One that exists.
+    Existing(BrandRow),
+    /// A team brand to create on the way (its name checked).
+    New(String),
+    /// The actor's Personal brand.
+    Personal,
+}
+
 struct Plan {
     targets: Targets,
     mode: ImportMode,
@@ -385,47 +399,73 @@ impl Acting<'_> {
     fn import_plan(&self, options: &ImportOptions) -> Result<Plan> {
         let acting = self.roles()?;
         let me = self.me();
-        let now = now_ms();
-        let project = match &options.project {
-            Some(p) => self
-                .catalog()
-                .write(|tx| tx.ensure_project(acting.user, p, now))?,
-            None if acting.user == me.user => me.inbox,
-            None => self
-                .catalog()
-                .write(|tx| tx.ensure_project(acting.user, crate::INBOX, now))?,
+        // Everything is looked up and checked before anything is written: an import that is
+        // refused leaves no project or brand behind.
+        let project_name = match &options.project {
+            Some(p) => Some(names::validate_name("project name", p)?),
+            None if acting.user == me.user => None,
+            None => Some(crate::INBOX.to_string()),
         };
-        let defaults = self.catalog().project_defaults(project)?;
+        let project = match &project_name {
+            Some(name) => self.catalog().find_project(acting.user, name)?,
+            None => Some(me.inbox),
+        };
+        let defaults = match project {
+            Some(p) => self.catalog().project_defaults(p)?,
+            None => ProjectDefaults::default(),
+        };
         let brand = match options.brand.as_deref().or(defaults.default_brand.as_deref()) {
             Some(name) => {
-                // Bound first: the catalog guard must be gone before the arms lock it again.
                 let found = self.catalog().find_brand(name, acting.user)?;
                 match found {
-                    Some(b) => b,
-                    None if acting.studio_role.acts_as_manager() => self
-                        .catalog()
-                        .write(|tx| tx.create_brand(name, acting.user, now))?,
+                    Some(b) => BrandPlan::Existing(b),
                     None => {
-                        return Err(InvalidInput::new(
-                            ErrorCode::BrandNotFound,
-                            format!("no brand named '{name}': see `atelier brand list`"),
-                        )
-                        .into());
+                        // A missing brand is created on the way only by someone who may create
+                        // brands, and they will be its Manager: check Upload as that.
+                        let name = rules::brand_name(name)?;
+                        let actor = rules::role_on_new_brand(acting.studio_role).map_err(|_| {
+                            InvalidInput::new(
+                                ErrorCode::BrandNotFound,
+                                format!("no brand named '{name}': see `atelier brand list`"),
+                            )
+                        })?;
+                        let target = Target {
+                            brand: BrandKind::Team,
+                            own_asset: false,
+                            self_approval: false,
+                        };
+                        can(&actor, Action::Upload, &target)?;
+                        BrandPlan::New(name)
                     }
                 }
             }
-            None => self
-                .catalog()
-                .write(|tx| tx.ensure_personal_brand(acting.user, now))?,
+            None => BrandPlan::Personal,
         };
-        let (personal_of, self_approval) = self.catalog().brand_facts(brand)?;
-        let (actor, target) = acting.on(brand, personal_of, self_approval, false);
-        atelier_domain::can(&actor, atelier_domain::Action::Upload, &target)?;
+        if let BrandPlan::Existing(b) = brand {
+            let (personal_of, self_approval) = self.catalog().brand_facts(b)?;
+            let (actor, target) = acting.on(b, personal_of, self_approval, false);
+            can(&actor, Action::Upload, &target)?;
+        }
         let mode = options.mode.unwrap_or(if defaults.import_mode == "copy" {
             ImportMode::Copy
         } else {
             ImportMode::InPlace
         });
+        // Allowed: now make what is missing, in one transaction.
+        let now = now_ms();
+        let (project, brand) = self.catalog().write(|tx| {
+            let project = match (project, &project_name) {
+                (Some(p), _) => p,
+                (None, Some(name)) => tx.ensure_project(acting.user, name, now)?,
+                (None, None) => me.inbox,
+            };
+            let brand = match &brand {
+                BrandPlan::Existing(b) => *b,
+                BrandPlan::New(name) => tx.create_brand(name, acting.user, rules::CREATOR_ROLE, now)?,
+                BrandPlan::Personal => tx.ensure_personal_brand(acting.user, now)?,
+            };
+            Ok((project, brand))
+        })?;
         Ok(Plan {
             targets: Targets {
                 user: acting.user,

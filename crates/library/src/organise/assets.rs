@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use atelier_catalog::{BrandRow, Column, FreedFile, ProjectRow};
-use atelier_domain::limits::MAX_TAGS_PER_ASSET;
+use atelier_domain::rules;
 use atelier_domain::{
-    Action, AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status,
-    names, next_status, personal_next_status, validate_note,
+    AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names,
+    validate_note,
 };
 
-use super::{BulkReport, Pool, approved_locked};
+use super::{BulkReport, Pool};
 use crate::export::Selection;
 use crate::layout::RenditionKind;
 use crate::{Acting, LibraryError, Result, now_ms};
@@ -24,7 +24,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::Organise, f)?;
+                let (actor, facts) = a.judge(f);
+                rules::organise(&actor, &facts)?;
                 Ok((f.rating != rating.stars()).then_some(()))
             },
             |tx, a, todo| tx.set_column(Column::Rating, &seqs(todo), value, a.user, now_ms()),
@@ -36,7 +37,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::Organise, f)?;
+                let (actor, facts) = a.judge(f);
+                rules::organise(&actor, &facts)?;
                 Ok((f.flag != flag).then_some(()))
             },
             |tx, a, todo| tx.set_column(Column::Flag, &seqs(todo), flag.code(), a.user, now_ms()),
@@ -62,18 +64,9 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::Organise, f)?;
                 let adding = n - have.get(&f.seq).copied().unwrap_or(0);
-                if f.tag_count + adding > MAX_TAGS_PER_ASSET as u32 {
-                    return Err(InvalidInput::new(
-                        ErrorCode::TooManyTags,
-                        format!(
-                            "{} would carry {} tags: at most {MAX_TAGS_PER_ASSET}",
-                            f.name,
-                            f.tag_count + adding
-                        ),
-                    ));
-                }
+                let (actor, facts) = a.judge(f);
+                rules::tag(&actor, &facts, adding)?;
                 Ok((adding > 0).then_some(()))
             },
             |tx, a, todo| {
@@ -100,7 +93,10 @@ impl Acting<'_> {
         }
         self.bulk(
             selection,
-            |a, f| a.may(Action::Organise, f).map(Some),
+            |a, f| {
+                let (actor, facts) = a.judge(f);
+                rules::organise(&actor, &facts).map(Some)
+            },
             |tx, a, todo| tx.remove_tags(&seqs(todo), &ids, a.user, now_ms()),
         )
     }
@@ -117,17 +113,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::Organise, f)?;
-                if f.brand != brand {
-                    return Err(InvalidInput::new(
-                        ErrorCode::NotOnThisBrand,
-                        format!(
-                            "{} is on another brand: collections hold their own brand's assets",
-                            f.name
-                        ),
-                    ));
-                }
-                Ok(Some(()))
+                let (actor, facts) = a.judge(f);
+                rules::file(&actor, &facts, f.brand == brand).map(Some)
             },
             |tx, a, todo| {
                 if add {
@@ -154,13 +141,8 @@ impl Acting<'_> {
         let mut report = self.bulk(
             selection,
             |a, f| {
-                a.may(Action::AddToCampaign, f)?;
-                if f.brand != b {
-                    return Err(InvalidInput::new(
-                        ErrorCode::NotOnThisBrand,
-                        format!("{} is not on this campaign's brand", f.name),
-                    ));
-                }
+                let (actor, facts) = a.judge(f);
+                rules::campaign(&actor, &facts, f.brand == b)?;
                 let there = members.contains(&f.seq);
                 if add && there {
                     skipped.push(f.id);
@@ -199,14 +181,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                // The move itself first: "an approved asset can only be archived" says more
-                // than who may approve. Personal brands skip review (R7.2).
-                let next = if f.personal_of.is_some() {
-                    personal_next_status(action, f.status)?
-                } else {
-                    next_status(action, f.status)?
-                };
-                a.may(action.into(), f)?;
+                let (actor, facts) = a.judge(f);
+                let next = rules::review(&actor, &facts, action)?;
                 // R7.3: a library bound to a studio also requires a shared project to submit;
                 // a standalone library has no one to hide work from.
                 Ok(Some((f.status, next)))
@@ -232,10 +208,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::MoveProject, f)?;
-                if f.status == Status::Approved {
-                    return Err(approved_locked("be moved to another project"));
-                }
+                let (actor, facts) = a.judge(f);
+                rules::move_project(&actor, &facts)?;
                 Ok((f.project != project).then_some(()))
             },
             |tx, a, todo| tx.set_column(Column::Project, &seqs(todo), project.0, a.user, now_ms()),
@@ -253,12 +227,9 @@ impl Acting<'_> {
                 if f.brand == brand {
                     return Ok(None);
                 }
-                a.may(Action::MoveOutOfBrand, f)?;
-                let (actor, target) = a.on(brand, personal_of, self_approval, false);
-                atelier_domain::can(&actor, Action::MoveIntoBrand, &target)?;
-                if f.status == Status::Approved {
-                    return Err(approved_locked("be moved to another brand"));
-                }
+                let (actor, facts) = a.judge(f);
+                let (into, to) = a.on(brand, personal_of, self_approval, false);
+                rules::move_brand(&actor, &facts, &into, &to)?;
                 Ok(Some(()))
             },
             |tx, a, todo| {
@@ -284,10 +255,8 @@ impl Acting<'_> {
         };
         let name = names::asset_file_name(name, &f.name, content_ext)?;
         let acting = self.roles()?;
-        acting.may(Action::EditAsset, &f)?;
-        if f.status == Status::Approved {
-            return Err(approved_locked("be renamed").into());
-        }
+        let (actor, facts) = acting.judge(&f);
+        rules::edit(&actor, &facts)?;
         Ok(self
             .catalog()
             .write(|tx| tx.rename_asset(f.seq, &name, acting.user, now_ms()))?)
@@ -297,7 +266,8 @@ impl Acting<'_> {
     pub fn fork(&self, id: AssetId) -> Result<AssetId> {
         let f = self.one(id)?;
         let acting = self.roles()?;
-        acting.may(Action::Fork, &f)?;
+        let (actor, facts) = acting.judge(&f);
+        rules::fork(&actor, &facts)?;
         let new = AssetId::new_v7();
         self.catalog()
             .write(|tx| tx.fork(f.seq, new, acting.user, now_ms()))?;
@@ -311,11 +281,8 @@ impl Acting<'_> {
         self.bulk(
             selection,
             |a, f| {
-                a.may(Action::DeleteAsset, f)?;
-                if f.status == Status::Approved {
-                    return Err(approved_locked("be deleted"));
-                }
-                Ok(Some(()))
+                let (actor, facts) = a.judge(f);
+                rules::delete(&actor, &facts).map(Some)
             },
             |tx, a, todo| tx.set_trashed(&seqs(todo), true, a.user, now_ms()),
         )
@@ -326,7 +293,10 @@ impl Acting<'_> {
         self.bulk_on(
             Pool::Trash,
             selection,
-            |a, f| a.may(Action::DeleteAsset, f).map(Some),
+            |a, f| {
+                let (actor, facts) = a.judge(f);
+                rules::restore_or_purge(&actor, &facts).map(Some)
+            },
             |tx, a, todo| tx.set_trashed(&seqs(todo), false, a.user, now_ms()),
         )
     }
@@ -339,7 +309,10 @@ impl Acting<'_> {
         let report = self.bulk_on(
             Pool::Trash,
             selection,
-            |a, f| a.may(Action::DeleteAsset, f).map(Some),
+            |a, f| {
+                let (actor, facts) = a.judge(f);
+                rules::restore_or_purge(&actor, &facts).map(Some)
+            },
             |tx, a, todo| {
                 freed.extend(tx.delete_assets(&seqs(todo), a.user, now_ms())?);
                 Ok(())
@@ -379,8 +352,9 @@ impl Acting<'_> {
                 format!("asset {id} is not in this library"),
             ))
         })?;
-        self.roles()?.may_see(&f)?;
-        Pool::Live.admits(&f)?;
+        let roles = self.roles()?;
+        roles.may_see(&f)?;
+        Pool::Live.admits(&roles.judge(&f).1)?;
         Ok(f)
     }
 

@@ -16,7 +16,7 @@ use atelier_catalog::{AssetFacts, BrandRow, Scope, UserRow, Viewer};
 use atelier_domain::limits::MAX_BULK_ASSETS;
 use atelier_domain::visibility::{self, Placement};
 use atelier_domain::{
-    Action, Actor, AssetId, BrandKind, BrandRole, ErrorCode, InvalidInput, StudioRole, Target, can,
+    Actor, AssetId, BrandKind, BrandRole, ErrorCode, InvalidInput, StudioRole, Target, rules,
 };
 
 pub(crate) use assets::project_not_found;
@@ -72,10 +72,20 @@ impl Roles {
         )
     }
 
-    /// May the actor take `action` on this asset?
-    pub(crate) fn may(&self, action: Action, f: &AssetFacts) -> Result<(), InvalidInput> {
+    /// The rules' view of one asset for this actor: who they are on its brand, and what the
+    /// asset is (atelier_domain::rules decides from these alone).
+    pub(crate) fn judge<'f>(&self, f: &'f AssetFacts) -> (Actor, rules::AssetFacts<'f>) {
         let (actor, target) = self.on(f.brand, f.personal_of, f.self_approval, f.creator == self.user);
-        can(&actor, action, &target)
+        (
+            actor,
+            rules::AssetFacts {
+                name: &f.name,
+                status: f.status,
+                trashed: f.trashed,
+                tag_count: f.tag_count,
+                target,
+            },
+        )
     }
 
     /// What these roles may see.
@@ -104,14 +114,6 @@ impl Roles {
         };
         visibility::may_see(&place, self.studio_role)
     }
-}
-
-/// Refusal for changes to approved work (R7.5).
-pub(crate) fn approved_locked(what: &str) -> InvalidInput {
-    InvalidInput::new(
-        ErrorCode::ApprovedLocked,
-        format!("approved assets can't {what}: archive it first"),
-    )
 }
 
 impl Acting<'_> {
@@ -245,7 +247,7 @@ impl Acting<'_> {
             for f in facts {
                 let verdict = acting
                     .may_see(&f)
-                    .and_then(|()| pool.admits(&f))
+                    .and_then(|()| pool.admits(&acting.judge(&f).1))
                     .and_then(|()| check(&acting, &f));
                 match verdict {
                     Ok(Some(plan)) => todo.push((f, plan)),
@@ -272,17 +274,10 @@ pub(crate) enum Pool {
 }
 
 impl Pool {
-    pub(crate) fn admits(self, f: &AssetFacts) -> Result<(), InvalidInput> {
-        match (self, f.trashed) {
-            (Pool::Live, true) => Err(InvalidInput::new(
-                ErrorCode::InTrash,
-                format!("{} is in the Trash: restore it first", f.name),
-            )),
-            (Pool::Trash, false) => Err(InvalidInput::new(
-                ErrorCode::NotInTrash,
-                format!("{} is not in the Trash", f.name),
-            )),
-            _ => Ok(()),
+    pub(crate) fn admits(self, f: &rules::AssetFacts<'_>) -> Result<(), InvalidInput> {
+        match self {
+            Pool::Live => rules::live(f),
+            Pool::Trash => rules::in_trash(f),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Stacks by hand (R2.9): stack any assets under a cover, choose another cover, unstack. Imports
 //! stack a RAW with the JPEG or HEIC of the same name in the same folder (see import/).
 
-use atelier_domain::{Action, AssetId, ErrorCode, InvalidInput};
+use atelier_domain::{AssetId, ErrorCode, InvalidInput, rules};
 
 use crate::organise::BulkReport;
 use crate::{Acting, Result, now_ms};
@@ -47,8 +47,13 @@ impl Acting<'_> {
         }
         let acting = self.roles()?;
         let facts = self.catalog().facts(&seqs)?;
+        // Each asset as in a bulk action: seen by the actor, out of the Trash, theirs to
+        // organise (a stack is refused whole when one of them isn't).
         for f in &facts {
-            acting.may(Action::Organise, f)?;
+            acting.may_see(f)?;
+            let (actor, facts) = acting.judge(f);
+            super::Pool::Live.admits(&facts)?;
+            rules::organise(&actor, &facts)?;
         }
         let cover_seq = match cover {
             Some(c) => facts.iter().find(|f| f.id == c).map(|f| f.seq),
@@ -77,8 +82,8 @@ impl Acting<'_> {
         self.bulk(
             &selection,
             |a, f| {
-                a.may(Action::Organise, f)?;
-                Ok(Some(()))
+                let (actor, facts) = a.judge(f);
+                rules::organise(&actor, &facts).map(Some)
             },
             |tx, a, todo| {
                 let seqs: Vec<i64> = todo.iter().map(|(f, _)| f.seq).collect();

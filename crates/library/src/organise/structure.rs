@@ -5,6 +5,7 @@ use atelier_catalog::{
     BrandInfo, BrandRow, CampaignInfo, CollectionInfo, KitChange, ProjectChange, ProjectInfo, ProjectRow,
     TagInfo,
 };
+use atelier_domain::rules::{self, StudioAction, kit};
 use atelier_domain::{Action, AssetId, BrandRole, ErrorCode, InvalidInput, Status, can, names};
 use serde::Serialize;
 
@@ -12,17 +13,6 @@ use super::Roles;
 use super::assets::project_not_found;
 use crate::import::Template;
 use crate::{Acting, Library, LibraryError, Result, now_ms};
-
-/// Longest prompt prefix or suffix (R10.3).
-const MAX_PROMPT_AFFIX: usize = 500;
-/// Most banned terms (R10.3).
-const MAX_BANNED: usize = 64;
-/// Most pinned anchors (R10.3).
-const MAX_ANCHORS: usize = 16;
-/// Most palette colours.
-const MAX_PALETTE: usize = 16;
-/// Longest campaign description (R8.1).
-const MAX_CAMPAIGN_DESCRIPTION: usize = 1_000;
 
 /// Changes to a brand's kit (`None`: leave as is).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
@@ -85,19 +75,6 @@ fn needs_studio(what: &str) -> LibraryError {
     )
 }
 
-fn check_color(c: &str) -> Result<String> {
-    let c = c.trim();
-    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit());
-    if ok {
-        Ok(c.to_uppercase())
-    } else {
-        Err(invalid(
-            ErrorCode::InvalidColor,
-            format!("colour '{c}' is not #RRGGBB (e.g. #1A2B3C)"),
-        ))
-    }
-}
-
 impl Roles {
     /// May the actor take a brand-level action on `brand`?
     fn may_on_brand(&self, action: Action, brand: BrandRow, lib: &Library) -> Result<()> {
@@ -106,15 +83,8 @@ impl Roles {
         Ok(can(&actor, action, &target)?)
     }
 
-    fn must_run_studio(&self, what: &str) -> Result<()> {
-        if self.studio_role.acts_as_manager() {
-            Ok(())
-        } else {
-            Err(invalid(
-                ErrorCode::Forbidden,
-                format!("{what} needs the studio's Owner or Admin role"),
-            ))
-        }
+    fn may_in_studio(&self, action: StudioAction) -> Result<()> {
+        Ok(rules::can_in_studio(self.studio_role, action)?)
     }
 }
 
@@ -158,13 +128,7 @@ impl Acting<'_> {
         brand: Option<&str>,
     ) -> Result<ProjectInfo> {
         let acting = self.roles()?;
-        let description = description.unwrap_or("").trim().to_string();
-        if description.chars().count() > 1_000 {
-            return Err(invalid(
-                ErrorCode::InvalidDescription,
-                "a project description has at most 1,000 characters",
-            ));
-        }
+        let description = rules::description("project", description)?;
         let brand = brand.map(|b| self.brand_row(b)).transpose()?;
         if let Some(b) = brand {
             acting.may_on_brand(Action::Upload, b, self)?;
@@ -323,10 +287,10 @@ impl Acting<'_> {
     /// Creates a team brand; its creator becomes its first Manager (R10.1–R10.2).
     pub fn brand_create(&self, name: &str) -> Result<BrandInfo> {
         let acting = self.roles()?;
-        acting.must_run_studio("creating a brand")?;
+        acting.may_in_studio(StudioAction::CreateBrand)?;
         let b = self
             .catalog()
-            .write(|tx| tx.create_brand(name, acting.user, now_ms()))?;
+            .write(|tx| tx.create_brand(name, acting.user, rules::CREATOR_ROLE, now_ms()))?;
         self.brand_info(b)
     }
 
@@ -334,12 +298,8 @@ impl Acting<'_> {
     pub fn brand_rename(&self, old: &str, new: &str) -> Result<BrandInfo> {
         let acting = self.roles()?;
         let b = self.brand_row(old)?;
-        if self.catalog().brand_facts(b)?.0.is_some() {
-            return Err(invalid(
-                ErrorCode::PersonalBrand,
-                "a Personal brand keeps its name",
-            ));
-        }
+        let personal_of = self.catalog().brand_facts(b)?.0;
+        rules::rename_brand(acting.on(b, personal_of, false, false).1.brand)?;
         acting.may_on_brand(Action::EditKit, b, self)?;
         self.catalog()
             .write(|tx| tx.rename_brand(b, new, acting.user, now_ms()))?;
@@ -352,62 +312,6 @@ impl Acting<'_> {
         let b = self.brand_row(name)?;
         acting.may_on_brand(Action::EditKit, b, self)?;
         let current = self.brand_info(b)?;
-        let affix = |what: &str, v: &Option<String>| -> Result<Option<String>> {
-            match v {
-                Some(t) if t.chars().count() > MAX_PROMPT_AFFIX => Err(invalid(
-                    ErrorCode::InvalidKit,
-                    format!(
-                        "the prompt {what} has {} characters: at most {MAX_PROMPT_AFFIX}",
-                        t.chars().count()
-                    ),
-                )),
-                Some(t) => Ok(Some(t.trim().to_string())),
-                None => Ok(None),
-            }
-        };
-        let mut banned = current.banned_terms.clone();
-        for t in &edit.ban {
-            let t = t.trim();
-            if t.is_empty() || t.chars().count() > 100 {
-                return Err(invalid(
-                    ErrorCode::InvalidKit,
-                    format!("banned term '{t}' must have 1 to 100 characters"),
-                ));
-            }
-            if !banned.iter().any(|b| b.to_lowercase() == t.to_lowercase()) {
-                banned.push(t.to_string());
-            }
-        }
-        banned.retain(|b| {
-            !edit
-                .unban
-                .iter()
-                .any(|u| u.trim().to_lowercase() == b.to_lowercase())
-        });
-        if banned.len() > MAX_BANNED {
-            return Err(invalid(
-                ErrorCode::InvalidKit,
-                format!("{} banned terms: a kit holds at most {MAX_BANNED}", banned.len()),
-            ));
-        }
-        let palette = edit
-            .palette
-            .as_ref()
-            .map(|p| {
-                if p.len() > MAX_PALETTE {
-                    return Err(invalid(
-                        ErrorCode::InvalidKit,
-                        format!("{} palette colours: at most {MAX_PALETTE}", p.len()),
-                    ));
-                }
-                p.iter().map(|c| check_color(c)).collect::<Result<Vec<_>>>()
-            })
-            .transpose()?;
-        let color = match edit.color.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(c) => Some(Some(check_color(c)?)),
-        };
         let logo = match edit.logo {
             None => None,
             Some(id) => {
@@ -422,12 +326,12 @@ impl Acting<'_> {
             }
         };
         let change = KitChange {
-            color,
-            prompt_prefix: affix("prefix", &edit.prefix)?,
-            prompt_suffix: affix("suffix", &edit.suffix)?,
-            banned_terms: (!edit.ban.is_empty() || !edit.unban.is_empty()).then_some(banned),
+            color: kit::kit_color(edit.color.as_deref())?,
+            prompt_prefix: kit::affix("prefix", edit.prefix.as_deref())?,
+            prompt_suffix: kit::affix("suffix", edit.suffix.as_deref())?,
+            banned_terms: kit::banned_terms(&current.banned_terms, &edit.ban, &edit.unban)?,
             self_approval: edit.self_approval,
-            palette,
+            palette: kit::palette(edit.palette.as_deref())?,
             logo,
         };
         self.catalog()
@@ -446,21 +350,8 @@ impl Acting<'_> {
             Some((u, _)) => self.catalog().brand_roles(u)?.get(&b.0).copied(),
             None => None,
         };
-        if current == Some(BrandRole::Manager)
-            && role != Some(BrandRole::Manager)
-            && self.catalog().manager_count(b)? <= 1
-        {
-            return Err(invalid(
-                ErrorCode::LastManager,
-                format!("{user} is the last Manager of this brand: make someone else a Manager first"),
-            ));
-        }
-        if role.is_none() && existing.is_none() {
-            return Err(invalid(
-                ErrorCode::UserNotFound,
-                format!("no user named '{user}' in this library"),
-            ));
-        }
+        let managers = self.catalog().manager_count(b)?;
+        rules::member_change(user, current, role, managers.max(0) as u64, existing.is_some())?;
         self.catalog().write(|tx| {
             let u = tx.ensure_user(user, now_ms())?;
             tx.set_member(b, u, role, acting.user, now_ms())
@@ -490,15 +381,7 @@ impl Acting<'_> {
                 anchors.retain(|a| a != id);
             }
         }
-        if anchors.len() > MAX_ANCHORS {
-            return Err(invalid(
-                ErrorCode::TooManyAnchors,
-                format!(
-                    "a brand pins at most {MAX_ANCHORS} anchors ({} asked)",
-                    anchors.len()
-                ),
-            ));
-        }
+        rules::anchor_count(anchors.len())?;
         let seqs: Vec<i64> = self.catalog().seqs_of(&anchors)?.into_iter().flatten().collect();
         self.catalog()
             .write(|tx| tx.set_anchors(b, &seqs, acting.user, now_ms()))?;
@@ -684,14 +567,8 @@ impl Acting<'_> {
         let acting = self.roles()?;
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::CreateCampaign, b, self)?;
-        let name = campaign_name(name)?;
-        let description = description.unwrap_or("").trim().to_string();
-        if description.chars().count() > MAX_CAMPAIGN_DESCRIPTION {
-            return Err(invalid(
-                ErrorCode::InvalidDescription,
-                format!("a campaign description has at most {MAX_CAMPAIGN_DESCRIPTION} characters"),
-            ));
-        }
+        let name = rules::campaign_name(name)?;
+        let description = rules::description("campaign", description)?;
         self.catalog()
             .write(|tx| tx.create_campaign(b, &name, &description, acting.user, now_ms()))?;
         self.campaign_info(b, &name)
@@ -702,7 +579,7 @@ impl Acting<'_> {
         let acting = self.roles()?;
         let (b, c) = self.campaign_row(old, brand)?;
         acting.may_on_brand(Action::CreateCampaign, b, self)?;
-        let new = campaign_name(new)?;
+        let new = rules::campaign_name(new)?;
         self.catalog()
             .write(|tx| tx.rename_campaign(c, &new, acting.user, now_ms()))?;
         self.campaign_info(b, &new)
@@ -745,7 +622,7 @@ impl Acting<'_> {
     /// Renames a tag everywhere (and the tags below it, for a path). Studio-wide: Owner/Admin.
     pub fn tag_rename(&self, old: &str, new: &str) -> Result<()> {
         let acting = self.roles()?;
-        acting.must_run_studio("renaming a tag for everyone")?;
+        acting.may_in_studio(StudioAction::ManageTags)?;
         self.catalog()
             .write(|tx| tx.rename_tag_path(old, new, acting.user, now_ms()))?;
         Ok(())
@@ -754,7 +631,7 @@ impl Acting<'_> {
     /// Merges tag `from` into `into` (every asset of `from` gets `into`; `from` goes).
     pub fn tag_merge(&self, from: &str, into: &str) -> Result<()> {
         let acting = self.roles()?;
-        acting.must_run_studio("merging tags for everyone")?;
+        acting.may_in_studio(StudioAction::ManageTags)?;
         let (f, i) = (self.tag_row(from)?, self.tag_row(into)?);
         if f == i {
             return Err(invalid(ErrorCode::SameTag, "a tag can't be merged into itself"));
@@ -767,22 +644,10 @@ impl Acting<'_> {
     /// Deletes a tag from every asset.
     pub fn tag_delete(&self, name: &str) -> Result<()> {
         let acting = self.roles()?;
-        acting.must_run_studio("deleting a tag for everyone")?;
+        acting.may_in_studio(StudioAction::ManageTags)?;
         let t = self.tag_row(name)?;
         Ok(self
             .catalog()
             .write(|tx| tx.delete_tag(t, acting.user, now_ms()))?)
     }
-}
-
-fn campaign_name(name: &str) -> Result<String> {
-    let n = name.trim();
-    let chars = n.chars().count();
-    if chars == 0 || chars > 120 || n.chars().any(char::is_control) {
-        return Err(invalid(
-            ErrorCode::InvalidName,
-            format!("a campaign name has 1 to 120 characters ('{n}' has {chars})"),
-        ));
-    }
-    Ok(n.to_string())
 }
