@@ -8,8 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::org::{BrandRow, ProjectRow, UserRow, uuid_of};
 use crate::postings::{Facet, seq_u32};
-use crate::{Catalog, Result, Tx, journal, paths, text};
-use atelier_protocol::{ChangeAction, Entity};
+use crate::{Catalog, Result, Tx, paths, text};
 
 /// Where an asset's bytes are and what they are.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,7 +183,7 @@ impl Tx<'_> {
             seq,
             true,
             [&a.name, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
-            true,
+            self.stage_terms,
         )?;
 
         let s = seq_u32(seq)?;
@@ -200,17 +199,7 @@ impl Tx<'_> {
         for t in tag_ids {
             p.add(Facet::Tag(t), s);
         }
-        let uid = a.id.to_bytes();
-        journal::record(
-            &self.tx,
-            journal::Entry::about(
-                a.added_at,
-                a.creator,
-                Entity::Asset,
-                ChangeAction::Import,
-                Some(&uid),
-            ),
-        )?;
+        self.imported.push((a.creator, added_at, a.id.to_bytes()));
         self.set_model_refs(seq, &a.model_refs)?;
         if let Some(sig) = &a.signature {
             self.set_signature(seq, sig)?;

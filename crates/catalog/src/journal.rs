@@ -100,6 +100,25 @@ pub(crate) fn record(conn: &Connection, e: Entry<'_>) -> Result<()> {
     Ok(())
 }
 
+/// One Import entry per creator for the assets a transaction added, listing them: an import of
+/// 300 files is one action, as a bulk rating is.
+pub(crate) fn record_imports(conn: &Connection, imported: &[(UserRow, i64, [u8; 16])]) -> Result<()> {
+    let mut by: Vec<(UserRow, i64, Vec<Vec<u8>>)> = Vec::new();
+    for (creator, at, uid) in imported {
+        match by.iter_mut().find(|(c, _, _)| c == creator) {
+            Some((_, last, uids)) => {
+                *last = (*last).max(*at);
+                uids.push(uid.to_vec());
+            }
+            None => by.push((*creator, *at, vec![uid.to_vec()])),
+        }
+    }
+    for (creator, at, uids) in by {
+        record(conn, Entry::assets(at, creator, ChangeAction::Import, &uids))?;
+    }
+    Ok(())
+}
+
 /// The public id of an asset row (for entries about it).
 pub(crate) fn asset_uid(conn: &Connection, seq: i64) -> Result<Vec<u8>> {
     Ok(conn

@@ -279,8 +279,11 @@ impl Catalog {
         let mut w = Tx {
             tx,
             postings: postings::Edits::default(),
+            imported: Vec::new(),
+            stage_terms: true,
         };
         let out = f(&mut w)?;
+        journal::record_imports(&w.tx, &w.imported)?;
         w.postings.flush(&w.tx)?;
         text::flush_terms(&w.tx)?;
         w.tx.commit()?;
@@ -342,4 +345,9 @@ impl Catalog {
 pub struct Tx<'c> {
     tx: Transaction<'c>,
     postings: postings::Edits,
+    /// Assets inserted, journaled as one Import entry per creator when the transaction ends.
+    imported: Vec<(UserRow, i64, [u8; 16])>,
+    /// Whether new words go to the term dictionary as they are indexed (a bulk load rebuilds it
+    /// once at the end instead).
+    stage_terms: bool,
 }

@@ -140,12 +140,11 @@ impl Acting<'_> {
                 },
                 status: Status::Draft,
                 flag: Flag::None,
-                tag_ids: Vec::new(),
                 collections: Vec::new(),
                 campaigns: Vec::new(),
             }
         });
-        let written = self.catalog().bulk_insert(assets, &mut |_| {})?;
+        let written = self.catalog().bulk_insert(assets, me.user, &mut |_| {})?;
         self.watch_add(BENCH_PROJECT, &folder)?;
         Ok(WatchedTreeReport {
             folder,

@@ -201,7 +201,8 @@ impl Library {
             let b = if personal {
                 0
             } else {
-                tag_zipf_index(&mut rng, &brand_zipf)
+                // Team brands follow org.brands' Personal brand (index 0): Acme is the largest.
+                1 + tag_zipf_index(&mut rng, &brand_zipf)
             };
             let brand = org.brands[b];
             let name = synth_name(&mut rng, source, kind, i, &words);
@@ -312,13 +313,12 @@ impl Library {
                 },
                 status,
                 flag,
-                tag_ids: tag_idx.iter().map(|t| org.tag_ids[*t]).collect(),
                 collections,
                 campaigns,
             })
         });
         report(progress, Phase::Working, 0, Some(n));
-        let written = self.catalog().bulk_insert(assets, &mut |done| {
+        let written = self.catalog().bulk_insert(assets, me.user, &mut |done| {
             report(progress, Phase::Working, done, Some(n))
         })?;
         report(progress, Phase::Finishing, written, Some(n));
