@@ -2,7 +2,6 @@
 //! result. Errors end the process with a non-zero status and a message naming what to do;
 //! per-file and per-asset problems are part of a successful report.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -132,10 +131,10 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
                 .map(|c| c.parse::<AssetId>())
                 .transpose()
                 .map_err(LibraryError::from)?;
-            organise::report("Stacked", &library.stack(&ids, cover)?, json)
+            output::bulk_report("Stacked", &library.stack(&ids, cover)?, json)
         }
         Command::Unstack { ids, json } => {
-            organise::report("Unstacked", &library.unstack(&parse_ids(&ids)?)?, json)
+            output::bulk_report("Unstacked", &library.unstack(&parse_ids(&ids)?)?, json)
         }
         Command::Fork { id, json } => {
             let id: AssetId = id.parse().map_err(LibraryError::from)?;
@@ -458,11 +457,6 @@ fn bench_search(library: &Acting<'_>, runs: usize, json: bool) -> Result<ExitCod
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether progress bars may be drawn (a person is watching a terminal).
-pub fn interactive() -> bool {
-    std::io::stderr().is_terminal()
 }
 
 fn model(library: &Acting<'_>, command: crate::args::ModelCommand) -> Result<ExitCode> {

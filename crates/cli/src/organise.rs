@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use atelier_domain::AssetId;
 use atelier_library::{
-    Acting, BulkReport, ImportMode, Intent, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
+    Acting, ImportMode, Intent, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
 };
 use serde::Serialize;
 
@@ -54,28 +54,7 @@ pub fn review_verb(action: atelier_domain::ReviewAction) -> &'static str {
 /// Carries out an intent on the selection the arguments make, and reports it: every organising
 /// command ends here, as every web request ends in the same `Acting::apply`.
 pub fn apply(lib: &Acting<'_>, verb: &str, sel: &SelArgs, intent: Intent) -> Result<ExitCode> {
-    report(verb, &lib.apply(&selection(sel)?, &intent)?, sel.json)
-}
-
-pub fn report(verb: &str, r: &BulkReport, json: bool) -> Result<ExitCode> {
-    if json {
-        output::json(r)?;
-    } else {
-        output::text(format_args!("{verb} {} of {}", r.succeeded.len(), r.requested))?;
-        for s in &r.skipped {
-            output::text(format_args!("  skipped {}: {}", s.id, s.message))?;
-        }
-        for f in &r.failed {
-            output::text(format_args!("  failed  {}: {}: {}", f.id, f.code, f.message))?;
-        }
-    }
-    Ok(
-        if r.succeeded.is_empty() && (!r.failed.is_empty() || r.skipped.is_empty()) {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        },
-    )
+    output::bulk_report(verb, &lib.apply(&selection(sel)?, &intent)?, sel.json)
 }
 
 fn show<T: Serialize>(value: &T, json: bool, text: impl FnOnce(&T) -> String) -> Result<ExitCode> {
@@ -511,7 +490,7 @@ pub fn trash(lib: &Acting<'_>, cmd: TrashCommand) -> Result<ExitCode> {
             if let Selection::Query(q) = &mut selection {
                 in_trash(q);
             }
-            report("Restored", &lib.apply(&selection, &Intent::Restore)?, sel.json)
+            output::bulk_report("Restored", &lib.apply(&selection, &Intent::Restore)?, sel.json)
         }
         TrashCommand::Empty { json } => {
             let r = lib.empty_trash()?;

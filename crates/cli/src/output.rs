@@ -1,10 +1,11 @@
 //! Printing: text for people, JSON (the stable contract) for scripts, and progress bars that
 //! appear only on a terminal.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
 
 use anyhow::Result;
-use atelier_library::{AssetDetail, ImportReport, LibraryError, Page, Progress, ProgressSender};
+use atelier_library::{AssetDetail, BulkReport, ImportReport, LibraryError, Page, Progress, ProgressSender};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
@@ -32,7 +33,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 
 /// Runs a long job with a progress bar on stderr when it is a terminal.
 pub fn with_progress<T>(label: &str, job: impl FnOnce(&ProgressSender) -> T) -> T {
-    if !crate::commands::interactive() {
+    if !interactive() {
         return job(&None);
     }
     let (tx, rx) = crossbeam_channel::unbounded::<Progress>();
@@ -228,4 +229,32 @@ pub fn printable(text: &str) -> String {
         }
     }
     out
+}
+
+/// A bulk report: one line, then each skipped and failed asset with its reason. Fails the
+/// command when nothing was done.
+pub fn bulk_report(verb: &str, r: &BulkReport, as_json: bool) -> Result<ExitCode> {
+    if as_json {
+        json(r)?;
+    } else {
+        text(format_args!("{verb} {} of {}", r.succeeded.len(), r.requested))?;
+        for s in &r.skipped {
+            text(format_args!("  skipped {}: {}", s.id, s.message))?;
+        }
+        for f in &r.failed {
+            text(format_args!("  failed  {}: {}: {}", f.id, f.code, f.message))?;
+        }
+    }
+    Ok(
+        if r.succeeded.is_empty() && (!r.failed.is_empty() || r.skipped.is_empty()) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// Whether progress bars may be drawn (a person is watching a terminal).
+pub fn interactive() -> bool {
+    std::io::stderr().is_terminal()
 }

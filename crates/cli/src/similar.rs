@@ -8,7 +8,7 @@ use atelier_domain::AssetId;
 use atelier_library::{Acting, CancelToken, Dispose, Library, LibraryError};
 
 use crate::args::{DisposeArg, DuplicatesCommand, FilterArgs};
-use crate::{organise, output};
+use crate::output;
 
 /// Analyses what was cataloged before signatures existed, saying so when there is any.
 fn catch_up(library: &Acting<'_>) -> Result<()> {
@@ -109,7 +109,7 @@ pub fn duplicates(
             Dispose::Stack => "Stacked",
             Dispose::Keep => "Left",
         };
-        return organise::report(verb, &r.disposed, false);
+        return output::bulk_report(verb, &r.disposed, false);
     }
     catch_up(library)?;
     let r = library.duplicates(&filters.query(None), include_bursts)?;
