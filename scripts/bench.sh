@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Reproduces the figures in docs/benchmarks.md. Release build; work files under
-# $BENCH_DIR (default /var/cache/atelier/bench). Usage:
+# Reproduces the figures in docs/benchmarks.md. Release build of `atelier` (the product) and
+# `atelier-bench` (the benchmarks, crates/bench); work files under $BENCH_DIR (default
+# /var/cache/atelier/bench). Usage:
 #   scripts/bench.sh import    # import to grid-ready vs vipsthumbnail, same files, 2 threads each
-#   scripts/bench.sh synth     # bench synth --assets 1000000 (wall time, peak memory)
+#   scripts/bench.sh synth     # atelier-bench synth --assets 1000000 (wall time, peak memory)
 #   scripts/bench.sh search    # the fixed query set in-process (p50/p95) + whole-process CLI runs
 #   scripts/bench.sh organise  # tag/rate/file ~135,000 assets in one call each, then counts
 #   scripts/bench.sh folders   # reconcile 100,000 unchanged files vs a stat walk (find); the
@@ -18,8 +19,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
 bash scripts/build-ui.sh   # the release binary carries the UI
-cargo build --release --locked -q -p atelier
+cargo build --release --locked -q -p atelier -p atelier-bench
 A="$CARGO_TARGET_DIR/release/atelier"
+AB="$CARGO_TARGET_DIR/release/atelier-bench"
 B="${BENCH_DIR:-/var/cache/atelier/bench}"
 CORPUS="${ATELIER_CORPUS:-$(pwd)/../shared/corpus}"
 mkdir -p "$B"
@@ -56,7 +58,7 @@ ensure_million() {
     rm -rf "$B/million"
   fi
   if [ ! -f "$B/million/catalog.db" ]; then
-    /usr/bin/time -f "synth: %e s wall, %M KB peak" "$A" --library "$B/million" bench synth --assets 1000000
+    /usr/bin/time -f "synth: %e s wall, %M KB peak" "$AB" --library "$B/million" synth --assets 1000000
   fi
 }
 
@@ -67,7 +69,7 @@ bench_synth() {
 
 bench_search() {
   ensure_million
-  "$A" --library "$B/million" bench search --runs 30
+  "$AB" --library "$B/million" search --runs 30
   hyperfine -N --warmup 3 --runs 30 --export-json "$B/cli.json" \
     "$A --library $B/million search --json --limit 100" \
     "$A --library $B/million search masterpiece --json --limit 100" \
@@ -79,13 +81,13 @@ bench_search() {
 
 bench_organise() {
   ensure_million
-  "$A" --library "$B/million" bench organise
+  "$AB" --library "$B/million" organise
 }
 
 bench_folders() {
   local tree="$B/watched-tree" lib="$B/watched-lib"
   rm -rf "$tree" "$lib"
-  "$A" --library "$lib" bench watched --files 100000 --dir "$tree"
+  "$AB" --library "$lib" watched --files 100000 --dir "$tree"
   # The reference: the same stat of every file that reconciliation needs, by find.
   hyperfine --warmup 1 --runs 7 --export-json "$B/reconcile.json" \
     "$A --library $lib reconcile --json > /dev/null" \
@@ -94,10 +96,10 @@ bench_folders() {
   python3 -c "print(f'reconcile 100,000 unchanged files: atelier {float(\"$ours\"):.3f} s, find (stat walk) {float(\"$find\"):.3f} s (medians of 7), ratio {float(\"$ours\")/float(\"$find\"):.2f}; target 3 s')"
   rm -rf "$B/watch-lib" "$B/watch-scratch"
   mkdir -p "$B/watch-scratch"
-  "$A" --library "$B/watch-lib" bench watch --sample "$CORPUS/photos/digicam/Apple_iPhone_XR__IMG_3580.JPG" \
+  "$AB" --library "$B/watch-lib" watch --sample "$CORPUS/photos/digicam/Apple_iPhone_XR__IMG_3580.JPG" \
     --dir "$B/watch-scratch" --singles 20 --burst 1000
   echo "RAW grid thumbnails (embedded previews), one thread, median of 15:"
-  "$A" --library "$B/watch-lib" bench thumbs "$CORPUS"/raw/real/*
+  "$AB" thumbs "$CORPUS"/raw/real/*
 }
 
 bench_ui() {
@@ -143,6 +145,24 @@ PY
         echo "desktop: 25 s after launch on the million (app + WebKit processes): PSS $((pss / 1024)) MB, sum of RSS $((rss / 1024)) MB (target 500 MB)"
         kill $app' _ "$CARGO_TARGET_DIR/release/atelier-desktop"
   fi
+}
+
+bench_similar() {
+  local photos="$B/similar-photos"
+  if [ ! -d "$photos" ]; then
+    mkdir -p "$photos"
+    [ -d "$B/debian-photos" ] || bash "$CORPUS/get-debian-photos.sh" "$B/debian-photos"
+    cp "$CORPUS"/photos/digicam/*.JPG "$photos"/
+    # The two larger Elephants wallpapers are the same picture as the small one: leave them out
+    # of a set of distinct photos.
+    find "$B/debian-photos" -maxdepth 1 -name '*.jpg' ! -name '*Elephants_*x*' -exec cp {} "$photos"/ \;
+  fi
+  "$AB" similar --photos "$photos" --videos "$CORPUS/video/real" --work "$B/similar-work"
+  ensure_million
+  "$AB" --library "$B/million" similar-speed --runs 30
+  hyperfine -N --warmup 1 --runs 10 --export-json "$B/similar-cli.json" \
+    "$A --library $B/million similar $("$A" --library "$B/million" search --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])') --json --limit 50" >/dev/null
+  echo "whole process 'similar --limit 50' on the million (median ms): $(median "$B/similar-cli.json" | python3 -c "import sys; print('%.0f' % (float(sys.stdin.read())*1000))")"
 }
 
 case "${1:-all}" in

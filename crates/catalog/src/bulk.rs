@@ -43,7 +43,7 @@ impl Catalog {
             let batch: Vec<BulkAsset> = iter.by_ref().take(BULK_TX).collect();
             count += self.write(|tx| {
                 tx.stage_terms = false;
-                let now = crate::views::now_ms();
+                let now = crate::rows::now_ms();
                 let mut status: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
                 let mut flag: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
                 let mut filed: BTreeMap<i64, Vec<i64>> = BTreeMap::new();

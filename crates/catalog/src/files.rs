@@ -5,48 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use atelier_domain::{AssetId, ErrorCode, Id};
+use atelier_domain::{AssetId, ErrorCode, Id, Presence};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::org::{ProjectRow, UserRow, uuid_of};
+use crate::rows::{ProjectRow, UserRow, uuid_of};
 use crate::{Catalog, CatalogError, Result, Tx, journal, paths};
 use atelier_protocol::{ChangeAction, Entity};
-
-/// Whether an asset's file is where the catalog says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Presence {
-    /// The file is there.
-    Ok,
-    /// The file was deleted (or moved away) on disk; the asset is kept with its metadata.
-    Missing,
-    /// The file's volume is gone (an unplugged drive); it comes back when the volume does.
-    Offline,
-}
-
-impl Presence {
-    /// The stored code.
-    pub fn code(self) -> i64 {
-        match self {
-            Presence::Ok => 0,
-            Presence::Missing => 1,
-            Presence::Offline => 2,
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(c: i64) -> Presence {
-        match c {
-            1 => Presence::Missing,
-            2 => Presence::Offline,
-            _ => Presence::Ok,
-        }
-    }
-}
 
 /// A folder a project watches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -134,7 +101,7 @@ impl Catalog {
                 path: paths::local(&path),
                 bytes: bytes as u64,
                 mtime_ms,
-                presence: Presence::from_code(presence),
+                presence: Presence::from_code(presence).unwrap_or(Presence::Ok),
                 hash: hash
                     .try_into()
                     .map_err(|_| CatalogError::Corrupt("a content hash is not 32 bytes".into()))?,
@@ -380,7 +347,7 @@ impl Tx<'_> {
         let name: String = self
             .tx
             .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
-        crate::assets::index_text(
+        crate::text::index_text(
             &self.tx,
             seq,
             false,

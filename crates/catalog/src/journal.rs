@@ -11,8 +11,8 @@ use atelier_domain::{AssetId, Id};
 use atelier_protocol::{Change, ChangeAction, Entity};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::org::UserRow;
-use crate::{Catalog, CatalogError, Result};
+use crate::rows::UserRow;
+use crate::{Catalog, CatalogError, Result, Tx};
 
 /// One entry to write.
 #[derive(Debug, Clone)]
@@ -220,5 +220,36 @@ impl Catalog {
         Ok(self
             .conn()
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+    }
+}
+
+impl Tx<'_> {
+    /// The public id of a row of `entity`'s table (tag, collection, campaign, project, brand).
+    pub(crate) fn uid(&self, entity: Entity, id: i64) -> Result<Vec<u8>> {
+        uid_of(&self.tx, entity.as_str(), id)
+    }
+
+    /// The public id of a row as text, for the journal's before/after (never row ids there).
+    pub(crate) fn uid_text(&self, entity: Entity, id: Option<i64>) -> Result<Option<String>> {
+        id.map(|id| self.uid(entity, id).map(|u| uid_text(&u)))
+            .transpose()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn journal(
+        &self,
+        now: i64,
+        actor: UserRow,
+        entity: Entity,
+        subject: Option<&[u8]>,
+        action: ChangeAction,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Result<()> {
+        let given = |v: serde_json::Value| (!v.is_null()).then_some(v);
+        record(
+            &self.tx,
+            Entry::about(now, actor, entity, action, subject).change(given(before), given(after)),
+        )
     }
 }

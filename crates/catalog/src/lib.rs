@@ -6,24 +6,29 @@
 //! atelier-library). Knows no files beyond `catalog.db`, no media formats, no UI.
 
 mod assets;
+mod brands;
 mod bulk;
-mod edit;
+mod campaigns;
+mod collections;
 mod error;
 mod files;
 mod journal;
 mod migrations;
 mod models;
-mod org;
-mod organise;
 pub mod paths;
 mod postings;
+mod projects;
 mod public_ids;
+mod reviews;
+mod rows;
 mod scope;
 mod search;
 mod sidecars;
 mod signatures;
 mod stacks;
+mod tags;
 mod text;
+mod users;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -31,24 +36,27 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction};
 
+pub use assets::{AssetFacts, Column, FreedFile};
 pub use assets::{DuplicateOf, FileFacts, NewAsset};
+pub use atelier_domain::Presence;
+pub use atelier_protocol::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
 pub use atelier_protocol::{Change, ChangeAction, Entity};
+pub use brands::{BrandInfo, KitChange, MemberInfo, PERSONAL_BRAND};
 pub use bulk::BulkAsset;
-pub use edit::{AssetFacts, Column, FreedFile};
+pub use campaigns::CampaignInfo;
+pub use collections::CollectionInfo;
 pub use error::{CatalogError, Result};
-pub use files::{InPlaceFile, Presence, WatchedFolder};
-pub use models::{ModelLink, ModelSummary, NewModel};
-pub use org::{BrandRow, PERSONAL_BRAND, ProjectRow, UserRow};
-pub use organise::{
-    BrandInfo, CampaignInfo, CollectionInfo, KitChange, MemberInfo, ProjectChange, ProjectDefaults,
-    ProjectInfo, ReviewEvent, TagInfo,
-};
+pub use files::{InPlaceFile, WatchedFolder};
+pub use models::{ModelSummary, NewModel};
+pub use projects::{ProjectChange, ProjectDefaults, ProjectInfo};
 pub use public_ids::Stored;
+pub use reviews::ReviewEvent;
+pub use rows::{BrandRow, ProjectRow, UserRow};
 pub use scope::{Scope, Viewer};
-pub use search::{BucketCounts, Page};
 pub use sidecars::{SidecarFailure, SidecarJob};
 pub use signatures::{StoredSignature, Unsigned};
-pub use views::{AssetDetail, AssetSummary};
+pub use tags::TagInfo;
+pub use views::StoredAsset;
 
 /// An open catalog. One per thread: the connection is `Send` but not `Sync`; open another
 /// `Catalog` on the same file for a second reader (WAL lets readers run beside the writer).

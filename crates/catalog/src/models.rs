@@ -6,9 +6,10 @@ use atelier_domain::{Id, ModelId};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::org::uuid_of;
+use crate::rows::uuid_of;
 use crate::views::{AssetSummary, format_ms, load_summaries};
 use crate::{Catalog, ProjectRow, Result, Scope, Tx};
+use atelier_protocol::ModelLink;
 
 /// A model file to catalog.
 #[derive(Debug, Clone)]
@@ -73,16 +74,6 @@ pub struct ModelSummary {
     /// How many assets name it.
     #[ts(type = "number")]
     pub uses: u64,
-}
-
-/// A model an asset was made with (the Info tab's links).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ModelLink {
-    /// The model's id.
-    pub id: ModelId,
-    /// Its file name.
-    pub name: String,
 }
 
 /// Which references point at a model: its hashes' usual prefixes and its names.
@@ -233,7 +224,7 @@ impl Catalog {
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(
-            params![project.map(|p| p.0), crate::edit::array(&scope.projects)],
+            params![project.map(|p| p.0), crate::rows::array(&scope.projects)],
             summary,
         )?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -260,7 +251,7 @@ impl Catalog {
                 params![
                     by_id.map(|i| i.to_bytes().to_vec()),
                     id_or_name,
-                    crate::edit::array(&scope.projects)
+                    crate::rows::array(&scope.projects)
                 ],
                 summary,
             )

@@ -187,61 +187,152 @@ pub(crate) fn load_any(conn: &Connection, facets: impl IntoIterator<Item = Facet
     Ok(out)
 }
 
+/// What an asset's own columns put it in — the one definition, used by insertion, deletion,
+/// forks and the rebuild (its memberships are [`Link`]'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Own {
+    pub(crate) kind: i64,
+    pub(crate) source: i64,
+    pub(crate) status: i64,
+    pub(crate) rating: i64,
+    pub(crate) flag: i64,
+    pub(crate) brand: i64,
+    pub(crate) project: i64,
+    /// Under another asset's cover.
+    pub(crate) stacked: bool,
+    pub(crate) trashed: bool,
+}
+
+impl Own {
+    /// The `asset` columns [`Own::from_row`] reads, in order.
+    pub(crate) const COLUMNS: &'static str = "kind, source, status, rating, flag, brand, project,
+         stack IS NOT NULL AND stack != seq, trashed_at IS NOT NULL";
+
+    /// Reads [`Own::COLUMNS`] starting at column `at`.
+    pub(crate) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Own> {
+        Ok(Own {
+            kind: r.get(at)?,
+            source: r.get(at + 1)?,
+            status: r.get(at + 2)?,
+            rating: r.get(at + 3)?,
+            flag: r.get(at + 4)?,
+            brand: r.get(at + 5)?,
+            project: r.get(at + 6)?,
+            stacked: r.get(at + 7)?,
+            trashed: r.get(at + 8)?,
+        })
+    }
+
+    /// One asset's, from the tables.
+    pub(crate) fn read(conn: &Connection, seq: i64) -> Result<Option<Own>> {
+        Ok(conn
+            .prepare_cached(&format!("SELECT {} FROM asset WHERE seq = ?1", Own::COLUMNS))?
+            .query_row([seq], |r| Own::from_row(r, 0))
+            .optional()?)
+    }
+
+    /// The postings these columns put an asset in.
+    pub(crate) fn facets(&self) -> impl Iterator<Item = Facet> {
+        [
+            Facet::All,
+            Facet::Kind(self.kind),
+            Facet::Source(self.source),
+            Facet::Status(self.status),
+            Facet::Rating(self.rating),
+            Facet::Flag(self.flag),
+            Facet::Brand(self.brand),
+            Facet::Project(self.project),
+        ]
+        .into_iter()
+        .chain(self.stacked.then_some(Facet::StackMember))
+        .chain(self.trashed.then_some(Facet::Trashed))
+    }
+}
+
+/// A membership an asset can have: a tag, a collection, a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Link {
+    Tag,
+    Collection,
+    Campaign,
+}
+
+impl Link {
+    pub(crate) const ALL: [Link; 3] = [Link::Tag, Link::Collection, Link::Campaign];
+
+    /// The link table.
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Link::Tag => "asset_tag",
+            Link::Collection => "collection_asset",
+            Link::Campaign => "campaign_asset",
+        }
+    }
+
+    /// The table of the thing linked to, and the link table's column naming it.
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Link::Tag => "tag",
+            Link::Collection => "collection",
+            Link::Campaign => "campaign",
+        }
+    }
+
+    /// The posting of membership in `group`.
+    pub(crate) fn facet(self, group: i64) -> Facet {
+        match self {
+            Link::Tag => Facet::Tag(group),
+            Link::Collection => Facet::Collection(group),
+            Link::Campaign => Facet::Campaign(group),
+        }
+    }
+
+    /// Whether membership also puts the asset in Filed (any collection does).
+    pub(crate) fn files(self) -> bool {
+        self == Link::Collection
+    }
+}
+
+/// The postings one asset's memberships put it in (Filed included).
+pub(crate) fn memberships(conn: &Connection, seq: i64) -> Result<Vec<Facet>> {
+    let mut out = Vec::new();
+    for link in Link::ALL {
+        let groups: Vec<i64> = conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM {} WHERE asset = ?1",
+                link.column(),
+                link.table()
+            ))?
+            .query_map([seq], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        if link.files() && !groups.is_empty() {
+            out.push(Facet::Filed);
+        }
+        out.extend(groups.into_iter().map(|g| link.facet(g)));
+    }
+    Ok(out)
+}
+
 /// Every posting as the tables say it should be.
 fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
     let mut all: HashMap<i64, RoaringBitmap> = HashMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT seq, kind, source, status, rating, flag, brand, project, stack, trashed_at IS NOT NULL
-             FROM asset ORDER BY seq",
-        )?;
+        let mut stmt = conn.prepare(&format!("SELECT seq, {} FROM asset ORDER BY seq", Own::COLUMNS))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let seq = seq_u32(r.get(0)?)?;
-            let stack: Option<i64> = r.get(8)?;
-            if stack.is_some_and(|c| c != i64::from(seq)) {
-                all.entry(Facet::StackMember.key()).or_default().insert(seq);
-            }
-            if r.get::<_, bool>(9)? {
-                all.entry(Facet::Trashed.key()).or_default().insert(seq);
-            }
-            for facet in [
-                Facet::All,
-                Facet::Kind(r.get(1)?),
-                Facet::Source(r.get(2)?),
-                Facet::Status(r.get(3)?),
-                Facet::Rating(r.get(4)?),
-                Facet::Flag(r.get(5)?),
-                Facet::Brand(r.get(6)?),
-                Facet::Project(r.get(7)?),
-            ] {
+            for facet in Own::from_row(r, 1)?.facets() {
                 all.entry(facet.key()).or_default().insert(seq);
             }
         }
     }
-    for (sql, make, files) in [
-        (
-            "SELECT tag, asset FROM asset_tag",
-            Facet::Tag as fn(i64) -> Facet,
-            false,
-        ),
-        (
-            "SELECT collection, asset FROM collection_asset",
-            Facet::Collection,
-            true,
-        ),
-        (
-            "SELECT campaign, asset FROM campaign_asset",
-            Facet::Campaign,
-            false,
-        ),
-    ] {
-        let mut stmt = conn.prepare(sql)?;
+    for link in Link::ALL {
+        let mut stmt = conn.prepare(&format!("SELECT {}, asset FROM {}", link.column(), link.table()))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let seq = seq_u32(r.get(1)?)?;
-            all.entry(make(r.get(0)?).key()).or_default().insert(seq);
-            if files {
+            all.entry(link.facet(r.get(0)?).key()).or_default().insert(seq);
+            if link.files() {
                 all.entry(Facet::Filed.key()).or_default().insert(seq);
             }
         }

@@ -10,8 +10,8 @@ use atelier_domain::{BrandKind, StudioRole, visibility};
 use roaring::RoaringBitmap;
 use rusqlite::OptionalExtension;
 
-use crate::org::{BrandRow, ProjectRow, UserRow};
 use crate::postings::{Facet, load, load_any};
+use crate::rows::{BrandRow, ProjectRow, UserRow};
 use crate::{Catalog, Result};
 
 /// Who is reading, as far as visibility goes.

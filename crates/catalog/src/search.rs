@@ -14,42 +14,11 @@ use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, ErrorCode, Id, Invalid
 use roaring::RoaringBitmap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 use crate::postings::{self, Facet, load, load_any, page_desc};
-use crate::views::{AssetSummary, load_summaries};
-use crate::{Catalog, Result, Scope, org, text};
-
-/// One page of results.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Page {
-    /// How many assets match in all.
-    #[ts(type = "number")]
-    pub total: u64,
-    /// This page, in order.
-    pub items: Vec<AssetSummary>,
-    /// Pass as the cursor to get the next page; `None` on the last page.
-    pub next: Option<Cursor>,
-}
-
-/// The rail's live counts (SPEC R3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct BucketCounts {
-    /// Everything in scope.
-    #[ts(type = "number")]
-    pub all: u64,
-    /// Added in the last 7 days.
-    #[ts(type = "number")]
-    pub recent: u64,
-    /// In no collection.
-    #[ts(type = "number")]
-    pub unfiled: u64,
-    /// In the Trash.
-    #[ts(type = "number")]
-    pub trash: u64,
-}
+use crate::views::load_summaries;
+use crate::{Catalog, Result, Scope, text};
+use atelier_protocol::{BucketCounts, Page};
 
 /// Above this many matches, the Captured sort walks the index instead of sorting the matches.
 const SORT_IN_MEMORY_MAX: u64 = 50_000;
@@ -200,8 +169,8 @@ impl Catalog {
             .conn()
             .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1) ORDER BY seq DESC")?;
         let ids = stmt
-            .query_map([crate::edit::array(&seqs)], |r| r.get::<_, Vec<u8>>(0))?
-            .map(|r| Ok(AssetId::from_uuid(org::uuid_of(&r?)?)))
+            .query_map([crate::rows::array(&seqs)], |r| r.get::<_, Vec<u8>>(0))?
+            .map(|r| Ok(AssetId::from_uuid(crate::rows::uuid_of(&r?)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok(ids)
     }
@@ -215,7 +184,9 @@ impl Catalog {
         if let Some(b) = brand {
             let in_brand = load_any(
                 conn,
-                org::brands_named(conn, b, scope)?.into_iter().map(Facet::Brand),
+                crate::brands::brands_named(conn, b, scope)?
+                    .into_iter()
+                    .map(Facet::Brand),
             )?;
             shown &= &in_brand;
             trash &= in_brand;
@@ -242,7 +213,7 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
     let mut set = pool - load(conn, Facet::StackMember)?;
     let brands = match q.brand.as_deref() {
         Some(b) => {
-            let named = org::brands_named(conn, b, scope)?;
+            let named = crate::brands::brands_named(conn, b, scope)?;
             set &= load_any(conn, named.iter().map(|id| Facet::Brand(*id)))?;
             named
         }
@@ -251,7 +222,7 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
     if let Some(p) = &q.project {
         set &= load_any(
             conn,
-            org::projects_named(conn, p, scope)?
+            crate::projects::projects_named(conn, p, scope)?
                 .into_iter()
                 .map(Facet::Project),
         )?;
@@ -277,7 +248,10 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
     if !q.tags.is_empty() {
         let mut any = RoaringBitmap::new();
         for tag in &q.tags {
-            let bits = load_any(conn, org::tags_under(conn, tag)?.into_iter().map(Facet::Tag))?;
+            let bits = load_any(
+                conn,
+                crate::tags::tags_under(conn, tag)?.into_iter().map(Facet::Tag),
+            )?;
             match q.tag_mode {
                 TagMode::Any => any |= bits,
                 TagMode::All => set &= bits,
@@ -288,11 +262,11 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
         }
     }
     if let Some(c) = &q.campaign {
-        let ids = org::campaigns_named(conn, c, &brands)?;
+        let ids = crate::campaigns::campaigns_named(conn, c, &brands)?;
         set &= load_any(conn, ids.into_iter().map(Facet::Campaign))?;
     }
     if let Some(path) = &q.collection {
-        let ids = org::collections_at(conn, path, &brands, q.nested)?;
+        let ids = crate::collections::collections_at(conn, path, &brands, q.nested)?;
         set &= load_any(conn, ids.into_iter().map(Facet::Collection))?;
     }
     match q.bucket {

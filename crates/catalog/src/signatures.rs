@@ -122,6 +122,29 @@ impl Catalog {
         load_keyed_summaries(self.conn(), seqs)
     }
 
+    /// Where the grid thumbnails of `seqs` are kept: each one's content hash (hex) and the
+    /// thumbnail's extension, for those that have one.
+    pub fn thumbnails(&self, seqs: &[u32]) -> Result<Vec<(u32, String, String)>> {
+        let list: Vec<i64> = seqs.iter().map(|s| i64::from(*s)).collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.seq, a.hash, f.thumb FROM asset a JOIN asset_file f ON f.asset = a.seq
+             WHERE a.seq IN rarray(?1) AND f.thumb IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([crate::rows::array(&list)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, hash, ext) = row?;
+            out.push((seq_u32(seq)?, crate::rows::hex(&hash), ext));
+        }
+        Ok(out)
+    }
+
     /// How many signatures are stored and the largest asset seq among them (to size an index
     /// before loading it).
     pub fn signature_extent(&self) -> Result<(u64, u32)> {

@@ -6,8 +6,8 @@ use atelier_domain::Id;
 use atelier_protocol::ChangeAction;
 use rusqlite::params;
 
-use crate::edit::array;
 use crate::postings::{Facet, seq_u32};
+use crate::rows::array;
 use crate::{Catalog, Result, Tx, UserRow, journal};
 
 impl Catalog {
@@ -80,7 +80,7 @@ impl Catalog {
         seqs.iter()
             .map(|s| {
                 let uid: Vec<u8> = stmt.query_row([s], |r| r.get(0))?;
-                Ok(atelier_domain::AssetId::from_uuid(crate::org::uuid_of(&uid)?))
+                Ok(atelier_domain::AssetId::from_uuid(crate::rows::uuid_of(&uid)?))
             })
             .collect()
     }

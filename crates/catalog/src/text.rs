@@ -146,6 +146,45 @@ pub(crate) fn match_expr(conn: &Connection, field: usize, term: &str) -> Result<
     })
 }
 
+/// Writes an asset's full-text rows: name, prompt and other metadata (`texts`, in that
+/// order; tags are indexed per tag, see `index_tag`). `fresh` rows have never been indexed;
+/// others replace what was there. `stage` queues the words for the term dictionary (bulk
+/// loads rebuild the dictionary once at the end instead).
+pub(crate) fn index_text(
+    conn: &Connection,
+    seq: i64,
+    fresh: bool,
+    texts: [&str; 3],
+    stage: bool,
+) -> Result<()> {
+    let name = name_text(texts[0]);
+    let fields = [(0, name.as_str()), (2, texts[1]), (3, texts[2])];
+    for (field, text) in fields {
+        let table = FIELDS[field];
+        if !fresh {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+                .execute([seq])?;
+        }
+        if !text.trim().is_empty() {
+            conn.prepare_cached(&format!("INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"))?
+                .execute(params![seq, text])?;
+        }
+    }
+    if stage {
+        stage_terms(conn, &[name.as_str(), "", texts[1], texts[2]])?;
+    }
+    Ok(())
+}
+
+/// Indexes a tag's name (rowid = tag id), replacing what was there.
+pub(crate) fn index_tag(conn: &Connection, tag: i64, name: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM fts_tags WHERE rowid = ?1")?
+        .execute([tag])?;
+    conn.prepare_cached("INSERT INTO fts_tags (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![tag, name])?;
+    stage_terms(conn, &["", name, "", ""])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,118 +4,32 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use atelier_domain::ids::{BrandId, ProjectId};
 use atelier_domain::{AssetId, Flag, Id, Kind, Rating, Source, Status};
+pub use atelier_protocol::{AssetDetail, AssetSummary};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
 
-use crate::org::uuid_of;
+use crate::rows::{hex, uuid_of};
 use crate::{Catalog, CatalogError, Result};
 
-/// One asset as a grid card and a search result show it.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct AssetSummary {
-    /// Public id.
-    pub id: AssetId,
-    /// File name.
-    pub name: String,
-    /// Image or video.
-    pub kind: Kind,
-    /// How it arrived.
-    pub source: Source,
-    /// Review status.
-    pub status: Status,
-    /// 0 (none) to 5.
-    pub rating: Rating,
-    /// Culling flag.
-    pub flag: Flag,
-    /// Tags, sorted ignoring case.
-    pub tags: Vec<String>,
-    /// Brand name ("Personal" for the user's Personal brand).
-    pub brand: String,
-    /// Project name.
-    pub project: String,
-    /// Who added it (display name).
-    pub creator: String,
-    /// Stored pixel width.
-    pub width: u32,
-    /// Stored pixel height.
-    pub height: u32,
-    /// When it was added (RFC 3339, UTC).
-    pub added_at: String,
-    /// When the camera captured it, as it recorded it (ISO 8601, with offset when known).
-    pub captured_at: Option<String>,
-    /// Generation prompt, for generated assets.
-    pub prompt: Option<String>,
-    /// Whether the original is where the catalog says (`missing`: deleted on disk; `offline`:
-    /// its drive is unplugged — the thumbnail still shows).
-    pub presence: crate::Presence,
-    /// A video's running time in seconds (the card's duration badge); `null` for stills.
-    pub duration: Option<f64>,
-    /// For a stack's cover, how many assets the stack holds (the card's count); `null` otherwise.
-    pub stack_count: Option<u32>,
-    /// Whether it is in the Trash (deleted, restorable).
-    pub trashed: bool,
-    /// The grid thumbnail's file extension in the cache; `None` while it is being made.
-    #[serde(skip)]
-    pub thumb_ext: Option<String>,
-    /// BLAKE3 of the content, hex.
-    #[serde(skip)]
-    pub hash: String,
-}
-
-/// Everything about one asset (the Info panel, `atelier show`).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct AssetDetail {
-    /// The summary fields.
-    #[serde(flatten)]
-    pub summary: AssetSummary,
-    /// BLAKE3 of the content, hex.
-    pub hash: String,
-    /// Where the original is: absolute for files added in place, absolute inside the library
-    /// for managed ones (resolved by the library).
-    #[serde(serialize_with = "crate::paths::serialize_lossy")]
-    #[ts(type = "string")]
+/// One asset as the catalog holds it: what crosses the wire ([`AssetDetail`]) and what stays
+/// on this machine — where its file is and its thumbnail's extension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAsset {
+    /// What every edge may see.
+    pub detail: AssetDetail,
+    /// Absolute for files added in place; relative to the library folder for managed ones.
     pub path: std::path::PathBuf,
-    /// True when the library manages the file (it was copied in).
-    pub managed: bool,
-    /// Size in bytes.
-    #[ts(type = "number")]
-    pub bytes: u64,
-    /// MIME type from the content.
-    pub mime: String,
-    /// Short format name.
-    pub format: String,
-    /// EXIF orientation, 1–8.
-    pub orientation: u8,
-    /// Title from the file's metadata.
-    pub title: Option<String>,
-    /// Description from the file's metadata.
-    pub description: Option<String>,
-    /// Camera, lens, exposure, GPS… as display values.
-    #[ts(type = "Record<string, unknown>")]
-    pub exif: serde_json::Value,
-    /// AI generation parameters, when the file carries them.
-    #[ts(type = "Record<string, unknown> | null")]
-    pub generation: Option<serde_json::Value>,
-    /// Collection paths it is filed in.
-    pub collections: Vec<String>,
-    /// Campaign names it belongs to.
-    pub campaigns: Vec<String>,
-    /// The cataloged models its generation parameters name.
-    pub models: Vec<crate::ModelLink>,
-    /// The assets of its stack, cover first (empty when it is not stacked).
-    pub stack: Vec<AssetId>,
-    /// Path of the grid thumbnail, when it exists (filled by the library).
-    pub thumbnail: Option<String>,
+    /// The grid thumbnail's file extension in the cache; `None` while it is being made.
+    pub thumb_ext: Option<String>,
 }
 
 const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
      u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
-     f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL";
+     f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL, b.uid,
+     p.uid";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -132,7 +46,6 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
         .ok()
         .and_then(|v| Rating::new(v).ok())
         .ok_or_else(|| corrupt("rating", 0))?;
-    let hash: Vec<u8> = r.get(17)?;
     Ok((
         seq,
         AssetSummary {
@@ -144,7 +57,9 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             rating,
             flag: Flag::from_code(code(7)?).ok_or_else(|| corrupt("flag", 7))?,
             tags: Vec::new(),
+            brand_id: BrandId::from_uuid(uuid_of(&r.get::<_, Vec<u8>>(22)?)?),
             brand: r.get(8)?,
+            project_id: ProjectId::from_uuid(uuid_of(&r.get::<_, Vec<u8>>(23)?)?),
             project: r.get(9)?,
             creator: r.get(10)?,
             width: r.get(11)?,
@@ -152,9 +67,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             added_at: format_ms(r.get(13)?),
             captured_at: r.get(14)?,
             prompt: r.get(15)?,
-            thumb_ext: r.get(16)?,
-            hash: hex(&hash),
-            presence: crate::Presence::from_code(r.get(18)?),
+            presence: crate::Presence::from_code(r.get(18)?).unwrap_or(crate::Presence::Ok),
             duration: r.get::<_, Option<i64>>(19)?.map(|ms| ms.max(0) as f64 / 1000.0),
             stack_count: u32::try_from(r.get::<_, i64>(20)?).ok().filter(|n| *n > 1),
             trashed: r.get(21)?,
@@ -215,16 +128,27 @@ impl Catalog {
     }
 
     /// Everything about one asset; `NotFound` when there is no such asset.
-    pub fn detail(&self, id: AssetId) -> Result<AssetDetail> {
+    pub fn detail(&self, id: AssetId) -> Result<StoredAsset> {
         let seq = self.seq_of(id)?;
         let summary = self.summary(id)?;
         let conn = self.conn();
-        let (path, managed, bytes, mime, format, orientation): (String, bool, i64, String, String, u8) = conn
+        type File = (String, bool, i64, String, String, u8, Option<String>, Vec<u8>);
+        let (path, managed, bytes, mime, format, orientation, thumb_ext, hash): File = conn
             .prepare_cached(
-                "SELECT path, managed, bytes, mime, format, orientation FROM asset_file WHERE asset = ?1",
+                "SELECT f.path, f.managed, f.bytes, f.mime, f.format, f.orientation, f.thumb, a.hash
+                 FROM asset_file f JOIN asset a ON a.seq = f.asset WHERE f.asset = ?1",
             )?
             .query_row([seq], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
             })?;
         type Meta = (Option<String>, Option<String>, Option<String>, Option<String>);
         let meta: Option<Meta> = conn
@@ -246,10 +170,9 @@ impl Catalog {
             )?
             .query_map([seq], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        Ok(AssetDetail {
-            hash: summary.hash.clone(),
+        let detail = AssetDetail {
+            hash: hex(&hash),
             summary,
-            path: crate::paths::local(&path),
             managed,
             bytes: bytes as u64,
             mime,
@@ -263,7 +186,11 @@ impl Catalog {
             campaigns,
             models: Catalog::asset_models(conn, seq)?,
             stack: self.stack_ids(seq)?,
-            thumbnail: None,
+        };
+        Ok(StoredAsset {
+            detail,
+            path: crate::paths::local(&path),
+            thumb_ext,
         })
     }
 
@@ -308,20 +235,4 @@ pub(crate) fn format_ms(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// Now, unix milliseconds.
-pub(crate) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }

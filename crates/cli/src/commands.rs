@@ -7,12 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use atelier_domain::{AssetId, Cursor};
-use atelier_library::{
-    Acting, CancelToken, ImportMode, ImportOptions, Intent, Library, LibraryError, SynthOptions,
-};
+use atelier_library::{Acting, CancelToken, ImportMode, ImportOptions, Intent, Library, LibraryError};
 use clap::Parser;
 
-use crate::args::{BenchCommand, Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
+use crate::args::{Cli, Command, ExportArgs, ImportArgs, SearchArgs, ShowArgs};
 use crate::{organise, output, similar};
 
 /// Parses the command line and runs it.
@@ -172,18 +170,6 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench(BenchCommand::Synth { assets, seed, json }) => synth(library, assets, seed, json),
-        Command::Bench(BenchCommand::Search { runs, json }) => bench_search(library, runs, json),
-        Command::Bench(BenchCommand::Similar {
-            photos,
-            videos,
-            work,
-            max,
-            json,
-        }) => similar::bench(&photos, videos.as_deref(), &work, max, json),
-        Command::Bench(BenchCommand::SimilarSpeed { runs, json }) => {
-            similar::bench_speed(library, runs, json)
-        }
         Command::Similar {
             id,
             limit,
@@ -196,71 +182,6 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
             filters,
             json,
         } => similar::duplicates(library, merge, include_bursts, &filters, json),
-        Command::Bench(BenchCommand::Watched { files, dir, json }) => {
-            let r = library.bench_watched_tree(&dir, files)?;
-            if json {
-                output::json(&r)?;
-            } else {
-                output::text(format_args!(
-                    "Made {} files in {}, cataloged and watched, in {:.1} s",
-                    r.files,
-                    r.folder.display(),
-                    r.millis as f64 / 1000.0
-                ))?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench(BenchCommand::Watch {
-            sample,
-            dir,
-            singles,
-            burst,
-            json,
-        }) => {
-            let bytes =
-                std::fs::read(&sample).with_context(|| format!("cannot read {}", sample.display()))?;
-            let r = library.bench_watch(&dir, &bytes, singles, burst)?;
-            if json {
-                output::json(&r)?;
-            } else {
-                output::text(format_args!(
-                    "latency (close → asset with thumbnail) over {} files: p50 {:.0} ms, p95 {:.0} ms; burst of {}: {} imported in {:.1} s; {} assets in the project",
-                    r.single_files,
-                    r.latency_p50_ms,
-                    r.latency_p95_ms,
-                    r.burst_files,
-                    r.burst_imported,
-                    r.burst_ms as f64 / 1000.0,
-                    r.assets_after
-                ))?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench(BenchCommand::Thumbs { files, runs, json }) => {
-            let r = atelier_library::bench_thumbnails(&files, runs)?;
-            if json {
-                output::json(&r)?;
-            } else {
-                for t in &r {
-                    output::text(format_args!("{:>8.2} ms  {:<24} {}", t.p50_ms, t.format, t.path))?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench(BenchCommand::Organise { json }) => {
-            let results = library.bench_organise()?;
-            if json {
-                output::json(&results)?;
-            } else {
-                for r in &results {
-                    output::text(format_args!(
-                        "{:<44} {:>10} {:>10.1} ms",
-                        r.name, r.total, r.p50_ms
-                    ))?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 
@@ -415,47 +336,6 @@ fn serve(library: Library, port: u16) -> Result<ExitCode> {
             let _ = tokio::signal::ctrl_c().await;
         },
     ))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn synth(library: &Acting<'_>, assets: u64, seed: u64, json: bool) -> Result<ExitCode> {
-    let cancel = CancelToken::new();
-    let report = output::with_progress("Synthesising", |progress| {
-        library.bench_synth(SynthOptions { assets, seed }, &cancel, progress)
-    })?;
-    if json {
-        output::json(&report)?;
-    } else {
-        output::text(format_args!(
-            "Added {} synthetic assets ({} brands, {} projects, {} collections, {} campaigns, {} tags) in {:.1} s",
-            report.assets,
-            report.brands,
-            report.projects,
-            report.collections,
-            report.campaigns,
-            report.tags,
-            report.millis as f64 / 1000.0
-        ))?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn bench_search(library: &Acting<'_>, runs: usize, json: bool) -> Result<ExitCode> {
-    let results = library.bench_search(runs.max(1))?;
-    if json {
-        output::json(&results)?;
-    } else {
-        output::text(format_args!(
-            "{:<44} {:>10} {:>9} {:>9}",
-            "query", "matches", "p50 ms", "p95 ms"
-        ))?;
-        for r in &results {
-            output::text(format_args!(
-                "{:<44} {:>10} {:>9.2} {:>9.2}",
-                r.name, r.total, r.p50_ms, r.p95_ms
-            ))?;
-        }
-    }
     Ok(ExitCode::SUCCESS)
 }
 

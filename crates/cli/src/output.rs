@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use atelier_library::{AssetDetail, BulkReport, ImportReport, LibraryError, Page, Progress, ProgressSender};
+use atelier_library::{BulkReport, ImportReport, LibraryError, LocalAsset, Page, Progress, ProgressSender};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
@@ -149,7 +149,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// One asset for people.
-pub fn detail_text(d: &AssetDetail) -> io::Result<()> {
+pub fn detail_text(d: &LocalAsset) -> io::Result<()> {
     let mut out = io::stdout().lock();
     let mut line = |k: &str, v: &str| -> io::Result<()> {
         if v.is_empty() {

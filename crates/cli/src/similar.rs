@@ -1,11 +1,10 @@
-//! `atelier similar`, `atelier duplicates [merge]` and the similarity benchmarks.
+//! `atelier similar` and `atelier duplicates [merge]`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use atelier_domain::AssetId;
-use atelier_library::{Acting, CancelToken, Dispose, Library, LibraryError};
+use atelier_library::{Acting, CancelToken, Dispose, LibraryError};
 
 use crate::args::{DisposeArg, DuplicatesCommand, FilterArgs};
 use crate::output;
@@ -141,59 +140,5 @@ pub fn duplicates(
             String::new()
         }
     ))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `atelier bench similar`.
-pub fn bench(photos: &Path, videos: Option<&Path>, work: &Path, max: usize, json: bool) -> Result<ExitCode> {
-    let r = Library::bench_similar(photos, videos, work, max)?;
-    if json {
-        output::json(&r)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    output::text(format_args!(
-        "{} photos, {} variants: recall@10 {:.4}",
-        r.photos, r.variants, r.recall_at_10
-    ))?;
-    for k in &r.by_kind {
-        output::text(format_args!("  {:<9} {}/{}", k.kind, k.found, k.total))?;
-    }
-    for (v, o) in &r.missed {
-        output::text(format_args!("  missed: {v} (original {o})"))?;
-    }
-    output::text(format_args!(
-        "false duplicates: {} of {} pairs of distinct photos; re-encodes and resizes grouped with their original: {}/{}",
-        r.false_duplicate_pairs, r.distinct_pairs, r.duplicates_found, r.duplicates_expected
-    ))?;
-    for n in &r.duplicates_missed {
-        output::text(format_args!("  not grouped with its original: {n}"))?;
-    }
-    for (frame, intruder) in &r.bursts_missed {
-        output::text(format_args!(
-            "  burst frame {frame}: {intruder} ranked among its siblings"
-        ))?;
-    }
-    output::text(format_args!(
-        "bursts: {}/{} frames have their siblings ranked above every photo",
-        r.bursts_ranked_first, r.burst_queries
-    ))?;
-    output::text(format_args!(
-        "per asset: thumbnail {:.2} ms, signature {:.3} ms (medians, one thread); import of the set {:.1} s",
-        r.thumbnail_ms, r.signature_ms, r.import_secs
-    ))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `atelier bench similar-speed`.
-pub fn bench_speed(library: &Acting<'_>, runs: usize, json: bool) -> Result<ExitCode> {
-    let r = library.bench_similar_speed(runs)?;
-    if json {
-        output::json(&r)?;
-    } else {
-        output::text(format_args!(
-            "{} signatures loaded in {:.2} s; top-50 query p50 {:.1} ms, p95 {:.1} ms (in one brand p50 {:.1} ms); all duplicate groups {:.2} s",
-            r.indexed, r.load_secs, r.query_p50_ms, r.query_p95_ms, r.brand_p50_ms, r.duplicates_secs
-        ))?;
-    }
     Ok(ExitCode::SUCCESS)
 }

@@ -169,7 +169,6 @@ fn bad_input_fails_with_a_message_naming_what_is_allowed() {
             "unknown token {oops}",
         ),
         (&["export", "--zip", "/tmp/x.zip"], "nothing selected"),
-        (&["bench", "synth", "--assets", "0"], "1 to 10,000,000"),
     ];
     for (args, expected) in cases {
         let out = cli.run(args);
@@ -179,28 +178,6 @@ fn bad_input_fails_with_a_message_naming_what_is_allowed() {
     }
     // Nothing was imported by any of them.
     assert_eq!(cli.json(&["search", "--json"])["total"], 0);
-}
-
-#[test]
-fn bench_synth_fills_a_library_that_every_filter_can_query() {
-    let cli = Cli::new();
-    let out = cli.run(&["bench", "synth", "--assets", "2000", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(cli.json(&["search", "--json"])["total"], 2000);
-    let generated = cli.json(&["search", "--source", "generated", "--json"])["total"]
-        .as_u64()
-        .unwrap();
-    assert!((600..1000).contains(&generated), "{generated}");
-    let approved = cli.json(&["search", "--status", "approved", "--brand", "Acme", "--json"])["total"]
-        .as_u64()
-        .unwrap();
-    assert!(approved > 0);
-    let masterpiece = cli.json(&["search", "masterpiece", "--json"])["total"]
-        .as_u64()
-        .unwrap();
-    assert!(masterpiece > 300, "{masterpiece}");
-    let timings: Value = cli.json(&["bench", "search", "--runs", "2", "--json"]);
-    assert!(timings.as_array().unwrap().len() > 20);
 }
 
 #[test]

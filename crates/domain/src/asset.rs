@@ -110,6 +110,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// Whether an asset's file is where the catalog says.
+    Presence, "presence", InvalidPresence {
+        /// The file is there.
+        Ok = 0 => "ok",
+        /// The file was deleted (or moved away) on disk; the asset is kept with its metadata.
+        Missing = 1 => "missing",
+        /// The file's volume is gone (an unplugged drive); it comes back when the volume does.
+        Offline = 2 => "offline",
+    }
+);
+
+text_enum!(
     /// The culling flag (SPEC R6.2).
     Flag, "flag", InvalidFlag {
         /// No flag.

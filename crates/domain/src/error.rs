@@ -44,6 +44,8 @@ error_codes! {
     InvalidStatus = "invalid_status",
     /// An unknown culling flag.
     InvalidFlag = "invalid_flag",
+    /// An unknown file presence (ok, missing, offline).
+    InvalidPresence = "invalid_presence",
     /// An unknown kind (image, video).
     InvalidKind = "invalid_kind",
     /// An unknown source.

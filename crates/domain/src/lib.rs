@@ -15,7 +15,7 @@ pub mod roles;
 pub mod rules;
 pub mod visibility;
 
-pub use asset::{Flag, Kind, Rating, Source, Status};
+pub use asset::{Flag, Kind, Presence, Rating, Source, Status};
 pub use error::{ErrorCode, InvalidInput};
 pub use ids::{AssetId, Id, ModelId};
 pub use policy::{Action, Actor, BrandKind, Target, can};

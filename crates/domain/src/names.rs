@@ -207,6 +207,23 @@ pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>, InvalidInput> {
     Ok(out)
 }
 
+/// Tags for one asset: the import's own first, then the file's keywords (normalised, duplicates
+/// ignoring case left out), at most 64.
+pub fn asset_tags(given: &[String], keywords: &[String]) -> Vec<String> {
+    let mut out = given.to_vec();
+    for k in keywords {
+        if out.len() >= crate::limits::MAX_TAGS_PER_ASSET {
+            break;
+        }
+        if let Ok(t) = normalize_tag(k)
+            && !out.iter().any(|e| key(e) == key(&t))
+        {
+            out.push(t);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

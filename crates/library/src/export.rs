@@ -176,7 +176,7 @@ impl Acting<'_> {
                     let path = d.path;
                     owner_of.entry(path.clone()).or_insert(*id);
                     entries.push(Entry {
-                        name: d.summary.name,
+                        name: d.detail.summary.name,
                         path,
                     });
                 }

@@ -1,6 +1,8 @@
 //! Long jobs: a cancel token the caller can trip from any thread, and progress messages sent
-//! over a channel, so that a terminal bar, a UI toast and a test all drive jobs the same way.
+//! over a channel, so that a terminal bar, a UI toast and a test all drive jobs the same way;
+//! and the per-file issues their reports list.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -57,4 +59,16 @@ pub(crate) fn report(progress: &ProgressSender, phase: Phase, done: u64, total: 
         // A front end that stopped listening must not stop the job.
         let _ = tx.try_send(Progress { phase, done, total });
     }
+}
+
+/// A file that was skipped or failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FileIssue {
+    /// The file.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    /// Why, for a person.
+    pub reason: String,
 }

@@ -1,13 +1,10 @@
 //! Atelier's use cases over one library folder: open it, import into it, search and show,
-//! export, and fill it with synthetic data for benchmarks. Every front end (CLI, web, desktop)
-//! calls this API and nothing below it.
+//! organise, export. Every front end (CLI, web, desktop) calls this API and nothing below it;
+//! so do the benchmarks (atelier-bench), from outside.
 //!
 //! Composes atelier-catalog (storage), atelier-media (files) and atelier-archive (zips); knows
 //! no HTTP, no terminal, no window.
 
-mod bench;
-mod bench_folders;
-mod bench_similar;
 mod error;
 mod export;
 mod import;
@@ -18,7 +15,6 @@ mod organise;
 mod read;
 mod sidecar;
 mod similar;
-mod synth;
 mod watch;
 
 use atelier_domain::ErrorCode;
@@ -33,25 +29,22 @@ pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, Model
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
 pub use atelier_catalog::{Presence, WatchedFolder};
 pub use atelier_protocol::{AssetSelection, Intent};
-pub use bench::{QueryTiming, ThumbTiming, bench_thumbnails};
-pub use bench_folders::{WatchReport, WatchedTreeReport};
-pub use bench_similar::{SimilarBench, SimilarSpeed, VariantRecall};
 pub use error::{LibraryError, Result};
 pub use export::{Existing, ExportReport, Selection};
 pub use import::{
-    DEFAULT_TEMPLATE, DuplicateFile, FileIssue, ImportMode, ImportOptions, ImportReport, ImportedFile,
-    ImportedModel, Template, UPLOAD_SPOOL,
+    DEFAULT_TEMPLATE, DuplicateFile, ImportMode, ImportOptions, ImportReport, ImportedFile, ImportedModel,
+    Template, UPLOAD_SPOOL,
 };
-pub use job::{CancelToken, Phase, Progress, ProgressSender};
+pub use job::{CancelToken, FileIssue, Phase, Progress, ProgressSender};
 pub use layout::{Layout, RenditionKind};
 pub use models::ModelDetail;
 pub use organise::{BulkFailure, BulkReport, KitEdit, MoveTarget, ProjectDeleteReport, ProjectSettings};
+pub use read::LocalAsset;
 pub use sidecar::{SidecarReport, sidecar_path};
 pub use similar::{
     Dispose, DuplicateGroup, DuplicatesReport, IndexReport, MAX_SIMILAR, MergeReport, SimilarItem,
     SimilarPage,
 };
-pub use synth::{SynthOptions, SynthReport};
 pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 
 /// The name of the project every import lands in unless told otherwise.

@@ -9,9 +9,35 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use atelier_catalog::{AssetDetail, BucketCounts, Page};
 use atelier_domain::{AssetId, AssetQuery, ErrorCode};
 use atelier_media::{Detected, PREVIEW_SIDE, detect, render_path};
+use serde::Serialize;
 
 use crate::layout::{RenditionKind, write_atomic};
 use crate::{Acting, Library, LibraryError, Result, now_ms};
+
+/// One asset as this machine's own API shows it: what every edge sees ([`AssetDetail`]), plus
+/// where its original and its thumbnail are on this machine — for a desktop to reveal the file
+/// or hand it to another app. Never sent to a studio.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LocalAsset {
+    /// Everything about it.
+    #[serde(flatten)]
+    pub detail: AssetDetail,
+    /// Where the original is: absolute, inside the library folder for managed files.
+    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    /// The grid thumbnail, when it exists.
+    pub thumbnail: Option<String>,
+}
+
+impl std::ops::Deref for LocalAsset {
+    type Target = AssetDetail;
+
+    fn deref(&self) -> &AssetDetail {
+        &self.detail
+    }
+}
 
 impl Acting<'_> {
     /// One page of the assets matching `q` that the actor may see (SPEC R3.3–R3.5).
@@ -28,20 +54,28 @@ impl Acting<'_> {
 
     /// Everything about one asset the actor may see, with absolute paths for its original and
     /// thumbnail.
-    pub fn show(&self, id: AssetId) -> Result<AssetDetail> {
+    pub fn show(&self, id: AssetId) -> Result<LocalAsset> {
         self.visible_seq(id)?;
-        let mut d = self.catalog().detail(id)?;
-        if d.managed {
-            d.path = self.layout.root().join(&d.path);
-        }
-        d.thumbnail = d
-            .summary
+        let stored = self.catalog().detail(id)?;
+        let path = if stored.detail.managed {
+            self.layout.root().join(&stored.path)
+        } else {
+            stored.path
+        };
+        let thumbnail = stored
             .thumb_ext
             .as_deref()
-            .map(|ext| self.layout.rendition(&d.hash, RenditionKind::Thumb, ext))
+            .map(|ext| {
+                self.layout
+                    .rendition(&stored.detail.hash, RenditionKind::Thumb, ext)
+            })
             .filter(|p| p.exists())
             .map(|p| p.to_string_lossy().into_owned());
-        Ok(d)
+        Ok(LocalAsset {
+            detail: stored.detail,
+            path,
+            thumbnail,
+        })
     }
 
     /// The absolute path of an asset's original.
@@ -68,7 +102,7 @@ impl Acting<'_> {
             .run(&d.hash, heavy, existing, || self.make_preview(&d))
     }
 
-    fn make_preview(&self, d: &AssetDetail) -> Result<PathBuf> {
+    fn make_preview(&self, d: &LocalAsset) -> Result<PathBuf> {
         let mut head = Vec::with_capacity(64 * 1024);
         std::fs::File::open(&d.path)
             .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))

@@ -216,7 +216,7 @@ impl Library {
             .rating
             .map(|r| atelier_domain::Rating::from_foreign(r).stars())
             .unwrap_or(0);
-        let tags = crate::import::asset_tags(&[], &sidecar_tags(&x.keywords));
+        let tags = atelier_domain::names::asset_tags(&[], &sidecar_tags(&x.keywords));
         let actor = self.me().user;
         self.catalog().write(|tx| {
             tx.apply_sidecar(

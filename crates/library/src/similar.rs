@@ -253,7 +253,7 @@ impl Acting<'_> {
             })
             .map(|&(a, b, _)| (a, b))
             .collect();
-        let kept = self.confirm(kept, &summaries, &rule);
+        let kept = self.confirm(kept, &rule);
         let mut groups = Vec::new();
         for members in groups_of(&kept) {
             let mut items: Vec<(u32, &AssetSummary)> = members
@@ -294,22 +294,16 @@ impl Acting<'_> {
 
     /// Keeps the pairs whose thumbnails show the same picture (atelier-similar's `compare`). A pair whose thumbnail can't be read is kept on the strength
     /// of its signatures.
-    fn confirm(
-        &self,
-        pairs: Vec<(u32, u32)>,
-        summaries: &HashMap<u32, AssetSummary>,
-        rule: &DuplicateRule,
-    ) -> Vec<(u32, u32)> {
+    fn confirm(&self, pairs: Vec<(u32, u32)>, rule: &DuplicateRule) -> Vec<(u32, u32)> {
         let mut seqs: Vec<u32> = pairs.iter().flat_map(|p| [p.0, p.1]).collect();
         seqs.sort_unstable();
         seqs.dedup();
-        let greys: HashMap<u32, Grey> = seqs
+        // A thumbnail that can't be found or read leaves its pairs unconfirmed, as before.
+        let thumbs = self.catalog().thumbnails(&seqs).unwrap_or_default();
+        let greys: HashMap<u32, Grey> = thumbs
             .par_iter()
-            .filter_map(|seq| {
-                let a = summaries.get(seq)?;
-                let path = self
-                    .layout
-                    .rendition(&a.hash, RenditionKind::Thumb, a.thumb_ext.as_deref()?);
+            .filter_map(|(seq, hash, ext)| {
+                let path = self.layout.rendition(hash, RenditionKind::Thumb, ext);
                 let img = image::open(path).ok()?.into_rgb8();
                 Some((
                     *seq,

@@ -209,7 +209,7 @@ fn metadata_becomes_orientation_tags_rating_and_title() {
         "stored dimensions, not rotated"
     );
     assert_eq!(d.orientation, 6);
-    let thumb = image::open(d.thumbnail.unwrap()).unwrap();
+    let thumb = image::open(d.thumbnail.as_deref().unwrap()).unwrap();
     assert_eq!(
         (thumb.width(), thumb.height()),
         (200, 400),
@@ -241,7 +241,7 @@ fn generation_parameters_make_a_generated_asset_with_searchable_prompt() {
         d.summary.prompt.as_deref(),
         Some("a lighthouse on a cliff at dawn")
     );
-    let g = d.generation.unwrap();
+    let g = d.detail.generation.unwrap();
     assert_eq!(g["negative_prompt"], "blurry");
     assert_eq!(g["model"], "dreamshaper_8");
     assert_eq!(g["seed"], 42);
@@ -289,7 +289,7 @@ fn copy_mode_verifies_renames_and_never_touches_the_source() {
             (d.summary.project.as_str(), d.summary.brand.as_str()),
             ("Trip", "Acme")
         );
-        names.push(d.summary.name);
+        names.push(d.detail.summary.name);
     }
     names.sort();
     assert_eq!(names, ["001-IMG_1.jpg", "002-IMG_2.jpg"]);

@@ -107,6 +107,7 @@ fn models_are_cataloged_and_linked_to_what_they_made() {
         .as_owner()
         .show(a)
         .unwrap()
+        .detail
         .models
         .into_iter()
         .map(|m| m.name)

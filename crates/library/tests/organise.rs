@@ -22,7 +22,7 @@ fn codes(r: &atelier_library::BulkReport) -> Vec<String> {
 }
 
 fn status_of(t: &TestLibrary, id: atelier_domain::AssetId) -> Status {
-    t.lib.as_owner().show(id).unwrap().summary.status
+    t.lib.as_owner().show(id).unwrap().detail.summary.status
 }
 
 fn query(f: impl FnOnce(&mut AssetQuery)) -> Selection {
@@ -216,7 +216,16 @@ fn tags_keep_their_first_spelling_rename_merge_and_delete_everywhere() {
     assert_eq!(t.lib.as_owner().tag_list().unwrap()[0].count, 2);
     t.lib.as_owner().tag_delete("client/acmeco/summer").unwrap();
     assert!(t.lib.as_owner().tag_list().unwrap().is_empty());
-    assert!(t.lib.as_owner().show(a[1]).unwrap().summary.tags.is_empty());
+    assert!(
+        t.lib
+            .as_owner()
+            .show(a[1])
+            .unwrap()
+            .detail
+            .summary
+            .tags
+            .is_empty()
+    );
     assert!(t.find("summer").is_empty());
     t.assert_consistent();
 }
@@ -232,7 +241,7 @@ fn an_asset_carries_at_most_64_tags() {
     assert_eq!(r.succeeded, [a[1]]);
     assert_eq!(codes(&r), ["too_many_tags"]);
     assert_eq!(
-        t.lib.as_owner().show(a[0]).unwrap().summary.tags.len(),
+        t.lib.as_owner().show(a[0]).unwrap().detail.summary.tags.len(),
         60,
         "the refused asset is unchanged"
     );
@@ -518,7 +527,7 @@ fn roles_decide_who_may_act_and_personal_brands_skip_review() {
         ["forbidden", "forbidden"]
     );
     assert_eq!(
-        vic.show(mine[0]).unwrap().summary.rating.stars(),
+        vic.show(mine[0]).unwrap().detail.summary.rating.stars(),
         3,
         "refused changes change nothing"
     );
@@ -621,7 +630,7 @@ fn campaigns_take_their_brands_assets_and_report_the_rest() {
         .campaign_add("Summer", &ids(&acme[..1]), "Acme")
         .unwrap();
     assert_eq!(
-        t.lib.as_owner().show(acme[0]).unwrap().campaigns,
+        t.lib.as_owner().show(acme[0]).unwrap().detail.campaigns,
         ["Spring Launch", "Summer"]
     );
 
@@ -639,7 +648,10 @@ fn campaigns_take_their_brands_assets_and_report_the_rest() {
         4,
         "deleting a campaign keeps its assets"
     );
-    assert_eq!(t.lib.as_owner().show(acme[0]).unwrap().campaigns, ["Summer"]);
+    assert_eq!(
+        t.lib.as_owner().show(acme[0]).unwrap().detail.campaigns,
+        ["Summer"]
+    );
     t.assert_consistent();
 }
 
@@ -860,7 +872,10 @@ fn bulk_limits_and_partial_success() {
         t.lib.as_owner().rate(&nothing, Rating::NONE).unwrap_err().code(),
         "empty_selection"
     );
-    assert_eq!(t.lib.as_owner().show(a[0]).unwrap().summary.rating.stars(), 2);
+    assert_eq!(
+        t.lib.as_owner().show(a[0]).unwrap().detail.summary.rating.stars(),
+        2
+    );
 }
 
 #[test]
@@ -1104,7 +1119,7 @@ fn a_projects_settings_shape_what_is_imported_into_it() {
         .unwrap();
     assert_eq!(own.imported.len(), 1);
     assert_eq!(
-        vic.show(own.imported[0].id).unwrap().summary.brand,
+        vic.show(own.imported[0].id).unwrap().detail.summary.brand,
         "Personal",
         "vic's own Personal brand"
     );

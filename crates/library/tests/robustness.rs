@@ -241,7 +241,7 @@ fn merging_a_duplicate_into_a_stack_keeps_stacks_whole() {
         .merge_duplicates(keep, &[jpeg_cover], Dispose::Stack)
         .unwrap();
     assert!(r.disposed.failed.is_empty(), "{r:?}");
-    let stack = t.lib.as_owner().show(keep).unwrap().stack;
+    let stack = t.lib.as_owner().show(keep).unwrap().detail.stack;
     assert_eq!(stack.len(), 3, "the RAW came along: {stack:?}");
     assert_eq!(stack[0], keep);
     assert_eq!(t.count(AssetQuery::default()), 1, "one card");
@@ -255,7 +255,10 @@ fn a_renamed_asset_keeps_the_extension_of_its_content() {
     t.write("falcon_edit.jpg", &jpeg(40, 30, 7));
     let id = t.import(&in_place()).imported[0].id;
     t.lib.as_owner().rename_asset(id, "Falcon hero").unwrap();
-    assert_eq!(t.lib.as_owner().show(id).unwrap().summary.name, "Falcon hero.jpg");
+    assert_eq!(
+        t.lib.as_owner().show(id).unwrap().detail.summary.name,
+        "Falcon hero.jpg"
+    );
     let out = t.dir.path().join("x.zip");
     let e = t
         .lib
@@ -266,7 +269,7 @@ fn a_renamed_asset_keeps_the_extension_of_its_content() {
     let err = t.lib.as_owner().rename_asset(id, &"x".repeat(253)).unwrap_err();
     assert_eq!(err.code(), "invalid_name");
     assert_eq!(
-        t.lib.as_owner().show(id).unwrap().summary.name,
+        t.lib.as_owner().show(id).unwrap().detail.summary.name,
         "Falcon hero.jpg",
         "unchanged"
     );

@@ -116,7 +116,10 @@ fn sidecars_are_read_at_import_and_written_back_keeping_foreign_properties() {
         .unwrap();
     let report = t.lib.write_sidecars().unwrap();
     assert_eq!((report.written, report.read_back), (0, 1), "{report:?}");
-    assert_eq!(t.lib.as_owner().show(id).unwrap().summary.rating.stars(), 1);
+    assert_eq!(
+        t.lib.as_owner().show(id).unwrap().detail.summary.rating.stars(),
+        1
+    );
     assert_eq!(
         fs::read_to_string(&sidecar).unwrap(),
         theirs,
@@ -170,7 +173,17 @@ fn lightroom_style_name_xmp_is_used_and_copies_get_no_sidecar() {
         .find(|i| i.path.ends_with("IMG_2.jpg"))
         .unwrap()
         .id;
-    assert_eq!(t.lib.as_owner().show(lr_id).unwrap().summary.rating.stars(), 3);
+    assert_eq!(
+        t.lib
+            .as_owner()
+            .show(lr_id)
+            .unwrap()
+            .detail
+            .summary
+            .rating
+            .stars(),
+        3
+    );
     t.lib
         .as_owner()
         .rate(&ids(&[lr_id]), Rating::new(1).unwrap())
@@ -241,10 +254,10 @@ fn the_watcher_reads_a_sidecar_another_tool_saves() {
     .unwrap();
     let id = t.lib.as_owner().search(&Default::default()).unwrap().items[0].id;
     wait_for("the sidecar read", &|| {
-        t.lib.as_owner().show(id).unwrap().summary.rating.stars() == 3
+        t.lib.as_owner().show(id).unwrap().detail.summary.rating.stars() == 3
     });
     assert_eq!(
-        t.lib.as_owner().show(id).unwrap().summary.tags,
+        t.lib.as_owner().show(id).unwrap().detail.summary.tags,
         vec!["lighthouse".to_string()]
     );
     cancel.cancel();

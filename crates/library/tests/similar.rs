@@ -173,7 +173,7 @@ fn duplicates_group_the_re_encode_and_merging_keeps_the_original() {
     assert!(kept.summary.tags.contains(&"client-pick".to_string()));
     assert_eq!(kept.summary.rating.stars(), 4);
     assert!(
-        t.lib.as_owner().show(half).unwrap().summary.trashed,
+        t.lib.as_owner().show(half).unwrap().detail.summary.trashed,
         "the copy was deleted (to the Trash), as asked"
     );
     assert!(
@@ -192,7 +192,7 @@ fn duplicates_group_the_re_encode_and_merging_keeps_the_original() {
         .merge_duplicates(original, &[mirror], Dispose::Stack)
         .unwrap();
     assert_eq!(m.disposed.failed, vec![]);
-    assert_eq!(t.lib.as_owner().show(original).unwrap().stack.len(), 2);
+    assert_eq!(t.lib.as_owner().show(original).unwrap().detail.stack.len(), 2);
     assert!(t.lib.as_owner().show(mirror).is_ok());
     t.assert_consistent();
 }
@@ -296,7 +296,7 @@ fn two_frames_of_a_burst_are_similar_not_duplicates() {
     let times: Vec<Option<String>> = r
         .imported
         .iter()
-        .map(|f| t.lib.as_owner().show(f.id).unwrap().summary.captured_at)
+        .map(|f| t.lib.as_owner().show(f.id).unwrap().detail.summary.captured_at)
         .collect();
     assert_ne!(times[0], times[1], "sub-seconds kept: {times:?}");
     let d = t

@@ -65,13 +65,23 @@ fn a_raw_and_its_jpeg_are_one_card_that_rates_as_one() {
         .rate(&ids(&[cover.id]), Rating::new(4).unwrap())
         .unwrap();
     assert_eq!(report.succeeded.len(), 2, "{report:?}");
-    assert_eq!(t.lib.as_owner().show(raw_id).unwrap().summary.rating.stars(), 4);
+    assert_eq!(
+        t.lib
+            .as_owner()
+            .show(raw_id)
+            .unwrap()
+            .detail
+            .summary
+            .rating
+            .stars(),
+        4
+    );
     t.assert_consistent();
 
     // Unstacked: two cards again.
     t.lib.as_owner().unstack(&[raw_id]).unwrap();
     assert_eq!(t.count(AssetQuery::default()), 3);
-    assert!(t.lib.as_owner().show(cover.id).unwrap().stack.is_empty());
+    assert!(t.lib.as_owner().show(cover.id).unwrap().detail.stack.is_empty());
     t.assert_consistent();
 }
 

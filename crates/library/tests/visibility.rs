@@ -169,6 +169,6 @@ fn two_people_with_the_same_names_never_see_each_others_private_work() {
         .rate(&Selection::Query(Box::default()), Rating::new(2).unwrap())
         .unwrap();
     assert_eq!(r.requested, 3);
-    assert_eq!(bob.show(c).unwrap().summary.rating.stars(), 0);
+    assert_eq!(bob.show(c).unwrap().detail.summary.rating.stars(), 0);
     t.assert_consistent();
 }

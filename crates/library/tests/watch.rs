@@ -14,7 +14,7 @@ use atelier_library::{CancelToken, ImportOptions, Presence, WatchEvent};
 use common::{TestLibrary, jpeg, jpeg_seeded};
 
 fn presence_of(t: &TestLibrary, id: atelier_domain::AssetId) -> Presence {
-    t.lib.as_owner().show(id).unwrap().summary.presence
+    t.lib.as_owner().show(id).unwrap().detail.summary.presence
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn reconcile_picks_up_new_moved_changed_and_deleted_files() {
         "a moved file keeps its asset and metadata"
     );
     assert_eq!(
-        t.lib.as_owner().show(edited).unwrap().summary.width,
+        t.lib.as_owner().show(edited).unwrap().detail.summary.width,
         300,
         "an edited file is re-read"
     );
@@ -227,7 +227,7 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
         .items[0]
         .id;
     assert_eq!(
-        t.lib.as_owner().show(slow_id).unwrap().summary.width,
+        t.lib.as_owner().show(slow_id).unwrap().detail.summary.width,
         400,
         "imported whole, not half-written"
     );
@@ -243,7 +243,7 @@ fn the_watcher_imports_settled_files_follows_renames_and_marks_deletions() {
     });
     fs::remove_file(folder.join("renamed.jpg")).unwrap();
     wait_for("the deletion", &|| {
-        t.lib.as_owner().show(slow_id).unwrap().summary.presence == Presence::Missing
+        t.lib.as_owner().show(slow_id).unwrap().detail.summary.presence == Presence::Missing
     });
     assert_eq!(count(), 41, "a deleted file's asset is kept");
 

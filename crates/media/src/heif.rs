@@ -14,7 +14,7 @@ use libheif_rs::{
     RgbChroma,
 };
 
-use crate::render::{Pixels, check_size};
+use crate::pixels::{Pixels, check_size};
 use crate::{Format, MediaError};
 
 fn label(format: Format) -> &'static str {

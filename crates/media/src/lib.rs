@@ -16,6 +16,7 @@ mod heif;
 pub mod iptc;
 pub mod metadata;
 pub mod model;
+mod pixels;
 mod raw;
 pub mod render;
 pub mod sidecar;

@@ -24,8 +24,7 @@ use std::ops::Range;
 
 use crate::MediaError;
 use crate::exif::{self, ExifData};
-use crate::render::check_size;
-use crate::render::{self, Pixels};
+use crate::pixels::{self, Pixels, check_size};
 use crate::tiff::{Tiff, metadata_extent, tag};
 
 /// An embedded JPEG preview: where it is and how big it is.
@@ -141,7 +140,7 @@ pub(crate) fn decode(bytes: &[u8], name: &'static str, max_side: u32) -> Result<
     };
     let mut last_error = None;
     for p in order {
-        match render::decode_jpeg(&bytes[p.range.clone()], max_side) {
+        match pixels::decode_jpeg(&bytes[p.range.clone()], max_side) {
             Ok(pixels) => return Ok(pixels),
             Err(e) => last_error = Some(e),
         }
@@ -212,8 +211,8 @@ fn fix_aspect(pixels: Pixels, declared: Option<(u32, u32)>, max_side: u32) -> Re
     if (have / want - 1.0).abs() < 0.03 || (have * want - 1.0).abs() < 0.03 {
         return Ok(pixels);
     }
-    let (tw, th) = render::fit(dw, dh, max_side);
-    render::resize_exact(pixels, tw, th)
+    let (tw, th) = pixels::fit(dw, dh, max_side);
+    pixels::resize_exact(pixels, tw, th)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, ImageHrefResolver, Options, Tree, fontdb};
 
 use crate::MediaError;
-use crate::render::{Pixels, fit};
+use crate::pixels::{Pixels, fit};
 
 /// The largest side an SVG may declare: anything beyond is a mistake or an attack.
 const MAX_SIDE: f32 = 1_000_000.0;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::render::{Pixels, Rendition, encode, fit};
+use crate::pixels::{Pixels, Rendition, encode, fit};
 use crate::{CaptureTime, MediaError};
 
 /// How long ffprobe may take on one file.

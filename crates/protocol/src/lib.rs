@@ -4,10 +4,12 @@
 //!
 //! Plain data and its validation only: no IO, no storage, no HTTP. Rules live in atelier-domain.
 
+mod asset;
 mod change;
 mod error;
 mod intent;
 
+pub use asset::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
 pub use atelier_domain::ErrorCode;
 pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;

@@ -25,7 +25,7 @@ pub struct DuplicateRule {
 
 impl Default for DuplicateRule {
     /// Re-encodes and resizes, not crops, edits or the next frame of a burst: tuned with
-    /// `atelier bench similar` (docs/benchmarks.md).
+    /// `atelier-bench similar` (docs/benchmarks.md).
     fn default() -> Self {
         DuplicateRule {
             max_hamming: 3,

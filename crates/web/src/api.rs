@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use atelier_domain::{AssetId, AssetQuery, BrandRole, ErrorCode};
 use atelier_library::{
-    Acting, AssetDetail, BulkReport, CancelToken, ImportOptions, KitEdit, Library, ProjectSettings, Selection,
+    Acting, BulkReport, CancelToken, ImportOptions, KitEdit, Library, LocalAsset, ProjectSettings, Selection,
 };
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -82,7 +82,7 @@ pub(crate) async fn buckets(
     ))
 }
 
-pub(crate) async fn asset(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AssetDetail>> {
+pub(crate) async fn asset(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<LocalAsset>> {
     let id = parse_id(&id)?;
     Ok(Json(blocking(&s, move |l| l.show(id)).await?))
 }
@@ -97,14 +97,14 @@ pub(crate) async fn rename(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(r): Json<Rename>,
-) -> ApiResult<Json<AssetDetail>> {
+) -> ApiResult<Json<LocalAsset>> {
     let id = parse_id(&id)?;
     Ok(Json(
         blocking(&s, move |l| l.rename_asset(id, &r.name).and_then(|()| l.show(id))).await?,
     ))
 }
 
-pub(crate) async fn fork(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AssetDetail>> {
+pub(crate) async fn fork(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<LocalAsset>> {
     let id = parse_id(&id)?;
     Ok(Json(
         blocking(&s, move |l| l.fork(id).and_then(|new| l.show(new))).await?,

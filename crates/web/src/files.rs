@@ -113,7 +113,10 @@ pub(crate) async fn original(
     let download = request.uri().query().is_some_and(|q| q.contains("download"));
     let result = async {
         let id = id(&raw)?;
-        blocking(&s, move |l| Ok((l.original_path(id)?, l.show(id)?.summary.name))).await
+        blocking(&s, move |l| {
+            Ok((l.original_path(id)?, l.show(id)?.detail.summary.name))
+        })
+        .await
     }
     .await;
     match result {

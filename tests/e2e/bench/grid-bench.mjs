@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Measures the Library grid against the targets of issue 4 in Debian's Chromium, on a running
-// `atelier serve` (for the targets: a library made with `atelier bench synth --assets 1000000`):
+// `atelier serve` (for the targets: a library made by `atelier-bench synth --assets 1000000`):
 //   first grid paint (navigation → first results painted, the `grid:first-paint` measure),
 //   filter and search results (`grid:results`: query sent → results painted),
 //   frame times while scrolling 10,000 rows (p95), and the page's JS heap.

@@ -35,7 +35,7 @@ use serde::Serialize;
 
 pub use template::{DEFAULT_TEMPLATE, Template};
 
-use crate::job::{CancelToken, Phase, ProgressSender, report};
+use crate::job::{CancelToken, FileIssue, Phase, ProgressSender, report};
 use crate::layout::{Layout, RenditionKind, write_atomic};
 use crate::{Acting, Library, LibraryError, Result, now_ms};
 
@@ -96,18 +96,6 @@ pub struct DuplicateFile {
     pub existing: AssetId,
     /// Where that asset's file is.
     pub existing_path: String,
-}
-
-/// A file that was skipped or failed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct FileIssue {
-    /// The file.
-    #[serde(serialize_with = "atelier_catalog::paths::serialize_lossy")]
-    #[ts(type = "string")]
-    pub path: PathBuf,
-    /// Why, for a person.
-    pub reason: String,
 }
 
 /// What an import did, file by file.
@@ -966,7 +954,7 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
             .rating
             .and_then(|r| Rating::new(r).ok())
             .unwrap_or_default(),
-        tags: asset_tags(&s.tags, &metadata.keywords),
+        tags: names::asset_tags(&s.tags, &metadata.keywords),
         title: metadata.title.clone(),
         description: metadata.description.clone(),
         exif_json: (!metadata.exif.is_empty())
@@ -1012,22 +1000,6 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
         source_path: path.to_path_buf(),
         created_copy,
     }))
-}
-
-/// Tags for one asset: the import's own first, then the file's keywords, at most 64.
-pub(crate) fn asset_tags(given: &[String], keywords: &[String]) -> Vec<String> {
-    let mut out = given.to_vec();
-    for k in keywords {
-        if out.len() >= MAX_TAGS_PER_ASSET {
-            break;
-        }
-        if let Ok(t) = names::normalize_tag(k)
-            && !out.iter().any(|e| names::key(e) == names::key(&t))
-        {
-            out.push(t);
-        }
-    }
-    out
 }
 
 /// Words that should find the asset but rank below name, tags and prompt.
@@ -1296,7 +1268,7 @@ mod tests {
             .map(|i| format!("k{i}"))
             .chain(["client".to_string()])
             .collect();
-        let tags = asset_tags(&given, &keywords);
+        let tags = names::asset_tags(&given, &keywords);
         assert_eq!(tags.len(), MAX_TAGS_PER_ASSET);
         assert_eq!(tags[0], "Client");
     }

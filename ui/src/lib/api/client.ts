@@ -7,6 +7,7 @@
  */
 import type { ApiError } from './types/ApiError';
 import type { AssetDetail } from './types/AssetDetail';
+import type { LocalAsset } from './types/LocalAsset';
 import type { ModelDetail } from './types/ModelDetail';
 import type { SidecarFailure } from './types/SidecarFailure';
 import type { WatchedFolder } from './types/WatchedFolder';
@@ -64,6 +65,7 @@ export type {
   SimilarItem,
   SimilarPage,
   AssetDetail,
+  LocalAsset,
   ModelDetail,
   ModelSummary,
   SidecarFailure,
@@ -220,9 +222,9 @@ export const api = {
   // ---- assets
   search: (q: AssetQuery, signal?: AbortSignal) => post<Page>('/api/search', q, signal),
   buckets: (brand: string | null, signal?: AbortSignal) => get<BucketCounts>(`/api/buckets${qs({ brand })}`, signal),
-  asset: (id: AssetId, signal?: AbortSignal) => get<AssetDetail>(`/api/assets/${enc(id)}`, signal),
-  rename: (id: AssetId, name: string) => post<AssetDetail>(`/api/assets/${enc(id)}/rename`, { name }),
-  fork: (id: AssetId) => post<AssetDetail>(`/api/assets/${enc(id)}/fork`, {}),
+  asset: (id: AssetId, signal?: AbortSignal) => get<LocalAsset>(`/api/assets/${enc(id)}`, signal),
+  rename: (id: AssetId, name: string) => post<LocalAsset>(`/api/assets/${enc(id)}/rename`, { name }),
+  fork: (id: AssetId) => post<LocalAsset>(`/api/assets/${enc(id)}/fork`, {}),
   stack: (ids: AssetId[], cover?: AssetId) => post<BulkReport>('/api/stack', { ids, cover }),
   unstack: (ids: AssetId[]) => post<BulkReport>('/api/unstack', { ids }),
   /** Find similar (R13.1): the closest assets within `scope`, closest first. */

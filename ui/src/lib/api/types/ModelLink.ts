@@ -2,7 +2,7 @@
 import type { ModelId } from "./ModelId";
 
 /**
- * A model an asset was made with (the Info tab's links).
+ * A cataloged model a generation names.
  */
 export type ModelLink = { 
 /**

@@ -1,23 +1,24 @@
 //! Benchmarks of living folders (issue 5): a watched tree of many unchanged files for
-//! `reconcile` (`bench watched`), and the watcher's latency and a burst of new files
-//! (`bench watch`).
+//! `atelier reconcile` (`watched`), and the watcher's latency and a burst of new files
+//! (`watch`). The tree's files are cataloged through `Catalog::bulk_insert` (each as an import
+//! of a file added in place would write it); everything else goes through the library's use
+//! cases and its watch loop. Knows no terminal.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use atelier_catalog::{BulkAsset, FileFacts, NewAsset};
+use atelier_catalog::{BulkAsset, FileFacts, NewAsset, PERSONAL_BRAND};
 use atelier_domain::{AssetId, Flag, Id, Kind, Rating, Source, Status};
+use atelier_library::{CancelToken, WatchEvent};
 use serde::Serialize;
 
-use crate::job::CancelToken;
-use crate::watch::WatchEvent;
-use crate::{Acting, LibraryError, Result, now_ms};
+use crate::{Bench, BenchError, Result, brand_row, now_ms, project_row};
 
 /// The project the benchmarks watch folders for.
 const BENCH_PROJECT: &str = "Bench watched";
 
-/// What `bench watched` made.
+/// What `watched` made.
 #[derive(Debug, Clone, Serialize)]
 pub struct WatchedTreeReport {
     /// The watched folder.
@@ -28,7 +29,7 @@ pub struct WatchedTreeReport {
     pub millis: u64,
 }
 
-/// What `bench watch` measured.
+/// What `watch` measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct WatchReport {
     /// Files written one at a time.
@@ -47,8 +48,8 @@ pub struct WatchReport {
     pub assets_after: u64,
 }
 
-fn io(path: &Path, e: std::io::Error) -> LibraryError {
-    LibraryError::io(path, e)
+fn io(path: &Path, e: std::io::Error) -> BenchError {
+    BenchError::io(path, e)
 }
 
 fn mtime_ms(meta: &std::fs::Metadata) -> Option<i64> {
@@ -58,23 +59,16 @@ fn mtime_ms(meta: &std::fs::Metadata) -> Option<i64> {
         .map(|d| d.as_millis() as i64)
 }
 
-impl Acting<'_> {
-    fn bench_project(&self) -> Result<atelier_catalog::ProjectRow> {
-        let me = self.user;
-        if self.catalog().find_project(me, BENCH_PROJECT)?.is_none() {
-            self.project_create(BENCH_PROJECT, None, None)?;
-        }
-        self.catalog()
-            .find_project(me, BENCH_PROJECT)?
-            .ok_or_else(|| LibraryError::Internal("the bench project vanished".into()))
-    }
-
+impl Bench<'_> {
     /// Makes `folder` hold `files` small files (1,000 per subfolder), catalogs each as an asset
     /// added in place (no thumbnails: reconciliation never needs them) and watches the folder.
-    pub fn bench_watched_tree(&self, folder: &Path, files: u64) -> Result<WatchedTreeReport> {
+    pub fn watched_tree(&self, folder: &Path, files: u64) -> Result<WatchedTreeReport> {
         let started = Instant::now();
-        let project = self.bench_project()?;
-        let me = self.me();
+        let acting = self.acting();
+        let mut catalog = self.catalog()?;
+        let project = project_row(&catalog, self.ensure_project(BENCH_PROJECT)?)?;
+        let personal = brand_row(&catalog, acting.brand_id(PERSONAL_BRAND)?)?;
+        let user = self.user;
         let mut facts = Vec::with_capacity(files as usize);
         for i in 0..files {
             let dir = folder.join(format!("{:04}", i / 1000));
@@ -108,8 +102,8 @@ impl Acting<'_> {
                     kind: Kind::Image,
                     source: Source::Imported,
                     project,
-                    brand: me.personal,
-                    creator: me.user,
+                    brand: personal,
+                    creator: user,
                     width: 1,
                     height: 1,
                     added_at: now,
@@ -144,8 +138,8 @@ impl Acting<'_> {
                 campaigns: Vec::new(),
             }
         });
-        let written = self.catalog().bulk_insert(assets, me.user, &mut |_| {})?;
-        self.watch_add(BENCH_PROJECT, &folder)?;
+        let written = catalog.bulk_insert(assets, user, &mut |_| {})?;
+        acting.watch_add(BENCH_PROJECT, &folder)?;
         Ok(WatchedTreeReport {
             folder,
             files: written,
@@ -157,17 +151,12 @@ impl Acting<'_> {
     /// (each written, closed, then waited for) and then `burst` at once, reading the watcher's
     /// events. `sample` is the JPEG to write (each copy made unique by a trailer after its end
     /// marker, so none is a duplicate).
-    pub fn bench_watch(
-        &self,
-        scratch: &Path,
-        sample: &[u8],
-        singles: usize,
-        burst: usize,
-    ) -> Result<WatchReport> {
+    pub fn watch(&self, scratch: &Path, sample: &[u8], singles: usize, burst: usize) -> Result<WatchReport> {
+        let acting = self.acting();
         let folder = scratch.join(format!("watch-{}", now_ms()));
         std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
-        self.bench_project()?;
-        self.watch_add(BENCH_PROJECT, &folder)?;
+        self.ensure_project(BENCH_PROJECT)?;
+        acting.watch_add(BENCH_PROJECT, &folder)?;
         let folder = std::fs::canonicalize(&folder).map_err(|e| io(&folder, e))?;
         let unique = |i: usize| {
             let mut b = sample.to_vec();
@@ -179,7 +168,7 @@ impl Acting<'_> {
         let (ready_tx, ready_rx) = mpsc::channel::<()>();
         let report = std::thread::scope(|scope| -> Result<WatchReport> {
             let watcher = scope.spawn(|| {
-                self.watch(&cancel, &|event| match event {
+                acting.watch(&cancel, &|event| match event {
                     WatchEvent::Reconciled { .. } => {
                         let _ = ready_tx.send(());
                     }
@@ -192,7 +181,7 @@ impl Acting<'_> {
             let wait = Duration::from_secs(60);
             ready_rx
                 .recv_timeout(wait)
-                .map_err(|_| LibraryError::Internal("the watcher did not start".into()))?;
+                .map_err(|_| BenchError::Internal("the watcher did not start".into()))?;
             // Let inotify's watches settle in before the first file.
             std::thread::sleep(Duration::from_millis(300));
             let mut latencies = Vec::with_capacity(singles);
@@ -202,7 +191,7 @@ impl Acting<'_> {
                 let closed = Instant::now();
                 let (at, _) = rx
                     .recv_timeout(wait)
-                    .map_err(|_| LibraryError::Internal(format!("{} was never imported", path.display())))?;
+                    .map_err(|_| BenchError::Internal(format!("{} was never imported", path.display())))?;
                 latencies.push(at.duration_since(closed).as_secs_f64() * 1000.0);
             }
             let started = Instant::now();
@@ -224,7 +213,7 @@ impl Acting<'_> {
             cancel.cancel();
             watcher
                 .join()
-                .map_err(|_| LibraryError::Internal("the watcher panicked".into()))??;
+                .map_err(|_| BenchError::Internal("the watcher panicked".into()))??;
             latencies.sort_by(f64::total_cmp);
             let pick = |q: f64| {
                 latencies
@@ -232,7 +221,7 @@ impl Acting<'_> {
                     .copied()
                     .unwrap_or(0.0)
             };
-            let assets_after = self
+            let assets_after = acting
                 .search(&atelier_domain::AssetQuery {
                     project: Some(BENCH_PROJECT.into()),
                     ..Default::default()

@@ -1,14 +1,17 @@
-//! `bench search`: a fixed set of queries over a library made by `bench synth` — the plain
-//! listing, each filter, combined filters, the buckets, and text search for a rare, a medium
-//! and a very common word — each timed many times inside this process (p50 and p95).
+//! `search`: a fixed set of queries over a library made by `synth` — the plain listing, each
+//! filter, combined filters, the buckets, and text search for a rare, a medium and a very
+//! common word — each timed many times inside this process (p50 and p95); and `organise`: bulk
+//! edits of about 135,000 assets timed one call each. Only the library's public use cases;
+//! knows no terminal.
 
 use std::time::Instant;
 
 use atelier_domain::{AssetQuery, Bucket, Flag, Kind, Rating, Sort, Source, Status, TagMode};
+use atelier_library::Selection;
 use serde::Serialize;
 
 use crate::synth::{BENCH_BRAND, prompt_word, tag_name};
-use crate::{Acting, Result};
+use crate::{Bench, Result, now_ms};
 
 /// Timings of one query.
 #[derive(Debug, Clone, Serialize)]
@@ -23,13 +26,22 @@ pub struct QueryTiming {
     pub p95_ms: f64,
 }
 
-impl Acting<'_> {
+impl Bench<'_> {
     /// The fixed query set: (name, query).
-    pub fn bench_queries(&self) -> Result<Vec<(String, AssetQuery)>> {
+    pub fn queries(&self) -> Result<Vec<(String, AssetQuery)>> {
         let q = AssetQuery::default;
-        let scope = self.scope()?;
-        let collections = self.catalog().collection_paths(BENCH_BRAND, &scope)?;
-        let campaigns = self.catalog().campaign_names(BENCH_BRAND, &scope)?;
+        let acting = self.acting();
+        // Parents before children, siblings by name; campaigns by name.
+        let collections: Vec<String> = acting
+            .collection_list(BENCH_BRAND)?
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        let campaigns: Vec<String> = acting
+            .campaign_list(Some(BENCH_BRAND))?
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         let top_collection = collections.first().cloned().unwrap_or_default();
         let leaf_collection = collections
             .iter()
@@ -213,17 +225,20 @@ impl Acting<'_> {
         ])
     }
 
-    /// Runs every query of [`Library::bench_queries`] `runs` times (plus one warm-up), plus
-    /// the bucket counts.
-    pub fn bench_search(&self, runs: usize) -> Result<Vec<QueryTiming>> {
+    /// Runs every query of [`Bench::queries`] `runs` times (plus one warm-up), plus the bucket
+    /// counts.
+    pub fn search(&self, runs: usize) -> Result<Vec<QueryTiming>> {
+        let acting = self.acting();
         let mut out = Vec::new();
-        for (name, query) in self.bench_queries()? {
-            let total = self.search(&query)?.total;
-            let times = time(runs, || self.search(&query).map(|_| ()))?;
+        for (name, query) in self.queries()? {
+            let total = acting.search(&query)?.total;
+            let times = time(runs, || Ok(acting.search(&query).map(|_| ())?))?;
             out.push(timing(name, total, times));
         }
-        let counts = self.bucket_counts(Some(BENCH_BRAND))?;
-        let times = time(runs, || self.bucket_counts(Some(BENCH_BRAND)).map(|_| ()))?;
+        let counts = acting.bucket_counts(Some(BENCH_BRAND))?;
+        let times = time(runs, || {
+            Ok(acting.bucket_counts(Some(BENCH_BRAND)).map(|_| ())?)
+        })?;
         out.push(timing("counts: buckets in brand".into(), counts.all, times));
         Ok(out)
     }
@@ -250,13 +265,14 @@ fn timing(name: String, total: u64, mut times: Vec<f64>) -> QueryTiming {
     }
 }
 
-impl Acting<'_> {
-    /// `bench organise`: on a `bench synth` library, times tagging, rating and filing every
-    /// approved asset (about 135,000 of a million) in one call each, then the bucket and
-    /// collection counts right after. Changes the library (a new tag and a "Bench"
-    /// collection per brand each run).
-    pub fn bench_organise(&self) -> Result<Vec<QueryTiming>> {
-        let selection = crate::Selection::Query(Box::new(AssetQuery {
+impl Bench<'_> {
+    /// `organise`: on a `synth` library, times tagging and rating every approved asset (about
+    /// 135,000 of a million) in one call each, filing them (one call per brand: a collection
+    /// is a brand's), then the bucket and collection counts right after. Changes the library
+    /// (a new tag and a "Bench" collection per brand each run; both are removed at the end).
+    pub fn organise(&self) -> Result<Vec<QueryTiming>> {
+        let acting = self.acting();
+        let selection = Selection::Query(Box::new(AssetQuery {
             statuses: vec![Status::Approved],
             ..Default::default()
         }));
@@ -273,15 +289,15 @@ impl Acting<'_> {
             });
             Ok(())
         };
-        let tag = format!("bench-{}", crate::now_ms());
+        let tag = format!("bench-{}", now_ms());
         timed("bulk: tag every approved asset", &mut || {
-            Ok(self
+            Ok(acting
                 .tag_add(&selection, std::slice::from_ref(&tag))?
                 .succeeded
                 .len() as u64)
         })?;
         let rating = Rating::new(
-            if self
+            if acting
                 .search(&AssetQuery {
                     ratings: vec![Rating::new(5)?],
                     statuses: vec![Status::Approved],
@@ -297,86 +313,60 @@ impl Acting<'_> {
             },
         )?;
         timed("bulk: rate every approved asset", &mut || {
-            Ok(self.rate(&selection, rating)?.succeeded.len() as u64)
+            Ok(acting.rate(&selection, rating)?.succeeded.len() as u64)
         })?;
-        let brands = self.brand_list()?;
-        for b in &brands {
-            let name = if b.personal {
-                atelier_catalog::PERSONAL_BRAND
-            } else {
-                b.name.as_str()
-            };
-            if self.collection_list(name)?.iter().all(|c| c.path != "Bench") {
-                self.collection_create("Bench", name)?;
+        let brands: Vec<String> = acting
+            .brand_list()?
+            .into_iter()
+            .map(|b| {
+                if b.personal {
+                    atelier_catalog::PERSONAL_BRAND.to_string()
+                } else {
+                    b.name
+                }
+            })
+            .collect();
+        for name in &brands {
+            if acting.collection_list(name)?.iter().all(|c| c.path != "Bench") {
+                acting.collection_create("Bench", name)?;
             }
         }
-        timed("bulk: file every approved asset", &mut || {
-            Ok(self.collection_add("Bench", &selection, None)?.succeeded.len() as u64)
+        // A collection belongs to one brand and an intent names one collection: each brand's
+        // approved assets go into that brand's "Bench", one call per brand that has any.
+        let mut per_brand = Vec::new();
+        for name in &brands {
+            let approved = AssetQuery {
+                statuses: vec![Status::Approved],
+                brand: Some(name.clone()),
+                ..Default::default()
+            };
+            if acting.search(&approved)?.total > 0 {
+                per_brand.push((name.as_str(), Selection::Query(Box::new(approved))));
+            }
+        }
+        timed("bulk: file every approved asset (per brand)", &mut || {
+            let mut filed = 0;
+            for (name, approved) in &per_brand {
+                filed += acting
+                    .collection_add("Bench", approved, Some(name))?
+                    .succeeded
+                    .len() as u64;
+            }
+            Ok(filed)
         })?;
         timed("counts: buckets, all brands, after", &mut || {
-            Ok(self.bucket_counts(None)?.unfiled)
+            Ok(acting.bucket_counts(None)?.unfiled)
         })?;
         timed("counts: buckets in brand, after", &mut || {
-            Ok(self.bucket_counts(Some(BENCH_BRAND))?.unfiled)
+            Ok(acting.bucket_counts(Some(BENCH_BRAND))?.unfiled)
         })?;
         timed("counts: collection tree of brand, after", &mut || {
-            Ok(self.collection_list(BENCH_BRAND)?.len() as u64)
+            Ok(acting.collection_list(BENCH_BRAND)?.len() as u64)
         })?;
-        for b in &brands {
-            let name = if b.personal {
-                atelier_catalog::PERSONAL_BRAND
-            } else {
-                b.name.as_str()
-            };
-            self.collection_delete("Bench", Some(name))?;
+        for name in &brands {
+            acting.collection_delete("Bench", Some(name))?;
         }
-        self.tag_delete(&tag)?;
+        acting.tag_delete(&tag)?;
         Ok(out)
     }
-}
-
-/// One file's grid-thumbnail time (`bench thumbs`).
-#[derive(Debug, Clone, Serialize)]
-pub struct ThumbTiming {
-    /// The file.
-    pub path: String,
-    /// What it is ("Canon CRW RAW"…).
-    pub format: String,
-    /// Median time to make its grid thumbnail from its bytes in memory, on one thread, ms.
-    pub p50_ms: f64,
-}
-
-/// Times the grid thumbnail of each file (read once, rendered `runs` times on this thread, so
-/// the time is CPU time): what import spends per RAW with an embedded preview.
-pub fn bench_thumbnails(paths: &[std::path::PathBuf], runs: usize) -> Result<Vec<ThumbTiming>> {
-    use atelier_media::{Detected, THUMB_SIDE, detect, read_metadata, render};
-    let mut out = Vec::new();
-    for path in paths {
-        let bytes = std::fs::read(path).map_err(|e| crate::LibraryError::io(path, e))?;
-        let ext = path.extension().and_then(|e| e.to_str());
-        let Detected::Known(format) = detect(&bytes, ext) else {
-            continue;
-        };
-        let Ok(meta) = read_metadata(&bytes, format) else {
-            continue;
-        };
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs.max(1) {
-            let t = Instant::now();
-            if render(&bytes, format, meta.orientation, THUMB_SIDE).is_err() {
-                break;
-            }
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-        }
-        if times.is_empty() {
-            continue;
-        }
-        times.sort_by(f64::total_cmp);
-        out.push(ThumbTiming {
-            path: path.to_string_lossy().into_owned(),
-            format: format.describe(),
-            p50_ms: times[times.len() / 2],
-        });
-    }
-    Ok(out)
 }

@@ -1,18 +1,19 @@
-//! `atelier bench similar`: how well Find similar and duplicate detection work on real photos
-//! edited in ways the signatures were not tuned on, and how fast they answer on a million.
+//! `similar`: how well Find similar and duplicate detection work on real photos edited in ways
+//! the signatures were not tuned on; `similar-speed`: how fast they answer on a million.
 //!
 //! The labelled set: every photo of a folder, brought to at most 1600 px, plus twelve variants
 //! of it — re-encoded at three JPEG qualities, resized to a half and a quarter, cropped by 5,
 //! 10 and 15 % (off-centre, centred, other corner), brighter and darker, a small text overlay,
 //! mirrored — and, from a folder of video clips, bursts of three frames half a second apart.
 //! All of it goes through the real import into a fresh library; each variant then asks
-//! [`Library::similar`] for its ten nearest, and the duplicate groups are checked for distinct
-//! photos grouped together.
+//! `Acting::similar` for its ten nearest, and the duplicate groups are checked for distinct
+//! photos grouped together. Only the library's public use cases; knows no terminal.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use atelier_domain::{AssetId, AssetQuery, ErrorCode};
+use atelier_library::{CancelToken, ImportMode, ImportOptions, ImportReport, Library};
 use atelier_media::{Detected, THUMB_SIDE, detect, render};
 use atelier_similar::Signature;
 use image::codecs::jpeg::JpegEncoder;
@@ -20,8 +21,7 @@ use image::{Rgb, RgbImage, imageops};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::job::CancelToken;
-use crate::{Acting, ImportMode, ImportOptions, LibraryError, Result};
+use crate::{Bench, BenchError, Result};
 
 /// The project the set's photos are imported into (variants go to another).
 const ORIGINALS: &str = "Photos";
@@ -46,7 +46,7 @@ pub struct VariantRecall {
     pub total: usize,
 }
 
-/// What `bench similar` measured.
+/// What `similar` measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct SimilarBench {
     /// Distinct photos.
@@ -83,7 +83,7 @@ pub struct SimilarBench {
     pub import_secs: f64,
 }
 
-/// What `bench similar-speed` measured.
+/// What `similar-speed` measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct SimilarSpeed {
     /// Signatures in the index.
@@ -100,250 +100,249 @@ pub struct SimilarSpeed {
     pub duplicates_secs: f64,
 }
 
-impl crate::Library {
-    /// Builds the labelled set from `photos` (and bursts from the clips in `videos`) in `work`
-    /// (emptied first), imports it into a library there and measures (see the module docs).
-    pub fn bench_similar(
-        photos: &Path,
-        videos: Option<&Path>,
-        work: &Path,
-        max_photos: usize,
-    ) -> Result<SimilarBench> {
-        let mut sources: Vec<PathBuf> = walkdir::WalkDir::new(photos)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| ["jpg", "jpeg", "png"].contains(&e.to_ascii_lowercase().as_str()))
-            })
-            .collect();
-        sources.truncate(max_photos);
-        if sources.len() < 2 {
-            return Err(atelier_domain::InvalidInput::new(
-                ErrorCode::TooFewPhotos,
-                format!("{} holds fewer than two JPEG or PNG photos", photos.display()),
-            )
-            .into());
-        }
-        if work.exists() {
-            std::fs::remove_dir_all(work).map_err(|e| LibraryError::io(work, e))?;
-        }
-        // Originals (and bursts) in one folder and project, variants in another: a variant asks
-        // for its ten nearest among the photos, the way a user finds the original of an edit,
-        // and never competes with its own siblings.
-        let set = work.join("set");
-        let (originals, edited) = (set.join("originals"), set.join("variants"));
-        for d in [&originals, &edited] {
-            std::fs::create_dir_all(d).map_err(|e| LibraryError::io(d, e))?;
-        }
-
-        // Originals and variants, and the per-file thumbnail and signature timings.
-        let made: Vec<std::result::Result<(f64, f64), String>> = sources
-            .par_iter()
-            .enumerate()
-            .map(|(i, src)| make_variants(src, &originals, &edited, i))
-            .collect();
-        let mut thumb_ms = Vec::new();
-        let mut sig_ms = Vec::new();
-        let mut photos_ok = Vec::new();
-        for (i, m) in made.iter().enumerate() {
-            match m {
-                Ok((t, s)) => {
-                    thumb_ms.push(*t);
-                    sig_ms.push(*s);
-                    photos_ok.push(i);
-                }
-                Err(e) => eprintln!("skipped {}: {e}", sources[i].display()),
-            }
-        }
-        let mut bursts = 0usize;
-        if let Some(dir) = videos {
-            bursts = make_bursts(dir, &originals)?;
-        }
-
-        let opened = crate::Library::open(&work.join("library"))?;
-        let library = opened.as_owner();
-        let started = Instant::now();
-        let mut report = crate::ImportReport::default();
-        for (dir, project) in [(&originals, ORIGINALS), (&edited, "Variants")] {
-            let r = library.import(
-                std::slice::from_ref(dir),
-                &ImportOptions {
-                    mode: Some(ImportMode::InPlace),
-                    project: Some(project.into()),
-                    ..ImportOptions::default()
-                },
-                &CancelToken::new(),
-                &None,
-            )?;
-            report.imported.extend(r.imported);
-        }
-        let import_secs = started.elapsed().as_secs_f64();
-        let by_name: std::collections::HashMap<String, AssetId> = report
-            .imported
-            .iter()
-            .filter_map(|f| Some((f.path.file_name()?.to_string_lossy().into_owned(), f.id)))
-            .collect();
-        let by_id: std::collections::HashMap<AssetId, &str> =
-            by_name.iter().map(|(n, id)| (*id, n.as_str())).collect();
-        let id_of = |name: &str| by_name.get(name).copied();
-        let name_of = |id: AssetId| by_id.get(&id).copied().unwrap_or_default().to_string();
-
-        let everything = AssetQuery::default();
-        let photos_only = AssetQuery {
-            project: Some(ORIGINALS.into()),
-            ..AssetQuery::default()
-        };
-        let mut by_kind: Vec<VariantRecall> = VARIANTS
-            .iter()
-            .map(|k| VariantRecall {
-                kind: (*k).into(),
-                found: 0,
-                total: 0,
-            })
-            .collect();
-        let mut missed = Vec::new();
-        for &p in &photos_ok {
-            let original = format!("p{p:03}_orig.jpg");
-            let Some(orig_id) = id_of(&original) else { continue };
-            for (k, kind) in VARIANTS.iter().enumerate() {
-                let variant = format!("p{p:03}_{kind}.jpg");
-                let Some(id) = id_of(&variant) else { continue };
-                let page = library.similar(id, &photos_only, 10)?;
-                by_kind[k].total += 1;
-                if page.items.iter().any(|i| i.asset.id == orig_id) {
-                    by_kind[k].found += 1;
-                } else {
-                    missed.push((variant, original.clone()));
-                }
-            }
-        }
-        let variants: usize = by_kind.iter().map(|k| k.total).sum();
-        let found: usize = by_kind.iter().map(|k| k.found).sum();
-
-        // Duplicate groups as the user sees them (bursts left out): a group holding files of two
-        // photos is a false duplicate.
-        let groups = library.duplicates(&everything, false)?;
-        let photo_of = |name: &str| name.split('_').next().unwrap_or_default().to_string();
-        let mut false_pairs = 0u64;
-        let mut grouped: std::collections::HashSet<String> = Default::default();
-        for g in &groups.groups {
-            let names: Vec<String> = g.items.iter().map(|i| name_of(i.asset.id)).collect();
-            let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
-            for n in &names {
-                *counts.entry(photo_of(n)).or_default() += 1;
-            }
-            let c: Vec<u64> = counts.values().copied().collect();
-            for i in 0..c.len() {
-                for j in i + 1..c.len() {
-                    false_pairs += c[i] * c[j];
-                }
-            }
-            for n in &names {
-                let Some(kind) = n
-                    .strip_suffix(".jpg")
-                    .and_then(|s| s.split_once('_'))
-                    .map(|t| t.1)
-                else {
-                    continue;
-                };
-                let orig = format!("{}_orig.jpg", photo_of(n));
-                if DUPLICATE_KINDS.contains(&kind) && names.contains(&orig) {
-                    grouped.insert(n.clone());
-                }
-            }
-        }
-        let duplicates_missed: Vec<String> = photos_ok
-            .iter()
-            .flat_map(|p| DUPLICATE_KINDS.iter().map(move |k| format!("p{p:03}_{k}.jpg")))
-            .filter(|n| id_of(n).is_some() && !grouped.contains(n))
-            .collect();
-        let n = photos_ok.len() as u64 + bursts as u64;
-        let distinct_pairs = n * n.saturating_sub(1) / 2;
-
-        // Bursts: every sibling ranks above everything unrelated.
-        let mut burst_queries = 0;
-        let mut bursts_ranked_first = 0;
-        let mut bursts_missed = Vec::new();
-        for b in 0..bursts {
-            let names: Vec<String> = (0..3).map(|k| format!("b{b:02}_{k}.jpg")).collect();
-            for (k, name) in names.iter().enumerate() {
-                let Some(id) = id_of(name) else { continue };
-                let siblings: Vec<AssetId> = names
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != k)
-                    .filter_map(|(_, n)| id_of(n))
-                    .collect();
-                // Unrelated means the photos: frames of another clip may film the same scene
-                // (the corpus's MVI_0120 and MVI_0121 show the same box), so they may sit
-                // between siblings.
-                let page = library.similar(id, &photos_only, (siblings.len() + 2 * bursts).max(1))?;
-                burst_queries += 1;
-                let first_photo = page
-                    .items
-                    .iter()
-                    .position(|i| name_of(i.asset.id).starts_with('p'));
-                let last_sibling = page.items.iter().rposition(|i| siblings.contains(&i.asset.id));
-                let found = page
-                    .items
-                    .iter()
-                    .filter(|i| siblings.contains(&i.asset.id))
-                    .count();
-                match (first_photo, last_sibling) {
-                    (Some(p), Some(s)) if p < s => {
-                        bursts_missed.push((name.clone(), name_of(page.items[p].asset.id)));
-                    }
-                    _ if found < siblings.len() => {
-                        bursts_missed.push((name.clone(), "(a sibling not found)".into()))
-                    }
-                    _ => bursts_ranked_first += 1,
-                }
-            }
-        }
-        Ok(SimilarBench {
-            photos: photos_ok.len(),
-            variants,
-            recall_at_10: if variants == 0 {
-                0.0
-            } else {
-                found as f64 / variants as f64
-            },
-            by_kind,
-            missed,
-            distinct_pairs,
-            false_duplicate_pairs: false_pairs,
-            duplicates_found: grouped.len(),
-            duplicates_expected: grouped.len() + duplicates_missed.len(),
-            duplicates_missed,
-            burst_queries,
-            bursts_ranked_first,
-            bursts_missed,
-            thumbnail_ms: median(&mut thumb_ms),
-            signature_ms: median(&mut sig_ms),
-            import_secs,
+/// Builds the labelled set from `photos` (and bursts from the clips in `videos`) in `work`
+/// (emptied first), imports it into a library there and measures (see the module docs).
+pub fn similar_set(
+    photos: &Path,
+    videos: Option<&Path>,
+    work: &Path,
+    max_photos: usize,
+) -> Result<SimilarBench> {
+    let mut sources: Vec<PathBuf> = walkdir::WalkDir::new(photos)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["jpg", "jpeg", "png"].contains(&e.to_ascii_lowercase().as_str()))
         })
+        .collect();
+    sources.truncate(max_photos);
+    if sources.len() < 2 {
+        return Err(atelier_domain::InvalidInput::new(
+            ErrorCode::TooFewPhotos,
+            format!("{} holds fewer than two JPEG or PNG photos", photos.display()),
+        )
+        .into());
     }
+    if work.exists() {
+        std::fs::remove_dir_all(work).map_err(|e| BenchError::io(work, e))?;
+    }
+    // Originals (and bursts) in one folder and project, variants in another: a variant asks
+    // for its ten nearest among the photos, the way a user finds the original of an edit,
+    // and never competes with its own siblings.
+    let set = work.join("set");
+    let (originals, edited) = (set.join("originals"), set.join("variants"));
+    for d in [&originals, &edited] {
+        std::fs::create_dir_all(d).map_err(|e| BenchError::io(d, e))?;
+    }
+
+    // Originals and variants, and the per-file thumbnail and signature timings.
+    let made: Vec<std::result::Result<(f64, f64), String>> = sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, src)| make_variants(src, &originals, &edited, i))
+        .collect();
+    let mut thumb_ms = Vec::new();
+    let mut sig_ms = Vec::new();
+    let mut photos_ok = Vec::new();
+    for (i, m) in made.iter().enumerate() {
+        match m {
+            Ok((t, s)) => {
+                thumb_ms.push(*t);
+                sig_ms.push(*s);
+                photos_ok.push(i);
+            }
+            Err(e) => eprintln!("skipped {}: {e}", sources[i].display()),
+        }
+    }
+    let mut bursts = 0usize;
+    if let Some(dir) = videos {
+        bursts = make_bursts(dir, &originals)?;
+    }
+
+    let opened = Library::open(&work.join("library"))?;
+    let library = opened.as_owner();
+    let started = Instant::now();
+    let mut report = ImportReport::default();
+    for (dir, project) in [(&originals, ORIGINALS), (&edited, "Variants")] {
+        let r = library.import(
+            std::slice::from_ref(dir),
+            &ImportOptions {
+                mode: Some(ImportMode::InPlace),
+                project: Some(project.into()),
+                ..ImportOptions::default()
+            },
+            &CancelToken::new(),
+            &None,
+        )?;
+        report.imported.extend(r.imported);
+    }
+    let import_secs = started.elapsed().as_secs_f64();
+    let by_name: std::collections::HashMap<String, AssetId> = report
+        .imported
+        .iter()
+        .filter_map(|f| Some((f.path.file_name()?.to_string_lossy().into_owned(), f.id)))
+        .collect();
+    let by_id: std::collections::HashMap<AssetId, &str> =
+        by_name.iter().map(|(n, id)| (*id, n.as_str())).collect();
+    let id_of = |name: &str| by_name.get(name).copied();
+    let name_of = |id: AssetId| by_id.get(&id).copied().unwrap_or_default().to_string();
+
+    let everything = AssetQuery::default();
+    let photos_only = AssetQuery {
+        project: Some(ORIGINALS.into()),
+        ..AssetQuery::default()
+    };
+    let mut by_kind: Vec<VariantRecall> = VARIANTS
+        .iter()
+        .map(|k| VariantRecall {
+            kind: (*k).into(),
+            found: 0,
+            total: 0,
+        })
+        .collect();
+    let mut missed = Vec::new();
+    for &p in &photos_ok {
+        let original = format!("p{p:03}_orig.jpg");
+        let Some(orig_id) = id_of(&original) else { continue };
+        for (k, kind) in VARIANTS.iter().enumerate() {
+            let variant = format!("p{p:03}_{kind}.jpg");
+            let Some(id) = id_of(&variant) else { continue };
+            let page = library.similar(id, &photos_only, 10)?;
+            by_kind[k].total += 1;
+            if page.items.iter().any(|i| i.asset.id == orig_id) {
+                by_kind[k].found += 1;
+            } else {
+                missed.push((variant, original.clone()));
+            }
+        }
+    }
+    let variants: usize = by_kind.iter().map(|k| k.total).sum();
+    let found: usize = by_kind.iter().map(|k| k.found).sum();
+
+    // Duplicate groups as the user sees them (bursts left out): a group holding files of two
+    // photos is a false duplicate.
+    let groups = library.duplicates(&everything, false)?;
+    let photo_of = |name: &str| name.split('_').next().unwrap_or_default().to_string();
+    let mut false_pairs = 0u64;
+    let mut grouped: std::collections::HashSet<String> = Default::default();
+    for g in &groups.groups {
+        let names: Vec<String> = g.items.iter().map(|i| name_of(i.asset.id)).collect();
+        let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+        for n in &names {
+            *counts.entry(photo_of(n)).or_default() += 1;
+        }
+        let c: Vec<u64> = counts.values().copied().collect();
+        for i in 0..c.len() {
+            for j in i + 1..c.len() {
+                false_pairs += c[i] * c[j];
+            }
+        }
+        for n in &names {
+            let Some(kind) = n
+                .strip_suffix(".jpg")
+                .and_then(|s| s.split_once('_'))
+                .map(|t| t.1)
+            else {
+                continue;
+            };
+            let orig = format!("{}_orig.jpg", photo_of(n));
+            if DUPLICATE_KINDS.contains(&kind) && names.contains(&orig) {
+                grouped.insert(n.clone());
+            }
+        }
+    }
+    let duplicates_missed: Vec<String> = photos_ok
+        .iter()
+        .flat_map(|p| DUPLICATE_KINDS.iter().map(move |k| format!("p{p:03}_{k}.jpg")))
+        .filter(|n| id_of(n).is_some() && !grouped.contains(n))
+        .collect();
+    let n = photos_ok.len() as u64 + bursts as u64;
+    let distinct_pairs = n * n.saturating_sub(1) / 2;
+
+    // Bursts: every sibling ranks above everything unrelated.
+    let mut burst_queries = 0;
+    let mut bursts_ranked_first = 0;
+    let mut bursts_missed = Vec::new();
+    for b in 0..bursts {
+        let names: Vec<String> = (0..3).map(|k| format!("b{b:02}_{k}.jpg")).collect();
+        for (k, name) in names.iter().enumerate() {
+            let Some(id) = id_of(name) else { continue };
+            let siblings: Vec<AssetId> = names
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .filter_map(|(_, n)| id_of(n))
+                .collect();
+            // Unrelated means the photos: frames of another clip may film the same scene
+            // (the corpus's MVI_0120 and MVI_0121 show the same box), so they may sit
+            // between siblings.
+            let page = library.similar(id, &photos_only, (siblings.len() + 2 * bursts).max(1))?;
+            burst_queries += 1;
+            let first_photo = page
+                .items
+                .iter()
+                .position(|i| name_of(i.asset.id).starts_with('p'));
+            let last_sibling = page.items.iter().rposition(|i| siblings.contains(&i.asset.id));
+            let found = page
+                .items
+                .iter()
+                .filter(|i| siblings.contains(&i.asset.id))
+                .count();
+            match (first_photo, last_sibling) {
+                (Some(p), Some(s)) if p < s => {
+                    bursts_missed.push((name.clone(), name_of(page.items[p].asset.id)));
+                }
+                _ if found < siblings.len() => {
+                    bursts_missed.push((name.clone(), "(a sibling not found)".into()))
+                }
+                _ => bursts_ranked_first += 1,
+            }
+        }
+    }
+    Ok(SimilarBench {
+        photos: photos_ok.len(),
+        variants,
+        recall_at_10: if variants == 0 {
+            0.0
+        } else {
+            found as f64 / variants as f64
+        },
+        by_kind,
+        missed,
+        distinct_pairs,
+        false_duplicate_pairs: false_pairs,
+        duplicates_found: grouped.len(),
+        duplicates_expected: grouped.len() + duplicates_missed.len(),
+        duplicates_missed,
+        burst_queries,
+        bursts_ranked_first,
+        bursts_missed,
+        thumbnail_ms: median(&mut thumb_ms),
+        signature_ms: median(&mut sig_ms),
+        import_secs,
+    })
 }
 
-impl Acting<'_> {
+impl Bench<'_> {
     /// Times similarity queries on this library (a synthetic million for the figures).
-    pub fn bench_similar_speed(&self, runs: usize) -> Result<SimilarSpeed> {
+    pub fn similar_speed(&self, runs: usize) -> Result<SimilarSpeed> {
+        let acting = self.acting();
         let started = Instant::now();
-        let indexed = self.warm_similar()?;
+        let indexed = acting.warm_similar()?;
         let load_secs = started.elapsed().as_secs_f64();
         if indexed == 0 {
             return Err(atelier_domain::InvalidInput::new(
                 ErrorCode::NothingIndexed,
-                "this library has no signatures: import photos, or run `bench synth` on an empty library",
+                "this library has no signatures: import photos, or run `atelier-bench synth` on an empty library",
             )
             .into());
         }
-        let page = self.search(&AssetQuery {
+        let page = acting.search(&AssetQuery {
             limit: Some(runs.clamp(1, 1000)),
             ..AssetQuery::default()
         })?;
@@ -352,10 +351,10 @@ impl Acting<'_> {
         let mut in_brand = Vec::new();
         for a in &page.items {
             let t = Instant::now();
-            self.similar(a.id, &AssetQuery::default(), 50)?;
+            acting.similar(a.id, &AssetQuery::default(), 50)?;
             all.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            self.similar(
+            acting.similar(
                 a.id,
                 &AssetQuery {
                     brand: brand.clone(),
@@ -366,7 +365,7 @@ impl Acting<'_> {
             in_brand.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         let started = Instant::now();
-        self.duplicates(&AssetQuery::default(), false)?;
+        acting.duplicates(&AssetQuery::default(), false)?;
         let duplicates_secs = started.elapsed().as_secs_f64();
         all.sort_by(f64::total_cmp);
         let p95 = all[((all.len() as f64 * 0.95).ceil() as usize).clamp(1, all.len()) - 1];
@@ -548,7 +547,7 @@ fn overlay_text(img: &mut RgbImage, s: &str) {
 /// how many bursts were made.
 fn make_bursts(dir: &Path, set: &Path) -> Result<usize> {
     let mut clips: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| LibraryError::io(dir, e))?
+        .map_err(|e| BenchError::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();

@@ -1,20 +1,25 @@
-//! `bench synth`: fills a library with synthetic assets shaped like a real studio's, for
-//! benchmarks at a million assets — no image files needed. Names, tags (Zipf over a few
-//! thousand, some hierarchical), prompts (Zipf over a vocabulary whose most common words
-//! appear in about 40 % of assets), ratings, flags, statuses, sources, brands, projects,
-//! collections, campaigns and dates follow fixed, documented proportions, from a seed, so
-//! two runs give the same library.
+//! `synth`: fills a library with synthetic assets shaped like a real studio's, for benchmarks
+//! at a million assets — no image files needed. Names, tags (Zipf over a few thousand, some
+//! hierarchical), prompts (Zipf over a vocabulary whose most common words appear in about 40 %
+//! of assets), ratings, flags, statuses, sources, brands, projects, collections, campaigns and
+//! dates follow fixed, documented proportions, from a seed, so two runs give the same library.
+//!
+//! Brands, projects, collections and campaigns are made through the library's use cases, as a
+//! person makes them; the assets go in through `Catalog::bulk_insert`, which writes each one as
+//! an import does. Knows no other way to write a row, and no terminal.
 
-use atelier_catalog::{BrandRow, BulkAsset, FileFacts, NewAsset, ProjectRow};
+use std::time::Instant;
+
+use atelier_catalog::{BrandRow, BulkAsset, Catalog, FileFacts, NewAsset, PERSONAL_BRAND, ProjectRow};
 use atelier_domain::{AssetId, ErrorCode, Flag, Id, InvalidInput, Kind, Rating, Source, Status};
+use atelier_library::{CancelToken, INBOX, Phase, Progress, ProgressSender};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Zipf};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::job::{CancelToken, Phase, ProgressSender, report};
-use crate::{Library, LibraryError, Result, now_ms};
+use crate::{Bench, BenchError, Result, brand_row, found, now_ms, project_row};
 
 /// How to synthesise.
 #[derive(Debug, Clone, Copy)]
@@ -146,12 +151,18 @@ struct Org {
     collections: Vec<Vec<i64>>,
     /// Campaigns per brand index (empty for the Personal brand).
     campaigns: Vec<Vec<i64>>,
-    tag_ids: Vec<i64>,
 }
 
-impl Library {
+/// Sends a progress message, if anyone listens (a listener that stopped must not stop the job).
+fn report(progress: &ProgressSender, phase: Phase, done: u64, total: Option<u64>) {
+    if let Some(tx) = progress {
+        let _ = tx.try_send(Progress { phase, done, total });
+    }
+}
+
+impl Bench<'_> {
     /// Adds `options.assets` synthetic assets (1 to 10,000,000).
-    pub fn bench_synth(
+    pub fn synth(
         &self,
         options: SynthOptions,
         cancel: &CancelToken,
@@ -164,21 +175,23 @@ impl Library {
             )
             .into());
         }
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let tags = tag_names();
         let words = vocabulary();
-        let org = self.synth_org(&tags)?;
+        let mut catalog = self.catalog()?;
+        let org = self.synth_org(&catalog)?;
         let mut rng = SmallRng::seed_from_u64(options.seed);
         let tag_zipf = zipf(TAG_COUNT, 1.1)?;
         let word_zipf = zipf(VOCABULARY, 1.0)?;
         let brand_zipf = zipf(BRANDS.len(), 0.9)?;
-        let me = self.me();
+        let user = self.user;
         let n = options.assets;
         let now = now_ms();
         // Three years of work, evenly in time, ~1 % of it in the last week.
         let span_ms: i64 = 3 * 365 * 24 * 3600 * 1000;
         let start_ms = now - span_ms;
-
+        // Which tags the assets carry (the report counts them).
+        let mut used = vec![false; TAG_COUNT];
         let assets = (0..n).map_while(|i| {
             if cancel.is_cancelled() {
                 return None;
@@ -218,6 +231,9 @@ impl Library {
                 .collect();
             tag_idx.sort_unstable();
             tag_idx.dedup();
+            for t in &tag_idx {
+                used[*t] = true;
+            }
             let status = pick(
                 &mut rng,
                 &[
@@ -265,7 +281,7 @@ impl Library {
                     source,
                     project: org.projects[rng.random_range(0..org.projects.len())],
                     brand,
-                    creator: me.user,
+                    creator: user,
                     width,
                     height,
                     added_at,
@@ -318,13 +334,13 @@ impl Library {
             })
         });
         report(progress, Phase::Working, 0, Some(n));
-        let written = self.catalog().bulk_insert(assets, me.user, &mut |done| {
+        let written = catalog.bulk_insert(assets, user, &mut |done| {
             report(progress, Phase::Working, done, Some(n))
         })?;
         report(progress, Phase::Finishing, written, Some(n));
-        self.catalog().optimize()?;
+        catalog.optimize()?;
         if cancel.is_cancelled() {
-            return Err(LibraryError::Cancelled);
+            return Err(BenchError::Cancelled);
         }
         Ok(SynthReport {
             assets: written,
@@ -332,85 +348,67 @@ impl Library {
             projects: org.projects.len(),
             collections: org.collections.iter().map(Vec::len).sum(),
             campaigns: org.campaigns.iter().map(Vec::len).sum(),
-            tags: org.tag_ids.len(),
+            tags: used.iter().filter(|u| **u).count(),
             millis: started.elapsed().as_millis() as u64,
         })
     }
 
-    fn synth_org(&self, tags: &[String]) -> Result<Org> {
-        let me = self.me();
-        let now = now_ms();
-        Ok(self.catalog().write(|tx| {
-            let mut brands = vec![me.personal];
-            for b in BRANDS {
-                brands.push(tx.ensure_brand(b, now)?);
-            }
-            let mut projects = vec![me.inbox];
-            for i in 0..29 {
-                projects.push(tx.ensure_project(
-                    me.user,
-                    &format!("Project {}", pseudo_word(i * 3 + 11)),
-                    now,
-                )?);
-            }
-            let mut collections = Vec::new();
-            let mut campaigns = Vec::new();
-            for (bi, brand) in brands.iter().enumerate() {
-                let mut cols = Vec::new();
-                let stamp = now_ms();
-                for top in 0..5 {
-                    let t = tx.create_collection(
-                        *brand,
-                        None,
-                        &format!("Synth {stamp} {}", pseudo_word(bi * 50 + top)),
-                        me.user,
-                        now,
-                    )?;
-                    cols.push(t);
-                    for mid in 0..3 {
-                        let m = tx.create_collection(
-                            *brand,
-                            Some(t),
-                            &pseudo_word(top * 10 + mid + 100),
-                            me.user,
-                            now,
-                        )?;
-                        cols.push(m);
-                        for leaf in 0..2 {
-                            cols.push(tx.create_collection(
-                                *brand,
-                                Some(m),
-                                &format!("{leaf} {}", pseudo_word(mid + 300)),
-                                me.user,
-                                now,
-                            )?);
-                        }
-                    }
-                }
-                collections.push(cols);
-                let mut camps = Vec::new();
-                if bi > 0 {
-                    for c in 0..8 {
-                        camps.push(tx.create_campaign(
-                            *brand,
-                            &format!("Campaign {stamp} {}", pseudo_word(bi * 20 + c)),
-                            "",
-                            me.user,
-                            now,
+    /// The synthetic studio's brands (the acting user's Personal brand first), projects (their
+    /// Inbox first), collection trees and campaigns, made through the library's use cases.
+    fn synth_org(&self, catalog: &Catalog) -> Result<Org> {
+        let acting = self.acting();
+        let personal = acting.brand_id(PERSONAL_BRAND)?;
+        let mut brands = vec![brand_row(catalog, personal)?];
+        let mut brand_names = vec![PERSONAL_BRAND];
+        for &b in BRANDS {
+            brands.push(brand_row(catalog, self.ensure_brand(b)?)?);
+            brand_names.push(b);
+        }
+        let mut projects = vec![project_row(catalog, self.ensure_project(INBOX)?)?];
+        for i in 0..29 {
+            let name = format!("Project {}", pseudo_word(i * 3 + 11));
+            projects.push(project_row(catalog, self.ensure_project(&name)?)?);
+        }
+        let collection = |path: &str, brand: &str| -> Result<i64> {
+            let id = acting.collection_create(path, brand)?.id;
+            Ok(found(catalog.collection_by_id(id)?, "collection")?.0)
+        };
+        let mut collections = Vec::new();
+        let mut campaigns = Vec::new();
+        for (bi, brand) in brand_names.iter().enumerate() {
+            let mut cols = Vec::new();
+            let stamp = now_ms();
+            for top in 0..5 {
+                let t = format!("Synth {stamp} {}", pseudo_word(bi * 50 + top));
+                cols.push(collection(&t, brand)?);
+                for mid in 0..3 {
+                    let m = format!("{t}/{}", pseudo_word(top * 10 + mid + 100));
+                    cols.push(collection(&m, brand)?);
+                    for leaf in 0..2 {
+                        cols.push(collection(
+                            &format!("{m}/{leaf} {}", pseudo_word(mid + 300)),
+                            brand,
                         )?);
                     }
                 }
-                campaigns.push(camps);
             }
-            let tag_ids = tx.tag_ids(tags, now)?;
-            Ok(Org {
-                brands,
-                projects,
-                collections,
-                campaigns,
-                tag_ids,
-            })
-        })?)
+            collections.push(cols);
+            let mut camps = Vec::new();
+            if bi > 0 {
+                for c in 0..8 {
+                    let name = format!("Campaign {stamp} {}", pseudo_word(bi * 20 + c));
+                    let id = acting.campaign_create(&name, brand, None)?.id;
+                    camps.push(found(catalog.campaign_by_id(id)?, "campaign")?.0);
+                }
+            }
+            campaigns.push(camps);
+        }
+        Ok(Org {
+            brands,
+            projects,
+            collections,
+            campaigns,
+        })
     }
 }
 

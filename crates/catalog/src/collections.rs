@@ -1,0 +1,430 @@
+//! The collections store: each brand's tree of collections — create (with missing parents),
+//! find by path, list with counts (rolled up), rename, move (never into itself), delete with
+//! what is below.
+//!
+//! Knows collections' rows, postings and journal entries; filing assets is assets/links.rs.
+
+use std::collections::{HashMap, HashSet};
+
+use atelier_domain::ids::CollectionId;
+use atelier_domain::{ErrorCode, Id, InvalidInput, names};
+use atelier_protocol::{ChangeAction, Entity};
+use roaring::RoaringBitmap;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::brands::brands_named;
+use crate::postings::{Facet, load};
+use crate::rows::{BrandRow, UserRow, uuid_of};
+use crate::{Catalog, CatalogError, Result, Scope, Tx};
+
+/// A collection in a brand's tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CollectionInfo {
+    /// Public id.
+    pub id: CollectionId,
+    /// Full path ("Shoots/2026/June").
+    pub path: String,
+    /// Its own name.
+    pub name: String,
+    /// Depth, 0 at the top.
+    pub depth: usize,
+    /// Assets filed directly in it.
+    #[ts(type = "number")]
+    pub count: u64,
+    /// Assets in it or any sub-collection (each counted once).
+    #[ts(type = "number")]
+    pub nested_count: u64,
+}
+
+/// Collections at `path` ("Shoots/2026/June"), in `brands`; with `nested`, their descendants
+/// too.
+pub(crate) fn collections_at(
+    conn: &Connection,
+    path: &str,
+    brands: &[i64],
+    nested: bool,
+) -> Result<Vec<i64>> {
+    let parts = names::split_collection_path(path)?;
+    let mut level: Vec<i64> = Vec::new();
+    {
+        let mut top =
+            conn.prepare_cached("SELECT id, brand FROM collection WHERE parent IS NULL AND name_key = ?1")?;
+        let mut child =
+            conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1 AND name_key = ?2")?;
+        for (depth, part) in parts.iter().enumerate() {
+            let key = names::key(part);
+            if depth == 0 {
+                level = top
+                    .query_map([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+                    .filter_map(|r| match r {
+                        Ok((id, brand)) if brands.contains(&brand) => Some(Ok(id)),
+                        Ok(_) => None,
+                        Err(e) => Some(Err(e)),
+                    })
+                    .collect::<Result<_, _>>()?;
+            } else {
+                let mut next = Vec::new();
+                for parent in &level {
+                    next.extend(
+                        child
+                            .query_map(params![parent, key], |r| r.get::<_, i64>(0))?
+                            .collect::<Result<Vec<_>, _>>()?,
+                    );
+                }
+                level = next;
+            }
+        }
+    }
+    if level.is_empty() {
+        return Err(CatalogError::not_found("collection", path));
+    }
+    if nested {
+        let mut children = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1")?;
+        let mut i = 0;
+        while i < level.len() {
+            let found: Vec<i64> = children
+                .query_map([level[i]], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in found {
+                if !level.contains(&id) {
+                    level.push(id);
+                }
+            }
+            i += 1;
+        }
+    }
+    Ok(level)
+}
+
+fn subtree(conn: &Connection, root: i64) -> Result<Vec<i64>> {
+    let mut out = vec![root];
+    let mut stmt = conn.prepare_cached("SELECT id FROM collection WHERE parent = ?1")?;
+    let mut i = 0;
+    while i < out.len() {
+        let children: Vec<i64> = stmt
+            .query_map([out[i]], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for c in children {
+            if out.contains(&c) {
+                return Err(CatalogError::Corrupt("collection tree has a cycle".into()));
+            }
+            out.push(c);
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+impl Tx<'_> {
+    /// Creates a collection under `parent` (or at the top) in a brand. Names are unique among
+    /// siblings, ignoring case.
+    pub fn create_collection(
+        &mut self,
+        brand: BrandRow,
+        parent: Option<i64>,
+        name: &str,
+        actor: UserRow,
+        now_ms: i64,
+    ) -> Result<i64> {
+        let name = names::validate_collection_name(name)?;
+        let key = names::key(&name);
+        let exists: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0) AND name_key = ?3)",
+            params![brand.0, parent, key],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(atelier_domain::InvalidInput::new(
+                ErrorCode::NameTaken,
+                format!("a collection named '{name}' already exists there: names are unique among siblings"),
+            )
+            .into());
+        }
+        self.tx.execute(
+            "INSERT INTO collection (uid, brand, parent, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![atelier_domain::ids::CollectionId::new_v7().to_bytes(), brand.0, parent, name, key, now_ms],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        let (uid, brand_uid) = (
+            crate::journal::uid_of(&self.tx, "collection", id)?,
+            crate::journal::uid_of(&self.tx, "brand", brand.0)?,
+        );
+        let parent_uid = parent
+            .map(|p| crate::journal::uid_of(&self.tx, "collection", p).map(|u| crate::journal::uid_text(&u)))
+            .transpose()?;
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(
+                now_ms,
+                actor,
+                Entity::Collection,
+                ChangeAction::Create,
+                Some(&uid),
+            )
+            .change(
+                None,
+                Some(serde_json::json!({
+                    "name": name,
+                    "brand": crate::journal::uid_text(&brand_uid),
+                    "parent": parent_uid,
+                })),
+            ),
+        )?;
+        Ok(id)
+    }
+
+    /// Renames a collection (unique among its siblings).
+    pub fn rename_collection(&mut self, collection: i64, name: &str, actor: UserRow, now: i64) -> Result<()> {
+        let name = names::validate_collection_name(name)?;
+        let (brand, parent, old): (i64, Option<i64>, String) = self.tx.query_row(
+            "SELECT brand, parent, name FROM collection WHERE id = ?1",
+            [collection],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        self.check_sibling(brand, parent, &name, Some(collection))?;
+        self.tx.execute(
+            "UPDATE collection SET name = ?2, name_key = ?3 WHERE id = ?1",
+            params![collection, name, names::key(&name)],
+        )?;
+        self.journal(
+            now,
+            actor,
+            Entity::Collection,
+            Some(&self.uid(Entity::Collection, collection)?),
+            ChangeAction::Rename,
+            json!({ "name": old }),
+            json!({ "name": name }),
+        )
+    }
+
+    fn check_sibling(&self, brand: i64, parent: Option<i64>, name: &str, except: Option<i64>) -> Result<()> {
+        let clash: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0) AND name_key = ?3
+                 AND id != ifnull(?4, 0)",
+                params![brand, parent, names::key(name), except],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if clash.is_some() {
+            return Err(InvalidInput::new(
+                ErrorCode::NameTaken,
+                format!("a collection named '{name}' already exists there: names are unique among siblings"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Moves a collection under `parent` (or to the top). Refused into itself or its own
+    /// descendants, or onto a sibling's name.
+    pub fn move_collection(
+        &mut self,
+        collection: i64,
+        parent: Option<i64>,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        let (brand, old_parent, name): (i64, Option<i64>, String) = self.tx.query_row(
+            "SELECT brand, parent, name FROM collection WHERE id = ?1",
+            [collection],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if let Some(p) = parent {
+            if subtree(&self.tx, collection)?.contains(&p) {
+                return Err(InvalidInput::new(
+                    ErrorCode::CollectionCycle,
+                    format!("'{name}' can't move into itself or one of its own sub-collections"),
+                )
+                .into());
+            }
+            let parent_brand: i64 =
+                self.tx
+                    .query_row("SELECT brand FROM collection WHERE id = ?1", [p], |r| r.get(0))?;
+            if parent_brand != brand {
+                return Err(InvalidInput::new(
+                    ErrorCode::WrongBrand,
+                    "collections move only within their brand",
+                )
+                .into());
+            }
+        }
+        self.check_sibling(brand, parent, &name, Some(collection))?;
+        self.tx.execute(
+            "UPDATE collection SET parent = ?2 WHERE id = ?1",
+            params![collection, parent],
+        )?;
+        self.journal(
+            now,
+            actor,
+            Entity::Collection,
+            Some(&self.uid(Entity::Collection, collection)?),
+            ChangeAction::Move,
+            json!({ "parent": self.uid_text(Entity::Collection, old_parent)? }),
+            json!({ "parent": self.uid_text(Entity::Collection, parent)? }),
+        )
+    }
+
+    /// Deletes a collection and its sub-collections; the assets stay. Returns how many
+    /// collections went.
+    pub fn delete_collection(&mut self, collection: i64, actor: UserRow, now: i64) -> Result<usize> {
+        let ids = subtree(&self.tx, collection)?;
+        let name: String =
+            self.tx
+                .query_row("SELECT name FROM collection WHERE id = ?1", [collection], |r| {
+                    r.get(0)
+                })?;
+        let uid = self.uid(Entity::Collection, collection)?;
+        let mut touched = HashSet::new();
+        for id in &ids {
+            for s in &load(&self.tx, Facet::Collection(*id))? {
+                self.postings.remove(Facet::Collection(*id), s);
+                touched.insert(i64::from(s));
+            }
+        }
+        // Children go with the parent (ON DELETE CASCADE), and their filings with them.
+        self.tx
+            .execute("DELETE FROM collection WHERE id = ?1", [collection])?;
+        let touched: Vec<i64> = touched.into_iter().collect();
+        self.refresh_filed(&touched)?;
+        self.journal(
+            now,
+            actor,
+            Entity::Collection,
+            Some(&uid),
+            ChangeAction::Delete,
+            json!({ "name": name, "collections": ids.len() }),
+            json!(null),
+        )?;
+        Ok(ids.len())
+    }
+
+    /// A collection by path within a brand, inside this transaction.
+    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
+        Ok(
+            crate::collections::collections_at(&self.tx, path, &[brand.0], false)
+                .ok()
+                .and_then(|v| v.first().copied()),
+        )
+    }
+}
+
+impl Catalog {
+    /// Every collection path of a brand, parents before children, siblings by name.
+    pub fn collection_paths(&self, brand: &str, scope: &Scope) -> Result<Vec<String>> {
+        let brands = brands_named(self.conn(), brand, scope)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, parent, name FROM collection WHERE brand IN (SELECT value FROM rarray(?1)) ORDER BY name_key",
+        )?;
+        let list = std::rc::Rc::new(
+            brands
+                .into_iter()
+                .map(rusqlite::types::Value::Integer)
+                .collect::<Vec<_>>(),
+        );
+        let rows: Vec<(i64, Option<i64>, String)> = stmt
+            .query_map([list], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        fn walk(
+            rows: &[(i64, Option<i64>, String)],
+            parent: Option<i64>,
+            prefix: &str,
+            out: &mut Vec<String>,
+            depth: usize,
+        ) {
+            if depth > 256 {
+                return;
+            }
+            for (id, p, name) in rows {
+                if *p == parent {
+                    let path = if prefix.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{prefix}/{name}")
+                    };
+                    out.push(path.clone());
+                    walk(rows, Some(*id), &path, out, depth + 1);
+                }
+            }
+        }
+        walk(&rows, None, "", &mut out, 0);
+        Ok(out)
+    }
+
+    /// A collection by path within a brand.
+    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
+        Ok(
+            crate::collections::collections_at(self.conn(), path, &[brand.0], false)
+                .ok()
+                .and_then(|v| v.first().copied()),
+        )
+    }
+
+    /// The collections of a brand, parents before children, with direct and rolled-up counts.
+    pub fn list_collections(&self, brand: BrandRow, scope: &Scope) -> Result<Vec<CollectionInfo>> {
+        let conn = self.conn();
+        let rows: Vec<(i64, Vec<u8>, Option<i64>, String)> = conn
+            .prepare_cached(
+                "SELECT id, uid, parent, name FROM collection WHERE brand = ?1 ORDER BY name_key",
+            )?
+            .query_map([brand.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut bits: HashMap<i64, RoaringBitmap> = HashMap::new();
+        for (id, ..) in &rows {
+            bits.insert(*id, load(conn, Facet::Collection(*id))? & &scope.assets);
+        }
+        let mut out = Vec::new();
+        // Returns the rolled-up set of the subtree at `parent`'s children.
+        fn walk(
+            rows: &[(i64, Vec<u8>, Option<i64>, String)],
+            bits: &HashMap<i64, RoaringBitmap>,
+            parent: Option<i64>,
+            prefix: &str,
+            depth: usize,
+            out: &mut Vec<CollectionInfo>,
+        ) -> Result<RoaringBitmap> {
+            let mut all = RoaringBitmap::new();
+            if depth > 512 {
+                return Err(CatalogError::Corrupt(
+                    "collection tree is too deep or has a cycle".into(),
+                ));
+            }
+            for (id, uid, p, name) in rows {
+                if *p != parent {
+                    continue;
+                }
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                let at = out.len();
+                let direct = bits.get(id).cloned().unwrap_or_default();
+                out.push(CollectionInfo {
+                    id: CollectionId::from_uuid(uuid_of(uid)?),
+                    path: path.clone(),
+                    name: name.clone(),
+                    depth,
+                    count: direct.len(),
+                    nested_count: 0,
+                });
+                let below = walk(rows, bits, Some(*id), &path, depth + 1, out)? | direct;
+                out[at].nested_count = below.len();
+                all |= below;
+            }
+            Ok(all)
+        }
+        walk(&rows, &bits, None, "", 0, &mut out)?;
+        Ok(out)
+    }
+
+    /// The ids of a collection and all its descendants.
+    pub fn collection_subtree(&self, collection: i64) -> Result<Vec<i64>> {
+        subtree(self.conn(), collection)
+    }
+}
