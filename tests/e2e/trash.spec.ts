@@ -1,6 +1,6 @@
 // The Trash (issue 10): deleting moves assets to the Trash (Undo on the toast brings them back);
-// the rail's Trash lists them with a count; Restore returns them as they were; Empty Trash asks
-// first, then deletes for good.
+// the rail's Trash lists them with a count; Restore (the bar's, or the lightbox's) returns them as
+// they were; Empty Trash asks first, then deletes for good.
 import { test, expect, startAtelier, signIn, shot, cards, errorsOf, fixtures, type Atelier, type SearchPage } from './atelier';
 import type { Page } from '@playwright/test';
 
@@ -72,13 +72,27 @@ test('the Trash lists what was deleted; Restore returns it as it was', async () 
   expect(back.total).toBe(before - 2);
 });
 
+test('the lightbox in the Trash offers Restore, not Delete', async () => {
+  const before = total();
+  await cards(page).nth(0).click({ position: { x: 60, y: 60 } });
+  const box = page.getByRole('dialog', { name: /^Lightbox/ });
+  await expect(box).toBeVisible();
+  await expect(box.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await box.getByRole('button', { name: 'Restore' }).click();
+  await expect(toast('1 asset restored')).toHaveCount(2); // the bar's Restore's toast is still up
+  expect(total()).toBe(before + 1);
+  expect(inTrash()).toBe(1);
+  await page.keyboard.press('Escape');
+  await expect(cards(page)).toHaveCount(1);
+});
+
 test('Empty Trash asks first, then deletes for good', async () => {
   await page.getByRole('button', { name: 'Empty Trash' }).click();
   const confirm = page.getByRole('dialog', { name: 'Empty the Trash?' });
-  await expect(confirm).toContainText('2 assets');
+  await expect(confirm).toContainText('1 asset');
   await confirm.getByRole('button', { name: 'Empty Trash' }).click();
   await expect(toast(/deleted for good/)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'The Trash is empty' })).toBeVisible();
   expect(inTrash()).toBe(0);
-  await expect(rail().getByRole('button', { name: /Trash/ })).not.toContainText('2');
+  await expect(rail().getByRole('button', { name: /Trash/ })).not.toContainText('1');
 });

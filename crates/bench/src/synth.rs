@@ -10,7 +10,9 @@
 
 use std::time::Instant;
 
-use atelier_catalog::{BrandRow, BulkAsset, Catalog, FileFacts, NewAsset, PERSONAL_BRAND, ProjectRow};
+use atelier_catalog::{
+    BrandRow, BulkAsset, CampaignRow, Catalog, CollectionRow, FileFacts, NewAsset, PERSONAL_BRAND, ProjectRow,
+};
 use atelier_domain::{AssetId, ErrorCode, Flag, Id, InvalidInput, Kind, Rating, Source, Status};
 use atelier_library::{CancelToken, INBOX, Phase, Progress, ProgressSender};
 use rand::rngs::SmallRng;
@@ -148,9 +150,9 @@ struct Org {
     brands: Vec<BrandRow>,
     projects: Vec<ProjectRow>,
     /// Collections per brand index.
-    collections: Vec<Vec<i64>>,
+    collections: Vec<Vec<CollectionRow>>,
     /// Campaigns per brand index (empty for the Personal brand).
-    campaigns: Vec<Vec<i64>>,
+    campaigns: Vec<Vec<CampaignRow>>,
 }
 
 /// Sends a progress message, if anyone listens (a listener that stopped must not stop the job).
@@ -248,7 +250,7 @@ impl Bench<'_> {
             let rating = pick(&mut rng, &[(0u8, 60), (1, 5), (2, 8), (3, 12), (4, 10), (5, 5)]);
             let flag = pick(&mut rng, &[(Flag::None, 85), (Flag::Pick, 10), (Flag::Reject, 5)]);
             let cols = &org.collections[b];
-            let mut collections: Vec<i64> = if rng.random_range(0..100) < 60 && !cols.is_empty() {
+            let mut collections: Vec<CollectionRow> = if rng.random_range(0..100) < 60 && !cols.is_empty() {
                 (0..rng.random_range(1..3))
                     .map(|_| cols[rng.random_range(0..cols.len())])
                     .collect()
@@ -369,7 +371,7 @@ impl Bench<'_> {
             let name = format!("Project {}", pseudo_word(i * 3 + 11));
             projects.push(project_row(catalog, self.ensure_project(&name)?)?);
         }
-        let collection = |path: &str, brand: &str| -> Result<i64> {
+        let collection = |path: &str, brand: &str| -> Result<CollectionRow> {
             let id = acting.collection_create(path, brand)?.id;
             Ok(found(catalog.collection_by_id(id)?, "collection")?.0)
         };

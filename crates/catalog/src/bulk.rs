@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use atelier_domain::{Flag, Status};
 
-use crate::{Catalog, Column, NewAsset, Result, UserRow};
+use crate::{CampaignRow, Catalog, CollectionRow, Column, NewAsset, Result, UserRow};
 
 /// An asset with its organisation, for [`Catalog::bulk_insert`].
 #[derive(Debug, Clone)]
@@ -19,9 +19,9 @@ pub struct BulkAsset {
     /// Culling flag.
     pub flag: Flag,
     /// Collection rows it is filed in.
-    pub collections: Vec<i64>,
+    pub collections: Vec<CollectionRow>,
     /// Campaign rows it belongs to.
-    pub campaigns: Vec<i64>,
+    pub campaigns: Vec<CampaignRow>,
 }
 
 /// Rows per transaction: big enough to amortise commits, small enough to keep the WAL short.
@@ -46,8 +46,8 @@ impl Catalog {
                 let now = crate::rows::now_ms();
                 let mut status: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
                 let mut flag: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-                let mut filed: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-                let mut campaigns: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+                let mut filed: BTreeMap<CollectionRow, Vec<i64>> = BTreeMap::new();
+                let mut campaigns: BTreeMap<CampaignRow, Vec<i64>> = BTreeMap::new();
                 let mut added = 0u64;
                 for b in &batch {
                     let Ok(seq) = tx.insert_asset(&b.asset)? else {

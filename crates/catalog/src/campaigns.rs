@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::brands::brands_named;
 use crate::postings::{Facet, load};
-use crate::rows::{BrandRow, UserRow, uuid_of};
+use crate::rows::{BrandRow, CampaignRow, UserRow, uuid_of};
 use crate::{Catalog, CatalogError, Result, Scope, Tx};
 
 /// A campaign.
@@ -64,7 +64,7 @@ impl Tx<'_> {
         description: &str,
         actor: UserRow,
         now_ms: i64,
-    ) -> Result<i64> {
+    ) -> Result<CampaignRow> {
         let name = names::validate_name("campaign name", name)?;
         let key = names::key(&name);
         let exists: bool = self.tx.query_row(
@@ -96,11 +96,18 @@ impl Tx<'_> {
                     Some(serde_json::json!({ "name": name, "brand": crate::journal::uid_text(&brand_uid) })),
                 ),
         )?;
-        Ok(id)
+        Ok(CampaignRow(id))
     }
 
     /// Renames a campaign (unique in its brand, ignoring case).
-    pub fn rename_campaign(&mut self, campaign: i64, name: &str, actor: UserRow, now: i64) -> Result<()> {
+    pub fn rename_campaign(
+        &mut self,
+        campaign: CampaignRow,
+        name: &str,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        let campaign = campaign.0;
         let name = names::validate_name("campaign name", name)?;
         let (brand, old): (i64, String) = self.tx.query_row(
             "SELECT brand, name FROM campaign WHERE id = ?1",
@@ -136,7 +143,8 @@ impl Tx<'_> {
     }
 
     /// Deletes a campaign; its assets, their status and brand stay as they were (R8.3).
-    pub fn delete_campaign(&mut self, campaign: i64, actor: UserRow, now: i64) -> Result<()> {
+    pub fn delete_campaign(&mut self, campaign: CampaignRow, actor: UserRow, now: i64) -> Result<()> {
+        let campaign = campaign.0;
         let name: String = self
             .tx
             .query_row("SELECT name FROM campaign WHERE id = ?1", [campaign], |r| {
@@ -178,7 +186,7 @@ impl Catalog {
     }
 
     /// A campaign by name within a brand.
-    pub fn find_campaign(&self, brand: BrandRow, name: &str) -> Result<Option<i64>> {
+    pub fn find_campaign(&self, brand: BrandRow, name: &str) -> Result<Option<CampaignRow>> {
         Ok(self
             .conn()
             .query_row(
@@ -186,7 +194,8 @@ impl Catalog {
                 params![brand.0, names::key(name.trim())],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()?
+            .map(CampaignRow))
     }
 
     /// The campaigns of a brand (all the reader may see when `None`), by name, with counts of
@@ -219,7 +228,8 @@ impl Catalog {
     }
 
     /// The assets in a campaign.
-    pub fn campaign_members(&self, campaign: i64) -> Result<HashSet<i64>> {
+    pub fn campaign_members(&self, campaign: CampaignRow) -> Result<HashSet<i64>> {
+        let campaign = campaign.0;
         Ok(load(self.conn(), Facet::Campaign(campaign))?
             .iter()
             .map(i64::from)
@@ -227,7 +237,8 @@ impl Catalog {
     }
 
     /// A campaign's name.
-    pub fn campaign_name(&self, campaign: i64) -> Result<String> {
+    pub fn campaign_name(&self, campaign: CampaignRow) -> Result<String> {
+        let campaign = campaign.0;
         Ok(self
             .conn()
             .query_row("SELECT name FROM campaign WHERE id = ?1", [campaign], |r| {

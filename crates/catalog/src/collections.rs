@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::brands::brands_named;
 use crate::postings::{Facet, load};
-use crate::rows::{BrandRow, UserRow, uuid_of};
+use crate::rows::{BrandRow, CollectionRow, UserRow, uuid_of};
 use crate::{Catalog, CatalogError, Result, Scope, Tx};
 
 /// A collection in a brand's tree.
@@ -124,11 +124,12 @@ impl Tx<'_> {
     pub fn create_collection(
         &mut self,
         brand: BrandRow,
-        parent: Option<i64>,
+        parent: Option<CollectionRow>,
         name: &str,
         actor: UserRow,
         now_ms: i64,
-    ) -> Result<i64> {
+    ) -> Result<CollectionRow> {
+        let parent = parent.map(|r| r.0);
         let name = names::validate_collection_name(name)?;
         let key = names::key(&name);
         let exists: bool = self.tx.query_row(
@@ -173,11 +174,18 @@ impl Tx<'_> {
                 })),
             ),
         )?;
-        Ok(id)
+        Ok(CollectionRow(id))
     }
 
     /// Renames a collection (unique among its siblings).
-    pub fn rename_collection(&mut self, collection: i64, name: &str, actor: UserRow, now: i64) -> Result<()> {
+    pub fn rename_collection(
+        &mut self,
+        collection: CollectionRow,
+        name: &str,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        let collection = collection.0;
         let name = names::validate_collection_name(name)?;
         let (brand, parent, old): (i64, Option<i64>, String) = self.tx.query_row(
             "SELECT brand, parent, name FROM collection WHERE id = ?1",
@@ -224,11 +232,13 @@ impl Tx<'_> {
     /// descendants, or onto a sibling's name.
     pub fn move_collection(
         &mut self,
-        collection: i64,
-        parent: Option<i64>,
+        collection: CollectionRow,
+        parent: Option<CollectionRow>,
         actor: UserRow,
         now: i64,
     ) -> Result<()> {
+        let collection = collection.0;
+        let parent = parent.map(|r| r.0);
         let (brand, old_parent, name): (i64, Option<i64>, String) = self.tx.query_row(
             "SELECT brand, parent, name FROM collection WHERE id = ?1",
             [collection],
@@ -271,7 +281,13 @@ impl Tx<'_> {
 
     /// Deletes a collection and its sub-collections; the assets stay. Returns how many
     /// collections went.
-    pub fn delete_collection(&mut self, collection: i64, actor: UserRow, now: i64) -> Result<usize> {
+    pub fn delete_collection(
+        &mut self,
+        collection: CollectionRow,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<usize> {
+        let collection = collection.0;
         let ids = subtree(&self.tx, collection)?;
         let name: String =
             self.tx
@@ -304,11 +320,12 @@ impl Tx<'_> {
     }
 
     /// A collection by path within a brand, inside this transaction.
-    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
+    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<CollectionRow>> {
         Ok(
             crate::collections::collections_at(&self.tx, path, &[brand.0], false)
                 .ok()
-                .and_then(|v| v.first().copied()),
+                .and_then(|v| v.first().copied())
+                .map(CollectionRow),
         )
     }
 }
@@ -357,11 +374,12 @@ impl Catalog {
     }
 
     /// A collection by path within a brand.
-    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<i64>> {
+    pub fn find_collection(&self, brand: BrandRow, path: &str) -> Result<Option<CollectionRow>> {
         Ok(
             crate::collections::collections_at(self.conn(), path, &[brand.0], false)
                 .ok()
-                .and_then(|v| v.first().copied()),
+                .and_then(|v| v.first().copied())
+                .map(CollectionRow),
         )
     }
 
@@ -424,7 +442,10 @@ impl Catalog {
     }
 
     /// The ids of a collection and all its descendants.
-    pub fn collection_subtree(&self, collection: i64) -> Result<Vec<i64>> {
-        subtree(self.conn(), collection)
+    pub fn collection_subtree(&self, collection: CollectionRow) -> Result<Vec<CollectionRow>> {
+        Ok(subtree(self.conn(), collection.0)?
+            .into_iter()
+            .map(CollectionRow)
+            .collect())
     }
 }

@@ -51,7 +51,7 @@ pub use models::{ModelSummary, NewModel};
 pub use projects::{ProjectChange, ProjectDefaults, ProjectInfo};
 pub use public_ids::Stored;
 pub use reviews::ReviewEvent;
-pub use rows::{BrandRow, ProjectRow, UserRow};
+pub use rows::{BrandRow, CampaignRow, CollectionRow, ProjectRow, TagRow, UserRow};
 pub use scope::{Scope, Viewer};
 pub use sidecars::{SidecarFailure, SidecarJob};
 pub use signatures::{StoredSignature, Unsigned};

@@ -7,39 +7,54 @@ use atelier_domain::Id;
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{BrandRow, Catalog, CatalogError, ProjectRow, Result, UserRow};
+use crate::{BrandRow, CampaignRow, Catalog, CatalogError, CollectionRow, ProjectRow, Result, UserRow};
 
 /// An id type with a table of its own.
 pub trait Stored: Id {
     /// The table whose `uid` column holds it.
     const TABLE: &'static str;
+    /// Its local row type.
+    type Row: Copy;
+    /// The row's number.
+    fn number(row: Self::Row) -> i64;
+    /// A row from its number.
+    fn row(number: i64) -> Self::Row;
 }
 
-impl Stored for BrandId {
-    const TABLE: &'static str = "brand";
+macro_rules! stored {
+    ($id:ty, $row:ident, $table:literal) => {
+        impl Stored for $id {
+            const TABLE: &'static str = $table;
+            type Row = $row;
+            fn number(row: $row) -> i64 {
+                row.0
+            }
+            fn row(number: i64) -> $row {
+                $row(number)
+            }
+        }
+    };
 }
-impl Stored for ProjectId {
-    const TABLE: &'static str = "project";
-}
-impl Stored for CollectionId {
-    const TABLE: &'static str = "collection";
-}
-impl Stored for CampaignId {
-    const TABLE: &'static str = "campaign";
-}
+
+stored!(BrandId, BrandRow, "brand");
+stored!(ProjectId, ProjectRow, "project");
+stored!(CollectionId, CollectionRow, "collection");
+stored!(CampaignId, CampaignRow, "campaign");
 
 impl Catalog {
     /// The row a public id names, if any.
-    pub fn row_of<I: Stored>(&self, id: I) -> Result<Option<i64>> {
+    pub fn row_of<I: Stored>(&self, id: I) -> Result<Option<I::Row>> {
         Ok(self
             .conn()
             .prepare_cached(&format!("SELECT id FROM {} WHERE uid = ?1", I::TABLE))?
             .query_row([id.to_bytes()], |r| r.get(0))
-            .optional()?)
+            .optional()?
+            .map(I::row))
     }
 
     /// The public id of a row.
-    pub fn id_of<I: Stored>(&self, row: i64) -> Result<I> {
+    pub fn id_of<I: Stored>(&self, row: I::Row) -> Result<I> {
+        let row = I::number(row);
         let uid: Option<Vec<u8>> = self
             .conn()
             .prepare_cached(&format!("SELECT uid FROM {} WHERE id = ?1", I::TABLE))?
@@ -52,7 +67,7 @@ impl Catalog {
 
     /// A brand by public id.
     pub fn brand_by_id(&self, id: BrandId) -> Result<Option<BrandRow>> {
-        Ok(self.row_of(id)?.map(BrandRow))
+        self.row_of(id)
     }
 
     /// A project by public id, with its owner.
@@ -67,13 +82,17 @@ impl Catalog {
     }
 
     /// A collection by public id, with the brand it belongs to.
-    pub fn collection_by_id(&self, id: CollectionId) -> Result<Option<(i64, BrandRow)>> {
-        self.in_brand("collection", id.to_bytes())
+    pub fn collection_by_id(&self, id: CollectionId) -> Result<Option<(CollectionRow, BrandRow)>> {
+        Ok(self
+            .in_brand("collection", id.to_bytes())?
+            .map(|(c, b)| (CollectionRow(c), b)))
     }
 
     /// A campaign by public id, with the brand it belongs to.
-    pub fn campaign_by_id(&self, id: CampaignId) -> Result<Option<(i64, BrandRow)>> {
-        self.in_brand("campaign", id.to_bytes())
+    pub fn campaign_by_id(&self, id: CampaignId) -> Result<Option<(CampaignRow, BrandRow)>> {
+        Ok(self
+            .in_brand("campaign", id.to_bytes())?
+            .map(|(c, b)| (CampaignRow(c), b)))
     }
 
     fn in_brand(&self, table: &str, uid: [u8; 16]) -> Result<Option<(i64, BrandRow)>> {

@@ -23,6 +23,18 @@ pub struct BrandRow(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProjectRow(pub i64);
 
+/// A tag's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagRow(pub i64);
+
+/// A collection's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CollectionRow(pub i64);
+
+/// A campaign's local row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CampaignRow(pub i64);
+
 pub(crate) fn array(seqs: &[i64]) -> Rc<Vec<Value>> {
     Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect())
 }

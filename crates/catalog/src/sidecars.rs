@@ -164,8 +164,16 @@ impl Tx<'_> {
             .prepare_cached("SELECT tag FROM asset_tag WHERE asset = ?1")?
             .query_map([seq], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        let gone: Vec<i64> = have.iter().filter(|t| !want.contains(t)).copied().collect();
-        let new: Vec<i64> = want.iter().filter(|t| !have.contains(t)).copied().collect();
+        let gone: Vec<crate::TagRow> = have
+            .iter()
+            .filter(|t| !want.contains(t))
+            .map(|t| crate::TagRow(*t))
+            .collect();
+        let new: Vec<crate::TagRow> = want
+            .iter()
+            .filter(|t| !have.contains(t))
+            .map(|t| crate::TagRow(*t))
+            .collect();
         if !gone.is_empty() {
             self.remove_tags(&[seq], &gone, actor, now)?;
         }

@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::postings::{Facet, load, seq_u32};
-use crate::rows::UserRow;
+use crate::rows::{TagRow, UserRow};
 use crate::{Catalog, Result, Scope, Tx, journal};
 
 /// A tag and how many assets carry it.
@@ -63,8 +63,8 @@ impl Tx<'_> {
     }
 
     /// Tag rows for normalised tag names, creating missing ones with this spelling.
-    pub fn tag_ids(&mut self, tags: &[String], now_ms: i64) -> Result<Vec<i64>> {
-        self.ensure_tags(tags, now_ms)
+    pub fn tag_ids(&mut self, tags: &[String], now_ms: i64) -> Result<Vec<TagRow>> {
+        Ok(self.ensure_tags(tags, now_ms)?.into_iter().map(TagRow).collect())
     }
 
     /// Renames a tag everywhere, and the tags below it when it is a path (`client/acme` →
@@ -134,7 +134,9 @@ impl Tx<'_> {
     }
 
     /// Moves every asset of tag `from` onto tag `into` and deletes `from`.
-    pub fn merge_tags(&mut self, from: i64, into: i64, actor: UserRow, now: i64) -> Result<()> {
+    pub fn merge_tags(&mut self, from: TagRow, into: TagRow, actor: UserRow, now: i64) -> Result<()> {
+        let from = from.0;
+        let into = into.0;
         if from == into {
             return Ok(());
         }
@@ -168,7 +170,8 @@ impl Tx<'_> {
     }
 
     /// Deletes a tag from every asset.
-    pub fn delete_tag(&mut self, tag: i64, actor: UserRow, now: i64) -> Result<()> {
+    pub fn delete_tag(&mut self, tag: TagRow, actor: UserRow, now: i64) -> Result<()> {
+        let tag = tag.0;
         let seqs: Vec<i64> = load(&self.tx, Facet::Tag(tag))?.iter().map(i64::from).collect();
         let name: String = self
             .tx
@@ -216,16 +219,18 @@ impl Catalog {
     }
 
     /// The tag row whose name is `name` ignoring case.
-    pub fn find_tag(&self, name: &str) -> Result<Option<i64>> {
+    pub fn find_tag(&self, name: &str) -> Result<Option<TagRow>> {
         let key = names::key(&names::normalize_tag(name)?);
         Ok(self
             .conn()
             .query_row("SELECT id FROM tag WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+            .optional()?
+            .map(TagRow))
     }
 
     /// The assets carrying a tag.
-    pub fn tag_members(&self, tag: i64) -> Result<Vec<i64>> {
+    pub fn tag_members(&self, tag: TagRow) -> Result<Vec<i64>> {
+        let tag = tag.0;
         Ok(load(self.conn(), Facet::Tag(tag))?
             .iter()
             .map(i64::from)

@@ -8,7 +8,7 @@ use atelier_protocol::ChangeAction;
 use rusqlite::params;
 
 use crate::postings::{Facet, Link, seq_u32};
-use crate::rows::{UserRow, array};
+use crate::rows::{CampaignRow, CollectionRow, TagRow, UserRow, array};
 use crate::{Result, Tx, journal};
 
 /// What linking (`add`) or unlinking with `link` is called in the journal.
@@ -25,39 +25,53 @@ fn action(link: Link, add: bool) -> ChangeAction {
 
 impl Tx<'_> {
     /// Adds tag rows to assets (pairs already present are skipped).
-    pub fn add_tags(&mut self, seqs: &[i64], tags: &[i64], actor: UserRow, now: i64) -> Result<()> {
-        self.link(Link::Tag, tags, seqs, true, actor, now)
+    pub fn add_tags(&mut self, seqs: &[i64], tags: &[TagRow], actor: UserRow, now: i64) -> Result<()> {
+        let tags: Vec<i64> = tags.iter().map(|t| t.0).collect();
+        self.link(Link::Tag, &tags, seqs, true, actor, now)
     }
 
     /// Removes tag rows from assets.
-    pub fn remove_tags(&mut self, seqs: &[i64], tags: &[i64], actor: UserRow, now: i64) -> Result<()> {
-        self.link(Link::Tag, tags, seqs, false, actor, now)
+    pub fn remove_tags(&mut self, seqs: &[i64], tags: &[TagRow], actor: UserRow, now: i64) -> Result<()> {
+        let tags: Vec<i64> = tags.iter().map(|t| t.0).collect();
+        self.link(Link::Tag, &tags, seqs, false, actor, now)
     }
 
     /// Files assets into a collection (already there: nothing happens).
-    pub fn file(&mut self, collection: i64, seqs: &[i64], actor: UserRow, now: i64) -> Result<()> {
-        self.link(Link::Collection, &[collection], seqs, true, actor, now)
+    pub fn file(&mut self, collection: CollectionRow, seqs: &[i64], actor: UserRow, now: i64) -> Result<()> {
+        self.link(Link::Collection, &[collection.0], seqs, true, actor, now)
     }
 
     /// Takes assets out of a collection.
-    pub fn unfile(&mut self, collection: i64, seqs: &[i64], actor: UserRow, now: i64) -> Result<()> {
-        self.link(Link::Collection, &[collection], seqs, false, actor, now)
+    pub fn unfile(
+        &mut self,
+        collection: CollectionRow,
+        seqs: &[i64],
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        self.link(Link::Collection, &[collection.0], seqs, false, actor, now)
     }
 
     /// Adds assets to a campaign (already there: nothing happens).
-    pub fn add_to_campaign(&mut self, campaign: i64, seqs: &[i64], actor: UserRow, now: i64) -> Result<()> {
-        self.link(Link::Campaign, &[campaign], seqs, true, actor, now)
+    pub fn add_to_campaign(
+        &mut self,
+        campaign: CampaignRow,
+        seqs: &[i64],
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        self.link(Link::Campaign, &[campaign.0], seqs, true, actor, now)
     }
 
     /// Removes assets from a campaign.
     pub fn remove_from_campaign(
         &mut self,
-        campaign: i64,
+        campaign: CampaignRow,
         seqs: &[i64],
         actor: UserRow,
         now: i64,
     ) -> Result<()> {
-        self.link(Link::Campaign, &[campaign], seqs, false, actor, now)
+        self.link(Link::Campaign, &[campaign.0], seqs, false, actor, now)
     }
 
     fn link(
@@ -157,9 +171,9 @@ impl Tx<'_> {
             .collect::<Result<_, _>>()?;
         for (kind, group, seq) in links {
             if kind == "collection" {
-                self.unfile(group, &[seq], actor, now)?;
+                self.unfile(CollectionRow(group), &[seq], actor, now)?;
             } else {
-                self.remove_from_campaign(group, &[seq], actor, now)?;
+                self.remove_from_campaign(CampaignRow(group), &[seq], actor, now)?;
             }
             n += 1;
         }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use atelier_catalog::{BrandRow, Column, FreedFile, ProjectRow};
+use atelier_catalog::{BrandRow, CampaignRow, CollectionRow, Column, FreedFile, ProjectRow};
 use atelier_domain::rules;
 use atelier_domain::{
     AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names,
@@ -105,7 +105,7 @@ impl Acting<'_> {
     /// brand's assets: others are refused, each reported.
     pub(super) fn collection_membership(
         &self,
-        collection: i64,
+        collection: CollectionRow,
         brand: BrandRow,
         selection: &Selection,
         add: bool,
@@ -130,7 +130,7 @@ impl Acting<'_> {
     /// skipped, assets of another brand refused, each reported (R8.2).
     pub(super) fn campaign_membership(
         &self,
-        campaign: i64,
+        campaign: CampaignRow,
         b: BrandRow,
         selection: &Selection,
         add: bool,

@@ -6,7 +6,7 @@
 //!
 //! Knows no SQL and no HTTP.
 
-use atelier_catalog::{BrandRow, ProjectRow};
+use atelier_catalog::{BrandRow, CampaignRow, CollectionRow, ProjectRow};
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
 use atelier_domain::{ErrorCode, Flag, InvalidInput, Rating, ReviewAction};
 use atelier_protocol::Intent;
@@ -68,7 +68,7 @@ impl Acting<'_> {
     // ---- ids → rows, within what the actor may see
 
     /// A collection the actor may see, and its brand.
-    fn collection_of(&self, id: CollectionId) -> Result<(i64, BrandRow)> {
+    fn collection_of(&self, id: CollectionId) -> Result<(CollectionRow, BrandRow)> {
         let found = self.catalog().collection_by_id(id)?;
         match found {
             Some((c, b)) if self.sees(b)? => Ok((c, b)),
@@ -80,7 +80,7 @@ impl Acting<'_> {
     }
 
     /// A campaign the actor may see, and its brand.
-    fn campaign_of(&self, id: CampaignId) -> Result<(i64, BrandRow)> {
+    fn campaign_of(&self, id: CampaignId) -> Result<(CampaignRow, BrandRow)> {
         let found = self.catalog().campaign_by_id(id)?;
         match found {
             Some((c, b)) if self.sees(b)? => Ok((c, b)),
@@ -138,7 +138,7 @@ impl Acting<'_> {
     /// The brand called `name` ("Personal" is the actor's own).
     pub fn brand_id(&self, name: &str) -> Result<BrandId> {
         let b = self.brand_row(name)?;
-        Ok(self.catalog().id_of(b.0)?)
+        Ok(self.catalog().id_of(b)?)
     }
 
     /// The actor's project called `name`.
@@ -146,7 +146,7 @@ impl Acting<'_> {
         let me = self.user;
         let found = self.catalog().find_project(me, name)?;
         let p = found.ok_or_else(|| project_not_found(name))?;
-        Ok(self.catalog().id_of(p.0)?)
+        Ok(self.catalog().id_of(p)?)
     }
 
     /// The intent that moves assets to `to`.

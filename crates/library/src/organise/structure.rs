@@ -2,8 +2,8 @@
 //! collection trees (R3.2), campaigns (R8.1–R8.3) and the studio-wide tag list (R6.1).
 
 use atelier_catalog::{
-    BrandInfo, BrandRow, CampaignInfo, CollectionInfo, KitChange, ProjectChange, ProjectInfo, ProjectRow,
-    TagInfo,
+    BrandInfo, BrandRow, CampaignInfo, CampaignRow, CollectionInfo, CollectionRow, KitChange, ProjectChange,
+    ProjectInfo, ProjectRow, TagInfo, TagRow,
 };
 use atelier_domain::rules::{self, StudioAction, kit};
 use atelier_domain::{Action, AssetId, BrandRole, ErrorCode, InvalidInput, Status, can, names};
@@ -434,7 +434,11 @@ impl Acting<'_> {
     }
 
     /// Finds a collection by path in the given brand, or in the one visible brand that has it.
-    pub(super) fn locate_collection(&self, path: &str, brand: Option<&str>) -> Result<(BrandRow, i64)> {
+    pub(super) fn locate_collection(
+        &self,
+        path: &str,
+        brand: Option<&str>,
+    ) -> Result<(BrandRow, CollectionRow)> {
         names::split_collection_path(path)?;
         if let Some(name) = brand {
             let b = self.brand_row(name)?;
@@ -545,7 +549,7 @@ impl Acting<'_> {
             .ok_or_else(|| invalid(ErrorCode::CampaignNotFound, format!("no campaign named '{name}'")))
     }
 
-    pub(super) fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, i64)> {
+    pub(super) fn campaign_row(&self, name: &str, brand: &str) -> Result<(BrandRow, CampaignRow)> {
         let b = self.brand_row(brand)?;
         let c = self.catalog().find_campaign(b, name)?.ok_or_else(|| {
             invalid(
@@ -610,7 +614,7 @@ impl Acting<'_> {
         Ok(self.catalog().list_tags(&scope)?)
     }
 
-    fn tag_row(&self, name: &str) -> Result<i64> {
+    fn tag_row(&self, name: &str) -> Result<TagRow> {
         self.catalog().find_tag(name)?.ok_or_else(|| {
             invalid(
                 ErrorCode::TagNotFound,
