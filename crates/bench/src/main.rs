@@ -4,7 +4,7 @@
 
 mod args;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,7 +12,6 @@ use anyhow::{Context, Result};
 use atelier_bench::{Bench, BenchError, SynthOptions};
 use atelier_library::{CancelToken, Library, OpenOptions, Progress, ProgressSender};
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::args::{BenchCommand, Cli};
@@ -291,32 +290,22 @@ fn printable(text: &str) -> String {
     out
 }
 
-/// Runs a long job with a progress bar on stderr when it is a terminal.
+/// Runs a long job, reporting its progress on stderr as a plain line at every tenth: a
+/// benchmark's output is read from logs, where a redrawn bar is noise.
 fn with_progress<T>(label: &str, job: impl FnOnce(&ProgressSender) -> T) -> T {
-    if !io::stderr().is_terminal() {
-        return job(&None);
-    }
     let (tx, rx) = crossbeam_channel::unbounded::<Progress>();
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(label.to_string());
-    let drawer = {
-        let bar = bar.clone();
-        std::thread::spawn(move || {
-            for p in rx {
-                if let Some(t) = p.total {
-                    bar.set_length(t);
-                }
-                bar.set_position(p.done);
+    let label = label.to_string();
+    let printer = std::thread::spawn(move || {
+        let mut next_tenth = 1;
+        for p in rx {
+            let Some(total) = p.total.filter(|t| *t > 0) else { continue };
+            if p.done * 10 >= total * next_tenth {
+                eprintln!("{label}: {}/{total}", p.done);
+                next_tenth = p.done * 10 / total + 1;
             }
-        })
-    };
+        }
+    });
     let out = job(&Some(tx));
-    let _ = drawer.join();
-    bar.finish_and_clear();
+    let _ = printer.join();
     out
 }
