@@ -16,6 +16,8 @@ need_pkgs=(
   chromium chromium-driver                # browser end-to-end tests (Playwright drives it)
   xvfb xauth x11-utils webkit2gtk-driver fonts-dejavu-core                     # the desktop window test
   xdotool python3-gi gir1.2-gtk-3.0       # its drag and drop with another app (tests/desktop/dnd_peer.py)
+  postgresql python3-venv                 # the studio's tests: PostgreSQL, and SeaweedFS (S3) from PyPI
+  gnome-keyring dbus-x11 libsecret-tools keyutils libdbus-1-dev   # the keyring: a Secret Service session
 )
 
 missing=()

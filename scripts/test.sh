@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check CI runs, from a fresh clone: prerequisites, formatting, lints, the dependency
-# edges ARCHITECTURE.md allows, every Rust test, the UI's checks and unit tests, the browser
-# end-to-end specs and the desktop window test. `.ci/run` calls this.
+# edges ARCHITECTURE.md allows, every Rust test (with the services they need: PostgreSQL,
+# SeaweedFS, a Secret Service session), the UI's checks and unit tests, the browser end-to-end
+# specs and the desktop window test. `.ci/run` calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,7 +15,10 @@ echo "== edges";    python3 scripts/check-edges.py
 echo "== ui"
 (cd ui && npm run --silent check && npm run --silent lint && npm test --silent && npm run --silent build)
 echo "== clippy";   cargo clippy --locked --workspace --all-targets -q -- -D warnings
-echo "== tests";    cargo test --locked --workspace
+# The studio's tests run against a real PostgreSQL and SeaweedFS (S3), and the keyring's inside a
+# Secret Service session: scripts/services.sh starts them for this run and stops them after.
+echo "== services"; source scripts/services.sh; start_services
+echo "== tests";    in_secret_service cargo test --locked --workspace
 # The tests regenerate the UI's TypeScript wire types (ts-rs); committed ones must match.
 echo "== wire types"
 if [ -n "$(git status --porcelain -- ui/src/lib/api/types)" ]; then

@@ -298,7 +298,9 @@ fn with_progress<T>(label: &str, job: impl FnOnce(&ProgressSender) -> T) -> T {
     let printer = std::thread::spawn(move || {
         let mut next_tenth = 1;
         for p in rx {
-            let Some(total) = p.total.filter(|t| *t > 0) else { continue };
+            let Some(total) = p.total.filter(|t| *t > 0) else {
+                continue;
+            };
             if p.done * 10 >= total * next_tenth {
                 eprintln!("{label}: {}/{total}", p.done);
                 next_tenth = p.done * 10 / total + 1;
