@@ -126,6 +126,12 @@ error_codes! {
     NothingIndexed = "nothing_indexed",
     /// An upload that is not a valid form.
     BadUpload = "bad_upload",
+    /// A request body that is not the JSON the call expects.
+    InvalidBody = "invalid_body",
+    /// An email address that can't be one.
+    InvalidEmail = "invalid_email",
+    /// A new password that is too short or too long.
+    InvalidPassword = "invalid_password",
 
     // Things that aren't there.
     /// Not there (or not visible to the caller).
@@ -148,6 +154,10 @@ error_codes! {
     UserNotFound = "user_not_found",
     /// No such model.
     ModelNotFound = "model_not_found",
+    /// No such device (or not one of the caller's).
+    DeviceNotFound = "device_not_found",
+    /// No studio in the data folder.
+    StudioNotFound = "studio_not_found",
     /// A path that doesn't exist.
     PathNotFound = "path_not_found",
     /// A folder that isn't one.
@@ -188,6 +198,8 @@ error_codes! {
     WrongBrand = "wrong_brand",
     /// A brand keeps at least one Manager.
     LastManager = "last_manager",
+    /// A studio keeps at least one Owner.
+    LastOwner = "last_owner",
     /// A project holding approved work can't be deleted.
     ProjectHasApproved = "project_has_approved",
     /// This needs a studio server.
@@ -214,6 +226,8 @@ error_codes! {
     OverlappingWatch = "overlapping_watch",
     /// A folder not watched.
     NotWatched = "not_watched",
+    /// A data folder that already holds a studio.
+    StudioExists = "studio_exists",
     /// An export destination that exists.
     DestinationExists = "destination_exists",
     /// An export destination inside the library.
@@ -254,6 +268,15 @@ error_codes! {
     BadToken = "bad_token",
     /// No session.
     Unauthorized = "unauthorized",
+
+    // Studio sign-in.
+    /// An email and password that don't match an account (one code for both, so that it
+    /// doesn't tell which emails have accounts).
+    BadCredentials = "bad_credentials",
+    /// A refresh secret that was already used: the device is revoked (theft detection).
+    RefreshReused = "refresh_reused",
+    /// The device was revoked: sign in again.
+    DeviceRevoked = "device_revoked",
 
     // Said by clients about the connection itself.
     /// The server is not answering (a client's own code).

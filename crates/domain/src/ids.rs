@@ -101,6 +101,11 @@ id_type!(
     "user"
 );
 id_type!(
+    /// Identifies one signed-in device of a studio member (a desktop library, a script).
+    DeviceId,
+    "device"
+);
+id_type!(
     /// Identifies one AI model file (checkpoint, LoRA, embedding).
     ModelId,
     "model"

@@ -8,7 +8,9 @@
 //!   merge or delete a tag for everyone);
 //! - per brand: the creator becomes its first Manager, a brand always keeps a Manager, a
 //!   Personal brand keeps its name, "Personal" is reserved;
-//! - the brand kit's and campaign's limits ([`kit`]).
+//! - the brand kit's and campaign's limits ([`kit`]);
+//! - the studio's people: emails, new passwords, studio role changes, device revocation
+//!   ([`people`]).
 //!
 //! Must not know storage, rows or ids: callers look the facts up, ask here, then write.
 
@@ -19,6 +21,7 @@ use crate::roles::{BrandRole, StudioRole};
 use crate::{ErrorCode, InvalidInput, Status};
 
 pub mod kit;
+pub mod people;
 
 /// What the rules need to know of one asset, as the actor sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

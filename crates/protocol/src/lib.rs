@@ -1,6 +1,6 @@
 //! Atelier's wire types: what crosses an edge between processes — the web API and the UI (as
-//! TypeScript through ts-rs), and next the sync client and the studio. Versioned, and keyed by
-//! public UUIDs, never by names or local row ids.
+//! TypeScript through ts-rs), the studio server's people-and-devices API (studio.rs), and next
+//! the sync client. Versioned, and keyed by public UUIDs, never by names or local row ids.
 //!
 //! Plain data and its validation only: no IO, no storage, no HTTP. Rules live in atelier-domain.
 
@@ -8,12 +8,17 @@ mod asset;
 mod change;
 mod error;
 mod intent;
+mod studio;
 
 pub use asset::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
 pub use atelier_domain::ErrorCode;
 pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;
 pub use intent::{AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent};
+pub use studio::{
+    DeviceCredential, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo,
+    StudioMe, StudioMember, StudioUser,
+};
 
 /// The version of these types; a peer speaking another one is told so.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,0 +1,167 @@
+//! The studio server's people-and-devices API (STUDIO.md §2): what a desktop library, a script
+//! or the CLI sends to sign in, refresh and manage devices and members, and what it gets back.
+//!
+//! Secrets cross here in bodies only (never in URLs): a device's refresh secret and a
+//! short-lived access token, both opaque base64url strings. Plain data: no hashing, no storage.
+
+use atelier_domain::StudioRole;
+use atelier_domain::ids::{DeviceId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// What `GET /api/v1/studio` says about the studio, before anyone signs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioInfo {
+    /// The studio's name.
+    pub name: String,
+    /// The wire version it speaks ([`crate::PROTOCOL_VERSION`]).
+    pub protocol_version: u32,
+}
+
+/// `POST /api/v1/auth/password`: sign a device in with an email and a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PasswordSignIn {
+    /// The account's email (any case).
+    pub email: String,
+    /// The account's password.
+    pub password: String,
+    /// What to call this device in the device list ("Atelier on ann-laptop").
+    pub device: String,
+}
+
+/// `POST /api/v1/auth/refresh`: trade the device's refresh secret for a new one and a fresh
+/// access token. A secret works once; presenting a used one revokes the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RefreshRequest {
+    /// The device signing back in.
+    pub device_id: DeviceId,
+    /// Its current refresh secret.
+    pub refresh_secret: String,
+}
+
+/// What a device keeps (in the OS keyring) to stay signed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DeviceCredential {
+    /// The device.
+    pub device_id: DeviceId,
+    /// 256 random bits, base64url without padding; the studio keeps only its SHA-256.
+    pub refresh_secret: String,
+}
+
+/// The answer to a sign-in or a refresh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SignedIn {
+    /// The device credential to keep, replacing any previous one.
+    pub credential: DeviceCredential,
+    /// The access token, sent as `Authorization: Bearer …`; 256 random bits, base64url.
+    pub access_token: String,
+    /// Seconds the access token stays valid (15 minutes when issued).
+    pub expires_in: u32,
+    /// Who signed in.
+    pub user: StudioUser,
+    /// Their studio role when the token was issued (the studio checks the current one on every
+    /// request; this only greys out buttons).
+    pub role: StudioRole,
+}
+
+/// A person with an account on the studio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioUser {
+    /// Public id.
+    pub id: UserId,
+    /// Email, as they typed it.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+}
+
+/// `GET /api/v1/me`: who the caller is, on which device, with which studio role now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioMe {
+    /// The caller.
+    pub user: StudioUser,
+    /// Their current studio role.
+    pub role: StudioRole,
+    /// The device the request came from.
+    pub device_id: DeviceId,
+    /// The studio's name.
+    pub studio: String,
+}
+
+/// One of the caller's signed-in devices (`GET /api/v1/devices`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioDevice {
+    /// Public id (what `DELETE /api/v1/devices/{id}` takes).
+    pub id: DeviceId,
+    /// The name given at sign-in.
+    pub name: String,
+    /// When it signed in (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it last reached the studio (RFC 3339, UTC; to the minute or so).
+    pub last_seen_at: String,
+    /// Whether this is the device making the request.
+    pub current: bool,
+}
+
+/// One member of the studio (`GET /api/v1/members`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioMember {
+    /// Public id (what `POST /api/v1/members/{user_id}/role` takes).
+    pub id: UserId,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Studio role.
+    pub role: StudioRole,
+}
+
+/// `POST /api/v1/members/{user_id}/role`: give a member another studio role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RoleChange {
+    /// The new role.
+    pub role: StudioRole,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atelier_domain::Id;
+
+    #[test]
+    fn a_sign_in_answer_reads_back_in_snake_case() {
+        let signed = SignedIn {
+            credential: DeviceCredential {
+                device_id: DeviceId::new_v7(),
+                refresh_secret: "s".into(),
+            },
+            access_token: "t".into(),
+            expires_in: 900,
+            user: StudioUser {
+                id: UserId::new_v7(),
+                email: "ann@studio.example".into(),
+                display_name: "Ann".into(),
+            },
+            role: StudioRole::Owner,
+        };
+        let json = serde_json::to_value(&signed).unwrap();
+        assert_eq!(json["role"], "owner");
+        assert_eq!(json["credential"]["refresh_secret"], "s");
+        assert_eq!(serde_json::from_value::<SignedIn>(json).unwrap(), signed);
+    }
+
+    #[test]
+    fn a_sign_in_without_a_password_is_refused_by_the_parser() {
+        let err = serde_json::from_str::<PasswordSignIn>(r#"{"email":"a@b","device":"d"}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `password`"), "{err}");
+    }
+}

@@ -1,0 +1,133 @@
+//! The studio's HTTP face (axum): the route table ([`routes`]) — every route with its method,
+//! path and [`Access`] class, the one list the router is built from and the authorisation
+//! tests enumerate —, the extractors that enforce access (`auth`), the handlers, and errors as
+//! `{code, message}` (`error`).
+//!
+//! Must not know SQL or the rules: handlers call `services`, which never see HTTP.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use atelier_domain::ErrorCode;
+
+use crate::services::Studio;
+
+pub mod auth;
+pub mod error;
+pub mod handlers;
+
+/// What a handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub studio: Arc<Studio>,
+}
+
+/// Who may call a route; each class is enforced by one extractor (see `auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (studio info, sign-in, refresh).
+    Public,
+    /// A signed-in, unrevoked device of any member (`auth::Device`).
+    Device,
+    /// A signed-in device of an Owner or Admin, by their current role (`auth::Admin`).
+    Admin,
+}
+
+/// The HTTP methods the studio's routes use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+}
+
+impl Verb {
+    /// The HTTP method.
+    pub fn method(self) -> Method {
+        match self {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+            Verb::Delete => Method::DELETE,
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+            Verb::Delete => MethodFilter::DELETE,
+        }
+    }
+}
+
+/// One route: method, path (axum syntax, `{param}`), who may call it, and its handler.
+pub struct Route {
+    /// The method.
+    pub verb: Verb,
+    /// The path.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} {} ({:?})", self.verb, self.path, self.access)
+    }
+}
+
+fn route<H, T>(verb: Verb, path: &'static str, access: Access, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Route {
+        verb,
+        path,
+        access,
+        handler: on(verb.filter(), handler),
+    }
+}
+
+/// Every route of the studio, classified. The router is built from this list alone, and the
+/// tests check that the built router holds nothing else and that each class is enforced for
+/// every kind of caller: a route added anywhere else, or classified wrongly, fails them.
+pub fn routes() -> Vec<Route> {
+    use Access::*;
+    use Verb::*;
+    use handlers as h;
+    vec![
+        route(Get, "/api/v1/studio", Public, h::studio),
+        route(Post, "/api/v1/auth/password", Public, h::sign_in_password),
+        route(Post, "/api/v1/auth/refresh", Public, h::refresh),
+        route(Get, "/api/v1/me", Device, h::me),
+        route(Get, "/api/v1/devices", Device, h::devices),
+        route(Delete, "/api/v1/devices/{id}", Device, h::revoke_device),
+        route(Get, "/api/v1/members", Device, h::members),
+        route(Post, "/api/v1/members/{user_id}/role", Admin, h::change_role),
+    ]
+}
+
+/// The studio's router, testable without a socket.
+pub fn router(studio: Arc<Studio>) -> Router {
+    let state = AppState { studio };
+    routes()
+        .into_iter()
+        // Routes sharing a path merge their methods (axum's `route` does that).
+        .fold(Router::new(), |r, route| r.route(route.path, route.handler))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found() -> error::ApiError {
+    error::ApiError::new(ErrorCode::NotFound, "no such studio API route")
+}

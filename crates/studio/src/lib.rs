@@ -1,0 +1,130 @@
+//! The Atelier studio server (STUDIO.md): a team's accounts, studio roles and signed-in devices
+//! behind one HTTP API, in one process that keeps no state of its own beyond its database, so
+//! that several processes can share one database later.
+//!
+//! Layers point inward: `http` (axum routes, the access extractors, `{code, message}` errors)
+//! → `services` (the use cases; rules from atelier-domain, never a connection) → `store` (all
+//! SQL; SQLite now, PostgreSQL to come). This file holds the two commands' bodies, [`init`]
+//! and [`serve`], which the thin `atelier-studio` binary calls.
+//!
+//! Must not know the desktop side (atelier-library, catalog, web): only atelier-protocol (the
+//! wire types) and atelier-domain (the rules) are shared.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub mod http;
+pub mod services;
+pub mod store;
+
+pub use services::{NewStudio, ServiceError, Studio};
+
+/// What `atelier-studio serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The data folder holding the studio.
+    pub data: PathBuf,
+    /// Where to listen (port 0: any free port).
+    pub listen: SocketAddr,
+    /// The URL people reach the studio at, when it differs from the listening address (behind
+    /// a proxy). Kept for the links later slices print (invitations, browser sign-in).
+    pub public_url: Option<String>,
+}
+
+/// Why `serve` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The studio couldn't be opened.
+    #[error("{0}")]
+    Studio(#[from] ServiceError),
+    /// `--public-url` is not an http(s) URL.
+    #[error("--public-url must start with http:// or https:// (got '{0}')")]
+    PublicUrl(String),
+    /// The address can't be listened on.
+    #[error("can't listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Printing or serving failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Creates a studio in `data` with its first Owner; returns what to tell the person.
+pub async fn init(data: PathBuf, new: NewStudio) -> Result<String, ServiceError> {
+    let owner = new.owner_email.trim().to_string();
+    let studio = Studio::create(&data, new).await?;
+    let name = studio.info().name;
+    studio.close().await;
+    Ok(format!(
+        "Created the studio \"{name}\" in {} with {owner} as its Owner.\nStart it with: atelier-studio serve --data {}",
+        data.display(),
+        data.display()
+    ))
+}
+
+/// Serves the studio in `options.data` until ctrl-c or SIGTERM, then finishes the requests in
+/// flight and closes the database. Prints `Atelier studio is serving at http://HOST:PORT` (the
+/// port actually bound) once the socket accepts connections.
+pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    if let Some(url) = &options.public_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(ServeError::PublicUrl(url.clone()));
+    }
+    let studio = Arc::new(Studio::open(&options.data).await?);
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| ServeError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+    let bound = listener.local_addr()?;
+    {
+        // The line scripts and tests wait for; printed after bind, so the port is real and
+        // connections queue from this moment.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Atelier studio is serving at http://{bound}")?;
+        out.flush()?;
+    }
+    tracing::info!(%bound, public_url = ?options.public_url, "serving");
+    axum::serve(listener, http::router(studio.clone()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    studio.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on ctrl-c or SIGTERM (how systemd and container runtimes stop a service).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "can't listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "can't listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,134 @@
+//! `atelier-studio`: parses the command line and calls the library (`init`, `serve`).
+//!
+//! Must not hold logic of its own beyond reading the password from stdin and printing.
+
+use std::io::{IsTerminal as _, Read as _};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The Atelier studio server: a team's accounts, roles and devices.
+#[derive(Debug, Parser)]
+#[command(name = "atelier-studio", version, about)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a studio in a data folder, with its first Owner.
+    Init {
+        /// The data folder (created if missing; refused if it already holds a studio).
+        #[arg(long)]
+        data: PathBuf,
+        /// The first Owner's email.
+        #[arg(long)]
+        owner: String,
+        /// The first Owner's display name.
+        #[arg(long)]
+        name: String,
+        /// The studio's name.
+        #[arg(long, default_value = "Studio")]
+        studio: String,
+        /// Read the Owner's password from standard input (one line; the newline is dropped).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Serve a studio until interrupted (ctrl-c or SIGTERM stop it gracefully).
+    Serve {
+        /// The data folder holding the studio.
+        #[arg(long)]
+        data: PathBuf,
+        /// Address and port to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:4780")]
+        listen: SocketAddr,
+        /// The URL people reach the studio at, when behind a proxy.
+        #[arg(long)]
+        public_url: Option<String>,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    // Only the line ending a pipe or `echo` adds goes; other spaces may be part of it.
+    let password = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text);
+    Ok(password.to_string())
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Command::Init {
+            data,
+            owner,
+            name,
+            studio,
+            password_stdin,
+        } => {
+            if !password_stdin {
+                anyhow::bail!(
+                    "the first Owner needs a password: pipe it in with --password-stdin, e.g.\n  \
+                     printf '%s' \"$PASSWORD\" | atelier-studio init --data {} --owner {owner} --name '{name}' --password-stdin\n\
+                     (nothing was created; sign-in links come with browser sign-in)",
+                    data.display()
+                );
+            }
+            let password = read_password()?;
+            let said = atelier_studio::init(
+                data,
+                atelier_studio::NewStudio {
+                    name: studio,
+                    owner_email: owner,
+                    owner_name: name,
+                    owner_password: password,
+                },
+            )
+            .await?;
+            println!("{said}");
+            Ok(())
+        }
+        Command::Serve {
+            data,
+            listen,
+            public_url,
+        } => {
+            atelier_studio::serve(atelier_studio::ServeOptions {
+                data,
+                listen,
+                public_url,
+            })
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, never in journald or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("atelier-studio: can't start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("atelier-studio: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! The studio's use cases: create a studio, sign a device in, refresh it, say who a token
+//! belongs to, list and revoke devices, list members and change their roles. Each validates
+//! its input and asks `atelier_domain` (rules::people) before it writes through the store.
+//!
+//! Must not know HTTP (no status codes, no headers) or SQL (it calls [`Store`] methods and
+//! never sees a connection). Secrets are never logged.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use atelier_domain::ids::{DeviceId, UserId};
+use atelier_domain::rules::people;
+use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole, names};
+use atelier_protocol::{
+    DeviceCredential, PROTOCOL_VERSION, SignedIn, StudioDevice, StudioInfo, StudioMe, StudioMember,
+    StudioUser,
+};
+
+use crate::store::{
+    Account, NewAccount, NewDevice, RefreshOutcome, Rotation, SQLITE_FILE, Store, StoreError,
+};
+
+pub mod secrets;
+
+/// How long an access token lives: short, so that a revoked role or device stops mattering
+/// quickly even for a client that ignores pokes; refreshing is cheap.
+pub const ACCESS_TOKEN_SECONDS: u32 = 15 * 60;
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Refused: input that breaks a rule, a caller who may not, something not there. The code
+    /// and message go to the client as they are.
+    #[error("{0}")]
+    Refused(#[from] InvalidInput),
+    /// Storage failed (the client hears a generic message; the log has this).
+    #[error(transparent)]
+    Store(StoreError),
+    /// Something that should not happen (the RNG, a blocking task).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(i) => ServiceError::Refused(i),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+impl ServiceError {
+    /// The wire code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ServiceError::Refused(e) => e.code,
+            ServiceError::Store(e) => e.code(),
+            ServiceError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+}
+
+/// Shorthand for use-case results.
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+fn refused(code: ErrorCode, message: impl Into<String>) -> ServiceError {
+    ServiceError::Refused(InvalidInput::new(code, message))
+}
+
+/// Who is calling: a device with a valid access token, and its user's role as stored now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The device the token was issued to.
+    pub device: DeviceId,
+    /// Its user, with their current studio role.
+    pub account: Account,
+}
+
+/// What `init` needs.
+#[derive(Debug, Clone)]
+pub struct NewStudio {
+    /// The studio's name.
+    pub name: String,
+    /// The first Owner's email.
+    pub owner_email: String,
+    /// Their display name.
+    pub owner_name: String,
+    /// Their password.
+    pub owner_password: String,
+}
+
+/// The studio's use cases over one store.
+#[derive(Debug, Clone)]
+pub struct Studio {
+    store: Store,
+    name: String,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn user(a: &Account) -> StudioUser {
+    StudioUser {
+        id: a.id,
+        email: a.email.clone(),
+        display_name: a.display_name.clone(),
+    }
+}
+
+/// Runs CPU-heavy work (Argon2) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ServiceResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("a background task failed: {e}")))
+}
+
+impl Studio {
+    /// Creates a studio in `dir` (created if missing) with its first Owner. Refuses a folder
+    /// that already holds one, changing nothing in it.
+    pub async fn create(dir: &Path, new: NewStudio) -> ServiceResult<Studio> {
+        let name = names::validate_name("studio name", &new.name)?;
+        let owner = Self::new_account(
+            &new.owner_email,
+            &new.owner_name,
+            new.owner_password,
+            StudioRole::Owner,
+        )
+        .await?;
+        if dir.join(SQLITE_FILE).exists() {
+            return Err(refused(
+                ErrorCode::StudioExists,
+                format!(
+                    "{} already holds a studio: serve it with `atelier-studio serve --data {}`, or choose another folder",
+                    dir.display(),
+                    dir.display()
+                ),
+            ));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| refused(ErrorCode::IoError, format!("can't create {}: {e}", dir.display())))?;
+        let store = Store::create_sqlite(dir).await?;
+        store.create_studio(&name, &owner, now_ms()).await?;
+        Ok(Studio { store, name })
+    }
+
+    /// Opens the studio in `dir`, migrating its database forward.
+    pub async fn open(dir: &Path) -> ServiceResult<Studio> {
+        let not_found = || {
+            refused(
+                ErrorCode::StudioNotFound,
+                format!(
+                    "{} holds no studio: create one with `atelier-studio init --data {} --owner EMAIL --name NAME --password-stdin`",
+                    dir.display(),
+                    dir.display()
+                ),
+            )
+        };
+        let store = Store::open_sqlite(dir).await?.ok_or_else(not_found)?;
+        let name = store.studio_name().await?.ok_or_else(not_found)?;
+        Ok(Studio { store, name })
+    }
+
+    /// Closes the database cleanly.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// A validated account with its password hashed.
+    async fn new_account(
+        email: &str,
+        display_name: &str,
+        password: String,
+        role: StudioRole,
+    ) -> ServiceResult<NewAccount> {
+        let email = people::email(email)?;
+        let display_name = names::validate_name("display name", display_name)?;
+        people::new_password(&password)?;
+        let password_hash = blocking(move || secrets::hash_password(&password)).await??;
+        Ok(NewAccount {
+            id: UserId::new_v7(),
+            email_key: people::email_key(&email),
+            email,
+            display_name,
+            password_hash,
+            role,
+        })
+    }
+
+    /// Adds a member with a password — the seam that accepting an invitation will use (issue
+    /// 11 item 2); today `init` and the tests call it.
+    pub async fn add_member(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: String,
+        role: StudioRole,
+    ) -> ServiceResult<StudioMember> {
+        let account = Self::new_account(email, display_name, password, role).await?;
+        self.store.add_account(&account, now_ms()).await?;
+        Ok(StudioMember {
+            id: account.id,
+            email: account.email,
+            display_name: account.display_name,
+            role,
+        })
+    }
+
+    /// The studio as anyone may see it.
+    pub fn info(&self) -> StudioInfo {
+        StudioInfo {
+            name: self.name.clone(),
+            protocol_version: PROTOCOL_VERSION,
+        }
+    }
+
+    /// Email + password sign-in: a new device with its credential and a first access token.
+    /// Wrong email and wrong password are one refusal, answered in the same time.
+    pub async fn sign_in_password(
+        &self,
+        email: &str,
+        password: String,
+        device_name: &str,
+    ) -> ServiceResult<SignedIn> {
+        let email = people::email(email)?;
+        let device_name = names::validate_name("device name", device_name)?;
+        let found = self.store.account_by_email(&people::email_key(&email)).await?;
+        let (account, hash) = match found {
+            Some((a, h)) => (Some(a), h),
+            None => (None, None),
+        };
+        let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
+        let Some(account) = account.filter(|_| ok) else {
+            return Err(refused(ErrorCode::BadCredentials, "wrong email or password"));
+        };
+        let refresh = secrets::mint()?;
+        let access = secrets::mint()?;
+        let now = now_ms();
+        let device = NewDevice {
+            id: DeviceId::new_v7(),
+            account: account.id,
+            name: device_name,
+            refresh_hash: refresh.hash,
+            access_hash: access.hash,
+            access_expires_at: now + i64::from(ACCESS_TOKEN_SECONDS) * 1000,
+        };
+        self.store.add_device(&device, now).await?;
+        tracing::info!(user = %account.id, device = %device.id, "device signed in");
+        Ok(SignedIn {
+            credential: DeviceCredential {
+                device_id: device.id,
+                refresh_secret: refresh.secret,
+            },
+            access_token: access.secret,
+            expires_in: ACCESS_TOKEN_SECONDS,
+            user: user(&account),
+            role: account.role,
+        })
+    }
+
+    /// Exchanges a device's refresh secret for a new one and a new access token. A secret
+    /// already exchanged revokes the device: someone else holds a copy of it.
+    pub async fn refresh(&self, device: DeviceId, refresh_secret: &str) -> ServiceResult<SignedIn> {
+        let next = secrets::mint()?;
+        let access = secrets::mint()?;
+        let now = now_ms();
+        let rotation = Rotation {
+            device,
+            presented: secrets::digest(refresh_secret),
+            next_refresh: next.hash,
+            access_hash: access.hash,
+            access_expires_at: now + i64::from(ACCESS_TOKEN_SECONDS) * 1000,
+        };
+        match self.store.refresh(&rotation, now).await? {
+            RefreshOutcome::Rotated(account) => Ok(SignedIn {
+                credential: DeviceCredential {
+                    device_id: device,
+                    refresh_secret: next.secret,
+                },
+                access_token: access.secret,
+                expires_in: ACCESS_TOKEN_SECONDS,
+                user: user(&account),
+                role: account.role,
+            }),
+            RefreshOutcome::Reused => {
+                tracing::warn!(%device, "a spent refresh secret was presented: device revoked");
+                Err(refused(
+                    ErrorCode::RefreshReused,
+                    "this device's sign-in was used twice, so it may have been copied: the device is signed out; sign in again",
+                ))
+            }
+            RefreshOutcome::Revoked => Err(refused(
+                ErrorCode::DeviceRevoked,
+                "this device was signed out of the studio: sign in again",
+            )),
+            RefreshOutcome::Unknown => Err(refused(
+                ErrorCode::Unauthorized,
+                "unknown device or refresh secret: sign in again",
+            )),
+        }
+    }
+
+    /// Who holds this access token, with their role as stored now.
+    pub async fn authenticate(&self, access_token: &str) -> ServiceResult<Caller> {
+        let holder = self
+            .store
+            .token_holder(&secrets::digest(access_token), now_ms())
+            .await?;
+        let holder = holder.ok_or_else(|| {
+            refused(
+                ErrorCode::Unauthorized,
+                "the access token is unknown, expired or its device was signed out: refresh or sign in again",
+            )
+        })?;
+        Ok(Caller {
+            device: holder.device,
+            account: holder.account,
+        })
+    }
+
+    /// The caller, their current role and device.
+    pub fn me(&self, caller: &Caller) -> StudioMe {
+        StudioMe {
+            user: user(&caller.account),
+            role: caller.account.role,
+            device_id: caller.device,
+            studio: self.name.clone(),
+        }
+    }
+
+    /// The caller's signed-in devices.
+    pub async fn devices(&self, caller: &Caller) -> ServiceResult<Vec<StudioDevice>> {
+        let rows = self.store.devices_of(caller.account.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|d| StudioDevice {
+                id: d.id,
+                name: d.name,
+                created_at: rfc3339(d.created_at),
+                last_seen_at: rfc3339(d.last_seen_at),
+                current: d.id == caller.device,
+            })
+            .collect())
+    }
+
+    /// Revokes a device (the caller's own, or anyone's for an Owner or Admin) and its tokens.
+    /// Another member's device is "not found" to a Member, so ids can't be probed.
+    pub async fn revoke_device(&self, caller: &Caller, id: DeviceId) -> ServiceResult<()> {
+        let not_found = || refused(ErrorCode::DeviceNotFound, format!("no device {id}"));
+        let device = self.store.device(id).await?.ok_or_else(not_found)?;
+        let own = device.account == caller.account.id;
+        if !own && !caller.account.role.acts_as_manager() {
+            return Err(not_found());
+        }
+        people::revoke_device(caller.account.role, own)?;
+        self.store.revoke_device(id, now_ms()).await?;
+        tracing::info!(by = %caller.account.id, device = %id, "device revoked");
+        Ok(())
+    }
+
+    /// Every member of the studio.
+    pub async fn members(&self) -> ServiceResult<Vec<StudioMember>> {
+        Ok(self
+            .store
+            .accounts()
+            .await?
+            .into_iter()
+            .map(|a| StudioMember {
+                id: a.id,
+                email: a.email,
+                display_name: a.display_name,
+                role: a.role,
+            })
+            .collect())
+    }
+
+    /// Gives a member another studio role, as `rules::people::studio_role_change` allows,
+    /// decided on the roles as they are inside the writing transaction.
+    pub async fn change_role(
+        &self,
+        caller: &Caller,
+        member: UserId,
+        role: StudioRole,
+    ) -> ServiceResult<StudioMember> {
+        let actor = caller.account.role;
+        let changed = self
+            .store
+            .change_role(member, role, move |facts| {
+                people::studio_role_change(actor, facts.current, role, facts.owners)
+            })
+            .await?;
+        let a = changed.ok_or_else(|| refused(ErrorCode::UserNotFound, format!("no member {member}")))?;
+        tracing::info!(by = %caller.account.id, member = %a.id, role = %a.role, "studio role set");
+        Ok(StudioMember {
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            role: a.role,
+        })
+    }
+}

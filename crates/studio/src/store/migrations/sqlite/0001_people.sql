@@ -1,0 +1,51 @@
+-- The studio, its people and their devices (STUDIO.md §2). Ids are UUIDv7 as 16-byte BLOBs;
+-- times are milliseconds since the Unix epoch, UTC. Secrets are stored only as SHA-256.
+
+CREATE TABLE studio (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),   -- one studio per database
+    name        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE account (
+    id            BLOB PRIMARY KEY,
+    email         TEXT NOT NULL,              -- as typed, for display
+    email_key     TEXT NOT NULL UNIQUE,       -- case-folded: one account per address
+    display_name  TEXT NOT NULL,
+    password_hash TEXT,                       -- Argon2id PHC string; NULL: no password sign-in
+    studio_role   INTEGER NOT NULL CHECK (studio_role IN (0, 1, 2)),  -- owner, admin, member
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX account_by_role ON account (studio_role);
+
+CREATE TABLE device (
+    id            BLOB PRIMARY KEY,
+    account_id    BLOB NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    refresh_hash  BLOB NOT NULL UNIQUE,       -- SHA-256 of the current refresh secret
+    created_at    INTEGER NOT NULL,
+    last_seen_at  INTEGER NOT NULL,
+    revoked_at    INTEGER                     -- set once; a revoked device never comes back
+) STRICT;
+
+CREATE INDEX device_by_account ON device (account_id);
+
+-- Refresh secrets already exchanged: presenting one again means it was copied, so the device
+-- is revoked (theft detection).
+CREATE TABLE spent_refresh (
+    hash       BLOB PRIMARY KEY,
+    device_id  BLOB NOT NULL REFERENCES device (id) ON DELETE CASCADE
+) STRICT;
+
+CREATE INDEX spent_refresh_by_device ON spent_refresh (device_id);
+
+-- Opaque access tokens, by SHA-256, so that every studio process sharing the database agrees
+-- on them and revoking a device ends them at once.
+CREATE TABLE access_token (
+    hash        BLOB PRIMARY KEY,
+    device_id   BLOB NOT NULL REFERENCES device (id) ON DELETE CASCADE,
+    expires_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX access_token_by_device ON access_token (device_id);

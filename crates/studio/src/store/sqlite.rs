@@ -1,0 +1,439 @@
+//! The SQLite backend: a sqlx pool on `DIR/studio.db` in WAL mode with foreign keys on, and its
+//! numbered, forward-only migrations (`migrations/sqlite/NNNN_name.sql`, embedded at build).
+//!
+//! Must not know HTTP or the rules; SQL for SQLite only (PostgreSQL gets its own module).
+
+use std::path::Path;
+use std::time::Duration;
+
+use atelier_domain::ids::{DeviceId, UserId};
+use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::{
+    Account, DeviceRow, NewAccount, NewDevice, RefreshOutcome, RoleFacts, Rotation, SQLITE_FILE, StoreError,
+    StoreResult, TokenHolder,
+};
+
+/// Every migration, in order. Append only: a released migration never changes.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_people.sql",
+    include_str!("migrations/sqlite/0001_people.sql"),
+)];
+
+/// How often a device's `last_seen_at` is written at most: each request would otherwise be a
+/// write, and SQLite has one writer.
+const SEEN_EVERY_MS: i64 = 60_000;
+
+/// A pool on one studio database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+/// An account row: id, email, display name, role code.
+type AccountRow = (Vec<u8>, String, String, i64);
+
+fn account(row: AccountRow) -> StoreResult<Account> {
+    let (id, email, display_name, role) = row;
+    Ok(Account {
+        id: user_id(&id)?,
+        email,
+        display_name,
+        role: StudioRole::from_code(role)
+            .ok_or_else(|| StoreError::Damaged(format!("studio role code {role}")))?,
+    })
+}
+
+fn user_id(bytes: &[u8]) -> StoreResult<UserId> {
+    UserId::from_slice(bytes).ok_or_else(|| StoreError::Damaged("a user id".into()))
+}
+
+fn device_id(bytes: &[u8]) -> StoreResult<DeviceId> {
+    DeviceId::from_slice(bytes).ok_or_else(|| StoreError::Damaged("a device id".into()))
+}
+
+/// An account row with its password hash.
+type AccountWithHash = (Vec<u8>, String, String, i64, Option<String>);
+
+/// A token's device (id, last seen) and its account row.
+type HolderRow = (Vec<u8>, i64, Vec<u8>, String, String, i64);
+
+/// A device row: id, account, name, created, last seen, revoked.
+type DeviceTuple = (Vec<u8>, Vec<u8>, String, i64, i64, Option<i64>);
+
+fn device(row: DeviceTuple) -> StoreResult<DeviceRow> {
+    let (id, account, name, created_at, last_seen_at, revoked_at) = row;
+    Ok(DeviceRow {
+        id: device_id(&id)?,
+        account: user_id(&account)?,
+        name,
+        created_at,
+        last_seen_at,
+        revoked_at,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+impl SqliteStore {
+    /// Opens (or, with `create`, creates) the database and applies pending migrations.
+    pub async fn open(dir: &Path, create: bool) -> StoreResult<SqliteStore> {
+        let path = dir.join(SQLITE_FILE);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose
+            // the last commits, which a sign-in can simply redo.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies every migration newer than the database's, each in its own transaction.
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migration (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let (applied,): (i64,) = sqlx::query_as("SELECT coalesce(max(version), 0) FROM schema_migration")
+            .fetch_one(&self.pool)
+            .await?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.0);
+        if applied > known {
+            return Err(StoreError::TooNew {
+                found: applied,
+                known,
+            });
+        }
+        for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > applied) {
+            let fail = |source| StoreError::Migration {
+                version,
+                name,
+                source,
+            };
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(fail)?;
+            sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)")
+                .bind(version)
+                .bind(name)
+                .bind(chrono::Utc::now().timestamp_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+            tx.commit().await.map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn studio_name(&self) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT name FROM studio WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    pub async fn create_studio(&self, name: &str, owner: &NewAccount, now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO studio (id, name, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Refused(InvalidInput::new(
+                ErrorCode::StudioExists,
+                "this data folder already holds a studio",
+            )));
+        }
+        insert_account(&mut tx, owner, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_account(&self, account: &NewAccount, now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_account(&mut tx, account, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn account_by_email(&self, email_key: &str) -> StoreResult<Option<(Account, Option<String>)>> {
+        let row: Option<AccountWithHash> = sqlx::query_as(
+            "SELECT id, email, display_name, studio_role, password_hash
+             FROM account WHERE email_key = ?",
+        )
+        .bind(email_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, email, name, role, hash)| Ok((account((id, email, name, role))?, hash)))
+            .transpose()
+    }
+
+    pub async fn accounts(&self) -> StoreResult<Vec<Account>> {
+        let rows: Vec<AccountRow> = sqlx::query_as(
+            "SELECT id, email, display_name, studio_role FROM account
+             ORDER BY studio_role, display_name COLLATE NOCASE, email_key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(account).collect()
+    }
+
+    pub async fn add_device(&self, d: &NewDevice, now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO device (id, account_id, name, refresh_hash, created_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.id.to_bytes().to_vec())
+        .bind(d.account.to_bytes().to_vec())
+        .bind(&d.name)
+        .bind(d.refresh_hash.to_vec())
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO access_token (hash, device_id, expires_at) VALUES (?, ?, ?)")
+            .bind(d.access_hash.to_vec())
+            .bind(d.id.to_bytes().to_vec())
+            .bind(d.access_expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn refresh(&self, r: &Rotation, now: i64) -> StoreResult<RefreshOutcome> {
+        let device = r.device.to_bytes().to_vec();
+        // IMMEDIATE takes the write lock first, so the read below and the rotation are one
+        // step: a secret presented twice at once is seen as current only once.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Looked up by the hash (an index probe), never by comparing secrets byte by byte: the
+        // lookup's timing says nothing useful about a secret without its SHA-256 preimage.
+        let current: Option<(Vec<u8>, Option<i64>)> =
+            sqlx::query_as("SELECT account_id, revoked_at FROM device WHERE id = ? AND refresh_hash = ?")
+                .bind(&device)
+                .bind(r.presented.to_vec())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((account_id, revoked_at)) = current {
+            if revoked_at.is_some() {
+                return Ok(RefreshOutcome::Revoked);
+            }
+            sqlx::query("INSERT INTO spent_refresh (hash, device_id) VALUES (?, ?)")
+                .bind(r.presented.to_vec())
+                .bind(&device)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE device SET refresh_hash = ?, last_seen_at = ? WHERE id = ?")
+                .bind(r.next_refresh.to_vec())
+                .bind(now)
+                .bind(&device)
+                .execute(&mut *tx)
+                .await?;
+            // Expired tokens of this device go now; nothing else needs them.
+            sqlx::query("DELETE FROM access_token WHERE device_id = ? AND expires_at <= ?")
+                .bind(&device)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO access_token (hash, device_id, expires_at) VALUES (?, ?, ?)")
+                .bind(r.access_hash.to_vec())
+                .bind(&device)
+                .bind(r.access_expires_at)
+                .execute(&mut *tx)
+                .await?;
+            let row: AccountRow =
+                sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = ?")
+                    .bind(account_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            tx.commit().await?;
+            return Ok(RefreshOutcome::Rotated(account(row)?));
+        }
+        let spent: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT d.revoked_at FROM spent_refresh s JOIN device d ON d.id = s.device_id
+             WHERE s.hash = ? AND s.device_id = ?",
+        )
+        .bind(r.presented.to_vec())
+        .bind(&device)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match spent {
+            Some((Some(_),)) => Ok(RefreshOutcome::Revoked),
+            Some((None,)) => {
+                revoke(&mut tx, &device, now).await?;
+                tx.commit().await?;
+                Ok(RefreshOutcome::Reused)
+            }
+            None => {
+                let revoked: Option<(Option<i64>,)> =
+                    sqlx::query_as("SELECT revoked_at FROM device WHERE id = ?")
+                        .bind(&device)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                Ok(match revoked {
+                    Some((Some(_),)) => RefreshOutcome::Revoked,
+                    _ => RefreshOutcome::Unknown,
+                })
+            }
+        }
+    }
+
+    pub async fn token_holder(&self, hash: &[u8; 32], now: i64) -> StoreResult<Option<TokenHolder>> {
+        let row: Option<HolderRow> = sqlx::query_as(
+            "SELECT d.id, d.last_seen_at, a.id, a.email, a.display_name, a.studio_role
+             FROM access_token t
+             JOIN device d ON d.id = t.device_id
+             JOIN account a ON a.id = d.account_id
+             WHERE t.hash = ? AND t.expires_at > ? AND d.revoked_at IS NULL",
+        )
+        .bind(hash.to_vec())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((device, last_seen, id, email, name, role)) = row else {
+            return Ok(None);
+        };
+        if now - last_seen >= SEEN_EVERY_MS {
+            sqlx::query("UPDATE device SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?")
+                .bind(now)
+                .bind(&device)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(TokenHolder {
+            device: device_id(&device)?,
+            account: account((id, email, name, role))?,
+        }))
+    }
+
+    pub async fn devices_of(&self, who: UserId) -> StoreResult<Vec<DeviceRow>> {
+        let rows: Vec<DeviceTuple> = sqlx::query_as(
+            "SELECT id, account_id, name, created_at, last_seen_at, revoked_at FROM device
+             WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC",
+        )
+        .bind(who.to_bytes().to_vec())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(device).collect()
+    }
+
+    pub async fn device(&self, id: DeviceId) -> StoreResult<Option<DeviceRow>> {
+        let row: Option<DeviceTuple> = sqlx::query_as(
+            "SELECT id, account_id, name, created_at, last_seen_at, revoked_at FROM device
+             WHERE id = ?",
+        )
+        .bind(id.to_bytes().to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(device).transpose()
+    }
+
+    pub async fn revoke_device(&self, id: DeviceId, now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        revoke(&mut tx, &id.to_bytes(), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn change_role(
+        &self,
+        who: UserId,
+        role: StudioRole,
+        check: impl FnOnce(RoleFacts) -> Result<(), InvalidInput> + Send,
+    ) -> StoreResult<Option<Account>> {
+        let id = who.to_bytes().to_vec();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let current: Option<(i64,)> = sqlx::query_as("SELECT studio_role FROM account WHERE id = ?")
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((current,)) = current else {
+            return Ok(None);
+        };
+        let current = StudioRole::from_code(current)
+            .ok_or_else(|| StoreError::Damaged(format!("studio role code {current}")))?;
+        let (owners,): (i64,) = sqlx::query_as("SELECT count(*) FROM account WHERE studio_role = ?")
+            .bind(StudioRole::Owner.code())
+            .fetch_one(&mut *tx)
+            .await?;
+        check(RoleFacts {
+            current,
+            owners: u64::try_from(owners).unwrap_or(0),
+        })
+        .map_err(StoreError::Refused)?;
+        sqlx::query("UPDATE account SET studio_role = ? WHERE id = ?")
+            .bind(role.code())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let row: AccountRow =
+            sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = ?")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(Some(account(row)?))
+    }
+}
+
+async fn insert_account(tx: &mut sqlx::SqliteConnection, a: &NewAccount, now: i64) -> StoreResult<()> {
+    let result = sqlx::query(
+        "INSERT INTO account (id, email, email_key, display_name, password_hash, studio_role, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(a.id.to_bytes().to_vec())
+    .bind(&a.email)
+    .bind(&a.email_key)
+    .bind(&a.display_name)
+    .bind(&a.password_hash)
+    .bind(a.role.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Refused(InvalidInput::new(
+            ErrorCode::NameTaken,
+            format!("{} already has an account", a.email),
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn revoke(tx: &mut sqlx::SqliteConnection, device: &[u8], now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE device SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(device.to_vec())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM access_token WHERE device_id = ?")
+        .bind(device.to_vec())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,386 @@
+//! The authorisation matrix (STUDIO.md §7), in process: the route table is checked against the
+//! router actually built (nothing unclassified), then every route is called as anonymous, a
+//! revoked device, a Member, an Admin and an Owner, against a temporary SQLite studio.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use atelier_domain::StudioRole;
+use atelier_studio::http::{Access, Verb, router, routes};
+use atelier_studio::{NewStudio, Studio};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+/// A path with every `{param}` replaced by a fresh UUID (so ids parse but name nothing).
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.starts_with('{') {
+                uuid::Uuid::now_v7().to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A body each route accepts in shape but that changes nothing: bad values for the public
+/// routes, unknown ids for the others.
+fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
+    match (verb, path) {
+        (Verb::Post, "/api/v1/auth/password") => {
+            Some(r#"{"email":"not-an-email","password":"x","device":"d"}"#)
+        }
+        (Verb::Post, "/api/v1/auth/refresh") => Some(r#"{"device_id":"nope","refresh_secret":"x"}"#),
+        (Verb::Post, "/api/v1/members/{user_id}/role") => Some(r#"{"role":"member"}"#),
+        (Verb::Post, p) => panic!("no sample body for POST {p}: add one"),
+        _ => None,
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: Router,
+    owner: String,
+    admin: String,
+    member: String,
+    revoked: String,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("studio");
+    let studio = Studio::create(
+        &data,
+        NewStudio {
+            name: "Matrix".into(),
+            owner_email: "owner@studio.test".into(),
+            owner_name: "Olive Owner".into(),
+            owner_password: "owner-password".into(),
+        },
+    )
+    .await
+    .unwrap();
+    studio
+        .add_member(
+            "admin@studio.test",
+            "Ada Admin",
+            "admin-password".into(),
+            StudioRole::Admin,
+        )
+        .await
+        .unwrap();
+    studio
+        .add_member(
+            "member@studio.test",
+            "Mo Member",
+            "member-password".into(),
+            StudioRole::Member,
+        )
+        .await
+        .unwrap();
+    let token = |email: &'static str, password: &'static str, device: &'static str| {
+        let studio = studio.clone();
+        async move {
+            studio
+                .sign_in_password(email, password.into(), device)
+                .await
+                .unwrap()
+                .access_token
+        }
+    };
+    let owner = token("owner@studio.test", "owner-password", "owner laptop").await;
+    let admin = token("ADMIN@studio.test", "admin-password", "admin laptop").await;
+    let member = token("member@studio.test", "member-password", "member laptop").await;
+    let revoked = token("member@studio.test", "member-password", "lost phone").await;
+    let caller = studio.authenticate(&revoked).await.unwrap();
+    studio.revoke_device(&caller, caller.device).await.unwrap();
+    Fixture {
+        _dir: dir,
+        app: router(Arc::new(studio)),
+        owner,
+        admin,
+        member,
+        revoked,
+    }
+}
+
+/// Every path the built router holds, read from its `Debug` form (axum lists its paths there;
+/// it has no public listing). The test below fails loudly if that ever stops working.
+fn router_paths(app: &Router) -> BTreeSet<String> {
+    let text = format!("{app:?}");
+    // Only the routed paths: the fallback router that follows holds axum's own catch-alls.
+    let text = text.split("fallback_router").next().unwrap_or_default();
+    let mut paths = BTreeSet::new();
+    for (start, _) in text.match_indices("\"/") {
+        let rest = &text[start + 1..];
+        let path = &rest[..rest.find('"').unwrap_or(rest.len())];
+        if !path.contains("__private__axum") {
+            paths.insert(path.to_string());
+        }
+    }
+    paths
+}
+
+#[tokio::test]
+async fn every_route_of_the_router_is_classified() {
+    let f = fixture().await;
+    let table = routes();
+    let classified: BTreeSet<(Method, &str)> = table.iter().map(|r| (r.verb.method(), r.path)).collect();
+    assert_eq!(classified.len(), table.len(), "a route is listed twice");
+
+    let paths = router_paths(&f.app);
+    let table_paths: BTreeSet<String> = table.iter().map(|r| r.path.to_string()).collect();
+    assert!(
+        paths.is_superset(&table_paths),
+        "couldn't read the router's paths (axum's Debug changed?): {paths:?}"
+    );
+    for path in &paths {
+        assert!(
+            table_paths.contains(path),
+            "{path} is routed but not classified in routes()"
+        );
+        // Every method the path answers (anything but 405) must be a classified route.
+        for method in [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ] {
+            let (status, _) = call(&f.app, method.clone(), &concrete(path), None, None).await;
+            if status != StatusCode::METHOD_NOT_ALLOWED {
+                assert!(
+                    classified.contains(&(method.clone(), path.as_str())),
+                    "{method} {path} answers {status} but is not classified in routes()"
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Anonymous,
+    Revoked,
+    Member,
+    Admin,
+    Owner,
+}
+
+#[tokio::test]
+async fn every_route_refuses_exactly_who_its_class_says() {
+    let f = fixture().await;
+    let mut checked = 0;
+    for route in routes() {
+        for who in [Who::Anonymous, Who::Revoked, Who::Member, Who::Admin, Who::Owner] {
+            let token = match who {
+                Who::Anonymous => None,
+                Who::Revoked => Some(f.revoked.as_str()),
+                Who::Member => Some(f.member.as_str()),
+                Who::Admin => Some(f.admin.as_str()),
+                Who::Owner => Some(f.owner.as_str()),
+            };
+            let path = concrete(route.path);
+            let body = sample_body(route.verb, route.path);
+            let (status, json) = call(&f.app, route.verb.method(), &path, token, body).await;
+            let at = format!("{:?} {} as {who:?}: {status} {json}", route.verb, route.path);
+            assert!(status.as_u16() < 500, "{at}");
+            if !status.is_success() {
+                assert!(
+                    json["code"].is_string() && json["message"].is_string(),
+                    "not a {{code, message}} error: {at}"
+                );
+            }
+            let signed_out = matches!(who, Who::Anonymous | Who::Revoked);
+            match route.access {
+                Access::Public => {
+                    assert!(
+                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                        "{at}"
+                    )
+                }
+                Access::Device if signed_out => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{at}");
+                    assert_eq!(json["code"], "unauthorized", "{at}");
+                }
+                Access::Admin if signed_out => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{at}");
+                }
+                Access::Admin if who == Who::Member => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{at}");
+                    assert_eq!(json["code"], "forbidden", "{at}");
+                }
+                Access::Device | Access::Admin => {
+                    assert!(
+                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                        "{at}"
+                    )
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, routes().len() * 5);
+}
+
+#[tokio::test]
+async fn roles_follow_the_domain_rules_through_the_api() {
+    let f = fixture().await;
+    let (_, members) = call(&f.app, Method::GET, "/api/v1/members", Some(&f.member), None).await;
+    let id_of = |email: &str| {
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (owner, member) = (id_of("owner@studio.test"), id_of("member@studio.test"));
+    let role = |id: &str| format!("/api/v1/members/{id}/role");
+
+    // An Admin can't touch the Owner role.
+    let (s, j) = call(
+        &f.app,
+        Method::POST,
+        &role(&member),
+        Some(&f.admin),
+        Some(r#"{"role":"owner"}"#),
+    )
+    .await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "{j}"
+    );
+    // The last Owner stays one.
+    let (s, j) = call(
+        &f.app,
+        Method::POST,
+        &role(&owner),
+        Some(&f.owner),
+        Some(r#"{"role":"admin"}"#),
+    )
+    .await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::CONFLICT, Some("last_owner")),
+        "{j}"
+    );
+    // An Owner makes the member an Admin; the new role counts on the next request, with the
+    // same token.
+    let (s, j) = call(
+        &f.app,
+        Method::POST,
+        &role(&member),
+        Some(&f.owner),
+        Some(r#"{"role":"admin"}"#),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{j}");
+    assert_eq!(j["role"], "admin");
+    let (_, me) = call(&f.app, Method::GET, "/api/v1/me", Some(&f.member), None).await;
+    assert_eq!(me["role"], "admin");
+    // An unknown role is refused by name.
+    let (s, j) = call(
+        &f.app,
+        Method::POST,
+        &role(&member),
+        Some(&f.owner),
+        Some(r#"{"role":"boss"}"#),
+    )
+    .await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_body")),
+        "{j}"
+    );
+}
+
+#[tokio::test]
+async fn members_revoke_their_own_devices_and_admins_anyones() {
+    let f = fixture().await;
+    let (_, mine) = call(&f.app, Method::GET, "/api/v1/devices", Some(&f.member), None).await;
+    let mine = mine.as_array().unwrap().clone();
+    assert_eq!(mine.len(), 1, "the revoked device is not listed: {mine:?}");
+    assert_eq!(mine[0]["name"], "member laptop");
+    assert_eq!(mine[0]["current"], true);
+    let member_device = mine[0]["id"].as_str().unwrap().to_string();
+
+    let (_, owner_devices) = call(&f.app, Method::GET, "/api/v1/devices", Some(&f.owner), None).await;
+    let owner_device = owner_devices[0]["id"].as_str().unwrap().to_string();
+    // A Member can't see, let alone revoke, someone else's device.
+    let (s, j) = call(
+        &f.app,
+        Method::DELETE,
+        &format!("/api/v1/devices/{owner_device}"),
+        Some(&f.member),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("device_not_found")),
+        "{j}"
+    );
+    // A malformed id says so.
+    let (s, j) = call(
+        &f.app,
+        Method::DELETE,
+        "/api/v1/devices/nope",
+        Some(&f.member),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_id")),
+        "{j}"
+    );
+    // An Admin revokes the member's device; its token stops working at once.
+    let (s, _) = call(
+        &f.app,
+        Method::DELETE,
+        &format!("/api/v1/devices/{member_device}"),
+        Some(&f.admin),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = call(&f.app, Method::GET, "/api/v1/me", Some(&f.member), None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}

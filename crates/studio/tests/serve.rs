@@ -1,0 +1,273 @@
+//! The real binary on 127.0.0.1: `init` with the password on stdin, `serve` on port 0, sign in,
+//! refresh, reuse a spent refresh secret (the device is revoked and its token stops working),
+//! bad input answered `{code, message}` with nothing changed, and a clean exit on SIGTERM.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_atelier-studio");
+
+fn init(data: &Path, password: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["init", "--data"])
+        .arg(data)
+        .args([
+            "--owner",
+            "Olive@Studio.test",
+            "--name",
+            "Olive Owner",
+            "--studio",
+            "Test Studio",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if password.is_some() {
+        cmd.arg("--password-stdin");
+    }
+    let mut child = cmd.spawn().unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(p) = password {
+            writeln!(stdin, "{p}").unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Kills the server if a test fails half-way.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data: &Path) -> (Server, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--data"])
+        .arg(data)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let server = Server(child);
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve printed nothing");
+    let url = line
+        .trim()
+        .strip_prefix("Atelier studio is serving at ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    (server, url)
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let res = c.post(url).json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(c: &reqwest::Client, url: String, token: &str) -> (u16, Value) {
+    let res = c.get(url).bearer_auth(token).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn assert_error(got: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(got.0, status, "{}", got.1);
+    assert_eq!(got.1["code"], code, "{}", got.1);
+    assert!(
+        got.1["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        got.1
+    );
+}
+
+#[tokio::test]
+async fn init_serve_sign_in_refresh_and_theft_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("studio");
+
+    // Without --password-stdin nothing is created.
+    let out = init(&data, None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--password-stdin"));
+    assert!(!data.exists());
+
+    let out = init(&data, Some("a long owner password"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Test Studio"));
+    // A second init is refused and changes nothing.
+    let again = init(&data, Some("another password"));
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds a studio"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let (mut server, url) = serve(&data);
+    let c = reqwest::Client::new();
+    let api = |p: &str| format!("{url}/api/v1/{p}");
+
+    let info: Value = c.get(api("studio")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(info["name"], "Test Studio");
+
+    // Bad input: clear errors, nothing created.
+    let bad_email = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "olive", "password": "x", "device": "d"}),
+    )
+    .await;
+    assert_error(&bad_email, 400, "invalid_email");
+    let wrong = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "olive@studio.test", "password": "wrong password", "device": "d"}),
+    )
+    .await;
+    assert_error(&wrong, 401, "bad_credentials");
+    let nobody = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "nobody@studio.test", "password": "wrong password", "device": "d"}),
+    )
+    .await;
+    assert_eq!(
+        nobody.1["message"], wrong.1["message"],
+        "must not tell which emails exist"
+    );
+    let missing = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "olive@studio.test", "device": "d"}),
+    )
+    .await;
+    assert_error(&missing, 400, "missing_field");
+    let not_json = c
+        .post(api("auth/password"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status().as_u16(), 400);
+
+    // Sign in (the email in another case is the same account).
+    let (status, signed) = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "OLIVE@studio.test", "password": "a long owner password", "device": "test laptop"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{signed}");
+    assert_eq!(signed["role"], "owner");
+    assert_eq!(signed["expires_in"], 900);
+    let device = signed["credential"]["device_id"].as_str().unwrap().to_string();
+    let secret1 = signed["credential"]["refresh_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token1 = signed["access_token"].as_str().unwrap().to_string();
+
+    let (status, me) = get(&c, api("me"), &token1).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["email"], "Olive@Studio.test");
+    assert_eq!(me["studio"], "Test Studio");
+    // Nothing the failed attempts did left a device behind.
+    let (_, devices) = get(&c, api("devices"), &token1).await;
+    assert_eq!(devices.as_array().unwrap().len(), 1, "{devices}");
+    // A token is never taken from the URL.
+    let in_url = c
+        .get(format!("{}?access_token={token1}", api("me")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_url.status().as_u16(), 401);
+
+    // Refresh rotates the secret.
+    let (status, refreshed) = post(
+        &c,
+        api("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret1}),
+    )
+    .await;
+    assert_eq!(status, 200, "{refreshed}");
+    let secret2 = refreshed["credential"]["refresh_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token2 = refreshed["access_token"].as_str().unwrap().to_string();
+    assert_ne!(secret1, secret2);
+    assert_eq!(get(&c, api("me"), &token2).await.0, 200);
+
+    // The spent secret again: theft detection revokes the device and its tokens.
+    let reused = post(
+        &c,
+        api("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret1}),
+    )
+    .await;
+    assert_error(&reused, 401, "refresh_reused");
+    assert_error(&get(&c, api("me"), &token2).await, 401, "unauthorized");
+    assert_error(&get(&c, api("me"), &token1).await, 401, "unauthorized");
+    let after = post(
+        &c,
+        api("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret2}),
+    )
+    .await;
+    assert_error(&after, 401, "device_revoked");
+
+    // Signing in again works, and the revoked device is no longer listed.
+    let (status, again) = post(
+        &c,
+        api("auth/password"),
+        json!({"email": "olive@studio.test", "password": "a long owner password", "device": "test laptop"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    let token3 = again["access_token"].as_str().unwrap().to_string();
+    let (_, devices) = get(&c, api("devices"), &token3).await;
+    assert_eq!(devices.as_array().unwrap().len(), 1, "{devices}");
+    let (_, members) = get(&c, api("members"), &token3).await;
+    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
+
+    // SIGTERM: a graceful, successful exit.
+    let pid = server.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = server.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the studio didn't stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit: {status:?}");
+}
