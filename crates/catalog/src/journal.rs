@@ -165,7 +165,41 @@ impl crate::Tx<'_> {
     }
 }
 
+/// The studio a library is bound to (STUDIO.md §3): which studio, as whom, from which device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudioBinding {
+    /// The studio's base URL.
+    pub studio_url: String,
+    /// The studio user this library acts as.
+    pub user: UserId,
+    /// This library's device on the studio (its credential is in the OS keyring under it).
+    pub device: uuid::Uuid,
+    /// When it was bound (unix ms).
+    pub bound_at: i64,
+}
+
 impl Catalog {
+    /// The studio binding, while the library is bound.
+    pub fn studio_binding(&self) -> Result<Option<StudioBinding>> {
+        let row: Option<(String, Vec<u8>, Vec<u8>, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT studio_url, user_uid, device_uid, bound_at FROM studio_binding WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(studio_url, user, device, bound_at)| {
+            Ok(StudioBinding {
+                studio_url,
+                user: UserId::from_uuid(crate::rows::uuid_of(&user)?),
+                device: crate::rows::uuid_of(&device)?,
+                bound_at,
+            })
+        })
+        .transpose()
+    }
+
     /// Journal entries after `since` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<Change>> {
         let mut stmt = self.conn().prepare_cached(

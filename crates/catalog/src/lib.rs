@@ -47,6 +47,7 @@ pub use campaigns::CampaignInfo;
 pub use collections::CollectionInfo;
 pub use error::{CatalogError, Result};
 pub use files::{InPlaceFile, WatchedFolder};
+pub use journal::StudioBinding;
 pub use models::{ModelSummary, NewModel};
 pub use projects::{ProjectChange, ProjectDefaults, ProjectInfo};
 pub use public_ids::Stored;

@@ -163,6 +163,9 @@ pub enum Command {
     /// The Trash: deleted assets wait there for 30 days, with everything they had.
     #[command(subcommand)]
     Trash(TrashCommand),
+    /// The studio this library shares through: sign in, status, sign out.
+    #[command(subcommand)]
+    Studio(StudioCommand),
     /// Watch every project's folders in the foreground (reconciling first), until interrupted.
     Watch {
         /// Print each event as a JSON line.
@@ -907,6 +910,38 @@ pub enum TrashCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `atelier studio …`
+#[derive(Debug, Subcommand)]
+pub enum StudioCommand {
+    /// Sign this library in to a studio and bind it to that studio and person (the sign-in is
+    /// kept in the OS keyring, never in the library folder).
+    Login {
+        /// The studio's address, e.g. http://studio.local:4780.
+        url: String,
+        /// The account's email (with --password-stdin).
+        #[arg(long, value_name = "EMAIL", requires = "password_stdin")]
+        email: Option<String>,
+        /// Read the password from standard input (its first line).
+        #[arg(long, requires = "email")]
+        password_stdin: bool,
+        /// What the studio's device list calls this library (default: "Atelier on <host>").
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The studio, who the library acts as, their role, the connection and what waits to sync.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign out: the studio revokes this device and the keyring forgets it (the library stays
+    /// bound to that studio and person).
+    Logout,
 }
 
 /// `atelier model …`

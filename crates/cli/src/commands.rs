@@ -53,6 +53,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     if let Command::Serve { port } = cli.command {
         return serve(library, port);
     }
+    // The studio binding is the library's, not a local user's: no --as.
+    if let Command::Studio(c) = cli.command {
+        return crate::studio::run(&library, c);
+    }
     let acting = match &cli.as_user {
         Some(user) => library.as_user(user)?,
         None => library.as_owner(),
@@ -83,6 +87,7 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         Command::Show(a) => show(library, a),
         Command::Export(a) => export(library, a),
         Command::Serve { .. } => unreachable!("served above"),
+        Command::Studio(_) => unreachable!("handled above"),
         Command::Watch { json } => watch(library, json),
         Command::Reconcile { json } => {
             let cancel = CancelToken::new();

@@ -6,6 +6,7 @@ mod commands;
 mod organise;
 mod output;
 mod similar;
+mod studio;
 
 fn main() -> std::process::ExitCode {
     commands::run()

@@ -277,6 +277,14 @@ error_codes! {
     RefreshReused = "refresh_reused",
     /// The device was revoked: sign in again.
     DeviceRevoked = "device_revoked",
+    /// The library is bound to another studio or person (a library belongs to one of each).
+    BoundElsewhere = "bound_elsewhere",
+    /// The library is not signed in to a studio (never bound, or signed out).
+    NotSignedIn = "not_signed_in",
+    /// No OS keyring can keep the sign-in (no Secret Service, no kernel keyring).
+    KeyringUnavailable = "keyring_unavailable",
+    /// An address that isn't a studio's (`http://` or `https://` and a host).
+    InvalidUrl = "invalid_url",
 
     // Said by clients about the connection itself.
     /// The server is not answering (a client's own code).

@@ -15,6 +15,7 @@ mod organise;
 mod read;
 mod sidecar;
 mod similar;
+pub mod studio;
 mod watch;
 
 use atelier_domain::ErrorCode;
@@ -27,7 +28,7 @@ pub use atelier_archive::safe_file_name as safe_name;
 pub use atelier_catalog::SidecarFailure;
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, ModelLink, ModelSummary, Page};
 pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
-pub use atelier_catalog::{Presence, WatchedFolder};
+pub use atelier_catalog::{Presence, StudioBinding, WatchedFolder};
 pub use atelier_protocol::{AssetSelection, Intent};
 pub use error::{LibraryError, Result};
 pub use export::{Existing, ExportReport, Selection};

@@ -1,0 +1,170 @@
+//! The studio's HTTP API from a desktop, one blocking call per route (`/api/v1/…`), bodies and
+//! answers as atelier-protocol's wire types; a refusal comes back as the studio's own
+//! `{code, message}`. Access tokens travel only in the `Authorization` header.
+//!
+//! Knows the routes and the wire types; nothing of the catalog or the keyring.
+
+use std::time::Duration;
+
+use atelier_domain::ids::DeviceId;
+use atelier_protocol::{ApiError, PROTOCOL_VERSION};
+use atelier_protocol::{PasswordSignIn, RefreshRequest, SignedIn, StudioInfo, StudioMe};
+use reqwest::blocking::{Client, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Result, SyncError};
+
+/// A studio at one base URL.
+pub struct StudioClient {
+    base: String,
+    http: Client,
+}
+
+impl StudioClient {
+    /// A client for the studio at `url` (`http://` or `https://`, a host, no query); a trailing
+    /// slash is dropped.
+    pub fn new(url: &str) -> Result<Self> {
+        let base = normalise(url)?;
+        let http = Client::builder()
+            // A studio on a LAN answers in milliseconds; a dead address shouldn't hang a command.
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| SyncError::Unreachable {
+                url: base.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self { base, http })
+    }
+
+    /// The studio's base URL, as the binding records it.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// The studio's name and protocol version; refuses a studio that speaks another version.
+    pub fn info(&self) -> Result<StudioInfo> {
+        let info: StudioInfo = self.call(self.http.get(self.at("/studio")))?;
+        if info.protocol_version != PROTOCOL_VERSION {
+            return Err(SyncError::NotAStudio {
+                url: self.base.clone(),
+                what: format!(
+                    "it speaks protocol {} and this Atelier speaks {PROTOCOL_VERSION}: update the older one",
+                    info.protocol_version
+                ),
+            });
+        }
+        Ok(info)
+    }
+
+    /// Signs a new device in with an email and a password.
+    pub fn sign_in(&self, body: &PasswordSignIn) -> Result<SignedIn> {
+        self.call(self.http.post(self.at("/auth/password")).json(body))
+    }
+
+    /// Trades the device's refresh secret for a new one and an access token.
+    pub fn refresh(&self, body: &RefreshRequest) -> Result<SignedIn> {
+        self.call(self.http.post(self.at("/auth/refresh")).json(body))
+    }
+
+    /// Who the token's device signs in as, with their current role.
+    pub fn me(&self, token: &str) -> Result<StudioMe> {
+        self.call(self.http.get(self.at("/me")).bearer_auth(token))
+    }
+
+    /// Revokes a device (this one, on sign-out).
+    pub fn revoke_device(&self, token: &str, device: DeviceId) -> Result<()> {
+        let response = self
+            .http
+            .delete(self.at(&format!("/devices/{device}")))
+            .bearer_auth(token)
+            .send()
+            .map_err(|e| self.unreachable(e))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(self.refusal(response))
+        }
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    fn call<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
+        let response = request.send().map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            return Err(self.refusal(response));
+        }
+        response.json::<T>().map_err(|e| SyncError::NotAStudio {
+            url: self.base.clone(),
+            what: format!("an answer that isn't the expected JSON: {e}"),
+        })
+    }
+
+    fn unreachable(&self, e: reqwest::Error) -> SyncError {
+        // The URL in reqwest's message repeats ours; its source says what happened.
+        let reason = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| e.to_string());
+        SyncError::Unreachable {
+            url: self.base.clone(),
+            reason,
+        }
+    }
+
+    /// A non-2xx answer: the studio's `{code, message}`, or, when the body isn't one (a proxy's
+    /// page), what came back.
+    fn refusal(&self, response: reqwest::blocking::Response) -> SyncError {
+        let status = response.status();
+        match response.json::<ApiError>() {
+            Ok(e) => SyncError::Studio(e),
+            Err(_) => SyncError::NotAStudio {
+                url: self.base.clone(),
+                what: format!("HTTP {status} without an Atelier error"),
+            },
+        }
+    }
+}
+
+/// `http(s)://host[:port][/prefix]` without a trailing slash, query or fragment.
+fn normalise(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#', ' ', '@']) => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err(SyncError::InvalidUrl(url.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn studio_addresses_are_checked_and_normalised() {
+        assert_eq!(
+            normalise("http://127.0.0.1:4780/").unwrap(),
+            "http://127.0.0.1:4780"
+        );
+        assert_eq!(
+            normalise(" https://studio.example/team ").unwrap(),
+            "https://studio.example/team"
+        );
+        for bad in [
+            "",
+            "studio.local",
+            "ftp://x",
+            "http://",
+            "http:///x",
+            "http://a?b=c",
+            "http://u:p@host",
+        ] {
+            assert!(normalise(bad).is_err(), "{bad}");
+        }
+    }
+}
