@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use atelier_domain::{
-    AssetQuery, BrandRole, Bucket, Flag, Kind, Rating, ReviewAction, Sort, Source, Status, TagMode,
+    AssetQuery, BrandRole, Bucket, Flag, Kind, Rating, ReviewAction, Sort, Source, Status, StudioRole,
+    TagMode,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -942,6 +943,29 @@ pub enum StudioCommand {
     /// Sign out: the studio revokes this device and the keyring forgets it (the library stays
     /// bound to that studio and person).
     Logout,
+    /// The studio's members and their studio roles.
+    Members {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a member another studio role (Owners and Admins; only an Owner grants or removes
+    /// Owner, and the last Owner stays one).
+    Role {
+        /// The member's email.
+        email: String,
+        /// owner, admin or member.
+        role: StudioRole,
+    },
+    /// Your signed-in devices, or revoke one.
+    Devices {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Revoke this device (its id from the list): it is signed out at once.
+        #[arg(long, value_name = "ID")]
+        revoke: Option<String>,
+    },
 }
 
 /// `atelier model …`

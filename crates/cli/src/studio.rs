@@ -1,4 +1,5 @@
-//! `atelier studio login|status|logout`: the terminal face of atelier-sync's session (R14.1).
+//! `atelier studio login|status|logout|members|role|devices`: the terminal face of atelier-sync's
+//! session (R14.1).
 //!
 //! Must not know HTTP or the keyring: it reads the password, calls the session, prints.
 
@@ -72,6 +73,58 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                     ),
                 };
                 output::text(format_args!("{line}\n{} changes waiting to sync", s.pending))?;
+            }
+        }
+        StudioCommand::Members { json } => {
+            let members = session::with_studio(library, |c, s| c.members(&s.access_token))?;
+            if json {
+                output::json(&members)?;
+            } else {
+                for m in &members {
+                    output::text(format_args!("{}\t{}\t{}", m.email, m.display_name, m.role))?;
+                }
+            }
+        }
+        StudioCommand::Role { email, role } => {
+            let member = session::with_studio(library, |c, s| {
+                let members = c.members(&s.access_token)?;
+                let Some(m) = members
+                    .iter()
+                    .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
+                else {
+                    return Ok(None);
+                };
+                c.set_role(&s.access_token, m.id, role).map(Some)
+            })?;
+            let Some(m) = member else {
+                bail!("no member of the studio has the email '{email}': 'atelier studio members' lists them");
+            };
+            output::text(format_args!("{} <{}> is now {}", m.display_name, m.email, m.role))?;
+        }
+        StudioCommand::Devices { json, revoke } => {
+            if let Some(id) = revoke {
+                let Ok(device) = id.parse() else {
+                    bail!("'{id}' isn't a device id: 'atelier studio devices' lists them");
+                };
+                session::with_studio(library, |c, s| c.revoke_device(&s.access_token, device))?;
+                output::text(format_args!(
+                    "Device {id} revoked: it is signed out of the studio"
+                ))?;
+            } else {
+                let devices = session::with_studio(library, |c, s| c.devices(&s.access_token))?;
+                if json {
+                    output::json(&devices)?;
+                } else {
+                    for d in &devices {
+                        output::text(format_args!(
+                            "{}\t{}\tlast seen {}{}",
+                            d.id,
+                            d.name,
+                            d.last_seen_at,
+                            if d.current { "\t(this library)" } else { "" }
+                        ))?;
+                    }
+                }
             }
         }
         StudioCommand::Logout => {

@@ -297,6 +297,116 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bound to the studio at"));
 
+    // Members and roles through the studio, checked there against the caller's current role.
+    let members = ok_json(&atelier(&lib, &["studio", "members", "--json"], None));
+    assert_eq!(members.as_array().unwrap().len(), 1);
+    assert_eq!(members[0]["email"], "olive@studio.test");
+    assert_eq!(members[0]["role"], "owner");
+    let out = atelier(&lib, &["studio", "role", "olive@studio.test", "member"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the studio says"),
+        "the last Owner stays one"
+    );
+    let out = atelier(&lib, &["studio", "role", "nobody@studio.test", "admin"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no member of the studio has the email"));
+    let out = atelier(&lib, &["studio", "role", "olive@studio.test", "emperor"], None);
+    assert!(
+        !out.status.success(),
+        "an unknown role is refused by the command line"
+    );
+
+    // A second library of Olive's: two devices; revoking it from the first signs it out there,
+    // and it says so.
+    let lib2 = tmp.path().join("library-2");
+    let second = ok_json(&atelier(
+        &lib2,
+        &[
+            "studio",
+            "login",
+            &url,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    let devices = ok_json(&atelier(&lib, &["studio", "devices", "--json"], None));
+    assert_eq!(devices.as_array().unwrap().len(), 2);
+    let this = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["current"] == true)
+        .unwrap();
+    assert_eq!(this["id"], device.as_str());
+    assert_eq!(this["name"], "Test laptop");
+    let id2 = second["device_id"].as_str().unwrap();
+    let out = atelier(&lib, &["studio", "devices", "--revoke", id2], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s2 = status(&lib2);
+    assert_eq!(s2["connection"], "revoked", "{s2}");
+    assert!(s2["reason"].as_str().unwrap().contains("sign in again"));
+    assert_eq!(
+        keyring_entry(id2),
+        None,
+        "a revoked device's credential leaves the keyring"
+    );
+    let out = atelier(&lib2, &["studio", "members"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signed out"));
+
+    // A stolen refresh secret: replaying a spent one revokes the device (theft detection).
+    let lib3 = tmp.path().join("library-3");
+    let third = ok_json(&atelier(
+        &lib3,
+        &[
+            "studio",
+            "login",
+            &url,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    let id3 = third["device_id"].as_str().unwrap().to_string();
+    let spent = keyring_entry(&id3).unwrap();
+    assert_eq!(status(&lib3)["connection"], "online"); // rotates: `spent` is now used up
+    let mut store = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "replayed",
+            "service",
+            "Atelier studio",
+            "username",
+            &id3,
+        ])
+        .args(["target", "default", "application", "rust-keyring"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    store
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spent.trim_end().as_bytes())
+        .unwrap();
+    assert!(store.wait().unwrap().success());
+    let s3 = status(&lib3);
+    assert_eq!(s3["connection"], "revoked", "{s3}");
+    let devices = ok_json(&atelier(&lib, &["studio", "devices", "--json"], None));
+    assert!(
+        devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["id"] != id3.as_str()),
+        "the replayed device is revoked on the studio: {devices}"
+    );
+
     // Signing out: the studio revokes the device, the keyring forgets it, the binding stays.
     let out = atelier(&lib, &["studio", "logout"], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

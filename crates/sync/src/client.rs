@@ -6,9 +6,12 @@
 
 use std::time::Duration;
 
-use atelier_domain::ids::DeviceId;
+use atelier_domain::StudioRole;
+use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{ApiError, PROTOCOL_VERSION};
-use atelier_protocol::{PasswordSignIn, RefreshRequest, SignedIn, StudioInfo, StudioMe};
+use atelier_protocol::{
+    PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo, StudioMe, StudioMember,
+};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 
@@ -70,6 +73,26 @@ impl StudioClient {
     /// Who the token's device signs in as, with their current role.
     pub fn me(&self, token: &str) -> Result<StudioMe> {
         self.call(self.http.get(self.at("/me")).bearer_auth(token))
+    }
+
+    /// The caller's signed-in devices.
+    pub fn devices(&self, token: &str) -> Result<Vec<StudioDevice>> {
+        self.call(self.http.get(self.at("/devices")).bearer_auth(token))
+    }
+
+    /// Every member of the studio.
+    pub fn members(&self, token: &str) -> Result<Vec<StudioMember>> {
+        self.call(self.http.get(self.at("/members")).bearer_auth(token))
+    }
+
+    /// Gives a member another studio role (Owners and Admins; the studio checks).
+    pub fn set_role(&self, token: &str, user: UserId, role: StudioRole) -> Result<StudioMember> {
+        self.call(
+            self.http
+                .post(self.at(&format!("/members/{user}/role")))
+                .bearer_auth(token)
+                .json(&RoleChange { role }),
+        )
     }
 
     /// Revokes a device (this one, on sign-out).

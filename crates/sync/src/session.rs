@@ -208,6 +208,25 @@ pub fn logout(library: &Library) -> Result<bool> {
     Ok(sign_out_device(&client, &binding))
 }
 
+/// Runs `f` with the studio and a fresh access token, for commands that need the studio
+/// (R14.1): not signed in, revoked or unreachable → an error that says so.
+pub fn with_studio<T>(library: &Library, f: impl FnOnce(&StudioClient, &SignedIn) -> Result<T>) -> Result<T> {
+    let Some(binding) = library.studio_binding()? else {
+        return Err(SyncError::NotSignedIn(
+            "this library isn't signed in to a studio: run 'atelier studio login URL' first".into(),
+        ));
+    };
+    let client = StudioClient::new(&binding.studio_url)?;
+    let credentials = Credentials::open(&binding.device.to_string())?;
+    match access(&client, &credentials)? {
+        Some(signed) => f(&client, &signed),
+        None => Err(SyncError::NotSignedIn(
+            "this library is signed out of its studio: run 'atelier studio login URL' to sign in again"
+                .into(),
+        )),
+    }
+}
+
 /// Revokes the binding's device on the studio (best effort) and forgets its credential;
 /// whether the studio heard of it.
 fn sign_out_device(client: &StudioClient, binding: &StudioBinding) -> bool {
