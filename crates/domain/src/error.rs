@@ -158,6 +158,8 @@ error_codes! {
     DeviceNotFound = "device_not_found",
     /// No studio in the data folder.
     StudioNotFound = "studio_not_found",
+    /// No such invitation (by id, for the studio's Owners and Admins).
+    InvitationNotFound = "invitation_not_found",
     /// A path that doesn't exist.
     PathNotFound = "path_not_found",
     /// A folder that isn't one.
@@ -285,6 +287,13 @@ error_codes! {
     KeyringUnavailable = "keyring_unavailable",
     /// An address that isn't a studio's (`http://` or `https://` and a host).
     InvalidUrl = "invalid_url",
+    /// An invitation link that is unknown, revoked, expired or already used (one code for all,
+    /// so that links can't be probed).
+    InvitationInvalid = "invitation_invalid",
+    /// Accepting an invitation with another email than the one invited.
+    WrongEmail = "wrong_email",
+    /// The person already is a member of the studio.
+    AlreadyMember = "already_member",
 
     // Said by clients about the connection itself.
     /// The server is not answering (a client's own code).

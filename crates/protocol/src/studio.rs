@@ -132,6 +132,86 @@ pub struct RoleChange {
     pub role: StudioRole,
 }
 
+/// `POST /api/v1/invitations`: invite someone by email with a studio role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NewInvitation {
+    /// The address invited; accepting needs it.
+    pub email: String,
+    /// The studio role they get on accepting (only an Owner invites an Owner).
+    pub role: StudioRole,
+}
+
+/// The answer to creating or resending an invitation: the only place its link appears.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InvitationLink {
+    /// The invitation's public id (a UUID; what resend and revoke take).
+    pub id: String,
+    /// The address invited.
+    pub email: String,
+    /// The role it grants.
+    pub role: StudioRole,
+    /// `<studio URL>/invite/<secret>`: 256 random bits; the studio keeps only their SHA-256,
+    /// so this link can't be shown again (resend makes a new one).
+    pub link: String,
+    /// When the link stops working (RFC 3339, UTC; 14 days after it was made).
+    pub expires_at: String,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InvitationState {
+    /// Its link works.
+    Pending,
+    /// Someone joined with it (it works once).
+    Accepted,
+    /// An Owner or Admin revoked it, or a newer invitation for the same email replaced it.
+    Revoked,
+    /// Its 14 days are over (resend renews it).
+    Expired,
+}
+
+/// One invitation as listed (`GET /api/v1/invitations`): never its link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioInvitation {
+    /// Public id (a UUID).
+    pub id: String,
+    /// The address invited.
+    pub email: String,
+    /// The role it grants.
+    pub role: StudioRole,
+    /// Who invited.
+    pub invited_by: StudioUser,
+    /// When it was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// When its current link expires (RFC 3339, UTC).
+    pub expires_at: String,
+    /// Where it stands now.
+    pub state: InvitationState,
+}
+
+/// `POST /api/v1/invitations/accept`: join the studio with an invitation's secret, as the
+/// invited email. Without an account for that email, `display_name` and a new `password`
+/// create one; with one (a former member), `password` is its password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InvitationAccept {
+    /// The secret: the last segment of the invitation link.
+    pub token: String,
+    /// The invited email (any case).
+    pub email: String,
+    /// A new password (signing up) or the account's password (signing in).
+    pub password: String,
+    /// The display name for a new account.
+    #[serde(default)]
+    #[ts(optional)]
+    pub display_name: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

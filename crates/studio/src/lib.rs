@@ -3,7 +3,7 @@
 //! that several processes can share one database later.
 //!
 //! Layers point inward: `http` (axum routes, the access extractors, `{code, message}` errors)
-//! → `services` (the use cases; rules from atelier-domain, never a connection) → `store` (all
+//! and `pages` (the server-rendered HTML pages, routed through the same table) → `services` (the use cases; rules from atelier-domain, never a connection) → `store` (all
 //! SQL; SQLite now, PostgreSQL to come). This file holds the two commands' bodies, [`init`]
 //! and [`serve`], which the thin `atelier-studio` binary calls.
 //!
@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub mod http;
+pub mod pages;
 pub mod services;
 pub mod store;
 
@@ -29,7 +30,7 @@ pub struct ServeOptions {
     /// Where to listen (port 0: any free port).
     pub listen: SocketAddr,
     /// The URL people reach the studio at, when it differs from the listening address (behind
-    /// a proxy). Kept for the links later slices print (invitations, browser sign-in).
+    /// a proxy): invitation links start with it (else with `http://<the address bound>`).
     pub public_url: Option<String>,
 }
 
@@ -77,7 +78,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     {
         return Err(ServeError::PublicUrl(url.clone()));
     }
-    let studio = Arc::new(Studio::open(&options.data).await?);
+    let studio = Studio::open(&options.data).await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| ServeError::Listen {
@@ -85,6 +86,12 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             source,
         })?;
     let bound = listener.local_addr()?;
+    // Links (invitations) start with the public URL, else the address served.
+    let base = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{bound}"));
+    let studio = Arc::new(studio.with_base_url(&base));
     {
         // The line scripts and tests wait for; printed after bind, so the port is real and
         // connections queue from this moment.

@@ -45,7 +45,7 @@ enum Command {
         /// Address and port to listen on; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:4780")]
         listen: SocketAddr,
-        /// The URL people reach the studio at, when behind a proxy.
+        /// The URL people reach the studio at, when behind a proxy (invitation links start with it).
         #[arg(long)]
         public_url: Option<String>,
     },

@@ -1,6 +1,7 @@
 //! The authorisation matrix (STUDIO.md §7), in process: the route table is checked against the
 //! router actually built (nothing unclassified), then every route is called as anonymous, a
-//! revoked device, a Member, an Admin and an Owner, against a temporary SQLite studio.
+//! revoked device, a Member, an Admin and an Owner, against a temporary SQLite studio. API
+//! routes answer `{code, message}` errors; the pages (`/invite/…`) answer HTML.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -39,6 +40,12 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
         }
         (Verb::Post, "/api/v1/auth/refresh") => Some(r#"{"device_id":"nope","refresh_secret":"x"}"#),
         (Verb::Post, "/api/v1/members/{user_id}/role") => Some(r#"{"role":"member"}"#),
+        (Verb::Post, "/api/v1/invitations") => Some(r#"{"email":"not-an-email","role":"member"}"#),
+        (Verb::Post, "/api/v1/invitations/{id}/resend") => None,
+        (Verb::Post, "/api/v1/invitations/accept") => {
+            Some(r#"{"token":"nope","email":"someone@studio.test","password":"x"}"#)
+        }
+        (Verb::Post, "/invite/{token}") => Some("mode=sign_up&display_name=X&password=x&confirm=x"),
         (Verb::Post, p) => panic!("no sample body for POST {p}: add one"),
         _ => None,
     }
@@ -55,9 +62,14 @@ async fn call(
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
+    let content_type = if path.starts_with("/api/") {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let req = match body {
         Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(b.to_string())),
         None => req.body(Body::empty()),
     }
@@ -217,7 +229,10 @@ async fn every_route_refuses_exactly_who_its_class_says() {
             let (status, json) = call(&f.app, route.verb.method(), &path, token, body).await;
             let at = format!("{:?} {} as {who:?}: {status} {json}", route.verb, route.path);
             assert!(status.as_u16() < 500, "{at}");
-            if !status.is_success() {
+            if !route.path.starts_with("/api/") {
+                // A page: an unknown invitation link is the "no longer valid" page, for anyone.
+                assert_eq!(status, StatusCode::NOT_FOUND, "{at}");
+            } else if !status.is_success() {
                 assert!(
                     json["code"].is_string() && json["message"].is_string(),
                     "not a {{code, message}} error: {at}"

@@ -1,6 +1,8 @@
 //! The studio's people rules (SPEC R10.1, STUDIO.md §2): what an email and a new password must
 //! be, who may change whose studio role (only an Owner grants or removes Owner; the last Owner
-//! stays one), and who may revoke a device (its user, or an Owner or Admin).
+//! stays one), who may revoke a device (its user, or an Owner or Admin), who may invite whom
+//! and with which email an invitation is accepted, and who may remove a member (only an Owner
+//! removes an Owner; the last Owner can't be removed or leave).
 //!
 //! Must not know storage, hashing or HTTP: callers look the facts up (the current roles, how
 //! many Owners there are), ask here, then write.
@@ -131,6 +133,75 @@ pub fn revoke_device(actor: StudioRole, own: bool) -> Result<(), InvalidInput> {
     ))
 }
 
+/// How long an invitation link stays valid (STUDIO.md §2); resending renews it for as long.
+pub const INVITATION_DAYS: i64 = 14;
+
+/// Whether `actor` may invite someone with the studio role `role` (R10.1): Owners and Admins
+/// invite; only an Owner invites an Owner.
+pub fn invite(actor: StudioRole, role: StudioRole) -> Result<(), InvalidInput> {
+    if !actor.acts_as_manager() {
+        return Err(InvalidInput::new(
+            ErrorCode::Forbidden,
+            "inviting people needs the studio's Owner or Admin role",
+        ));
+    }
+    if role == StudioRole::Owner && actor != StudioRole::Owner {
+        return Err(InvalidInput::new(
+            ErrorCode::Forbidden,
+            "only an Owner invites an Owner: invite them as an Admin or Member",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `email` (as typed by the person accepting) is the address the invitation was for
+/// (`invited_key`, its [`email_key`]): accepting needs the invited email, in any case.
+pub fn accepting_email(invited_key: &str, email: &str) -> Result<(), InvalidInput> {
+    let email = self::email(email)?;
+    if email_key(&email) != invited_key {
+        return Err(InvalidInput::new(
+            ErrorCode::WrongEmail,
+            format!(
+                "this invitation is for another email address than {email}: accept it with the address it was sent to"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `actor` may remove a member whose role is `target` from the studio, given how many
+/// Owners there are now (`owners`, counting the member if they are one); `own` when the actor
+/// removes themselves (leaves):
+/// - Owners and Admins remove members; anyone may leave;
+/// - only an Owner removes an Owner;
+/// - the last Owner can't be removed or leave (make someone else an Owner first).
+pub fn remove_member(
+    actor: StudioRole,
+    target: StudioRole,
+    own: bool,
+    owners: u64,
+) -> Result<(), InvalidInput> {
+    if !own && !actor.acts_as_manager() {
+        return Err(InvalidInput::new(
+            ErrorCode::Forbidden,
+            "removing a member needs the studio's Owner or Admin role",
+        ));
+    }
+    if target == StudioRole::Owner && !own && actor != StudioRole::Owner {
+        return Err(InvalidInput::new(
+            ErrorCode::Forbidden,
+            "only an Owner removes an Owner",
+        ));
+    }
+    if target == StudioRole::Owner && owners <= 1 {
+        return Err(InvalidInput::new(
+            ErrorCode::LastOwner,
+            "this is the studio's last Owner: make someone else an Owner first",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +290,58 @@ mod tests {
         );
         assert!(revoke_device(Admin, false).is_ok());
         assert!(revoke_device(Owner, false).is_ok());
+    }
+
+    #[test]
+    fn owners_and_admins_invite_but_only_owners_invite_owners() {
+        assert!(invite(Owner, Owner).is_ok());
+        assert!(invite(Owner, Admin).is_ok());
+        assert!(invite(Admin, Admin).is_ok());
+        assert!(invite(Admin, Member).is_ok());
+        assert_eq!(invite(Admin, Owner).unwrap_err().code, ErrorCode::Forbidden);
+        for role in [Owner, Admin, Member] {
+            assert_eq!(invite(Member, role).unwrap_err().code, ErrorCode::Forbidden);
+        }
+    }
+
+    #[test]
+    fn an_invitation_is_accepted_with_its_email_in_any_case() {
+        let key = email_key("Ann@Studio.example");
+        assert!(accepting_email(&key, " ann@STUDIO.example ").is_ok());
+        assert_eq!(
+            accepting_email(&key, "bob@studio.example").unwrap_err().code,
+            ErrorCode::WrongEmail
+        );
+        assert_eq!(
+            accepting_email(&key, "ann").unwrap_err().code,
+            ErrorCode::InvalidEmail
+        );
+    }
+
+    #[test]
+    fn only_owners_remove_owners_and_the_last_owner_stays() {
+        assert!(remove_member(Admin, Member, false, 1).is_ok());
+        assert!(remove_member(Admin, Admin, false, 1).is_ok());
+        assert!(remove_member(Owner, Admin, false, 1).is_ok());
+        assert_eq!(
+            remove_member(Member, Member, false, 1).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            remove_member(Admin, Owner, false, 2).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert!(remove_member(Owner, Owner, false, 2).is_ok());
+        assert_eq!(
+            remove_member(Owner, Owner, false, 1).unwrap_err().code,
+            ErrorCode::LastOwner
+        );
+        // Leaving: anyone may, but not the last Owner.
+        assert!(remove_member(Member, Member, true, 1).is_ok());
+        assert!(remove_member(Owner, Owner, true, 2).is_ok());
+        assert_eq!(
+            remove_member(Owner, Owner, true, 1).unwrap_err().code,
+            ErrorCode::LastOwner
+        );
     }
 }

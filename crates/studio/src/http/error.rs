@@ -40,8 +40,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
     match code {
         Unauthorized | BadCredentials | RefreshReused | DeviceRevoked | BadToken => StatusCode::UNAUTHORIZED,
         Forbidden => StatusCode::FORBIDDEN,
-        NotFound | UserNotFound | DeviceNotFound | StudioNotFound => StatusCode::NOT_FOUND,
-        NameTaken | LastOwner | StudioExists => StatusCode::CONFLICT,
+        NotFound | UserNotFound | DeviceNotFound | StudioNotFound | InvitationNotFound
+        | InvitationInvalid => StatusCode::NOT_FOUND,
+        NameTaken | LastOwner | StudioExists | AlreadyMember => StatusCode::CONFLICT,
         StorageError | IoError | InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

@@ -6,7 +6,8 @@
 
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{
-    PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo, StudioMe, StudioMember,
+    InvitationAccept, InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn,
+    StudioDevice, StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -87,4 +88,70 @@ pub async fn change_role(
 ) -> ApiResult<Json<StudioMember>> {
     let member: UserId = parse_id(&user_id)?;
     Ok(Json(state.studio.change_role(&caller, member, body.role).await?))
+}
+
+/// `DELETE /api/v1/members/{user_id}`: removes a member and revokes their devices.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Path(user_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let member: UserId = parse_id(&user_id)?;
+    state.studio.remove_member(&caller, member).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/invitations`: the answer holds the link, the only time it is shown.
+pub async fn invite(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Json(body): Json<NewInvitation>,
+) -> ApiResult<(StatusCode, Json<InvitationLink>)> {
+    let link = state.studio.invite(&caller, &body.email, body.role).await?;
+    Ok((StatusCode::CREATED, Json(link)))
+}
+
+/// `GET /api/v1/invitations`
+pub async fn invitations(
+    State(state): State<AppState>,
+    Admin(_caller): Admin,
+) -> ApiResult<Json<Vec<StudioInvitation>>> {
+    Ok(Json(state.studio.invitations().await?))
+}
+
+/// `POST /api/v1/invitations/{id}/resend`: a new link; the old one stops working.
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InvitationLink>> {
+    Ok(Json(state.studio.resend_invitation(&caller, &id).await?))
+}
+
+/// `DELETE /api/v1/invitations/{id}`
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.studio.revoke_invitation(&caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/invitations/accept`: join with a link's secret (public: the secret is the
+/// authorisation). Signing in afterwards is the normal `POST /api/v1/auth/password`.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Json(body): Json<InvitationAccept>,
+) -> ApiResult<Json<StudioMember>> {
+    let member = state
+        .studio
+        .accept_invitation(
+            &body.token,
+            &body.email,
+            body.password,
+            body.display_name.as_deref(),
+        )
+        .await?;
+    Ok(Json(member))
 }

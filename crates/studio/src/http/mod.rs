@@ -14,6 +14,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 
 use atelier_domain::ErrorCode;
 
+use crate::pages;
 use crate::services::Studio;
 
 pub mod auth;
@@ -30,7 +31,8 @@ pub struct AppState {
 /// Who may call a route; each class is enforced by one extractor (see `auth`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone, signed in or not (studio info, sign-in, refresh).
+    /// Anyone, signed in or not (studio info, sign-in, refresh, accepting an invitation —
+    /// whose secret is the authorisation —, and the server-rendered pages).
     Public,
     /// A signed-in, unrevoked device of any member (`auth::Device`).
     Device,
@@ -114,6 +116,21 @@ pub fn routes() -> Vec<Route> {
         route(Delete, "/api/v1/devices/{id}", Device, h::revoke_device),
         route(Get, "/api/v1/members", Device, h::members),
         route(Post, "/api/v1/members/{user_id}/role", Admin, h::change_role),
+        route(Delete, "/api/v1/members/{user_id}", Admin, h::remove_member),
+        route(Post, "/api/v1/invitations", Admin, h::invite),
+        route(Get, "/api/v1/invitations", Admin, h::invitations),
+        route(
+            Post,
+            "/api/v1/invitations/{id}/resend",
+            Admin,
+            h::resend_invitation,
+        ),
+        route(Delete, "/api/v1/invitations/{id}", Admin, h::revoke_invitation),
+        route(Post, "/api/v1/invitations/accept", Public, h::accept_invitation),
+        // Server-rendered pages (plain HTML, no JavaScript); the link's secret is in the path
+        // by design — it is the invitation link — so nothing logs these paths.
+        route(Get, "/invite/{token}", Public, pages::invite_page),
+        route(Post, "/invite/{token}", Public, pages::invite_submit),
     ]
 }
 

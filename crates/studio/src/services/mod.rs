@@ -1,11 +1,14 @@
 //! The studio's use cases: create a studio, sign a device in, refresh it, say who a token
-//! belongs to, list and revoke devices, list members and change their roles. Each validates
+//! belongs to, list and revoke devices, list members, change their roles and remove them, and
+//! invitations (`invitations`: invite, list, resend, revoke, accept). Each validates
 //! its input and asks `atelier_domain` (rules::people) before it writes through the store.
 //!
 //! Must not know HTTP (no status codes, no headers) or SQL (it calls [`Store`] methods and
 //! never sees a connection). Secrets are never logged.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use atelier_domain::ids::{DeviceId, UserId};
@@ -20,6 +23,7 @@ use crate::store::{
     Account, NewAccount, NewDevice, RefreshOutcome, Rotation, SQLITE_FILE, Store, StoreError,
 };
 
+pub mod invitations;
 pub mod secrets;
 
 /// How long an access token lives: short, so that a revoked role or device stops mattering
@@ -95,6 +99,12 @@ pub struct NewStudio {
 pub struct Studio {
     store: Store,
     name: String,
+    /// Where people reach the studio (`--public-url`, or the serving address), without a
+    /// trailing `/`; invitation links start with it. Empty until [`Studio::with_base_url`]:
+    /// links are then paths.
+    base_url: String,
+    /// Milliseconds added to the system clock: zero, except in tests that move time on.
+    skew_ms: Arc<AtomicI64>,
 }
 
 fn now_ms() -> i64 {
@@ -150,7 +160,7 @@ impl Studio {
             .map_err(|e| refused(ErrorCode::IoError, format!("can't create {}: {e}", dir.display())))?;
         let store = Store::create_sqlite(dir).await?;
         store.create_studio(&name, &owner, now_ms()).await?;
-        Ok(Studio { store, name })
+        Ok(Studio::new(store, name))
     }
 
     /// Opens the studio in `dir`, migrating its database forward.
@@ -167,7 +177,34 @@ impl Studio {
         };
         let store = Store::open_sqlite(dir).await?.ok_or_else(not_found)?;
         let name = store.studio_name().await?.ok_or_else(not_found)?;
-        Ok(Studio { store, name })
+        Ok(Studio::new(store, name))
+    }
+
+    fn new(store: Store, name: String) -> Studio {
+        Studio {
+            store,
+            name,
+            base_url: String::new(),
+            skew_ms: Arc::default(),
+        }
+    }
+
+    /// The same studio, making its links (invitations) start with `url` (`http(s)://host[:port]`,
+    /// a trailing `/` dropped).
+    pub fn with_base_url(mut self, url: &str) -> Studio {
+        self.base_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Now, in milliseconds since the epoch (UTC).
+    fn now(&self) -> i64 {
+        now_ms().saturating_add(self.skew_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves this studio's clock on (tests of expiry).
+    #[cfg(test)]
+    pub(crate) fn advance_clock(&self, ms: i64) {
+        self.skew_ms.fetch_add(ms, Ordering::Relaxed);
     }
 
     /// Closes the database cleanly.
@@ -196,8 +233,8 @@ impl Studio {
         })
     }
 
-    /// Adds a member with a password — the seam that accepting an invitation will use (issue
-    /// 11 item 2); today `init` and the tests call it.
+    /// Adds a member with a password directly (tests and scripts; people normally join by
+    /// accepting an invitation, `invitations`).
     pub async fn add_member(
         &self,
         email: &str,
@@ -206,7 +243,7 @@ impl Studio {
         role: StudioRole,
     ) -> ServiceResult<StudioMember> {
         let account = Self::new_account(email, display_name, password, role).await?;
-        self.store.add_account(&account, now_ms()).await?;
+        self.store.add_account(&account, self.now()).await?;
         Ok(StudioMember {
             id: account.id,
             email: account.email,
@@ -244,7 +281,7 @@ impl Studio {
         };
         let refresh = secrets::mint()?;
         let access = secrets::mint()?;
-        let now = now_ms();
+        let now = self.now();
         let device = NewDevice {
             id: DeviceId::new_v7(),
             account: account.id,
@@ -272,7 +309,7 @@ impl Studio {
     pub async fn refresh(&self, device: DeviceId, refresh_secret: &str) -> ServiceResult<SignedIn> {
         let next = secrets::mint()?;
         let access = secrets::mint()?;
-        let now = now_ms();
+        let now = self.now();
         let rotation = Rotation {
             device,
             presented: secrets::digest(refresh_secret),
@@ -313,7 +350,7 @@ impl Studio {
     pub async fn authenticate(&self, access_token: &str) -> ServiceResult<Caller> {
         let holder = self
             .store
-            .token_holder(&secrets::digest(access_token), now_ms())
+            .token_holder(&secrets::digest(access_token), self.now())
             .await?;
         let holder = holder.ok_or_else(|| {
             refused(
@@ -362,7 +399,7 @@ impl Studio {
             return Err(not_found());
         }
         people::revoke_device(caller.account.role, own)?;
-        self.store.revoke_device(id, now_ms()).await?;
+        self.store.revoke_device(id, self.now()).await?;
         tracing::info!(by = %caller.account.id, device = %id, "device revoked");
         Ok(())
     }
@@ -400,6 +437,31 @@ impl Studio {
             .await?;
         let a = changed.ok_or_else(|| refused(ErrorCode::UserNotFound, format!("no member {member}")))?;
         tracing::info!(by = %caller.account.id, member = %a.id, role = %a.role, "studio role set");
+        Ok(StudioMember {
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            role: a.role,
+        })
+    }
+
+    /// Removes a member from the studio (or lets an Owner or Admin leave), as
+    /// `rules::people::remove_member` allows on the roles read inside the writing transaction;
+    /// every device of theirs is revoked at once. They can come back only through a new
+    /// invitation.
+    pub async fn remove_member(&self, caller: &Caller, member: UserId) -> ServiceResult<StudioMember> {
+        let actor = caller.account.role;
+        let own = member == caller.account.id;
+        let removed = self
+            .store
+            .remove_member(
+                member,
+                move |facts| people::remove_member(actor, facts.current, own, facts.owners),
+                self.now(),
+            )
+            .await?;
+        let a = removed.ok_or_else(|| refused(ErrorCode::UserNotFound, format!("no member {member}")))?;
+        tracing::info!(by = %caller.account.id, member = %a.id, "member removed, devices revoked");
         Ok(StudioMember {
             id: a.id,
             email: a.email,

@@ -174,6 +174,82 @@ pub struct RoleFacts {
     pub owners: u64,
 }
 
+/// A new invitation: its secret's hash, never the secret.
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    /// Public id.
+    pub id: uuid::Uuid,
+    /// As typed.
+    pub email: String,
+    /// Case-folded: what accepting must match.
+    pub email_key: String,
+    /// The role it grants.
+    pub role: StudioRole,
+    /// SHA-256 of the link's secret.
+    pub token_hash: [u8; 32],
+    /// Who invited.
+    pub invited_by: UserId,
+    /// Made at (ms).
+    pub created_at: i64,
+    /// Expires at (ms).
+    pub expires_at: i64,
+}
+
+/// An invitation as stored (without its hash), with its inviter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    /// Public id.
+    pub id: uuid::Uuid,
+    /// As typed.
+    pub email: String,
+    /// Case-folded.
+    pub email_key: String,
+    /// The role it grants.
+    pub role: StudioRole,
+    /// Who invited (as they are now).
+    pub invited_by: Account,
+    /// Made at (ms).
+    pub created_at: i64,
+    /// The current link expires at (ms).
+    pub expires_at: i64,
+    /// Accepted at (ms), if it was.
+    pub accepted_at: Option<i64>,
+    /// Revoked at (ms), if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// An account found by email, whether or not it is a member now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The account.
+    pub account: Account,
+    /// Its Argon2id PHC string.
+    pub password_hash: Option<String>,
+    /// Whether the person was removed from the studio (an invitation brings them back).
+    pub removed: bool,
+}
+
+/// Who joins through an invitation.
+#[derive(Debug, Clone)]
+pub enum Joining {
+    /// A new account (its role is replaced by the invitation's).
+    New(NewAccount),
+    /// A removed member coming back, who proved their password.
+    Returning(UserId),
+}
+
+/// What became of accepting an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AcceptOutcome {
+    /// The person is a member with the invited role; the invitation is spent.
+    Joined(Account),
+    /// No pending, unexpired invitation with this secret for this email (unknown, revoked,
+    /// expired, or used — by a concurrent accept, for instance). Nothing changed.
+    Invalid,
+    /// The returning account is a member already. Nothing changed.
+    AlreadyMember,
+}
+
 /// The studio's storage, whichever backend holds it.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -267,6 +343,74 @@ impl Store {
     /// Revokes a device and deletes its access tokens. Revoking twice keeps the first time.
     pub async fn revoke_device(&self, id: DeviceId, now: i64) -> StoreResult<()> {
         dispatch!(self, s => s.revoke_device(id, now).await)
+    }
+
+    /// Records an invitation; pending invitations for the same email are revoked in the same
+    /// transaction (one live link per address: the newest).
+    pub async fn add_invitation(&self, invitation: &NewInvitation) -> StoreResult<()> {
+        dispatch!(self, s => s.add_invitation(invitation).await)
+    }
+
+    /// Every invitation, newest first.
+    pub async fn invitations(&self) -> StoreResult<Vec<InvitationRow>> {
+        dispatch!(self, s => s.invitations().await)
+    }
+
+    /// One invitation by id.
+    pub async fn invitation(&self, id: uuid::Uuid) -> StoreResult<Option<InvitationRow>> {
+        dispatch!(self, s => s.invitation(id).await)
+    }
+
+    /// The invitation whose secret has this SHA-256 (looked up by the hash), in any state.
+    pub async fn invitation_by_token(&self, hash: &[u8; 32]) -> StoreResult<Option<InvitationRow>> {
+        dispatch!(self, s => s.invitation_by_token(hash).await)
+    }
+
+    /// Gives a pending or expired invitation a new secret and expiry (the old link dies).
+    /// `false` when it was accepted or revoked meanwhile (nothing changed).
+    pub async fn renew_invitation(
+        &self,
+        id: uuid::Uuid,
+        token_hash: &[u8; 32],
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        dispatch!(self, s => s.renew_invitation(id, token_hash, expires_at).await)
+    }
+
+    /// Revokes an invitation that is not accepted; `false` when it was accepted (nothing
+    /// changed). Revoking twice keeps the first time.
+    pub async fn revoke_invitation(&self, id: uuid::Uuid, now: i64) -> StoreResult<bool> {
+        dispatch!(self, s => s.revoke_invitation(id, now).await)
+    }
+
+    /// The account with this case-folded email, member now or removed, with its password hash.
+    pub async fn person_by_email(&self, email_key: &str) -> StoreResult<Option<Person>> {
+        dispatch!(self, s => s.person_by_email(email_key).await)
+    }
+
+    /// Spends the pending, unexpired invitation with this secret hash for `email_key` and makes
+    /// `joining` a member with its role, in one write-locked transaction: of two accepts at
+    /// once, one joins and the other is [`AcceptOutcome::Invalid`].
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &[u8; 32],
+        email_key: &str,
+        joining: &Joining,
+        now: i64,
+    ) -> StoreResult<AcceptOutcome> {
+        dispatch!(self, s => s.accept_invitation(token_hash, email_key, joining, now).await)
+    }
+
+    /// Removes a member after `check` approves it on facts read in the same write-locked
+    /// transaction (their role, how many Owners): they stop being listed and signing in, and
+    /// every device of theirs is revoked with its tokens. `None` when there is no such member.
+    pub async fn remove_member(
+        &self,
+        account: UserId,
+        check: impl FnOnce(RoleFacts) -> Result<(), InvalidInput> + Send,
+        now: i64,
+    ) -> StoreResult<Option<Account>> {
+        dispatch!(self, s => s.remove_member(account, check, now).await)
     }
 
     /// Changes a member's studio role after `check` approves it on facts read in the same

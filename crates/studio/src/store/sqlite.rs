@@ -13,16 +13,23 @@ use sqlx::sqlite::{
 };
 
 use super::{
-    Account, DeviceRow, NewAccount, NewDevice, RefreshOutcome, RoleFacts, Rotation, SQLITE_FILE, StoreError,
-    StoreResult, TokenHolder,
+    AcceptOutcome, Account, DeviceRow, InvitationRow, Joining, NewAccount, NewDevice, NewInvitation, Person,
+    RefreshOutcome, RoleFacts, Rotation, SQLITE_FILE, StoreError, StoreResult, TokenHolder,
 };
 
 /// Every migration, in order. Append only: a released migration never changes.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_people.sql",
-    include_str!("migrations/sqlite/0001_people.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_people.sql",
+        include_str!("migrations/sqlite/0001_people.sql"),
+    ),
+    (
+        2,
+        "0002_invitations.sql",
+        include_str!("migrations/sqlite/0002_invitations.sql"),
+    ),
+];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a
 /// write, and SQLite has one writer.
@@ -59,6 +66,9 @@ fn device_id(bytes: &[u8]) -> StoreResult<DeviceId> {
 /// An account row with its password hash.
 type AccountWithHash = (Vec<u8>, String, String, i64, Option<String>);
 
+/// An account row with its password hash and when it was removed.
+type PersonRow = (Vec<u8>, String, String, i64, Option<String>, Option<i64>);
+
 /// A token's device (id, last seen) and its account row.
 type HolderRow = (Vec<u8>, i64, Vec<u8>, String, String, i64);
 
@@ -73,6 +83,67 @@ fn device(row: DeviceTuple) -> StoreResult<DeviceRow> {
         name,
         created_at,
         last_seen_at,
+        revoked_at,
+    })
+}
+
+/// An invitation row (id, email, email key, role, created, expires, accepted, revoked) and its
+/// inviter's account row.
+type InvitationTuple = (
+    Vec<u8>,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Vec<u8>,
+    String,
+    String,
+    i64,
+);
+
+/// The query reading [`InvitationTuple`]s, from `invitation i JOIN account a`, then `$rest`.
+macro_rules! select_invitations {
+    ($rest:literal) => {
+        concat!(
+            "SELECT i.id, i.email, i.email_key, i.studio_role, i.created_at, i.expires_at,
+                i.accepted_at, i.revoked_at, a.id, a.email, a.display_name, a.studio_role
+             FROM invitation i JOIN account a ON a.id = i.invited_by ",
+            $rest
+        )
+    };
+}
+
+fn role(code: i64) -> StoreResult<StudioRole> {
+    StudioRole::from_code(code).ok_or_else(|| StoreError::Damaged(format!("studio role code {code}")))
+}
+
+fn invitation(row: InvitationTuple) -> StoreResult<InvitationRow> {
+    let (
+        id,
+        email,
+        email_key,
+        code,
+        created_at,
+        expires_at,
+        accepted_at,
+        revoked_at,
+        a_id,
+        a_email,
+        a_name,
+        a_role,
+    ) = row;
+    Ok(InvitationRow {
+        id: uuid::Uuid::from_slice(&id).map_err(|_| StoreError::Damaged("an invitation id".into()))?,
+        email,
+        email_key,
+        role: role(code)?,
+        invited_by: account((a_id, a_email, a_name, a_role))?,
+        created_at,
+        expires_at,
+        accepted_at,
         revoked_at,
     })
 }
@@ -182,7 +253,7 @@ impl SqliteStore {
     pub async fn account_by_email(&self, email_key: &str) -> StoreResult<Option<(Account, Option<String>)>> {
         let row: Option<AccountWithHash> = sqlx::query_as(
             "SELECT id, email, display_name, studio_role, password_hash
-             FROM account WHERE email_key = ?",
+             FROM account WHERE email_key = ? AND removed_at IS NULL",
         )
         .bind(email_key)
         .fetch_optional(&self.pool)
@@ -193,7 +264,7 @@ impl SqliteStore {
 
     pub async fn accounts(&self) -> StoreResult<Vec<Account>> {
         let rows: Vec<AccountRow> = sqlx::query_as(
-            "SELECT id, email, display_name, studio_role FROM account
+            "SELECT id, email, display_name, studio_role FROM account WHERE removed_at IS NULL
              ORDER BY studio_role, display_name COLLATE NOCASE, email_key",
         )
         .fetch_all(&self.pool)
@@ -308,7 +379,7 @@ impl SqliteStore {
              FROM access_token t
              JOIN device d ON d.id = t.device_id
              JOIN account a ON a.id = d.account_id
-             WHERE t.hash = ? AND t.expires_at > ? AND d.revoked_at IS NULL",
+             WHERE t.hash = ? AND t.expires_at > ? AND d.revoked_at IS NULL AND a.removed_at IS NULL",
         )
         .bind(hash.to_vec())
         .bind(now)
@@ -360,6 +431,206 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub async fn add_invitation(&self, i: &NewInvitation) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE invitation SET revoked_at = ?
+             WHERE email_key = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(i.created_at)
+        .bind(&i.email_key)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO invitation (id, email, email_key, studio_role, token_hash, invited_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(i.id.as_bytes().to_vec())
+        .bind(&i.email)
+        .bind(&i.email_key)
+        .bind(i.role.code())
+        .bind(i.token_hash.to_vec())
+        .bind(i.invited_by.to_bytes().to_vec())
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn invitations(&self) -> StoreResult<Vec<InvitationRow>> {
+        let rows: Vec<InvitationTuple> =
+            sqlx::query_as(select_invitations!("ORDER BY i.created_at DESC, i.id DESC"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(invitation).collect()
+    }
+
+    pub async fn invitation(&self, id: uuid::Uuid) -> StoreResult<Option<InvitationRow>> {
+        let row: Option<InvitationTuple> = sqlx::query_as(select_invitations!("WHERE i.id = ?"))
+            .bind(id.as_bytes().to_vec())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(invitation).transpose()
+    }
+
+    pub async fn invitation_by_token(&self, hash: &[u8; 32]) -> StoreResult<Option<InvitationRow>> {
+        // By the hash (an index probe), never by comparing secrets.
+        let row: Option<InvitationTuple> = sqlx::query_as(select_invitations!("WHERE i.token_hash = ?"))
+            .bind(hash.to_vec())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(invitation).transpose()
+    }
+
+    pub async fn renew_invitation(
+        &self,
+        id: uuid::Uuid,
+        hash: &[u8; 32],
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE invitation SET token_hash = ?, expires_at = ?
+             WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(hash.to_vec())
+        .bind(expires_at)
+        .bind(id.as_bytes().to_vec())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn revoke_invitation(&self, id: uuid::Uuid, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE invitation SET revoked_at = coalesce(revoked_at, ?)
+             WHERE id = ? AND accepted_at IS NULL",
+        )
+        .bind(now)
+        .bind(id.as_bytes().to_vec())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn person_by_email(&self, email_key: &str) -> StoreResult<Option<Person>> {
+        let row: Option<PersonRow> = sqlx::query_as(
+            "SELECT id, email, display_name, studio_role, password_hash, removed_at
+             FROM account WHERE email_key = ?",
+        )
+        .bind(email_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, email, name, code, hash, removed_at)| {
+            Ok(Person {
+                account: account((id, email, name, code))?,
+                password_hash: hash,
+                removed: removed_at.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn accept_invitation(
+        &self,
+        hash: &[u8; 32],
+        email_key: &str,
+        joining: &Joining,
+        now: i64,
+    ) -> StoreResult<AcceptOutcome> {
+        // IMMEDIATE: the write lock first, so that the spend below is decided once — of two
+        // accepts with one link, the second finds it spent.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let spent: Option<(i64,)> = sqlx::query_as(
+            "UPDATE invitation SET accepted_at = ?
+             WHERE token_hash = ? AND email_key = ? AND accepted_at IS NULL AND revoked_at IS NULL
+               AND expires_at > ?
+             RETURNING studio_role",
+        )
+        .bind(now)
+        .bind(hash.to_vec())
+        .bind(email_key)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((code,)) = spent else {
+            return Ok(AcceptOutcome::Invalid);
+        };
+        let invited = role(code)?;
+        let id = match joining {
+            Joining::New(new) => {
+                let new = NewAccount {
+                    role: invited,
+                    ..new.clone()
+                };
+                insert_account(&mut tx, &new, now).await?;
+                new.id
+            }
+            Joining::Returning(id) => {
+                let back = sqlx::query(
+                    "UPDATE account SET removed_at = NULL, studio_role = ?
+                     WHERE id = ? AND removed_at IS NOT NULL",
+                )
+                .bind(invited.code())
+                .bind(id.to_bytes().to_vec())
+                .execute(&mut *tx)
+                .await?;
+                if back.rows_affected() != 1 {
+                    return Ok(AcceptOutcome::AlreadyMember);
+                }
+                *id
+            }
+        };
+        let id = id.to_bytes().to_vec();
+        sqlx::query("UPDATE invitation SET accepted_by = ? WHERE token_hash = ?")
+            .bind(&id)
+            .bind(hash.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        let row: AccountRow =
+            sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = ?")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(AcceptOutcome::Joined(account(row)?))
+    }
+
+    pub async fn remove_member(
+        &self,
+        who: UserId,
+        check: impl FnOnce(RoleFacts) -> Result<(), InvalidInput> + Send,
+        now: i64,
+    ) -> StoreResult<Option<Account>> {
+        let id = who.to_bytes().to_vec();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(facts) = role_facts(&mut tx, &id).await? else {
+            return Ok(None);
+        };
+        check(facts).map_err(StoreError::Refused)?;
+        sqlx::query("UPDATE account SET removed_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let devices: Vec<(Vec<u8>,)> =
+            sqlx::query_as("SELECT id FROM device WHERE account_id = ? AND revoked_at IS NULL")
+                .bind(&id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for (device,) in devices {
+            revoke(&mut tx, &device, now).await?;
+        }
+        let row: AccountRow =
+            sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = ?")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(Some(account(row)?))
+    }
+
     pub async fn change_role(
         &self,
         who: UserId,
@@ -368,24 +639,10 @@ impl SqliteStore {
     ) -> StoreResult<Option<Account>> {
         let id = who.to_bytes().to_vec();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let current: Option<(i64,)> = sqlx::query_as("SELECT studio_role FROM account WHERE id = ?")
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((current,)) = current else {
+        let Some(facts) = role_facts(&mut tx, &id).await? else {
             return Ok(None);
         };
-        let current = StudioRole::from_code(current)
-            .ok_or_else(|| StoreError::Damaged(format!("studio role code {current}")))?;
-        let (owners,): (i64,) = sqlx::query_as("SELECT count(*) FROM account WHERE studio_role = ?")
-            .bind(StudioRole::Owner.code())
-            .fetch_one(&mut *tx)
-            .await?;
-        check(RoleFacts {
-            current,
-            owners: u64::try_from(owners).unwrap_or(0),
-        })
-        .map_err(StoreError::Refused)?;
+        check(facts).map_err(StoreError::Refused)?;
         sqlx::query("UPDATE account SET studio_role = ? WHERE id = ?")
             .bind(role.code())
             .bind(&id)
@@ -399,6 +656,28 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(Some(account(row)?))
     }
+}
+
+/// A member's role and the number of Owners, read inside a transaction; `None` when there is no
+/// such member (never was, or removed).
+async fn role_facts(tx: &mut sqlx::SqliteConnection, id: &[u8]) -> StoreResult<Option<RoleFacts>> {
+    let current: Option<(i64,)> =
+        sqlx::query_as("SELECT studio_role FROM account WHERE id = ? AND removed_at IS NULL")
+            .bind(id.to_vec())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((current,)) = current else {
+        return Ok(None);
+    };
+    let (owners,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM account WHERE studio_role = ? AND removed_at IS NULL")
+            .bind(StudioRole::Owner.code())
+            .fetch_one(&mut *tx)
+            .await?;
+    Ok(Some(RoleFacts {
+        current: role(current)?,
+        owners: u64::try_from(owners).unwrap_or(0),
+    }))
 }
 
 async fn insert_account(tx: &mut sqlx::SqliteConnection, a: &NewAccount, now: i64) -> StoreResult<()> {
