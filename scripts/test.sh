@@ -26,10 +26,12 @@ if [ -n "$(git status --porcelain -- ui/src/lib/api/types)" ]; then
   echo "ui/src/lib/api/types is out of date with the Rust wire types: run cargo test and commit" >&2
   exit 1
 fi
-echo "== binaries"; cargo build --locked -q -p atelier -p atelier-desktop
+echo "== binaries"; cargo build --locked -q -p atelier -p atelier-desktop -p atelier-studio
 # Browser end-to-end: Debian's Chromium against a real `atelier serve` per spec.
 echo "== e2e"
 ATELIER_BIN="$CARGO_TARGET_DIR/debug/atelier" node tests/e2e/run.mjs
+# The studio sign-in once more inside a Secret Service session: the credential in that keyring.
+ATELIER_BIN="$CARGO_TARGET_DIR/debug/atelier" in_secret_service node tests/e2e/run.mjs studio.spec.ts
 # The real desktop window under Xvfb, over WebDriver.
 echo "== desktop"
 TAURI_DRIVER="$ATELIER_TOOLS/bin/tauri-driver" xvfb-run -a -s "-screen 0 1440x900x24" node tests/desktop/smoke.mjs

@@ -29,7 +29,8 @@ pub struct SignIn<'a> {
 }
 
 /// Who signed in where.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SignedInReport {
     /// The studio's address.
     pub url: String,
@@ -46,7 +47,8 @@ pub struct SignedInReport {
 }
 
 /// How the library stands with its studio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Connection {
     /// Never bound to a studio.
@@ -62,7 +64,8 @@ pub enum Connection {
 }
 
 /// `atelier studio status`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StudioStatus {
     /// How the library stands.
     pub connection: Connection,
@@ -79,6 +82,7 @@ pub struct StudioStatus {
     /// Where the credential is kept, when signed in.
     pub keyring: Option<String>,
     /// Changes waiting for the studio.
+    #[ts(type = "number")]
     pub pending: i64,
     /// Why it is offline, signed out or revoked.
     pub reason: Option<String>,

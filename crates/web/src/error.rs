@@ -47,6 +47,31 @@ fn status_for(code: ErrorCode) -> StatusCode {
     }
 }
 
+impl From<atelier_sync::SyncError> for ApiError {
+    fn from(e: atelier_sync::SyncError) -> Self {
+        use atelier_sync::SyncError;
+        let code = e.code();
+        let message = match &e {
+            SyncError::Library(LibraryError::Invalid(i)) => i.message.clone(),
+            SyncError::Studio(body) => format!("the studio says: {}", body.message),
+            other => other.to_string(),
+        };
+        // The studio's own 401s (a wrong password, a revoked device) are not this API's: the
+        // app's session is fine, so they answer 400/409 like any refusal.
+        let status = match code {
+            ErrorCode::NetworkError | ErrorCode::HttpError => StatusCode::BAD_GATEWAY,
+            ErrorCode::BoundElsewhere => StatusCode::CONFLICT,
+            ErrorCode::BadCredentials
+            | ErrorCode::NotSignedIn
+            | ErrorCode::DeviceRevoked
+            | ErrorCode::RefreshReused
+            | ErrorCode::Unauthorized => StatusCode::BAD_REQUEST,
+            other => status_for(other),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
 impl From<LibraryError> for ApiError {
     fn from(e: LibraryError) -> Self {
         let code = e.code();

@@ -8,6 +8,7 @@ mod api;
 mod error;
 mod files;
 mod guard;
+mod studio;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -88,6 +89,9 @@ pub fn router(state: AppState) -> Router {
         .route("/tags/merge", post(api::tag_merge))
         .route("/tags/delete", post(api::tag_delete))
         .route("/changes", get(api::changes))
+        .route("/studio/status", get(studio::status))
+        .route("/studio/login", post(studio::login))
+        .route("/studio/logout", post(studio::logout))
         .route("/import", post(api::import))
         .route(
             "/upload",

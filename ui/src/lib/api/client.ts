@@ -10,6 +10,9 @@ import type { AssetDetail } from './types/AssetDetail';
 import type { LocalAsset } from './types/LocalAsset';
 import type { ModelDetail } from './types/ModelDetail';
 import type { SidecarFailure } from './types/SidecarFailure';
+import type { SignedInReport } from './types/SignedInReport';
+import type { StudioLogin } from './types/StudioLogin';
+import type { StudioStatus } from './types/StudioStatus';
 import type { WatchedFolder } from './types/WatchedFolder';
 import type { Dispose } from './types/Dispose';
 import type { DuplicateGroup } from './types/DuplicateGroup';
@@ -58,6 +61,9 @@ import type { TagMode } from './types/TagMode';
 
 export type {
   ApiError,
+  SignedInReport,
+  StudioLogin,
+  StudioStatus,
   Dispose,
   DuplicateGroup,
   DuplicatesReport,
@@ -291,6 +297,9 @@ export const api = {
 
   // ---- sidecars
   sidecarFailures: (signal?: AbortSignal) => get<SidecarFailure[]>('/api/sidecars/failures', signal),
+  studioStatus: (signal?: AbortSignal) => get<StudioStatus>('/api/studio/status', signal),
+  studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
+  studioLogout: () => post<boolean>('/api/studio/logout', {}),
 
   // ---- models
   models: (signal?: AbortSignal) => get<ModelSummary[]>('/api/models', signal),

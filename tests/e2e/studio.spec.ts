@@ -1,0 +1,94 @@
+// Signing the library in to a studio from the app (issue 11): the top bar's *Sign in to a
+// studio*, against a real `atelier-studio` on 127.0.0.1. Bad addresses and passwords are said in
+// the panel and change nothing. Signing in binds the library, the indicator says "Up to date"
+// and the credential is in the OS keyring — the Secret Service when CI runs this spec a second
+// time inside a session (scripts/test.sh), the kernel keyring otherwise — never a plain file;
+// Sign out leaves the library bound and signed out.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { test, expect, startAtelier, signIn, shot, errorsOf, BIN, type Atelier } from './atelier';
+import type { Page } from '@playwright/test';
+
+test.describe.configure({ mode: 'serial' });
+
+const STUDIO_BIN = process.env.ATELIER_STUDIO_BIN ?? path.join(path.dirname(BIN), 'atelier-studio');
+const PASSWORD = 'correct horse battery staple';
+const inSession = !!process.env.ATELIER_SECRET_SERVICE;
+
+let a: Atelier;
+let page: Page;
+let studio: ChildProcess;
+let studioUrl: string;
+let studioDir: string;
+
+test.beforeAll(async ({ browser }) => {
+  studioDir = mkdtempSync(path.join(os.tmpdir(), 'atelier-e2e-studio-'));
+  execFileSync(
+    STUDIO_BIN,
+    ['init', '--data', studioDir, '--owner', 'olive@studio.test', '--name', 'Olive Owner', '--studio', 'Test Studio', '--password-stdin'],
+    { input: `${PASSWORD}\n` },
+  );
+  studio = spawn(STUDIO_BIN, ['serve', '--data', studioDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  studioUrl = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: studio.stdout! });
+    const timer = setTimeout(() => reject(new Error('atelier-studio serve printed nothing in 20 s')), 20_000);
+    rl.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /serving at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m) resolve(m[1]!);
+      else reject(new Error(`unexpected first line from atelier-studio: ${line}`));
+    });
+  });
+  a = await startAtelier({ empty: true });
+  page = await signIn(browser, a);
+});
+
+test.afterAll(async () => {
+  const errors = page ? errorsOf(page) : [];
+  await page?.context().close();
+  await a?.stop();
+  studio?.kill('SIGTERM');
+  rmSync(studioDir, { recursive: true, force: true });
+  expect(errors, 'uncaught errors in the page').toEqual([]);
+});
+
+const indicator = () => page.getByRole('banner').getByRole('button', { name: /Sign in to a studio|Up to date|Syncing|Offline|Signed out/ });
+const panel = () => page.getByRole('dialog', { name: 'Studio' });
+
+async function fill(url: string, email: string, password: string) {
+  await panel().getByLabel('Studio address').fill(url);
+  await panel().getByLabel('Email').fill(email);
+  await panel().getByLabel('Password').fill(password);
+  await panel().getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('a standalone library offers Sign in to a studio; bad input is said and changes nothing', async () => {
+  await expect(indicator()).toHaveText(/Sign in to a studio/);
+  await indicator().click();
+  await expect(panel()).toBeVisible();
+  await fill(studioUrl, 'olive@studio.test', 'wrong password');
+  await expect(panel().getByRole('alert')).toContainText('the studio says');
+  await fill('http://127.0.0.1:9', 'olive@studio.test', PASSWORD);
+  await expect(panel().getByRole('alert')).toContainText("can't be reached");
+  expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('standalone');
+});
+
+test('signing in binds the library, the indicator says up to date; sign out', async () => {
+  await fill(studioUrl, 'Olive@Studio.test', PASSWORD);
+  await expect(page.getByRole('region', { name: 'Notifications' }).getByText('Signed in to Test Studio as Olive Owner')).toBeVisible();
+  await expect(indicator()).toHaveText(/Up to date/);
+  await indicator().click();
+  await expect(panel()).toContainText('Olive Owner');
+  await expect(panel()).toContainText('owner');
+  await expect(panel()).toContainText(inSession ? 'kept in the Secret Service keyring' : 'kept in the kernel keyring');
+  await shot(page, 'studio-signed-in');
+  const s = a.cliJson<{ connection: string; user: { email: string } }>('studio', 'status');
+  expect(s.connection).toBe('online');
+  expect(s.user.email).toBe('olive@studio.test');
+  await panel().getByRole('button', { name: 'Sign out' }).click();
+  await expect(indicator()).toHaveText(/Signed out/);
+  expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('signed_out');
+});
