@@ -943,28 +943,107 @@ pub enum StudioCommand {
     /// Sign out: the studio revokes this device and the keyring forgets it (the library stays
     /// bound to that studio and person).
     Logout,
-    /// The studio's members and their studio roles.
+    /// The studio's members and their studio roles; `role` and `remove` change them.
     Members {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// What to change.
+        #[command(subcommand)]
+        action: Option<MembersAction>,
     },
-    /// Give a member another studio role (Owners and Admins; only an Owner grants or removes
-    /// Owner, and the last Owner stays one).
+    /// Invite someone by email (Owners and Admins): prints the link to send and its expiry.
+    Invite {
+        /// Their email.
+        email: String,
+        /// Their studio role: admin or member (owner, for Owners).
+        #[arg(long, default_value = "member")]
+        role: StudioRole,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pending and past invitations; `revoke` and `resend` change them.
+    Invitations {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// What to change.
+        #[command(subcommand)]
+        action: Option<InvitationAction>,
+    },
+    /// Accept an invitation with its link: signs up (or in) with the invited email, then signs
+    /// this library in as that person.
+    Join {
+        /// The invitation link.
+        link: String,
+        /// The invited email.
+        #[arg(long)]
+        email: String,
+        /// Your display name (for a new account).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (its first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your signed-in devices; `revoke` signs one out.
+    Devices {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// What to change.
+        #[command(subcommand)]
+        action: Option<DeviceAction>,
+    },
+}
+
+/// `atelier studio members …`
+#[derive(Debug, Subcommand)]
+pub enum MembersAction {
+    /// Give a member another studio role (only an Owner grants or removes Owner; the last Owner
+    /// stays one).
     Role {
         /// The member's email.
         email: String,
         /// owner, admin or member.
         role: StudioRole,
     },
-    /// Your signed-in devices, or revoke one.
-    Devices {
+    /// Remove a member from the studio: their devices are signed out at once.
+    Remove {
+        /// The member's email.
+        email: String,
+    },
+}
+
+/// `atelier studio invitations …`
+#[derive(Debug, Subcommand)]
+pub enum InvitationAction {
+    /// Kill an invitation's link.
+    Revoke {
+        /// The invitation's id (from the list).
+        id: String,
+    },
+    /// A new link for an invitation (the old one dies), valid 14 days again.
+    Resend {
+        /// The invitation's id (from the list).
+        id: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// Revoke this device (its id from the list): it is signed out at once.
-        #[arg(long, value_name = "ID")]
-        revoke: Option<String>,
+    },
+}
+
+/// `atelier studio devices …`
+#[derive(Debug, Subcommand)]
+pub enum DeviceAction {
+    /// Sign a device out of the studio at once.
+    Revoke {
+        /// The device's id (from the list).
+        id: String,
     },
 }
 

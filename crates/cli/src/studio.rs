@@ -1,5 +1,5 @@
-//! `atelier studio login|status|logout|members|role|devices`: the terminal face of atelier-sync's
-//! session (R14.1).
+//! `atelier studio …`: sign in and out, status, members and roles, invitations and joining,
+//! devices — the terminal face of atelier-sync (R14.1).
 //!
 //! Must not know HTTP or the keyring: it reads the password, calls the session, prints.
 
@@ -8,9 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use atelier_library::Library;
+use atelier_protocol::{InvitationAccept, NewInvitation, StudioMember};
+use atelier_sync::StudioClient;
+use atelier_sync::client::parse_invitation_link;
 use atelier_sync::session::{self, Connection, SignIn};
 
-use crate::args::StudioCommand;
+use crate::args::{DeviceAction, InvitationAction, MembersAction, StudioCommand};
 use crate::output;
 
 pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
@@ -75,7 +78,7 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 output::text(format_args!("{line}\n{} changes waiting to sync", s.pending))?;
             }
         }
-        StudioCommand::Members { json } => {
+        StudioCommand::Members { json, action: None } => {
             let members = session::with_studio(library, |c, s| c.members(&s.access_token))?;
             if json {
                 output::json(&members)?;
@@ -85,47 +88,163 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 }
             }
         }
-        StudioCommand::Role { email, role } => {
-            let member = session::with_studio(library, |c, s| {
-                let members = c.members(&s.access_token)?;
-                let Some(m) = members
-                    .iter()
-                    .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
-                else {
+        StudioCommand::Members {
+            action: Some(MembersAction::Role { email, role }),
+            ..
+        } => {
+            let m = session::with_studio(library, |c, s| {
+                let Some(m) = member(c.members(&s.access_token)?, &email) else {
                     return Ok(None);
                 };
                 c.set_role(&s.access_token, m.id, role).map(Some)
-            })?;
-            let Some(m) = member else {
-                bail!("no member of the studio has the email '{email}': 'atelier studio members' lists them");
-            };
+            })?
+            .ok_or_else(|| no_member(&email))?;
             output::text(format_args!("{} <{}> is now {}", m.display_name, m.email, m.role))?;
         }
-        StudioCommand::Devices { json, revoke } => {
-            if let Some(id) = revoke {
-                let Ok(device) = id.parse() else {
-                    bail!("'{id}' isn't a device id: 'atelier studio devices' lists them");
+        StudioCommand::Members {
+            action: Some(MembersAction::Remove { email }),
+            ..
+        } => {
+            let m = session::with_studio(library, |c, s| {
+                let Some(m) = member(c.members(&s.access_token)?, &email) else {
+                    return Ok(None);
                 };
-                session::with_studio(library, |c, s| c.revoke_device(&s.access_token, device))?;
-                output::text(format_args!(
-                    "Device {id} revoked: it is signed out of the studio"
-                ))?;
+                c.remove_member(&s.access_token, m.id)?;
+                Ok(Some(m))
+            })?
+            .ok_or_else(|| no_member(&email))?;
+            output::text(format_args!(
+                "{} <{}> is no longer a member; their devices are signed out",
+                m.display_name, m.email
+            ))?;
+        }
+        StudioCommand::Invite { email, role, json } => {
+            let link = session::with_studio(library, |c, s| {
+                c.invite(
+                    &s.access_token,
+                    &NewInvitation {
+                        email: email.trim().to_string(),
+                        role,
+                    },
+                )
+            })?;
+            if json {
+                output::json(&link)?;
             } else {
-                let devices = session::with_studio(library, |c, s| c.devices(&s.access_token))?;
-                if json {
-                    output::json(&devices)?;
-                } else {
-                    for d in &devices {
-                        output::text(format_args!(
-                            "{}\t{}\tlast seen {}{}",
-                            d.id,
-                            d.name,
-                            d.last_seen_at,
-                            if d.current { "\t(this library)" } else { "" }
-                        ))?;
-                    }
+                output::text(format_args!(
+                    "Invitation for {} as {} (valid until {}): send them this link\n{}",
+                    link.email, link.role, link.expires_at, link.link
+                ))?;
+            }
+        }
+        StudioCommand::Invitations { json, action: None } => {
+            let list = session::with_studio(library, |c, s| c.invitations(&s.access_token))?;
+            if json {
+                output::json(&list)?;
+            } else {
+                for i in &list {
+                    output::text(format_args!(
+                        "{}\t{}\t{}\t{}\texpires {}",
+                        i.id,
+                        i.email,
+                        i.role,
+                        serde_json::to_value(i.state)?.as_str().unwrap_or("?"),
+                        i.expires_at
+                    ))?;
                 }
             }
+        }
+        StudioCommand::Invitations {
+            action: Some(InvitationAction::Revoke { id }),
+            ..
+        } => {
+            let uid = invitation_id(&id)?;
+            session::with_studio(library, |c, s| c.revoke_invitation(&s.access_token, uid))?;
+            output::text(format_args!("Invitation {id} revoked: its link no longer works"))?;
+        }
+        StudioCommand::Invitations {
+            action: Some(InvitationAction::Resend { id, json }),
+            ..
+        } => {
+            let uid = invitation_id(&id)?;
+            let link = session::with_studio(library, |c, s| c.resend_invitation(&s.access_token, uid))?;
+            if json {
+                output::json(&link)?;
+            } else {
+                output::text(format_args!(
+                    "A new link for {} (valid until {}; the old one no longer works)\n{}",
+                    link.email, link.expires_at, link.link
+                ))?;
+            }
+        }
+        StudioCommand::Join {
+            link,
+            email,
+            name,
+            password_stdin: _,
+            json,
+        } => {
+            let password = read_password()?;
+            let (url, token) = parse_invitation_link(&link)?;
+            let client = StudioClient::new(&url)?;
+            let member = client.accept_invitation(&InvitationAccept {
+                token,
+                email: email.trim().to_string(),
+                password: password.clone(),
+                display_name: name,
+            })?;
+            // Joined: this library signs in as the new member (refused, and said, when it is
+            // bound to another studio or person; the membership stands either way).
+            let device = default_device_name();
+            let signed = session::login(
+                library,
+                &SignIn {
+                    url: &url,
+                    email: &email,
+                    password: &password,
+                    device: &device,
+                },
+            );
+            match (signed, json) {
+                (Ok(report), true) => output::json(&report)?,
+                (Ok(report), false) => output::text(format_args!(
+                    "Joined {} as {} <{}>, {}; this library is signed in",
+                    report.studio, member.display_name, member.email, member.role
+                ))?,
+                (Err(e), _) => bail!(
+                    "joined the studio as {} <{}>, but this library couldn't sign in: {e}",
+                    member.display_name,
+                    member.email
+                ),
+            }
+        }
+        StudioCommand::Devices { json, action: None } => {
+            let devices = session::with_studio(library, |c, s| c.devices(&s.access_token))?;
+            if json {
+                output::json(&devices)?;
+            } else {
+                for d in &devices {
+                    output::text(format_args!(
+                        "{}\t{}\tlast seen {}{}",
+                        d.id,
+                        d.name,
+                        d.last_seen_at,
+                        if d.current { "\t(this library)" } else { "" }
+                    ))?;
+                }
+            }
+        }
+        StudioCommand::Devices {
+            action: Some(DeviceAction::Revoke { id }),
+            ..
+        } => {
+            let Ok(device) = id.parse() else {
+                bail!("'{id}' isn't a device id: 'atelier studio devices' lists them");
+            };
+            session::with_studio(library, |c, s| c.revoke_device(&s.access_token, device))?;
+            output::text(format_args!(
+                "Device {id} revoked: it is signed out of the studio"
+            ))?;
         }
         StudioCommand::Logout => {
             let told = session::logout(library)?;
@@ -141,6 +260,23 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The member with `email`, ignoring case.
+fn member(members: Vec<StudioMember>, email: &str) -> Option<StudioMember> {
+    members
+        .into_iter()
+        .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
+}
+
+fn no_member(email: &str) -> anyhow::Error {
+    anyhow::anyhow!("no member of the studio has the email '{email}': 'atelier studio members' lists them")
+}
+
+fn invitation_id(id: &str) -> Result<uuid::Uuid> {
+    id.trim().parse().map_err(|_| {
+        anyhow::anyhow!("'{id}' isn't an invitation id: 'atelier studio invitations' lists them")
+    })
 }
 
 /// The first line of standard input, without its line ending.

@@ -302,15 +302,27 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     assert_eq!(members.as_array().unwrap().len(), 1);
     assert_eq!(members[0]["email"], "olive@studio.test");
     assert_eq!(members[0]["role"], "owner");
-    let out = atelier(&lib, &["studio", "role", "olive@studio.test", "member"], None);
+    let out = atelier(
+        &lib,
+        &["studio", "members", "role", "olive@studio.test", "member"],
+        None,
+    );
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("the studio says"),
         "the last Owner stays one"
     );
-    let out = atelier(&lib, &["studio", "role", "nobody@studio.test", "admin"], None);
+    let out = atelier(
+        &lib,
+        &["studio", "members", "role", "nobody@studio.test", "admin"],
+        None,
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no member of the studio has the email"));
-    let out = atelier(&lib, &["studio", "role", "olive@studio.test", "emperor"], None);
+    let out = atelier(
+        &lib,
+        &["studio", "members", "role", "olive@studio.test", "emperor"],
+        None,
+    );
     assert!(
         !out.status.success(),
         "an unknown role is refused by the command line"
@@ -343,7 +355,7 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     assert_eq!(this["id"], device.as_str());
     assert_eq!(this["name"], "Test laptop");
     let id2 = second["device_id"].as_str().unwrap();
-    let out = atelier(&lib, &["studio", "devices", "--revoke", id2], None);
+    let out = atelier(&lib, &["studio", "devices", "revoke", id2], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let s2 = status(&lib2);
     assert_eq!(s2["connection"], "revoked", "{s2}");
@@ -406,6 +418,126 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
             .all(|d| d["id"] != id3.as_str()),
         "the replayed device is revoked on the studio: {devices}"
     );
+
+    // Invitations: Olive invites Bob; Bob joins with the link from his own library, which signs
+    // in as him; the link is spent.
+    let invited = ok_json(&atelier(
+        &lib,
+        &["studio", "invite", "bob@studio.test", "--json"],
+        None,
+    ));
+    assert_eq!(invited["role"], "member");
+    let link = invited["link"].as_str().unwrap().to_string();
+    assert!(link.starts_with(&format!("{url}/invite/")), "{link}");
+    let bob = tmp.path().join("library-bob");
+    let out = atelier(
+        &bob,
+        &[
+            "studio",
+            "join",
+            &link,
+            "--email",
+            "eve@studio.test",
+            "--name",
+            "Eve",
+            "--password-stdin",
+        ],
+        Some("eve's password 123"),
+    );
+    assert!(!out.status.success(), "another email can't use Bob's link");
+    let joined = ok_json(&atelier(
+        &bob,
+        &[
+            "studio",
+            "join",
+            &link,
+            "--email",
+            "bob@studio.test",
+            "--name",
+            "Bob Builder",
+            "--password-stdin",
+            "--json",
+        ],
+        Some("bob's password 123"),
+    ));
+    assert_eq!(joined["user"]["email"], "bob@studio.test");
+    assert_eq!(joined["role"], "member");
+    assert_eq!(status(&bob)["connection"], "online");
+    let out = atelier(
+        &tmp.path().join("library-x"),
+        &[
+            "studio",
+            "join",
+            &link,
+            "--email",
+            "bob@studio.test",
+            "--name",
+            "Bob",
+            "--password-stdin",
+        ],
+        Some("bob's password 123"),
+    );
+    assert!(!out.status.success(), "a spent link works once");
+    let members = ok_json(&atelier(&lib, &["studio", "members", "--json"], None));
+    assert_eq!(members.as_array().unwrap().len(), 2);
+    // A Member can't invite: the studio checks the caller's current role.
+    let out = atelier(&bob, &["studio", "invite", "mallory@studio.test"], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the studio says"));
+    // Promoted, Bob can.
+    let out = atelier(
+        &lib,
+        &["studio", "members", "role", "BOB@studio.test", "admin"],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is now admin"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok_json(&atelier(
+        &bob,
+        &["studio", "invite", "carol@studio.test", "--json"],
+        None,
+    ));
+    // Resend kills the old link; revoke kills the new one.
+    let list = ok_json(&atelier(&lib, &["studio", "invitations", "--json"], None));
+    let carol = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "carol@studio.test")
+        .unwrap();
+    let carol_id = carol["id"].as_str().unwrap().to_string();
+    let renewed = ok_json(&atelier(
+        &lib,
+        &["studio", "invitations", "resend", &carol_id, "--json"],
+        None,
+    ));
+    assert_ne!(renewed["link"], carol["link"]);
+    let out = atelier(&lib, &["studio", "invitations", "revoke", &carol_id], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = atelier(
+        &tmp.path().join("library-carol"),
+        &[
+            "studio",
+            "join",
+            renewed["link"].as_str().unwrap(),
+            "--email",
+            "carol@studio.test",
+            "--name",
+            "Carol",
+            "--password-stdin",
+        ],
+        Some("carol's password 1"),
+    );
+    assert!(!out.status.success(), "a revoked invitation can't be accepted");
+    let out = atelier(&lib, &["studio", "invitations", "revoke", "not-an-id"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("isn't an invitation id"));
+    // Removing Bob signs his library out at once.
+    let out = atelier(&lib, &["studio", "members", "remove", "bob@studio.test"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(status(&bob)["connection"], "revoked");
 
     // Signing out: the studio revokes the device, the keyring forgets it, the binding stays.
     let out = atelier(&lib, &["studio", "logout"], None);

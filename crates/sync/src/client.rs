@@ -10,7 +10,8 @@ use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{ApiError, PROTOCOL_VERSION};
 use atelier_protocol::{
-    PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo, StudioMe, StudioMember,
+    InvitationAccept, InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn,
+    StudioDevice, StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -95,14 +96,65 @@ impl StudioClient {
         )
     }
 
+    /// Removes a member (their devices are signed out).
+    pub fn remove_member(&self, token: &str, user: UserId) -> Result<()> {
+        self.send(
+            self.http
+                .delete(self.at(&format!("/members/{user}")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// Invites an email with a studio role; the answer carries the link to send.
+    pub fn invite(&self, token: &str, body: &NewInvitation) -> Result<InvitationLink> {
+        self.call(
+            self.http
+                .post(self.at("/invitations"))
+                .bearer_auth(token)
+                .json(body),
+        )
+    }
+
+    /// Every invitation, newest first.
+    pub fn invitations(&self, token: &str) -> Result<Vec<StudioInvitation>> {
+        self.call(self.http.get(self.at("/invitations")).bearer_auth(token))
+    }
+
+    /// A new link for an invitation (the old one dies).
+    pub fn resend_invitation(&self, token: &str, id: uuid::Uuid) -> Result<InvitationLink> {
+        self.call(
+            self.http
+                .post(self.at(&format!("/invitations/{id}/resend")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// Kills an invitation's link.
+    pub fn revoke_invitation(&self, token: &str, id: uuid::Uuid) -> Result<()> {
+        self.send(
+            self.http
+                .delete(self.at(&format!("/invitations/{id}")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// Accepts an invitation (no sign-in needed: the link's secret and the email are the proof).
+    pub fn accept_invitation(&self, body: &InvitationAccept) -> Result<StudioMember> {
+        self.call(self.http.post(self.at("/invitations/accept")).json(body))
+    }
+
     /// Revokes a device (this one, on sign-out).
     pub fn revoke_device(&self, token: &str, device: DeviceId) -> Result<()> {
-        let response = self
-            .http
-            .delete(self.at(&format!("/devices/{device}")))
-            .bearer_auth(token)
-            .send()
-            .map_err(|e| self.unreachable(e))?;
+        self.send(
+            self.http
+                .delete(self.at(&format!("/devices/{device}")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// A request whose answer has no body worth reading.
+    fn send(&self, request: RequestBuilder) -> Result<()> {
+        let response = request.send().map_err(|e| self.unreachable(e))?;
         if response.status().is_success() {
             Ok(())
         } else {
@@ -150,6 +202,22 @@ impl StudioClient {
     }
 }
 
+/// Splits an invitation link `<studio>/invite/<token>` into the studio's address and the token.
+pub fn parse_invitation_link(link: &str) -> Result<(String, String)> {
+    let link = link.trim();
+    let Some((base, token)) = link.rsplit_once("/invite/") else {
+        return Err(SyncError::InvalidUrl(format!(
+            "{link} (an invitation link ends in /invite/ and its secret)"
+        )));
+    };
+    if token.is_empty() || token.contains(['/', '?', '#']) {
+        return Err(SyncError::InvalidUrl(format!(
+            "{link} (an invitation link ends in /invite/ and its secret)"
+        )));
+    }
+    Ok((normalise(base)?, token.to_string()))
+}
+
 /// `http(s)://host[:port][/prefix]` without a trailing slash, query or fragment.
 fn normalise(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
@@ -188,6 +256,23 @@ mod tests {
             "http://u:p@host",
         ] {
             assert!(normalise(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn invitation_links_split_into_studio_and_secret() {
+        let (base, token) = super::parse_invitation_link("http://127.0.0.1:4780/invite/abc_DEF-12").unwrap();
+        assert_eq!(
+            (base.as_str(), token.as_str()),
+            ("http://127.0.0.1:4780", "abc_DEF-12")
+        );
+        for bad in [
+            "http://x/invite/",
+            "http://x/join/abc",
+            "nope/invite/abc",
+            "http://x/invite/a?b",
+        ] {
+            assert!(super::parse_invitation_link(bad).is_err(), "{bad}");
         }
     }
 }
