@@ -92,3 +92,39 @@ test('signing in binds the library, the indicator says up to date; sign out', as
   await expect(indicator()).toHaveText(/Signed out/);
   expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('signed_out');
 });
+
+test('the Studio page: members, an invitation with its link, revoke; the last Owner stays', async () => {
+  // Signed out, the panel stays open on its sign-in form.
+  if (!(await panel().isVisible())) await indicator().click();
+  await fill(studioUrl, 'olive@studio.test', PASSWORD);
+  await expect(indicator()).toHaveText(/Up to date/);
+  await indicator().click();
+  await panel().getByRole('link', { name: 'Members and devices' }).click();
+  await expect(page.getByRole('heading', { name: 'Studio', level: 1 })).toBeVisible();
+  const members = page.getByRole('region', { name: 'Members' });
+  await expect(members).toContainText('olive@studio.test');
+
+  const invitations = page.getByRole('region', { name: 'Invitations' });
+  await invitations.getByLabel('Email').fill('bob@studio.test');
+  await invitations.getByRole('button', { name: 'Invite' }).click();
+  const link = invitations.getByLabel(/Link for bob@studio.test/);
+  await expect(link).toHaveValue(new RegExp(`^${studioUrl}/invite/`));
+  const row = invitations.getByRole('row', { name: /bob@studio.test/ });
+  await expect(row).toContainText('Pending');
+  await shot(page, 'studio-page');
+  // The link works without the app: the studio's own page answers it.
+  const res = await fetch(await link.inputValue());
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('bob@studio.test');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoked');
+  expect((await fetch(await link.inputValue())).status).toBe(404);
+
+  // The last Owner can't become a Member: the studio refuses and says so.
+  await members.getByLabel('Role of olive@studio.test').selectOption('member');
+  await expect(page.getByRole('region', { name: 'Notifications' }).getByText(/Owner/).last()).toBeVisible();
+  await expect(members.getByLabel('Role of olive@studio.test')).toHaveValue('owner');
+
+  const devices = page.getByRole('region', { name: 'Your devices' });
+  await expect(devices).toContainText('this library');
+});

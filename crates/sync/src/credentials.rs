@@ -134,6 +134,11 @@ impl Credentials {
         }
     }
 
+    /// What the credential is filed under (the device's id).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     /// Where this credential is kept.
     pub fn vault(&self) -> Vault {
         match &self.backend {

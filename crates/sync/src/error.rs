@@ -45,6 +45,9 @@ pub enum SyncError {
     /// The library.
     #[error(transparent)]
     Library(#[from] LibraryError),
+    /// The library folder's sign-in lock (studio.lock).
+    #[error("the library's sign-in lock (studio.lock) can't be taken: {0}")]
+    Lock(#[from] std::io::Error),
 }
 
 impl SyncError {
@@ -59,6 +62,7 @@ impl SyncError {
             SyncError::Credentials(CredentialError::Unavailable { .. }) => ErrorCode::KeyringUnavailable,
             SyncError::Credentials(_) => ErrorCode::StorageError,
             SyncError::Library(e) => e.code(),
+            SyncError::Lock(_) => ErrorCode::IoError,
         }
     }
 }

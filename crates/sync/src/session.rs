@@ -1,10 +1,15 @@
 //! Signing a library in and out of its studio, and what its connection is (R14.1, STUDIO.md §2):
 //! the sign-in makes a device on the studio, keeps its credential in the OS keyring under the
-//! device's id and binds the library (one studio, one person); every later use trades the
-//! refresh secret for a new one (saved before anything else happens) and an access token.
+//! device's id and binds the library (one studio, one person); later uses share this process's
+//! access token while it is fresh, else trade the refresh secret for a new one (saved before
+//! anything else happens) under a lock in the library folder, one refresh at a time.
 //!
 //! Knows the order of these steps and what to undo when one fails; the HTTP is `client`'s, the
 //! keyring `credentials`', the catalog the library's.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
 use atelier_domain::StudioRole;
 use atelier_domain::ids::DeviceId;
@@ -128,11 +133,12 @@ pub fn login(library: &Library, request: &SignIn<'_>) -> Result<SignedInReport> 
         let _ = credentials.forget();
         return Err(undo(e.into()));
     }
+    tokens().insert(credentials.key().to_string(), (signed.clone(), Instant::now()));
     // Signed in again from this library: the previous device's credential goes.
     if let Some(b) = &binding
         && b.device != device.0
     {
-        sign_out_device(&client, b);
+        sign_out_device(library, &client, b);
     }
     Ok(SignedInReport {
         url: client.url().to_string(),
@@ -174,13 +180,28 @@ pub fn status(library: &Library) -> Result<StudioStatus> {
     let client = StudioClient::new(&binding.studio_url)?;
     let credentials = Credentials::open(&binding.device.to_string())?;
     out.keyring = Some(credentials.vault().to_string());
-    match access(&client, &credentials) {
-        Ok(Some(signed)) => {
+    // Who the studio says we are now (the current role), which also shows it answers.
+    let me = |signed: &SignedIn| client.me(&signed.access_token);
+    let answer = match access(library, &client, &credentials) {
+        Ok(Some(signed)) => match me(&signed) {
+            // A token kept in this process, refused since: ask again (which says why, or
+            // carries on with a fresh one).
+            Err(SyncError::Studio(e)) if e.code == ErrorCode::Unauthorized => {
+                drop_token(&credentials);
+                access(library, &client, &credentials).and_then(|s| s.map(|s| me(&s)).transpose())
+            }
+            other => other.map(Some),
+        },
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(Some(me)) => {
             out.connection = Connection::Online;
             out.reason = None;
-            out.role = Some(signed.role);
-            out.user = Some(signed.user);
-            out.studio = client.info().ok().map(|i| i.name);
+            out.role = Some(me.role);
+            out.user = Some(me.user);
+            out.studio = Some(me.studio);
         }
         Ok(None) => out.keyring = None,
         Err(SyncError::Unreachable { reason, .. }) => {
@@ -209,12 +230,12 @@ pub fn logout(library: &Library) -> Result<bool> {
         ));
     };
     let client = StudioClient::new(&binding.studio_url)?;
-    Ok(sign_out_device(&client, &binding))
+    Ok(sign_out_device(library, &client, &binding))
 }
 
 /// Runs `f` with the studio and a fresh access token, for commands that need the studio
 /// (R14.1): not signed in, revoked or unreachable → an error that says so.
-pub fn with_studio<T>(library: &Library, f: impl FnOnce(&StudioClient, &SignedIn) -> Result<T>) -> Result<T> {
+pub fn with_studio<T>(library: &Library, f: impl Fn(&StudioClient, &SignedIn) -> Result<T>) -> Result<T> {
     let Some(binding) = library.studio_binding()? else {
         return Err(SyncError::NotSignedIn(
             "this library isn't signed in to a studio: run 'atelier studio login URL' first".into(),
@@ -222,8 +243,19 @@ pub fn with_studio<T>(library: &Library, f: impl FnOnce(&StudioClient, &SignedIn
     };
     let client = StudioClient::new(&binding.studio_url)?;
     let credentials = Credentials::open(&binding.device.to_string())?;
-    match access(&client, &credentials)? {
-        Some(signed) => f(&client, &signed),
+    match access(library, &client, &credentials)? {
+        Some(signed) => match f(&client, &signed) {
+            // A token this process kept, refused since (the device was revoked): ask again,
+            // which says so, or carries on with a fresh token.
+            Err(SyncError::Studio(e)) if e.code == ErrorCode::Unauthorized => {
+                drop_token(&credentials);
+                match access(library, &client, &credentials)? {
+                    Some(signed) => f(&client, &signed),
+                    None => Err(SyncError::Studio(e)),
+                }
+            }
+            other => other,
+        },
         None => Err(SyncError::NotSignedIn(
             "this library is signed out of its studio: run 'atelier studio login URL' to sign in again"
                 .into(),
@@ -233,25 +265,58 @@ pub fn with_studio<T>(library: &Library, f: impl FnOnce(&StudioClient, &SignedIn
 
 /// Revokes the binding's device on the studio (best effort) and forgets its credential;
 /// whether the studio heard of it.
-fn sign_out_device(client: &StudioClient, binding: &StudioBinding) -> bool {
+fn sign_out_device(library: &Library, client: &StudioClient, binding: &StudioBinding) -> bool {
     let Ok(credentials) = Credentials::open(&binding.device.to_string()) else {
         return false;
     };
-    let told = match access(client, &credentials) {
+    let told = match access(library, client, &credentials) {
         Ok(Some(signed)) => client
             .revoke_device(&signed.access_token, signed.credential.device_id)
             .is_ok(),
         _ => false,
     };
+    drop_token(&credentials);
     let _ = credentials.forget();
     told
 }
 
-/// A fresh access token for the stored credential, the rotated secret saved first. `None`
-/// when nothing is stored; a revoked device's credential is forgotten and reported as
-/// [`SyncError::NotSignedIn`].
-pub fn access(client: &StudioClient, credentials: &Credentials) -> Result<Option<SignedIn>> {
+/// Access tokens this process holds, by device. Every refresh spends the refresh secret, so
+/// the users of one credential (the app's panels and its poll, all at once) share one token
+/// instead of each refreshing: a second refresh with the same secret is what a thief's would
+/// look like, and the studio revokes the device.
+static TOKENS: LazyLock<Mutex<HashMap<String, (SignedIn, Instant)>>> = LazyLock::new(Default::default);
+
+/// A token is used while it has at least this long left.
+const TOKEN_MARGIN: Duration = Duration::from_secs(60);
+
+fn tokens() -> std::sync::MutexGuard<'static, HashMap<String, (SignedIn, Instant)>> {
+    TOKENS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// An access token for the stored credential: this process's while it is fresh, else a
+/// refresh — one at a time per library across threads and processes (the CLI beside the app),
+/// the secret read inside that lock so whoever comes second presents the rotated one, and the
+/// new secret saved before anything else. `None` when nothing is stored; a revoked device's
+/// credential is forgotten and reported as [`SyncError::NotSignedIn`].
+pub fn access(
+    library: &Library,
+    client: &StudioClient,
+    credentials: &Credentials,
+) -> Result<Option<SignedIn>> {
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(library.layout().root().join("studio.lock"))?;
+    lock.lock()?;
+    let key = credentials.key().to_string();
+    if let Some((signed, at)) = tokens().get(&key)
+        && at.elapsed() + TOKEN_MARGIN < Duration::from_secs(u64::from(signed.expires_in))
+    {
+        return Ok(Some(signed.clone()));
+    }
     let Some(stored) = credentials.load()? else {
+        tokens().remove(&key);
         return Ok(None);
     };
     let device_id = stored
@@ -268,6 +333,7 @@ pub fn access(client: &StudioClient, credentials: &Credentials) -> Result<Option
                 refresh_secret: signed.credential.refresh_secret.clone(),
                 ..stored
             })?;
+            tokens().insert(key, (signed.clone(), Instant::now()));
             Ok(Some(signed))
         }
         Err(SyncError::Studio(e))
@@ -276,6 +342,7 @@ pub fn access(client: &StudioClient, credentials: &Credentials) -> Result<Option
                 ErrorCode::DeviceRevoked | ErrorCode::RefreshReused | ErrorCode::Unauthorized
             ) =>
         {
+            tokens().remove(&key);
             let _ = credentials.forget();
             Err(SyncError::NotSignedIn(format!(
                 "the studio signed this library out ({}): run 'atelier studio login URL' to sign in again",
@@ -284,4 +351,9 @@ pub fn access(client: &StudioClient, credentials: &Credentials) -> Result<Option
         }
         Err(e) => Err(e),
     }
+}
+
+/// Forgets this process's token for a device (signed out, or the studio refused it).
+fn drop_token(credentials: &Credentials) {
+    tokens().remove(credentials.key());
 }

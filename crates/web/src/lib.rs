@@ -92,6 +92,15 @@ pub fn router(state: AppState) -> Router {
         .route("/studio/status", get(studio::status))
         .route("/studio/login", post(studio::login))
         .route("/studio/logout", post(studio::logout))
+        .route("/studio/members", get(studio::members))
+        .route("/studio/members/role", post(studio::member_role))
+        .route("/studio/members/remove", post(studio::member_remove))
+        .route("/studio/invite", post(studio::invite))
+        .route("/studio/invitations", get(studio::invitations))
+        .route("/studio/invitations/revoke", post(studio::invitation_revoke))
+        .route("/studio/invitations/resend", post(studio::invitation_resend))
+        .route("/studio/devices", get(studio::devices))
+        .route("/studio/devices/revoke", post(studio::device_revoke))
         .route("/import", post(api::import))
         .route(
             "/upload",

@@ -1,12 +1,17 @@
-//! The library's studio sign-in over the local API (the app's *Sign in to a studio* and its sync
-//! indicator): status, sign in with an email and a password, sign out — each one atelier-sync
-//! call on a blocking thread, its refusal as `{code, message}`.
+//! The library's studio over the local API: sign-in, status and sign-out (the top bar's
+//! indicator), and the studio's people for its Owners and Admins (members and roles, invitations,
+//! devices) — each one atelier-sync call on a blocking thread with a fresh access token, the
+//! studio's refusal as `{code, message}`. The studio checks every call against the caller's
+//! current role; the app only greys out.
 //!
 //! Knows no HTTP of the studio's and no keyring: atelier-sync does.
 
 use std::sync::Arc;
 
+use atelier_domain::StudioRole;
+use atelier_domain::ids::{DeviceId, UserId};
 use atelier_library::Library;
+use atelier_protocol::{InvitationLink, NewInvitation, StudioDevice, StudioInvitation, StudioMember};
 use atelier_sync::SyncError;
 use atelier_sync::session::{self, SignIn, SignedInReport, StudioStatus};
 use axum::Json;
@@ -76,4 +81,135 @@ pub(crate) async fn login(
 
 pub(crate) async fn logout(State(s): State<AppState>) -> ApiResult<Json<bool>> {
     Ok(Json(on_library(&s, session::logout).await?))
+}
+
+/// `POST /api/studio/members/role`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MemberRole {
+    /// The member.
+    pub user_id: UserId,
+    /// Their new studio role.
+    pub role: StudioRole,
+}
+
+/// `POST /api/studio/members/remove`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MemberRef {
+    /// The member.
+    pub user_id: UserId,
+}
+
+/// `POST /api/studio/invitations/revoke|resend`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InvitationRef {
+    /// The invitation's id.
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+}
+
+/// `POST /api/studio/devices/revoke`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DeviceRef {
+    /// The device.
+    pub id: DeviceId,
+}
+
+pub(crate) async fn members(State(s): State<AppState>) -> ApiResult<Json<Vec<StudioMember>>> {
+    Ok(Json(
+        on_library(&s, |lib| {
+            session::with_studio(lib, |c, t| c.members(&t.access_token))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn member_role(
+    State(s): State<AppState>,
+    Json(b): Json<MemberRole>,
+) -> ApiResult<Json<StudioMember>> {
+    Ok(Json(
+        on_library(&s, move |lib| {
+            session::with_studio(lib, |c, t| c.set_role(&t.access_token, b.user_id, b.role))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn member_remove(
+    State(s): State<AppState>,
+    Json(b): Json<MemberRef>,
+) -> ApiResult<Json<bool>> {
+    on_library(&s, move |lib| {
+        session::with_studio(lib, |c, t| c.remove_member(&t.access_token, b.user_id))
+    })
+    .await?;
+    Ok(Json(true))
+}
+
+pub(crate) async fn invite(
+    State(s): State<AppState>,
+    Json(b): Json<NewInvitation>,
+) -> ApiResult<Json<InvitationLink>> {
+    Ok(Json(
+        on_library(&s, move |lib| {
+            session::with_studio(lib, |c, t| c.invite(&t.access_token, &b))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn invitations(State(s): State<AppState>) -> ApiResult<Json<Vec<StudioInvitation>>> {
+    Ok(Json(
+        on_library(&s, |lib| {
+            session::with_studio(lib, |c, t| c.invitations(&t.access_token))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn invitation_revoke(
+    State(s): State<AppState>,
+    Json(b): Json<InvitationRef>,
+) -> ApiResult<Json<bool>> {
+    on_library(&s, move |lib| {
+        session::with_studio(lib, |c, t| c.revoke_invitation(&t.access_token, b.id))
+    })
+    .await?;
+    Ok(Json(true))
+}
+
+pub(crate) async fn invitation_resend(
+    State(s): State<AppState>,
+    Json(b): Json<InvitationRef>,
+) -> ApiResult<Json<InvitationLink>> {
+    Ok(Json(
+        on_library(&s, move |lib| {
+            session::with_studio(lib, |c, t| c.resend_invitation(&t.access_token, b.id))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn devices(State(s): State<AppState>) -> ApiResult<Json<Vec<StudioDevice>>> {
+    Ok(Json(
+        on_library(&s, |lib| {
+            session::with_studio(lib, |c, t| c.devices(&t.access_token))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn device_revoke(
+    State(s): State<AppState>,
+    Json(b): Json<DeviceRef>,
+) -> ApiResult<Json<bool>> {
+    on_library(&s, move |lib| {
+        session::with_studio(lib, |c, t| c.revoke_device(&t.access_token, b.id))
+    })
+    .await?;
+    Ok(Json(true))
 }

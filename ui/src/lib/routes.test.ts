@@ -18,6 +18,7 @@ describe('routes', () => {
     ['/review/Acme', { name: 'reviewQueue', brand: 'Acme' }],
     ['/tags', { name: 'tags' }],
     ['/models', { name: 'models' }],
+    ['/studio', { name: 'studio' }],
   ];
   it.each(cases)('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);

@@ -16,6 +16,7 @@ export type Route =
   | { name: 'tags' }
   | { name: 'models' }
   | { name: 'duplicates' }
+  | { name: 'studio' }
   | { name: 'notFound'; path: string };
 
 function seg(s: string | undefined): string {
@@ -61,6 +62,9 @@ export function parseRoute(pathname: string): Route {
     case 'duplicates':
       if (parts.length === 1) return { name: 'duplicates' };
       break;
+    case 'studio':
+      if (parts.length === 1) return { name: 'studio' };
+      break;
   }
   return { name: 'notFound', path: pathname };
 }
@@ -94,6 +98,8 @@ export function pathOf(r: Route): string {
       return '/models';
     case 'duplicates':
       return '/duplicates';
+    case 'studio':
+      return '/studio';
     case 'notFound':
       return r.path;
   }

@@ -13,6 +13,11 @@ import type { SidecarFailure } from './types/SidecarFailure';
 import type { SignedInReport } from './types/SignedInReport';
 import type { StudioLogin } from './types/StudioLogin';
 import type { StudioStatus } from './types/StudioStatus';
+import type { StudioMember } from './types/StudioMember';
+import type { StudioInvitation } from './types/StudioInvitation';
+import type { StudioDevice } from './types/StudioDevice';
+import type { InvitationLink } from './types/InvitationLink';
+import type { StudioRole } from './types/StudioRole';
 import type { WatchedFolder } from './types/WatchedFolder';
 import type { Dispose } from './types/Dispose';
 import type { DuplicateGroup } from './types/DuplicateGroup';
@@ -62,6 +67,11 @@ import type { TagMode } from './types/TagMode';
 export type {
   ApiError,
   SignedInReport,
+  StudioMember,
+  StudioInvitation,
+  StudioDevice,
+  InvitationLink,
+  StudioRole,
   StudioLogin,
   StudioStatus,
   Dispose,
@@ -300,6 +310,16 @@ export const api = {
   studioStatus: (signal?: AbortSignal) => get<StudioStatus>('/api/studio/status', signal),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),
+  studioMembers: (signal?: AbortSignal) => get<StudioMember[]>('/api/studio/members', signal),
+  studioMemberRole: (user_id: string, role: StudioRole) =>
+    post<StudioMember>('/api/studio/members/role', { user_id, role }),
+  studioMemberRemove: (user_id: string) => post<boolean>('/api/studio/members/remove', { user_id }),
+  studioInvite: (email: string, role: StudioRole) => post<InvitationLink>('/api/studio/invite', { email, role }),
+  studioInvitations: (signal?: AbortSignal) => get<StudioInvitation[]>('/api/studio/invitations', signal),
+  studioInvitationRevoke: (id: string) => post<boolean>('/api/studio/invitations/revoke', { id }),
+  studioInvitationResend: (id: string) => post<InvitationLink>('/api/studio/invitations/resend', { id }),
+  studioDevices: (signal?: AbortSignal) => get<StudioDevice[]>('/api/studio/devices', signal),
+  studioDeviceRevoke: (id: string) => post<boolean>('/api/studio/devices/revoke', { id }),
 
   // ---- models
   models: (signal?: AbortSignal) => get<ModelSummary[]>('/api/models', signal),
