@@ -1,10 +1,10 @@
 //! The Atelier studio server (STUDIO.md): a team's accounts, studio roles and signed-in devices
 //! behind one HTTP API, in one process that keeps no state of its own beyond its database, so
-//! that several processes can share one database later.
+//! that several processes can share one PostgreSQL database and behave as one studio.
 //!
 //! Layers point inward: `http` (axum routes, the access extractors, `{code, message}` errors)
 //! and `pages` (the server-rendered HTML pages, routed through the same table) → `services` (the use cases; rules from atelier-domain, never a connection) → `store` (all
-//! SQL; SQLite now, PostgreSQL to come). This file holds the two commands' bodies, [`init`]
+//! SQL; SQLite in the data folder by default, PostgreSQL with `--database-url`). This file holds the two commands' bodies, [`init`]
 //! and [`serve`], which the thin `atelier-studio` binary calls.
 //!
 //! Must not know the desktop side (atelier-library, catalog, web): only atelier-protocol (the
@@ -19,14 +19,19 @@ pub mod http;
 pub mod pages;
 pub mod services;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 
 pub use services::{NewStudio, ServiceError, Studio};
+pub use store::Database;
 
 /// What `atelier-studio serve` needs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// The data folder holding the studio.
     pub data: PathBuf,
+    /// The PostgreSQL database holding the studio's rows instead of `data/studio.db`.
+    pub database_url: Option<String>,
     /// Where to listen (port 0: any free port).
     pub listen: SocketAddr,
     /// The URL people reach the studio at, when it differs from the listening address (behind
@@ -56,17 +61,49 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Creates a studio in `data` with its first Owner; returns what to tell the person.
-pub async fn init(data: PathBuf, new: NewStudio) -> Result<String, ServiceError> {
+/// Where the studio's rows live: the PostgreSQL database when a URL is given, else
+/// `data/studio.db`.
+fn database(data: &std::path::Path, database_url: Option<String>) -> Database {
+    match database_url {
+        Some(url) => Database::Postgres(url),
+        None => Database::Sqlite(data.to_path_buf()),
+    }
+}
+
+/// Creates a studio in `data` (or, with a URL, in that PostgreSQL database; `data` is created
+/// all the same) with its first Owner; returns what to tell the person.
+pub async fn init(
+    data: PathBuf,
+    database_url: Option<String>,
+    new: NewStudio,
+) -> Result<String, ServiceError> {
     let owner = new.owner_email.trim().to_string();
-    let studio = Studio::create(&data, new).await?;
+    let at = database(&data, database_url);
+    let studio = Studio::create(&at, new).await?;
     let name = studio.info().name;
     studio.close().await;
-    Ok(format!(
-        "Created the studio \"{name}\" in {} with {owner} as its Owner.\nStart it with: atelier-studio serve --data {}",
-        data.display(),
-        data.display()
-    ))
+    if matches!(at, Database::Postgres(_)) {
+        // The folder holds what is not in the database (local blobs, later): made once the
+        // studio is, so that `serve --data` finds it.
+        std::fs::create_dir_all(&data).map_err(|e| {
+            ServiceError::Refused(atelier_domain::InvalidInput::new(
+                atelier_domain::ErrorCode::IoError,
+                format!("can't create {}: {e}", data.display()),
+            ))
+        })?;
+    }
+    Ok(match at {
+        Database::Sqlite(_) => format!(
+            "Created the studio \"{name}\" in {} with {owner} as its Owner.\nStart it with: atelier-studio serve --data {}",
+            data.display(),
+            data.display()
+        ),
+        // The URL may hold a password: not printed.
+        Database::Postgres(_) => format!(
+            "Created the studio \"{name}\" in the PostgreSQL database with {owner} as its Owner.\nStart it with: atelier-studio serve --data {} --database-url URL",
+            data.display()
+        ),
+    })
 }
 
 /// Serves the studio in `options.data` until ctrl-c or SIGTERM, then finishes the requests in
@@ -78,7 +115,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     {
         return Err(ServeError::PublicUrl(url.clone()));
     }
-    let studio = Studio::open(&options.data).await?;
+    let studio = Studio::open(&database(&options.data, options.database_url.clone())).await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| ServeError::Listen {

@@ -36,6 +36,10 @@ enum Command {
         /// Read the Owner's password from standard input (one line; the newline is dropped).
         #[arg(long)]
         password_stdin: bool,
+        /// Keep the studio's rows in this PostgreSQL database (postgres://USER@HOST:PORT/DB,
+        /// which must exist) instead of DIR/studio.db; DIR is still made and used for the rest.
+        #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
+        database_url: Option<String>,
     },
     /// Serve a studio until interrupted (ctrl-c or SIGTERM stop it gracefully).
     Serve {
@@ -48,7 +52,20 @@ enum Command {
         /// The URL people reach the studio at, when behind a proxy (invitation links start with it).
         #[arg(long)]
         public_url: Option<String>,
+        /// The PostgreSQL database holding the studio's rows (as given to init); several serve
+        /// processes on one database behave as one studio.
+        #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
+        database_url: Option<String>,
     },
+}
+
+/// Accepts a PostgreSQL URL only (the one database server the studio speaks besides SQLite).
+fn postgres_url(url: &str) -> Result<String, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(url.to_string())
+    } else {
+        Err("a PostgreSQL URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE".into())
+    }
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -70,6 +87,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             name,
             studio,
             password_stdin,
+            database_url,
         } => {
             if !password_stdin {
                 anyhow::bail!(
@@ -82,6 +100,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let password = read_password()?;
             let said = atelier_studio::init(
                 data,
+                database_url,
                 atelier_studio::NewStudio {
                     name: studio,
                     owner_email: owner,
@@ -97,9 +116,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
             data,
             listen,
             public_url,
+            database_url,
         } => {
             atelier_studio::serve(atelier_studio::ServeOptions {
                 data,
+                database_url,
                 listen,
                 public_url,
             })

@@ -1,7 +1,8 @@
 //! The authorisation matrix (STUDIO.md §7), in process: the route table is checked against the
 //! router actually built (nothing unclassified), then every route is called as anonymous, a
-//! revoked device, a Member, an Admin and an Owner, against a temporary SQLite studio. API
-//! routes answer `{code, message}` errors; the pages (`/invite/…`) answer HTML.
+//! revoked device, a Member, an Admin and an Owner, against a temporary studio on SQLite and,
+//! when a test server is configured, on PostgreSQL. API routes answer `{code, message}` errors;
+//! the pages (`/invite/…`) answer HTML.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -10,7 +11,8 @@ use std::sync::Arc;
 
 use atelier_domain::StudioRole;
 use atelier_studio::http::{Access, Verb, router, routes};
-use atelier_studio::{NewStudio, Studio};
+use atelier_studio::testing::TestDatabase;
+use atelier_studio::{Database, NewStudio, Studio};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -82,19 +84,30 @@ async fn call(
 }
 
 struct Fixture {
-    _dir: tempfile::TempDir,
     app: Router,
     owner: String,
     admin: String,
     member: String,
     revoked: String,
+    _dir: tempfile::TempDir,
+    _db: Option<TestDatabase>,
 }
 
-async fn fixture() -> Fixture {
+/// The studio on SQLite, or on a fresh PostgreSQL database (`None` when no test server is
+/// configured and none is required).
+async fn fixture(postgres: bool) -> Option<Fixture> {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("studio");
+    let db = if postgres {
+        Some(TestDatabase::create().await?)
+    } else {
+        None
+    };
+    let at = match &db {
+        Some(db) => Database::Postgres(db.url.clone()),
+        None => Database::Sqlite(dir.path().join("studio")),
+    };
     let studio = Studio::create(
-        &data,
+        &at,
         NewStudio {
             name: "Matrix".into(),
             owner_email: "owner@studio.test".into(),
@@ -138,15 +151,43 @@ async fn fixture() -> Fixture {
     let revoked = token("member@studio.test", "member-password", "lost phone").await;
     let caller = studio.authenticate(&revoked).await.unwrap();
     studio.revoke_device(&caller, caller.device).await.unwrap();
-    Fixture {
-        _dir: dir,
+    Some(Fixture {
         app: router(Arc::new(studio)),
         owner,
         admin,
         member,
         revoked,
-    }
+        _dir: dir,
+        _db: db,
+    })
 }
+
+/// Runs each scenario on SQLite, and on PostgreSQL when a test server is configured
+/// (`atelier_studio::testing`), as two tests: `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::fixture(false).await.unwrap()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(f) = super::fixture(true).await {
+                    super::$name(f).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    every_route_of_the_router_is_classified,
+    every_route_refuses_exactly_who_its_class_says,
+    roles_follow_the_domain_rules_through_the_api,
+    members_revoke_their_own_devices_and_admins_anyones,
+);
 
 /// Every path the built router holds, read from its `Debug` form (axum lists its paths there;
 /// it has no public listing). The test below fails loudly if that ever stops working.
@@ -165,9 +206,7 @@ fn router_paths(app: &Router) -> BTreeSet<String> {
     paths
 }
 
-#[tokio::test]
-async fn every_route_of_the_router_is_classified() {
-    let f = fixture().await;
+async fn every_route_of_the_router_is_classified(f: Fixture) {
     let table = routes();
     let classified: BTreeSet<(Method, &str)> = table.iter().map(|r| (r.verb.method(), r.path)).collect();
     assert_eq!(classified.len(), table.len(), "a route is listed twice");
@@ -211,9 +250,7 @@ enum Who {
     Owner,
 }
 
-#[tokio::test]
-async fn every_route_refuses_exactly_who_its_class_says() {
-    let f = fixture().await;
+async fn every_route_refuses_exactly_who_its_class_says(f: Fixture) {
     let mut checked = 0;
     for route in routes() {
         for who in [Who::Anonymous, Who::Revoked, Who::Member, Who::Admin, Who::Owner] {
@@ -270,9 +307,7 @@ async fn every_route_refuses_exactly_who_its_class_says() {
     assert_eq!(checked, routes().len() * 5);
 }
 
-#[tokio::test]
-async fn roles_follow_the_domain_rules_through_the_api() {
-    let f = fixture().await;
+async fn roles_follow_the_domain_rules_through_the_api(f: Fixture) {
     let (_, members) = call(&f.app, Method::GET, "/api/v1/members", Some(&f.member), None).await;
     let id_of = |email: &str| {
         members
@@ -346,9 +381,7 @@ async fn roles_follow_the_domain_rules_through_the_api() {
     );
 }
 
-#[tokio::test]
-async fn members_revoke_their_own_devices_and_admins_anyones() {
-    let f = fixture().await;
+async fn members_revoke_their_own_devices_and_admins_anyones(f: Fixture) {
     let (_, mine) = call(&f.app, Method::GET, "/api/v1/devices", Some(&f.member), None).await;
     let mine = mine.as_array().unwrap().clone();
     assert_eq!(mine.len(), 1, "the revoked device is not listed: {mine:?}");

@@ -12,14 +12,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use atelier_studio::testing::TestDatabase;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_atelier-studio");
 
-fn init(data: &Path) {
+fn init(data: &Path, db: Option<&str>) {
     let mut child = Command::new(BIN)
         .args(["init", "--data"])
         .arg(data)
+        .env_remove("ATELIER_STUDIO_DATABASE_URL")
+        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
         .args([
             "--owner",
             "olive@studio.test",
@@ -49,10 +52,12 @@ impl Drop for Server {
     }
 }
 
-fn serve(data: &Path) -> (Server, String) {
+fn serve(data: &Path, db: Option<&str>) -> (Server, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(data)
+        .env_remove("ATELIER_STUDIO_DATABASE_URL")
+        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -121,11 +126,22 @@ fn form(c: &reqwest::Client, link: &str, body: &str) -> reqwest::RequestBuilder 
 }
 
 #[tokio::test]
-async fn invite_join_with_the_page_sign_in_and_the_link_is_spent() {
+async fn invite_join_with_the_page_sign_in_and_the_link_is_spent_on_sqlite() {
+    invite_join_with_the_page_sign_in_and_the_link_is_spent(None).await;
+}
+
+#[tokio::test]
+async fn invite_join_with_the_page_sign_in_and_the_link_is_spent_on_postgres() {
+    if let Some(db) = TestDatabase::create().await {
+        invite_join_with_the_page_sign_in_and_the_link_is_spent(Some(&db.url)).await;
+    }
+}
+
+async fn invite_join_with_the_page_sign_in_and_the_link_is_spent(db: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("studio");
-    init(&data);
-    let (_server, url) = serve(&data);
+    init(&data, db);
+    let (_server, url) = serve(&data, db);
     let c = reqwest::Client::new();
     let api = |p: &str| format!("{url}/api/v1/{p}");
     let owner = sign_in(&c, &url, "olive@studio.test", "a long owner password").await;

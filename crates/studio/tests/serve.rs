@@ -1,6 +1,8 @@
 //! The real binary on 127.0.0.1: `init` with the password on stdin, `serve` on port 0, sign in,
 //! refresh, reuse a spent refresh secret (the device is revoked and its token stops working),
-//! bad input answered `{code, message}` with nothing changed, and a clean exit on SIGTERM.
+//! bad input answered `{code, message}` with nothing changed, and a clean exit on SIGTERM — on
+//! SQLite, and on PostgreSQL when a test server is configured (`atelier_studio::testing`), where
+//! two `serve` processes on one database must also behave as one studio.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -10,14 +12,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use atelier_studio::testing::TestDatabase;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_atelier-studio");
 
-fn init(data: &Path, password: Option<&str>) -> std::process::Output {
+fn init(data: &Path, db: Option<&str>, password: Option<&str>) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.args(["init", "--data"])
         .arg(data)
+        .env_remove("ATELIER_STUDIO_DATABASE_URL")
+        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
         .args([
             "--owner",
             "Olive@Studio.test",
@@ -52,10 +57,12 @@ impl Drop for Server {
     }
 }
 
-fn serve(data: &Path) -> (Server, String) {
+fn serve(data: &Path, db: Option<&str>) -> (Server, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(data)
+        .env_remove("ATELIER_STUDIO_DATABASE_URL")
+        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -107,21 +114,32 @@ fn assert_error(got: &(u16, Value), status: u16, code: &str) {
 }
 
 #[tokio::test]
-async fn init_serve_sign_in_refresh_and_theft_detection() {
+async fn init_serve_sign_in_refresh_and_theft_detection_on_sqlite() {
+    init_serve_sign_in_refresh_and_theft_detection(None).await;
+}
+
+#[tokio::test]
+async fn init_serve_sign_in_refresh_and_theft_detection_on_postgres() {
+    if let Some(db) = TestDatabase::create().await {
+        init_serve_sign_in_refresh_and_theft_detection(Some(&db.url)).await;
+    }
+}
+
+async fn init_serve_sign_in_refresh_and_theft_detection(db: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("studio");
 
     // Without --password-stdin nothing is created.
-    let out = init(&data, None);
+    let out = init(&data, db, None);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--password-stdin"));
     assert!(!data.exists());
 
-    let out = init(&data, Some("a long owner password"));
+    let out = init(&data, db, Some("a long owner password"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Test Studio"));
     // A second init is refused and changes nothing.
-    let again = init(&data, Some("another password"));
+    let again = init(&data, db, Some("another password"));
     assert!(!again.status.success());
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("already holds a studio"),
@@ -129,7 +147,7 @@ async fn init_serve_sign_in_refresh_and_theft_detection() {
         String::from_utf8_lossy(&again.stderr)
     );
 
-    let (mut server, url) = serve(&data);
+    let (mut server, url) = serve(&data, db);
     let c = reqwest::Client::new();
     let api = |p: &str| format!("{url}/api/v1/{p}");
 
@@ -270,4 +288,98 @@ async fn init_serve_sign_in_refresh_and_theft_detection() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit: {status:?}");
+}
+
+/// Two `serve` processes on one PostgreSQL database behave as one studio: a token minted by A
+/// works on B, a secret rotated on B and replayed on A revokes the device on both, and what one
+/// writes (a new device, a revocation) the other reads at once.
+#[tokio::test]
+async fn two_serve_processes_on_one_database_are_one_studio() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("studio");
+    let out = init(&data, Some(&db.url), Some("a long owner password"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_a, url_a) = serve(&data, Some(&db.url));
+    let (_b, url_b) = serve(&data, Some(&db.url));
+    assert_ne!(url_a, url_b);
+    let c = reqwest::Client::new();
+    let a = |p: &str| format!("{url_a}/api/v1/{p}");
+    let b = |p: &str| format!("{url_b}/api/v1/{p}");
+
+    // Signed in on A; the access token works on B.
+    let (status, signed) = post(
+        &c,
+        a("auth/password"),
+        json!({"email": "olive@studio.test", "password": "a long owner password", "device": "laptop"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{signed}");
+    let device = signed["credential"]["device_id"].as_str().unwrap().to_string();
+    let secret1 = signed["credential"]["refresh_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token1 = signed["access_token"].as_str().unwrap().to_string();
+    let (status, me) = get(&c, b("me"), &token1).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["email"], "Olive@Studio.test");
+
+    // Rotated on B: the new token works on A.
+    let (status, refreshed) = post(
+        &c,
+        b("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret1}),
+    )
+    .await;
+    assert_eq!(status, 200, "{refreshed}");
+    let secret2 = refreshed["credential"]["refresh_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token2 = refreshed["access_token"].as_str().unwrap().to_string();
+    assert_eq!(get(&c, a("me"), &token2).await.0, 200);
+
+    // The old secret replayed on A: the device is revoked everywhere.
+    let reused = post(
+        &c,
+        a("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret1}),
+    )
+    .await;
+    assert_error(&reused, 401, "refresh_reused");
+    assert_error(&get(&c, a("me"), &token2).await, 401, "unauthorized");
+    assert_error(&get(&c, b("me"), &token2).await, 401, "unauthorized");
+    let after = post(
+        &c,
+        b("auth/refresh"),
+        json!({"device_id": device, "refresh_secret": secret2}),
+    )
+    .await;
+    assert_error(&after, 401, "device_revoked");
+
+    // A device signed in on B is listed on A; revoked on A, its token stops on B.
+    let (status, again) = post(
+        &c,
+        b("auth/password"),
+        json!({"email": "olive@studio.test", "password": "a long owner password", "device": "desk"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    let token3 = again["access_token"].as_str().unwrap().to_string();
+    let (_, devices) = get(&c, a("devices"), &token3).await;
+    let devices = devices.as_array().unwrap().clone();
+    assert_eq!(devices.len(), 1, "{devices:?}");
+    assert_eq!(devices[0]["name"], "desk");
+    let desk = again["credential"]["device_id"].as_str().unwrap();
+    let revoked = c
+        .delete(a(&format!("devices/{desk}")))
+        .bearer_auth(&token3)
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success(), "{}", revoked.status());
+    assert_error(&get(&c, b("me"), &token3).await, 401, "unauthorized");
 }

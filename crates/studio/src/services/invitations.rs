@@ -301,18 +301,32 @@ impl Studio {
 mod tests {
     use super::*;
     use crate::services::NewStudio;
+    use crate::store::Database;
+    use crate::testing::TestDatabase;
 
     struct Fixture {
-        _dir: tempfile::TempDir,
         studio: Studio,
         owner: Caller,
         admin: Caller,
+        _dir: tempfile::TempDir,
+        _db: Option<TestDatabase>,
     }
 
-    async fn fixture() -> Fixture {
+    /// A studio on SQLite, or on a fresh PostgreSQL database (`None` when no test server is
+    /// configured and none is required).
+    async fn fixture(postgres: bool) -> Option<Fixture> {
         let dir = tempfile::tempdir().unwrap();
+        let db = if postgres {
+            Some(TestDatabase::create().await?)
+        } else {
+            None
+        };
+        let at = match &db {
+            Some(db) => Database::Postgres(db.url.clone()),
+            None => Database::Sqlite(dir.path().join("s")),
+        };
         let studio = Studio::create(
-            &dir.path().join("s"),
+            &at,
             NewStudio {
                 name: "Invites".into(),
                 owner_email: "owner@studio.test".into(),
@@ -344,13 +358,44 @@ mod tests {
         };
         let owner = caller("owner@studio.test", "owner-password").await;
         let admin = caller("admin@studio.test", "admin-password").await;
-        Fixture {
-            _dir: dir,
+        Some(Fixture {
             studio,
             owner,
             admin,
-        }
+            _dir: dir,
+            _db: db,
+        })
     }
+
+    /// Runs each scenario on SQLite, and on PostgreSQL when a test server is configured (see
+    /// `crate::testing`), as two tests: `NAME::sqlite` and `NAME::postgres`.
+    macro_rules! on_both_backends {
+        ($($name:ident),* $(,)?) => {$(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(super::fixture(false).await.unwrap()).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(f) = super::fixture(true).await {
+                        super::$name(f).await;
+                    }
+                }
+            }
+        )*};
+    }
+
+    on_both_backends!(
+        an_invitation_is_accepted_once_with_its_email,
+        only_owners_invite_owners,
+        links_expire_after_14_days_and_resend_renews_them,
+        resend_kills_the_old_link_and_revoke_kills_the_new,
+        a_newer_invitation_replaces_a_pending_one,
+        of_two_accepts_at_once_one_wins,
+        a_removed_member_loses_their_devices_and_comes_back_by_invitation,
+    );
 
     fn token(link: &InvitationLink) -> String {
         link.link
@@ -369,9 +414,7 @@ mod tests {
         r.unwrap_err().code()
     }
 
-    #[tokio::test]
-    async fn an_invitation_is_accepted_once_with_its_email() {
-        let f = fixture().await;
+    async fn an_invitation_is_accepted_once_with_its_email(f: Fixture) {
         let link = f
             .studio
             .invite(&f.admin, "New@Studio.test", StudioRole::Member)
@@ -434,9 +477,7 @@ mod tests {
         assert_eq!(code(again), ErrorCode::AlreadyMember);
     }
 
-    #[tokio::test]
-    async fn only_owners_invite_owners() {
-        let f = fixture().await;
+    async fn only_owners_invite_owners(f: Fixture) {
         let by_admin = f
             .studio
             .invite(&f.admin, "boss@studio.test", StudioRole::Owner)
@@ -454,9 +495,7 @@ mod tests {
         f.studio.revoke_invitation(&f.admin, &link.id).await.unwrap();
     }
 
-    #[tokio::test]
-    async fn links_expire_after_14_days_and_resend_renews_them() {
-        let f = fixture().await;
+    async fn links_expire_after_14_days_and_resend_renews_them(f: Fixture) {
         let link = f
             .studio
             .invite(&f.owner, "late@studio.test", StudioRole::Admin)
@@ -488,9 +527,7 @@ mod tests {
         assert_eq!(member.role, StudioRole::Admin);
     }
 
-    #[tokio::test]
-    async fn resend_kills_the_old_link_and_revoke_kills_the_new() {
-        let f = fixture().await;
+    async fn resend_kills_the_old_link_and_revoke_kills_the_new(f: Fixture) {
         let first = f
             .studio
             .invite(&f.admin, "x@studio.test", StudioRole::Member)
@@ -529,9 +566,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_newer_invitation_replaces_a_pending_one() {
-        let f = fixture().await;
+    async fn a_newer_invitation_replaces_a_pending_one(f: Fixture) {
         let old = f
             .studio
             .invite(&f.admin, "y@studio.test", StudioRole::Member)
@@ -549,9 +584,7 @@ mod tests {
         assert!(f.studio.invitation_view(&token(&new)).await.is_ok());
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn of_two_accepts_at_once_one_wins() {
-        let f = fixture().await;
+    async fn of_two_accepts_at_once_one_wins(f: Fixture) {
         let link = f
             .studio
             .invite(&f.admin, "twice@studio.test", StudioRole::Member)
@@ -570,9 +603,7 @@ mod tests {
         assert_eq!(f.studio.members().await.unwrap().len(), 3);
     }
 
-    #[tokio::test]
-    async fn a_removed_member_loses_their_devices_and_comes_back_by_invitation() {
-        let f = fixture().await;
+    async fn a_removed_member_loses_their_devices_and_comes_back_by_invitation(f: Fixture) {
         let link = f
             .studio
             .invite(&f.admin, "gone@studio.test", StudioRole::Member)

@@ -6,7 +6,6 @@
 //! Must not know HTTP (no status codes, no headers) or SQL (it calls [`Store`] methods and
 //! never sees a connection). Secrets are never logged.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,7 +19,7 @@ use atelier_protocol::{
 };
 
 use crate::store::{
-    Account, NewAccount, NewDevice, RefreshOutcome, Rotation, SQLITE_FILE, Store, StoreError,
+    Account, Database, NewAccount, NewDevice, RefreshOutcome, Rotation, SQLITE_FILE, Store, StoreError,
 };
 
 pub mod invitations;
@@ -135,9 +134,10 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 impl Studio {
-    /// Creates a studio in `dir` (created if missing) with its first Owner. Refuses a folder
-    /// that already holds one, changing nothing in it.
-    pub async fn create(dir: &Path, new: NewStudio) -> ServiceResult<Studio> {
+    /// Creates a studio with its first Owner: in `DIR/studio.db` (the folder created if
+    /// missing), or in a PostgreSQL database (which must exist; it is migrated). Refuses a
+    /// folder or database that already holds one, changing nothing in it.
+    pub async fn create(at: &Database, new: NewStudio) -> ServiceResult<Studio> {
         let name = names::validate_name("studio name", &new.name)?;
         let owner = Self::new_account(
             &new.owner_email,
@@ -146,37 +146,56 @@ impl Studio {
             StudioRole::Owner,
         )
         .await?;
-        if dir.join(SQLITE_FILE).exists() {
-            return Err(refused(
-                ErrorCode::StudioExists,
-                format!(
-                    "{} already holds a studio: serve it with `atelier-studio serve --data {}`, or choose another folder",
-                    dir.display(),
-                    dir.display()
-                ),
-            ));
+        let store = match at {
+            Database::Sqlite(dir) => {
+                if dir.join(SQLITE_FILE).exists() {
+                    return Err(refused(
+                        ErrorCode::StudioExists,
+                        format!(
+                            "{} already holds a studio: serve it with `atelier-studio serve --data {}`, or choose another folder",
+                            dir.display(),
+                            dir.display()
+                        ),
+                    ));
+                }
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    refused(ErrorCode::IoError, format!("can't create {}: {e}", dir.display()))
+                })?;
+                Store::create_sqlite(dir).await?
+            }
+            Database::Postgres(url) => Store::create_postgres(url).await?,
+        };
+        if let Err(e) = store.create_studio(&name, &owner, now_ms()).await {
+            store.close().await;
+            return Err(e.into());
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| refused(ErrorCode::IoError, format!("can't create {}: {e}", dir.display())))?;
-        let store = Store::create_sqlite(dir).await?;
-        store.create_studio(&name, &owner, now_ms()).await?;
         Ok(Studio::new(store, name))
     }
 
-    /// Opens the studio in `dir`, migrating its database forward.
-    pub async fn open(dir: &Path) -> ServiceResult<Studio> {
+    /// Opens the studio in `DIR/studio.db` or a PostgreSQL database, migrating it forward.
+    pub async fn open(at: &Database) -> ServiceResult<Studio> {
         let not_found = || {
             refused(
                 ErrorCode::StudioNotFound,
-                format!(
-                    "{} holds no studio: create one with `atelier-studio init --data {} --owner EMAIL --name NAME --password-stdin`",
-                    dir.display(),
-                    dir.display()
-                ),
+                match at {
+                    Database::Sqlite(dir) => format!(
+                        "{} holds no studio: create one with `atelier-studio init --data {} --owner EMAIL --name NAME --password-stdin`",
+                        dir.display(),
+                        dir.display()
+                    ),
+                    Database::Postgres(_) => "the database holds no studio: create one with `atelier-studio init --data DIR --database-url URL --owner EMAIL --name NAME --password-stdin`".to_string(),
+                },
             )
         };
-        let store = Store::open_sqlite(dir).await?.ok_or_else(not_found)?;
-        let name = store.studio_name().await?.ok_or_else(not_found)?;
+        let store = match at {
+            Database::Sqlite(dir) => Store::open_sqlite(dir).await?,
+            Database::Postgres(url) => Store::open_postgres(url).await?,
+        }
+        .ok_or_else(not_found)?;
+        let Some(name) = store.studio_name().await? else {
+            store.close().await;
+            return Err(not_found());
+        };
         Ok(Studio::new(store, name))
     }
 

@@ -1,16 +1,20 @@
 //! The studio's storage: every SQL statement lives below this module, one submodule per
-//! backend (SQLite now — `sqlite.rs` with `migrations/sqlite/` —, PostgreSQL later with its
-//! own migrations). [`Store`] is an enum over the backends' pools, so that services call one
-//! set of methods and never see a connection, a row or a query.
+//! backend — `sqlite.rs` with `migrations/sqlite/` (the embedded default) and `postgres.rs` with
+//! `migrations/postgres/` (`--database-url`, shareable by several studio processes) — and
+//! `rows.rs`, how both read rows back. [`Store`] is an enum over the backends' pools, so that
+//! services call one set of methods and never see a connection, a row or a query.
 //!
 //! Must not know HTTP, hashing or the rules: it stores hashes it is given, reads facts, and
 //! runs a caller's check inside the transaction that writes (see [`Store::change_role`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 
+#[macro_use]
+mod rows;
+mod postgres;
 mod sqlite;
 
 /// The database file inside a studio's data folder.
@@ -250,11 +254,32 @@ pub enum AcceptOutcome {
     AlreadyMember,
 }
 
+/// Where a studio's rows live.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded default: `studio.db` in this data folder.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database (`postgres://…`), which several studio processes may share.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(dir) => f.debug_tuple("Sqlite").field(dir).finish(),
+            // The URL may carry a password: never in a log.
+            Database::Postgres(_) => f.write_str("Postgres(..)"),
+        }
+    }
+}
+
 /// The studio's storage, whichever backend holds it.
 #[derive(Debug, Clone)]
 pub enum Store {
     /// The embedded default: one SQLite file in the data folder.
     Sqlite(sqlite::SqliteStore),
+    /// A PostgreSQL database.
+    Postgres(postgres::PgStore),
 }
 
 /// Calls the same method on whichever backend this is (one arm per backend).
@@ -262,6 +287,7 @@ macro_rules! dispatch {
     ($self:ident, $s:ident => $call:expr) => {
         match $self {
             Store::Sqlite($s) => $call,
+            Store::Postgres($s) => $call,
         }
     };
 }
@@ -280,6 +306,20 @@ impl Store {
             return Ok(None);
         }
         Ok(Some(Store::Sqlite(sqlite::SqliteStore::open(dir, false).await?)))
+    }
+
+    /// Connects to the PostgreSQL database at `url` (which must exist) and migrates it.
+    pub async fn create_postgres(url: &str) -> StoreResult<Store> {
+        let store = postgres::PgStore::open(url, true).await?;
+        store
+            .map(Store::Postgres)
+            .ok_or_else(|| StoreError::Damaged("the database vanished while it was migrated".into()))
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings it to this build's schema.
+    /// `None` when no studio ever migrated it (nothing is created in it then).
+    pub async fn open_postgres(url: &str) -> StoreResult<Option<Store>> {
+        Ok(postgres::PgStore::open(url, false).await?.map(Store::Postgres))
     }
 
     /// Closes the pool, waiting for connections in use (the WAL is checkpointed on the last).
@@ -423,5 +463,216 @@ impl Store {
         check: impl FnOnce(RoleFacts) -> Result<(), InvalidInput> + Send,
     ) -> StoreResult<Option<Account>> {
         dispatch!(self, s => s.change_role(account, role, check).await)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a panic is the failure report
+mod tests {
+    //! What the store promises on each backend beyond what the services' tests reach: the
+    //! migration runner, and the decisions that must be race-free.
+
+    use atelier_domain::Id as _;
+    use sqlx::Connection as _;
+
+    use super::*;
+    use crate::testing::TestDatabase;
+
+    /// A fresh, empty database on one backend.
+    struct Fresh {
+        at: Database,
+        _dir: tempfile::TempDir,
+        _db: Option<TestDatabase>,
+    }
+
+    /// SQLite always; PostgreSQL when a test server is configured.
+    async fn backends() -> Vec<Fresh> {
+        let sqlite = tempfile::tempdir().unwrap();
+        let mut all = vec![Fresh {
+            at: Database::Sqlite(sqlite.path().to_path_buf()),
+            _dir: sqlite,
+            _db: None,
+        }];
+        if let Some(db) = TestDatabase::create().await {
+            all.push(Fresh {
+                at: Database::Postgres(db.url.clone()),
+                _dir: tempfile::tempdir().unwrap(),
+                _db: Some(db),
+            });
+        }
+        all
+    }
+
+    async fn create(at: &Database) -> Store {
+        match at {
+            Database::Sqlite(dir) => Store::create_sqlite(dir).await.unwrap(),
+            Database::Postgres(url) => Store::create_postgres(url).await.unwrap(),
+        }
+    }
+
+    async fn open(at: &Database) -> StoreResult<Option<Store>> {
+        match at {
+            Database::Sqlite(dir) => Store::open_sqlite(dir).await,
+            Database::Postgres(url) => Store::open_postgres(url).await,
+        }
+    }
+
+    /// Runs one statement on the database behind the store's back.
+    async fn execute(at: &Database, sql: &'static str) {
+        match at {
+            Database::Sqlite(dir) => {
+                let url = format!("sqlite://{}", dir.join(SQLITE_FILE).display());
+                let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            }
+            Database::Postgres(url) => {
+                let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            }
+        }
+    }
+
+    fn new_account(email: &str, role: StudioRole) -> NewAccount {
+        NewAccount {
+            id: UserId::new_v7(),
+            email: email.into(),
+            email_key: email.into(),
+            display_name: email.into(),
+            password_hash: "$argon2id$not-checked-here".into(),
+            role,
+        }
+    }
+
+    #[tokio::test]
+    async fn migrations_run_once_and_a_newer_database_is_refused() {
+        for fresh in backends().await {
+            assert!(open(&fresh.at).await.unwrap().is_none(), "{:?}", fresh.at);
+            let store = create(&fresh.at).await;
+            store
+                .create_studio("S", &new_account("o@s.test", StudioRole::Owner), 1)
+                .await
+                .unwrap();
+            store.close().await;
+            // Opening again migrates nothing and finds the studio.
+            let store = open(&fresh.at).await.unwrap().unwrap();
+            assert_eq!(store.studio_name().await.unwrap().as_deref(), Some("S"));
+            let again = store
+                .create_studio("T", &new_account("p@s.test", StudioRole::Owner), 2)
+                .await;
+            assert!(
+                matches!(again, Err(StoreError::Refused(ref e)) if e.code == ErrorCode::StudioExists),
+                "{again:?}"
+            );
+            store.close().await;
+
+            execute(
+                &fresh.at,
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES (99, '0099_future.sql', 0)",
+            )
+            .await;
+            let newer = open(&fresh.at).await;
+            assert!(
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 2 })),
+                "{:?}: {newer:?}",
+                fresh.at
+            );
+        }
+    }
+
+    /// Refuses demoting the last Owner, as `rules::people` does.
+    fn keep_an_owner(facts: RoleFacts) -> Result<(), InvalidInput> {
+        if facts.current == StudioRole::Owner && facts.owners <= 1 {
+            return Err(InvalidInput::new(ErrorCode::LastOwner, "the last Owner stays"));
+        }
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn of_two_owners_demoting_themselves_at_once_one_stays() {
+        for fresh in backends().await {
+            let store = create(&fresh.at).await;
+            let one = new_account("one@s.test", StudioRole::Owner);
+            let two = new_account("two@s.test", StudioRole::Owner);
+            store.create_studio("S", &one, 1).await.unwrap();
+            store.add_account(&two, 1).await.unwrap();
+            for round in 0..10 {
+                let (a, b) = tokio::join!(
+                    store.change_role(one.id, StudioRole::Admin, keep_an_owner),
+                    store.change_role(two.id, StudioRole::Admin, keep_an_owner),
+                );
+                let refused = [&a, &b]
+                    .iter()
+                    .filter(|r| matches!(r, Err(StoreError::Refused(e)) if e.code == ErrorCode::LastOwner))
+                    .count();
+                assert_eq!(refused, 1, "{:?} round {round}: {a:?} {b:?}", fresh.at);
+                let owners: Vec<_> = store
+                    .accounts()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|a| a.role == StudioRole::Owner)
+                    .collect();
+                assert_eq!(owners.len(), 1, "{:?} round {round}", fresh.at);
+                // Promote the other back for the next round.
+                let demoted = if owners[0].id == one.id { two.id } else { one.id };
+                store
+                    .change_role(demoted, StudioRole::Owner, |_| Ok(()))
+                    .await
+                    .unwrap();
+            }
+            store.close().await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_secret_refreshed_twice_at_once_rotates_once() {
+        for fresh in backends().await {
+            let store = create(&fresh.at).await;
+            let owner = new_account("o@s.test", StudioRole::Owner);
+            store.create_studio("S", &owner, 1).await.unwrap();
+            let device = NewDevice {
+                id: DeviceId::new_v7(),
+                account: owner.id,
+                name: "laptop".into(),
+                refresh_hash: [1; 32],
+                access_hash: [2; 32],
+                access_expires_at: i64::MAX,
+            };
+            store.add_device(&device, 1).await.unwrap();
+            let rotation = |n: u8| Rotation {
+                device: device.id,
+                presented: [1; 32],
+                next_refresh: [n; 32],
+                access_hash: [n + 1; 32],
+                access_expires_at: i64::MAX,
+            };
+            let (first, second) = (rotation(10), rotation(20));
+            let (a, b) = tokio::join!(store.refresh(&first, 2), store.refresh(&second, 2));
+            let (a, b) = (a.unwrap(), b.unwrap());
+            let rotated = [&a, &b]
+                .iter()
+                .filter(|o| matches!(o, RefreshOutcome::Rotated(_)))
+                .count();
+            assert_eq!(rotated, 1, "{:?}: {a:?} {b:?}", fresh.at);
+            assert!(
+                [&a, &b].contains(&&RefreshOutcome::Reused),
+                "{:?}: {a:?} {b:?}",
+                fresh.at
+            );
+            // Reuse revoked the device: no token of it works.
+            for hash in [[2; 32], [11; 32], [21; 32]] {
+                assert_eq!(store.token_holder(&hash, 3).await.unwrap(), None);
+            }
+            assert!(
+                store
+                    .device(device.id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .revoked_at
+                    .is_some()
+            );
+            store.close().await;
+        }
     }
 }
