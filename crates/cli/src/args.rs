@@ -917,11 +917,13 @@ pub enum TrashCommand {
 #[derive(Debug, Subcommand)]
 pub enum StudioCommand {
     /// Sign this library in to a studio and bind it to that studio and person (the sign-in is
-    /// kept in the OS keyring, never in the library folder).
+    /// kept in the OS keyring, never in the library folder). Without --email, through the
+    /// browser: prints a link (and opens it unless ATELIER_NO_BROWSER is set) where you sign in
+    /// and approve this device, and waits up to 10 minutes.
     Login {
         /// The studio's address, e.g. http://studio.local:4780.
         url: String,
-        /// The account's email (with --password-stdin).
+        /// The account's email (with --password-stdin), to sign in without the browser.
         #[arg(long, value_name = "EMAIL", requires = "password_stdin")]
         email: Option<String>,
         /// Read the password from standard input (its first line).

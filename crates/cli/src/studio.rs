@@ -1,10 +1,12 @@
 //! `atelier studio …`: sign in and out, status, members and roles, invitations and joining,
 //! devices — the terminal face of atelier-sync (R14.1).
 //!
-//! Must not know HTTP or the keyring: it reads the password, calls the session, prints.
+//! Must not know HTTP or the keyring: it reads the password (or shows the browser sign-in link
+//! and opens it), calls the session, prints.
 
 use std::io::BufRead;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use atelier_library::Library;
@@ -16,6 +18,31 @@ use atelier_sync::session::{self, Connection, SignIn};
 use crate::args::{DeviceAction, InvitationAction, MembersAction, StudioCommand};
 use crate::output;
 
+/// How long `atelier studio login` waits for the person to approve in the browser (the
+/// studio's sign-in lasts as long).
+const BROWSER_WAIT: Duration = Duration::from_secs(10 * 60);
+
+/// Shows the sign-in link on stderr (stdout stays the report) and opens it with `xdg-open`
+/// unless `ATELIER_NO_BROWSER` is set (tests, headless machines); a failure to open it is
+/// ignored: the link is printed.
+fn open_browser(link: &str) {
+    eprintln!("Open this link to sign in: {link}");
+    eprintln!("Waiting for you to sign in and approve in the browser (up to 10 minutes)…");
+    if std::env::var_os("ATELIER_NO_BROWSER").is_some() {
+        return;
+    }
+    let opened = Command::new("xdg-open")
+        .arg(link)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    if let Ok(mut child) = opened {
+        // Reaped in the background: xdg-open may stay until the browser exits.
+        std::thread::spawn(move || child.wait());
+    }
+}
+
 pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
     match command {
         StudioCommand::Login {
@@ -25,23 +52,22 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
             device,
             json,
         } => {
-            let Some(email) = email.filter(|_| password_stdin) else {
-                bail!(
-                    "sign in with --email EMAIL --password-stdin (the password on standard input); \
-                     signing in through the browser comes with the studio's sign-in pages"
-                );
-            };
-            let password = read_password()?;
             let device = device.unwrap_or_else(default_device_name);
-            let report = session::login(
-                library,
-                &SignIn {
-                    url: &url,
-                    email: &email,
-                    password: &password,
-                    device: &device,
-                },
-            )?;
+            let report = match email.filter(|_| password_stdin) {
+                Some(email) => {
+                    let password = read_password()?;
+                    session::login(
+                        library,
+                        &SignIn {
+                            url: &url,
+                            email: &email,
+                            password: &password,
+                            device: &device,
+                        },
+                    )?
+                }
+                None => session::login_with_browser(library, &url, &device, open_browser, BROWSER_WAIT)?,
+            };
             if json {
                 output::json(&report)?;
             } else {

@@ -565,3 +565,165 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     assert_ne!(again["device_id"], device.as_str());
     assert_eq!(status(&lib)["connection"], "online");
 }
+
+/// Kills a child left running when a test fails half-way.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A form post to a studio page, url-encoded by hand (the values here need only `@` and ` `).
+fn post_form(link: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let res = reqwest::blocking::Client::new()
+        .post(link)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .unwrap();
+    (res.status().as_u16(), res.text().unwrap())
+}
+
+#[test]
+fn a_library_signs_in_through_the_browser() {
+    if !in_session() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (_server, url) = start_studio(&tmp.path().join("studio"));
+    let lib = tmp.path().join("library");
+
+    // Without --email: the browser flow, the link on stderr (and no browser in a test).
+    let mut child = Command::new(ATELIER)
+        .arg("--library")
+        .arg(&lib)
+        .args([
+            "studio",
+            "login",
+            &url,
+            "--device",
+            "Atelier on test-box",
+            "--json",
+        ])
+        .env("ATELIER_NO_BROWSER", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut running = Running(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let link = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("login printed no link");
+        if let Some(link) = line.strip_prefix("Open this link to sign in: ") {
+            break link.trim().to_string();
+        }
+    };
+    assert!(link.starts_with(&format!("{url}/login/")), "{link}");
+
+    // The page names the device; a wrong password is refused there and changes nothing.
+    let page = reqwest::blocking::get(&link).unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().unwrap().contains("Atelier on test-box"));
+    let (code, html) = post_form(
+        &link,
+        &[
+            ("action", "approve"),
+            ("email", "olive@studio.test"),
+            ("password", "not the password"),
+        ],
+    );
+    assert_eq!(code, 400, "{html}");
+    assert!(html.contains("wrong email or password"), "{html}");
+    assert!(running.0.try_wait().unwrap().is_none(), "login gave up early");
+
+    // The right one approves; the waiting login receives the credential and binds the library.
+    let (code, html) = post_form(
+        &link,
+        &[
+            ("action", "approve"),
+            ("email", "olive@studio.test"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(code, 200, "{html}");
+    assert!(html.contains("You can go back to Atelier"), "{html}");
+    let mut waited = Duration::ZERO;
+    let exit = loop {
+        if let Some(exit) = running.0.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(waited < Duration::from_secs(60), "login didn't finish");
+        std::thread::sleep(Duration::from_millis(100));
+        waited += Duration::from_millis(100);
+    };
+    let mut out = String::new();
+    stdout.read_to_string(&mut out).unwrap();
+    assert!(exit.success(), "login failed: {out}");
+    let login: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(login["studio"], "Test Studio");
+    assert_eq!(login["user"]["email"], "olive@studio.test");
+    assert_eq!(login["role"], "owner");
+    let device = login["device_id"].as_str().unwrap().to_string();
+    assert!(keyring_entry(&device).is_some(), "the keyring holds the sign-in");
+
+    let s = status(&lib);
+    assert_eq!(s["connection"], "online", "{s}");
+    assert_eq!(s["device_id"], device.as_str());
+    // The link worked once.
+    let spent = reqwest::blocking::get(&link).unwrap();
+    assert_eq!(spent.status().as_u16(), 404);
+
+    // A denied sign-in: the login says so and binds nothing new.
+    let mut child = Command::new(ATELIER)
+        .arg("--library")
+        .arg(tmp.path().join("other-library"))
+        .args(["studio", "login", &url])
+        .env("ATELIER_NO_BROWSER", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut running = Running(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let link = loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        if let Some(link) = line.strip_prefix("Open this link to sign in: ") {
+            break link.trim().to_string();
+        }
+    };
+    assert_eq!(post_form(&link, &[("action", "deny")]).0, 200);
+    let exit = running.0.wait().unwrap();
+    assert!(!exit.success());
+    // Its stderr is closed now: every line it said.
+    let said: Vec<String> = rx.iter().collect();
+    assert!(said.iter().any(|l| l.contains("denied")), "{said:?}");
+    assert_eq!(
+        status(&tmp.path().join("other-library"))["connection"],
+        "standalone"
+    );
+}

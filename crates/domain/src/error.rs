@@ -294,6 +294,14 @@ error_codes! {
     WrongEmail = "wrong_email",
     /// The person already is a member of the studio.
     AlreadyMember = "already_member",
+    /// A browser sign-in the person hasn't approved yet: poll again (the studio answers it with
+    /// HTTP 202).
+    SignInPending = "sign_in_pending",
+    /// The person denied a browser sign-in on the studio's page.
+    SignInDenied = "sign_in_denied",
+    /// A browser sign-in that is unknown, expired or already delivered (one code for all, so
+    /// that sign-ins can't be probed): start again.
+    SignInExpired = "sign_in_expired",
 
     // Said by clients about the connection itself.
     /// The server is not answering (a client's own code).

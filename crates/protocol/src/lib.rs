@@ -16,9 +16,9 @@ pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;
 pub use intent::{AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent};
 pub use studio::{
-    DeviceCredential, InvitationAccept, InvitationLink, InvitationState, NewInvitation, PasswordSignIn,
-    RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo, StudioInvitation, StudioMe, StudioMember,
-    StudioUser,
+    BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, DeviceCredential, InvitationAccept, InvitationLink,
+    InvitationState, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
+    StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
 };
 
 /// The version of these types; a peer speaking another one is told so.

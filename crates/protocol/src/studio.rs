@@ -41,6 +41,41 @@ pub struct RefreshRequest {
     pub refresh_secret: String,
 }
 
+/// `POST /api/v1/auth/browser/start`: begin a browser sign-in (STUDIO.md §2, after RFC 8628):
+/// the studio answers a link for the person's browser and a secret for the desktop to poll with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BrowserSignInStart {
+    /// What to call this device in the device list and on the approval page ("Atelier on
+    /// ann-laptop").
+    pub device: String,
+}
+
+/// The answer to [`BrowserSignInStart`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BrowserSignIn {
+    /// `<studio>/login/<secret>`: open it in the person's browser, where they sign in and
+    /// approve this device. 256 random bits; works once.
+    pub login_url: String,
+    /// What the desktop polls with (`POST /api/v1/auth/browser/poll`); never put in a URL.
+    /// 256 random bits, base64url.
+    pub poll_token: String,
+    /// Seconds both stay valid (10 minutes when issued).
+    pub expires_in: u32,
+}
+
+/// `POST /api/v1/auth/browser/poll`: has the person approved yet? `202` with
+/// `{code: "sign_in_pending"}` while not; once approved, `200` with a [`SignedIn`] for a new
+/// device — exactly once; `sign_in_denied` when they said no; `sign_in_expired` when the
+/// sign-in is unknown, expired or was already delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BrowserSignInPoll {
+    /// The `poll_token` the start answered.
+    pub poll_token: String,
+}
+
 /// What a device keeps (in the OS keyring) to stay signed in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

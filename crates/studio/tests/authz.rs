@@ -2,7 +2,7 @@
 //! router actually built (nothing unclassified), then every route is called as anonymous, a
 //! revoked device, a Member, an Admin and an Owner, against a temporary studio on SQLite and,
 //! when a test server is configured, on PostgreSQL. API routes answer `{code, message}` errors;
-//! the pages (`/invite/…`) answer HTML.
+//! the pages (`/invite/…`, `/login/…`) answer HTML.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -41,6 +41,8 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
             Some(r#"{"email":"not-an-email","password":"x","device":"d"}"#)
         }
         (Verb::Post, "/api/v1/auth/refresh") => Some(r#"{"device_id":"nope","refresh_secret":"x"}"#),
+        (Verb::Post, "/api/v1/auth/browser/start") => Some(r#"{"device":""}"#),
+        (Verb::Post, "/api/v1/auth/browser/poll") => Some(r#"{"poll_token":"nope"}"#),
         (Verb::Post, "/api/v1/members/{user_id}/role") => Some(r#"{"role":"member"}"#),
         (Verb::Post, "/api/v1/invitations") => Some(r#"{"email":"not-an-email","role":"member"}"#),
         (Verb::Post, "/api/v1/invitations/{id}/resend") => None,
@@ -48,6 +50,7 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
             Some(r#"{"token":"nope","email":"someone@studio.test","password":"x"}"#)
         }
         (Verb::Post, "/invite/{token}") => Some("mode=sign_up&display_name=X&password=x&confirm=x"),
+        (Verb::Post, "/login/{secret}") => Some("action=approve&email=owner%40studio.test&password=x"),
         (Verb::Post, p) => panic!("no sample body for POST {p}: add one"),
         _ => None,
     }

@@ -10,8 +10,9 @@ use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{ApiError, PROTOCOL_VERSION};
 use atelier_protocol::{
-    InvitationAccept, InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn,
-    StudioDevice, StudioInfo, StudioInvitation, StudioMe, StudioMember,
+    BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, ErrorCode, InvitationAccept, InvitationLink,
+    NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo,
+    StudioInvitation, StudioMe, StudioMember,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -64,6 +65,51 @@ impl StudioClient {
     /// Signs a new device in with an email and a password.
     pub fn sign_in(&self, body: &PasswordSignIn) -> Result<SignedIn> {
         self.call(self.http.post(self.at("/auth/password")).json(body))
+    }
+
+    /// Starts a browser sign-in for a device called `device`: the link to open in the person's
+    /// browser and the token to poll with.
+    pub fn browser_start(&self, device: &str) -> Result<BrowserSignIn> {
+        self.call(
+            self.http
+                .post(self.at("/auth/browser/start"))
+                .json(&BrowserSignInStart {
+                    device: device.to_string(),
+                }),
+        )
+    }
+
+    /// Asks whether the person approved a browser sign-in: `None` while they haven't (the
+    /// studio's `202 sign_in_pending`); the new device's credential once they have (the studio
+    /// hands it out once); `sign_in_denied` or `sign_in_expired` as the studio's refusal.
+    pub fn browser_poll(&self, poll_token: &str) -> Result<Option<SignedIn>> {
+        let response = self
+            .http
+            .post(self.at("/auth/browser/poll"))
+            .json(&BrowserSignInPoll {
+                poll_token: poll_token.to_string(),
+            })
+            .send()
+            .map_err(|e| self.unreachable(e))?;
+        if response.status() == reqwest::StatusCode::ACCEPTED {
+            return match response.json::<ApiError>() {
+                Ok(e) if e.code == ErrorCode::SignInPending => Ok(None),
+                _ => Err(SyncError::NotAStudio {
+                    url: self.base.clone(),
+                    what: "HTTP 202 without `sign_in_pending`".into(),
+                }),
+            };
+        }
+        if !response.status().is_success() {
+            return Err(self.refusal(response));
+        }
+        response
+            .json::<SignedIn>()
+            .map(Some)
+            .map_err(|e| SyncError::NotAStudio {
+                url: self.base.clone(),
+                what: format!("an answer that isn't the expected JSON: {e}"),
+            })
     }
 
     /// Trades the device's refresh secret for a new one and an access token.

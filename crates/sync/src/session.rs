@@ -1,6 +1,8 @@
 //! Signing a library in and out of its studio, and what its connection is (R14.1, STUDIO.md §2):
-//! the sign-in makes a device on the studio, keeps its credential in the OS keyring under the
-//! device's id and binds the library (one studio, one person); later uses share this process's
+//! the sign-in — with an email and a password, or through the browser, which share everything
+//! but how the studio is asked — makes a device on the studio, keeps its credential in the OS
+//! keyring under the device's id and binds the library (one studio, one person); later uses
+//! share this process's
 //! access token while it is fresh, else trade the refresh secret for a new one (saved before
 //! anything else happens) under a lock in the library folder, one refresh at a time.
 //!
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 use atelier_domain::StudioRole;
 use atelier_domain::ids::DeviceId;
 use atelier_library::{Library, StudioBinding, studio::check_same};
-use atelier_protocol::{ErrorCode, PasswordSignIn, RefreshRequest, SignedIn, StudioUser};
+use atelier_protocol::{ErrorCode, PasswordSignIn, RefreshRequest, SignedIn, StudioInfo, StudioUser};
 use serde::Serialize;
 
 use crate::client::StudioClient;
@@ -93,10 +95,69 @@ pub struct StudioStatus {
     pub reason: Option<String>,
 }
 
-/// Signs the library in: checks the studio and that a keyring can keep the credential before
-/// the studio makes a device, binds the library, and undoes the device if binding is refused.
+/// Signs the library in with an email and a password: checks the studio and that a keyring can
+/// keep the credential before the studio makes a device, binds the library, and undoes the
+/// device if binding is refused.
 pub fn login(library: &Library, request: &SignIn<'_>) -> Result<SignedInReport> {
-    let client = StudioClient::new(request.url)?;
+    let ready = prepare(library, request.url)?;
+    let signed = ready.client.sign_in(&PasswordSignIn {
+        email: request.email.trim().to_string(),
+        password: request.password.to_string(),
+        device: request.device.to_string(),
+    })?;
+    finish(library, ready, signed)
+}
+
+/// How often [`login_with_browser`] asks the studio whether the person approved.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// Signs the library in through the browser (STUDIO.md §2): the same checks as [`login`], then
+/// the studio starts a sign-in and `open` is given its link (to open in the system browser, or
+/// print); the studio is polled every second until the person approves there (then the
+/// library is bound as [`login`] binds it), denies, the sign-in expires, or `timeout` passes.
+/// An unreachable studio while waiting is asked again until then.
+pub fn login_with_browser(
+    library: &Library,
+    url: &str,
+    device: &str,
+    open: impl Fn(&str),
+    timeout: Duration,
+) -> Result<SignedInReport> {
+    let ready = prepare(library, url)?;
+    let started = ready.client.browser_start(device)?;
+    let deadline = Instant::now() + timeout.min(Duration::from_secs(u64::from(started.expires_in)));
+    open(&started.login_url);
+    loop {
+        match ready.client.browser_poll(&started.poll_token) {
+            Ok(Some(signed)) => return finish(library, ready, signed),
+            Ok(None) | Err(SyncError::Unreachable { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(POLL_EVERY.min(deadline.saturating_duration_since(Instant::now())));
+            }
+            Ok(None) => {
+                return Err(SyncError::NotSignedIn(format!(
+                    "the sign-in wasn't approved in the browser within {} s: run 'atelier studio login {}' again",
+                    timeout.as_secs(),
+                    ready.client.url()
+                )));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A studio about to be signed in to: the address is one, the library may bind to it, and a
+/// keyring can keep the credential.
+struct Ready {
+    client: StudioClient,
+    binding: Option<StudioBinding>,
+    info: StudioInfo,
+}
+
+/// What every sign-in checks before the studio makes a device: another studio than the bound
+/// one is refused, no keyring is refused (else the studio would list a device nobody can use),
+/// and the studio must answer with our protocol.
+fn prepare(library: &Library, url: &str) -> Result<Ready> {
+    let client = StudioClient::new(url)?;
     let binding = library.studio_binding()?;
     if let Some(b) = &binding
         && b.studio_url != client.url()
@@ -104,14 +165,24 @@ pub fn login(library: &Library, request: &SignIn<'_>) -> Result<SignedInReport> 
         // Another studio: refused before anything is made there.
         check_same(b, client.url(), b.user)?;
     }
-    // No keyring → refused before the studio lists a device nobody can use.
     Credentials::open("probe")?;
     let info = client.info()?;
-    let signed = client.sign_in(&PasswordSignIn {
-        email: request.email.trim().to_string(),
-        password: request.password.to_string(),
-        device: request.device.to_string(),
-    })?;
+    Ok(Ready {
+        client,
+        binding,
+        info,
+    })
+}
+
+/// After the studio signed a new device in, however: the person must be the bound one, the
+/// credential goes to the keyring and the library is bound; when any of that fails the studio
+/// forgets the device. A previous device of this library is signed out.
+fn finish(library: &Library, ready: Ready, signed: SignedIn) -> Result<SignedInReport> {
+    let Ready {
+        client,
+        binding,
+        info,
+    } = ready;
     let device = signed.credential.device_id;
     let undo = |e: SyncError| -> SyncError {
         // Best effort: the studio forgets the device this sign-in made.

@@ -43,6 +43,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         NotFound | UserNotFound | DeviceNotFound | StudioNotFound | InvitationNotFound
         | InvitationInvalid => StatusCode::NOT_FOUND,
         NameTaken | LastOwner | StudioExists | AlreadyMember => StatusCode::CONFLICT,
+        SignInPending => StatusCode::ACCEPTED,
+        SignInDenied => StatusCode::FORBIDDEN,
+        SignInExpired => StatusCode::GONE,
         StorageError | IoError | InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

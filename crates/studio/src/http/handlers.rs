@@ -4,13 +4,16 @@
 //! Must not know SQL or the rules (the services ask atelier-domain); no authorisation logic
 //! beyond taking [`Device`] or [`Admin`].
 
+use atelier_domain::ErrorCode;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{
-    InvitationAccept, InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn,
-    StudioDevice, StudioInfo, StudioInvitation, StudioMe, StudioMember,
+    ApiError as ErrorBody, BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, InvitationAccept,
+    InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
+    StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::auth::{Admin, Device};
@@ -36,6 +39,34 @@ pub async fn sign_in_password(
         .sign_in_password(&body.email, body.password, &body.device)
         .await?;
     Ok(Json(signed))
+}
+
+/// `POST /api/v1/auth/browser/start`: a login link for the person's browser and a poll token
+/// for the desktop.
+pub async fn browser_start(
+    State(state): State<AppState>,
+    Json(body): Json<BrowserSignInStart>,
+) -> ApiResult<Json<BrowserSignIn>> {
+    Ok(Json(state.studio.browser_start(&body.device).await?))
+}
+
+/// `POST /api/v1/auth/browser/poll`: `202 {code: "sign_in_pending"}` until the person decides;
+/// then the new device's [`SignedIn`], once.
+pub async fn browser_poll(
+    State(state): State<AppState>,
+    Json(body): Json<BrowserSignInPoll>,
+) -> ApiResult<Response> {
+    Ok(match state.studio.browser_poll(&body.poll_token).await? {
+        Some(signed) => Json(signed).into_response(),
+        None => (
+            StatusCode::ACCEPTED,
+            Json(ErrorBody::new(
+                ErrorCode::SignInPending,
+                "waiting for the person to sign in and approve in the browser: poll again in a second or two",
+            )),
+        )
+            .into_response(),
+    })
 }
 
 /// `POST /api/v1/auth/refresh`

@@ -32,7 +32,8 @@ pub struct AppState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone, signed in or not (studio info, sign-in, refresh, accepting an invitation —
-    /// whose secret is the authorisation —, and the server-rendered pages).
+    /// whose secret is the authorisation —, browser sign-in's start and poll — the poll
+    /// token is the authorisation —, and the server-rendered pages).
     Public,
     /// A signed-in, unrevoked device of any member (`auth::Device`).
     Device,
@@ -111,6 +112,8 @@ pub fn routes() -> Vec<Route> {
         route(Get, "/api/v1/studio", Public, h::studio),
         route(Post, "/api/v1/auth/password", Public, h::sign_in_password),
         route(Post, "/api/v1/auth/refresh", Public, h::refresh),
+        route(Post, "/api/v1/auth/browser/start", Public, h::browser_start),
+        route(Post, "/api/v1/auth/browser/poll", Public, h::browser_poll),
         route(Get, "/api/v1/me", Device, h::me),
         route(Get, "/api/v1/devices", Device, h::devices),
         route(Delete, "/api/v1/devices/{id}", Device, h::revoke_device),
@@ -131,6 +134,9 @@ pub fn routes() -> Vec<Route> {
         // by design — it is the invitation link — so nothing logs these paths.
         route(Get, "/invite/{token}", Public, pages::invite_page),
         route(Post, "/invite/{token}", Public, pages::invite_submit),
+        // The browser sign-in's page: its link's secret is in the path the same way.
+        route(Get, "/login/{secret}", Public, pages::login_page),
+        route(Post, "/login/{secret}", Public, pages::login_submit),
     ]
 }
 

@@ -4,12 +4,15 @@
 //! table in `http::routes()` (Access::Public), so the authorisation tests cover them.
 //!
 //! Today: the invitation page, `GET /invite/{token}` (who is invited, with which role, and a
-//! form to sign up or sign in) and `POST /invite/{token}` (the form, url-encoded). Any link that
-//! doesn't work shows one "no longer valid" page with 404, whatever the reason.
+//! form to sign up or sign in) and `POST /invite/{token}` (the form, url-encoded); and the
+//! browser sign-in page, `GET /login/{secret}` ("Atelier on <device> wants to sign in to
+//! <studio>", with an email + password form that approves it and a button that denies it) and
+//! `POST /login/{secret}`, ending on "you can go back to Atelier". Any link that doesn't work
+//! shows one "no longer valid" page with 404, whatever the reason.
 //!
 //! Must not know SQL or the rules: it calls `services`. The secret is in the path by design (it
 //! is the link); nothing here logs it, and the studio has no request-logging layer that would —
-//! one added later must skip `/invite/` paths.
+//! one added later must skip `/invite/` and `/login/` paths.
 
 use atelier_domain::{ErrorCode, StudioRole};
 use axum::extract::rejection::FormRejection;
@@ -21,6 +24,7 @@ use serde::Deserialize;
 use crate::http::AppState;
 use crate::http::error::status_for;
 use crate::services::ServiceError;
+use crate::services::browser::BrowserSignInView;
 use crate::services::invitations::InvitationView;
 
 /// The Content-Security-Policy of every page: nothing loads, inline styles only, forms post to
@@ -90,7 +94,7 @@ fn no_longer_valid() -> Response {
 /// A failure that is not the person's (storage, internals): logged by the error edge's rules,
 /// shown plainly.
 fn failed(e: &ServiceError) -> Response {
-    tracing::error!(error = %e, "the invitation page failed");
+    tracing::error!(error = %e, "a page failed");
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
@@ -228,6 +232,128 @@ pub async fn invite_submit(
                 s => s,
             };
             invitation(&view, status, Some(&refusal.message), name)
+        }
+        Err(e) => failed(&e),
+    }
+}
+
+/// The one page for every sign-in link that doesn't work (unknown, expired, decided).
+fn sign_in_gone() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "Sign-in link no longer valid",
+        "<h1>This sign-in link is no longer valid</h1>\
+         <p class=\"muted\">It may have expired (links last 10 minutes) or been used already. \
+         Start signing in again from Atelier.</p>",
+    )
+}
+
+/// The sign-in request with its form: the device asking, then email and password to approve
+/// it, or a button to deny it; an error above the form when a submission was refused.
+fn sign_in_form(view: &BrowserSignInView, status: StatusCode, error: Option<&str>, email: &str) -> Response {
+    let studio = escape(&view.studio);
+    let device = escape(&view.device);
+    let error = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
+        .unwrap_or_default();
+    // No `action`: the form posts back to this page's own address. Deny skips the fields'
+    // validation (the link is enough to refuse a sign-in).
+    let body = format!(
+        "<h1><strong>{device}</strong> wants to sign in to {studio}</h1>\
+         <p>Sign in to let <strong>{device}</strong> act as you on the studio <strong>{studio}</strong>. \
+         Only continue if you started this sign-in from Atelier yourself.</p>\
+         {error}\
+         <form method=\"post\">\
+         <label for=\"email\">Email</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" value=\"{email}\" required autofocus>\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\" name=\"action\" value=\"approve\">Sign in and allow {device}</button> \
+         <button type=\"submit\" name=\"action\" value=\"deny\" formnovalidate>Deny</button>\
+         </form>",
+        email = escape(email),
+    );
+    page(status, &format!("Sign in to {studio}"), &body)
+}
+
+/// `GET /login/{secret}`
+pub async fn login_page(State(state): State<AppState>, Path(secret): Path<String>) -> Response {
+    match state.studio.browser_view(&secret).await {
+        Ok(view) => sign_in_form(&view, StatusCode::OK, None, ""),
+        Err(e) if e.code() == ErrorCode::SignInExpired => sign_in_gone(),
+        Err(e) => failed(&e),
+    }
+}
+
+/// The sign-in form's fields (url-encoded); missing ones are empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    /// `approve` (the default) or `deny`.
+    pub action: String,
+    /// The account's email.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// `POST /login/{secret}`
+pub async fn login_submit(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    // The link first: a dead link gets the same page whatever was posted.
+    let view = match state.studio.browser_view(&secret).await {
+        Ok(view) => view,
+        Err(e) if e.code() == ErrorCode::SignInExpired => return sign_in_gone(),
+        Err(e) => return failed(&e),
+    };
+    let Ok(Form(form)) = form else {
+        return sign_in_form(
+            &view,
+            StatusCode::BAD_REQUEST,
+            Some("The form didn't arrive as expected: fill it in again."),
+            "",
+        );
+    };
+    let device = escape(&view.device);
+    if form.action == "deny" {
+        return match state.studio.browser_deny(&secret).await {
+            Ok(()) => page(
+                StatusCode::OK,
+                "Sign-in denied",
+                &format!(
+                    "<h1>Sign-in denied</h1><p>{device} was not signed in. You can close this page.</p>"
+                ),
+            ),
+            Err(e) if e.code() == ErrorCode::SignInExpired => sign_in_gone(),
+            Err(e) => failed(&e),
+        };
+    }
+    match state
+        .studio
+        .browser_approve(&secret, &form.email, form.password)
+        .await
+    {
+        Ok(user) => page(
+            StatusCode::OK,
+            "Signed in — go back to Atelier",
+            &format!(
+                "<h1>You can go back to Atelier</h1>\
+                 <p>{device} is signed in to <strong>{}</strong> as <strong>{}</strong>. You can close this page.</p>",
+                escape(&view.studio),
+                escape(&user.email),
+            ),
+        ),
+        Err(e) if e.code() == ErrorCode::SignInExpired => sign_in_gone(),
+        Err(ServiceError::Refused(refusal)) => {
+            // A wrong password is the form's problem here, not an HTTP authentication scheme's.
+            let status = match status_for(refusal.code) {
+                StatusCode::UNAUTHORIZED => StatusCode::BAD_REQUEST,
+                s => s,
+            };
+            sign_in_form(&view, status, Some(&refusal.message), form.email.trim())
         }
         Err(e) => failed(&e),
     }

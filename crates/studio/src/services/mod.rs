@@ -1,6 +1,7 @@
 //! The studio's use cases: create a studio, sign a device in, refresh it, say who a token
-//! belongs to, list and revoke devices, list members, change their roles and remove them, and
-//! invitations (`invitations`: invite, list, resend, revoke, accept). Each validates
+//! belongs to, list and revoke devices, list members, change their roles and remove them,
+//! invitations (`invitations`: invite, list, resend, revoke, accept), and browser sign-in
+//! (`browser`: start, the page's approve or deny, the desktop's poll). Each validates
 //! its input and asks `atelier_domain` (rules::people) before it writes through the store.
 //!
 //! Must not know HTTP (no status codes, no headers) or SQL (it calls [`Store`] methods and
@@ -22,6 +23,7 @@ use crate::store::{
     Account, Database, NewAccount, NewDevice, RefreshOutcome, Rotation, SQLITE_FILE, Store, StoreError,
 };
 
+pub mod browser;
 pub mod invitations;
 pub mod secrets;
 
@@ -123,6 +125,25 @@ fn user(a: &Account) -> StudioUser {
         id: a.id,
         email: a.email.clone(),
         display_name: a.display_name.clone(),
+    }
+}
+
+/// The answer to a sign-in: the new device's credential and first access token.
+fn signed_in(
+    account: &Account,
+    device: DeviceId,
+    refresh: secrets::Minted,
+    access: secrets::Minted,
+) -> SignedIn {
+    SignedIn {
+        credential: DeviceCredential {
+            device_id: device,
+            refresh_secret: refresh.secret,
+        },
+        access_token: access.secret,
+        expires_in: ACCESS_TOKEN_SECONDS,
+        user: user(account),
+        role: account.role,
     }
 }
 
@@ -287,17 +308,8 @@ impl Studio {
         password: String,
         device_name: &str,
     ) -> ServiceResult<SignedIn> {
-        let email = people::email(email)?;
         let device_name = names::validate_name("device name", device_name)?;
-        let found = self.store.account_by_email(&people::email_key(&email)).await?;
-        let (account, hash) = match found {
-            Some((a, h)) => (Some(a), h),
-            None => (None, None),
-        };
-        let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
-        let Some(account) = account.filter(|_| ok) else {
-            return Err(refused(ErrorCode::BadCredentials, "wrong email or password"));
-        };
+        let account = self.check_password(email, password).await?;
         let refresh = secrets::mint()?;
         let access = secrets::mint()?;
         let now = self.now();
@@ -311,16 +323,23 @@ impl Studio {
         };
         self.store.add_device(&device, now).await?;
         tracing::info!(user = %account.id, device = %device.id, "device signed in");
-        Ok(SignedIn {
-            credential: DeviceCredential {
-                device_id: device.id,
-                refresh_secret: refresh.secret,
-            },
-            access_token: access.secret,
-            expires_in: ACCESS_TOKEN_SECONDS,
-            user: user(&account),
-            role: account.role,
-        })
+        Ok(signed_in(&account, device.id, refresh, access))
+    }
+
+    /// The member with this email and password (Argon2id, on a blocking thread). Wrong email
+    /// and wrong password are one refusal, `bad_credentials`, answered in the same time: an
+    /// unknown email is checked against a dummy hash.
+    async fn check_password(&self, email: &str, password: String) -> ServiceResult<Account> {
+        let email = people::email(email)?;
+        let found = self.store.account_by_email(&people::email_key(&email)).await?;
+        let (account, hash) = match found {
+            Some((a, h)) => (Some(a), h),
+            None => (None, None),
+        };
+        let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
+        account
+            .filter(|_| ok)
+            .ok_or_else(|| refused(ErrorCode::BadCredentials, "wrong email or password"))
     }
 
     /// Exchanges a device's refresh secret for a new one and a new access token. A secret
@@ -337,16 +356,7 @@ impl Studio {
             access_expires_at: now + i64::from(ACCESS_TOKEN_SECONDS) * 1000,
         };
         match self.store.refresh(&rotation, now).await? {
-            RefreshOutcome::Rotated(account) => Ok(SignedIn {
-                credential: DeviceCredential {
-                    device_id: device,
-                    refresh_secret: next.secret,
-                },
-                access_token: access.secret,
-                expires_in: ACCESS_TOKEN_SECONDS,
-                user: user(&account),
-                role: account.role,
-            }),
+            RefreshOutcome::Rotated(account) => Ok(signed_in(&account, device, next, access)),
             RefreshOutcome::Reused => {
                 tracing::warn!(%device, "a spent refresh secret was presented: device revoked");
                 Err(refused(

@@ -254,6 +254,60 @@ pub enum AcceptOutcome {
     AlreadyMember,
 }
 
+/// A browser sign-in to record: its two secrets' hashes, never the secrets.
+#[derive(Debug, Clone)]
+pub struct NewBrowserSignIn {
+    /// SHA-256 of the login link's secret.
+    pub login_hash: [u8; 32],
+    /// SHA-256 of the poll token.
+    pub poll_hash: [u8; 32],
+    /// The device's name, shown on the page before the person approves.
+    pub device_name: String,
+    /// Made at (ms).
+    pub created_at: i64,
+    /// Expires at (ms).
+    pub expires_at: i64,
+}
+
+/// A browser sign-in as its page sees it (found by the link's hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserSignInRow {
+    /// The device's name.
+    pub device_name: String,
+    /// Expires at (ms).
+    pub expires_at: i64,
+    /// Whether the person approved or denied it already.
+    pub decided: bool,
+}
+
+/// The device a delivered browser sign-in makes: its id and the hashes of its first secrets.
+#[derive(Debug, Clone)]
+pub struct BrowserDevice {
+    /// Public id.
+    pub id: DeviceId,
+    /// SHA-256 of the refresh secret handed out.
+    pub refresh_hash: [u8; 32],
+    /// SHA-256 of the access token handed out.
+    pub access_hash: [u8; 32],
+    /// When that access token expires (ms).
+    pub access_expires_at: i64,
+}
+
+/// What became of a poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// Not approved or denied yet.
+    Pending,
+    /// The person denied it.
+    Denied,
+    /// Unknown, expired, already delivered, or approved by someone removed since. Nothing
+    /// changed (beyond spending the last case).
+    Gone,
+    /// Approved: the device is made for this account and the sign-in spent, atomically — of
+    /// two polls at once, one delivers and the other finds it [`PollOutcome::Gone`].
+    Delivered(Account),
+}
+
 /// Where a studio's rows live.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Database {
@@ -441,6 +495,39 @@ impl Store {
         dispatch!(self, s => s.accept_invitation(token_hash, email_key, joining, now).await)
     }
 
+    /// Records a browser sign-in; expired ones are deleted in the same go (their link and
+    /// poll answer as an unknown one's would).
+    pub async fn add_browser_sign_in(&self, new: &NewBrowserSignIn) -> StoreResult<()> {
+        dispatch!(self, s => s.add_browser_sign_in(new).await)
+    }
+
+    /// The browser sign-in whose link's secret has this SHA-256, in any state.
+    pub async fn browser_sign_in(&self, login_hash: &[u8; 32]) -> StoreResult<Option<BrowserSignInRow>> {
+        dispatch!(self, s => s.browser_sign_in(login_hash).await)
+    }
+
+    /// Approves (`Some(account)`) or denies (`None`) the undecided, unexpired browser sign-in
+    /// with this link hash, once; `false` when there is none (nothing changed).
+    pub async fn decide_browser_sign_in(
+        &self,
+        login_hash: &[u8; 32],
+        approved_by: Option<UserId>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        dispatch!(self, s => s.decide_browser_sign_in(login_hash, approved_by, now).await)
+    }
+
+    /// Answers a poll (see [`PollOutcome`]): once approved, makes `device` for the approving
+    /// account and spends the sign-in in one write-locked transaction.
+    pub async fn poll_browser_sign_in(
+        &self,
+        poll_hash: &[u8; 32],
+        device: &BrowserDevice,
+        now: i64,
+    ) -> StoreResult<PollOutcome> {
+        dispatch!(self, s => s.poll_browser_sign_in(poll_hash, device, now).await)
+    }
+
     /// Removes a member after `check` approves it on facts read in the same write-locked
     /// transaction (their role, how many Owners): they stop being listed and signing in, and
     /// every device of theirs is revoked with its tokens. `None` when there is no such member.
@@ -572,7 +659,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 2 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 3 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

@@ -38,6 +38,9 @@ pub(super) type PersonRow = (Vec<u8>, String, String, i64, Option<String>, Optio
 /// A token's device (id, last seen) and its account row.
 pub(super) type HolderRow = (Vec<u8>, i64, Vec<u8>, String, String, i64);
 
+/// A browser sign-in as a poll reads it: device name, expiry, approver, denied, delivered.
+pub(super) type PollRow = (String, i64, Option<Vec<u8>>, Option<i64>, Option<i64>);
+
 /// A device row: id, account, name, created, last seen, revoked.
 pub(super) type DeviceTuple = (Vec<u8>, Vec<u8>, String, i64, i64, Option<i64>);
 

@@ -13,12 +13,13 @@ use sqlx::sqlite::{
 };
 
 use super::rows::{
-    AccountRow, AccountWithHash, DeviceTuple, HolderRow, InvitationTuple, PersonRow, account, device,
-    device_id, invitation, is_unique_violation, role,
+    AccountRow, AccountWithHash, DeviceTuple, HolderRow, InvitationTuple, PersonRow, PollRow, account,
+    device, device_id, invitation, is_unique_violation, role,
 };
 use super::{
-    AcceptOutcome, Account, DeviceRow, InvitationRow, Joining, NewAccount, NewDevice, NewInvitation, Person,
-    RefreshOutcome, RoleFacts, Rotation, SQLITE_FILE, StoreError, StoreResult, TokenHolder,
+    AcceptOutcome, Account, BrowserDevice, BrowserSignInRow, DeviceRow, InvitationRow, Joining, NewAccount,
+    NewBrowserSignIn, NewDevice, NewInvitation, Person, PollOutcome, RefreshOutcome, RoleFacts, Rotation,
+    SQLITE_FILE, StoreError, StoreResult, TokenHolder,
 };
 
 /// Every migration, in order. Append only: a released migration never changes.
@@ -32,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "0002_invitations.sql",
         include_str!("migrations/sqlite/0002_invitations.sql"),
+    ),
+    (
+        3,
+        "0003_browser_sign_in.sql",
+        include_str!("migrations/sqlite/0003_browser_sign_in.sql"),
     ),
 ];
 
@@ -167,24 +173,7 @@ impl SqliteStore {
 
     pub async fn add_device(&self, d: &NewDevice, now: i64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO device (id, account_id, name, refresh_hash, created_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(d.id.to_bytes().to_vec())
-        .bind(d.account.to_bytes().to_vec())
-        .bind(&d.name)
-        .bind(d.refresh_hash.to_vec())
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO access_token (hash, device_id, expires_at) VALUES (?, ?, ?)")
-            .bind(d.access_hash.to_vec())
-            .bind(d.id.to_bytes().to_vec())
-            .bind(d.access_expires_at)
-            .execute(&mut *tx)
-            .await?;
+        insert_device(&mut tx, d, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -490,6 +479,136 @@ impl SqliteStore {
         Ok(AcceptOutcome::Joined(account(row)?))
     }
 
+    pub async fn add_browser_sign_in(&self, new: &NewBrowserSignIn) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM browser_sign_in WHERE expires_at <= ?")
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO browser_sign_in (login_hash, poll_hash, device_name, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(new.login_hash.to_vec())
+        .bind(new.poll_hash.to_vec())
+        .bind(&new.device_name)
+        .bind(new.created_at)
+        .bind(new.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn browser_sign_in(&self, login_hash: &[u8; 32]) -> StoreResult<Option<BrowserSignInRow>> {
+        let row: Option<(String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT device_name, expires_at, approved_at, denied_at FROM browser_sign_in WHERE login_hash = ?",
+        )
+        .bind(login_hash.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            row.map(|(device_name, expires_at, approved, denied)| BrowserSignInRow {
+                device_name,
+                expires_at,
+                decided: approved.is_some() || denied.is_some(),
+            }),
+        )
+    }
+
+    pub async fn decide_browser_sign_in(
+        &self,
+        login_hash: &[u8; 32],
+        approved_by: Option<UserId>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        // One statement: its WHERE decides once, even between studio processes.
+        let done = match approved_by {
+            Some(account) => {
+                sqlx::query(
+                    "UPDATE browser_sign_in SET approved_by = ?, approved_at = ?
+                     WHERE login_hash = ? AND approved_at IS NULL AND denied_at IS NULL AND expires_at > ?",
+                )
+                .bind(account.to_bytes().to_vec())
+                .bind(now)
+                .bind(login_hash.to_vec())
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE browser_sign_in SET denied_at = ?
+                     WHERE login_hash = ? AND approved_at IS NULL AND denied_at IS NULL AND expires_at > ?",
+                )
+                .bind(now)
+                .bind(login_hash.to_vec())
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn poll_browser_sign_in(
+        &self,
+        poll_hash: &[u8; 32],
+        d: &BrowserDevice,
+        now: i64,
+    ) -> StoreResult<PollOutcome> {
+        // IMMEDIATE: the write lock first, so the read below and the spend are one step: of two
+        // polls at once, the second finds the sign-in spent.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<PollRow> = sqlx::query_as(
+            "SELECT device_name, expires_at, approved_by, denied_at, delivered_at FROM browser_sign_in
+             WHERE poll_hash = ?",
+        )
+        .bind(poll_hash.to_vec())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((device_name, expires_at, approved_by, denied_at, delivered_at)) = row else {
+            return Ok(PollOutcome::Gone);
+        };
+        if delivered_at.is_some() || expires_at <= now {
+            return Ok(PollOutcome::Gone);
+        }
+        if denied_at.is_some() {
+            return Ok(PollOutcome::Denied);
+        }
+        let Some(approved_by) = approved_by else {
+            return Ok(PollOutcome::Pending);
+        };
+        sqlx::query("UPDATE browser_sign_in SET delivered_at = ? WHERE poll_hash = ?")
+            .bind(now)
+            .bind(poll_hash.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        // The approver as they are now (a removal since spends the sign-in for nothing).
+        let found: Option<AccountRow> = sqlx::query_as(
+            "SELECT id, email, display_name, studio_role FROM account WHERE id = ? AND removed_at IS NULL",
+        )
+        .bind(&approved_by)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(found) = found else {
+            tx.commit().await?;
+            return Ok(PollOutcome::Gone);
+        };
+        let approver = account(found)?;
+        let device = NewDevice {
+            id: d.id,
+            account: approver.id,
+            name: device_name,
+            refresh_hash: d.refresh_hash,
+            access_hash: d.access_hash,
+            access_expires_at: d.access_expires_at,
+        };
+        insert_device(&mut tx, &device, now).await?;
+        tx.commit().await?;
+        Ok(PollOutcome::Delivered(approver))
+    }
+
     pub async fn remove_member(
         &self,
         who: UserId,
@@ -595,6 +714,29 @@ async fn insert_account(tx: &mut sqlx::SqliteConnection, a: &NewAccount, now: i6
         ))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A device with its first refresh secret and access token.
+async fn insert_device(tx: &mut sqlx::SqliteConnection, d: &NewDevice, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO device (id, account_id, name, refresh_hash, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id.to_bytes().to_vec())
+    .bind(d.account.to_bytes().to_vec())
+    .bind(&d.name)
+    .bind(d.refresh_hash.to_vec())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO access_token (hash, device_id, expires_at) VALUES (?, ?, ?)")
+        .bind(d.access_hash.to_vec())
+        .bind(d.id.to_bytes().to_vec())
+        .bind(d.access_expires_at)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 async fn revoke(tx: &mut sqlx::SqliteConnection, device: &[u8], now: i64) -> StoreResult<()> {
