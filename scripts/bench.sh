@@ -13,6 +13,7 @@
 #                              # signature cost), then query timing on the million
 #   scripts/bench.sh ui        # the Library grid in Chromium on the million (3 runs, medians),
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
+#   scripts/bench.sh studio    # the studio at rest (RSS) and what authorising a request costs
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -165,6 +166,22 @@ bench_similar() {
   echo "whole process 'similar --limit 50' on the million (median ms): $(median "$B/similar-cli.json" | python3 -c "import sys; print('%.0f' % (float(sys.stdin.read())*1000))")"
 }
 
+bench_studio() {
+  # The studio's memory at rest and the cost of authorising a request (issue 11), on SQLite.
+  cargo build --release --locked -q -p atelier-studio
+  local data="$B/studio" port
+  rm -rf "$data"
+  echo "bench-password-1" | "$CARGO_TARGET_DIR/release/atelier-studio" init --data "$data" \
+    --owner bench@studio.test --name Bench --password-stdin >/dev/null
+  "$CARGO_TARGET_DIR/release/atelier-studio" serve --data "$data" --listen 127.0.0.1:0 > "$B/studio.out" 2>/dev/null &
+  local pid=$!
+  for _ in $(seq 100); do grep -q "serving at" "$B/studio.out" 2>/dev/null && break; sleep 0.1; done
+  local url
+  url=$(sed -n 's/.*serving at \(http:[^ ]*\).*/\1/p' "$B/studio.out")
+  python3 tests/bench/studio-bench.py "$url" bench@studio.test bench-password-1 "$pid" 2000
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
@@ -173,6 +190,7 @@ case "${1:-all}" in
   ui) bench_ui ;;
   folders) bench_folders ;;
   similar) bench_similar ;;
+  studio) bench_studio ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|all" >&2; exit 2 ;;
 esac
