@@ -62,7 +62,7 @@ async function fill(url: string, email: string, password: string) {
   await panel().getByLabel('Studio address').fill(url);
   await panel().getByLabel('Email').fill(email);
   await panel().getByLabel('Password').fill(password);
-  await panel().getByRole('button', { name: 'Sign in' }).click();
+  await panel().getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 test('a standalone library offers Sign in to a studio; bad input is said and changes nothing', async () => {
@@ -127,4 +127,29 @@ test('the Studio page: members, an invitation with its link, revoke; the last Ow
 
   const devices = page.getByRole('region', { name: 'Your devices' });
   await expect(devices).toContainText('this library');
+});
+
+test('sign in through the browser: the studio’s page approves this computer, the app finishes by itself', async () => {
+  await page.goto(`${a.origin}/`);
+  await indicator().click();
+  await panel().getByRole('button', { name: 'Sign out' }).click();
+  await expect(indicator()).toHaveText(/Signed out/);
+  if (!(await panel().isVisible())) await indicator().click();
+  await panel().getByLabel('Studio address').fill(studioUrl);
+  await panel().getByRole('button', { name: 'Sign in with the browser' }).click();
+  const open = panel().getByRole('link', { name: 'Open the studio’s sign-in page' });
+  await expect(open).toBeVisible();
+  const loginUrl = (await open.getAttribute('href'))!;
+  expect(loginUrl).toMatch(new RegExp(`^${studioUrl}/login/`));
+  // The person, in their browser: the page names this computer; signing in allows it.
+  const pageHtml = await (await fetch(loginUrl)).text();
+  expect(pageHtml).toContain('Atelier (desktop)');
+  const res = await fetch(loginUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'olive@studio.test', password: PASSWORD, action: 'approve' }).toString(),
+  });
+  expect(res.status).toBe(200);
+  await expect(indicator()).toHaveText(/Up to date/, { timeout: 15_000 });
+  expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('online');
 });

@@ -92,6 +92,10 @@ pub fn router(state: AppState) -> Router {
         .route("/studio/status", get(studio::status))
         .route("/studio/login", post(studio::login))
         .route("/studio/logout", post(studio::logout))
+        .route(
+            "/studio/login/browser",
+            get(studio::browser_login_state).post(studio::browser_login),
+        )
         .route("/studio/members", get(studio::members))
         .route("/studio/members/role", post(studio::member_role))
         .route("/studio/members/remove", post(studio::member_remove))

@@ -6,7 +6,8 @@
 //!
 //! Knows no HTTP of the studio's and no keyring: atelier-sync does.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
@@ -17,7 +18,7 @@ use atelier_sync::session::{self, SignIn, SignedInReport, StudioStatus};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -212,4 +213,105 @@ pub(crate) async fn device_revoke(
     })
     .await?;
     Ok(Json(true))
+}
+
+/// `POST /api/studio/login/browser`: sign in through the browser.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BrowserLoginStart {
+    /// The studio's address.
+    pub url: String,
+}
+
+/// Where the app's browser sign-in stands (`GET /api/studio/login/browser`).
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BrowserLogin {
+    /// `idle`, `waiting` (for the person to approve in the browser), `done` or `failed`.
+    pub state: String,
+    /// The studio's sign-in page to open, while waiting.
+    pub login_url: Option<String>,
+    /// Who signed in (done), or why not (failed).
+    pub message: Option<String>,
+}
+
+/// This process's browser sign-in (a process serves one library), with the attempt it belongs
+/// to so that an older attempt finishing late never overwrites a newer one.
+static BROWSER: LazyLock<Mutex<(u64, BrowserLogin)>> = LazyLock::new(Default::default);
+
+fn browser() -> std::sync::MutexGuard<'static, (u64, BrowserLogin)> {
+    BROWSER.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The person has ten minutes to approve, as the studio allows.
+const BROWSER_WAIT: Duration = Duration::from_secs(600);
+
+pub(crate) async fn browser_login(
+    State(s): State<AppState>,
+    Json(b): Json<BrowserLoginStart>,
+) -> ApiResult<Json<BrowserLogin>> {
+    let attempt = {
+        let mut g = browser();
+        g.0 += 1;
+        g.1 = BrowserLogin {
+            state: "waiting".into(),
+            ..Default::default()
+        };
+        g.0
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let lib = s.library.clone();
+    // The sign-in waits for the person (minutes): on its own thread, reporting the link as soon
+    // as the studio gives it and the outcome when it comes.
+    std::thread::Builder::new()
+        .name("studio-browser-sign-in".into())
+        .spawn(move || {
+            let open = |url: &str| {
+                if let Ok(mut g) = BROWSER.lock()
+                    && g.0 == attempt
+                {
+                    g.1.login_url = Some(url.to_string());
+                }
+                let _ = tx.send(url.to_string());
+            };
+            let outcome = session::login_with_browser(&lib, &b.url, "Atelier (desktop)", open, BROWSER_WAIT);
+            let mut g = browser();
+            if g.0 == attempt {
+                g.1 = match outcome {
+                    Ok(r) => BrowserLogin {
+                        state: "done".into(),
+                        login_url: None,
+                        message: Some(format!("Signed in to {} as {}", r.studio, r.user.display_name)),
+                    },
+                    Err(e) => BrowserLogin {
+                        state: "failed".into(),
+                        login_url: None,
+                        message: Some(ApiError::from(e).body.message),
+                    },
+                };
+            }
+        })
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                atelier_domain::ErrorCode::InternalError,
+                e.to_string(),
+            )
+        })?;
+    // Answer once the link is known, or with the refusal when it never comes (a bad address, a
+    // library bound elsewhere, no keyring).
+    let _ = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30))).await;
+    let now = browser().1.clone();
+    if now.state == "failed" {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            atelier_domain::ErrorCode::NotSignedIn,
+            now.message.unwrap_or_default(),
+        ));
+    }
+    Ok(Json(now))
+}
+
+pub(crate) async fn browser_login_state() -> Json<BrowserLogin> {
+    Json(browser().1.clone())
 }

@@ -13,6 +13,7 @@ import type { SidecarFailure } from './types/SidecarFailure';
 import type { SignedInReport } from './types/SignedInReport';
 import type { StudioLogin } from './types/StudioLogin';
 import type { StudioStatus } from './types/StudioStatus';
+import type { BrowserLogin } from './types/BrowserLogin';
 import type { StudioMember } from './types/StudioMember';
 import type { StudioInvitation } from './types/StudioInvitation';
 import type { StudioDevice } from './types/StudioDevice';
@@ -66,6 +67,7 @@ import type { TagMode } from './types/TagMode';
 
 export type {
   ApiError,
+  BrowserLogin,
   SignedInReport,
   StudioMember,
   StudioInvitation,
@@ -310,6 +312,8 @@ export const api = {
   studioStatus: (signal?: AbortSignal) => get<StudioStatus>('/api/studio/status', signal),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),
+  studioBrowserLogin: (url: string) => post<BrowserLogin>('/api/studio/login/browser', { url }),
+  studioBrowserLoginState: (signal?: AbortSignal) => get<BrowserLogin>('/api/studio/login/browser', signal),
   studioMembers: (signal?: AbortSignal) => get<StudioMember[]>('/api/studio/members', signal),
   studioMemberRole: (user_id: string, role: StudioRole) =>
     post<StudioMember>('/api/studio/members/role', { user_id, role }),
