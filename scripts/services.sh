@@ -80,7 +80,15 @@ JSON
 }
 
 stop_services() {
-  if [ -n "${services_s3_pid:-}" ]; then kill "$services_s3_pid" 2>/dev/null || true; wait "$services_s3_pid" 2>/dev/null || true; fi
+  if [ -n "${services_s3_pid:-}" ]; then
+    # SeaweedFS stops on SIGINT (it can sit on SIGTERM for minutes); never let a slow stop
+    # hold the test run.
+    kill -INT "$services_s3_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$services_s3_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$services_s3_pid" 2>/dev/null || true
+    wait "$services_s3_pid" 2>/dev/null || true
+    services_s3_pid=""
+  fi
   if [ -n "${services_pg_stop+x}" ]; then "${services_pg_stop[@]}" >/dev/null 2>&1 || true; fi
   [ -n "$services_root" ] && rm -rf "$services_root"
   services_root=""
