@@ -6,80 +6,24 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use std::io::{BufRead as _, BufReader, Write as _};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use atelier_studio::testing::TestDatabase;
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_atelier-studio");
+use common::serve;
 
 fn init(data: &Path, db: Option<&str>) {
-    let mut child = Command::new(BIN)
-        .args(["init", "--data"])
-        .arg(data)
-        .env_remove("ATELIER_STUDIO_DATABASE_URL")
-        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
-        .args([
-            "--owner",
-            "olive@studio.test",
-            "--name",
-            "Olive Owner",
-            "--studio",
-            "Test <Studio>",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "a long owner password").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::init(
+        data,
+        db,
+        "olive@studio.test",
+        "Test <Studio>",
+        Some("a long owner password"),
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Kills the server if a test fails half-way.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(data: &Path, db: Option<&str>) -> (Server, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--data"])
-        .arg(data)
-        .env_remove("ATELIER_STUDIO_DATABASE_URL")
-        .args(db.map(|url| ["--database-url", url]).into_iter().flatten())
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let server = Server(child);
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("serve printed nothing");
-    let url = line
-        .trim()
-        .strip_prefix("Atelier studio is serving at ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    (server, url)
 }
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
