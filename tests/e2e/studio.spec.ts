@@ -153,3 +153,33 @@ test('sign in through the browser: the studio’s page approves this computer, t
   await expect(indicator()).toHaveText(/Up to date/, { timeout: 15_000 });
   expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('online');
 });
+
+test('no keyring: the panel says so and offers a sign-in for this session only, kept in memory', async ({ browser }) => {
+  const before = process.env.ATELIER_KEYRING;
+  process.env.ATELIER_KEYRING = 'none'; // the served app finds no keyring (read at each open)
+  const b = await startAtelier({ empty: true });
+  if (before === undefined) delete process.env.ATELIER_KEYRING;
+  else process.env.ATELIER_KEYRING = before;
+  const p = await signIn(browser, b);
+  try {
+    const ind = p.getByRole('banner').getByRole('button', { name: /Sign in to a studio|Up to date|Signed out/ });
+    const pan = p.getByRole('dialog', { name: 'Studio' });
+    await ind.click();
+    await pan.getByLabel('Studio address').fill(studioUrl);
+    await pan.getByLabel('Email').fill('olive@studio.test');
+    await pan.getByLabel('Password').fill(PASSWORD);
+    await pan.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(pan.getByRole('alert')).toContainText('no keyring is available');
+    expect(b.cliJson<{ connection: string }>('studio', 'status').connection).toBe('standalone');
+    await pan.getByLabel(/Sign in for this session only/).check();
+    await pan.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(ind).toHaveText(/Up to date/);
+    await ind.click();
+    await expect(pan).toContainText('memory, for this session only');
+    // Another process (the CLI) finds no credential: it was never written anywhere.
+    expect(b.cliJson<{ connection: string }>('studio', 'status').connection).toBe('signed_out');
+  } finally {
+    await p.context().close();
+    await b.stop();
+  }
+});

@@ -63,10 +63,15 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                             email: &email,
                             password: &password,
                             device: &device,
+                            // Each command is a process of its own: a session-only sign-in
+                            // would end with it. The app offers that choice.
+                            session_only: false,
                         },
                     )?
                 }
-                None => session::login_with_browser(library, &url, &device, open_browser, BROWSER_WAIT)?,
+                None => {
+                    session::login_with_browser(library, &url, &device, false, open_browser, BROWSER_WAIT)?
+                }
             };
             if json {
                 output::json(&report)?;
@@ -229,6 +234,9 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                     email: &email,
                     password: &password,
                     device: &device,
+                    // Each command is a process of its own: a session-only sign-in would end
+                    // with it. The app offers that choice.
+                    session_only: false,
                 },
             );
             match (signed, json) {

@@ -1,13 +1,15 @@
 //! The device credential a bound library signs in with (STUDIO.md §2): kept in the OS keyring —
 //! the Secret Service where a session offers one, the kernel's keyutils otherwise — or, when the
-//! person chooses it because neither is there, in this process's memory for the session only.
+//! person chooses it because neither is there, in this process's memory for the session only
+//! (every handle of the process finds it; nothing is written).
 //! Never in the catalog, never in a file.
 //!
 //! Knows nothing of the studio's protocol or of the catalog: it stores and returns one
 //! credential per library, keyed by the library's id.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use keyring::credential::CredentialApi;
 use keyring::keyutils::KeyutilsCredential;
@@ -94,7 +96,22 @@ pub struct Credentials {
 
 enum Backend {
     Os(Vault),
-    Session(Mutex<Option<DeviceCredential>>),
+    Session,
+}
+
+/// Credentials kept for this process only, by key: the person chose it because no keyring
+/// answered. Every handle of the process finds them (the app's panels, its poll); nothing is
+/// written anywhere, so they are gone when the process ends.
+static SESSION: LazyLock<Mutex<HashMap<String, DeviceCredential>>> = LazyLock::new(Default::default);
+
+fn session() -> std::sync::MutexGuard<'static, HashMap<String, DeviceCredential>> {
+    SESSION.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `ATELIER_KEYRING=none` turns the OS keyrings off (a person who wants no secret kept beyond
+/// the session, and tests of the no-keyring path).
+fn keyrings_off() -> bool {
+    std::env::var("ATELIER_KEYRING").is_ok_and(|v| v == "none")
 }
 
 impl Credentials {
@@ -106,10 +123,18 @@ impl Credentials {
 
     /// The first of `vaults` that answers (tests pin one; `Session` always answers).
     pub fn open_with(library: &str, vaults: &[Vault]) -> Result<Self, CredentialError> {
+        // A sign-in this process keeps for the session stays where it is.
+        if session().contains_key(library) {
+            return Ok(Self::session_only(library));
+        }
         let mut tried = Vec::new();
         for &vault in vaults {
             if vault == Vault::Session {
                 return Ok(Self::session_only(library));
+            }
+            if keyrings_off() {
+                tried.push(format!("{vault}: turned off by ATELIER_KEYRING=none"));
+                continue;
             }
             match probe(vault, library) {
                 Ok(()) => {
@@ -130,7 +155,7 @@ impl Credentials {
     pub fn session_only(library: &str) -> Self {
         Self {
             key: library.to_string(),
-            backend: Backend::Session(Mutex::new(None)),
+            backend: Backend::Session,
         }
     }
 
@@ -143,14 +168,14 @@ impl Credentials {
     pub fn vault(&self) -> Vault {
         match &self.backend {
             Backend::Os(v) => *v,
-            Backend::Session(_) => Vault::Session,
+            Backend::Session => Vault::Session,
         }
     }
 
     /// The stored credential, if the library has signed in.
     pub fn load(&self) -> Result<Option<DeviceCredential>, CredentialError> {
         match &self.backend {
-            Backend::Session(slot) => Ok(lock(slot).clone()),
+            Backend::Session => Ok(session().get(&self.key).cloned()),
             Backend::Os(vault) => match entry(*vault, &self.key).and_then(|e| e.get_password()) {
                 Ok(text) => serde_json::from_str(&text)
                     .map(Some)
@@ -165,8 +190,8 @@ impl Credentials {
     /// before the old one is forgotten by the studio's answer being acted on).
     pub fn save(&self, credential: &DeviceCredential) -> Result<(), CredentialError> {
         match &self.backend {
-            Backend::Session(slot) => {
-                *lock(slot) = Some(credential.clone());
+            Backend::Session => {
+                session().insert(self.key.clone(), credential.clone());
                 Ok(())
             }
             Backend::Os(vault) => {
@@ -184,8 +209,8 @@ impl Credentials {
     /// Forgets the credential (sign out); nothing stored is fine.
     pub fn forget(&self) -> Result<(), CredentialError> {
         match &self.backend {
-            Backend::Session(slot) => {
-                *lock(slot) = None;
+            Backend::Session => {
+                session().remove(&self.key);
                 Ok(())
             }
             Backend::Os(vault) => match entry(*vault, &self.key).and_then(|e| e.delete_credential()) {
@@ -194,11 +219,6 @@ impl Credentials {
             },
         }
     }
-}
-
-fn lock(slot: &Mutex<Option<DeviceCredential>>) -> std::sync::MutexGuard<'_, Option<DeviceCredential>> {
-    // A panic while holding the lock can't leave a half-written Option: take it as it is.
-    slot.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The keyring entry for `library` in `vault`, built explicitly rather than through keyring's

@@ -33,6 +33,9 @@ pub struct SignIn<'a> {
     pub password: &'a str,
     /// What the studio's device list calls this library ("Atelier on ann-laptop").
     pub device: &'a str,
+    /// Keep the sign-in in this process's memory only (the person's choice when no keyring
+    /// answers): signed out when the process ends.
+    pub session_only: bool,
 }
 
 /// Who signed in where.
@@ -99,7 +102,7 @@ pub struct StudioStatus {
 /// keep the credential before the studio makes a device, binds the library, and undoes the
 /// device if binding is refused.
 pub fn login(library: &Library, request: &SignIn<'_>) -> Result<SignedInReport> {
-    let ready = prepare(library, request.url)?;
+    let ready = prepare(library, request.url, request.session_only)?;
     let signed = ready.client.sign_in(&PasswordSignIn {
         email: request.email.trim().to_string(),
         password: request.password.to_string(),
@@ -120,10 +123,11 @@ pub fn login_with_browser(
     library: &Library,
     url: &str,
     device: &str,
+    session_only: bool,
     open: impl Fn(&str),
     timeout: Duration,
 ) -> Result<SignedInReport> {
-    let ready = prepare(library, url)?;
+    let ready = prepare(library, url, session_only)?;
     let started = ready.client.browser_start(device)?;
     let deadline = Instant::now() + timeout.min(Duration::from_secs(u64::from(started.expires_in)));
     open(&started.login_url);
@@ -151,12 +155,13 @@ struct Ready {
     client: StudioClient,
     binding: Option<StudioBinding>,
     info: StudioInfo,
+    session_only: bool,
 }
 
 /// What every sign-in checks before the studio makes a device: another studio than the bound
 /// one is refused, no keyring is refused (else the studio would list a device nobody can use),
 /// and the studio must answer with our protocol.
-fn prepare(library: &Library, url: &str) -> Result<Ready> {
+fn prepare(library: &Library, url: &str, session_only: bool) -> Result<Ready> {
     let client = StudioClient::new(url)?;
     let binding = library.studio_binding()?;
     if let Some(b) = &binding
@@ -165,12 +170,15 @@ fn prepare(library: &Library, url: &str) -> Result<Ready> {
         // Another studio: refused before anything is made there.
         check_same(b, client.url(), b.user)?;
     }
-    Credentials::open("probe")?;
+    if !session_only {
+        Credentials::open("probe")?;
+    }
     let info = client.info()?;
     Ok(Ready {
         client,
         binding,
         info,
+        session_only,
     })
 }
 
@@ -182,6 +190,7 @@ fn finish(library: &Library, ready: Ready, signed: SignedIn) -> Result<SignedInR
         client,
         binding,
         info,
+        session_only,
     } = ready;
     let device = signed.credential.device_id;
     let undo = |e: SyncError| -> SyncError {
@@ -192,7 +201,11 @@ fn finish(library: &Library, ready: Ready, signed: SignedIn) -> Result<SignedInR
     if let Some(b) = &binding {
         check_same(b, client.url(), signed.user.id).map_err(|e| undo(e.into()))?;
     }
-    let credentials = Credentials::open(&device.to_string()).map_err(|e| undo(e.into()))?;
+    let credentials = if session_only {
+        Credentials::session_only(&device.to_string())
+    } else {
+        Credentials::open(&device.to_string()).map_err(|e| undo(e.into()))?
+    };
     credentials
         .save(&DeviceCredential {
             studio: client.url().to_string(),

@@ -135,15 +135,61 @@ fn the_secret_never_reaches_debug_output() {
 }
 
 #[test]
-fn a_session_only_credential_is_gone_with_the_process() {
+fn a_session_only_credential_lives_in_this_process_only() {
     let lib = library();
     let session = Credentials::session_only(&lib);
     session.save(&credential("memory")).unwrap();
     assert_eq!(session.load().unwrap(), Some(credential("memory")));
-    // Another handle (a restarted app) finds nothing: it was never written anywhere.
-    assert_eq!(Credentials::session_only(&lib).load().unwrap(), None);
-    session.forget().unwrap();
+    // Every handle of this process finds it (the app's panels and its poll), even one that asks
+    // for the OS keyring: a sign-in kept for the session stays where it is.
+    let again = Credentials::open(&lib).unwrap();
+    assert_eq!(again.vault(), Vault::Session);
+    assert_eq!(again.load().unwrap(), Some(credential("memory")));
+    // Nothing reached a keyring.
+    if std::env::var_os("ATELIER_SECRET_SERVICE").is_some() {
+        let found = Command::new("secret-tool")
+            .args([
+                "lookup",
+                "service",
+                atelier_sync::credentials::SERVICE,
+                "username",
+                &lib,
+            ])
+            .output()
+            .unwrap();
+        assert!(found.stdout.is_empty());
+    }
+    again.forget().unwrap();
     assert_eq!(session.load().unwrap(), None);
+}
+
+#[test]
+fn atelier_keyring_none_turns_the_keyrings_off() {
+    if std::env::var_os("ATELIER_KEYRING_OFF_CHILD").is_some() {
+        let err = match Credentials::open(&library()) {
+            Err(e) => e,
+            Ok(c) => panic!("a keyring answered although turned off: {:?}", c.vault()),
+        };
+        assert!(err.to_string().contains("ATELIER_KEYRING=none"), "{err}");
+        return;
+    }
+    // In a child: the variable is read at each open, and setting it here would race other tests.
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "atelier_keyring_none_turns_the_keyrings_off",
+            "--nocapture",
+        ])
+        .env("ATELIER_KEYRING_OFF_CHILD", "1")
+        .env("ATELIER_KEYRING", "none")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "child failed:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
 }
 
 #[test]

@@ -37,6 +37,10 @@ pub struct StudioLogin {
     #[serde(default)]
     #[ts(optional)]
     pub device: Option<String>,
+    /// Keep the sign-in in memory until the app quits (when no keyring can keep it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub session_only: Option<bool>,
 }
 
 async fn on_library<T: Send + 'static>(
@@ -73,6 +77,7 @@ pub(crate) async fn login(
                 email: &body.email,
                 password: &body.password,
                 device: &device,
+                session_only: body.session_only.unwrap_or(false),
             },
         )
     })
@@ -221,6 +226,10 @@ pub(crate) async fn device_revoke(
 pub struct BrowserLoginStart {
     /// The studio's address.
     pub url: String,
+    /// Keep the sign-in in memory until the app quits (when no keyring can keep it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub session_only: Option<bool>,
 }
 
 /// Where the app's browser sign-in stands (`GET /api/studio/login/browser`).
@@ -274,7 +283,14 @@ pub(crate) async fn browser_login(
                 }
                 let _ = tx.send(url.to_string());
             };
-            let outcome = session::login_with_browser(&lib, &b.url, "Atelier (desktop)", open, BROWSER_WAIT);
+            let outcome = session::login_with_browser(
+                &lib,
+                &b.url,
+                "Atelier (desktop)",
+                b.session_only.unwrap_or(false),
+                open,
+                BROWSER_WAIT,
+            );
             let mut g = browser();
             if g.0 == attempt {
                 g.1 = match outcome {

@@ -312,7 +312,8 @@ export const api = {
   studioStatus: (signal?: AbortSignal) => get<StudioStatus>('/api/studio/status', signal),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),
-  studioBrowserLogin: (url: string) => post<BrowserLogin>('/api/studio/login/browser', { url }),
+  studioBrowserLogin: (url: string, session_only = false) =>
+    post<BrowserLogin>('/api/studio/login/browser', { url, session_only }),
   studioBrowserLoginState: (signal?: AbortSignal) => get<BrowserLogin>('/api/studio/login/browser', signal),
   studioMembers: (signal?: AbortSignal) => get<StudioMember[]>('/api/studio/members', signal),
   studioMemberRole: (user_id: string, role: StudioRole) =>

@@ -7,4 +7,8 @@ export type BrowserLoginStart = {
 /**
  * The studio's address.
  */
-url: string, };
+url: string, 
+/**
+ * Keep the sign-in in memory until the app quits (when no keyring can keep it).
+ */
+session_only?: boolean, };

@@ -19,4 +19,8 @@ password: string,
 /**
  * What the studio's device list calls this library (default "Atelier (desktop)").
  */
-device?: string, };
+device?: string, 
+/**
+ * Keep the sign-in in memory until the app quits (when no keyring can keep it).
+ */
+session_only?: boolean, };
