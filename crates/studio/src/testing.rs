@@ -93,6 +93,44 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Where one test's studio lives: SQLite in a fresh temporary folder, or a fresh PostgreSQL
+/// database ([`TestDatabase`]); both go when it is dropped. Keep it alive as long as the studio.
+pub struct TestBackend {
+    /// What to create or open the studio on.
+    pub database: crate::store::Database,
+    dir: std::path::PathBuf,
+    _db: Option<TestDatabase>,
+}
+
+impl TestBackend {
+    /// SQLite, or PostgreSQL when `postgres`; `None` when PostgreSQL is asked for and no test
+    /// server is configured (and none is required: see [`TestDatabase::create`]).
+    pub async fn new(postgres: bool) -> Option<Self> {
+        let db = if postgres {
+            Some(TestDatabase::create().await?)
+        } else {
+            None
+        };
+        let dir = std::env::temp_dir().join(format!("atelier-studio-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder for a test studio");
+        let database = match &db {
+            Some(db) => crate::store::Database::Postgres(db.url.clone()),
+            None => crate::store::Database::Sqlite(dir.join("studio")),
+        };
+        Some(Self {
+            database,
+            dir,
+            _db: db,
+        })
+    }
+}
+
+impl Drop for TestBackend {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use atelier_domain::StudioRole;
 use atelier_studio::http::{Access, Verb, router, routes};
-use atelier_studio::testing::TestDatabase;
-use atelier_studio::{Database, NewStudio, Studio};
+use atelier_studio::testing::TestBackend;
+use atelier_studio::{NewStudio, Studio};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -92,23 +92,14 @@ struct Fixture {
     admin: String,
     member: String,
     revoked: String,
-    _dir: tempfile::TempDir,
-    _db: Option<TestDatabase>,
+    _backend: TestBackend,
 }
 
 /// The studio on SQLite, or on a fresh PostgreSQL database (`None` when no test server is
 /// configured and none is required).
 async fn fixture(postgres: bool) -> Option<Fixture> {
-    let dir = tempfile::tempdir().unwrap();
-    let db = if postgres {
-        Some(TestDatabase::create().await?)
-    } else {
-        None
-    };
-    let at = match &db {
-        Some(db) => Database::Postgres(db.url.clone()),
-        None => Database::Sqlite(dir.path().join("studio")),
-    };
+    let backend = TestBackend::new(postgres).await?;
+    let at = backend.database.clone();
     let studio = Studio::create(
         &at,
         NewStudio {
@@ -160,8 +151,7 @@ async fn fixture(postgres: bool) -> Option<Fixture> {
         admin,
         member,
         revoked,
-        _dir: dir,
-        _db: db,
+        _backend: backend,
     })
 }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use atelier_domain::StudioRole;
 use atelier_studio::http::router;
-use atelier_studio::testing::TestDatabase;
-use atelier_studio::{Database, NewStudio, Studio};
+use atelier_studio::testing::TestBackend;
+use atelier_studio::{NewStudio, Studio};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -89,17 +89,9 @@ async fn page(app: &Router, method: Method, path: &str, form: Option<&str>) -> A
     a
 }
 
-async fn app(postgres: bool) -> Option<(Router, tempfile::TempDir, Option<TestDatabase>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let db = if postgres {
-        Some(TestDatabase::create().await?)
-    } else {
-        None
-    };
-    let at = match &db {
-        Some(db) => Database::Postgres(db.url.clone()),
-        None => Database::Sqlite(dir.path().join("studio")),
-    };
+async fn app(postgres: bool) -> Option<(Router, TestBackend)> {
+    let backend = TestBackend::new(postgres).await?;
+    let at = backend.database.clone();
     let studio = Studio::create(
         &at,
         NewStudio {
@@ -120,18 +112,18 @@ async fn app(postgres: bool) -> Option<(Router, tempfile::TempDir, Option<TestDa
         )
         .await
         .unwrap();
-    Some((router(Arc::new(studio)), dir, db))
+    Some((router(Arc::new(studio)), backend))
 }
 
 #[tokio::test]
 async fn a_browser_sign_in_through_the_page_on_sqlite() {
-    let (app, _dir, _db) = app(false).await.unwrap();
+    let (app, _backend) = app(false).await.unwrap();
     a_browser_sign_in_through_the_page(&app).await;
 }
 
 #[tokio::test]
 async fn a_browser_sign_in_through_the_page_on_postgres() {
-    if let Some((app, _dir, _db)) = app(true).await {
+    if let Some((app, _backend)) = app(true).await {
         a_browser_sign_in_through_the_page(&app).await;
     }
 }

@@ -151,28 +151,18 @@ mod tests {
 
     use super::*;
     use crate::services::NewStudio;
-    use crate::store::Database;
-    use crate::testing::TestDatabase;
+    use crate::testing::TestBackend;
 
     struct Fixture {
         studio: Studio,
-        _dir: tempfile::TempDir,
-        _db: Option<TestDatabase>,
+        _backend: TestBackend,
     }
 
     /// A studio on SQLite, or on a fresh PostgreSQL database (`None` when no test server is
     /// configured and none is required), with an Owner and a Member.
     async fn fixture(postgres: bool) -> Option<Fixture> {
-        let dir = tempfile::tempdir().unwrap();
-        let db = if postgres {
-            Some(TestDatabase::create().await?)
-        } else {
-            None
-        };
-        let at = match &db {
-            Some(db) => Database::Postgres(db.url.clone()),
-            None => Database::Sqlite(dir.path().join("s")),
-        };
+        let backend = TestBackend::new(postgres).await?;
+        let at = backend.database.clone();
         let studio = Studio::create(
             &at,
             NewStudio {
@@ -196,8 +186,7 @@ mod tests {
             .unwrap();
         Some(Fixture {
             studio,
-            _dir: dir,
-            _db: db,
+            _backend: backend,
         })
     }
 
