@@ -197,7 +197,7 @@ impl Tx<'_> {
             return Err(taken("brand", &name));
         }
         let brand = self.ensure_brand(&name, now)?;
-        self.set_member(brand, creator, Some(role), creator, now)?;
+        // The brand before its first member: the outbox sends them in this order.
         self.journal(
             now,
             creator,
@@ -207,6 +207,7 @@ impl Tx<'_> {
             json!(null),
             json!({ "name": name }),
         )?;
+        self.set_member(brand, creator, Some(role), creator, now)?;
         Ok(brand)
     }
 
@@ -301,7 +302,8 @@ impl Tx<'_> {
             ChangeAction::Kit,
             json!(null),
             json!({
-                "color": k.color,
+                // Cleared is "", unchanged null: the sync sends the one and not the other.
+                "color": k.color.as_ref().map(|c| c.clone().unwrap_or_default()),
                 "prompt_prefix": k.prompt_prefix,
                 "prompt_suffix": k.prompt_suffix,
                 "banned_terms": k.banned_terms,

@@ -156,10 +156,18 @@ impl crate::Tx<'_> {
     /// files is queued in the outbox, in the same transaction as the change it records.
     pub fn bind_studio(&mut self, studio_url: &str, user: UserId, device: &[u8; 16], now: i64) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO studio_binding (id, studio_url, user_uid, device_uid, bound_at) VALUES (1, ?1, ?2, ?3, ?4)
+            "INSERT INTO studio_binding (id, studio_url, user_uid, device_uid, bound_at, replica)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET studio_url = excluded.studio_url, user_uid = excluded.user_uid,
-                 device_uid = excluded.device_uid, bound_at = excluded.bound_at",
-            params![studio_url, user.to_bytes(), device.as_slice(), now],
+                 device_uid = excluded.device_uid, bound_at = excluded.bound_at,
+                 replica = coalesce(studio_binding.replica, excluded.replica)",
+            params![
+                studio_url,
+                user.to_bytes(),
+                device.as_slice(),
+                now,
+                uuid::Uuid::now_v7().as_bytes().to_vec()
+            ],
         )?;
         Ok(())
     }

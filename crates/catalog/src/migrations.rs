@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
         include_str!("../migrations/0009_journal.sql"),
         Some(give_tags_public_ids),
     ),
+    (include_str!("../migrations/0010_sync.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -167,6 +167,12 @@ pub enum Command {
     /// The studio this library shares through: sign in, status, sign out.
     #[command(subcommand)]
     Studio(StudioCommand),
+    /// Push what waits for the studio and pull what changed there, once; prints what moved.
+    Sync {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Watch every project's folders in the foreground (reconciling first), until interrupted.
     Watch {
         /// Print each event as a JSON line.
@@ -1000,6 +1006,38 @@ pub enum StudioCommand {
         /// What to change.
         #[command(subcommand)]
         action: Option<DeviceAction>,
+    },
+    /// The studio's plan limits (R9.5); with --projects or --storage-per-project, sets them
+    /// (Owners and Admins). "none" removes a limit.
+    Limits {
+        /// Shared projects each member may own: a number, or "none".
+        #[arg(long, value_name = "N|none")]
+        projects: Option<String>,
+        /// Bytes of originals each shared project may hold: 500MB, 20GB, 1TB… or "none".
+        #[arg(long, value_name = "SIZE|none")]
+        storage_per_project: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The *Couldn't sync* list: changes the studio refused, with why; `discard` takes one off.
+    Refusals {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// What to change.
+        #[command(subcommand)]
+        action: Option<RefusalAction>,
+    },
+}
+
+/// `atelier studio refusals …`
+#[derive(Debug, Subcommand)]
+pub enum RefusalAction {
+    /// Take an entry off the list (the change stays undone).
+    Discard {
+        /// The entry's id (from the list).
+        id: i64,
     },
 }
 

@@ -57,11 +57,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     if let Command::Studio(c) = cli.command {
         return crate::studio::run(&library, c);
     }
+    if let Command::Sync { json } = cli.command {
+        return crate::studio::sync(&library, json);
+    }
+    if matches!(cli.command, Command::Brand(_)) {
+        // Brands and their members are the studio's: start from what it holds now.
+        crate::studio::sync_before(&library);
+    }
     let acting = match &cli.as_user {
         Some(user) => library.as_user(user)?,
         None => library.as_owner(),
     };
     let code = command(&acting, cli.command)?;
+    // Bound to a studio, what the command changed goes there now (or waits, said so).
+    crate::studio::sync_after_change(&library);
     // Changes to files added in place go to their XMP sidecars before the command ends; a
     // write that fails stays queued (and is said here), never dropped.
     let sidecars = library.write_sidecars()?;
@@ -87,7 +96,7 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         Command::Show(a) => show(library, a),
         Command::Export(a) => export(library, a),
         Command::Serve { .. } => unreachable!("served above"),
-        Command::Studio(_) => unreachable!("handled above"),
+        Command::Studio(_) | Command::Sync { .. } => unreachable!("handled above"),
         Command::Watch { json } => watch(library, json),
         Command::Reconcile { json } => {
             let cancel = CancelToken::new();

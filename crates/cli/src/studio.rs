@@ -1,5 +1,6 @@
 //! `atelier studio …`: sign in and out, status, members and roles, invitations and joining,
-//! devices — the terminal face of atelier-sync (R14.1).
+//! devices, limits, the *Couldn't sync* list — and `atelier sync` — the terminal face of
+//! atelier-sync (R14.1).
 //!
 //! Must not know HTTP or the keyring: it reads the password (or shows the browser sign-in link
 //! and opens it), calls the session, prints.
@@ -9,13 +10,14 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use atelier_domain::{ErrorCode, InvalidInput};
 use atelier_library::Library;
-use atelier_protocol::{InvitationAccept, NewInvitation, StudioMember};
+use atelier_protocol::{InvitationAccept, NewInvitation, StudioLimits, StudioMember};
 use atelier_sync::StudioClient;
 use atelier_sync::client::parse_invitation_link;
 use atelier_sync::session::{self, Connection, SignIn};
 
-use crate::args::{DeviceAction, InvitationAction, MembersAction, StudioCommand};
+use crate::args::{DeviceAction, InvitationAction, MembersAction, RefusalAction, StudioCommand};
 use crate::output;
 
 /// How long `atelier studio login` waits for the person to approve in the browser (the
@@ -96,7 +98,7 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 let line = match s.connection {
                     Connection::Standalone => "Not bound to a studio (standalone library)".to_string(),
                     Connection::Online => format!(
-                        "Signed in to {} ({url}) as {}, {}; up to date",
+                        "Signed in to {} ({url}) as {}, {}",
                         s.studio.as_deref().unwrap_or(url),
                         s.user.as_ref().map(|u| u.email.as_str()).unwrap_or("?"),
                         s.role.map(|r| r.to_string()).unwrap_or_default()
@@ -106,7 +108,12 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                         s.reason.as_deref().unwrap_or("not connected")
                     ),
                 };
-                output::text(format_args!("{line}\n{} changes waiting to sync", s.pending))?;
+                output::text(format_args!(
+                    "{line}\n{} changes waiting to sync, {} refused (see 'atelier studio refusals'); last sync: {}",
+                    s.pending,
+                    s.refusals,
+                    s.last_sync_at.as_deref().unwrap_or("never")
+                ))?;
             }
         }
         StudioCommand::Members { json, action: None } => {
@@ -280,6 +287,70 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 "Device {id} revoked: it is signed out of the studio"
             ))?;
         }
+        StudioCommand::Limits {
+            projects,
+            storage_per_project,
+            json,
+        } => {
+            let projects = projects
+                .map(|p| {
+                    limit(&p, |t| {
+                        t.trim().parse::<u32>().map_err(|_| {
+                            anyhow::Error::from(InvalidInput::new(
+                                ErrorCode::InvalidLimitSetting,
+                                format!("--projects takes a whole number or 'none' (got '{t}')"),
+                            ))
+                        })
+                    })
+                })
+                .transpose()?;
+            let storage = storage_per_project
+                .map(|s| limit(&s, |t| Ok(atelier_domain::limits::parse_size(t)?)))
+                .transpose()?;
+            let limits = session::with_studio(library, |c, s| {
+                let current = c.limits(&s.access_token)?;
+                if projects.is_none() && storage.is_none() {
+                    return Ok(current);
+                }
+                let wanted = StudioLimits {
+                    projects_per_member: projects.unwrap_or(current.projects_per_member),
+                    storage_per_project: storage.unwrap_or(current.storage_per_project),
+                };
+                c.set_limits(&s.access_token, &wanted)
+            })?;
+            if json {
+                output::json(&limits)?;
+            } else {
+                output::text(format_args!(
+                    "Shared projects per member: {}\nStorage per shared project: {}",
+                    limits
+                        .projects_per_member
+                        .map_or("no limit".to_string(), |n| n.to_string()),
+                    limits
+                        .storage_per_project
+                        .map_or("no limit".to_string(), atelier_domain::limits::human_bytes)
+                ))?;
+            }
+        }
+        StudioCommand::Refusals { json, action: None } => {
+            let list = atelier_sync::engine::refusals(library)?;
+            if json {
+                output::json(&list)?;
+            } else if list.is_empty() {
+                output::text(format_args!("Nothing the studio refused"))?;
+            } else {
+                for r in &list {
+                    output::text(format_args!("{}\t{}\t{}: {}", r.id, r.what, r.code, r.message))?;
+                }
+            }
+        }
+        StudioCommand::Refusals {
+            action: Some(RefusalAction::Discard { id }),
+            ..
+        } => {
+            library.discard_refusal(id)?;
+            output::text(format_args!("Discarded {id}"))?;
+        }
         StudioCommand::Logout => {
             let told = session::logout(library)?;
             output::text(format_args!(
@@ -297,6 +368,70 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
 }
 
 /// The member with `email`, ignoring case.
+/// `atelier sync`: push and pull once.
+pub fn sync(library: &Library, json: bool) -> Result<ExitCode> {
+    let report = atelier_sync::sync_once(library)?;
+    if json {
+        output::json(&report)?;
+    } else {
+        output::text(format_args!(
+            "Pushed {} change{}, {} refused{}; pulled {} row{}{}",
+            report.pushed,
+            if report.pushed == 1 { "" } else { "s" },
+            report.refused,
+            if report.refused > 0 {
+                " (see 'atelier studio refusals')"
+            } else {
+                ""
+            },
+            report.pulled,
+            if report.pulled == 1 { "" } else { "s" },
+            if report.rebootstrapped {
+                "; the studio was restored from a backup, so the library started over from it"
+            } else {
+                ""
+            }
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// After a command that changed a bound library: sync now, so that the change reaches the
+/// studio (and the others) at once; when the studio can't be reached the change waits in the
+/// outbox, and this says so without failing the command that was asked for.
+pub fn sync_after_change(library: &Library) {
+    let waiting = matches!(library.studio_binding(), Ok(Some(_))) && library.outbox_len().unwrap_or(0) > 0;
+    if !waiting {
+        return;
+    }
+    match atelier_sync::sync_once(library) {
+        Ok(r) if r.refused > 0 => eprintln!(
+            "warning: the studio refused {} change{}: see 'atelier studio refusals'",
+            r.refused,
+            if r.refused == 1 { "" } else { "s" }
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("note: not synced yet ({e}); the change waits and goes with the next sync"),
+    }
+}
+
+/// Before a command that reads or changes what the studio holds (brands, their members):
+/// catch up, quietly; offline, the command works on what this library last saw.
+pub fn sync_before(library: &Library) {
+    if matches!(library.studio_binding(), Ok(Some(_))) {
+        let _ = atelier_sync::sync_once(library);
+    }
+}
+
+/// "none" or a value.
+fn limit<T>(text: &str, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        Ok(None)
+    } else {
+        parse(text).map(Some)
+    }
+}
+
 fn member(members: Vec<StudioMember>, email: &str) -> Option<StudioMember> {
     members
         .into_iter()

@@ -52,6 +52,11 @@ impl Drop for Server {
 }
 
 fn start_studio(data: &Path) -> (Server, String) {
+    init_studio(data);
+    serve_studio(data, "127.0.0.1:0")
+}
+
+fn init_studio(data: &Path) {
     let mut init = Command::new(studio_bin())
         .args(["init", "--data"])
         .arg(data)
@@ -76,10 +81,14 @@ fn start_studio(data: &Path) -> (Server, String) {
         "init: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Serves the studio in `data` on `listen` until the returned guard drops.
+fn serve_studio(data: &Path, listen: &str) -> (Server, String) {
     let mut child = Command::new(studio_bin())
         .args(["serve", "--data"])
         .arg(data)
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", listen])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -276,9 +285,11 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     );
     assert_eq!(status(&lib)["connection"], "online");
 
-    // Bound: changes made now wait in the outbox for the sync.
+    // Bound: each command syncs what it changed; a private project's change has nothing to
+    // send (projects stay on this machine until shared), so nothing waits.
     ok_json(&atelier(&lib, &["project", "create", "Shoot", "--json"], None));
-    assert!(status(&lib)["pending"].as_i64().unwrap() >= 1);
+    assert_eq!(status(&lib)["pending"], 0);
+    assert!(status(&lib)["last_sync_at"].is_string());
 
     // Another studio is refused: a library belongs to one studio.
     let (_other, other_url) = start_studio(&tmp.path().join("other"));
@@ -726,4 +737,376 @@ fn a_library_signs_in_through_the_browser() {
         status(&tmp.path().join("other-library"))["connection"],
         "standalone"
     );
+}
+
+/// Invites `email` from `owner_lib` and joins it from `lib` (signing `lib` in as them).
+fn invite_and_join(owner_lib: &Path, lib: &Path, email: &str, name: &str) {
+    let invited = ok_json(&atelier(owner_lib, &["studio", "invite", email, "--json"], None));
+    let link = invited["link"].as_str().unwrap().to_string();
+    ok_json(&atelier(
+        lib,
+        &[
+            "studio",
+            "join",
+            &link,
+            "--email",
+            email,
+            "--name",
+            name,
+            "--password-stdin",
+            "--json",
+        ],
+        Some("a long enough password"),
+    ));
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The brand called `name` in a library's list.
+fn brand(lib: &Path, name: &str) -> Value {
+    let list = ok_json(&atelier(lib, &["brand", "list", "--json"], None));
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == name)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn role_in(brand: &Value, email: &str) -> Option<String> {
+    brand["members"]
+        .as_array()?
+        .iter()
+        .find(|m| m["user"] == email)
+        .map(|m| m["role"].as_str().unwrap().to_string())
+}
+
+/// GET a served library's API with its launch token.
+fn api_get(served: &str, path: &str) -> Value {
+    let (base, token) = served.split_once("/?token=").unwrap();
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            &format!("{base}{path}"),
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+#[test]
+fn libraries_share_brands_and_members_through_the_studio() {
+    if !in_session() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    init_studio(&data);
+    let (server, url) = serve_studio(&data, "127.0.0.1:0");
+    let listen = url.trim_start_matches("http://").to_string();
+    let (olive, ana, bo) = (
+        tmp.path().join("olive"),
+        tmp.path().join("ana"),
+        tmp.path().join("bo"),
+    );
+
+    // Olive's standalone library has two brands; bound (she is the Owner), both are created
+    // on the studio under the ids they have, with the library's kit.
+    ok(&atelier(&olive, &["brand", "create", "Acme"], None));
+    ok(&atelier(&olive, &["brand", "create", "Solo"], None));
+    ok(&atelier(
+        &olive,
+        &["brand", "kit", "Solo", "--color", "#112233"],
+        None,
+    ));
+    let acme_id = brand(&olive, "Acme")["id"].clone();
+    ok_json(&atelier(
+        &olive,
+        &[
+            "studio",
+            "login",
+            &url,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    let first = ok_json(&atelier(&olive, &["sync", "--json"], None));
+    assert!(first["pushed"].as_u64().unwrap() >= 4, "{first}");
+    assert_eq!(first["refused"], 0, "{first}");
+    assert_eq!(
+        brand(&olive, "Acme")["id"],
+        acme_id,
+        "binding keeps the library's ids"
+    );
+    // Her Personal brand is now her studio Personal brand (its id is hers).
+    let me = status(&olive)["user"]["id"].clone();
+    let personal = ok_json(&atelier(&olive, &["brand", "list", "--json"], None));
+    assert!(
+        personal
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["personal"] == true && b["id"] == me),
+        "{personal}"
+    );
+
+    // Ana joins with a fresh library; Bo with a standalone one that has its own "Acme" and a
+    // "Mine". Olive adds Bo to Acme; at his first sync his Acme matches the studio's by name;
+    // Mine can't be created by a Member, so it is reported and kept in his library.
+    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
+    ok(&atelier(&bo, &["brand", "create", "ACME"], None));
+    ok(&atelier(&bo, &["brand", "create", "Mine"], None));
+    invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "bo@studio.test",
+            "--role",
+            "viewer",
+        ],
+        None,
+    ));
+    ok_json(&atelier(&bo, &["sync", "--json"], None));
+    assert_eq!(brand(&bo, "Acme")["id"], acme_id, "matched by name");
+    assert!(!brand(&bo, "Mine").is_null(), "kept, never dropped");
+    let refusals = ok_json(&atelier(&bo, &["studio", "refusals", "--json"], None));
+    assert!(
+        refusals
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["what"].as_str().unwrap().contains("'Mine'") && r["code"] == "forbidden"),
+        "{refusals}"
+    );
+
+    // Olive makes Ana Manager of Acme (brand members by email, bound); Ana's library follows.
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "ana@studio.test",
+            "--role",
+            "manager",
+        ],
+        None,
+    ));
+    assert_eq!(
+        role_in(&brand(&ana, "Acme"), "ana@studio.test").as_deref(),
+        Some("manager")
+    );
+    // Someone who isn't in the studio can't be added.
+    let out = atelier(
+        &olive,
+        &["brand", "member", "Acme", "add", "nobody@studio.test"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("isn't a member of the studio"));
+
+    // Live: Ana's app is open; Olive makes Bo a Creator of Acme; the app's brands follow
+    // within seconds (the benchmark measures the 1 s target).
+    let mut app = Command::new(ATELIER)
+        .arg("--library")
+        .arg(&ana)
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(app.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let served = line
+        .trim()
+        .strip_prefix("Atelier is serving at ")
+        .unwrap()
+        .to_string();
+    let app = Server(app);
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    while api_get(&served, "/api/studio/sync")["state"] != "up_to_date" {
+        assert!(std::time::Instant::now() < until, "the app never synced");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "role",
+            "bo@studio.test",
+            "--role",
+            "creator",
+        ],
+        None,
+    ));
+    let changed = std::time::Instant::now();
+    loop {
+        let brands = api_get(&served, "/api/brands");
+        let acme = brands
+            .as_array()
+            .and_then(|l| l.iter().find(|b| b["name"] == "Acme").cloned())
+            .unwrap_or(Value::Null);
+        if role_in(&acme, "bo@studio.test").as_deref() == Some("creator") {
+            break;
+        }
+        assert!(
+            changed.elapsed() < Duration::from_secs(5),
+            "the open app didn't follow"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(app);
+
+    // Offline: the studio stops; Ana (Manager) demotes Bo — queued, said so.
+    drop(server);
+    let out = atelier(
+        &ana,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "role",
+            "bo@studio.test",
+            "--role",
+            "viewer",
+        ],
+        None,
+    );
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not synced yet"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(status(&ana)["pending"], 1);
+    assert_eq!(status(&ana)["connection"], "offline");
+    // Back online, but meanwhile Olive made Ana a Viewer: her queued change is refused with
+    // the reason, listed, and undone in her library; nothing else is blocked.
+    let (server, _) = serve_studio(&data, &listen);
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "role",
+            "ana@studio.test",
+            "--role",
+            "viewer",
+        ],
+        None,
+    ));
+    let synced = ok_json(&atelier(&ana, &["sync", "--json"], None));
+    assert_eq!(synced["refused"], 1, "{synced}");
+    assert_eq!(status(&ana)["pending"], 0);
+    let refusals = ok_json(&atelier(&ana, &["studio", "refusals", "--json"], None));
+    let r = &refusals[0];
+    assert_eq!(r["code"], "forbidden", "{refusals}");
+    assert!(r["what"].as_str().unwrap().contains("bo@studio.test"), "{r}");
+    assert!(r["message"].as_str().unwrap().contains("Manager"), "{r}");
+    let acme = brand(&ana, "Acme");
+    assert_eq!(
+        role_in(&acme, "bo@studio.test").as_deref(),
+        Some("creator"),
+        "undone: {acme}"
+    );
+    assert_eq!(role_in(&acme, "ana@studio.test").as_deref(), Some("viewer"));
+    // Discarded, it leaves the list.
+    let id = r["id"].as_i64().unwrap().to_string();
+    ok(&atelier(&ana, &["studio", "refusals", "discard", &id], None));
+    assert_eq!(
+        ok_json(&atelier(&ana, &["studio", "refusals", "--json"], None)),
+        Value::Array(vec![])
+    );
+
+    // Limits: Owners and Admins set them; everyone reads them; bad values change nothing.
+    let limits = ok_json(&atelier(
+        &olive,
+        &[
+            "studio",
+            "limits",
+            "--projects",
+            "3",
+            "--storage-per-project",
+            "20GB",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(limits["projects_per_member"], 3);
+    assert_eq!(limits["storage_per_project"], 20u64 << 30);
+    let out = atelier(&ana, &["studio", "limits", "--projects", "5"], None);
+    assert!(!out.status.success(), "a Member can't set limits");
+    let out = atelier(
+        &olive,
+        &["studio", "limits", "--storage-per-project", "lots"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("e.g. 500MB"));
+    let read = ok(&atelier(&ana, &["studio", "limits"], None));
+    assert!(
+        read.contains("Shared projects per member: 3") && read.contains("20.0 GiB"),
+        "{read}"
+    );
+
+    // Restored from a backup: a new epoch; Ana's library starts its view over, keeping what
+    // waits in its outbox (a kit change made while the studio was down).
+    drop(server);
+    ok(&atelier(
+        &ana,
+        &["brand", "kit", "Personal", "--prefix", "studio light"],
+        None,
+    ));
+    let out = Command::new(studio_bin())
+        .args(["new-epoch", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (server, _) = serve_studio(&data, &listen);
+    let synced = ok_json(&atelier(&ana, &["sync", "--json"], None));
+    assert_eq!(synced["rebootstrapped"], true, "{synced}");
+    assert_eq!(synced["pushed"], 1, "{synced}");
+    assert_eq!(synced["refused"], 0, "{synced}");
+    assert_eq!(brand(&ana, "Personal")["prompt_prefix"], "studio light");
+    assert_eq!(status(&ana)["pending"], 0);
+
+    // Bo is removed from the studio: his devices are revoked, his library stops syncing and
+    // says why; the others see him leave Acme.
+    ok(&atelier(
+        &olive,
+        &["studio", "members", "remove", "bo@studio.test"],
+        None,
+    ));
+    let out = atelier(&bo, &["sync"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("signed this library out"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(role_in(&brand(&ana, "Acme"), "bo@studio.test"), None);
+    drop(server);
 }

@@ -20,6 +20,11 @@ macro_rules! error_codes {
             /// Every code.
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
 
+            /// The code spelled `text` (as stored), if this build knows it.
+            pub fn parse(text: &str) -> Option<ErrorCode> {
+                Self::ALL.iter().copied().find(|c| c.as_str() == text)
+            }
+
             /// The code as it appears in JSON and messages.
             pub fn as_str(self) -> &'static str {
                 match self { $(ErrorCode::$variant => $text),+ }
@@ -84,6 +89,8 @@ error_codes! {
     InvalidKit = "invalid_kit",
     /// A count out of range.
     InvalidCount = "invalid_count",
+    /// A plan limit of the studio (R9.5) that is not a positive number.
+    InvalidLimitSetting = "invalid_limit_setting",
     /// Synthetic-library options out of range.
     InvalidSynth = "invalid_synth",
     /// An export destination that can't be used.
@@ -206,6 +213,9 @@ error_codes! {
     ProjectHasApproved = "project_has_approved",
     /// This needs a studio server.
     NeedsStudio = "needs_studio",
+    /// A plan limit of the studio (R9.5) would be exceeded; the message has the limit and the
+    /// current use.
+    LimitReached = "limit_reached",
     /// Already in the campaign (skipped, not refused).
     AlreadyInCampaign = "already_in_campaign",
     /// In a stack: unstack first or choose Stack.

@@ -29,3 +29,63 @@ pub const MAX_BANNED_TERMS: usize = 64;
 pub const MAX_BANNED_TERM_CHARS: usize = 100;
 /// Most palette colours in a brand kit.
 pub const MAX_PALETTE: usize = 16;
+
+/// A size for people: "2.0 GiB", "640.0 KiB", "12 bytes".
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// A size as people type it: a whole number with an optional unit, `500MB`, `2 GiB`, `1t`
+/// (KB/MB/GB/TB and KiB/MiB/GiB/TiB are all powers of 1024, as file managers show sizes).
+pub fn parse_size(text: &str) -> Result<u64, crate::InvalidInput> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let bad = || {
+        crate::InvalidInput::new(
+            crate::ErrorCode::InvalidLimitSetting,
+            format!("'{text}' is not a size: a whole number with an optional unit, e.g. 500MB, 20GB, 1TB"),
+        )
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(1u64 << shift).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_and_print_in_powers_of_1024() {
+        assert_eq!(parse_size("500MB").unwrap(), 500 << 20);
+        assert_eq!(parse_size(" 2 GiB ").unwrap(), 2 << 30);
+        assert_eq!(parse_size("1t").unwrap(), 1 << 40);
+        assert_eq!(parse_size("12").unwrap(), 12);
+        for bad in ["", "GB", "1.5GB", "-1", "10 parsecs", "99999999999TB"] {
+            let e = parse_size(bad).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::InvalidLimitSetting, "{bad}");
+            assert!(e.message.contains("e.g. 500MB"), "{}", e.message);
+        }
+        assert_eq!(human_bytes(12), "12 bytes");
+        assert_eq!(human_bytes(2 << 30), "2.0 GiB");
+    }
+}

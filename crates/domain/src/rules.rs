@@ -295,6 +295,61 @@ pub fn campaign_name(name: &str) -> Result<String, InvalidInput> {
     Ok(n.to_string())
 }
 
+/// The studio's plan limits (R9.5) as set by an Owner or Admin: each, when set, at least 1
+/// (a project, a byte); `None` is no limit.
+pub fn limits(
+    projects_per_member: Option<u32>,
+    storage_per_project: Option<u64>,
+) -> Result<(), InvalidInput> {
+    if projects_per_member == Some(0) {
+        return Err(InvalidInput::new(
+            ErrorCode::InvalidLimitSetting,
+            "projects per member must be at least 1 (or none, for no limit)",
+        ));
+    }
+    if storage_per_project == Some(0) {
+        return Err(InvalidInput::new(
+            ErrorCode::InvalidLimitSetting,
+            "storage per project must be more than 0 bytes (or none, for no limit)",
+        ));
+    }
+    Ok(())
+}
+
+/// One more shared project for a member who owns `current` (R9.5), refused with the limit and
+/// the current use.
+pub fn project_limit(limit: Option<u32>, current: u64) -> Result<(), InvalidInput> {
+    match limit {
+        Some(max) if current >= u64::from(max) => Err(InvalidInput::new(
+            ErrorCode::LimitReached,
+            format!(
+                "the studio allows {max} shared project{} per member and you have {current}: \
+                 unshare one, or ask an Owner or Admin to raise the limit",
+                if max == 1 { "" } else { "s" }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `adding` more bytes of originals on a project holding `current` (R9.5), refused with the
+/// limit and the current use.
+pub fn storage_limit(limit: Option<u64>, current: u64, adding: u64) -> Result<(), InvalidInput> {
+    match limit {
+        Some(max) if current.saturating_add(adding) > max => Err(InvalidInput::new(
+            ErrorCode::LimitReached,
+            format!(
+                "the studio allows {} per project; this one holds {} and these files add {}: \
+                 remove some, or ask an Owner or Admin to raise the limit",
+                crate::limits::human_bytes(max),
+                crate::limits::human_bytes(current),
+                crate::limits::human_bytes(adding)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A brand pins at most 16 anchors (R10.3).
 pub fn anchor_count(n: usize) -> Result<(), InvalidInput> {
     if n > MAX_ANCHORS {
@@ -304,6 +359,38 @@ pub fn anchor_count(n: usize) -> Result<(), InvalidInput> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_positive_or_none_and_refusals_say_limit_and_use() {
+        assert!(limits(None, None).is_ok());
+        assert!(limits(Some(3), Some(1)).is_ok());
+        assert_eq!(
+            limits(Some(0), None).unwrap_err().code,
+            ErrorCode::InvalidLimitSetting
+        );
+        assert_eq!(
+            limits(None, Some(0)).unwrap_err().code,
+            ErrorCode::InvalidLimitSetting
+        );
+        assert!(project_limit(None, 1000).is_ok());
+        assert!(project_limit(Some(3), 2).is_ok());
+        let e = project_limit(Some(3), 3).unwrap_err();
+        assert_eq!(e.code, ErrorCode::LimitReached);
+        assert!(
+            e.message.contains("3 shared projects per member and you have 3"),
+            "{}",
+            e.message
+        );
+        assert!(storage_limit(Some(10), 5, 5).is_ok());
+        let e = storage_limit(Some(1 << 30), 1 << 29, 1 << 30).unwrap_err();
+        assert!(e.message.contains("1.0 GiB per project"), "{}", e.message);
+        assert!(e.message.contains("holds 512.0 MiB"), "{}", e.message);
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@
 //! Knows nothing of HTTP, keyrings or the studio's API: atelier-sync drives the sign-in and
 //! calls this once it knows who signed in.
 
-use atelier_catalog::StudioBinding;
-use atelier_domain::ids::{DeviceId, UserId};
-use atelier_domain::{ErrorCode, Id, InvalidInput};
+use atelier_catalog::{LocalBrand, Refusal, StudioBinding, SyncCursor};
+use atelier_domain::ids::{BrandId, DeviceId, UserId};
+use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole};
+use atelier_protocol::{Change, PullResponse, StudioUser, SyncData};
 
 use crate::{Library, Result, now_ms};
 
@@ -18,16 +19,132 @@ impl Library {
         Ok(self.catalog().studio_binding()?)
     }
 
-    /// Binds the library to `studio_url` as `user` from `device`. A library is bound to one
-    /// studio and one person: binding it elsewhere, or as someone else, is refused with what to
-    /// do; signing in again (a new device of the same person on the same studio) is fine.
-    pub fn bind_studio(&self, studio_url: &str, user: UserId, device: DeviceId) -> Result<()> {
+    /// Binds the library to `studio_url` as `me` (with their studio `role`) from `device`. A
+    /// library is bound to one studio and one person: binding it elsewhere, or as someone
+    /// else, is refused with what to do; signing in again (a new device of the same person on
+    /// the same studio) is fine. The library's own person becomes `me` and its Personal brand
+    /// theirs, so that every asset and project stays where it is (R14).
+    pub fn bind_studio(
+        &self,
+        studio_url: &str,
+        me: &StudioUser,
+        role: StudioRole,
+        device: DeviceId,
+    ) -> Result<()> {
         if let Some(b) = self.studio_binding()? {
-            check_same(&b, studio_url, user)?;
+            check_same(&b, studio_url, me.id)?;
         }
-        self.catalog()
-            .write(|tx| tx.bind_studio(studio_url, user, &device.to_bytes(), now_ms()))?;
+        self.catalog().write(|tx| {
+            tx.bind_studio(studio_url, me.id, &device.to_bytes(), now_ms())?;
+            tx.adopt_identity(me.id, &me.email, &me.display_name, role)
+        })?;
         Ok(())
+    }
+
+    /// How far the pull got.
+    pub fn sync_cursor(&self) -> Result<SyncCursor> {
+        Ok(self.catalog().sync_cursor()?)
+    }
+
+    /// The library's id towards its studio.
+    pub fn replica(&self) -> Result<Option<uuid::Uuid>> {
+        Ok(self.catalog().replica()?)
+    }
+
+    /// The oldest `limit` changes waiting for the studio, with their outbox ids.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<(i64, Change)>> {
+        Ok(self.catalog().outbox(limit)?)
+    }
+
+    /// After a push: the outbox entries consumed (applied, refused, or with nothing to send)
+    /// go, and each refusal joins the *Couldn't sync* list (`(intent, what, code, message)`);
+    /// a refusal makes the next pull rebuild the view from the studio's, which undoes the
+    /// refused change here. One transaction.
+    pub fn pushed(&self, consumed: &[i64], refusals: &[(String, String, String, String)]) -> Result<()> {
+        let now = now_ms();
+        self.catalog().write(|tx| {
+            tx.outbox_done(consumed)?;
+            for (intent, what, code, message) in refusals {
+                tx.add_refusal(intent, what, code, message, now)?;
+            }
+            if !refusals.is_empty() {
+                tx.request_rebuild()?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Adds an entry to the *Couldn't sync* list that no push made (binding's report).
+    pub fn add_refusal(&self, intent: &str, what: &str, code: &str, message: &str) -> Result<()> {
+        self.catalog()
+            .write(|tx| tx.add_refusal(intent, what, code, message, now_ms()))?;
+        Ok(())
+    }
+
+    /// Applies a page of a pull and its cursor in one transaction (a crash replays it
+    /// harmlessly: every row replaces what it names). Returns the rows applied.
+    pub fn apply_pull(&self, page: &PullResponse, rebuild_after: bool) -> Result<usize> {
+        let now = now_ms();
+        self.catalog().write(|tx| {
+            for row in &page.rows {
+                match &row.data {
+                    SyncData::Member(m) => tx.apply_member(m)?,
+                    SyncData::Brand(b) => tx.apply_brand(b, now)?,
+                    // The limits are read from the studio when they matter (sharing, uploads).
+                    SyncData::Limits(_) => {}
+                }
+            }
+            tx.set_sync_cursor(&page.epoch, page.cursor, rebuild_after, now)
+        })?;
+        Ok(page.rows.len())
+    }
+
+    /// Starts the view over from cursor 0 at the next pull (a new epoch: the studio was
+    /// restored from a backup). The outbox stays.
+    pub fn restart_pull(&self) -> Result<()> {
+        self.catalog().write(|tx| tx.request_rebuild())?;
+        Ok(())
+    }
+
+    /// The *Couldn't sync* list, newest first.
+    pub fn refusals(&self) -> Result<Vec<Refusal>> {
+        Ok(self.catalog().refusals()?)
+    }
+
+    /// Takes an entry off the *Couldn't sync* list.
+    pub fn discard_refusal(&self, id: i64) -> Result<()> {
+        let found = self.catalog().write(|tx| tx.discard_refusal(id))?;
+        if !found {
+            return Err(InvalidInput::new(
+                ErrorCode::NotFound,
+                format!("no entry {id} in the Couldn't sync list"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Queues a brand of this library for the studio (see `Tx::offer_brand`); returns the
+    /// members who aren't studio people.
+    pub fn offer_brand(&self, id: BrandId, studio_people: &[UserId]) -> Result<Vec<String>> {
+        Ok(self
+            .catalog()
+            .write(|tx| tx.offer_brand(id, studio_people, now_ms()))?)
+    }
+
+    /// A brand's name and a person's handle by id (for describing queued changes).
+    pub fn names_for(
+        &self,
+        brand: Option<BrandId>,
+        user: Option<UserId>,
+    ) -> Result<(Option<String>, Option<String>)> {
+        Ok(self.catalog().names_for(brand, user)?)
+    }
+
+    /// Team brands of this library that the studio doesn't have (`known`: the studio's).
+    pub fn brands_not_in(&self, known: &[BrandId]) -> Result<Vec<LocalBrand>> {
+        Ok(self.catalog().brands_not_in(known)?)
     }
 
     /// How many changes wait in the outbox for the studio.

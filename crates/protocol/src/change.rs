@@ -130,6 +130,8 @@ wire_enum!(
         ContentChanged = "content_changed",
         /// Its XMP sidecar, edited by another tool, was read in.
         SidecarRead = "sidecar_read",
+        /// Arrived from the studio (someone else's change, or the studio's answer to ours).
+        Synced = "synced",
     }
 );
 
@@ -143,6 +145,7 @@ impl ChangeAction {
                 | ChangeAction::Relink
                 | ChangeAction::WatchAdd
                 | ChangeAction::WatchRemove
+                | ChangeAction::Synced
         )
     }
 }

@@ -9,6 +9,7 @@ mod change;
 mod error;
 mod intent;
 mod studio;
+mod sync;
 
 pub use asset::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
 pub use atelier_domain::ErrorCode;
@@ -19,6 +20,11 @@ pub use studio::{
     BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, DeviceCredential, InvitationAccept, InvitationLink,
     InvitationState, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
     StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
+};
+pub use sync::{
+    BrandMemberEntry, BrandSyncRow, Kit, KitPatch, MemberRow, PullResponse, PushOutcome, PushRequest,
+    PushResponse, PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal,
+    SyncReport, SyncRow, SyncState, SyncStatus,
 };
 
 /// The version of these types; a peer speaking another one is told so.

@@ -4,7 +4,9 @@
 //!
 //! Layers point inward: `http` (axum routes, the access extractors, `{code, message}` errors)
 //! and `pages` (the server-rendered HTML pages, routed through the same table) → `services` (the use cases; rules from atelier-domain, never a connection) → `store` (all
-//! SQL; SQLite in the data folder by default, PostgreSQL with `--database-url`). This file holds the two commands' bodies, [`init`]
+//! SQL; SQLite in the data folder by default, PostgreSQL with `--database-url`) + `blobs` (the
+//! files' bytes: the data folder's `blobs/` by default, an S3 bucket with `--blob-url`). This
+//! file holds the two commands' bodies, [`init`]
 //! and [`serve`], which the thin `atelier-studio` binary calls.
 //!
 //! Must not know the desktop side (atelier-library, catalog, web): only atelier-protocol (the
@@ -15,6 +17,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use blobs::{BlobError, BlobLocation, Blobs};
+
+pub mod blobs;
 pub mod http;
 pub mod pages;
 pub mod services;
@@ -37,6 +42,8 @@ pub struct ServeOptions {
     /// The URL people reach the studio at, when it differs from the listening address (behind
     /// a proxy): invitation links start with it (else with `http://<the address bound>`).
     pub public_url: Option<String>,
+    /// The S3 bucket holding the blobs instead of `data/blobs/`.
+    pub blob_url: Option<BlobLocation>,
 }
 
 /// Why `serve` stopped with an error.
@@ -45,6 +52,9 @@ pub enum ServeError {
     /// The studio couldn't be opened.
     #[error("{0}")]
     Studio(#[from] ServiceError),
+    /// The blob store can't be used (its start-up check failed).
+    #[error("{0}")]
+    Blobs(#[from] BlobError),
     /// `--public-url` is not an http(s) URL.
     #[error("--public-url must start with http:// or https:// (got '{0}')")]
     PublicUrl(String),
@@ -70,15 +80,34 @@ fn database(data: &std::path::Path, database_url: Option<String>) -> Database {
     }
 }
 
+/// The blob store at `at`, once it has passed its start-up check.
+async fn checked_blobs(at: &BlobLocation) -> Result<Blobs, BlobError> {
+    let blobs = Blobs::open(at)?;
+    blobs.check().await?;
+    Ok(blobs)
+}
+
+fn blobs_refused(e: BlobError) -> ServiceError {
+    ServiceError::Refused(atelier_domain::InvalidInput::new(e.code(), e.to_string()))
+}
+
 /// Creates a studio in `data` (or, with a URL, in that PostgreSQL database; `data` is created
-/// all the same) with its first Owner; returns what to tell the person.
+/// all the same) with its first Owner, after checking its blob store (nothing about blobs is
+/// recorded: `serve` is told again); returns what to tell the person.
 pub async fn init(
     data: PathBuf,
     database_url: Option<String>,
+    blob_url: Option<BlobLocation>,
     new: NewStudio,
 ) -> Result<String, ServiceError> {
     let owner = new.owner_email.trim().to_string();
     let at = database(&data, database_url);
+    let blobs_at = BlobLocation::for_data(&data, blob_url);
+    // A bucket that can't be used stops init before anything is created; the embedded folder
+    // is checked once the studio exists, so that a refused init leaves no folder behind.
+    if blobs_at.is_remote() {
+        checked_blobs(&blobs_at).await.map_err(blobs_refused)?;
+    }
     let studio = Studio::create(&at, new).await?;
     let name = studio.info().name;
     studio.close().await;
@@ -92,18 +121,33 @@ pub async fn init(
             ))
         })?;
     }
+    let blob_arg = if blobs_at.is_remote() {
+        format!(" --blob-url {blobs_at}")
+    } else {
+        checked_blobs(&blobs_at).await.map_err(blobs_refused)?;
+        String::new()
+    };
     Ok(match at {
         Database::Sqlite(_) => format!(
-            "Created the studio \"{name}\" in {} with {owner} as its Owner.\nStart it with: atelier-studio serve --data {}",
+            "Created the studio \"{name}\" in {} with {owner} as its Owner.\nStart it with: atelier-studio serve --data {}{blob_arg}",
             data.display(),
             data.display()
         ),
         // The URL may hold a password: not printed.
         Database::Postgres(_) => format!(
-            "Created the studio \"{name}\" in the PostgreSQL database with {owner} as its Owner.\nStart it with: atelier-studio serve --data {} --database-url URL",
+            "Created the studio \"{name}\" in the PostgreSQL database with {owner} as its Owner.\nStart it with: atelier-studio serve --data {} --database-url URL{blob_arg}",
             data.display()
         ),
     })
+}
+
+/// Gives the studio in `data` (or the PostgreSQL database) a new sync epoch, after a restore
+/// from a backup; returns it.
+pub async fn new_epoch(data: PathBuf, database_url: Option<String>) -> Result<String, ServiceError> {
+    let studio = Studio::open(&database(&data, database_url)).await?;
+    let epoch = studio.new_epoch().await;
+    studio.close().await;
+    epoch
 }
 
 /// Serves the studio in `options.data` until ctrl-c or SIGTERM, then finishes the requests in
@@ -116,6 +160,15 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         return Err(ServeError::PublicUrl(url.clone()));
     }
     let studio = Studio::open(&database(&options.data, options.database_url.clone())).await?;
+    // Checked after the studio is found, so that serving a folder that holds no studio says
+    // so (and makes no blobs/ folder in it).
+    let blobs = match checked_blobs(&BlobLocation::for_data(&options.data, options.blob_url.clone())).await {
+        Ok(blobs) => blobs,
+        Err(e) => {
+            studio.close().await;
+            return Err(e.into());
+        }
+    };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| ServeError::Listen {
@@ -129,6 +182,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .clone()
         .unwrap_or_else(|| format!("http://{bound}"));
     let studio = Arc::new(studio.with_base_url(&base));
+    // Pokes from the other studio processes sharing a PostgreSQL database (none on SQLite).
+    studio.listen_for_pokes().await?;
     {
         // The line scripts and tests wait for; printed after bind, so the port is real and
         // connections queue from this moment.
@@ -136,8 +191,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         writeln!(out, "Atelier studio is serving at http://{bound}")?;
         out.flush()?;
     }
-    tracing::info!(%bound, public_url = ?options.public_url, "serving");
-    axum::serve(listener, http::router(studio.clone()))
+    tracing::info!(%bound, public_url = ?options.public_url, blobs = blobs.location(), "serving");
+    axum::serve(listener, http::router_with_blobs(studio.clone(), blobs))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     studio.close().await;

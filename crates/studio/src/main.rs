@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use atelier_studio::blobs::BlobLocation;
 use clap::{Parser, Subcommand};
 
 /// The Atelier studio server: a team's accounts, roles and devices.
@@ -40,6 +41,12 @@ enum Command {
         /// which must exist) instead of DIR/studio.db; DIR is still made and used for the rest.
         #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
         database_url: Option<String>,
+        /// Keep the blobs (the files' bytes) in this S3 bucket instead of DIR/blobs:
+        /// s3://BUCKET[/PREFIX], reached with AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID
+        /// and AWS_SECRET_ACCESS_KEY. Checked (a probe written, read back and deleted) before
+        /// anything is created; not recorded: give it to serve too.
+        #[arg(long, env = "ATELIER_STUDIO_BLOB_URL", value_parser = blob_url)]
+        blob_url: Option<BlobLocation>,
     },
     /// Serve a studio until interrupted (ctrl-c or SIGTERM stop it gracefully).
     Serve {
@@ -56,6 +63,22 @@ enum Command {
         /// processes on one database behave as one studio.
         #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
         database_url: Option<String>,
+        /// The S3 bucket holding the blobs (as given to init), s3://BUCKET[/PREFIX], reached
+        /// with AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;
+        /// without it, DIR/blobs. Checked before serving.
+        #[arg(long, env = "ATELIER_STUDIO_BLOB_URL", value_parser = blob_url)]
+        blob_url: Option<BlobLocation>,
+    },
+    /// After restoring a studio from a backup: give it a new sync epoch, so that every library
+    /// starts its view over from the restored state (keeping the changes it has not sent yet).
+    /// Run it with the studio stopped, before serving it again.
+    NewEpoch {
+        /// The data folder holding the studio.
+        #[arg(long)]
+        data: PathBuf,
+        /// The PostgreSQL database holding the studio's rows (as given to init).
+        #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
+        database_url: Option<String>,
     },
 }
 
@@ -66,6 +89,11 @@ fn postgres_url(url: &str) -> Result<String, String> {
     } else {
         Err("a PostgreSQL URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE".into())
     }
+}
+
+/// Accepts `s3://BUCKET[/PREFIX]` only; the refusal says what is allowed.
+fn blob_url(url: &str) -> Result<BlobLocation, String> {
+    BlobLocation::parse_url(url).map_err(|e| e.to_string())
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -88,6 +116,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             studio,
             password_stdin,
             database_url,
+            blob_url,
         } => {
             if !password_stdin {
                 anyhow::bail!(
@@ -101,6 +130,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let said = atelier_studio::init(
                 data,
                 database_url,
+                blob_url,
                 atelier_studio::NewStudio {
                     name: studio,
                     owner_email: owner,
@@ -117,14 +147,23 @@ async fn run(args: Args) -> anyhow::Result<()> {
             listen,
             public_url,
             database_url,
+            blob_url,
         } => {
             atelier_studio::serve(atelier_studio::ServeOptions {
                 data,
                 database_url,
                 listen,
                 public_url,
+                blob_url,
             })
             .await?;
+            Ok(())
+        }
+        Command::NewEpoch { data, database_url } => {
+            let epoch = atelier_studio::new_epoch(data, database_url).await?;
+            println!(
+                "The studio's sync epoch is now {epoch}: libraries start their view over at their next sync."
+            );
             Ok(())
         }
     }

@@ -51,6 +51,10 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
         }
         (Verb::Post, "/invite/{token}") => Some("mode=sign_up&display_name=X&password=x&confirm=x"),
         (Verb::Post, "/login/{secret}") => Some("action=approve&email=owner%40studio.test&password=x"),
+        (Verb::Post, "/api/v1/sync/push") => {
+            Some(r#"{"replica":"0190d3f0-0000-7000-8000-000000000000","intents":[]}"#)
+        }
+        (Verb::Post, "/api/v1/limits") => Some(r#"{"projects_per_member":0,"storage_per_project":null}"#),
         (Verb::Post, p) => panic!("no sample body for POST {p}: add one"),
         _ => None,
     }
@@ -81,6 +85,18 @@ async fn call(
     .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
+    let event_stream = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if event_stream {
+        // A live stream never ends: its first frame (a poke) is the answer.
+        let mut body = res.into_body();
+        let frame = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        let text = String::from_utf8_lossy(&frame).to_string();
+        assert!(text.contains("event: poke"), "{text}");
+        return (status, serde_json::json!({ "stream": text }));
+    }
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
     (status, json)

@@ -313,3 +313,97 @@ async fn two_serve_processes_on_one_database_are_one_studio() {
     assert!(revoked.status().is_success(), "{}", revoked.status());
     assert_error(&get(&c, b("me"), &token3).await, 401, "unauthorized");
 }
+
+/// A change pushed to one `serve` process pokes the event streams of another on the same
+/// PostgreSQL database (LISTEN/NOTIFY), and a pull there returns it.
+#[tokio::test]
+async fn a_change_on_one_process_pokes_the_event_streams_of_another() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("studio");
+    let out = init(&data, Some(&db.url), Some("a long owner password"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_a, url_a) = serve(&data, Some(&db.url));
+    let (_b, url_b) = serve(&data, Some(&db.url));
+    let c = reqwest::Client::new();
+    let (_, signed) = post(
+        &c,
+        format!("{url_a}/api/v1/auth/password"),
+        json!({"email": "olive@studio.test", "password": "a long owner password", "device": "laptop"}),
+    )
+    .await;
+    let token = signed["access_token"].as_str().unwrap().to_string();
+
+    // Listening on B: the first poke says where the studio is now.
+    let res = c
+        .get(format!("{url_b}/api/v1/sync/events"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut stream = res.bytes_stream();
+    let mut text = String::new();
+    let first = next_poke(&mut stream, &mut text).await;
+
+    // A brand created through A.
+    let brand = uuid::Uuid::now_v7();
+    let started = Instant::now();
+    let (status, pushed) = post_auth(
+        &c,
+        format!("{url_a}/api/v1/sync/push"),
+        &token,
+        json!({"replica": uuid::Uuid::now_v7(), "intents": [
+            {"id": 1, "intent": {"type": "brand.create", "brand": brand, "name": "Acme"}}
+        ]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{pushed}");
+    let seq = pushed["results"][0]["seq"].as_i64().unwrap();
+    assert!(seq > first);
+    let poked = next_poke(&mut stream, &mut text).await;
+    assert!(poked >= seq, "{poked} < {seq}");
+    eprintln!("poke across processes after {:?}", started.elapsed());
+    let (status, page) = get(&c, format!("{url_b}/api/v1/sync/pull?cursor={first}"), &token).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "brand" && r["row"]["name"] == "Acme"),
+        "{page}"
+    );
+}
+
+async fn post_auth(c: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
+    let res = c.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// The next poke's seq on an event stream (`text` keeps what was read past it).
+async fn next_poke(
+    stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    text: &mut String,
+) -> i64 {
+    use futures_util::StreamExt as _;
+    loop {
+        if let Some(end) = text.find("\n\n") {
+            let event: String = text.drain(..end + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:")) {
+                let v: Value = serde_json::from_str(data.trim()).unwrap();
+                return v["seq"].as_i64().unwrap();
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("no poke within 10 s")
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}

@@ -14,6 +14,7 @@ use atelier_protocol::{
     NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo,
     StudioInvitation, StudioMe, StudioMember,
 };
+use atelier_protocol::{PullResponse, PushRequest, PushResponse, StudioLimits, SyncPoke};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 
@@ -198,6 +199,62 @@ impl StudioClient {
         )
     }
 
+    /// Pushes intents (`POST /sync/push`).
+    pub fn push(&self, token: &str, body: &PushRequest) -> Result<PushResponse> {
+        self.call(
+            self.http
+                .post(self.at("/sync/push"))
+                .bearer_auth(token)
+                .json(body),
+        )
+    }
+
+    /// Pulls the rows after `cursor` (`GET /sync/pull`).
+    pub fn pull(&self, token: &str, cursor: i64) -> Result<PullResponse> {
+        self.call(
+            self.http
+                .get(self.at(&format!("/sync/pull?cursor={cursor}")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// The plan limits.
+    pub fn limits(&self, token: &str) -> Result<StudioLimits> {
+        self.call(self.http.get(self.at("/limits")).bearer_auth(token))
+    }
+
+    /// Sets the plan limits (Owners and Admins).
+    pub fn set_limits(&self, token: &str, limits: &StudioLimits) -> Result<StudioLimits> {
+        self.call(self.http.post(self.at("/limits")).bearer_auth(token).json(limits))
+    }
+
+    /// Opens the live pokes (`GET /sync/events`, server-sent events): each item is the latest
+    /// seq, or why the stream ended (revoked). Blocks on the next line; the studio sends a
+    /// keep-alive comment every 20 s, and TCP keep-alive notices a peer that vanished.
+    pub fn events(&self, token: &str) -> Result<Events> {
+        let http = Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            // No overall timeout: the stream lives as long as the connection.
+            .timeout(None)
+            .tcp_keepalive(Duration::from_secs(15))
+            .build()
+            .map_err(|e| self.unreachable(e))?;
+        let response = http
+            .get(self.at("/sync/events"))
+            .bearer_auth(token)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .send()
+            .map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            return Err(self.refusal(response));
+        }
+        Ok(Events {
+            lines: std::io::BufReader::new(response),
+            event: String::new(),
+            data: String::new(),
+        })
+    }
+
     /// A request whose answer has no body worth reading.
     fn send(&self, request: RequestBuilder) -> Result<()> {
         let response = request.send().map_err(|e| self.unreachable(e))?;
@@ -244,6 +301,61 @@ impl StudioClient {
                 url: self.base.clone(),
                 what: format!("HTTP {status} without an Atelier error"),
             },
+        }
+    }
+}
+
+/// What the live stream says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Something committed up to this seq: pull.
+    Poke(i64),
+    /// The studio signed this device out; the stream has ended.
+    Revoked(ApiError),
+}
+
+/// The live pokes of one connection, one [`Event`] per server-sent event.
+pub struct Events {
+    lines: std::io::BufReader<reqwest::blocking::Response>,
+    event: String,
+    data: String,
+}
+
+impl Iterator for Events {
+    type Item = std::io::Result<Event>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::BufRead as _;
+        loop {
+            let mut line = String::new();
+            match self.lines.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(e)),
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                // The end of one event.
+                let (event, data) = (std::mem::take(&mut self.event), std::mem::take(&mut self.data));
+                match event.as_str() {
+                    "poke" => {
+                        if let Ok(p) = serde_json::from_str::<SyncPoke>(&data) {
+                            return Some(Ok(Event::Poke(p.seq)));
+                        }
+                    }
+                    "revoked" => {
+                        if let Ok(e) = serde_json::from_str::<ApiError>(&data) {
+                            return Some(Ok(Event::Revoked(e)));
+                        }
+                    }
+                    _ => {}
+                }
+            } else if let Some(v) = line.strip_prefix("event:") {
+                self.event = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                self.data.push_str(v.trim_start());
+            }
+            // Comments (": keep-alive") and other fields are skipped.
         }
     }
 }

@@ -46,7 +46,7 @@ pub enum SyncError {
     #[error(transparent)]
     Library(#[from] LibraryError),
     /// The library folder's sign-in lock (studio.lock).
-    #[error("the library's sign-in lock (studio.lock) can't be taken: {0}")]
+    #[error("a lock file in the library folder (studio.lock, sync.lock) can't be taken: {0}")]
     Lock(#[from] std::io::Error),
 }
 

@@ -1,16 +1,19 @@
-//! atelier-sync: the desktop's side of a studio. So far signing a library in and out and its
-//! status ([`session`]), over the studio's API ([`client`]), with the device credential in the
-//! OS keyring ([`credentials`]); the outbox push, pull, live pokes and cursor follow (issue 11).
+//! atelier-sync: the desktop's side of a studio: signing a library in and out and its status
+//! ([`session`]), over the studio's API ([`client`]), with the device credential in the OS
+//! keyring ([`credentials`]); and the sync itself ([`engine`]): the outbox pushed as intents,
+//! pulls by cursor and epoch, live pokes, the *Couldn't sync* list.
 //!
 //! Knows nothing of the catalog's tables or of the studio's storage: it speaks atelier-protocol
 //! to a studio over HTTP and keeps secrets in the OS keyring.
 
 pub mod client;
 pub mod credentials;
+pub mod engine;
 mod error;
 pub mod session;
 
 pub use client::StudioClient;
 pub use credentials::{CredentialError, Credentials, DeviceCredential, Vault};
+pub use engine::{LiveSync, sync_once};
 pub use error::{Result, SyncError};
 pub use session::{Connection, SignIn, SignedInReport, StudioStatus};

@@ -94,6 +94,11 @@ pub struct StudioStatus {
     /// Changes waiting for the studio.
     #[ts(type = "number")]
     pub pending: i64,
+    /// Changes the studio refused (the *Couldn't sync* list).
+    #[ts(type = "number")]
+    pub refusals: i64,
+    /// When the last sync completed (RFC 3339, UTC).
+    pub last_sync_at: Option<String>,
     /// Why it is offline, signed out or revoked.
     pub reason: Option<String>,
 }
@@ -213,7 +218,7 @@ fn finish(library: &Library, ready: Ready, signed: SignedIn) -> Result<SignedInR
             refresh_secret: signed.credential.refresh_secret.clone(),
         })
         .map_err(|e| undo(e.into()))?;
-    if let Err(e) = library.bind_studio(client.url(), signed.user.id, device) {
+    if let Err(e) = library.bind_studio(client.url(), &signed.user, signed.role, device) {
         let _ = credentials.forget();
         return Err(undo(e.into()));
     }
@@ -237,6 +242,12 @@ fn finish(library: &Library, ready: Ready, signed: SignedIn) -> Result<SignedInR
 /// Where the library stands with its studio; asks the studio when signed in.
 pub fn status(library: &Library) -> Result<StudioStatus> {
     let pending = library.outbox_len()?;
+    let refusals = library.refusals()?.len() as i64;
+    let last_sync_at = library.sync_cursor()?.last_sync_at.map(|ms| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    });
     let Some(binding) = library.studio_binding()? else {
         return Ok(StudioStatus {
             connection: Connection::Standalone,
@@ -247,6 +258,8 @@ pub fn status(library: &Library) -> Result<StudioStatus> {
             device_id: None,
             keyring: None,
             pending,
+            refusals,
+            last_sync_at,
             reason: None,
         });
     };
@@ -259,6 +272,8 @@ pub fn status(library: &Library) -> Result<StudioStatus> {
         device_id: Some(binding.device.to_string()),
         keyring: None,
         pending,
+        refusals,
+        last_sync_at,
         reason: Some("signed out: run 'atelier studio login URL' to sign in again".into()),
     };
     let client = StudioClient::new(&binding.studio_url)?;

@@ -34,6 +34,8 @@ pub struct AppState {
     pub check_host: bool,
     /// Whether the desktop shell is in front (native features available).
     pub desktop: bool,
+    /// The background sync with the library's studio (`None` in tests that don't serve).
+    pub sync: Option<atelier_sync::LiveSync>,
 }
 
 /// The largest upload body (R16.1's studio limit; local uploads are copies into the library).
@@ -90,6 +92,9 @@ pub fn router(state: AppState) -> Router {
         .route("/tags/delete", post(api::tag_delete))
         .route("/changes", get(api::changes))
         .route("/studio/status", get(studio::status))
+        .route("/studio/sync", get(studio::sync_status).post(studio::sync_now))
+        .route("/studio/refusals", get(studio::refusals))
+        .route("/studio/refusals/discard", post(studio::refusal_discard))
         .route("/studio/login", post(studio::login))
         .route("/studio/logout", post(studio::logout))
         .route(
@@ -136,12 +141,16 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let token = new_token();
+    let library: Arc<Library> = library.into();
+    // Bound to a studio, the library syncs in the background while it is served (R14).
+    let sync = atelier_sync::LiveSync::start(library.clone());
     let state = AppState {
-        library: library.into(),
+        library,
         token: token.clone(),
         port: addr.port(),
         check_host: true,
         desktop,
+        sync: Some(sync.clone()),
     };
     // The app follows watched folders while it runs (R2.8), beside the server.
     let stop_watching = CancelToken::new();
@@ -171,6 +180,7 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await;
     stop_watching.cancel();
+    sync.stop();
     served
 }
 

@@ -12,7 +12,10 @@ use std::time::Duration;
 use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_library::Library;
-use atelier_protocol::{InvitationLink, NewInvitation, StudioDevice, StudioInvitation, StudioMember};
+use atelier_protocol::{
+    InvitationLink, NewInvitation, StudioDevice, StudioInvitation, StudioMember, SyncRefusal, SyncState,
+    SyncStatus,
+};
 use atelier_sync::SyncError;
 use atelier_sync::session::{self, SignIn, SignedInReport, StudioStatus};
 use axum::Json;
@@ -82,7 +85,70 @@ pub(crate) async fn login(
         )
     })
     .await?;
+    // Signed in: the first sync starts now, not at the next idle tick.
+    if let Some(live) = &s.sync {
+        live.wake();
+    }
     Ok(Json(report))
+}
+
+/// `GET /api/studio/sync`: the top bar's sync indicator.
+pub(crate) async fn sync_status(State(s): State<AppState>) -> ApiResult<Json<SyncStatus>> {
+    let live = s.sync.clone();
+    Ok(Json(
+        on_library(&s, move |lib| match live {
+            Some(live) => live.status(),
+            // Not served (tests): what the library alone says.
+            None => Ok(SyncStatus {
+                state: if lib.studio_binding()?.is_some() {
+                    SyncState::Offline
+                } else {
+                    SyncState::Standalone
+                },
+                pending: lib.outbox_len()?,
+                refusals: lib.refusals()?.len() as i64,
+                last_sync_at: None,
+                message: None,
+            }),
+        })
+        .await?,
+    ))
+}
+
+/// `POST /api/studio/sync`: sync now (the indicator's "Sync now"), then its state.
+pub(crate) async fn sync_now(State(s): State<AppState>) -> ApiResult<Json<SyncStatus>> {
+    if let Some(live) = &s.sync {
+        live.wake();
+    }
+    sync_status(State(s)).await
+}
+
+/// `GET /api/studio/refusals`: the *Couldn't sync* list.
+pub(crate) async fn refusals(State(s): State<AppState>) -> ApiResult<Json<Vec<SyncRefusal>>> {
+    Ok(Json(on_library(&s, atelier_sync::engine::refusals).await?))
+}
+
+/// `POST /api/studio/refusals/discard`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RefusalRef {
+    /// The entry.
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// `POST /api/studio/refusals/discard`: takes an entry off the list.
+pub(crate) async fn refusal_discard(
+    State(s): State<AppState>,
+    Json(body): Json<RefusalRef>,
+) -> ApiResult<Json<Vec<SyncRefusal>>> {
+    Ok(Json(
+        on_library(&s, move |lib| {
+            lib.discard_refusal(body.id)?;
+            atelier_sync::engine::refusals(lib)
+        })
+        .await?,
+    ))
 }
 
 pub(crate) async fn logout(State(s): State<AppState>) -> ApiResult<Json<bool>> {
@@ -270,6 +336,7 @@ pub(crate) async fn browser_login(
     };
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let lib = s.library.clone();
+    let live = s.sync.clone();
     // The sign-in waits for the person (minutes): on its own thread, reporting the link as soon
     // as the studio gives it and the outcome when it comes.
     std::thread::Builder::new()
@@ -291,6 +358,9 @@ pub(crate) async fn browser_login(
                 open,
                 BROWSER_WAIT,
             );
+            if let (Ok(_), Some(live)) = (&outcome, &live) {
+                live.wake();
+            }
             let mut g = browser();
             if g.0 == attempt {
                 g.1 = match outcome {

@@ -48,6 +48,7 @@ fn fixture() -> Fixture {
         port: 4242,
         check_host: true,
         desktop: false,
+        sync: None,
     };
     Fixture {
         _dir: dir,

@@ -715,22 +715,6 @@ fn collect(
     files
 }
 
-/// A size for people: "2.0 GiB", "640 KiB".
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 fn io_reason(e: Option<&std::io::Error>) -> String {
     match e.map(std::io::Error::kind) {
         Some(std::io::ErrorKind::PermissionDenied) => "permission denied".into(),
@@ -811,8 +795,8 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
                 path,
                 format!(
                     "too large for an image ({}): images up to {} are read",
-                    human_bytes(size),
-                    human_bytes(MAX_STILL_BYTES)
+                    atelier_domain::limits::human_bytes(size),
+                    atelier_domain::limits::human_bytes(MAX_STILL_BYTES)
                 ),
             ));
         }
@@ -821,7 +805,10 @@ fn prepare(path: &Path, seq: u64, reader: Option<&Catalog>, s: &Settings<'_>) ->
         if bytes.try_reserve_exact(more).is_err() {
             return Outcome::Failed(issue(
                 path,
-                format!("not enough memory to read it ({})", human_bytes(size)),
+                format!(
+                    "not enough memory to read it ({})",
+                    atelier_domain::limits::human_bytes(size)
+                ),
             ));
         }
         // Never more than the size seen: a file still growing is read again once settled.

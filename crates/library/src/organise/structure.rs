@@ -346,6 +346,16 @@ impl Acting<'_> {
         let b = self.brand_row(brand)?;
         acting.may_on_brand(Action::ManageMembers, b, self)?;
         let existing = self.catalog().find_user(user)?;
+        if existing.is_none() && self.studio_binding()?.is_some() {
+            // Bound, brand members are the studio's people, named by email; nobody is made up.
+            return Err(invalid(
+                ErrorCode::UserNotFound,
+                format!(
+                    "'{user}' isn't a member of the studio: brand members are named by email \
+                     (see 'atelier studio members'); invite them to the studio first"
+                ),
+            ));
+        }
         let current = match existing {
             Some((u, _)) => self.catalog().brand_roles(u)?.get(&b.0).copied(),
             None => None,

@@ -41,8 +41,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         Unauthorized | BadCredentials | RefreshReused | DeviceRevoked | BadToken => StatusCode::UNAUTHORIZED,
         Forbidden => StatusCode::FORBIDDEN,
         NotFound | UserNotFound | DeviceNotFound | StudioNotFound | InvitationNotFound
-        | InvitationInvalid => StatusCode::NOT_FOUND,
-        NameTaken | LastOwner | StudioExists | AlreadyMember => StatusCode::CONFLICT,
+        | InvitationInvalid | BrandNotFound => StatusCode::NOT_FOUND,
+        NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager => StatusCode::CONFLICT,
+        LimitReached => StatusCode::PAYLOAD_TOO_LARGE,
         SignInPending => StatusCode::ACCEPTED,
         SignInDenied => StatusCode::FORBIDDEN,
         SignInExpired => StatusCode::GONE,

@@ -11,7 +11,8 @@ use atelier_protocol::{
     InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
     StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
-use axum::extract::{Path, State};
+use atelier_protocol::{PullResponse, PushRequest, PushResponse, StudioLimits, SyncPoke};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -185,4 +186,110 @@ pub async fn accept_invitation(
         )
         .await?;
     Ok(Json(member))
+}
+
+/// `POST /api/v1/sync/push`: intents in order; one result each (applied with its seq, or
+/// refused with its reason — consumed either way).
+pub async fn sync_push(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Json(body): Json<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    Ok(Json(state.studio.push(&caller, body).await?))
+}
+
+/// A whole number in the query string (`cursor=12&limit=100`), `{code, message}` otherwise.
+fn query_number(query: Option<&str>, name: &str, code: ErrorCode) -> ApiResult<Option<i64>> {
+    let Some(q) = query else {
+        return Ok(None);
+    };
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k == name {
+            return v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| ApiError::new(code, format!("{name} must be a whole number (got '{v}')")));
+        }
+    }
+    Ok(None)
+}
+
+/// `GET /api/v1/sync/pull?cursor=N[&limit=M]`: the rows after the cursor the caller may see.
+pub async fn sync_pull(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<PullResponse>> {
+    let cursor = query_number(query.as_deref(), "cursor", ErrorCode::InvalidCursor)?.unwrap_or(0);
+    let limit = query_number(query.as_deref(), "limit", ErrorCode::InvalidLimit)?;
+    Ok(Json(state.studio.pull(&caller, cursor, limit).await?))
+}
+
+/// How often the event stream re-checks that its device is still signed in, and sends a
+/// keep-alive comment through proxies.
+const EVENTS_RECHECK: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// `GET /api/v1/sync/events`: server-sent events, data-less pokes `{"seq": N}` — one at once,
+/// then one whenever something commits. A device revoked meanwhile gets `event: revoked` and
+/// the stream ends.
+pub async fn sync_events(State(state): State<AppState>, Device(caller): Device) -> ApiResult<Response> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let mut pokes = state.studio.pokes();
+    state.studio.poke().await;
+    let studio = state.studio.clone();
+    let device = caller.device;
+    let first = *pokes.borrow_and_update();
+    let stream = futures_util::stream::unfold(
+        (Some(first), pokes, studio, false),
+        move |(pending, mut pokes, studio, done)| async move {
+            if done {
+                return None;
+            }
+            let poke = |seq: i64| {
+                Event::default()
+                    .event("poke")
+                    .json_data(SyncPoke { seq })
+                    .map_err(std::io::Error::other)
+            };
+            if let Some(seq) = pending {
+                return Some((poke(seq), (None, pokes, studio, false)));
+            }
+            loop {
+                tokio::select! {
+                    changed = pokes.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
+                        let seq = *pokes.borrow_and_update();
+                        return Some((poke(seq), (None, pokes, studio, false)));
+                    }
+                    () = tokio::time::sleep(EVENTS_RECHECK) => {
+                        if let Err(e) = studio.device_still_signed_in(device).await {
+                            let body = ErrorBody::new(e.code(), e.to_string());
+                            let event = Event::default().event("revoked").json_data(body).map_err(std::io::Error::other);
+                            return Some((event, (None, pokes, studio, true)));
+                        }
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(EVENTS_RECHECK))
+        .into_response())
+}
+
+/// `GET /api/v1/limits`: the studio's plan limits (every member may read them).
+pub async fn limits(State(state): State<AppState>, Device(_caller): Device) -> ApiResult<Json<StudioLimits>> {
+    Ok(Json(state.studio.limits().await?))
+}
+
+/// `POST /api/v1/limits`: set the plan limits (Owners and Admins).
+pub async fn set_limits(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Json(body): Json<StudioLimits>,
+) -> ApiResult<Json<StudioLimits>> {
+    Ok(Json(state.studio.set_limits(&caller, body).await?))
 }

@@ -14,6 +14,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 
 use atelier_domain::ErrorCode;
 
+use crate::blobs::Blobs;
 use crate::pages;
 use crate::services::Studio;
 
@@ -26,6 +27,8 @@ pub mod handlers;
 pub struct AppState {
     /// The use cases.
     pub studio: Arc<Studio>,
+    /// The blob store (the files' bytes).
+    pub blobs: Blobs,
 }
 
 /// Who may call a route; each class is enforced by one extractor (see `auth`).
@@ -130,6 +133,13 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Delete, "/api/v1/invitations/{id}", Admin, h::revoke_invitation),
         route(Post, "/api/v1/invitations/accept", Public, h::accept_invitation),
+        // Sync (STUDIO.md §4): what each caller may push or see is decided per intent and per
+        // row by their roles now, inside the services.
+        route(Post, "/api/v1/sync/push", Device, h::sync_push),
+        route(Get, "/api/v1/sync/pull", Device, h::sync_pull),
+        route(Get, "/api/v1/sync/events", Device, h::sync_events),
+        route(Get, "/api/v1/limits", Device, h::limits),
+        route(Post, "/api/v1/limits", Admin, h::set_limits),
         // Server-rendered pages (plain HTML, no JavaScript); the link's secret is in the path
         // by design — it is the invitation link — so nothing logs these paths.
         route(Get, "/invite/{token}", Public, pages::invite_page),
@@ -140,9 +150,15 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The studio's router, testable without a socket.
+/// The studio's router, testable without a socket, with its blobs kept in memory (for tests
+/// that don't need them to last); `serve` uses [`router_with_blobs`].
 pub fn router(studio: Arc<Studio>) -> Router {
-    let state = AppState { studio };
+    router_with_blobs(studio, Blobs::in_memory())
+}
+
+/// The studio's router over `blobs`.
+pub fn router_with_blobs(studio: Arc<Studio>, blobs: Blobs) -> Router {
+    let state = AppState { studio, blobs };
     routes()
         .into_iter()
         // Routes sharing a path merge their methods (axum's `route` does that).

@@ -280,6 +280,7 @@ impl Studio {
         {
             AcceptOutcome::Joined(a) => {
                 tracing::info!(invitation = %row.id, member = %a.id, role = %a.role, "invitation accepted");
+                self.poke().await;
                 Ok(StudioMember {
                     id: a.id,
                     email: a.email,

@@ -26,6 +26,7 @@ use crate::store::{
 pub mod browser;
 pub mod invitations;
 pub mod secrets;
+pub mod sync;
 
 /// How long an access token lives: short, so that a revoked role or device stops mattering
 /// quickly even for a client that ignores pokes; refreshing is cheap.
@@ -106,6 +107,9 @@ pub struct Studio {
     base_url: String,
     /// Milliseconds added to the system clock: zero, except in tests that move time on.
     skew_ms: Arc<AtomicI64>,
+    /// The latest seq this process knows committed: live pokes (SSE) wait on it. Written after
+    /// this process's own changes and, on PostgreSQL, on every other process's NOTIFY.
+    pokes: Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 fn now_ms() -> i64 {
@@ -226,6 +230,7 @@ impl Studio {
             name,
             base_url: String::new(),
             skew_ms: Arc::default(),
+            pokes: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
 
@@ -245,6 +250,57 @@ impl Studio {
     #[cfg(test)]
     pub(crate) fn advance_clock(&self, ms: i64) {
         self.skew_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// Whether `device` is still signed in (not revoked, its person still a member): the live
+    /// event stream asks now and then, so that a revoked device stops hearing pokes.
+    pub async fn device_still_signed_in(&self, device: DeviceId) -> ServiceResult<()> {
+        match self.store.device(device).await? {
+            Some(d) if d.revoked_at.is_none() => Ok(()),
+            _ => Err(refused(
+                ErrorCode::DeviceRevoked,
+                "this device was signed out of the studio: sign in again",
+            )),
+        }
+    }
+
+    /// Reads the latest committed seq and wakes the live pokes if it moved.
+    pub async fn poke(&self) {
+        match self.store.last_seq().await {
+            Ok(seq) => self.seen_seq(seq),
+            Err(e) => tracing::warn!(error = %e, "can't read the latest seq for pokes"),
+        }
+    }
+
+    /// Wakes the live pokes up to `seq` (never backwards).
+    pub fn seen_seq(&self, seq: i64) {
+        self.pokes.send_if_modified(|latest| {
+            let moved = seq > *latest;
+            if moved {
+                *latest = seq;
+            }
+            moved
+        });
+    }
+
+    /// The latest seq, to wait on for pokes.
+    pub fn pokes(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.pokes.subscribe()
+    }
+
+    /// On PostgreSQL, listens for the changes other studio processes commit and pokes this
+    /// process's clients (`LISTEN`); on SQLite there is one process and nothing to do.
+    pub async fn listen_for_pokes(self: &Arc<Self>) -> ServiceResult<()> {
+        let me = Arc::downgrade(self);
+        self.store
+            .listen(move |seq| {
+                if let Some(studio) = me.upgrade() {
+                    studio.seen_seq(seq);
+                }
+            })
+            .await?;
+        self.poke().await;
+        Ok(())
     }
 
     /// Closes the database cleanly.
@@ -284,6 +340,7 @@ impl Studio {
     ) -> ServiceResult<StudioMember> {
         let account = Self::new_account(email, display_name, password, role).await?;
         self.store.add_account(&account, self.now()).await?;
+        self.poke().await;
         Ok(StudioMember {
             id: account.id,
             email: account.email,
@@ -466,6 +523,7 @@ impl Studio {
             .await?;
         let a = changed.ok_or_else(|| refused(ErrorCode::UserNotFound, format!("no member {member}")))?;
         tracing::info!(by = %caller.account.id, member = %a.id, role = %a.role, "studio role set");
+        self.poke().await;
         Ok(StudioMember {
             id: a.id,
             email: a.email,
@@ -491,6 +549,7 @@ impl Studio {
             .await?;
         let a = removed.ok_or_else(|| refused(ErrorCode::UserNotFound, format!("no member {member}")))?;
         tracing::info!(by = %caller.account.id, member = %a.id, "member removed, devices revoked");
+        self.poke().await;
         Ok(StudioMember {
             id: a.id,
             email: a.email,

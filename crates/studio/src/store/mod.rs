@@ -16,6 +16,9 @@ use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 mod rows;
 mod postgres;
 mod sqlite;
+pub mod sync;
+
+pub use sync::{Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, user_scope};
 
 /// The database file inside a studio's data folder.
 pub const SQLITE_FILE: &str = "studio.db";
@@ -402,6 +405,59 @@ impl Store {
         dispatch!(self, s => s.account_by_email(email_key).await)
     }
 
+    /// Decides and applies one pushed intent, at most once per (replica, intent): `decide`
+    /// runs on facts read inside the writing transaction (see `sync::apply`).
+    pub async fn apply_intent(
+        &self,
+        replica: uuid::Uuid,
+        intent: i64,
+        account: UserId,
+        query: &FactsQuery,
+        decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send,
+    ) -> StoreResult<Applied> {
+        dispatch!(self, s => s.apply_intent(replica, intent, account, query, decide).await)
+    }
+
+    /// The studio's epoch, its last seq, and the rows after `cursor` in `scopes` (at most
+    /// `limit`, in seq order).
+    pub async fn pull(
+        &self,
+        scopes: &[String],
+        cursor: i64,
+        limit: i64,
+    ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
+        dispatch!(self, s => s.pull(scopes, cursor, limit).await)
+    }
+
+    /// Calls `on_seq` with each seq another process commits (PostgreSQL `LISTEN`, reconnecting
+    /// by itself); SQLite has one process, so nothing to listen to.
+    pub async fn listen(&self, on_seq: impl Fn(i64) + Send + Sync + 'static) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(s) => s.listen(on_seq).await,
+        }
+    }
+
+    /// The last seq handed out.
+    pub async fn last_seq(&self) -> StoreResult<i64> {
+        dispatch!(self, s => s.last_seq().await)
+    }
+
+    /// The plan limits (R9.5).
+    pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
+        dispatch!(self, s => s.limits().await)
+    }
+
+    /// Sets the plan limits and publishes them to every library.
+    pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
+        dispatch!(self, s => s.set_limits(limits).await)
+    }
+
+    /// Gives the studio a new epoch (after a restore); returns it as pulls carry it.
+    pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
+        dispatch!(self, s => s.new_epoch(epoch).await)
+    }
+
     /// Every account, Owners first, then by name.
     pub async fn accounts(&self) -> StoreResult<Vec<Account>> {
         dispatch!(self, s => s.accounts().await)
@@ -659,7 +715,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 3 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 4 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

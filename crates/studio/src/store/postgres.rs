@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_browser_sign_in.sql",
         include_str!("migrations/postgres/0003_browser_sign_in.sql"),
     ),
+    (
+        4,
+        "0004_sync.sql",
+        include_str!("migrations/postgres/0004_sync.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).
@@ -88,6 +93,7 @@ impl PgStore {
             }
         }
         store.migrate().await?;
+        store.backfill_sync().await?;
         Ok(Some(store))
     }
 
@@ -109,6 +115,95 @@ impl PgStore {
             conn.detach();
         }
         result
+    }
+
+    /// Decides and applies one pushed intent in its own transaction, holding the writer's
+    /// lock (see `sync::apply`).
+    pub async fn apply_intent(
+        &self,
+        replica: uuid::Uuid,
+        intent: i64,
+        account: UserId,
+        query: &super::sync::FactsQuery,
+        decide: impl FnOnce(&super::sync::SyncFacts) -> Result<Vec<super::sync::SyncWrite>, InvalidInput> + Send,
+    ) -> StoreResult<super::sync::Applied> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        let applied = super::sync::postgres::apply(&mut tx, replica, intent, account, query, decide).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    pub async fn pull(
+        &self,
+        scopes: &[String],
+        cursor: i64,
+        limit: i64,
+    ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
+        super::sync::postgres::pull(&self.pool, scopes, cursor, limit).await
+    }
+
+    pub async fn last_seq(&self) -> StoreResult<i64> {
+        super::sync::postgres::last_seq(&self.pool).await
+    }
+
+    pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
+        super::sync::postgres::limits(&self.pool).await
+    }
+
+    pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        super::sync::postgres::set_limits(&mut tx, limits).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
+        super::sync::postgres::new_epoch(&self.pool, epoch).await
+    }
+
+    /// Listens on the sync channel in a background task until the pool closes.
+    pub async fn listen(&self, on_seq: impl Fn(i64) + Send + Sync + 'static) -> StoreResult<()> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(super::NOTIFY_CHANNEL).await?;
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                // `recv` reconnects by itself after a lost connection (pokes sent meanwhile
+                // are lost: clients also poll, and the next poke carries the latest seq).
+                match listener.recv().await {
+                    Ok(n) => {
+                        if let Ok(seq) = n.payload().parse::<i64>() {
+                            on_seq(seq);
+                        }
+                    }
+                    Err(e) => {
+                        if pool.is_closed() {
+                            break;
+                        }
+                        tracing::warn!(error = %e, "sync listener: retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Publishes the people who were never published (a studio made before sync).
+    async fn backfill_sync(&self) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        super::sync::postgres::backfill(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn close(&self) {
@@ -465,6 +560,7 @@ impl PgStore {
                 .bind(id.to_bytes().to_vec())
                 .execute(&mut *tx)
                 .await?;
+                super::sync::postgres::publish_member(&mut tx, *id, now).await?;
                 if back.rows_affected() != 1 {
                     return Ok(AcceptOutcome::AlreadyMember);
                 }
@@ -636,6 +732,7 @@ impl PgStore {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        super::sync::postgres::publish_member(&mut tx, who, now).await?;
         let devices: Vec<(Vec<u8>,)> =
             sqlx::query_as("SELECT id FROM device WHERE account_id = $1 AND revoked_at IS NULL")
                 .bind(&id)
@@ -673,6 +770,7 @@ impl PgStore {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        super::sync::postgres::publish_member(&mut tx, who, super::sync::now_ms()).await?;
         let row: AccountRow =
             sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = $1")
                 .bind(&id)
@@ -720,7 +818,7 @@ async fn insert_account(tx: &mut sqlx::PgConnection, a: &NewAccount, now: i64) -
     .execute(&mut *tx)
     .await;
     match result {
-        Ok(_) => Ok(()),
+        Ok(_) => super::sync::postgres::publish_member(tx, a.id, now).await,
         Err(e) if is_unique_violation(&e) => Err(StoreError::Refused(InvalidInput::new(
             ErrorCode::NameTaken,
             format!("{} already has an account", a.email),

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_browser_sign_in.sql",
         include_str!("migrations/sqlite/0003_browser_sign_in.sql"),
     ),
+    (
+        4,
+        "0004_sync.sql",
+        include_str!("migrations/sqlite/0004_sync.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a
@@ -70,6 +75,7 @@ impl SqliteStore {
             .await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
+        store.backfill_sync().await?;
         Ok(store)
     }
 
@@ -108,6 +114,58 @@ impl SqliteStore {
                 .map_err(fail)?;
             tx.commit().await.map_err(fail)?;
         }
+        Ok(())
+    }
+
+    /// Decides and applies one pushed intent in its own transaction, holding the writer's
+    /// lock (see `sync::apply`).
+    pub async fn apply_intent(
+        &self,
+        replica: uuid::Uuid,
+        intent: i64,
+        account: UserId,
+        query: &super::sync::FactsQuery,
+        decide: impl FnOnce(&super::sync::SyncFacts) -> Result<Vec<super::sync::SyncWrite>, InvalidInput> + Send,
+    ) -> StoreResult<super::sync::Applied> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let applied = super::sync::sqlite::apply(&mut tx, replica, intent, account, query, decide).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    pub async fn pull(
+        &self,
+        scopes: &[String],
+        cursor: i64,
+        limit: i64,
+    ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
+        super::sync::sqlite::pull(&self.pool, scopes, cursor, limit).await
+    }
+
+    pub async fn last_seq(&self) -> StoreResult<i64> {
+        super::sync::sqlite::last_seq(&self.pool).await
+    }
+
+    pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
+        super::sync::sqlite::limits(&self.pool).await
+    }
+
+    pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        super::sync::sqlite::set_limits(&mut tx, limits).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
+        super::sync::sqlite::new_epoch(&self.pool, epoch).await
+    }
+
+    /// Publishes the people who were never published (a studio made before sync).
+    async fn backfill_sync(&self) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        super::sync::sqlite::backfill(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -458,6 +516,7 @@ impl SqliteStore {
                 .bind(id.to_bytes().to_vec())
                 .execute(&mut *tx)
                 .await?;
+                super::sync::sqlite::publish_member(&mut tx, *id, now).await?;
                 if back.rows_affected() != 1 {
                     return Ok(AcceptOutcome::AlreadyMember);
                 }
@@ -626,6 +685,7 @@ impl SqliteStore {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        super::sync::sqlite::publish_member(&mut tx, who, now).await?;
         let devices: Vec<(Vec<u8>,)> =
             sqlx::query_as("SELECT id FROM device WHERE account_id = ? AND revoked_at IS NULL")
                 .bind(&id)
@@ -660,6 +720,7 @@ impl SqliteStore {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        super::sync::sqlite::publish_member(&mut tx, who, super::sync::now_ms()).await?;
         let row: AccountRow =
             sqlx::query_as("SELECT id, email, display_name, studio_role FROM account WHERE id = ?")
                 .bind(&id)
@@ -707,7 +768,7 @@ async fn insert_account(tx: &mut sqlx::SqliteConnection, a: &NewAccount, now: i6
     .execute(&mut *tx)
     .await;
     match result {
-        Ok(_) => Ok(()),
+        Ok(_) => super::sync::sqlite::publish_member(tx, a.id, now).await,
         Err(e) if is_unique_violation(&e) => Err(StoreError::Refused(InvalidInput::new(
             ErrorCode::NameTaken,
             format!("{} already has an account", a.email),

@@ -40,6 +40,14 @@ keyring: string | null,
  */
 pending: number, 
 /**
+ * Changes the studio refused (the *Couldn't sync* list).
+ */
+refusals: number, 
+/**
+ * When the last sync completed (RFC 3339, UTC).
+ */
+last_sync_at: string | null, 
+/**
  * Why it is offline, signed out or revoked.
  */
 reason: string | null, };

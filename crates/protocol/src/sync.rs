@@ -1,0 +1,349 @@
+//! The sync protocol's wire types (STUDIO.md §3–§4): the intents a library pushes, the studio's
+//! answer per intent, the rows a pull returns, and the desktop's sync state for its UI.
+//!
+//! Plain data only: what an intent may do is atelier-domain's, how it is applied is the
+//! studio's, how rows land in a catalog is the sync client's.
+
+use atelier_domain::ids::{BrandId, UserId};
+use atelier_domain::{BrandRole, ErrorCode, StudioRole};
+use serde::{Deserialize, Serialize};
+
+/// One change a library made, to be applied by the studio (STUDIO.md §4). Named for what the
+/// person did, keyed by public ids; the studio re-checks each against the caller's roles now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "type")]
+#[ts(export)]
+pub enum SyncIntent {
+    /// Create a team brand with this id; its creator becomes its first Manager.
+    #[serde(rename = "brand.create")]
+    BrandCreate {
+        /// The id the library gave it (the studio keeps it).
+        brand: BrandId,
+        /// Its name.
+        name: String,
+    },
+    /// Rename a team brand.
+    #[serde(rename = "brand.rename")]
+    BrandRename {
+        /// Which.
+        brand: BrandId,
+        /// The new name.
+        name: String,
+    },
+    /// Change some of a brand's kit fields (the others stay: last writer wins per field).
+    #[serde(rename = "brand.kit")]
+    BrandKit {
+        /// Which.
+        brand: BrandId,
+        /// The fields changed.
+        kit: KitPatch,
+    },
+    /// Add a member to a brand, change their role, or (with no role) remove them.
+    #[serde(rename = "brand.member")]
+    BrandMember {
+        /// Which brand.
+        brand: BrandId,
+        /// Which person.
+        user: UserId,
+        /// Their role from now on; `None` removes them.
+        role: Option<BrandRole>,
+    },
+}
+
+impl SyncIntent {
+    /// The intent's name (`brand.rename`), for lists and logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SyncIntent::BrandCreate { .. } => "brand.create",
+            SyncIntent::BrandRename { .. } => "brand.rename",
+            SyncIntent::BrandKit { .. } => "brand.kit",
+            SyncIntent::BrandMember { .. } => "brand.member",
+        }
+    }
+}
+
+/// Kit fields to change; absent ones stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KitPatch {
+    /// `#RRGGBB`, or an empty string to clear it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub color: Option<String>,
+    /// Prompt prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prompt_prefix: Option<String>,
+    /// Prompt suffix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prompt_suffix: Option<String>,
+    /// The whole list of banned terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub banned_terms: Option<Vec<String>>,
+    /// Whether Managers may approve their own assets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub self_approval: Option<bool>,
+    /// The whole palette (`#RRGGBB` each).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub palette: Option<Vec<String>>,
+}
+
+impl KitPatch {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == KitPatch::default()
+    }
+}
+
+/// An intent as queued: its id only grows per replica (a library), so that the studio applies
+/// each at most once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushedIntent {
+    /// Per-replica, increasing.
+    pub id: i64,
+    /// What to do.
+    pub intent: SyncIntent,
+}
+
+/// `POST /api/v1/sync/push`: intents in the order they were made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The library pushing (stable across sign-ins of that library; the at-most-once key with
+    /// each intent's id).
+    pub replica: uuid::Uuid,
+    /// In order, oldest first.
+    pub intents: Vec<PushedIntent>,
+}
+
+/// What became of one pushed intent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Applied; its rows carry this seq (or an earlier push of the same intent was).
+    Applied {
+        /// The seq of the change it made.
+        seq: i64,
+    },
+    /// Refused, and consumed: it never blocks the intents after it.
+    Refused {
+        /// Why, as a code.
+        code: ErrorCode,
+        /// Why, for people.
+        message: String,
+    },
+}
+
+/// The answer to one pushed intent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResult {
+    /// The intent's id.
+    pub id: i64,
+    /// Applied or refused.
+    #[serde(flatten)]
+    pub outcome: PushOutcome,
+}
+
+/// `POST /api/v1/sync/push`'s answer: one result per intent, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Per intent.
+    pub results: Vec<PushResult>,
+}
+
+/// A member of the studio as every member sees them (`studio` scope).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRow {
+    /// Public id.
+    pub id: UserId,
+    /// Email (what brand member commands take).
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Studio role now.
+    pub role: StudioRole,
+    /// No longer a member (their work stays; they can't sign in).
+    pub removed: bool,
+}
+
+/// A brand's kit as stored on the studio.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Kit {
+    /// `#RRGGBB`.
+    pub color: Option<String>,
+    /// Prompt prefix.
+    pub prompt_prefix: String,
+    /// Prompt suffix.
+    pub prompt_suffix: String,
+    /// Banned terms.
+    pub banned_terms: Vec<String>,
+    /// Whether Managers may approve their own assets.
+    pub self_approval: bool,
+    /// Palette (`#RRGGBB` each).
+    pub palette: Vec<String>,
+}
+
+/// One member of a brand with their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandMemberEntry {
+    /// Who.
+    pub user: UserId,
+    /// Their role on the brand.
+    pub role: BrandRole,
+}
+
+/// A brand with its kit and members: team brands in the `studio` scope, each member's Personal
+/// brand in their `user:<id>` scope (and no members).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrandSyncRow {
+    /// Public id (a Personal brand's is its person's id).
+    pub id: BrandId,
+    /// Name ("Personal" for Personal brands).
+    pub name: String,
+    /// Whose Personal brand it is, for Personal brands.
+    pub personal_of: Option<UserId>,
+    /// Kit.
+    pub kit: Kit,
+    /// Members with their roles (always at least one Manager on a team brand).
+    pub members: Vec<BrandMemberEntry>,
+}
+
+/// The studio's plan limits (R9.5); `None`: no limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StudioLimits {
+    /// Shared projects each member may own.
+    pub projects_per_member: Option<u32>,
+    /// Bytes of originals each shared project may hold.
+    #[ts(type = "number | null")]
+    pub storage_per_project: Option<u64>,
+}
+
+/// What a row is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "row", rename_all = "snake_case")]
+pub enum SyncData {
+    /// A studio member.
+    Member(MemberRow),
+    /// A brand.
+    Brand(BrandSyncRow),
+    /// The studio's settings.
+    Limits(StudioLimits),
+}
+
+impl SyncData {
+    /// The row's kind and key: a row replaces the earlier row with the same pair.
+    pub fn key(&self) -> (&'static str, String) {
+        match self {
+            SyncData::Member(m) => ("member", m.id.to_string()),
+            SyncData::Brand(b) => ("brand", b.id.to_string()),
+            SyncData::Limits(_) => ("limits", "studio".into()),
+        }
+    }
+}
+
+/// One row of a pull, with the seq of the change that made it what it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRow {
+    /// Commit order on the studio.
+    pub seq: i64,
+    /// The row.
+    #[serde(flatten)]
+    pub data: SyncData,
+}
+
+/// `GET /api/v1/sync/pull?cursor=N`: the rows the caller may see whose seq is after the cursor,
+/// in seq order, a page at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// The studio's epoch: a different one than the client's means the studio was restored
+    /// from a backup, and the client starts over from cursor 0 (keeping its outbox).
+    pub epoch: String,
+    /// The rows, in seq order.
+    pub rows: Vec<SyncRow>,
+    /// Where the next pull starts (the last row's seq, or the cursor given when none).
+    pub cursor: i64,
+    /// Whether more rows follow.
+    pub more: bool,
+}
+
+/// A poke on `GET /api/v1/sync/events`: something committed up to this seq; pull.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPoke {
+    /// The latest seq.
+    pub seq: i64,
+}
+
+/// Where a library's sync stands, as its app shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    /// Not bound to a studio.
+    Standalone,
+    /// Bound, but no credential on this machine (signed out, or the keyring lost it).
+    SignedOut,
+    /// Everything pushed and pulled.
+    UpToDate,
+    /// Pushing or pulling now.
+    Syncing,
+    /// The studio can't be reached; changes queue.
+    Offline,
+    /// The studio revoked this device: sign in again.
+    Revoked,
+}
+
+/// The app's sync indicator: state, what waits, what was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    /// Where it stands.
+    pub state: SyncState,
+    /// Changes waiting to be pushed.
+    pub pending: i64,
+    /// Changes the studio refused, not yet dismissed (the *Couldn't sync* list).
+    pub refusals: i64,
+    /// When the last sync completed (RFC 3339, UTC).
+    pub last_sync_at: Option<String>,
+    /// Why it is offline or revoked, for people.
+    pub message: Option<String>,
+}
+
+/// One entry of the *Couldn't sync* list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncRefusal {
+    /// Its id in this library's list.
+    pub id: i64,
+    /// What was tried, for people ("Add ana@example.com to Acme as Creator").
+    pub what: String,
+    /// The intent's name (`brand.member`).
+    pub intent: String,
+    /// Why, as a code.
+    pub code: ErrorCode,
+    /// Why, for people.
+    pub message: String,
+    /// When the studio refused it (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// What one `atelier sync` moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncReport {
+    /// Intents the studio applied.
+    pub pushed: u32,
+    /// Intents it refused (now in the *Couldn't sync* list).
+    pub refused: u32,
+    /// Local changes with nothing to send (about this machine's files or private projects).
+    pub kept_local: u32,
+    /// Rows received.
+    pub pulled: u32,
+    /// The cursor after.
+    pub cursor: i64,
+    /// Whether the studio's epoch changed and the library started over.
+    pub rebootstrapped: bool,
+}

@@ -1,0 +1,536 @@
+//! The sync itself (STUDIO.md §4): push the outbox as intents, in order, and record what the
+//! studio refused in the *Couldn't sync* list; pull what changed after the cursor and apply
+//! each page with its cursor in one transaction; start over on a new epoch; on the first sync
+//! of a bound library, report (or, for an Owner or Admin, create on the studio) the brands the
+//! studio doesn't have. [`sync_once`] is `atelier sync`; [`LiveSync`] runs it in the
+//! background for `atelier serve` and the app — at once after a local change, on each live
+//! poke from the studio, and every 30 s regardless.
+//!
+//! Knows the order of these steps; the HTTP is `client`'s, the catalog the library's.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use atelier_domain::ids::{BrandId, UserId};
+use atelier_domain::{BrandRole, ErrorCode};
+use atelier_library::Library;
+use atelier_protocol::{
+    Change, ChangeAction, Entity, KitPatch, PushOutcome, PushRequest, PushedIntent, SyncData, SyncIntent,
+    SyncRefusal, SyncReport, SyncState, SyncStatus,
+};
+
+use crate::client::{Event, StudioClient};
+use crate::credentials::Credentials;
+use crate::error::{Result, SyncError};
+use crate::session::with_studio;
+
+/// Intents per push request.
+const PUSH_BATCH: usize = 200;
+
+/// The intent a journal entry asks the studio for, with what it was for people; `None` for
+/// what stays in this library (this machine's files, private projects, and — until projects
+/// are shared — assets).
+pub fn intent_of(library: &Library, c: &Change) -> Option<(SyncIntent, String)> {
+    if c.entity != Entity::Brand {
+        return None;
+    }
+    let brand: BrandId = c.entity_id.as_deref()?.parse().ok()?;
+    let after = c.after.as_ref()?;
+    let text = |k: &str| after.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let list = |k: &str| {
+        after.get(k).and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+    };
+    let (name, _) = library.names_for(Some(brand), None).unwrap_or_default();
+    let name = name.unwrap_or_else(|| "a brand".into());
+    match c.action {
+        ChangeAction::Create => {
+            if after.get("personal").and_then(|v| v.as_bool()) == Some(true) {
+                return None; // every person's Personal brand is the studio's own
+            }
+            let n = text("name")?;
+            Some((
+                SyncIntent::BrandCreate {
+                    brand,
+                    name: n.clone(),
+                },
+                format!("Create the brand '{n}'"),
+            ))
+        }
+        ChangeAction::Rename => {
+            let n = text("name")?;
+            let old = c
+                .before
+                .as_ref()
+                .and_then(|b| b.get("name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("a brand")
+                .to_string();
+            Some((
+                SyncIntent::BrandRename {
+                    brand,
+                    name: n.clone(),
+                },
+                format!("Rename the brand '{old}' to '{n}'"),
+            ))
+        }
+        ChangeAction::Kit => {
+            let kit = KitPatch {
+                color: text("color"),
+                prompt_prefix: text("prompt_prefix"),
+                prompt_suffix: text("prompt_suffix"),
+                banned_terms: list("banned_terms"),
+                self_approval: after.get("self_approval").and_then(|v| v.as_bool()),
+                palette: list("palette"),
+            };
+            // A logo or anchors only: assets, which sync with shared projects.
+            if kit.is_empty() {
+                return None;
+            }
+            Some((
+                SyncIntent::BrandKit { brand, kit },
+                format!("Change the kit of '{name}'"),
+            ))
+        }
+        ChangeAction::Member => {
+            let user: UserId = text("user")?.parse().ok()?;
+            let role = match after.get("role").and_then(|v| v.as_str()) {
+                Some(r) => Some(r.parse::<BrandRole>().ok()?),
+                None => None,
+            };
+            let (_, who) = library.names_for(None, Some(user)).unwrap_or_default();
+            let who = who.unwrap_or_else(|| "someone".into());
+            let what = match role {
+                Some(r) => format!("Make {who} {r} of '{name}'"),
+                None => format!("Remove {who} from '{name}'"),
+            };
+            Some((SyncIntent::BrandMember { brand, user, role }, what))
+        }
+        _ => None,
+    }
+}
+
+/// Pushes the whole outbox, a batch at a time.
+fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut SyncReport) -> Result<()> {
+    let replica = library.replica()?.ok_or_else(|| {
+        SyncError::NotSignedIn(
+            "this library isn't bound to a studio: run 'atelier studio login URL' first".into(),
+        )
+    })?;
+    loop {
+        let batch = library.outbox(PUSH_BATCH)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut consumed = Vec::with_capacity(batch.len());
+        let mut intents = Vec::new();
+        let mut described = std::collections::HashMap::new();
+        for (id, change) in &batch {
+            match intent_of(library, change) {
+                Some((intent, what)) => {
+                    described.insert(*id, (intent.name().to_string(), what));
+                    intents.push(PushedIntent { id: *id, intent });
+                }
+                None => {
+                    consumed.push(*id);
+                    report.kept_local += 1;
+                }
+            }
+        }
+        let mut refusals = Vec::new();
+        if !intents.is_empty() {
+            let answer = client.push(token, &PushRequest { replica, intents })?;
+            for r in answer.results {
+                consumed.push(r.id);
+                match r.outcome {
+                    PushOutcome::Applied { .. } => report.pushed += 1,
+                    PushOutcome::Refused { code, message } => {
+                        report.refused += 1;
+                        let (intent, what) = described.remove(&r.id).unwrap_or_default();
+                        refusals.push((intent, what, code.as_str().to_string(), message));
+                    }
+                }
+            }
+        }
+        library.pushed(&consumed, &refusals)?;
+    }
+}
+
+/// Pulls every page after the cursor (from 0 when the view is to be rebuilt or the studio's
+/// epoch changed); returns the team brands and people the pull saw.
+fn pull_all(
+    library: &Library,
+    client: &StudioClient,
+    token: &str,
+    report: &mut SyncReport,
+) -> Result<(Vec<BrandId>, Vec<UserId>)> {
+    let state = library.sync_cursor()?;
+    let mut cursor = if state.rebuild { 0 } else { state.cursor };
+    let mut brands = Vec::new();
+    let mut people = Vec::new();
+    loop {
+        let page = client.pull(token, cursor)?;
+        if let Some(epoch) = &state.epoch
+            && *epoch != page.epoch
+            && cursor != 0
+            && !report.rebootstrapped
+        {
+            // Restored from a backup: everything from the start, the outbox kept.
+            library.restart_pull()?;
+            report.rebootstrapped = true;
+            cursor = 0;
+            continue;
+        }
+        for row in &page.rows {
+            match &row.data {
+                SyncData::Brand(b) if b.personal_of.is_none() => brands.push(b.id),
+                SyncData::Member(m) if !m.removed => people.push(m.id),
+                _ => {}
+            }
+        }
+        report.pulled += library.apply_pull(&page, false)? as u32;
+        cursor = page.cursor;
+        report.cursor = cursor;
+        if !page.more {
+            return Ok((brands, people));
+        }
+    }
+}
+
+/// Pushes what waits, then pulls what changed: `atelier sync`.
+pub fn sync_once(library: &Library) -> Result<SyncReport> {
+    // One sync at a time per library, across processes (the app and a CLI command): each
+    // pushes the same outbox, and a refusal must be listed once.
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(library.layout().root().join("sync.lock"))?;
+    lock.lock()?;
+    with_studio(library, |client, signed| {
+        let token = signed.access_token.as_str();
+        let first = library.sync_cursor()?.epoch.is_none();
+        let mut report = SyncReport::default();
+        push_all(library, client, token, &mut report)?;
+        let (brands, people) = pull_all(library, client, token, &mut report)?;
+        if first {
+            bind_report(library, signed.role.acts_as_manager(), &brands, &people)?;
+            push_all(library, client, token, &mut report)?;
+            pull_all(library, client, token, &mut report)?;
+        }
+        Ok(report)
+    })
+}
+
+/// The first sync of a bound library: its team brands that the studio's don't match by
+/// name are created there by an Owner or Admin, and reported otherwise — never dropped.
+fn bind_report(
+    library: &Library,
+    may_create: bool,
+    studio_brands: &[BrandId],
+    people: &[UserId],
+) -> Result<()> {
+    for brand in library.brands_not_in(studio_brands)? {
+        if may_create {
+            for stranger in library.offer_brand(brand.id, people)? {
+                library.add_refusal(
+                    "bind",
+                    &format!("Keep {stranger} as a member of '{}'", brand.name),
+                    "user_not_found",
+                    &format!(
+                        "{stranger} isn't a member of the studio, so they stay a member of '{}' in this library only: \
+                         invite them to the studio, then add them to the brand again",
+                        brand.name
+                    ),
+                )?;
+            }
+        } else {
+            library.add_refusal(
+                "bind",
+                &format!("Bring the brand '{}' to the studio", brand.name),
+                "forbidden",
+                &format!(
+                    "the studio has no brand called '{}' and only an Owner or Admin can create one: \
+                     it stays in this library only (with its assets) until an Owner or Admin creates it \
+                     on the studio under the same name",
+                    brand.name
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The *Couldn't sync* list as the wire has it, newest first.
+pub fn refusals(library: &Library) -> Result<Vec<SyncRefusal>> {
+    Ok(library
+        .refusals()?
+        .into_iter()
+        .map(|r| SyncRefusal {
+            id: r.id,
+            what: r.what,
+            intent: r.intent,
+            code: ErrorCode::parse(&r.code).unwrap_or(ErrorCode::InternalError),
+            message: r.message,
+            at: rfc3339(r.at),
+        })
+        .collect())
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// What the background sync knows, for the app's indicator.
+#[derive(Debug, Clone)]
+struct Live {
+    state: SyncState,
+    message: Option<String>,
+}
+
+struct Shared {
+    live: Mutex<Live>,
+    wake: Mutex<bool>,
+    bell: Condvar,
+    stop: AtomicBool,
+    events_running: AtomicBool,
+}
+
+/// The background sync of one library (`atelier serve`, the app): a worker thread that syncs
+/// at once after a local change or a live poke, and every 30 s regardless; a second thread
+/// keeps the studio's event stream open while signed in.
+#[derive(Clone)]
+pub struct LiveSync {
+    library: Arc<Library>,
+    shared: Arc<Shared>,
+}
+
+/// How often the worker looks for local changes waiting in the outbox.
+const OUTBOX_TICK: Duration = Duration::from_millis(100);
+
+/// The fallback when no poke comes (a proxy that drops event streams).
+const POLL_EVERY: Duration = Duration::from_secs(30);
+
+/// How soon to retry while the studio can't be reached.
+const RETRY_OFFLINE: Duration = Duration::from_secs(5);
+
+impl std::fmt::Debug for LiveSync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSync")
+            .field("state", &self.live_state())
+            .finish()
+    }
+}
+
+impl LiveSync {
+    /// Starts the background sync of `library`; it idles while the library is standalone or
+    /// signed out, and picks up after a sign-in ([`LiveSync::wake`]).
+    pub fn start(library: Arc<Library>) -> LiveSync {
+        let shared = Arc::new(Shared {
+            live: Mutex::new(Live {
+                state: SyncState::Standalone,
+                message: None,
+            }),
+            wake: Mutex::new(true),
+            bell: Condvar::new(),
+            stop: AtomicBool::new(false),
+            events_running: AtomicBool::new(false),
+        });
+        let me = LiveSync { library, shared };
+        let worker = me.clone();
+        std::thread::Builder::new()
+            .name("atelier-sync".into())
+            .spawn(move || worker.run())
+            .map_err(|e| tracing::error!(error = %e, "can't start the background sync"))
+            .ok();
+        me
+    }
+
+    /// Syncs as soon as possible (after a sign-in, a local change, a poke).
+    pub fn wake(&self) {
+        let mut w = self.shared.wake.lock().unwrap_or_else(|p| p.into_inner());
+        *w = true;
+        self.shared.bell.notify_all();
+    }
+
+    /// Stops the threads (at the next wake-up or event).
+    pub fn stop(&self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+
+    /// The indicator's state, with what waits and what was refused.
+    pub fn status(&self) -> Result<SyncStatus> {
+        let live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let bound = self.library.studio_binding()?.is_some();
+        let state = if bound { live.state } else { SyncState::Standalone };
+        let last = self.library.sync_cursor()?.last_sync_at;
+        Ok(SyncStatus {
+            state,
+            pending: self.library.outbox_len()?,
+            refusals: self.library.refusals()?.len() as i64,
+            last_sync_at: last.map(rfc3339),
+            message: if bound { live.message } else { None },
+        })
+    }
+
+    fn set(&self, state: SyncState, message: Option<String>) {
+        let mut live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner());
+        live.state = state;
+        live.message = message;
+    }
+
+    fn stopped(&self) -> bool {
+        self.shared.stop.load(Ordering::SeqCst)
+    }
+
+    /// Waits until woken, a local change waits in the outbox, or `max` passes.
+    fn wait(&self, max: Duration) {
+        let until = Instant::now() + max;
+        loop {
+            let mut woken = self.shared.wake.lock().unwrap_or_else(|p| p.into_inner());
+            if *woken || self.stopped() {
+                *woken = false;
+                return;
+            }
+            let now = Instant::now();
+            if now >= until {
+                return;
+            }
+            let (guard, _) = self
+                .shared
+                .bell
+                .wait_timeout(woken, OUTBOX_TICK.min(until - now))
+                .unwrap_or_else(|p| p.into_inner());
+            drop(guard);
+            if self.library.outbox_len().unwrap_or(0) > 0 {
+                return;
+            }
+        }
+    }
+
+    fn run(self) {
+        while !self.stopped() {
+            let next = self.round();
+            self.wait(next);
+        }
+    }
+
+    /// One sync if bound and signed in; how long to wait before the next.
+    fn round(&self) -> Duration {
+        let binding = match self.library.studio_binding() {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                self.set(SyncState::Standalone, None);
+                return POLL_EVERY;
+            }
+            Err(e) => {
+                self.set(SyncState::Offline, Some(e.to_string()));
+                return RETRY_OFFLINE;
+            }
+        };
+        let signed_in = Credentials::open(&binding.device.to_string())
+            .and_then(|c| c.load())
+            .map(|c| c.is_some())
+            .unwrap_or(false);
+        if !signed_in {
+            let was_revoked = matches!(self.live_state(), SyncState::Revoked);
+            if !was_revoked {
+                self.set(
+                    SyncState::SignedOut,
+                    Some("signed out of the studio: sign in again to sync".into()),
+                );
+            }
+            return POLL_EVERY;
+        }
+        self.set(SyncState::Syncing, None);
+        match sync_once(&self.library) {
+            Ok(report) => {
+                if report.pushed + report.refused + report.pulled > 0 {
+                    tracing::info!(?report, "synced");
+                }
+                self.set(SyncState::UpToDate, None);
+                self.ensure_events();
+                POLL_EVERY
+            }
+            Err(SyncError::NotSignedIn(why)) => {
+                self.set(SyncState::Revoked, Some(why));
+                POLL_EVERY
+            }
+            Err(e @ SyncError::Unreachable { .. }) => {
+                self.set(SyncState::Offline, Some(e.to_string()));
+                RETRY_OFFLINE
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "sync failed");
+                self.set(SyncState::Offline, Some(e.to_string()));
+                RETRY_OFFLINE
+            }
+        }
+    }
+
+    fn live_state(&self) -> SyncState {
+        self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).state
+    }
+
+    /// Keeps one event stream open while signed in: each poke past the cursor wakes the worker.
+    fn ensure_events(&self) {
+        if self.shared.events_running.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let me = self.clone();
+        let started = std::thread::Builder::new()
+            .name("atelier-sync-events".into())
+            .spawn(move || {
+                me.listen();
+                me.shared.events_running.store(false, Ordering::SeqCst);
+            });
+        if started.is_err() {
+            self.shared.events_running.store(false, Ordering::SeqCst);
+        }
+    }
+
+    fn listen(&self) {
+        while !self.stopped() {
+            let events = with_studio(&self.library, |client, signed| {
+                client.events(&signed.access_token)
+            });
+            let events = match events {
+                Ok(e) => e,
+                // Signed out or revoked: the worker says so; this thread ends.
+                Err(SyncError::NotSignedIn(_)) => return,
+                Err(_) => {
+                    std::thread::sleep(RETRY_OFFLINE);
+                    continue;
+                }
+            };
+            for event in events {
+                if self.stopped() {
+                    return;
+                }
+                match event {
+                    Ok(Event::Poke(seq)) => {
+                        let cursor = self.library.sync_cursor().map(|c| c.cursor).unwrap_or(0);
+                        if seq > cursor {
+                            self.wake();
+                        }
+                    }
+                    Ok(Event::Revoked(_)) => {
+                        self.wake();
+                        return;
+                    }
+                    Err(_) => break,
+                }
+            }
+            // The stream ended (the studio restarted, the network went): sync, then reconnect.
+            self.wake();
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
