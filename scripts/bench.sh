@@ -14,6 +14,7 @@
 #   scripts/bench.sh ui        # the Library grid in Chromium on the million (3 runs, medians),
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
 #   scripts/bench.sh studio    # the studio at rest (RSS) and what authorising a request costs
+#   scripts/bench.sh sync      # a change seen in another library's app; sign-in -> first sync
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -182,6 +183,20 @@ bench_studio() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+bench_sync() {
+  # The sync's targets (issue 11): a change in one library's open app seen in another's, and
+  # sign-in -> first sync complete; on SQLite (one studio process) and on PostgreSQL with two
+  # studio processes (pokes across them), in a Secret Service session for the keyring.
+  cargo build --release --locked -q -p atelier -p atelier-studio
+  source scripts/services.sh
+  start_services >/dev/null
+  in_secret_service python3 tests/bench/sync-bench.py "$CARGO_TARGET_DIR/release" --runs 40
+  # The throwaway cluster's empty database (fsync off, as in the tests).
+  in_secret_service python3 tests/bench/sync-bench.py "$CARGO_TARGET_DIR/release" \
+    --postgres "$ATELIER_TEST_DATABASE_URL" --runs 40
+  stop_services
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
@@ -191,6 +206,7 @@ case "${1:-all}" in
   folders) bench_folders ;;
   similar) bench_similar ;;
   studio) bench_studio ;;
+  sync) bench_sync ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|all" >&2; exit 2 ;;
 esac

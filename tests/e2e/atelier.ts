@@ -47,7 +47,8 @@ export interface Atelier {
   cliJson: <T = unknown>(...args: string[]) => T;
   /** Calls the API as the browser would (token as a bearer). */
   api: <T = unknown>(path: string, body?: unknown) => Promise<T>;
-  stop: () => Promise<void>;
+  /** Stops serving and removes the library, or keeps it (`keep`) to serve it again later. */
+  stop: (keep?: boolean) => Promise<void>;
 }
 
 export interface SeedOptions {
@@ -75,7 +76,12 @@ export async function startAtelier(seed: SeedOptions = {}): Promise<Atelier> {
     runCli(lib, ['import', '--copy', ...folders, '--json']);
   }
   for (const c of seed.commands ?? []) runCli(lib, c);
+  return serveLibrary(lib);
+}
 
+/** Serves an existing library (`lib` inside a folder of its own, which `stop()` removes). */
+export async function serveLibrary(lib: string): Promise<Atelier> {
+  const dir = path.dirname(lib);
   const proc: ChildProcess = spawn(BIN, ['--library', lib, 'serve', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
@@ -114,7 +120,7 @@ export async function startAtelier(seed: SeedOptions = {}): Promise<Atelier> {
       if (!res.ok) throw new Error(`${p}: ${res.status} ${text}`);
       return JSON.parse(text) as T;
     },
-    stop: async () => {
+    stop: async (keep = false) => {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
         await new Promise((r) => {
@@ -128,7 +134,7 @@ export async function startAtelier(seed: SeedOptions = {}): Promise<Atelier> {
           });
         });
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

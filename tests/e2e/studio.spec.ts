@@ -3,13 +3,15 @@
 // the panel and change nothing. Signing in binds the library, the indicator says "Up to date"
 // and the credential is in the OS keyring — the Secret Service when CI runs this spec a second
 // time inside a session (scripts/test.sh), the kernel keyring otherwise — never a plain file;
-// Sign out leaves the library bound and signed out.
+// Sign out leaves the library bound and signed out. Two people of one studio: what one changes
+// reaches the other's open app within seconds, and a change the studio refuses is listed in the
+// *Couldn't sync* panel with its reason until discarded (R14.2).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { test, expect, startAtelier, signIn, shot, errorsOf, BIN, type Atelier } from './atelier';
+import { test, expect, startAtelier, serveLibrary, signIn, shot, errorsOf, BIN, type Atelier } from './atelier';
 import type { Page } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
@@ -24,15 +26,10 @@ let studio: ChildProcess;
 let studioUrl: string;
 let studioDir: string;
 
-test.beforeAll(async ({ browser }) => {
-  studioDir = mkdtempSync(path.join(os.tmpdir(), 'atelier-e2e-studio-'));
-  execFileSync(
-    STUDIO_BIN,
-    ['init', '--data', studioDir, '--owner', 'olive@studio.test', '--name', 'Olive Owner', '--studio', 'Test Studio', '--password-stdin'],
-    { input: `${PASSWORD}\n` },
-  );
-  studio = spawn(STUDIO_BIN, ['serve', '--data', studioDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  studioUrl = await new Promise<string>((resolve, reject) => {
+/** Serves the studio in `studioDir` on `listen`; resolves with its address. */
+async function serveStudio(listen: string): Promise<string> {
+  studio = spawn(STUDIO_BIN, ['serve', '--data', studioDir, '--listen', listen], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: studio.stdout! });
     const timer = setTimeout(() => reject(new Error('atelier-studio serve printed nothing in 20 s')), 20_000);
     rl.once('line', (line) => {
@@ -42,6 +39,31 @@ test.beforeAll(async ({ browser }) => {
       else reject(new Error(`unexpected first line from atelier-studio: ${line}`));
     });
   });
+}
+
+/** Stops the studio and waits until it is gone (killed when it still waits for its open event
+ * streams after 3 s). */
+async function stopStudio(): Promise<void> {
+  const proc = studio;
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 3000);
+    proc.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+test.beforeAll(async ({ browser }) => {
+  studioDir = mkdtempSync(path.join(os.tmpdir(), 'atelier-e2e-studio-'));
+  execFileSync(
+    STUDIO_BIN,
+    ['init', '--data', studioDir, '--owner', 'olive@studio.test', '--name', 'Olive Owner', '--studio', 'Test Studio', '--password-stdin'],
+    { input: `${PASSWORD}\n` },
+  );
+  studioUrl = await serveStudio('127.0.0.1:0');
   a = await startAtelier({ empty: true });
   page = await signIn(browser, a);
 });
@@ -55,7 +77,9 @@ test.afterAll(async () => {
   expect(errors, 'uncaught errors in the page').toEqual([]);
 });
 
-const indicator = () => page.getByRole('banner').getByRole('button', { name: /Sign in to a studio|Up to date|Syncing|Offline|Signed out/ });
+const INDICATOR = /Sign in to a studio|Up to date|Syncing|Offline|Signed out|Revoked/;
+const indicatorOf = (p: Page) => p.getByRole('banner').getByRole('button', { name: INDICATOR });
+const indicator = () => indicatorOf(page);
 const panel = () => page.getByRole('dialog', { name: 'Studio' });
 
 async function fill(url: string, email: string, password: string) {
@@ -162,7 +186,7 @@ test('no keyring: the panel says so and offers a sign-in for this session only, 
   else process.env.ATELIER_KEYRING = before;
   const p = await signIn(browser, b);
   try {
-    const ind = p.getByRole('banner').getByRole('button', { name: /Sign in to a studio|Up to date|Signed out/ });
+    const ind = indicatorOf(p);
     const pan = p.getByRole('dialog', { name: 'Studio' });
     await ind.click();
     await pan.getByLabel('Studio address').fill(studioUrl);
@@ -181,5 +205,137 @@ test('no keyring: the panel says so and offers a sign-in for this session only, 
   } finally {
     await p.context().close();
     await b.stop();
+  }
+});
+
+test('two people of one studio: changes arrive live; a refused change is listed with why until discarded', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const MIA = 'mia@studio.test';
+  const owner = await startAtelier({ empty: true });
+  let member = await startAtelier({ empty: true });
+  const memberLib = member.lib;
+  const pages: Page[] = [];
+  const open = async (at: Atelier) => {
+    const p = await signIn(browser, at);
+    pages.push(p);
+    return p;
+  };
+  try {
+    // Olive's library signs in; she invites Mia, who accepts on the studio's page.
+    await owner.api('/api/studio/login', { url: studioUrl, email: 'olive@studio.test', password: PASSWORD });
+    const invited = await owner.api<{ link: string }>('/api/studio/invite', { email: MIA, role: 'member' });
+    const accepted = await fetch(invited.link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: MIA, mode: 'sign_up', display_name: 'Mia Member', password: PASSWORD, confirm: PASSWORD }).toString(),
+    });
+    expect(accepted.status).toBe(200);
+
+    const op = await open(owner);
+    await expect(indicatorOf(op)).toHaveText(/Up to date/, { timeout: 20_000 });
+
+    // Mia signs her library in from her app's top bar.
+    let mp = await open(member);
+    await indicatorOf(mp).click();
+    const mPanel = mp.getByRole('dialog', { name: 'Studio' });
+    await mPanel.getByLabel('Studio address').fill(studioUrl);
+    await mPanel.getByLabel('Email').fill(MIA);
+    await mPanel.getByLabel('Password').fill(PASSWORD);
+    await mPanel.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(indicatorOf(mp)).toHaveText(/Up to date/, { timeout: 20_000 });
+    await mp.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Brands' }).click();
+    await expect(mp.getByRole('heading', { name: 'Brands', level: 1 })).toBeVisible();
+    await expect(mp.getByRole('link', { name: /Acme/ })).toHaveCount(0);
+
+    // Olive makes a brand and adds Mia as its Manager, picking her from the studio's people.
+    await owner.api('/api/brands/create', { name: 'Acme' });
+    await op.goto(`${owner.origin}/brands/Acme/members`);
+    const members = op.getByRole('region', { name: 'Members' });
+    const person = members.getByRole('combobox', { name: 'Person' });
+    await person.click();
+    const options = op.getByRole('listbox', { name: 'People in the studio' }).getByRole('option');
+    // Olive is already a member (its creator, Manager): only Mia is offered.
+    await expect(options).toHaveText([/Mia Member\s*mia@studio.test/]);
+    await person.fill('MIA');
+    await person.press('ArrowDown');
+    await person.press('Enter');
+    await expect(person).toHaveValue(`Mia Member <${MIA}>`);
+    await members.getByRole('form', { name: 'Add a member' }).getByRole('combobox', { name: /^Role/ }).selectOption('manager');
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await expect(members.getByLabel(`Role of ${MIA}`)).toHaveValue('manager');
+    await expect(members.getByRole('row', { name: /Mia Member/ })).toBeVisible();
+    await expect(person).toHaveValue('');
+    await expect(person).toBeDisabled(); // everyone in the studio is a member now
+    await shot(op, 'studio-brand-members-picker');
+
+    // Mia's open app follows without a reload.
+    const acme = mp.getByRole('link', { name: /Acme/ });
+    await expect(acme).toBeVisible({ timeout: 5_000 });
+    await acme.click();
+    await mp.getByRole('link', { name: 'Members', exact: true }).click();
+    await expect(mp.getByRole('region', { name: 'Members' }).getByLabel('Role of olive@studio.test')).toHaveValue('manager');
+    await expect(mp.getByRole('region', { name: 'Members' }).getByLabel(`Role of ${MIA}`)).toHaveValue('manager');
+    await expect(indicatorOf(mp)).toHaveText(/^Up to date$/);
+
+    // The studio goes away. Mia, Manager of Acme, changes its kit: it waits, said so.
+    await stopStudio();
+    await member.api('/api/brands/kit', { name: 'Acme', color: '#112233', ban: [], unban: [] });
+    await expect(indicatorOf(mp)).toHaveText(/Offline — 1 waiting/, { timeout: 20_000 });
+    await shot(mp, 'studio-sync-offline');
+    // Mia closes her app with the change still waiting.
+    await mp.context().close();
+    await member.stop(true);
+
+    // The studio is back; meanwhile Olive makes Mia a Viewer of Acme.
+    await serveStudio(new URL(studioUrl).host);
+    await op.getByRole('region', { name: 'Members' }).getByLabel(`Role of ${MIA}`).selectOption('viewer');
+    await expect(op.getByRole('region', { name: 'Notifications' }).getByText(/is now a Viewer of Acme/)).toBeVisible();
+    await expect
+      .poll(async () => owner.api<{ state: string; pending: number }>('/api/studio/sync'), { timeout: 30_000 })
+      .toMatchObject({ state: 'up_to_date', pending: 0 });
+    await expect(indicatorOf(op)).toHaveText(/^Up to date$/);
+
+    // Mia opens her app again: her kit change goes, the studio refuses it (she is a Viewer now).
+    member = await serveLibrary(memberLib);
+    mp = await open(member);
+    await expect(indicatorOf(mp)).toHaveText(/Up to date\s*1 couldn’t sync/, { timeout: 20_000 });
+    await expect(indicatorOf(mp)).toHaveAccessibleName('Up to date, 1 couldn’t sync');
+    const refusals = await member.api<{ id: number; what: string; code: string; message: string }[]>('/api/studio/refusals');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.code).toBe('forbidden');
+    expect(refusals[0]!.what).toBe("Change the kit of 'Acme'");
+    // Undone in her library.
+    const brands = await member.api<{ name: string; color: string | null }[]>('/api/brands');
+    expect(brands.find((b) => b.name === 'Acme')?.color).not.toBe('#112233');
+
+    await indicatorOf(mp).click();
+    const panel2 = mp.getByRole('dialog', { name: 'Studio' });
+    await expect(panel2.getByRole('heading', { name: 'Up to date' })).toBeVisible();
+    await expect(panel2).toContainText('Last synced just now');
+    await expect(panel2).toContainText('0 changes waiting');
+    const list = panel2.getByRole('region', { name: 'Couldn’t sync' });
+    const entry = list.getByRole('listitem');
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText("Change the kit of 'Acme'");
+    const reason = refusals[0]!.message;
+    await expect(entry).toContainText(reason.charAt(0).toUpperCase() + reason.slice(1));
+    await shot(mp, 'studio-couldnt-sync');
+    await entry.getByRole('button', { name: "Discard: Change the kit of 'Acme'" }).click();
+    await expect(list).toContainText('Nothing failed to sync.');
+    await expect(entry).toHaveCount(0);
+    await expect(indicatorOf(mp)).toHaveText(/^Up to date$/);
+    expect(await member.api('/api/studio/refusals')).toEqual([]);
+    // Sync now asks at once; Esc closes the panel and gives the focus back.
+    await panel2.getByRole('button', { name: 'Sync now' }).click();
+    await expect(indicatorOf(mp)).toHaveText(/^Up to date$/);
+    await mp.keyboard.press('Escape');
+    await expect(panel2).toBeHidden();
+    await expect(indicatorOf(mp)).toBeFocused();
+
+    for (const p of pages) expect(errorsOf(p), 'uncaught errors in the page').toEqual([]);
+  } finally {
+    for (const p of pages) await p.context().close().catch(() => {});
+    await owner.stop();
+    await member.stop();
   }
 });

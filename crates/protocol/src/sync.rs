@@ -303,8 +303,10 @@ pub struct SyncStatus {
     /// Where it stands.
     pub state: SyncState,
     /// Changes waiting to be pushed.
+    #[ts(type = "number")]
     pub pending: i64,
     /// Changes the studio refused, not yet dismissed (the *Couldn't sync* list).
+    #[ts(type = "number")]
     pub refusals: i64,
     /// When the last sync completed (RFC 3339, UTC).
     pub last_sync_at: Option<String>,
@@ -317,6 +319,7 @@ pub struct SyncStatus {
 #[ts(export)]
 pub struct SyncRefusal {
     /// Its id in this library's list.
+    #[ts(type = "number")]
     pub id: i64,
     /// What was tried, for people ("Add ana@example.com to Acme as Creator").
     pub what: String,
@@ -343,6 +346,7 @@ pub struct SyncReport {
     /// Rows received.
     pub pulled: u32,
     /// The cursor after.
+    #[ts(type = "number")]
     pub cursor: i64,
     /// Whether the studio's epoch changed and the library started over.
     pub rebootstrapped: bool,

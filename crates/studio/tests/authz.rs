@@ -1,6 +1,7 @@
 //! The authorisation matrix (STUDIO.md §7), in process: the route table is checked against the
 //! router actually built (nothing unclassified), then every route is called as anonymous, a
-//! revoked device, a Member, an Admin and an Owner, against a temporary studio on SQLite and,
+//! revoked device, a Member, Members who are a brand's Viewer, Creator or Manager (of a brand
+//! no route names), an Admin and an Owner, against a temporary studio on SQLite and,
 //! when a test server is configured, on PostgreSQL. API routes answer `{code, message}` errors;
 //! the pages (`/invite/…`, `/login/…`) answer HTML.
 
@@ -108,6 +109,11 @@ struct Fixture {
     admin: String,
     member: String,
     revoked: String,
+    /// Members holding a role on the brand "Other" (and none on any brand a route names):
+    /// for every route they are Members, whatever their brand role.
+    viewer: String,
+    creator: String,
+    manager: String,
     _backend: TestBackend,
 }
 
@@ -161,12 +167,63 @@ async fn fixture(postgres: bool) -> Option<Fixture> {
     let revoked = token("member@studio.test", "member-password", "lost phone").await;
     let caller = studio.authenticate(&revoked).await.unwrap();
     studio.revoke_device(&caller, caller.device).await.unwrap();
+    // A brand with a Viewer, a Creator and a Manager.
+    let other = <atelier_domain::ids::BrandId as atelier_domain::Id>::new_v7();
+    let mut intents = vec![atelier_protocol::SyncIntent::BrandCreate {
+        brand: other,
+        name: "Other".into(),
+    }];
+    let mut tokens = Vec::new();
+    for (email, role) in [
+        ("viewer@studio.test", atelier_domain::BrandRole::Viewer),
+        ("creator@studio.test", atelier_domain::BrandRole::Creator),
+        ("manager@studio.test", atelier_domain::BrandRole::Manager),
+    ] {
+        let m = studio
+            .add_member(email, "Brand Person", "brand-password".into(), StudioRole::Member)
+            .await
+            .unwrap();
+        intents.push(atelier_protocol::SyncIntent::BrandMember {
+            brand: other,
+            user: m.id,
+            role: Some(role),
+        });
+        tokens.push(token(email, "brand-password", "laptop").await);
+    }
+    let owner_caller = studio.authenticate(&owner).await.unwrap();
+    let pushed = studio
+        .push(
+            &owner_caller,
+            atelier_protocol::PushRequest {
+                replica: uuid::Uuid::now_v7(),
+                intents: intents
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, intent)| atelier_protocol::PushedIntent {
+                        id: i as i64 + 1,
+                        intent,
+                    })
+                    .collect(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| matches!(r.outcome, atelier_protocol::PushOutcome::Applied { .. }))
+    );
+    let [viewer, creator, manager] = <[String; 3]>::try_from(tokens).unwrap();
     Some(Fixture {
         app: router(Arc::new(studio)),
         owner,
         admin,
         member,
         revoked,
+        viewer,
+        creator,
+        manager,
         _backend: backend,
     })
 }
@@ -255,18 +312,38 @@ enum Who {
     Anonymous,
     Revoked,
     Member,
+    /// A Member who is a Viewer of another brand.
+    BrandViewer,
+    /// A Member who is a Creator of another brand.
+    BrandCreator,
+    /// A Member who is a Manager of another brand.
+    ManagerElsewhere,
     Admin,
     Owner,
 }
 
+const EVERYONE: [Who; 8] = [
+    Who::Anonymous,
+    Who::Revoked,
+    Who::Member,
+    Who::BrandViewer,
+    Who::BrandCreator,
+    Who::ManagerElsewhere,
+    Who::Admin,
+    Who::Owner,
+];
+
 async fn every_route_refuses_exactly_who_its_class_says(f: Fixture) {
     let mut checked = 0;
     for route in routes() {
-        for who in [Who::Anonymous, Who::Revoked, Who::Member, Who::Admin, Who::Owner] {
+        for who in EVERYONE {
             let token = match who {
                 Who::Anonymous => None,
                 Who::Revoked => Some(f.revoked.as_str()),
                 Who::Member => Some(f.member.as_str()),
+                Who::BrandViewer => Some(f.viewer.as_str()),
+                Who::BrandCreator => Some(f.creator.as_str()),
+                Who::ManagerElsewhere => Some(f.manager.as_str()),
                 Who::Admin => Some(f.admin.as_str()),
                 Who::Owner => Some(f.owner.as_str()),
             };
@@ -299,7 +376,13 @@ async fn every_route_refuses_exactly_who_its_class_says(f: Fixture) {
                 Access::Admin if signed_out => {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{at}");
                 }
-                Access::Admin if who == Who::Member => {
+                // A brand role is no studio role: every Member is refused an Admin route.
+                Access::Admin
+                    if matches!(
+                        who,
+                        Who::Member | Who::BrandViewer | Who::BrandCreator | Who::ManagerElsewhere
+                    ) =>
+                {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{at}");
                     assert_eq!(json["code"], "forbidden", "{at}");
                 }
@@ -313,7 +396,7 @@ async fn every_route_refuses_exactly_who_its_class_says(f: Fixture) {
             checked += 1;
         }
     }
-    assert_eq!(checked, routes().len() * 5);
+    assert_eq!(checked, routes().len() * EVERYONE.len());
 }
 
 async fn roles_follow_the_domain_rules_through_the_api(f: Fixture) {

@@ -660,18 +660,29 @@ pub(crate) async fn tag_delete(
 pub(crate) struct Since {
     since: Option<i64>,
     limit: Option<usize>,
+    /// Wait up to this many seconds (at most 25) for a change when there is none yet: the
+    /// app's live refresh holds one such request open, so a change — made here, by the CLI,
+    /// or arriving from the studio — shows within a tick instead of at the next poll.
+    wait: Option<u64>,
 }
+
+/// How often a waiting `GET /api/changes` looks at the journal again.
+const CHANGES_TICK: std::time::Duration = std::time::Duration::from_millis(40);
 
 pub(crate) async fn changes(
     State(s): State<AppState>,
     Query(q): Query<Since>,
 ) -> ApiResult<Json<Vec<atelier_library::Change>>> {
-    Ok(Json(
-        blocking(&s, move |l| {
-            l.changes_since(q.since.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000))
-        })
-        .await?,
-    ))
+    let since = q.since.unwrap_or(0);
+    let limit = q.limit.unwrap_or(1000).min(10_000);
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(q.wait.unwrap_or(0).min(25));
+    loop {
+        let page = blocking(&s, move |l| l.changes_since(since, limit)).await?;
+        if !page.is_empty() || tokio::time::Instant::now() >= until {
+            return Ok(Json(page));
+        }
+        tokio::time::sleep(CHANGES_TICK).await;
+    }
 }
 
 #[derive(Debug, Deserialize, ts_rs::TS)]

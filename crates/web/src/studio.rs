@@ -152,7 +152,12 @@ pub(crate) async fn refusal_discard(
 }
 
 pub(crate) async fn logout(State(s): State<AppState>) -> ApiResult<Json<bool>> {
-    Ok(Json(on_library(&s, session::logout).await?))
+    let told = on_library(&s, session::logout).await?;
+    // Signed out: the indicator says so now, not at the next idle tick.
+    if let Some(live) = &s.sync {
+        live.wake();
+    }
+    Ok(Json(told))
 }
 
 /// `POST /api/studio/members/role`.

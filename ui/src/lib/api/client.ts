@@ -13,6 +13,11 @@ import type { SidecarFailure } from './types/SidecarFailure';
 import type { SignedInReport } from './types/SignedInReport';
 import type { StudioLogin } from './types/StudioLogin';
 import type { StudioStatus } from './types/StudioStatus';
+import type { Connection } from './types/Connection';
+import type { RefusalRef } from './types/RefusalRef';
+import type { SyncRefusal } from './types/SyncRefusal';
+import type { SyncState } from './types/SyncState';
+import type { SyncStatus } from './types/SyncStatus';
 import type { BrowserLogin } from './types/BrowserLogin';
 import type { StudioMember } from './types/StudioMember';
 import type { StudioInvitation } from './types/StudioInvitation';
@@ -76,6 +81,10 @@ export type {
   StudioRole,
   StudioLogin,
   StudioStatus,
+  Connection,
+  SyncRefusal,
+  SyncState,
+  SyncStatus,
   Dispose,
   DuplicateGroup,
   DuplicatesReport,
@@ -310,6 +319,14 @@ export const api = {
   // ---- sidecars
   sidecarFailures: (signal?: AbortSignal) => get<SidecarFailure[]>('/api/sidecars/failures', signal),
   studioStatus: (signal?: AbortSignal) => get<StudioStatus>('/api/studio/status', signal),
+  /** The background sync's state (cheap: never asks the studio; the indicator polls it). */
+  syncStatus: (signal?: AbortSignal) => get<SyncStatus>('/api/studio/sync', signal),
+  /** Wakes the background sync now; answers its state. */
+  syncNow: () => post<SyncStatus>('/api/studio/sync', undefined),
+  /** The *Couldn't sync* list (changes the studio refused, already undone here), newest first. */
+  syncRefusals: (signal?: AbortSignal) => get<SyncRefusal[]>('/api/studio/refusals', signal),
+  /** Takes an entry off the *Couldn't sync* list; answers what remains. */
+  syncRefusalDiscard: (id: number) => post<SyncRefusal[]>('/api/studio/refusals/discard', { id } satisfies RefusalRef),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),
   studioBrowserLogin: (url: string, session_only = false) =>
@@ -337,8 +354,10 @@ export const api = {
   tagDelete: (name: string) => post<unknown>('/api/tags/delete', { name }),
 
   // ---- journal
-  changes: (since: number, limit: number, signal?: AbortSignal) =>
-    get<Change[]>(`/api/changes${qs({ since, limit })}`, signal),
+  /** Journal entries after `since`; with `wait` (seconds, ≤ 25) the server holds the request
+   * until there is one, so live refresh is immediate. */
+  changes: (since: number, limit: number, signal?: AbortSignal, wait?: number) =>
+    get<Change[]>(`/api/changes${qs({ since, limit, wait })}`, signal),
 
   // ---- files
   importPaths: (paths: string[], options: ImportOptions) => post<ImportReport>('/api/import', { paths, options }),

@@ -1,11 +1,15 @@
 /**
  * Live updates from the change journal (`GET /api/changes`): finds the journal's head once, then
- * polls every 2 s (and right after our own mutations, through {@link poke}) and tells listeners
- * what changed, so edits made elsewhere (the CLI, another tab, a watcher) appear without a reload.
+ * keeps one request waiting on the server for the next change while the tab is visible (every
+ * 6 s while hidden; right after our own mutations, through {@link poke}) and tells listeners what
+ * changed, so edits made elsewhere (the CLI, another tab, a watcher, the studio) appear at once.
  */
 import { api, type Change } from '../api/client';
 
 type Listener = (changes: Change[]) => void;
+
+/** How long one live-refresh request waits on the server for a change. */
+const LONG_POLL_SECONDS = 20;
 
 /** Finds the highest seq with `exists(x)` = "some change has seq > x", in O(log n) probes. */
 export async function findHead(exists: (since: number) => Promise<boolean>): Promise<number> {
@@ -68,10 +72,14 @@ class Changes {
   private async poll(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    let failed = true;
     try {
       const batch: Change[] = [];
       for (let i = 0; i < 20; i += 1) {
-        const page = await api.changes(this.head, 1000);
+        // The first page waits on the server for a change (visible tab only): a change shows
+        // as soon as it is journaled, without polling fast.
+        const wait = i === 0 && !document.hidden ? LONG_POLL_SECONDS : undefined;
+        const page = await api.changes(this.head, 1000, undefined, wait);
         if (!page.length) break;
         batch.push(...page);
         this.head = page[page.length - 1]!.seq;
@@ -81,6 +89,7 @@ class Changes {
         this.tick += 1;
         for (const l of this.listeners) l(batch);
       }
+      failed = false;
     } catch {
       // The server may be restarting; keep polling quietly.
     } finally {
@@ -88,8 +97,12 @@ class Changes {
       if (this.again) {
         this.again = false;
         this.schedule(0);
+      } else if (document.hidden) {
+        this.schedule(6000);
       } else {
-        this.schedule(document.hidden ? 6000 : 2000);
+        // Visible: the next waiting request at once (it returns when something changes);
+        // after a failure, a pause instead of a busy loop.
+        this.schedule(failed ? 2000 : 0);
       }
     }
   }

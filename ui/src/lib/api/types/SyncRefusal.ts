@@ -8,7 +8,7 @@ export type SyncRefusal = {
 /**
  * Its id in this library's list.
  */
-id: bigint, 
+id: number, 
 /**
  * What was tried, for people ("Add ana@example.com to Acme as Creator").
  */

@@ -23,7 +23,7 @@ pulled: number,
 /**
  * The cursor after.
  */
-cursor: bigint, 
+cursor: number, 
 /**
  * Whether the studio's epoch changed and the library started over.
  */

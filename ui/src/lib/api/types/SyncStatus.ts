@@ -12,11 +12,11 @@ state: SyncState,
 /**
  * Changes waiting to be pushed.
  */
-pending: bigint, 
+pending: number, 
 /**
  * Changes the studio refused, not yet dismissed (the *Couldn't sync* list).
  */
-refusals: bigint, 
+refusals: number, 
 /**
  * When the last sync completed (RFC 3339, UTC).
  */
