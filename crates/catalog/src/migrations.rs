@@ -22,6 +22,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
         Some(give_tags_public_ids),
     ),
     (include_str!("../migrations/0010_sync.sql"), None),
+    (include_str!("../migrations/0011_limits.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -309,6 +309,40 @@ impl Tx<'_> {
 }
 
 impl Catalog {
+    /// How many projects `owner` has, not counting `except` (their Inbox, which every person
+    /// has and no limit counts).
+    pub fn projects_owned(&self, owner: UserRow, except: ProjectRow) -> Result<u64> {
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM project WHERE owner = ?1 AND id != ?2",
+            params![owner.0, except.0],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The bytes of the originals a project holds (its assets in the Trash included: they
+    /// still take their room until purged).
+    pub fn project_bytes(&self, project: ProjectRow) -> Result<u64> {
+        let n: i64 = self.conn().query_row(
+            "SELECT coalesce(sum(f.bytes), 0) FROM asset a JOIN asset_file f ON f.asset = a.seq WHERE a.project = ?1",
+            [project.0],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The bytes of the originals of `seqs` that are not already in `project` (what a move
+    /// there would add).
+    pub fn bytes_moving_into(&self, seqs: &[i64], project: ProjectRow) -> Result<u64> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT coalesce(sum(f.bytes), 0) FROM asset a JOIN asset_file f ON f.asset = a.seq
+             WHERE a.seq IN rarray(?1) AND a.project != ?2",
+        )?;
+        let n: i64 = stmt.query_row(params![crate::rows::array(seqs), project.0], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The owner's project by name.
     pub fn find_project(&self, owner: UserRow, name: &str) -> Result<Option<ProjectRow>> {
         Ok(self

@@ -8,7 +8,7 @@
 
 use atelier_domain::ids::{BrandId, UserId};
 use atelier_domain::{Id, StudioRole, names};
-use atelier_protocol::{BrandSyncRow, Change, ChangeAction, Entity, MemberRow};
+use atelier_protocol::{BrandSyncRow, Change, ChangeAction, Entity, MemberRow, StudioLimits};
 use rusqlite::{OptionalExtension, params};
 
 use crate::journal::{Entry, record};
@@ -111,6 +111,23 @@ impl Catalog {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// The studio's plan limits as last pulled (none standalone or before the first pull).
+    pub fn studio_limits(&self) -> Result<StudioLimits> {
+        let row: Option<(Option<i64>, Option<i64>)> = self
+            .conn()
+            .query_row(
+                "SELECT projects_per_member, storage_per_project FROM studio_limits WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (p, s) = row.unwrap_or((None, None));
+        Ok(StudioLimits {
+            projects_per_member: p.map(|v| v.clamp(0, i64::from(u32::MAX)) as u32),
+            storage_per_project: s.map(|v| v.max(0) as u64),
+        })
+    }
+
     /// The library's id towards its studio (made at binding; `None` standalone).
     pub fn replica(&self) -> Result<Option<uuid::Uuid>> {
         let bytes: Option<Option<Vec<u8>>> = self
@@ -185,6 +202,20 @@ fn unknown_change(seq: i64) -> Change {
 }
 
 impl Tx<'_> {
+    /// Keeps the studio's plan limits (from a pull).
+    pub fn set_studio_limits(&mut self, l: &StudioLimits) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO studio_limits (id, projects_per_member, storage_per_project) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET projects_per_member = excluded.projects_per_member,
+                 storage_per_project = excluded.storage_per_project",
+            params![
+                l.projects_per_member.map(i64::from),
+                l.storage_per_project.map(|v| v.min(i64::MAX as u64) as i64)
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Takes pushed (or unpushable) entries out of the outbox.
     pub fn outbox_done(&mut self, ids: &[i64]) -> Result<()> {
         let mut stmt = self.tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?;

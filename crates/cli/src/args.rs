@@ -1010,10 +1010,10 @@ pub enum StudioCommand {
     /// The studio's plan limits (R9.5); with --projects or --storage-per-project, sets them
     /// (Owners and Admins). "none" removes a limit.
     Limits {
-        /// Shared projects each member may own: a number, or "none".
+        /// Projects each member may own (their Inbox aside): a number, or "none".
         #[arg(long, value_name = "N|none")]
         projects: Option<String>,
-        /// Bytes of originals each shared project may hold: 500MB, 20GB, 1TB… or "none".
+        /// Bytes of originals each project may hold: 500MB, 20GB, 1TB… or "none".
         #[arg(long, value_name = "SIZE|none")]
         storage_per_project: Option<String>,
         /// Print JSON.

@@ -322,7 +322,7 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 output::json(&limits)?;
             } else {
                 output::text(format_args!(
-                    "Shared projects per member: {}\nStorage per shared project: {}",
+                    "Projects per member: {}\nStorage per project: {}",
                     limits
                         .projects_per_member
                         .map_or("no limit".to_string(), |n| n.to_string()),

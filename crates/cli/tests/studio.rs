@@ -1067,9 +1067,49 @@ fn libraries_share_brands_and_members_through_the_studio() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("e.g. 500MB"));
     let read = ok(&atelier(&ana, &["studio", "limits"], None));
     assert!(
-        read.contains("Shared projects per member: 3") && read.contains("20.0 GiB"),
+        read.contains("Projects per member: 3") && read.contains("20.0 GiB"),
         "{read}"
     );
+    // Pulled, they hold in Ana's library: a fourth project is refused with the limit and her
+    // use; so is an import that would pass the storage limit, before any file is read.
+    ok(&atelier(&ana, &["sync"], None));
+    for name in ["One", "Two", "Three"] {
+        ok(&atelier(&ana, &["project", "create", name], None));
+    }
+    let out = atelier(&ana, &["project", "create", "Four"], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("limit_reached") && err.contains("3 projects per member"),
+        "{err}"
+    );
+    ok(&atelier(
+        &olive,
+        &["studio", "limits", "--storage-per-project", "4KB"],
+        None,
+    ));
+    ok(&atelier(&ana, &["sync"], None));
+    let big = tmp.path().join("big.jpg");
+    std::fs::write(&big, vec![0u8; 5000]).unwrap();
+    let out = atelier(&ana, &["import", big.to_str().unwrap(), "--project", "One"], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("limit_reached") && err.contains("4.0 KiB per project"),
+        "{err}"
+    );
+    ok(&atelier(
+        &olive,
+        &[
+            "studio",
+            "limits",
+            "--projects",
+            "none",
+            "--storage-per-project",
+            "none",
+        ],
+        None,
+    ));
 
     // Restored from a backup: a new epoch; Ana's library starts its view over, keeping what
     // waits in its outbox (a kit change made while the studio was down).

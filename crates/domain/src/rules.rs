@@ -316,15 +316,15 @@ pub fn limits(
     Ok(())
 }
 
-/// One more shared project for a member who owns `current` (R9.5), refused with the limit and
-/// the current use.
+/// One more project for a member who owns `current` besides their Inbox (R9.5), refused with
+/// the limit and the current use.
 pub fn project_limit(limit: Option<u32>, current: u64) -> Result<(), InvalidInput> {
     match limit {
         Some(max) if current >= u64::from(max) => Err(InvalidInput::new(
             ErrorCode::LimitReached,
             format!(
-                "the studio allows {max} shared project{} per member and you have {current}: \
-                 unshare one, or ask an Owner or Admin to raise the limit",
+                "the studio allows {max} project{} per member (your Inbox aside) and you have \
+                 {current}: delete or merge one, or ask an Owner or Admin to raise the limit",
                 if max == 1 { "" } else { "s" }
             ),
         )),
@@ -382,7 +382,7 @@ mod limit_tests {
         let e = project_limit(Some(3), 3).unwrap_err();
         assert_eq!(e.code, ErrorCode::LimitReached);
         assert!(
-            e.message.contains("3 shared projects per member and you have 3"),
+            e.message.contains("3 projects per member (your Inbox aside) and you have 3"),
             "{}",
             e.message
         );

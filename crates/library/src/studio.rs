@@ -7,9 +7,10 @@
 //! calls this once it knows who signed in.
 
 use atelier_catalog::{LocalBrand, Refusal, StudioBinding, SyncCursor};
+use atelier_catalog::{ProjectRow, UserRow};
 use atelier_domain::ids::{BrandId, DeviceId, UserId};
-use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole};
-use atelier_protocol::{Change, PullResponse, StudioUser, SyncData};
+use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole, rules};
+use atelier_protocol::{Change, PullResponse, StudioLimits, StudioUser, SyncData};
 
 use crate::{Library, Result, now_ms};
 
@@ -38,6 +39,34 @@ impl Library {
             tx.bind_studio(studio_url, me.id, &device.to_bytes(), now_ms())?;
             tx.adopt_identity(me.id, &me.email, &me.display_name, role)
         })?;
+        Ok(())
+    }
+
+    /// The studio's plan limits (R9.5) as last pulled; none while standalone.
+    pub fn studio_limits(&self) -> Result<StudioLimits> {
+        if self.studio_binding()?.is_none() {
+            return Ok(StudioLimits::default());
+        }
+        Ok(self.catalog().studio_limits()?)
+    }
+
+    /// One more project for `owner` (R9.5), refused with the limit and their current count.
+    pub(crate) fn check_project_limit(&self, owner: UserRow, inbox: ProjectRow) -> Result<()> {
+        let limit = self.studio_limits()?.projects_per_member;
+        if limit.is_some() {
+            let owned = self.catalog().projects_owned(owner, inbox)?;
+            rules::project_limit(limit, owned)?;
+        }
+        Ok(())
+    }
+
+    /// `adding` bytes of originals into `project` (R9.5), refused with the limit and its use.
+    pub(crate) fn check_storage_limit(&self, project: ProjectRow, adding: u64) -> Result<()> {
+        let limit = self.studio_limits()?.storage_per_project;
+        if limit.is_some() {
+            let used = self.catalog().project_bytes(project)?;
+            rules::storage_limit(limit, used, adding)?;
+        }
         Ok(())
     }
 
@@ -91,8 +120,7 @@ impl Library {
                 match &row.data {
                     SyncData::Member(m) => tx.apply_member(m)?,
                     SyncData::Brand(b) => tx.apply_brand(b, now)?,
-                    // The limits are read from the studio when they matter (sharing, uploads).
-                    SyncData::Limits(_) => {}
+                    SyncData::Limits(l) => tx.set_studio_limits(l)?,
                 }
             }
             tx.set_sync_cursor(&page.epoch, page.cursor, rebuild_after, now)

@@ -215,9 +215,9 @@ pub struct BrandSyncRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct StudioLimits {
-    /// Shared projects each member may own.
+    /// Projects each member may own (their Inbox aside).
     pub projects_per_member: Option<u32>,
-    /// Bytes of originals each shared project may hold.
+    /// Bytes of originals each project may hold.
     #[ts(type = "number | null")]
     pub storage_per_project: Option<u64>,
 }

@@ -272,6 +272,16 @@ impl Acting<'_> {
         let mut out = ImportReport::default();
         let files = collect(&roots, self.layout(), &mut out.skipped, cancel);
         let total = files.len() as u64;
+        // The studio's storage limit (R9.5), before any file is read: counted whole (a file
+        // that turns out to be a duplicate adds nothing, but that is known only once read).
+        if self.studio_limits()?.storage_per_project.is_some() {
+            let adding: u64 = files
+                .iter()
+                .filter_map(|f| fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
+            self.check_storage_limit(targets.project, adding)?;
+        }
         report(progress, Phase::Working, 0, Some(total));
 
         let settings = Settings {
@@ -398,6 +408,10 @@ impl Acting<'_> {
             Some(name) => self.catalog().find_project(acting.user, name)?,
             None => Some(me.inbox),
         };
+        if project.is_none() {
+            // A new project on the way counts against the studio's limit (R9.5).
+            self.check_project_limit(acting.user, me.inbox)?;
+        }
         let defaults = match project {
             Some(p) => self.catalog().project_defaults(p)?,
             None => ProjectDefaults::default(),

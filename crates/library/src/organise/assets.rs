@@ -205,6 +205,13 @@ impl Acting<'_> {
 
     /// Moves a selection to another project (R9.4). Approved assets are refused.
     pub(super) fn move_to_project(&self, selection: &Selection, project: ProjectRow) -> Result<BulkReport> {
+        // The studio's storage limit (R9.5) for the whole move, before anything moves.
+        if self.studio_limits()?.storage_per_project.is_some() {
+            let mut seen = BulkReport::default();
+            let seqs: Vec<i64> = self.batches(selection, &mut seen)?.concat();
+            let adding = self.catalog().bytes_moving_into(&seqs, project)?;
+            self.check_storage_limit(project, adding)?;
+        }
         self.bulk(
             selection,
             |a, f| {

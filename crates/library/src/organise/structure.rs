@@ -130,6 +130,7 @@ impl Acting<'_> {
         let acting = self.roles()?;
         let description = rules::description("project", description)?;
         let brand = brand.map(|b| self.brand_row(b)).transpose()?;
+        self.check_project_limit(acting.user, self.me().inbox)?;
         if let Some(b) = brand {
             acting.may_on_brand(Action::Upload, b, self)?;
         }

@@ -5,10 +5,10 @@
  */
 export type StudioLimits = { 
 /**
- * Shared projects each member may own.
+ * Projects each member may own (their Inbox aside).
  */
 projects_per_member: number | null, 
 /**
- * Bytes of originals each shared project may hold.
+ * Bytes of originals each project may hold.
  */
 storage_per_project: number | null, };
