@@ -382,7 +382,8 @@ mod limit_tests {
         let e = project_limit(Some(3), 3).unwrap_err();
         assert_eq!(e.code, ErrorCode::LimitReached);
         assert!(
-            e.message.contains("3 projects per member (your Inbox aside) and you have 3"),
+            e.message
+                .contains("3 projects per member (your Inbox aside) and you have 3"),
             "{}",
             e.message
         );
