@@ -390,8 +390,9 @@ impl LiveSync {
         self.shared.stop.load(Ordering::SeqCst)
     }
 
-    /// Waits until woken, a local change waits in the outbox, or `max` passes.
-    fn wait(&self, max: Duration) {
+    /// Waits until woken, `max` passes, or — with `outbox` (bound and signed in) — a local
+    /// change waits in the outbox.
+    fn wait(&self, max: Duration, outbox: bool) {
         let until = Instant::now() + max;
         loop {
             let mut woken = self.shared.wake.lock().unwrap_or_else(|p| p.into_inner());
@@ -409,7 +410,7 @@ impl LiveSync {
                 .wait_timeout(woken, OUTBOX_TICK.min(until - now))
                 .unwrap_or_else(|p| p.into_inner());
             drop(guard);
-            if self.library.outbox_len().unwrap_or(0) > 0 {
+            if outbox && self.library.outbox_len().unwrap_or(0) > 0 {
                 return;
             }
         }
@@ -418,7 +419,9 @@ impl LiveSync {
     fn run(self) {
         while !self.stopped() {
             let next = self.round();
-            self.wait(next);
+            // Standalone or signed out, nothing is sent: no need to look at the outbox.
+            let watching = matches!(self.live_state(), SyncState::UpToDate | SyncState::Offline);
+            self.wait(next, watching);
         }
     }
 
