@@ -26,6 +26,8 @@ pub struct SyncCursor {
     pub last_sync_at: Option<i64>,
     /// Whether the next pull rebuilds the view from 0.
     pub rebuild: bool,
+    /// Whether the binding's report (brands the studio lacks) was made.
+    pub reported: bool,
 }
 
 /// One entry of the *Couldn't sync* list.
@@ -60,7 +62,7 @@ impl Catalog {
         Ok(self
             .conn()
             .query_row(
-                "SELECT epoch, cursor, last_sync_at, rebuild FROM sync_state WHERE id = 1",
+                "SELECT epoch, cursor, last_sync_at, rebuild, reported FROM sync_state WHERE id = 1",
                 [],
                 |r| {
                     Ok(SyncCursor {
@@ -68,6 +70,7 @@ impl Catalog {
                         cursor: r.get(1)?,
                         last_sync_at: r.get(2)?,
                         rebuild: r.get(3)?,
+                        reported: r.get(4)?,
                     })
                 },
             )
@@ -253,6 +256,16 @@ impl Tx<'_> {
              ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, cursor = excluded.cursor,
                  last_sync_at = excluded.last_sync_at, rebuild = excluded.rebuild",
             params![epoch, cursor, now, rebuild],
+        )?;
+        Ok(())
+    }
+
+    /// Records that the binding's report was made (see `SyncCursor::reported`).
+    pub fn mark_reported(&mut self) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO sync_state (id, cursor, reported) VALUES (1, 0, 1)
+             ON CONFLICT (id) DO UPDATE SET reported = 1",
+            [],
         )?;
         Ok(())
     }

@@ -128,6 +128,12 @@ impl Library {
         Ok(page.rows.len())
     }
 
+    /// Records that the binding's report was made.
+    pub fn mark_bind_reported(&self) -> Result<()> {
+        self.catalog().write(|tx| tx.mark_reported())?;
+        Ok(())
+    }
+
     /// Starts the view over from cursor 0 at the next pull (a new epoch: the studio was
     /// restored from a backup). The outbox stays.
     pub fn restart_pull(&self) -> Result<()> {

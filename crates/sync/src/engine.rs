@@ -213,12 +213,18 @@ pub fn sync_once(library: &Library) -> Result<SyncReport> {
     lock.lock()?;
     with_studio(library, |client, signed| {
         let token = signed.access_token.as_str();
-        let first = library.sync_cursor()?.epoch.is_none();
+        // Until the binding's report is made, every sync pulls everything: the report needs
+        // all the studio's brands and people, and a first sync may have been cut off midway.
+        let first = !library.sync_cursor()?.reported;
+        if first {
+            library.restart_pull()?;
+        }
         let mut report = SyncReport::default();
         push_all(library, client, token, &mut report)?;
         let (brands, people) = pull_all(library, client, token, &mut report)?;
         if first {
             bind_report(library, signed.role.acts_as_manager(), &brands, &people)?;
+            library.mark_bind_reported()?;
             push_all(library, client, token, &mut report)?;
             pull_all(library, client, token, &mut report)?;
         }
