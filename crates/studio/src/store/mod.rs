@@ -349,6 +349,16 @@ macro_rules! dispatch {
     };
 }
 
+/// Calls the sync SQL (`sync.rs`, written once) on the store's pool.
+macro_rules! on_pool {
+    ($self:ident, $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => sync::sqlite::$f(&s.pool $(, $arg)*).await,
+            Store::Postgres(s) => sync::postgres::$f(&s.pool $(, $arg)*).await,
+        }
+    };
+}
+
 impl Store {
     /// Creates the database in `dir` (which must exist) and migrates it. Refuses when one is
     /// there already.
@@ -415,7 +425,7 @@ impl Store {
         query: &FactsQuery,
         decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send,
     ) -> StoreResult<Applied> {
-        dispatch!(self, s => s.apply_intent(replica, intent, account, query, decide).await)
+        on_pool!(self, apply_intent(replica, intent, account, query, decide))
     }
 
     /// The studio's epoch, its last seq, and the rows after `cursor` in `scopes` (at most
@@ -426,7 +436,7 @@ impl Store {
         cursor: i64,
         limit: i64,
     ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
-        dispatch!(self, s => s.pull(scopes, cursor, limit).await)
+        on_pool!(self, pull(scopes, cursor, limit))
     }
 
     /// Calls `on_seq` with each seq another process commits (PostgreSQL `LISTEN`, reconnecting
@@ -440,22 +450,22 @@ impl Store {
 
     /// The last seq handed out.
     pub async fn last_seq(&self) -> StoreResult<i64> {
-        dispatch!(self, s => s.last_seq().await)
+        on_pool!(self, last_seq())
     }
 
     /// The plan limits (R9.5).
     pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
-        dispatch!(self, s => s.limits().await)
+        on_pool!(self, limits())
     }
 
     /// Sets the plan limits and publishes them to every library.
     pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
-        dispatch!(self, s => s.set_limits(limits).await)
+        on_pool!(self, set_limits(limits))
     }
 
     /// Gives the studio a new epoch (after a restore); returns it as pulls carry it.
     pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
-        dispatch!(self, s => s.new_epoch(epoch).await)
+        on_pool!(self, new_epoch(epoch))
     }
 
     /// Every account, Owners first, then by name.

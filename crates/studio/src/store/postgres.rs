@@ -66,7 +66,7 @@ const LOCK_STUDIO: &str = "SELECT id FROM studio WHERE id = 1 FOR UPDATE";
 /// A pool on one studio database.
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PgStore {
@@ -93,7 +93,7 @@ impl PgStore {
             }
         }
         store.migrate().await?;
-        store.backfill_sync().await?;
+        super::sync::postgres::backfill(&store.pool).await?;
         Ok(Some(store))
     }
 
@@ -115,56 +115,6 @@ impl PgStore {
             conn.detach();
         }
         result
-    }
-
-    /// Decides and applies one pushed intent in its own transaction, holding the writer's
-    /// lock (see `sync::apply`).
-    pub async fn apply_intent(
-        &self,
-        replica: uuid::Uuid,
-        intent: i64,
-        account: UserId,
-        query: &super::sync::FactsQuery,
-        decide: impl FnOnce(&super::sync::SyncFacts) -> Result<Vec<super::sync::SyncWrite>, InvalidInput> + Send,
-    ) -> StoreResult<super::sync::Applied> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
-            .execute(&mut *tx)
-            .await?;
-        let applied = super::sync::postgres::apply(&mut tx, replica, intent, account, query, decide).await?;
-        tx.commit().await?;
-        Ok(applied)
-    }
-
-    pub async fn pull(
-        &self,
-        scopes: &[String],
-        cursor: i64,
-        limit: i64,
-    ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
-        super::sync::postgres::pull(&self.pool, scopes, cursor, limit).await
-    }
-
-    pub async fn last_seq(&self) -> StoreResult<i64> {
-        super::sync::postgres::last_seq(&self.pool).await
-    }
-
-    pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
-        super::sync::postgres::limits(&self.pool).await
-    }
-
-    pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
-            .execute(&mut *tx)
-            .await?;
-        super::sync::postgres::set_limits(&mut tx, limits).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
-        super::sync::postgres::new_epoch(&self.pool, epoch).await
     }
 
     /// Listens on the sync channel in a background task until the pool closes.
@@ -192,17 +142,6 @@ impl PgStore {
                 }
             }
         });
-        Ok(())
-    }
-
-    /// Publishes the people who were never published (a studio made before sync).
-    async fn backfill_sync(&self) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE")
-            .execute(&mut *tx)
-            .await?;
-        super::sync::postgres::backfill(&mut tx).await?;
-        tx.commit().await?;
         Ok(())
     }
 

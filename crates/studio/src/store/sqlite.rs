@@ -53,7 +53,7 @@ const SEEN_EVERY_MS: i64 = 60_000;
 /// A pool on one studio database.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -75,7 +75,7 @@ impl SqliteStore {
             .await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
-        store.backfill_sync().await?;
+        super::sync::sqlite::backfill(&store.pool).await?;
         Ok(store)
     }
 
@@ -114,58 +114,6 @@ impl SqliteStore {
                 .map_err(fail)?;
             tx.commit().await.map_err(fail)?;
         }
-        Ok(())
-    }
-
-    /// Decides and applies one pushed intent in its own transaction, holding the writer's
-    /// lock (see `sync::apply`).
-    pub async fn apply_intent(
-        &self,
-        replica: uuid::Uuid,
-        intent: i64,
-        account: UserId,
-        query: &super::sync::FactsQuery,
-        decide: impl FnOnce(&super::sync::SyncFacts) -> Result<Vec<super::sync::SyncWrite>, InvalidInput> + Send,
-    ) -> StoreResult<super::sync::Applied> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let applied = super::sync::sqlite::apply(&mut tx, replica, intent, account, query, decide).await?;
-        tx.commit().await?;
-        Ok(applied)
-    }
-
-    pub async fn pull(
-        &self,
-        scopes: &[String],
-        cursor: i64,
-        limit: i64,
-    ) -> StoreResult<(String, i64, Vec<atelier_protocol::SyncRow>)> {
-        super::sync::sqlite::pull(&self.pool, scopes, cursor, limit).await
-    }
-
-    pub async fn last_seq(&self) -> StoreResult<i64> {
-        super::sync::sqlite::last_seq(&self.pool).await
-    }
-
-    pub async fn limits(&self) -> StoreResult<atelier_protocol::StudioLimits> {
-        super::sync::sqlite::limits(&self.pool).await
-    }
-
-    pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        super::sync::sqlite::set_limits(&mut tx, limits).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
-        super::sync::sqlite::new_epoch(&self.pool, epoch).await
-    }
-
-    /// Publishes the people who were never published (a studio made before sync).
-    async fn backfill_sync(&self) -> StoreResult<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        super::sync::sqlite::backfill(&mut tx).await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -2,9 +2,10 @@
 //! (kind, key) in its scope, brands with their kits and members, applied intents, the limits.
 //!
 //! The SQL here is the same on both backends (`$N` parameters, `ON CONFLICT`, `RETURNING`), so
-//! it is written once and instantiated for each connection type by [`sync_sql!`]; what differs
-//! (how a writing transaction starts, the cross-process notify) stays in sqlite.rs and
-//! postgres.rs. Must not know HTTP or the rules: it loads the facts a decision needs and runs
+//! it is written once and instantiated for each connection type by [`sync_sql!`], with what
+//! differs as its arguments: how a writing transaction takes the writer's lock (SQLite's
+//! `BEGIN IMMEDIATE`, PostgreSQL's counter row `FOR UPDATE`) and the cross-process notify.
+//! Must not know HTTP or the rules: it loads the facts a decision needs and runs
 //! the writes a caller decided, inside one transaction.
 
 use atelier_domain::BrandRole;
@@ -135,7 +136,7 @@ pub(super) fn epoch_text(bytes: &[u8]) -> String {
 
 /// Instantiates the sync SQL for one backend's connection and pool types.
 macro_rules! sync_sql {
-    ($name:ident, $conn:ty, $pool:ty, $notify:expr) => {
+    ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr) => {
         pub(super) mod $name {
             use atelier_domain::ids::{BrandId, UserId};
             use atelier_domain::{Id as _, StudioRole};
@@ -149,6 +150,17 @@ macro_rules! sync_sql {
                 Applied, FactsQuery, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, epoch_text, json,
                 now_ms, parse, user_scope,
             };
+
+            /// A writing transaction holding the writer's lock until it ends (SQLite's write
+            /// lock; on PostgreSQL the counter row), so that decisions read every earlier one.
+            async fn begin(pool: &$pool) -> StoreResult<sqlx::Transaction<'static, <$conn as sqlx::Connection>::Database>> {
+                let mut tx = pool.begin_with($begin).await?;
+                let lock: &str = $lock;
+                if !lock.is_empty() {
+                    sqlx::query(lock).execute(&mut *tx).await?;
+                }
+                Ok(tx)
+            }
 
             /// Hands out the next seq (the row stays locked until the transaction ends).
             async fn next_seq(c: &mut $conn) -> StoreResult<i64> {
@@ -271,7 +283,14 @@ macro_rules! sync_sql {
             }
 
             /// Publishes every person who has no member row yet (accounts made before sync).
-            pub(in crate::store) async fn backfill(c: &mut $conn) -> StoreResult<()> {
+            pub(in crate::store) async fn backfill(pool: &$pool) -> StoreResult<()> {
+                let mut tx = begin(pool).await?;
+                backfill_in(&mut tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn backfill_in(c: &mut $conn) -> StoreResult<()> {
                 // Publishing a person gives them their Personal brand: the people without one
                 // are the people never published.
                 let missing: Vec<(Vec<u8>,)> = sqlx::query_as(
@@ -400,7 +419,21 @@ macro_rules! sync_sql {
             /// Decides and applies one intent inside the open transaction `c` (which holds the
             /// writer's lock): at most once per (replica, intent), the decision taken on facts
             /// read here, the writes run and the touched brand republished, the answer kept.
-            pub(in crate::store) async fn apply(
+            pub(in crate::store) async fn apply_intent(
+                pool: &$pool,
+                replica: uuid::Uuid,
+                intent: i64,
+                account: UserId,
+                query: &FactsQuery,
+                decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
+            ) -> StoreResult<Applied> {
+                let mut tx = begin(pool).await?;
+                let applied = apply(&mut tx, replica, intent, account, query, decide).await?;
+                tx.commit().await?;
+                Ok(applied)
+            }
+
+            async fn apply(
                 c: &mut $conn,
                 replica: uuid::Uuid,
                 intent: i64,
@@ -497,13 +530,16 @@ macro_rules! sync_sql {
             }
 
             /// Sets the limits and publishes them.
-            pub(in crate::store) async fn set_limits(c: &mut $conn, l: &StudioLimits) -> StoreResult<()> {
+            pub(in crate::store) async fn set_limits(pool: &$pool, l: &StudioLimits) -> StoreResult<()> {
+                let mut tx = begin(pool).await?;
+                let c = &mut *tx;
                 sqlx::query("UPDATE sync_meta SET projects_per_member = $1, storage_per_project = $2 WHERE id = 1")
                     .bind(l.projects_per_member.map(i64::from))
                     .bind(l.storage_per_project.map(|v| v.min(i64::MAX as u64) as i64))
                     .execute(&mut *c)
                     .await?;
                 put_row(c, &SyncData::Limits(l.clone()), STUDIO_SCOPE).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -520,11 +556,20 @@ macro_rules! sync_sql {
     };
 }
 
-sync_sql!(sqlite, sqlx::SqliteConnection, sqlx::SqlitePool, "");
+sync_sql!(
+    sqlite,
+    sqlx::SqliteConnection,
+    sqlx::SqlitePool,
+    "BEGIN IMMEDIATE",
+    "",
+    ""
+);
 sync_sql!(
     postgres,
     sqlx::PgConnection,
     sqlx::PgPool,
+    "BEGIN",
+    "SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE",
     "SELECT pg_notify('atelier_sync', $1)"
 );
 
