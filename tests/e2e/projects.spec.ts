@@ -93,6 +93,9 @@ test('move assets into the project from the Library', async () => {
 test('settings: defaults save, rename moves the page', async () => {
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings of Summer shoot' })).toBeVisible();
+  const usage = page.getByRole('region', { name: 'Storage and plan limits' });
+  await expect(usage).toContainText(/Storage\s*[\d.]+ (bytes|KiB|MiB)/);
+  await expect(usage).toContainText('A library on its own has no plan limits.');
   await page.getByRole('combobox', { name: 'Default brand for new assets' }).selectOption('Acme');
   await page.getByRole('combobox', { name: 'Import mode' }).selectOption('copy');
   await page.getByRole('textbox', { name: 'Rename template for copies' }).fill('{date:%Y-%m-%d}_{seq:04}.{ext}');

@@ -112,6 +112,19 @@ test('signing in binds the library, the indicator says up to date; sign out', as
   const s = a.cliJson<{ connection: string; user: { email: string } }>('studio', 'status');
   expect(s.connection).toBe('online');
   expect(s.user.email).toBe('olive@studio.test');
+
+  // The studio's plan limits reach the project settings, with the use against each (R9.5).
+  a.cli('studio', 'limits', '--projects', '5', '--storage-per-project', '2GB');
+  await page.keyboard.press('Escape');
+  await page.goto(`${a.origin}/projects/Inbox/settings`);
+  const usage = page.getByRole('region', { name: 'Storage and plan limits' });
+  await expect(usage).toContainText(/Storage\s*0 bytes of 2\.0 GiB/, { timeout: 10_000 });
+  await expect(usage).toContainText(/Your projects\s*0 of 5/);
+  await expect(usage).toContainText('Set by your studio’s plan');
+  a.cli('studio', 'limits', '--projects', 'none', '--storage-per-project', 'none');
+  await expect(usage).toContainText('Your studio sets no limits', { timeout: 10_000 });
+
+  await indicator().click();
   await panel().getByRole('button', { name: 'Sign out' }).click();
   await expect(indicator()).toHaveText(/Signed out/);
   expect(a.cliJson<{ connection: string }>('studio', 'status').connection).toBe('signed_out');

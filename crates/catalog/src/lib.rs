@@ -50,7 +50,7 @@ pub use error::{CatalogError, Result};
 pub use files::{InPlaceFile, WatchedFolder};
 pub use journal::StudioBinding;
 pub use models::{ModelSummary, NewModel};
-pub use projects::{ProjectChange, ProjectDefaults, ProjectInfo};
+pub use projects::{ProjectChange, ProjectDefaults, ProjectInfo, ProjectUsage};
 pub use public_ids::Stored;
 pub use replica::{LocalBrand, Refusal, SyncCursor};
 pub use reviews::ReviewEvent;

@@ -41,6 +41,26 @@ pub struct ProjectInfo {
     pub count: u64,
 }
 
+/// A project's use against the studio's plan limits (R9.5); the limits are `null` when the
+/// studio sets none (or the library is standalone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProjectUsage {
+    /// The project.
+    pub project: String,
+    /// Bytes of originals it holds (its Trash included, until purged).
+    #[ts(type = "number")]
+    pub storage_bytes: u64,
+    /// Bytes each project may hold.
+    #[ts(type = "number | null")]
+    pub storage_limit: Option<u64>,
+    /// Projects the acting person owns, their Inbox aside.
+    #[ts(type = "number")]
+    pub projects_owned: u64,
+    /// Projects each member may own.
+    pub projects_limit: Option<u32>,
+}
+
 /// Project settings a caller may change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectChange {

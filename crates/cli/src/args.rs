@@ -480,6 +480,14 @@ pub enum ProjectCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A project's storage and project count against the studio's plan limits.
+    Usage {
+        /// The project.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Folders the project watches: add, remove, list.
     #[command(subcommand)]
     Watch(WatchCommand),

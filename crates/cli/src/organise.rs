@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use atelier_domain::AssetId;
+use atelier_domain::limits::human_bytes;
 use atelier_library::{
     Acting, ImportMode, Intent, KitEdit, LibraryError, MoveTarget, ProjectSettings, Selection,
 };
@@ -149,6 +150,20 @@ pub fn project(lib: &Acting<'_>, cmd: ProjectCommand) -> Result<ExitCode> {
             let list = lib.project_list()?;
             show(&list, json, |l| {
                 l.iter().map(project_line).collect::<Vec<_>>().join("\n")
+            })
+        }
+        ProjectCommand::Usage { name, json } => {
+            let u = lib.project_usage(&name)?;
+            show(&u, json, |u| {
+                let of = |limit: Option<String>| limit.map(|l| format!(" of {l}")).unwrap_or_default();
+                format!(
+                    "{}\nstorage   {}{}\nprojects  {}{} (yours)",
+                    u.project,
+                    human_bytes(u.storage_bytes),
+                    of(u.storage_limit.map(human_bytes)),
+                    u.projects_owned,
+                    of(u.projects_limit.map(|n| n.to_string())),
+                )
             })
         }
         ProjectCommand::Watch(w) => watch_folders(lib, w),

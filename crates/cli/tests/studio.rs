@@ -1098,6 +1098,17 @@ fn libraries_share_brands_and_members_through_the_studio() {
         err.contains("limit_reached") && err.contains("4.0 KiB per project"),
         "{err}"
     );
+    // Her project settings show the use against both limits.
+    let usage = ok_json(&atelier(&ana, &["project", "usage", "One", "--json"], None));
+    assert_eq!(usage["storage_bytes"], 0, "{usage}");
+    assert_eq!(usage["storage_limit"], 4096, "{usage}");
+    assert_eq!(usage["projects_owned"], 3, "{usage}");
+    assert_eq!(usage["projects_limit"], 3, "{usage}");
+    let text = ok(&atelier(&ana, &["project", "usage", "One"], None));
+    assert!(
+        text.contains("0 bytes of 4.0 KiB") && text.contains("3 of 3"),
+        "{text}"
+    );
     ok(&atelier(
         &olive,
         &[

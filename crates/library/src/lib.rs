@@ -27,7 +27,9 @@ use atelier_catalog::{BrandRow, Catalog, ProjectRow, UserRow};
 pub use atelier_archive::safe_file_name as safe_name;
 pub use atelier_catalog::SidecarFailure;
 pub use atelier_catalog::{AssetDetail, AssetSummary, BucketCounts, Change, ModelLink, ModelSummary, Page};
-pub use atelier_catalog::{BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ReviewEvent, TagInfo};
+pub use atelier_catalog::{
+    BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ProjectUsage, ReviewEvent, TagInfo,
+};
 pub use atelier_catalog::{Presence, StudioBinding, WatchedFolder};
 pub use atelier_protocol::{AssetSelection, Intent};
 pub use error::{LibraryError, Result};

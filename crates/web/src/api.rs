@@ -311,6 +311,14 @@ pub(crate) async fn project_watched(
     Ok(Json(blocking(&s, move |l| l.watch_list(Some(&q.project))).await?))
 }
 
+/// A project's use against the studio's plan limits (R9.5).
+pub(crate) async fn project_usage(
+    State(s): State<AppState>,
+    Query(q): Query<WatchedQuery>,
+) -> ApiResult<Json<atelier_library::ProjectUsage>> {
+    Ok(Json(blocking(&s, move |l| l.project_usage(&q.project)).await?))
+}
+
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub(crate) struct WatchEdit {

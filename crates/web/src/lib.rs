@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/settings", post(api::project_settings))
         .route("/projects/delete", post(api::project_delete))
         .route("/projects/watched", get(api::project_watched))
+        .route("/projects/usage", get(api::project_usage))
         .route("/projects/watch", post(api::project_watch))
         .route("/brands", get(api::brands))
         .route("/brands/create", post(api::brand_create))

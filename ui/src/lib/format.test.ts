@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, bulkSummary, bytes, captureTime, count, dimensions, duration, groupFailures, plural, sentence } from './format';
+import { ago, binaryBytes, bulkSummary, bytes, captureTime, count, dimensions, duration, groupFailures, plural, sentence } from './format';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
 
@@ -9,6 +9,12 @@ describe('numbers and sizes', () => {
     expect(plural(1, 'asset')).toBe('1 asset');
     expect(plural(3, 'asset')).toBe('3 assets');
     expect(plural(2, 'match', 'matches')).toBe('2 matches');
+  });
+  it('limits in powers of 1024, as the studio words them', () => {
+    expect(binaryBytes(0)).toBe('0 bytes');
+    expect(binaryBytes(4096)).toBe('4.0 KiB');
+    expect(binaryBytes(20 * 2 ** 30)).toBe('20.0 GiB');
+    expect(binaryBytes(-1)).toBe('—');
   });
   it('bytes in decimal units', () => {
     expect(bytes(512)).toBe('512 B');

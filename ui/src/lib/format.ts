@@ -16,6 +16,23 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
+/**
+ * Bytes in powers of 1024 ("20.0 GiB"), the units plan limits are set and refused in (the
+ * studio's messages use the same), so a settings page and an error read alike.
+ */
+export function binaryBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  if (n < 1024) return `${n} bytes`;
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
 /** Bytes for people: "2.3 MB" (decimal units, like Finder and Lightroom). */
 export function bytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';

@@ -3,7 +3,7 @@
 
 use atelier_catalog::{
     BrandInfo, BrandRow, CampaignInfo, CampaignRow, CollectionInfo, CollectionRow, KitChange, ProjectChange,
-    ProjectInfo, ProjectRow, TagInfo, TagRow,
+    ProjectInfo, ProjectRow, ProjectUsage, TagInfo, TagRow,
 };
 use atelier_domain::rules::{self, StudioAction, kit};
 use atelier_domain::{Action, AssetId, BrandRole, ErrorCode, InvalidInput, Status, can, names};
@@ -118,6 +118,21 @@ impl Acting<'_> {
         let me = self.user;
         let scope = self.scope()?;
         Ok(self.catalog().list_projects(me, &scope)?)
+    }
+
+    /// A project's use against the studio's plan limits (R9.5), for its settings page.
+    pub fn project_usage(&self, name: &str) -> Result<ProjectUsage> {
+        let project = self.project_row(name)?;
+        let info = self.project_info(name)?;
+        let limits = self.studio_limits()?;
+        let catalog = self.catalog();
+        Ok(ProjectUsage {
+            project: info.name,
+            storage_bytes: catalog.project_bytes(project)?,
+            storage_limit: limits.storage_per_project,
+            projects_owned: catalog.projects_owned(self.user, self.me().inbox)?,
+            projects_limit: limits.projects_per_member,
+        })
     }
 
     /// Creates a project (R9.1), optionally with a default brand.

@@ -58,6 +58,7 @@ import type { MemberInfo } from './types/MemberInfo';
 import type { Page } from './types/Page';
 import type { ProjectDeleteReport } from './types/ProjectDeleteReport';
 import type { ProjectInfo } from './types/ProjectInfo';
+import type { ProjectUsage } from './types/ProjectUsage';
 import type { ProjectSettings } from './types/ProjectSettings';
 import type { Rating } from './types/Rating';
 import type { ReviewAction } from './types/ReviewAction';
@@ -122,6 +123,7 @@ export type {
   Page,
   ProjectDeleteReport,
   ProjectInfo,
+  ProjectUsage,
   ProjectSettings,
   Rating,
   ReviewAction,
@@ -311,6 +313,8 @@ export const api = {
     post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
 
   // ---- watched folders
+  projectUsage: (project: string, signal?: AbortSignal) =>
+    get<ProjectUsage>(`/api/projects/usage?project=${enc(project)}`, signal),
   watched: (project: string, signal?: AbortSignal) =>
     get<WatchedFolder[]>(`/api/projects/watched?project=${enc(project)}`, signal),
   watch: (project: string, path: string, watch: boolean) =>
