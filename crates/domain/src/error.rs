@@ -285,6 +285,8 @@ error_codes! {
     /// An email and password that don't match an account (one code for both, so that it
     /// doesn't tell which emails have accounts).
     BadCredentials = "bad_credentials",
+    /// Too many wrong passwords for one email lately: wait, then try again.
+    TooManyAttempts = "too_many_attempts",
     /// A refresh secret that was already used: the device is revoked (theft detection).
     RefreshReused = "refresh_reused",
     /// The device was revoked: sign in again.

@@ -29,6 +29,12 @@ pub const MAX_BANNED_TERMS: usize = 64;
 pub const MAX_BANNED_TERM_CHARS: usize = 100;
 /// Most palette colours in a brand kit.
 pub const MAX_PALETTE: usize = 16;
+/// Wrong passwords for one email within [`SIGN_IN_WINDOW_MS`] before its sign-ins pause until
+/// the window ends (an online guesser gets a few dozen tries a day, a person who mistypes never
+/// notices).
+pub const MAX_SIGN_IN_FAILURES: u32 = 10;
+/// The window wrong passwords are counted in.
+pub const SIGN_IN_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// A size for people: "2.0 GiB", "640.0 KiB", "12 bytes".
 pub fn human_bytes(n: u64) -> String {

@@ -44,6 +44,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | InvitationInvalid | BrandNotFound => StatusCode::NOT_FOUND,
         NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager => StatusCode::CONFLICT,
         LimitReached => StatusCode::PAYLOAD_TOO_LARGE,
+        TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         SignInPending => StatusCode::ACCEPTED,
         SignInDenied => StatusCode::FORBIDDEN,
         SignInExpired => StatusCode::GONE,

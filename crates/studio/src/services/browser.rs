@@ -217,6 +217,7 @@ mod tests {
         sign_ins_expire_after_10_minutes,
         unknown_links_and_tokens_are_one_refusal,
         of_two_polls_at_once_one_delivers,
+        guessing_passwords_pauses_that_email_for_a_while,
     );
 
     fn secret(started: &BrowserSignIn) -> String {
@@ -307,6 +308,43 @@ mod tests {
             .await
             .unwrap();
         assert!(s.browser_poll(&started.poll_token).await.unwrap().is_some());
+    }
+
+    async fn guessing_passwords_pauses_that_email_for_a_while(f: Fixture) {
+        use atelier_domain::limits::{MAX_SIGN_IN_FAILURES, SIGN_IN_WINDOW_MS};
+        let s = &f.studio;
+        let started = s.browser_start("Atelier on box").await.unwrap();
+        let link = secret(&started);
+        for email in ["member@studio.test", "nobody@studio.test"] {
+            for _ in 0..MAX_SIGN_IN_FAILURES {
+                let r = s.sign_in_password(email, "guess".into(), "box").await;
+                assert_eq!(code(r), ErrorCode::BadCredentials);
+            }
+        }
+        // Even the right password waits now, on every way in; an unknown email is paused alike
+        // (the pause tells nothing about which emails have accounts); others are untouched.
+        let r = s
+            .sign_in_password("Member@Studio.test", "member-password".into(), "box")
+            .await;
+        let Err(ServiceError::Refused(e)) = r else {
+            panic!("{r:?}");
+        };
+        assert_eq!(e.code, ErrorCode::TooManyAttempts);
+        assert!(e.message.contains("try again in 15 minutes"), "{}", e.message);
+        let r = s
+            .browser_approve(&link, "member@studio.test", "member-password".into())
+            .await;
+        assert_eq!(code(r), ErrorCode::TooManyAttempts);
+        let r = s.sign_in_password("nobody@studio.test", "x".into(), "box").await;
+        assert_eq!(code(r), ErrorCode::TooManyAttempts);
+        s.sign_in_password("owner@studio.test", "owner-password".into(), "box")
+            .await
+            .unwrap();
+
+        s.advance_clock(SIGN_IN_WINDOW_MS);
+        s.sign_in_password("member@studio.test", "member-password".into(), "box")
+            .await
+            .unwrap();
     }
 
     async fn a_denied_sign_in_is_refused_to_the_desktop(f: Fixture) {

@@ -27,6 +27,7 @@ pub mod browser;
 pub mod invitations;
 pub mod secrets;
 pub mod sync;
+pub mod throttle;
 
 /// How long an access token lives: short, so that a revoked role or device stops mattering
 /// quickly even for a client that ignores pokes; refreshing is cheap.
@@ -110,6 +111,8 @@ pub struct Studio {
     /// The latest seq this process knows committed: live pokes (SSE) wait on it. Written after
     /// this process's own changes and, on PostgreSQL, on every other process's NOTIFY.
     pokes: Arc<tokio::sync::watch::Sender<i64>>,
+    /// Wrong passwords per email lately (this process's count).
+    throttle: Arc<throttle::SignInThrottle>,
 }
 
 fn now_ms() -> i64 {
@@ -231,6 +234,7 @@ impl Studio {
             base_url: String::new(),
             skew_ms: Arc::default(),
             pokes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            throttle: Arc::default(),
         }
     }
 
@@ -386,17 +390,38 @@ impl Studio {
     /// The member with this email and password (Argon2id, on a blocking thread). Wrong email
     /// and wrong password are one refusal, `bad_credentials`, answered in the same time: an
     /// unknown email is checked against a dummy hash.
+    ///
+    /// Too many wrong passwords for one email lately pause its sign-ins
+    /// ([`throttle`]): refused as `too_many_attempts` before any hashing.
     async fn check_password(&self, email: &str, password: String) -> ServiceResult<Account> {
         let email = people::email(email)?;
-        let found = self.store.account_by_email(&people::email_key(&email)).await?;
+        let key = people::email_key(&email);
+        if let Err(wait_ms) = self.throttle.check(&key, self.now()) {
+            let minutes = (wait_ms + 59_999) / 60_000;
+            return Err(refused(
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "too many wrong passwords for {email}: try again in {minutes} minute{}, or ask your studio's admin",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let found = self.store.account_by_email(&key).await?;
         let (account, hash) = match found {
             Some((a, h)) => (Some(a), h),
             None => (None, None),
         };
         let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
-        account
-            .filter(|_| ok)
-            .ok_or_else(|| refused(ErrorCode::BadCredentials, "wrong email or password"))
+        match account.filter(|_| ok) {
+            Some(account) => {
+                self.throttle.succeeded(&key);
+                Ok(account)
+            }
+            None => {
+                self.throttle.failed(&key, self.now());
+                Err(refused(ErrorCode::BadCredentials, "wrong email or password"))
+            }
+        }
     }
 
     /// Exchanges a device's refresh secret for a new one and a new access token. A secret
