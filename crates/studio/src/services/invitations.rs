@@ -12,7 +12,7 @@ use atelier_domain::rules::people;
 use atelier_domain::{ErrorCode, StudioRole, names};
 use atelier_protocol::{InvitationLink, InvitationState, StudioInvitation, StudioMember};
 
-use super::{Caller, ServiceError, ServiceResult, Studio, blocking, refused, rfc3339, secrets, user};
+use super::{Caller, ServiceError, ServiceResult, Studio, refused, rfc3339, secrets, user};
 use crate::store::{AcceptOutcome, InvitationRow, Joining, NewInvitation};
 
 /// How long a link stays valid, in milliseconds.
@@ -250,9 +250,11 @@ impl Studio {
                 ));
             }
             Some(p) => {
-                let hash = p.password_hash;
-                let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
-                if !ok {
+                self.throttled(&row.email_key, &p.account.email)?;
+                if !self
+                    .verify_counted(&row.email_key, password, p.password_hash)
+                    .await?
+                {
                     return Err(refused(
                         ErrorCode::BadCredentials,
                         format!("wrong password for {}", p.account.email),

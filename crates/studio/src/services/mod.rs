@@ -396,32 +396,42 @@ impl Studio {
     async fn check_password(&self, email: &str, password: String) -> ServiceResult<Account> {
         let email = people::email(email)?;
         let key = people::email_key(&email);
-        if let Err(wait_ms) = self.throttle.check(&key, self.now()) {
-            let minutes = (wait_ms + 59_999) / 60_000;
-            return Err(refused(
-                ErrorCode::TooManyAttempts,
-                format!(
-                    "too many wrong passwords for {email}: try again in {minutes} minute{}, or ask your studio's admin",
-                    if minutes == 1 { "" } else { "s" }
-                ),
-            ));
-        }
+        self.throttled(&key, &email)?;
         let found = self.store.account_by_email(&key).await?;
         let (account, hash) = match found {
             Some((a, h)) => (Some(a), h),
             None => (None, None),
         };
+        let ok = self.verify_counted(&key, password, hash).await?;
+        account
+            .filter(|_| ok)
+            .ok_or_else(|| refused(ErrorCode::BadCredentials, "wrong email or password"))
+    }
+
+    /// Refused as `too_many_attempts` while the email `key` is paused ([`throttle`]).
+    fn throttled(&self, key: &str, email: &str) -> ServiceResult<()> {
+        self.throttle.check(key, self.now()).map_err(|wait_ms| {
+            let minutes = (wait_ms + 59_999) / 60_000;
+            refused(
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "too many wrong passwords for {email}: try again in {minutes} minute{}, or ask your studio's admin",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            )
+        })
+    }
+
+    /// Whether `password` matches `hash` (Argon2id, on a blocking thread), counted for the email
+    /// `key`: a wrong one towards its pause, a right one clears it.
+    async fn verify_counted(&self, key: &str, password: String, hash: Option<String>) -> ServiceResult<bool> {
         let ok = blocking(move || secrets::verify_password(&password, hash.as_deref())).await?;
-        match account.filter(|_| ok) {
-            Some(account) => {
-                self.throttle.succeeded(&key);
-                Ok(account)
-            }
-            None => {
-                self.throttle.failed(&key, self.now());
-                Err(refused(ErrorCode::BadCredentials, "wrong email or password"))
-            }
+        if ok {
+            self.throttle.succeeded(key);
+        } else {
+            self.throttle.failed(key, self.now());
         }
+        Ok(ok)
     }
 
     /// Exchanges a device's refresh secret for a new one and a new access token. A secret
