@@ -201,6 +201,9 @@ error_codes! {
     PersonalBrand = "personal_brand",
     /// Approved work is locked.
     ApprovedLocked = "approved_locked",
+    /// A change made on a state that changed meanwhile (a review decision on an asset that
+    /// moved on): look again, then decide.
+    StaleState = "stale_state",
     /// The asset is on another brand than the collection or campaign.
     NotOnThisBrand = "not_on_this_brand",
     /// The logo or anchor is on another brand.

@@ -121,6 +121,10 @@ impl Library {
                     SyncData::Member(m) => tx.apply_member(m)?,
                     SyncData::Brand(b) => tx.apply_brand(b, now)?,
                     SyncData::Limits(l) => tx.set_studio_limits(l)?,
+                    // Shared projects' rows land here once the catalog holds other members'
+                    // assets (issue 12's client half); the catalog migration that adds them
+                    // restarts the pull from 0, so that nothing skipped now is lost.
+                    SyncData::Project(_) | SyncData::Asset(_) | SyncData::Gone(_) => {}
                 }
             }
             tx.set_sync_cursor(&page.epoch, page.cursor, rebuild_after, now)

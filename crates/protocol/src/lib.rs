@@ -22,9 +22,9 @@ pub use studio::{
     StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
 };
 pub use sync::{
-    BrandMemberEntry, BrandSyncRow, Kit, KitPatch, MemberRow, PullResponse, PushOutcome, PushRequest,
-    PushResponse, PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal,
-    SyncReport, SyncRow, SyncState, SyncStatus,
+    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, GoneRow, Kit, KitPatch, MemberRow,
+    ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, PushedIntent,
+    StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow, SyncState, SyncStatus,
 };
 
 /// The version of these types; a peer speaking another one is told so.

@@ -4,8 +4,10 @@
 //! Plain data only: what an intent may do is atelier-domain's, how it is applied is the
 //! studio's, how rows land in a catalog is the sync client's.
 
-use atelier_domain::ids::{BrandId, UserId};
-use atelier_domain::{BrandRole, ErrorCode, StudioRole};
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::{
+    AssetId, BrandRole, ErrorCode, Flag, Kind, Rating, ReviewAction, Source, Status, StudioRole,
+};
 use serde::{Deserialize, Serialize};
 
 /// One change a library made, to be applied by the studio (STUDIO.md §4). Named for what the
@@ -48,6 +50,79 @@ pub enum SyncIntent {
         /// Their role from now on; `None` removes them.
         role: Option<BrandRole>,
     },
+    /// Share a project (R9.3): its owner (the caller) makes it visible to the studio; its
+    /// assets follow as `asset.create`.
+    #[serde(rename = "project.share")]
+    ProjectShare {
+        /// Which (the library's id, kept).
+        project: ProjectId,
+        /// Its name.
+        name: String,
+    },
+    /// Stop sharing a project: its assets leave every other member's view.
+    #[serde(rename = "project.unshare")]
+    ProjectUnshare {
+        /// Which.
+        project: ProjectId,
+    },
+    /// An asset of a shared project, as it is (its creator is the caller).
+    #[serde(rename = "asset.create")]
+    AssetCreate {
+        /// The asset.
+        asset: AssetSyncRow,
+    },
+    /// Change some plain fields of an asset (the others stay: last writer wins per field).
+    #[serde(rename = "asset.set_fields")]
+    AssetSetFields {
+        /// Which.
+        asset: AssetId,
+        /// The fields changed.
+        fields: AssetPatch,
+    },
+    /// Add a tag (concurrent additions both survive).
+    #[serde(rename = "tag.add")]
+    TagAdd {
+        /// Which asset.
+        asset: AssetId,
+        /// The tag.
+        tag: String,
+    },
+    /// Remove a tag.
+    #[serde(rename = "tag.remove")]
+    TagRemove {
+        /// Which asset.
+        asset: AssetId,
+        /// The tag.
+        tag: String,
+    },
+    /// A review transition, refused as `stale_state` when the asset is no longer `from`.
+    #[serde(rename = "review.transition")]
+    ReviewTransition {
+        /// Which asset.
+        asset: AssetId,
+        /// The status the person saw.
+        from: Status,
+        /// What they did.
+        action: ReviewAction,
+    },
+    /// Move an asset to another shared project and/or brand.
+    #[serde(rename = "asset.move")]
+    AssetMove {
+        /// Which.
+        asset: AssetId,
+        /// The project it goes to, if another.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project: Option<ProjectId>,
+        /// The brand it goes to, if another.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        brand: Option<BrandId>,
+    },
+    /// Delete an asset from the studio (every library's copy of its row goes).
+    #[serde(rename = "asset.delete")]
+    AssetDelete {
+        /// Which.
+        asset: AssetId,
+    },
 }
 
 impl SyncIntent {
@@ -58,7 +133,41 @@ impl SyncIntent {
             SyncIntent::BrandRename { .. } => "brand.rename",
             SyncIntent::BrandKit { .. } => "brand.kit",
             SyncIntent::BrandMember { .. } => "brand.member",
+            SyncIntent::ProjectShare { .. } => "project.share",
+            SyncIntent::ProjectUnshare { .. } => "project.unshare",
+            SyncIntent::AssetCreate { .. } => "asset.create",
+            SyncIntent::AssetSetFields { .. } => "asset.set_fields",
+            SyncIntent::TagAdd { .. } => "tag.add",
+            SyncIntent::TagRemove { .. } => "tag.remove",
+            SyncIntent::ReviewTransition { .. } => "review.transition",
+            SyncIntent::AssetMove { .. } => "asset.move",
+            SyncIntent::AssetDelete { .. } => "asset.delete",
         }
+    }
+}
+
+/// Plain asset fields to change; absent ones stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AssetPatch {
+    /// File name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// Stars, 0–5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rating: Option<Rating>,
+    /// Culling flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub flag: Option<Flag>,
+}
+
+impl AssetPatch {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == AssetPatch::default()
     }
 }
 
@@ -222,6 +331,67 @@ pub struct StudioLimits {
     pub storage_per_project: Option<u64>,
 }
 
+/// A shared project as every member sees it (`studio` scope); unshared, it is [`SyncData::Gone`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSyncRow {
+    /// Public id (its owner's library's).
+    pub id: ProjectId,
+    /// Name.
+    pub name: String,
+    /// Who shared it.
+    pub owner: UserId,
+}
+
+/// An asset of a shared project, without image bytes (STUDIO.md §3): in its brand's scope
+/// (`brand:<id>`), or its creator's (`user:<id>`) on their Personal brand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AssetSyncRow {
+    /// Public id (the creating library's).
+    pub id: AssetId,
+    /// Its shared project.
+    pub project: ProjectId,
+    /// Its brand.
+    pub brand: BrandId,
+    /// Who made it (the studio sets it to the pusher on create).
+    pub creator: UserId,
+    /// File name.
+    pub name: String,
+    /// Image or video.
+    pub kind: Kind,
+    /// How it arrived.
+    pub source: Source,
+    /// BLAKE3 of the original, hex: its content id (STUDIO.md §5).
+    pub hash: String,
+    /// Size of the original.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// MIME type of the original.
+    pub mime: String,
+    /// Pixels, as displayed.
+    pub width: u32,
+    /// Pixels, as displayed.
+    pub height: u32,
+    /// Capture time as the file says (RFC 3339), if any.
+    #[serde(default)]
+    pub captured_at: Option<String>,
+    /// When it was added, unix ms (the creator's clock: shown, never used to merge).
+    #[ts(type = "number")]
+    pub added_at: i64,
+    /// Review status.
+    pub status: Status,
+    /// Stars.
+    pub rating: Rating,
+    /// Culling flag.
+    pub flag: Flag,
+    /// Tags, sorted by their case-folded key.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Generation prompt, if any.
+    #[serde(default)]
+    pub prompt: Option<String>,
+}
+
 /// What a row is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
@@ -232,6 +402,25 @@ pub enum SyncData {
     Brand(BrandSyncRow),
     /// The studio's settings.
     Limits(StudioLimits),
+    /// A shared project.
+    Project(ProjectSyncRow),
+    /// An asset of a shared project.
+    Asset(AssetSyncRow),
+    /// The row (`kind`, `key`) left this scope: deleted, unshared, or moved to a scope the
+    /// reader may not see. A reader deletes its copy only if that copy's seq is older than this
+    /// row's (a backfill may bring the row's newer state first).
+    Gone(GoneRow),
+}
+
+/// A row that left a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoneRow {
+    /// The kind of the row that left (`asset`, `project`).
+    pub kind: String,
+    /// Its key.
+    pub key: String,
+    /// The scope it left.
+    pub scope: String,
 }
 
 impl SyncData {
@@ -241,6 +430,10 @@ impl SyncData {
             SyncData::Member(m) => ("member", m.id.to_string()),
             SyncData::Brand(b) => ("brand", b.id.to_string()),
             SyncData::Limits(_) => ("limits", "studio".into()),
+            SyncData::Project(p) => ("project", p.id.to_string()),
+            SyncData::Asset(a) => ("asset", a.id.to_string()),
+            // One per (row, scope): a row that leaves two scopes in turn leaves a mark in each.
+            SyncData::Gone(g) => ("gone", format!("{}:{}@{}", g.kind, g.key, g.scope)),
         }
     }
 }
@@ -268,6 +461,10 @@ pub struct PullResponse {
     pub cursor: i64,
     /// Whether more rows follow.
     pub more: bool,
+    /// The scopes the caller may see now (`studio`, `user:<id>`, `brand:<id>`…): one the
+    /// client didn't have before is backfilled (`only=`), one it lost is purged.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// A poke on `GET /api/v1/sync/events`: something committed up to this seq; pull.

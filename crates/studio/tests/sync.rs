@@ -3,14 +3,22 @@
 //! now (studio Owner/Admin/Member × brand Manager/Creator/Viewer of this or another brand),
 //! at most once per (replica, intent), refusals consumed without blocking the rest; pulls
 //! that show each caller the studio's rows and their own, in seq order, in pages; pokes;
-//! limits; and a member's removal leaving every brand.
+//! limits; and a member's removal leaving every brand. Shared projects and their assets: each
+//! asset in its brand's scope (its creator's on a Personal brand), asset intents merged as
+//! STUDIO.md §4 says (fields last-writer-wins in studio order, tags per edge, review
+//! transitions refused as stale), moves and unshares leaving Gone rows, backfills by scope.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use atelier_domain::ids::{BrandId, UserId};
-use atelier_domain::{BrandRole, ErrorCode, Id as _, StudioRole};
+use std::collections::BTreeMap;
+
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::{
+    AssetId, BrandRole, ErrorCode, Flag, Id as _, Kind, Rating, ReviewAction, Source, Status, StudioRole,
+};
 use atelier_protocol::{
-    BrandSyncRow, KitPatch, PushOutcome, PushRequest, PushedIntent, StudioLimits, SyncData, SyncIntent,
+    AssetPatch, AssetSyncRow, BrandSyncRow, KitPatch, PushOutcome, PushRequest, PushedIntent, StudioLimits,
+    SyncData, SyncIntent,
 };
 use atelier_studio::services::Caller;
 use atelier_studio::testing::TestBackend;
@@ -114,7 +122,7 @@ async fn pull_all(t: &Team, who: &Caller, limit: i64) -> Vec<SyncData> {
     let mut rows = Vec::new();
     let mut last_seq = 0;
     loop {
-        let page = t.studio.pull(who, cursor, Some(limit)).await.unwrap();
+        let page = t.studio.pull(who, cursor, Some(limit), None).await.unwrap();
         for r in &page.rows {
             assert!(r.seq > last_seq, "rows come in seq order");
             last_seq = r.seq;
@@ -383,15 +391,15 @@ async fn each_caller_pulls_the_studio_and_their_own_rows(t: Team) {
     assert_eq!(pull_all(&t, &t.ana, 1).await, rows);
     // A pull at the end is empty, with the cursor at the studio's last seq.
     let last = t.studio.latest_seq().await.unwrap();
-    let page = t.studio.pull(&t.ana, last, None).await.unwrap();
+    let page = t.studio.pull(&t.ana, last, None, None).await.unwrap();
     assert!(page.rows.is_empty() && !page.more && page.cursor == last);
     // Bad cursors and limits.
     assert_eq!(
-        t.studio.pull(&t.ana, -1, None).await.unwrap_err().code(),
+        t.studio.pull(&t.ana, -1, None, None).await.unwrap_err().code(),
         ErrorCode::InvalidCursor
     );
     assert_eq!(
-        t.studio.pull(&t.ana, 0, Some(0)).await.unwrap_err().code(),
+        t.studio.pull(&t.ana, 0, Some(0), None).await.unwrap_err().code(),
         ErrorCode::InvalidLimit
     );
     // A role change and a removal arrive as rows; the removed person leaves every brand.
@@ -426,7 +434,7 @@ async fn each_caller_pulls_the_studio_and_their_own_rows(t: Team) {
         .unwrap();
     t.studio.remove_member(&t.owner, t.bo.account.id).await.unwrap();
     assert!(pokes.has_changed().unwrap(), "changes poke the live streams");
-    let page = t.studio.pull(&t.ana, cursor, None).await.unwrap();
+    let page = t.studio.pull(&t.ana, cursor, None, None).await.unwrap();
     let mut saw_bo_removed = false;
     let mut saw_acme_without_bo = false;
     for r in &page.rows {
@@ -458,6 +466,508 @@ async fn limits_are_set_by_admins_and_published(t: Team) {
     assert!(rows.contains(&SyncData::Limits(limits)));
 }
 
+/// What `who` holds after pulling everything from 0 and applying it in order: the current row
+/// per (kind, key), Gone rows deleting theirs.
+async fn view(t: &Team, who: &Caller) -> BTreeMap<(String, String), SyncData> {
+    let mut held = BTreeMap::new();
+    for data in pull_all(t, who, 1000).await {
+        match &data {
+            SyncData::Gone(g) => {
+                held.remove(&(g.kind.clone(), g.key.clone()));
+            }
+            _ => {
+                let (kind, key) = data.key();
+                held.insert((kind.to_string(), key), data);
+            }
+        }
+    }
+    held
+}
+
+/// The assets in a view, by id.
+fn assets(view: &BTreeMap<(String, String), SyncData>) -> BTreeMap<AssetId, AssetSyncRow> {
+    view.values()
+        .filter_map(|d| match d {
+            SyncData::Asset(a) => Some((a.id, a.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow {
+    AssetSyncRow {
+        id: AssetId::new_v7(),
+        project,
+        brand,
+        creator: UserId::new_v7(), // the studio sets the pusher
+        name: name.into(),
+        kind: Kind::Image,
+        source: Source::Imported,
+        hash: "ab".repeat(32),
+        bytes: 1234,
+        mime: "image/jpeg".into(),
+        width: 6000,
+        height: 4000,
+        captured_at: Some("2026-06-02T10:00:00Z".into()),
+        added_at: 1,
+        status: Status::Draft,
+        rating: Rating::default(),
+        flag: Flag::None,
+        tags: vec!["Beach".into()],
+        prompt: None,
+    }
+}
+
+/// A studio with brands Acme (Ana Creator, Bo Viewer) and Beta (nobody but its creator), and
+/// Ana's shared project "Shoot".
+struct Shared {
+    acme: BrandId,
+    beta: BrandId,
+    shoot: ProjectId,
+    admin_lib: uuid::Uuid,
+    ana_lib: uuid::Uuid,
+}
+
+async fn shared(t: &Team) -> Shared {
+    let s = Shared {
+        acme: BrandId::new_v7(),
+        beta: BrandId::new_v7(),
+        shoot: ProjectId::new_v7(),
+        admin_lib: uuid::Uuid::now_v7(),
+        ana_lib: uuid::Uuid::now_v7(),
+    };
+    let member = |brand, user: &Caller, role| SyncIntent::BrandMember {
+        brand,
+        user: user.account.id,
+        role: Some(role),
+    };
+    for o in push(
+        t,
+        &t.admin,
+        s.admin_lib,
+        1,
+        vec![
+            SyncIntent::BrandCreate {
+                brand: s.acme,
+                name: "Acme".into(),
+            },
+            SyncIntent::BrandCreate {
+                brand: s.beta,
+                name: "Beta".into(),
+            },
+            member(s.acme, &t.ana, BrandRole::Creator),
+            member(s.acme, &t.bo, BrandRole::Viewer),
+        ],
+    )
+    .await
+    {
+        applied(&o);
+    }
+    let r = push(
+        t,
+        &t.ana,
+        s.ana_lib,
+        1,
+        vec![SyncIntent::ProjectShare {
+            project: s.shoot,
+            name: "Shoot".into(),
+        }],
+    )
+    .await;
+    applied(&r[0]);
+    s
+}
+
+async fn shared_assets_reach_exactly_who_may_see_them(t: Team) {
+    let s = shared(&t).await;
+    let personal = BrandId::from_uuid(t.ana.account.id.uuid());
+    let on_acme = new_asset(s.shoot, s.acme, "a.jpg");
+    let mine = new_asset(s.shoot, personal, "mine.jpg");
+    let mut approved = new_asset(s.shoot, s.acme, "approved.jpg");
+    approved.status = Status::Approved;
+    let private = new_asset(ProjectId::new_v7(), s.acme, "private.jpg");
+    let create = |a: &AssetSyncRow| SyncIntent::AssetCreate { asset: a.clone() };
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        2,
+        vec![
+            create(&on_acme),
+            create(&mine),
+            create(&new_asset(s.shoot, s.beta, "beta.jpg")),
+            create(&private),
+            create(&approved),
+            create(&on_acme),
+        ],
+    )
+    .await;
+    applied(&r[0]);
+    applied(&r[1]);
+    assert_eq!(refused(&r[2]), ErrorCode::NotAMember, "Ana has no role on Beta");
+    assert_eq!(
+        refused(&r[3]),
+        ErrorCode::PrivateProject,
+        "its project isn't shared"
+    );
+    assert_eq!(
+        refused(&r[4]),
+        ErrorCode::Forbidden,
+        "a Creator can't share decided work"
+    );
+    assert_eq!(refused(&r[5]), ErrorCode::NameTaken, "the id is taken");
+    // Bo's library can't upload onto Acme (a Viewer) nor share Ana's project as his.
+    let bo_lib = uuid::Uuid::now_v7();
+    let r = push(
+        &t,
+        &t.bo,
+        bo_lib,
+        1,
+        vec![
+            create(&new_asset(s.shoot, s.acme, "bo.jpg")),
+            SyncIntent::ProjectShare {
+                project: s.shoot,
+                name: "Mine now".into(),
+            },
+            SyncIntent::ProjectUnshare { project: s.shoot },
+        ],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::Forbidden);
+    assert_eq!(refused(&r[1]), ErrorCode::Forbidden);
+    assert_eq!(refused(&r[2]), ErrorCode::Forbidden);
+
+    // Who sees what: Ana both of hers (creator set by the studio); Bo (Viewer of Acme) and the
+    // Owner (every team brand) the Acme one only; everyone the project.
+    let ana = assets(&view(&t, &t.ana).await);
+    assert_eq!(ana.keys().copied().collect::<Vec<_>>(), {
+        let mut v = vec![on_acme.id, mine.id];
+        v.sort();
+        v
+    });
+    assert!(ana.values().all(|a| a.creator == t.ana.account.id));
+    for who in [&t.bo, &t.owner] {
+        let v = view(&t, who).await;
+        assert_eq!(assets(&v).keys().copied().collect::<Vec<_>>(), vec![on_acme.id]);
+        assert!(v.contains_key(&("project".to_string(), s.shoot.to_string())));
+    }
+    let page = t.studio.pull(&t.bo, 0, None, None).await.unwrap();
+    assert!(
+        page.scopes.contains(&format!("brand:{}", s.acme)),
+        "{:?}",
+        page.scopes
+    );
+    assert!(
+        !page.scopes.contains(&format!("brand:{}", s.beta)),
+        "{:?}",
+        page.scopes
+    );
+    // A scope of someone else's is refused, not emptied silently.
+    let err = t
+        .studio
+        .pull(&t.bo, 0, None, Some(&format!("brand:{}", s.beta)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+}
+
+async fn asset_intents_merge_as_the_protocol_says(t: Team) {
+    let s = shared(&t).await;
+    let a = new_asset(s.shoot, s.acme, "a.jpg");
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            2,
+            vec![SyncIntent::AssetCreate { asset: a.clone() }],
+        )
+        .await[0],
+    );
+    let id = a.id;
+    // Tags: concurrent additions both survive, a removal removes its edge only.
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            3,
+            vec![SyncIntent::TagAdd {
+                asset: id,
+                tag: "sunset".into(),
+            }],
+        )
+        .await[0],
+    );
+    applied(
+        &push(
+            &t,
+            &t.admin,
+            s.admin_lib,
+            10,
+            vec![
+                SyncIntent::TagAdd {
+                    asset: id,
+                    tag: "hero".into(),
+                },
+                SyncIntent::TagRemove {
+                    asset: id,
+                    tag: "BEACH".into(),
+                },
+            ],
+        )
+        .await[1],
+    );
+    // Fields: last writer in studio order wins, per field; a Viewer can't rate.
+    let rate = |n: u8| SyncIntent::AssetSetFields {
+        asset: id,
+        fields: AssetPatch {
+            rating: Some(Rating::new(n).unwrap()),
+            ..AssetPatch::default()
+        },
+    };
+    applied(&push(&t, &t.ana, s.ana_lib, 4, vec![rate(4)]).await[0]);
+    applied(
+        &push(
+            &t,
+            &t.admin,
+            s.admin_lib,
+            12,
+            vec![
+                rate(2),
+                SyncIntent::AssetSetFields {
+                    asset: id,
+                    fields: AssetPatch {
+                        flag: Some(Flag::Pick),
+                        ..AssetPatch::default()
+                    },
+                },
+            ],
+        )
+        .await[1],
+    );
+    assert_eq!(
+        refused(&push(&t, &t.bo, uuid::Uuid::now_v7(), 1, vec![rate(5)]).await[0]),
+        ErrorCode::Forbidden
+    );
+    let now = assets(&view(&t, &t.bo).await)[&id].clone();
+    assert_eq!(now.tags, vec!["hero".to_string(), "sunset".to_string()]);
+    assert_eq!((now.rating, now.flag), (Rating::new(2).unwrap(), Flag::Pick));
+
+    // Review: Ana submits; two Managers approve what they both saw in review — the second is
+    // stale. Approved work keeps its name.
+    let decide = |from, action| SyncIntent::ReviewTransition {
+        asset: id,
+        from,
+        action,
+    };
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            5,
+            vec![decide(Status::Draft, ReviewAction::Submit)],
+        )
+        .await[0],
+    );
+    applied(
+        &push(
+            &t,
+            &t.admin,
+            s.admin_lib,
+            14,
+            vec![decide(Status::InReview, ReviewAction::Approve)],
+        )
+        .await[0],
+    );
+    let r = push(
+        &t,
+        &t.owner,
+        uuid::Uuid::now_v7(),
+        1,
+        vec![decide(Status::InReview, ReviewAction::RequestChanges)],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::StaleState);
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        6,
+        vec![
+            SyncIntent::AssetSetFields {
+                asset: id,
+                fields: AssetPatch {
+                    name: Some("renamed.jpg".into()),
+                    ..AssetPatch::default()
+                },
+            },
+            SyncIntent::AssetDelete { asset: id },
+            decide(Status::Approved, ReviewAction::Archive),
+        ],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::ApprovedLocked);
+    assert_eq!(refused(&r[1]), ErrorCode::ApprovedLocked);
+    assert_eq!(refused(&r[2]), ErrorCode::Forbidden, "archiving needs a Manager");
+    assert_eq!(assets(&view(&t, &t.ana).await)[&id].status, Status::Approved);
+    // Bad input: an empty patch, a bad tag, an unknown asset — each refused, nothing changed.
+    let before = view(&t, &t.ana).await;
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        20,
+        vec![
+            SyncIntent::AssetSetFields {
+                asset: id,
+                fields: AssetPatch::default(),
+            },
+            SyncIntent::TagAdd {
+                asset: id,
+                tag: "  ".into(),
+            },
+            SyncIntent::TagAdd {
+                asset: AssetId::new_v7(),
+                tag: "x".into(),
+            },
+        ],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::MissingField);
+    assert_eq!(refused(&r[1]), ErrorCode::InvalidTag);
+    assert_eq!(refused(&r[2]), ErrorCode::AssetNotFound);
+    assert_eq!(view(&t, &t.ana).await, before);
+}
+
+async fn moves_and_unshares_take_rows_out_of_scopes(t: Team) {
+    let s = shared(&t).await;
+    let a = new_asset(s.shoot, s.acme, "a.jpg");
+    let b = new_asset(s.shoot, s.acme, "b.jpg");
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        2,
+        vec![
+            SyncIntent::AssetCreate { asset: a.clone() },
+            SyncIntent::AssetCreate { asset: b.clone() },
+        ],
+    )
+    .await;
+    applied(&r[1]);
+    // Ana can't move into Beta (no role there); the Admin can: Bo's view loses it, the
+    // Admin's keeps it on Beta, back to Draft.
+    let to_beta = SyncIntent::AssetMove {
+        asset: a.id,
+        project: None,
+        brand: Some(s.beta),
+    };
+    assert_eq!(
+        refused(&push(&t, &t.ana, s.ana_lib, 4, vec![to_beta.clone()]).await[0]),
+        ErrorCode::NotAMember
+    );
+    let cursor = t.studio.latest_seq().await.unwrap();
+    applied(&push(&t, &t.admin, s.admin_lib, 10, vec![to_beta]).await[0]);
+    let page = t.studio.pull(&t.bo, cursor, None, None).await.unwrap();
+    assert!(
+        page.rows
+            .iter()
+            .any(|r| matches!(&r.data, SyncData::Gone(g) if g.key == a.id.to_string())),
+        "Bo is told a.jpg left Acme: {:?}",
+        page.rows
+    );
+    assert!(!assets(&view(&t, &t.bo).await).contains_key(&a.id));
+    assert_eq!(assets(&view(&t, &t.admin).await)[&a.id].brand, s.beta);
+
+    // Bo becomes a Creator of Beta: a backfill of that scope alone brings what is there.
+    applied(
+        &push(
+            &t,
+            &t.admin,
+            s.admin_lib,
+            11,
+            vec![SyncIntent::BrandMember {
+                brand: s.beta,
+                user: t.bo.account.id,
+                role: Some(BrandRole::Creator),
+            }],
+        )
+        .await[0],
+    );
+    let only = format!("brand:{}", s.beta);
+    let backfill = t.studio.pull(&t.bo, 0, None, Some(&only)).await.unwrap();
+    assert!(backfill.scopes.contains(&only));
+    let got: Vec<_> = backfill
+        .rows
+        .iter()
+        .filter_map(|r| match &r.data {
+            SyncData::Asset(x) => Some(x.id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec![a.id]);
+
+    // Unsharing: only the owner (or an Owner/Admin); every asset row and the project leave.
+    let cursor = t.studio.latest_seq().await.unwrap();
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            5,
+            vec![SyncIntent::ProjectUnshare { project: s.shoot }],
+        )
+        .await[0],
+    );
+    for who in [&t.bo, &t.ana, &t.owner] {
+        let v = view(&t, who).await;
+        assert!(assets(&v).is_empty(), "{v:?}");
+        assert!(!v.contains_key(&("project".to_string(), s.shoot.to_string())));
+    }
+    let page = t.studio.pull(&t.bo, cursor, None, None).await.unwrap();
+    let gone: Vec<_> = page
+        .rows
+        .iter()
+        .filter_map(|r| match &r.data {
+            SyncData::Gone(g) => Some(g.kind.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(gone, vec!["asset", "asset", "project"], "{:?}", page.rows);
+    // Intents on what left are refused, and consumed.
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        6,
+        vec![SyncIntent::TagAdd {
+            asset: b.id,
+            tag: "x".into(),
+        }],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::AssetNotFound);
+    // Shared again, its assets are created again.
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        7,
+        vec![
+            SyncIntent::ProjectShare {
+                project: s.shoot,
+                name: "Shoot".into(),
+            },
+            SyncIntent::AssetCreate { asset: b.clone() },
+        ],
+    )
+    .await;
+    applied(&r[1]);
+    assert!(assets(&view(&t, &t.bo).await).contains_key(&b.id));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -481,4 +991,7 @@ on_both_backends!(
     an_intent_applies_at_most_once_per_library,
     each_caller_pulls_the_studio_and_their_own_rows,
     limits_are_set_by_admins_and_published,
+    shared_assets_reach_exactly_who_may_see_them,
+    asset_intents_merge_as_the_protocol_says,
+    moves_and_unshares_take_rows_out_of_scopes,
 );

@@ -42,7 +42,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         Forbidden => StatusCode::FORBIDDEN,
         NotFound | UserNotFound | DeviceNotFound | StudioNotFound | InvitationNotFound
         | InvitationInvalid | BrandNotFound => StatusCode::NOT_FOUND,
-        NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager => StatusCode::CONFLICT,
+        NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager | StaleState => {
+            StatusCode::CONFLICT
+        }
         LimitReached => StatusCode::PAYLOAD_TOO_LARGE,
         TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         SignInPending => StatusCode::ACCEPTED,

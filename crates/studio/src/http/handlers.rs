@@ -215,7 +215,17 @@ fn query_number(query: Option<&str>, name: &str, code: ErrorCode) -> ApiResult<O
     Ok(None)
 }
 
-/// `GET /api/v1/sync/pull?cursor=N[&limit=M]`: the rows after the cursor the caller may see.
+/// A text value in the query string, as sent (the values taken this way never need escapes).
+fn query_text<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// `GET /api/v1/sync/pull?cursor=N[&limit=M][&only=SCOPE]`: the rows after the cursor the
+/// caller may see (in one of their scopes only, with `only`: a backfill).
 pub async fn sync_pull(
     State(state): State<AppState>,
     Device(caller): Device,
@@ -223,7 +233,8 @@ pub async fn sync_pull(
 ) -> ApiResult<Json<PullResponse>> {
     let cursor = query_number(query.as_deref(), "cursor", ErrorCode::InvalidCursor)?.unwrap_or(0);
     let limit = query_number(query.as_deref(), "limit", ErrorCode::InvalidLimit)?;
-    Ok(Json(state.studio.pull(&caller, cursor, limit).await?))
+    let only = query_text(query.as_deref(), "only");
+    Ok(Json(state.studio.pull(&caller, cursor, limit, only).await?))
 }
 
 /// How often the event stream re-checks that its device is still signed in, and sends a

@@ -6,17 +6,17 @@
 //! Must not know HTTP or SQL: it asks the store for facts inside the writing transaction and
 //! tells it what to write.
 
-use atelier_domain::ids::BrandId;
+use atelier_domain::ids::{BrandId, ProjectId};
 use atelier_domain::policy::{self, Action, Actor, BrandKind, Target};
-use atelier_domain::rules::{self, StudioAction, kit};
-use atelier_domain::{BrandRole, ErrorCode, InvalidInput, names};
+use atelier_domain::rules::{self, AssetFacts, StudioAction, kit};
+use atelier_domain::{AssetId, BrandRole, ErrorCode, InvalidInput, Status, names};
 use atelier_protocol::{
-    BrandSyncRow, Kit, KitPatch, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult,
-    StudioLimits, SyncIntent,
+    AssetPatch, AssetSyncRow, BrandSyncRow, Kit, KitPatch, ProjectSyncRow, PullResponse, PushOutcome,
+    PushRequest, PushResponse, PushResult, StudioLimits, SyncIntent,
 };
 
 use super::{Caller, ServiceResult, Studio, refused};
-use crate::store::{Applied, FactsQuery, STUDIO_SCOPE, SyncFacts, SyncWrite, user_scope};
+use crate::store::{Applied, FactsQuery, SyncFacts, SyncWrite, brand_scope, user_scope};
 
 /// At most this many intents per push: a bigger outbox pushes in several requests.
 pub const MAX_PUSH: usize = 500;
@@ -87,6 +87,7 @@ impl Studio {
         caller: &Caller,
         cursor: i64,
         limit: Option<i64>,
+        only: Option<&str>,
     ) -> ServiceResult<PullResponse> {
         if cursor < 0 {
             return Err(refused(
@@ -104,8 +105,24 @@ impl Studio {
                 ));
             }
         };
-        let scopes = vec![STUDIO_SCOPE.to_string(), user_scope(caller.account.id)];
-        let (epoch, last, rows) = self.store.pull(&scopes, cursor, limit + 1).await?;
+        let scopes = self
+            .store
+            .scopes(caller.account.id, caller.account.role.acts_as_manager())
+            .await?;
+        let reading = match only {
+            None => scopes.clone(),
+            Some(scope) if scopes.iter().any(|s| s == scope) => vec![scope.to_string()],
+            Some(scope) => {
+                return Err(refused(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "you can't read the scope '{scope}' (yours now: {})",
+                        scopes.join(", ")
+                    ),
+                ));
+            }
+        };
+        let (epoch, last, rows) = self.store.pull(&reading, cursor, limit + 1).await?;
         let more = rows.len() as i64 > limit;
         let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
         // With nothing left to send, the cursor moves to the studio's last seq: rows the caller
@@ -119,6 +136,7 @@ impl Studio {
             rows,
             cursor,
             more,
+            scopes,
         })
     }
 
@@ -157,7 +175,7 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
         SyncIntent::BrandCreate { brand, name } | SyncIntent::BrandRename { brand, name } => FactsQuery {
             brand: Some(*brand),
             name_key: Some(names::key(name.trim())),
-            user: None,
+            ..FactsQuery::default()
         },
         SyncIntent::BrandKit { brand, .. } => FactsQuery {
             brand: Some(*brand),
@@ -165,9 +183,195 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
         },
         SyncIntent::BrandMember { brand, user, .. } => FactsQuery {
             brand: Some(*brand),
-            name_key: None,
             user: Some(*user),
+            ..FactsQuery::default()
         },
+        SyncIntent::ProjectShare { project, .. } | SyncIntent::ProjectUnshare { project } => FactsQuery {
+            project: Some(*project),
+            ..FactsQuery::default()
+        },
+        SyncIntent::AssetCreate { asset } => FactsQuery {
+            brand: Some(asset.brand),
+            project: Some(asset.project),
+            asset: Some(asset.id),
+            ..FactsQuery::default()
+        },
+        SyncIntent::AssetSetFields { asset, .. }
+        | SyncIntent::TagAdd { asset, .. }
+        | SyncIntent::TagRemove { asset, .. }
+        | SyncIntent::ReviewTransition { asset, .. }
+        | SyncIntent::AssetDelete { asset } => FactsQuery {
+            asset: Some(*asset),
+            ..FactsQuery::default()
+        },
+        SyncIntent::AssetMove {
+            asset,
+            project,
+            brand,
+        } => FactsQuery {
+            asset: Some(*asset),
+            to_project: *project,
+            to_brand: *brand,
+            ..FactsQuery::default()
+        },
+    }
+}
+
+/// The scope an asset on `brand` is read in: the brand's, or its creator's own on their
+/// Personal brand.
+fn asset_scope(brand: &BrandSyncRow) -> String {
+    match brand.personal_of {
+        Some(owner) => user_scope(owner),
+        None => brand_scope(brand.id),
+    }
+}
+
+fn no_asset(id: AssetId) -> InvalidInput {
+    InvalidInput::new(
+        ErrorCode::AssetNotFound,
+        format!("asset {id} isn't on the studio (deleted, or its project was unshared)"),
+    )
+}
+
+fn not_shared(id: ProjectId) -> InvalidInput {
+    InvalidInput::new(
+        ErrorCode::PrivateProject,
+        format!("project {id} isn't shared with the studio: share it first"),
+    )
+}
+
+/// The asset as the rules see it, for `actor`.
+fn asset_facts<'a>(
+    actor: &crate::store::Account,
+    asset: &'a AssetSyncRow,
+    brand: &BrandSyncRow,
+) -> (Actor, AssetFacts<'a>) {
+    let (who, mut target) = on_brand(actor, brand);
+    target.own_asset = asset.creator == actor.id;
+    (
+        who,
+        AssetFacts {
+            name: &asset.name,
+            status: asset.status,
+            trashed: false,
+            tag_count: asset.tags.len() as u32,
+            target,
+        },
+    )
+}
+
+/// The asset and its brand from the facts, or why the intent can't go on.
+fn asset_of(facts: &SyncFacts, id: AssetId) -> Result<(&AssetSyncRow, &BrandSyncRow), InvalidInput> {
+    let asset = facts.asset.as_ref().ok_or_else(|| no_asset(id))?;
+    let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;
+    Ok((asset, brand))
+}
+
+/// Decides an asset intent (the asset exists, its brand is read).
+fn decide_asset(
+    actor: &crate::store::Account,
+    intent: &SyncIntent,
+    facts: &SyncFacts,
+) -> Result<Vec<SyncWrite>, InvalidInput> {
+    let put = |row: AssetSyncRow, brand: &BrandSyncRow| {
+        Ok(vec![SyncWrite::PutAsset {
+            scope: asset_scope(brand),
+            row,
+        }])
+    };
+    match intent {
+        SyncIntent::AssetSetFields { asset, fields } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            if fields.is_empty() {
+                return Err(InvalidInput::new(
+                    ErrorCode::MissingField,
+                    "asset.set_fields changes nothing",
+                ));
+            }
+            let mut row = current.clone();
+            let AssetPatch { name, rating, flag } = fields;
+            if let Some(name) = name.as_deref() {
+                rules::edit(&who, &f)?;
+                row.name = names::asset_file_name(name, &current.name, names::extension(&current.name))?;
+            }
+            if rating.is_some() || flag.is_some() {
+                rules::organise(&who, &f)?;
+            }
+            row.rating = rating.unwrap_or(row.rating);
+            row.flag = flag.unwrap_or(row.flag);
+            put(row, brand)
+        }
+        SyncIntent::TagAdd { asset, tag } | SyncIntent::TagRemove { asset, tag } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            let tag = names::normalize_tag(tag)?;
+            let key = names::key(&tag);
+            let mut row = current.clone();
+            let has = row.tags.iter().position(|t| names::key(t) == key);
+            if matches!(intent, SyncIntent::TagAdd { .. }) {
+                rules::tag(&who, &f, u32::from(has.is_none()))?;
+                if has.is_none() {
+                    row.tags.push(tag);
+                    row.tags.sort_by_key(|t| names::key(t));
+                }
+            } else {
+                rules::organise(&who, &f)?;
+                if let Some(i) = has {
+                    row.tags.remove(i);
+                }
+            }
+            put(row, brand)
+        }
+        SyncIntent::ReviewTransition { asset, from, action } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            if current.status != *from {
+                return Err(InvalidInput::new(
+                    ErrorCode::StaleState,
+                    format!(
+                        "{} is {} now, no longer {}: someone decided meanwhile — look again, then decide",
+                        current.name,
+                        current.status.as_str(),
+                        from.as_str()
+                    ),
+                ));
+            }
+            let (who, f) = asset_facts(actor, current, brand);
+            let mut row = current.clone();
+            row.status = rules::review(&who, &f, *action)?;
+            put(row, brand)
+        }
+        SyncIntent::AssetMove {
+            asset,
+            project,
+            brand: to,
+        } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            let mut row = current.clone();
+            if let Some(p) = project.filter(|p| *p != current.project) {
+                rules::move_project(&who, &f)?;
+                facts.to_project.as_ref().ok_or_else(|| not_shared(p))?;
+                row.project = p;
+            }
+            let mut dest = brand;
+            if let Some(b) = to.filter(|b| *b != current.brand) {
+                let target = facts.to_brand.as_ref().ok_or_else(|| no_brand(b))?;
+                let (into, to_target) = on_brand(actor, target);
+                rules::move_brand(&who, &f, &into, &to_target)?;
+                row.brand = b;
+                row.status = Status::Draft;
+                dest = target;
+            }
+            put(row, dest)
+        }
+        SyncIntent::AssetDelete { asset } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            rules::delete(&who, &f)?;
+            Ok(vec![SyncWrite::DeleteAsset { id: *asset }])
+        }
+        _ => unreachable!("decide_asset is called with asset intents only"),
     }
 }
 
@@ -279,6 +483,87 @@ fn decide(
                 role: *role,
             }])
         }
+        SyncIntent::ProjectShare { project, name } => {
+            let name = names::validate_name("project name", name)?;
+            if let Some(p) = facts.project.as_ref().filter(|p| p.owner != actor.id) {
+                return Err(InvalidInput::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "project {} is shared by someone else: only its owner shares it",
+                        p.id
+                    ),
+                ));
+            }
+            Ok(vec![SyncWrite::PutProject(ProjectSyncRow {
+                id: *project,
+                name,
+                owner: actor.id,
+            })])
+        }
+        SyncIntent::ProjectUnshare { project } => {
+            match &facts.project {
+                Some(p) if p.owner != actor.id && !actor.role.acts_as_manager() => {
+                    return Err(InvalidInput::new(
+                        ErrorCode::Forbidden,
+                        "only the project's owner, or the studio's Owner or Admin, can stop sharing it",
+                    ));
+                }
+                _ => {}
+            }
+            Ok(vec![SyncWrite::Unshare { project: *project }])
+        }
+        SyncIntent::AssetCreate { asset } => {
+            if facts.asset.is_some() {
+                return Err(InvalidInput::new(
+                    ErrorCode::NameTaken,
+                    format!("an asset with the id {} is already on the studio", asset.id),
+                ));
+            }
+            facts.project.as_ref().ok_or_else(|| not_shared(asset.project))?;
+            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::Upload, &target)?;
+            let mut row = asset.clone();
+            row.creator = actor.id;
+            row.name = names::validate_name("file name", &row.name)?;
+            row.tags = names::normalize_tags(&row.tags)?;
+            row.tags.sort_by_key(|t| names::key(t));
+            rules::tag(
+                &who,
+                &AssetFacts {
+                    name: &row.name,
+                    status: row.status,
+                    trashed: false,
+                    tag_count: 0,
+                    target,
+                },
+                row.tags.len() as u32,
+            )?;
+            if matches!(row.status, Status::Approved | Status::Archived) && brand.personal_of.is_none() {
+                // Work arriving already decided needs someone who could have decided it: a
+                // Manager of the brand vouches for it.
+                policy::can(&who, Action::Archive, &target).map_err(|_| {
+                    InvalidInput::new(
+                        ErrorCode::Forbidden,
+                        format!(
+                            "{} is {} in your library: only a Manager of the brand can share work already decided",
+                            row.name,
+                            row.status.as_str()
+                        ),
+                    )
+                })?;
+            }
+            Ok(vec![SyncWrite::PutAsset {
+                scope: asset_scope(brand),
+                row,
+            }])
+        }
+        SyncIntent::AssetSetFields { .. }
+        | SyncIntent::TagAdd { .. }
+        | SyncIntent::TagRemove { .. }
+        | SyncIntent::ReviewTransition { .. }
+        | SyncIntent::AssetMove { .. }
+        | SyncIntent::AssetDelete { .. } => decide_asset(actor, intent, facts),
     }
 }
 

@@ -18,7 +18,9 @@ mod postgres;
 mod sqlite;
 pub mod sync;
 
-pub use sync::{Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, user_scope};
+pub use sync::{
+    Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
+};
 
 /// The database file inside a studio's data folder.
 pub const SQLITE_FILE: &str = "studio.db";
@@ -428,6 +430,11 @@ impl Store {
         on_pool!(self, apply_intent(replica, intent, account, query, decide))
     }
 
+    /// The scopes `who` may read now (every team brand's for `all`: Owners and Admins).
+    pub async fn scopes(&self, who: UserId, all: bool) -> StoreResult<Vec<String>> {
+        on_pool!(self, scopes(who, all))
+    }
+
     /// The studio's epoch, its last seq, and the rows after `cursor` in `scopes` (at most
     /// `limit`, in seq order).
     pub async fn pull(
@@ -725,7 +732,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 4 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 5 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

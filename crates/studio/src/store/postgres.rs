@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_sync.sql",
         include_str!("migrations/postgres/0004_sync.sql"),
     ),
+    (
+        5,
+        "0005_shared.sql",
+        include_str!("migrations/postgres/0005_shared.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).

@@ -8,9 +8,9 @@
 //! Must not know HTTP or the rules: it loads the facts a decision needs and runs
 //! the writes a caller decided, inside one transaction.
 
-use atelier_domain::BrandRole;
-use atelier_domain::ids::{BrandId, UserId};
-use atelier_protocol::{BrandSyncRow, Kit, PushOutcome};
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::{AssetId, BrandRole};
+use atelier_protocol::{AssetSyncRow, BrandSyncRow, Kit, ProjectSyncRow, PushOutcome};
 
 use super::{Account, StoreError, StoreResult};
 
@@ -22,6 +22,11 @@ pub fn user_scope(user: UserId) -> String {
     format!("user:{user}")
 }
 
+/// The scope a team brand's members (and the studio's Owners and Admins) see.
+pub fn brand_scope(brand: BrandId) -> String {
+    format!("brand:{brand}")
+}
+
 /// What a sync decision is taken on, read inside the transaction that writes.
 #[derive(Debug, Clone, Default)]
 pub struct SyncFacts {
@@ -31,6 +36,14 @@ pub struct SyncFacts {
     pub name_holder: Option<BrandId>,
     /// The person the intent names, with whether they were removed from the studio.
     pub user: Option<(Account, bool)>,
+    /// The asset the intent names, as stored now (its brand is then [`SyncFacts::brand`]).
+    pub asset: Option<AssetSyncRow>,
+    /// The shared project the intent names (or the asset's), if shared.
+    pub project: Option<ProjectSyncRow>,
+    /// The shared project an asset moves to, if shared.
+    pub to_project: Option<ProjectSyncRow>,
+    /// The brand an asset moves to.
+    pub to_brand: Option<BrandSyncRow>,
 }
 
 /// Which facts to read.
@@ -42,6 +55,15 @@ pub struct FactsQuery {
     pub name_key: Option<String>,
     /// A person by id.
     pub user: Option<UserId>,
+    /// An asset by id; its brand and project are read too when `brand` and `project` are
+    /// not given.
+    pub asset: Option<AssetId>,
+    /// A project by id.
+    pub project: Option<ProjectId>,
+    /// The project an asset moves to.
+    pub to_project: Option<ProjectId>,
+    /// The brand an asset moves to.
+    pub to_brand: Option<BrandId>,
 }
 
 /// One write a decision asks for. Each touches one brand, whose row is republished after.
@@ -83,15 +105,40 @@ pub enum SyncWrite {
         /// Role from now on.
         role: Option<BrandRole>,
     },
+    /// A shared project, as it is to be.
+    PutProject(ProjectSyncRow),
+    /// A project no longer shared: its row and every asset row in it leave their scopes.
+    Unshare {
+        /// Which.
+        project: ProjectId,
+    },
+    /// An asset, as it is to be, in its scope (a row that changes scope leaves a
+    /// [`atelier_protocol::GoneRow`] in the old one).
+    PutAsset {
+        /// The row.
+        row: AssetSyncRow,
+        /// `brand:<id>`, or its creator's `user:<id>` on their Personal brand.
+        scope: String,
+    },
+    /// An asset the studio forgets.
+    DeleteAsset {
+        /// Which.
+        id: AssetId,
+    },
 }
 
 impl SyncWrite {
-    fn brand(&self) -> BrandId {
+    /// The brand whose row the write changes (republished after).
+    fn brand(&self) -> Option<BrandId> {
         match self {
             SyncWrite::CreateBrand { id, .. }
             | SyncWrite::RenameBrand { id, .. }
-            | SyncWrite::SetKit { id, .. } => *id,
-            SyncWrite::SetMember { brand, .. } => *brand,
+            | SyncWrite::SetKit { id, .. } => Some(*id),
+            SyncWrite::SetMember { brand, .. } => Some(*brand),
+            SyncWrite::PutProject(_)
+            | SyncWrite::Unshare { .. }
+            | SyncWrite::PutAsset { .. }
+            | SyncWrite::DeleteAsset { .. } => None,
         }
     }
 }
@@ -138,17 +185,18 @@ pub(super) fn epoch_text(bytes: &[u8]) -> String {
 macro_rules! sync_sql {
     ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr) => {
         pub(super) mod $name {
-            use atelier_domain::ids::{BrandId, UserId};
-            use atelier_domain::{Id as _, StudioRole};
+            use atelier_domain::ids::{BrandId, ProjectId, UserId};
+            use atelier_domain::{AssetId, Id as _, StudioRole};
             use atelier_protocol::{
-                BrandMemberEntry, BrandSyncRow, Kit, MemberRow, PushOutcome, StudioLimits, SyncData, SyncRow,
+                AssetSyncRow, BrandMemberEntry, BrandSyncRow, GoneRow, Kit, MemberRow, ProjectSyncRow, PushOutcome,
+                StudioLimits, SyncData, SyncRow,
             };
 
             use super::super::rows::{AccountRow, account, user_id};
             use super::super::StoreResult;
             use super::{
-                Applied, FactsQuery, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, epoch_text, json,
-                now_ms, parse, user_scope,
+                Applied, FactsQuery, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope, epoch_text,
+                json, now_ms, parse, user_scope,
             };
 
             /// A writing transaction holding the writer's lock until it ends (SQLite's write
@@ -179,21 +227,121 @@ macro_rules! sync_sql {
 
             /// Stores `data` as the current row of its (kind, key) in `scope`, with a new seq.
             pub(in crate::store) async fn put_row(c: &mut $conn, data: &SyncData, scope: &str) -> StoreResult<i64> {
-                let seq = next_seq(c).await?;
+                put_row_in(c, data, scope, None).await
+            }
+
+            /// [`put_row`], noting the shared project an asset row belongs to. A row that was
+            /// in another scope leaves a Gone row there, so that readers of that scope drop it.
+            async fn put_row_in(
+                c: &mut $conn,
+                data: &SyncData,
+                scope: &str,
+                project: Option<ProjectId>,
+            ) -> StoreResult<i64> {
                 let (kind, key) = data.key();
+                let before: Option<(String,)> = sqlx::query_as("SELECT scope FROM sync_row WHERE kind = $1 AND key = $2")
+                    .bind(kind)
+                    .bind(&key)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                if let Some((old,)) = before.filter(|(old,)| old != scope) {
+                    gone(c, kind, &key, &old).await?;
+                }
+                let seq = next_seq(c).await?;
                 sqlx::query(
-                    "INSERT INTO sync_row (kind, key, scope, seq, body) VALUES ($1, $2, $3, $4, $5)
+                    "INSERT INTO sync_row (kind, key, scope, seq, body, project) VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
-                         body = excluded.body",
+                         body = excluded.body, project = excluded.project",
                 )
                 .bind(kind)
                 .bind(key)
                 .bind(scope)
                 .bind(seq)
                 .bind(json(data)?)
+                .bind(project.map(|p| p.to_bytes().to_vec()))
                 .execute(&mut *c)
                 .await?;
                 Ok(seq)
+            }
+
+            /// Marks (kind, key) as gone from `scope`, with a new seq.
+            async fn gone(c: &mut $conn, kind: &str, key: &str, scope: &str) -> StoreResult<i64> {
+                let mark = SyncData::Gone(GoneRow { kind: kind.to_string(), key: key.to_string(), scope: scope.to_string() });
+                let seq = next_seq(c).await?;
+                let (gone_kind, gone_key) = mark.key();
+                sqlx::query(
+                    "INSERT INTO sync_row (kind, key, scope, seq, body) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                )
+                .bind(gone_kind)
+                .bind(gone_key)
+                .bind(scope)
+                .bind(seq)
+                .bind(json(&mark)?)
+                .execute(&mut *c)
+                .await?;
+                Ok(seq)
+            }
+
+            /// Deletes the row (kind, key), leaving a Gone row in its scope; `None` if there was none.
+            async fn remove_row(c: &mut $conn, kind: &str, key: &str) -> StoreResult<Option<i64>> {
+                let removed: Option<(String,)> =
+                    sqlx::query_as("DELETE FROM sync_row WHERE kind = $1 AND key = $2 RETURNING scope")
+                        .bind(kind)
+                        .bind(key)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                match removed {
+                    Some((scope,)) => Ok(Some(gone(c, kind, key, &scope).await?)),
+                    None => Ok(None),
+                }
+            }
+
+            /// The current row of (kind, key), if any.
+            async fn row(c: &mut $conn, kind: &str, key: &str) -> StoreResult<Option<SyncData>> {
+                let body: Option<(String,)> = sqlx::query_as("SELECT body FROM sync_row WHERE kind = $1 AND key = $2")
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                body.map(|(b,)| parse(&b)).transpose()
+            }
+
+            async fn asset_row(c: &mut $conn, id: AssetId) -> StoreResult<Option<AssetSyncRow>> {
+                Ok(match row(c, "asset", &id.to_string()).await? {
+                    Some(SyncData::Asset(a)) => Some(a),
+                    _ => None,
+                })
+            }
+
+            async fn project_row(c: &mut $conn, id: ProjectId) -> StoreResult<Option<ProjectSyncRow>> {
+                Ok(match row(c, "project", &id.to_string()).await? {
+                    Some(SyncData::Project(p)) => Some(p),
+                    _ => None,
+                })
+            }
+
+            /// The scopes `who` may read: the studio's, their own, and their team brands' (every
+            /// team brand's for `all`, the studio's Owners and Admins).
+            pub(in crate::store) async fn scopes(pool: &$pool, who: UserId, all: bool) -> StoreResult<Vec<String>> {
+                let brands: Vec<(Vec<u8>,)> = if all {
+                    sqlx::query_as("SELECT id FROM brand WHERE personal_of IS NULL ORDER BY id")
+                        .fetch_all(pool)
+                        .await?
+                } else {
+                    sqlx::query_as(
+                        "SELECT m.brand FROM brand_member m JOIN brand b ON b.id = m.brand
+                         WHERE m.account_id = $1 AND b.personal_of IS NULL ORDER BY m.brand",
+                    )
+                    .bind(who.to_bytes().to_vec())
+                    .fetch_all(pool)
+                    .await?
+                };
+                let mut scopes = vec![STUDIO_SCOPE.to_string(), user_scope(who)];
+                for (b,) in brands {
+                    scopes.push(brand_scope(brand_id(&b)?));
+                }
+                Ok(scopes)
             }
 
             /// A brand with its kit and members, as stored now.
@@ -340,12 +488,54 @@ macro_rules! sync_sql {
                     }
                     None => None,
                 };
-                Ok(SyncFacts { brand, name_holder, user })
+                let asset = match q.asset {
+                    Some(a) => asset_row(c, a).await?,
+                    None => None,
+                };
+                let brand = match (brand, &asset) {
+                    (None, Some(a)) if q.brand.is_none() => self::brand(c, a.brand).await?,
+                    (b, _) => b,
+                };
+                let project = match (q.project, &asset) {
+                    (Some(p), _) => project_row(c, p).await?,
+                    (None, Some(a)) => project_row(c, a.project).await?,
+                    (None, None) => None,
+                };
+                let to_project = match q.to_project {
+                    Some(p) => project_row(c, p).await?,
+                    None => None,
+                };
+                let to_brand = match q.to_brand {
+                    Some(b) => self::brand(c, b).await?,
+                    None => None,
+                };
+                Ok(SyncFacts { brand, name_holder, user, asset, project, to_project, to_brand })
             }
 
-            /// Runs one decided write.
-            async fn write(c: &mut $conn, w: &SyncWrite, now: i64) -> StoreResult<()> {
+            /// Runs one decided write; the seq of the rows it published itself (brand writes
+            /// are published after, once per brand).
+            async fn write(c: &mut $conn, w: &SyncWrite, now: i64) -> StoreResult<Option<i64>> {
                 match w {
+                    SyncWrite::PutProject(p) => {
+                        return Ok(Some(put_row(c, &SyncData::Project(p.clone()), STUDIO_SCOPE).await?));
+                    }
+                    SyncWrite::Unshare { project } => {
+                        let keys: Vec<(String,)> =
+                            sqlx::query_as("SELECT key FROM sync_row WHERE kind = 'asset' AND project = $1 ORDER BY key")
+                                .bind(project.to_bytes().to_vec())
+                                .fetch_all(&mut *c)
+                                .await?;
+                        let mut seq = None;
+                        for (key,) in keys {
+                            seq = remove_row(c, "asset", &key).await?.or(seq);
+                        }
+                        return Ok(remove_row(c, "project", &project.to_string()).await?.or(seq));
+                    }
+                    SyncWrite::PutAsset { row, scope } => {
+                        let project = row.project;
+                        return Ok(Some(put_row_in(c, &SyncData::Asset(row.clone()), scope, Some(project)).await?));
+                    }
+                    SyncWrite::DeleteAsset { id } => return remove_row(c, "asset", &id.to_string()).await,
                     SyncWrite::CreateBrand { id, name, name_key, creator } => {
                         sqlx::query(
                             "INSERT INTO brand (id, name, name_key, personal_of, kit, created_at)
@@ -377,7 +567,7 @@ macro_rules! sync_sql {
                     }
                     SyncWrite::SetMember { brand, user, role } => set_member(c, *brand, *user, *role).await?,
                 }
-                Ok(())
+                Ok(None)
             }
 
             async fn set_member(
@@ -451,15 +641,24 @@ macro_rules! sync_sql {
                     Err(e) => PushOutcome::Refused { code: e.code, message: e.message },
                     Ok(writes) => {
                         let mut touched: Vec<BrandId> = Vec::new();
+                        let mut seq = 0;
                         for w in &writes {
-                            write(c, w, now).await?;
-                            if !touched.contains(&w.brand()) {
-                                touched.push(w.brand());
+                            if let Some(s) = write(c, w, now).await? {
+                                seq = seq.max(s);
+                            }
+                            if let Some(b) = w.brand().filter(|b| !touched.contains(b)) {
+                                touched.push(b);
                             }
                         }
-                        let mut seq = 0;
                         for b in touched {
-                            seq = publish_brand(c, b).await?;
+                            seq = seq.max(publish_brand(c, b).await?);
+                        }
+                        if seq == 0 {
+                            // Nothing to publish (an unshare of a project never shared): the
+                            // intent still counts as applied, at the studio's current seq.
+                            let (last,): (i64,) =
+                                sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
+                            seq = last;
                         }
                         PushOutcome::Applied { seq }
                     }
