@@ -28,6 +28,10 @@ pub struct ProjectInfo {
     pub archived: bool,
     /// Shared with the studio.
     pub shared: bool,
+    /// The reader's own (otherwise another member's shared project: *Organization Projects*).
+    pub mine: bool,
+    /// Its owner's display name.
+    pub owner: String,
     /// Brand new assets get, when set.
     pub default_brand: Option<String>,
     /// `in_place` or `copy`.
@@ -376,15 +380,17 @@ impl Catalog {
             .map(ProjectRow))
     }
 
-    /// The owner's projects, by name.
+    /// The reader's projects, then the shared projects of others they may see, each by name.
     pub fn list_projects(&self, owner: UserRow, scope: &Scope) -> Result<Vec<ProjectInfo>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT p.id, p.uid, p.name, p.description, p.archived, p.shared, b.name, p.import_mode,
-                    p.rename_template, p.default_tags
-             FROM project p LEFT JOIN brand b ON b.id = p.default_brand WHERE p.owner = ?1 ORDER BY p.name_key",
+                    p.rename_template, p.default_tags, p.owner = ?1, u.display_name
+             FROM project p LEFT JOIN brand b ON b.id = p.default_brand JOIN user u ON u.id = p.owner
+             WHERE p.owner = ?1 OR (p.shared = 1 AND p.id IN rarray(?2))
+             ORDER BY p.owner != ?1, p.name_key",
         )?;
-        let rows = stmt.query_map([owner.0], |r| {
+        let rows = stmt.query_map(params![owner.0, crate::rows::array(&scope.projects)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
@@ -396,6 +402,7 @@ impl Catalog {
                 r.get::<_, String>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, String>(9)?,
+                (r.get::<_, bool>(10)?, r.get::<_, String>(11)?),
             ))
         })?;
         let mut out = Vec::new();
@@ -411,6 +418,7 @@ impl Catalog {
                 import_mode,
                 rename_template,
                 tags,
+                (mine, owner),
             ) = row?;
             out.push(ProjectInfo {
                 id: ProjectId::from_uuid(uuid_of(&uid)?),
@@ -418,6 +426,8 @@ impl Catalog {
                 description,
                 archived,
                 shared,
+                mine,
+                owner,
                 default_brand,
                 import_mode,
                 rename_template,

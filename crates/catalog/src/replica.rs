@@ -449,7 +449,7 @@ impl Tx<'_> {
 
     /// The row of a studio person, made as a stand-in when a brand names them before their
     /// member row arrives (rows come in seq order, and a person's row can be newer).
-    fn studio_user(&mut self, id: UserId) -> Result<UserRow> {
+    pub(crate) fn studio_user(&mut self, id: UserId) -> Result<UserRow> {
         if let Some(row) = self.user_by_uid(id)? {
             return Ok(row);
         }

@@ -1161,3 +1161,218 @@ fn libraries_share_brands_and_members_through_the_studio() {
     assert_eq!(role_in(&brand(&ana, "Acme"), "bo@studio.test"), None);
     drop(server);
 }
+
+/// Writes `n` distinct small JPEGs into `dir`.
+fn jpegs(dir: &Path, n: u8) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        let img = image::RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([x as u8 ^ i, y as u8, i.wrapping_mul(60)])
+        });
+        let mut bytes = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+            .unwrap();
+        std::fs::write(dir.join(format!("shot-{i}.jpg")), bytes).unwrap();
+    }
+}
+
+/// A library's project called `name`, as `project list --json` shows it.
+fn project(lib: &Path, name: &str) -> Value {
+    let list = ok_json(&atelier(lib, &["project", "list", "--json"], None));
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// The assets a library sees in a project, by id.
+fn in_project(lib: &Path, name: &str) -> std::collections::BTreeMap<String, Value> {
+    let page = ok_json(&atelier(
+        lib,
+        &["search", "--project", name, "--limit", "100", "--json"],
+        None,
+    ));
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap().to_string(), a.clone()))
+        .collect()
+}
+
+#[test]
+fn a_shared_project_reaches_its_brand_and_edits_converge() {
+    if !in_session() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    init_studio(&data);
+    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
+    let (olive, ana, bo) = (
+        tmp.path().join("olive"),
+        tmp.path().join("ana"),
+        tmp.path().join("bo"),
+    );
+    ok_json(&atelier(
+        &olive,
+        &[
+            "studio",
+            "login",
+            &url,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
+    invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
+    ok(&atelier(&olive, &["brand", "create", "Acme"], None));
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "ana@studio.test",
+            "--role",
+            "creator",
+        ],
+        None,
+    ));
+
+    // Olive imports a shoot onto Acme, and a private one; sharing is refused standalone-style
+    // for someone else's project, and Bo (no role on Acme) sees the project but none of it.
+    let shoot = tmp.path().join("shoot");
+    jpegs(&shoot, 3);
+    let imported = ok_json(&atelier(
+        &olive,
+        &[
+            "import",
+            shoot.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(imported["imported"], 3, "{imported}");
+    let private = tmp.path().join("private");
+    jpegs(&private, 1);
+    ok(&atelier(
+        &olive,
+        &["import", private.to_str().unwrap(), "--project", "Private"],
+        None,
+    ));
+    ok(&atelier(&olive, &["project", "share", "Shoot"], None));
+    assert_eq!(status(&olive)["pending"], 0, "shared at once");
+
+    ok(&atelier(&ana, &["sync"], None));
+    let p = project(&ana, "Shoot");
+    assert_eq!(
+        (p["mine"].as_bool(), p["shared"].as_bool()),
+        (Some(false), Some(true)),
+        "{p}"
+    );
+    assert_eq!(p["count"], 3, "{p}");
+    assert_eq!(
+        project(&ana, "Private"),
+        Value::Null,
+        "private projects never leave"
+    );
+    let seen = in_project(&ana, "Shoot");
+    assert_eq!(seen.len(), 3);
+    assert!(seen.values().all(|a| a["presence"] == "remote"), "{seen:?}");
+    let id = seen.keys().next().unwrap().clone();
+    ok(&atelier(&bo, &["sync"], None));
+    assert_eq!(project(&bo, "Shoot")["count"], 0);
+    // Only the owner shares or unshares.
+    let out = atelier(&ana, &["project", "unshare", "Shoot"], None);
+    assert!(!out.status.success());
+
+    // Ana (Creator) rates and tags Olive's work (submitting it is its creator's or a
+    // Manager's); Olive's library follows at its next sync; Olive submits, Ana's follows.
+    ok(&atelier(&ana, &["rate", "4", &id], None));
+    ok(&atelier(&ana, &["tag", "add", "hero", &id], None));
+    assert!(!atelier(&ana, &["review", "submit", &id], None).status.success());
+    assert_eq!(status(&ana)["refusals"], 0, "{}", status(&ana));
+    ok(&atelier(&olive, &["sync"], None));
+    let there = ok_json(&atelier(&olive, &["show", &id, "--json"], None));
+    assert_eq!(there["rating"], 4, "{there}");
+    assert!(
+        there["tags"].as_array().unwrap().iter().any(|t| t == "hero"),
+        "{there}"
+    );
+    ok(&atelier(&olive, &["review", "submit", &id], None));
+    ok(&atelier(&ana, &["sync"], None));
+    assert_eq!(
+        ok_json(&atelier(&ana, &["show", &id, "--json"], None))["status"],
+        "in_review"
+    );
+    // Olive makes Ana a Manager of Acme; concurrent tags both survive; Ana approves.
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "role",
+            "ana@studio.test",
+            "--role",
+            "manager",
+        ],
+        None,
+    ));
+    ok(&atelier(&ana, &["sync"], None));
+    ok(&atelier(&olive, &["tag", "add", "client", &id], None));
+    ok(&atelier(&ana, &["tag", "add", "sunset", &id], None));
+    ok(&atelier(&ana, &["review", "approve", &id], None));
+    ok(&atelier(&ana, &["sync"], None));
+    ok(&atelier(&olive, &["sync"], None));
+    for lib in [&olive, &ana] {
+        let a = ok_json(&atelier(lib, &["show", &id, "--json"], None));
+        let mut tags: Vec<_> = a["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        tags.sort();
+        assert_eq!(tags, ["client", "hero", "sunset"], "{a}");
+        assert_eq!(a["status"], "approved", "{a}");
+    }
+    // Olive archives it; Ana, before pulling that, rates it 2: her rating still
+    // applies (fields are last-writer-wins in studio order) and both converge.
+    ok(&atelier(&olive, &["review", "archive", &id], None));
+    ok(&atelier(&ana, &["rate", "2", &id], None));
+    ok(&atelier(&olive, &["sync"], None));
+    for lib in [&olive, &ana] {
+        let a = ok_json(&atelier(lib, &["show", &id, "--json"], None));
+        assert_eq!(
+            (a["status"].as_str(), a["rating"].as_u64()),
+            (Some("archived"), Some(2)),
+            "{a}"
+        );
+    }
+
+    // Unsharing takes it out of Ana's library; Olive keeps everything, private again.
+    ok(&atelier(&olive, &["project", "unshare", "Shoot"], None));
+    ok(&atelier(&ana, &["sync"], None));
+    assert_eq!(project(&ana, "Shoot"), Value::Null);
+    let out = atelier(&ana, &["show", &id, "--json"], None);
+    assert!(!out.status.success(), "gone from Ana's library");
+    let p = project(&olive, "Shoot");
+    assert_eq!(
+        (p["shared"].as_bool(), p["count"].as_u64()),
+        (Some(false), Some(3)),
+        "{p}"
+    );
+    assert_eq!(status(&olive)["refusals"], 0, "{}", status(&olive));
+}

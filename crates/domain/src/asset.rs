@@ -118,6 +118,9 @@ text_enum!(
         Missing = 1 => "missing",
         /// The file's volume is gone (an unplugged drive); it comes back when the volume does.
         Offline = 2 => "offline",
+        /// Another member's asset from the studio whose original this library hasn't
+        /// downloaded (STUDIO.md §5): metadata and thumbnail here, the bytes on the studio.
+        Remote = 3 => "remote",
     }
 );
 

@@ -177,6 +177,16 @@ pub const PERSONAL_TRANSITIONS: &[Transition] = &[
     },
 ];
 
+/// The action that moves an asset from `from` to `to`, if one does (each pair has at most one
+/// in the review table): how a recorded status change is told to the studio as a transition.
+pub fn action_between(from: Status, to: Status) -> Option<ReviewAction> {
+    TRANSITIONS
+        .iter()
+        .chain(PERSONAL_TRANSITIONS)
+        .find(|t| t.to == to && t.from.contains(&from))
+        .map(|t| t.action)
+}
+
 /// Why any review move on a Personal-brand asset is refused; shared with `policy`.
 pub(crate) const PERSONAL_SKIPS_REVIEW: &str =
     "Personal-brand assets skip review: they stay drafts; you can archive and unarchive them";

@@ -6,11 +6,11 @@
 //! Knows nothing of HTTP, keyrings or the studio's API: atelier-sync drives the sign-in and
 //! calls this once it knows who signed in.
 
-use atelier_catalog::{LocalBrand, Refusal, StudioBinding, SyncCursor};
+use atelier_catalog::{LocalBrand, Purged, Refusal, StudioBinding, SyncCursor};
 use atelier_catalog::{ProjectRow, UserRow};
-use atelier_domain::ids::{BrandId, DeviceId, UserId};
-use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole, rules};
-use atelier_protocol::{Change, PullResponse, StudioLimits, StudioUser, SyncData};
+use atelier_domain::ids::{BrandId, DeviceId, ProjectId, UserId};
+use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, StudioRole, rules};
+use atelier_protocol::{AssetSyncRow, Change, PullResponse, StudioLimits, StudioUser, SyncData};
 
 use crate::{Library, Result, now_ms};
 
@@ -112,24 +112,62 @@ impl Library {
     }
 
     /// Applies a page of a pull and its cursor in one transaction (a crash replays it
-    /// harmlessly: every row replaces what it names). Returns the rows applied.
-    pub fn apply_pull(&self, page: &PullResponse, rebuild_after: bool) -> Result<usize> {
+    /// harmlessly: every row replaces what it names, a Gone row older than the copy is
+    /// ignored). `main`: the page is of the main pull (it moves the cursor and says the
+    /// scopes); otherwise a backfill of one scope, which leaves both alone. Cached files of
+    /// what left are deleted once the transaction is in. Returns the rows applied.
+    pub fn apply_pull(&self, page: &PullResponse, main: bool) -> Result<usize> {
         let now = now_ms();
-        self.catalog().write(|tx| {
+        let purged = self.catalog().write(|tx| {
+            let mut purged = Purged::default();
             for row in &page.rows {
                 match &row.data {
                     SyncData::Member(m) => tx.apply_member(m)?,
                     SyncData::Brand(b) => tx.apply_brand(b, now)?,
                     SyncData::Limits(l) => tx.set_studio_limits(l)?,
-                    // Shared projects' rows land here once the catalog holds other members'
-                    // assets (issue 12's client half); the catalog migration that adds them
-                    // restarts the pull from 0, so that nothing skipped now is lost.
-                    SyncData::Project(_) | SyncData::Asset(_) | SyncData::Gone(_) => {}
+                    SyncData::Project(p) => tx.apply_project(p, row.seq, &row.scope, now)?,
+                    SyncData::Asset(a) => {
+                        tx.apply_asset(a, row.seq, &row.scope, now)?;
+                    }
+                    SyncData::Gone(g) => purged.extend(tx.apply_gone(g, row.seq, now)?),
                 }
             }
-            tx.set_sync_cursor(&page.epoch, page.cursor, rebuild_after, now)
+            if main {
+                tx.set_sync_cursor(&page.epoch, page.cursor, false, now)?;
+                if !page.scopes.is_empty() {
+                    tx.set_sync_scopes(&page.scopes)?;
+                }
+            }
+            Ok(purged)
         })?;
+        self.delete_cached(&purged);
         Ok(page.rows.len())
+    }
+
+    /// Scopes the library held rows in that the studio no longer lets it read: what came in
+    /// them leaves (our own work with its file here stays).
+    pub fn purge_scopes(&self, lost: &[String]) -> Result<usize> {
+        let now = now_ms();
+        let purged = self.catalog().write(|tx| {
+            let mut purged = Purged::default();
+            for scope in lost {
+                purged.extend(tx.purge_scope(scope, now)?);
+            }
+            Ok(purged)
+        })?;
+        self.delete_cached(&purged);
+        Ok(purged.assets.len())
+    }
+
+    /// The scopes the last pull reported.
+    pub fn sync_scopes(&self) -> Result<Vec<String>> {
+        Ok(self.catalog().sync_scopes()?)
+    }
+
+    /// Deletes the cached originals and renditions of assets that left (only what the library
+    /// keeps under `studio/`: never a file of the user's).
+    fn delete_cached(&self, purged: &Purged) {
+        self.free_files(&purged.freed);
     }
 
     /// Records that the binding's report was made.
@@ -183,6 +221,35 @@ impl Library {
     /// Team brands of this library that the studio doesn't have (`known`: the studio's).
     pub fn brands_not_in(&self, known: &[BrandId]) -> Result<Vec<LocalBrand>> {
         Ok(self.catalog().brands_not_in(known)?)
+    }
+
+    /// A project's name and whether it is shared (`None`: no such project here).
+    pub fn project_sharing(&self, project: ProjectId) -> Result<Option<(String, bool)>> {
+        Ok(self.catalog().project_sharing(project)?)
+    }
+
+    /// An asset as `asset.create` carries it, if it is in a shared project.
+    pub fn shared_asset_row(&self, asset: AssetId) -> Result<Option<AssetSyncRow>> {
+        let catalog = self.catalog();
+        if !catalog.in_shared_project(asset)? {
+            return Ok(None);
+        }
+        Ok(catalog.asset_sync_row(asset)?)
+    }
+
+    /// The live assets of a project as `asset.create` carries them (what sharing sends).
+    pub fn project_sync_rows(&self, project: ProjectId) -> Result<Vec<AssetSyncRow>> {
+        Ok(self.catalog().project_sync_rows(project)?)
+    }
+
+    /// Whether the studio sent this library (kind, id) — an asset the studio has.
+    pub fn is_replicated(&self, kind: &str, id: uuid::Uuid) -> Result<bool> {
+        Ok(self.catalog().is_replicated(kind, id)?)
+    }
+
+    /// A tag's name by its public id.
+    pub fn tag_name(&self, id: uuid::Uuid) -> Result<Option<String>> {
+        Ok(self.catalog().tag_name(id)?)
     }
 
     /// How many changes wait in the outbox for the studio.

@@ -443,6 +443,9 @@ impl SyncData {
 pub struct SyncRow {
     /// Commit order on the studio.
     pub seq: i64,
+    /// The scope it is read in (`studio`, `user:<id>`, `brand:<id>`): losing that scope purges it.
+    #[serde(default)]
+    pub scope: String,
     /// The row.
     #[serde(flatten)]
     pub data: SyncData,

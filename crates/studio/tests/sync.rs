@@ -615,7 +615,9 @@ async fn shared_assets_reach_exactly_who_may_see_them(t: Team) {
         ErrorCode::Forbidden,
         "a Creator can't share decided work"
     );
-    assert_eq!(refused(&r[5]), ErrorCode::NameTaken, "the id is taken");
+    applied(&r[5]); // sent again by its creator: nothing changes
+    let r = push(&t, &t.admin, s.admin_lib, 10, vec![create(&on_acme)]).await;
+    assert_eq!(refused(&r[0]), ErrorCode::NameTaken, "the id is someone else's");
     // Bo's library can't upload onto Acme (a Viewer) nor share Ana's project as his.
     let bo_lib = uuid::Uuid::now_v7();
     let r = push(

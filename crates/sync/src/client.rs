@@ -218,6 +218,16 @@ impl StudioClient {
         )
     }
 
+    /// A backfill page: the rows after `cursor` in one of the caller's scopes only.
+    pub fn pull_scope(&self, token: &str, cursor: i64, scope: &str) -> Result<PullResponse> {
+        // Scopes are `kind:uuid`: nothing in them needs escaping in a query string.
+        self.call(
+            self.http
+                .get(self.at(&format!("/sync/pull?cursor={cursor}&only={scope}")))
+                .bearer_auth(token),
+        )
+    }
+
     /// The plan limits.
     pub fn limits(&self, token: &str) -> Result<StudioLimits> {
         self.call(self.http.get(self.at("/limits")).bearer_auth(token))

@@ -12,109 +12,34 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use atelier_domain::ErrorCode;
 use atelier_domain::ids::{BrandId, UserId};
-use atelier_domain::{BrandRole, ErrorCode};
 use atelier_library::Library;
 use atelier_protocol::{
-    Change, ChangeAction, Entity, KitPatch, PushOutcome, PushRequest, PushedIntent, SyncData, SyncIntent,
-    SyncRefusal, SyncReport, SyncState, SyncStatus,
+    PushOutcome, PushRequest, PushedIntent, SyncData, SyncRefusal, SyncReport, SyncState, SyncStatus,
 };
 
 use crate::client::{Event, StudioClient};
 use crate::credentials::Credentials;
 use crate::error::{Result, SyncError};
+use crate::intents::intents_of;
 use crate::session::with_studio;
 
-/// Intents per push request.
-const PUSH_BATCH: usize = 200;
+/// Outbox entries per round (each may stand for many intents: sharing a project sends its
+/// assets).
+const OUTBOX_BATCH: usize = 200;
 
-/// The intent a journal entry asks the studio for, with what it was for people; `None` for
-/// what stays in this library (this machine's files, private projects, and — until projects
-/// are shared — assets).
-pub fn intent_of(library: &Library, c: &Change) -> Option<(SyncIntent, String)> {
-    if c.entity != Entity::Brand {
-        return None;
-    }
-    let brand: BrandId = c.entity_id.as_deref()?.parse().ok()?;
-    let after = c.after.as_ref()?;
-    let text = |k: &str| after.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let list = |k: &str| {
-        after.get(k).and_then(|v| v.as_array()).map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-        })
-    };
-    let (name, _) = library.names_for(Some(brand), None).unwrap_or_default();
-    let name = name.unwrap_or_else(|| "a brand".into());
-    match c.action {
-        ChangeAction::Create => {
-            if after.get("personal").and_then(|v| v.as_bool()) == Some(true) {
-                return None; // every person's Personal brand is the studio's own
-            }
-            let n = text("name")?;
-            Some((
-                SyncIntent::BrandCreate {
-                    brand,
-                    name: n.clone(),
-                },
-                format!("Create the brand '{n}'"),
-            ))
-        }
-        ChangeAction::Rename => {
-            let n = text("name")?;
-            let old = c
-                .before
-                .as_ref()
-                .and_then(|b| b.get("name"))
-                .and_then(|v| v.as_str())
-                .unwrap_or("a brand")
-                .to_string();
-            Some((
-                SyncIntent::BrandRename {
-                    brand,
-                    name: n.clone(),
-                },
-                format!("Rename the brand '{old}' to '{n}'"),
-            ))
-        }
-        ChangeAction::Kit => {
-            let kit = KitPatch {
-                color: text("color"),
-                prompt_prefix: text("prompt_prefix"),
-                prompt_suffix: text("prompt_suffix"),
-                banned_terms: list("banned_terms"),
-                self_approval: after.get("self_approval").and_then(|v| v.as_bool()),
-                palette: list("palette"),
-            };
-            // A logo or anchors only: assets, which sync with shared projects.
-            if kit.is_empty() {
-                return None;
-            }
-            Some((
-                SyncIntent::BrandKit { brand, kit },
-                format!("Change the kit of '{name}'"),
-            ))
-        }
-        ChangeAction::Member => {
-            let user: UserId = text("user")?.parse().ok()?;
-            let role = match after.get("role").and_then(|v| v.as_str()) {
-                Some(r) => Some(r.parse::<BrandRole>().ok()?),
-                None => None,
-            };
-            let (_, who) = library.names_for(None, Some(user)).unwrap_or_default();
-            let who = who.unwrap_or_else(|| "someone".into());
-            let what = match role {
-                Some(r) => format!("Make {who} {r} of '{name}'"),
-                None => format!("Remove {who} from '{name}'"),
-            };
-            Some((SyncIntent::BrandMember { brand, user, role }, what))
-        }
-        _ => None,
-    }
-}
+/// Intents per push request (the studio takes at most 500).
+const PUSH_BATCH: usize = 500;
 
-/// Pushes the whole outbox, a batch at a time.
+/// One outbox entry's intents get ids `entry << INTENT_BITS | k`: increasing per library, the
+/// same again when a push is retried (the studio's at-most-once key), and room for a project
+/// of 16 million assets shared at once.
+const INTENT_BITS: u32 = 24;
+
+/// Pushes the whole outbox, a round at a time: every intent of an entry is answered before
+/// the entry is consumed, so a push cut off midway is sent again whole and the studio answers
+/// what it already applied from its record.
 fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut SyncReport) -> Result<()> {
     let replica = library.replica()?.ok_or_else(|| {
         SyncError::NotSignedIn(
@@ -122,7 +47,7 @@ fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut 
         )
     })?;
     loop {
-        let batch = library.outbox(PUSH_BATCH)?;
+        let batch = library.outbox(OUTBOX_BATCH)?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -130,22 +55,27 @@ fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut 
         let mut intents = Vec::new();
         let mut described = std::collections::HashMap::new();
         for (id, change) in &batch {
-            match intent_of(library, change) {
-                Some((intent, what)) => {
-                    described.insert(*id, (intent.name().to_string(), what));
-                    intents.push(PushedIntent { id: *id, intent });
-                }
-                None => {
-                    consumed.push(*id);
-                    report.kept_local += 1;
-                }
+            consumed.push(*id);
+            let found = intents_of(library, change)?;
+            if found.is_empty() {
+                report.kept_local += 1;
+            }
+            for (k, (intent, what)) in found.into_iter().enumerate() {
+                let pushed = (*id << INTENT_BITS) | (k as i64 & ((1 << INTENT_BITS) - 1));
+                described.insert(pushed, (intent.name().to_string(), what));
+                intents.push(PushedIntent { id: pushed, intent });
             }
         }
         let mut refusals = Vec::new();
-        if !intents.is_empty() {
-            let answer = client.push(token, &PushRequest { replica, intents })?;
+        for chunk in intents.chunks(PUSH_BATCH) {
+            let answer = client.push(
+                token,
+                &PushRequest {
+                    replica,
+                    intents: chunk.to_vec(),
+                },
+            )?;
             for r in answer.results {
-                consumed.push(r.id);
                 match r.outcome {
                     PushOutcome::Applied { .. } => report.pushed += 1,
                     PushOutcome::Refused { code, message } => {
@@ -161,7 +91,8 @@ fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut 
 }
 
 /// Pulls every page after the cursor (from 0 when the view is to be rebuilt or the studio's
-/// epoch changed); returns the team brands and people the pull saw.
+/// epoch changed), then backfills the scopes the studio newly lets this library read and
+/// purges the ones it no longer does; returns the team brands and people the pull saw.
 fn pull_all(
     library: &Library,
     client: &StudioClient,
@@ -170,9 +101,11 @@ fn pull_all(
 ) -> Result<(Vec<BrandId>, Vec<UserId>)> {
     let state = library.sync_cursor()?;
     let mut cursor = if state.rebuild { 0 } else { state.cursor };
+    let known = library.sync_scopes()?;
+    let mut from_start = cursor == 0;
     let mut brands = Vec::new();
     let mut people = Vec::new();
-    loop {
+    let scopes = loop {
         let page = client.pull(token, cursor)?;
         if let Some(epoch) = &state.epoch
             && *epoch != page.epoch
@@ -183,6 +116,7 @@ fn pull_all(
             library.restart_pull()?;
             report.rebootstrapped = true;
             cursor = 0;
+            from_start = true;
             continue;
         }
         for row in &page.rows {
@@ -192,13 +126,33 @@ fn pull_all(
                 _ => {}
             }
         }
-        report.pulled += library.apply_pull(&page, false)? as u32;
+        report.pulled += library.apply_pull(&page, true)? as u32;
         cursor = page.cursor;
         report.cursor = cursor;
         if !page.more {
-            return Ok((brands, people));
+            break page.scopes;
+        }
+    };
+    // A scope gained (added to a brand) holds rows older than the cursor: read it whole. A
+    // pull from 0 read everything already.
+    if !from_start {
+        for scope in scopes.iter().filter(|s| !known.contains(s)) {
+            let mut at = 0;
+            loop {
+                let page = client.pull_scope(token, at, scope)?;
+                report.pulled += library.apply_pull(&page, false)? as u32;
+                at = page.cursor;
+                if !page.more {
+                    break;
+                }
+            }
         }
     }
+    let lost: Vec<String> = known.into_iter().filter(|s| !scopes.contains(s)).collect();
+    if !lost.is_empty() && !scopes.is_empty() {
+        library.purge_scopes(&lost)?;
+    }
+    Ok((brands, people))
 }
 
 /// Pushes what waits, then pulls what changed: `atelier sync`.

@@ -10,6 +10,7 @@ pub mod client;
 pub mod credentials;
 pub mod engine;
 mod error;
+pub mod intents;
 pub mod session;
 
 pub use client::StudioClient;

@@ -3,6 +3,7 @@
  * summaries of bulk reports ("12 of 14 moved; 2 are approved").
  */
 import type { BulkReport, Flag, Source, Status } from './api/client';
+import type { Presence } from './api/types/Presence';
 
 const numberFmt = new Intl.NumberFormat('en');
 
@@ -15,6 +16,14 @@ export function count(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+/** What a card says about where an asset's file is, when it isn't simply here. */
+export const PRESENCE: Record<Presence, { label: string; title: string }> = {
+  ok: { label: 'Here', title: 'The file is in this library' },
+  missing: { label: 'Missing', title: 'The file was deleted or moved outside the watched folders' },
+  offline: { label: 'Offline', title: 'The drive holding this file is not connected' },
+  remote: { label: 'On the studio', title: 'Only on the studio: the original hasn’t been downloaded to this computer' },
+};
 
 /**
  * Bytes in powers of 1024 ("20.0 GiB"), the units plan limits are set and refused in (the

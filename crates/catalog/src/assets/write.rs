@@ -87,6 +87,12 @@ impl Tx<'_> {
         Ok(Ok(seq))
     }
 
+    /// Inserts another member's asset from the studio as it is (the same content may already be
+    /// here as another asset: each keeps its own row).
+    pub(crate) fn insert_replica(&mut self, a: &NewAsset) -> Result<i64> {
+        self.insert_row(a)
+    }
+
     fn insert_row(&mut self, a: &NewAsset) -> Result<i64> {
         let tx = &self.tx;
         // `added_at` never decreases along `seq`, so "Recently added" is a seq range (a clock
@@ -222,6 +228,21 @@ impl Tx<'_> {
         actor: UserRow,
         now: i64,
     ) -> Result<()> {
+        self.set_column_because(column, seqs, value, None, actor, now)
+    }
+
+    /// [`Tx::set_column`] as the consequence of another change, named in the journal entry's
+    /// `after.because` (a brand move resets the status: the studio does that itself, so the
+    /// reset is not a review transition of its own).
+    pub fn set_column_because(
+        &mut self,
+        column: Column,
+        seqs: &[i64],
+        value: i64,
+        because: Option<&str>,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
         let col = column.sql();
         let old: Vec<(i64, i64, Vec<u8>)> = self
             .tx
@@ -250,12 +271,14 @@ impl Tx<'_> {
             }
             uids.push(uid.clone());
         }
+        let mut after = json!({ col: column.shown(&self.tx, value)? });
+        if let Some(why) = because {
+            after["because"] = json!(why);
+        }
         journal::record(
             &self.tx,
-            journal::Entry::assets(now, actor, column.action(), &uids).change(
-                Some(json!({ col: before })),
-                Some(json!({ col: column.shown(&self.tx, value)? })),
-            ),
+            journal::Entry::assets(now, actor, column.action(), &uids)
+                .change(Some(json!({ col: before })), Some(after)),
         )
     }
 

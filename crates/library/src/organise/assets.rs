@@ -243,7 +243,14 @@ impl Acting<'_> {
                 let now = now_ms();
                 let s = seqs(todo);
                 tx.drop_brand_memberships(&s, a.user, now)?;
-                tx.set_column(Column::Status, &s, Status::Draft.code(), a.user, now)?;
+                tx.set_column_because(
+                    Column::Status,
+                    &s,
+                    Status::Draft.code(),
+                    Some("brand_move"),
+                    a.user,
+                    now,
+                )?;
                 tx.set_column(Column::Brand, &s, brand.0, a.user, now)
             },
         )

@@ -185,10 +185,30 @@ impl Acting<'_> {
         self.project_info(name)
     }
 
-    /// Shares or unshares a project (R9.3). A standalone library has no studio to share with.
-    pub fn project_share(&self, name: &str, _shared: bool) -> Result<ProjectInfo> {
-        self.project_row(name)?;
-        Err(needs_studio("sharing a project"))
+    /// Shares or unshares a project (R9.3): its owner only, in a library bound to a studio (a
+    /// standalone library has none to share with). The studio learns it through the outbox;
+    /// sharing sends the project's assets along.
+    pub fn project_share(&self, name: &str, shared: bool) -> Result<ProjectInfo> {
+        let p = self.project_row(name)?;
+        if self.studio_binding()?.is_none() {
+            return Err(needs_studio("sharing a project"));
+        }
+        let info = self.project_info(name)?;
+        if !info.mine {
+            return Err(invalid(
+                ErrorCode::Forbidden,
+                format!(
+                    "'{}' is shared by {}: only its owner shares or unshares it",
+                    info.name, info.owner
+                ),
+            ));
+        }
+        if info.shared != shared {
+            let actor = self.user;
+            self.catalog()
+                .write(|tx| tx.set_project_flag(p, "shared", shared, actor, now_ms()))?;
+        }
+        self.project_info(name)
     }
 
     /// Changes a project's settings (R9.1).

@@ -513,11 +513,17 @@ fn decide(
             Ok(vec![SyncWrite::Unshare { project: *project }])
         }
         SyncIntent::AssetCreate { asset } => {
-            if facts.asset.is_some() {
-                return Err(InvalidInput::new(
-                    ErrorCode::NameTaken,
-                    format!("an asset with the id {} is already on the studio", asset.id),
-                ));
+            match &facts.asset {
+                // Its creator sending it again (imported, then its project shared): it is
+                // there already; nothing changes.
+                Some(there) if there.creator == actor.id => return Ok(Vec::new()),
+                Some(_) => {
+                    return Err(InvalidInput::new(
+                        ErrorCode::NameTaken,
+                        format!("an asset with the id {} is already on the studio", asset.id),
+                    ));
+                }
+                None => {}
             }
             facts.project.as_ref().ok_or_else(|| not_shared(asset.project))?;
             let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;

@@ -689,10 +689,10 @@ macro_rules! sync_sql {
                     sqlx::query_as("SELECT epoch, seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
                 // Few scopes (the studio's, the caller's own, later their brands'): one query
                 // per scope, merged by seq, keeps every statement simple and indexable.
-                let mut rows: Vec<(i64, String)> = Vec::new();
+                let mut rows: Vec<(i64, String, String)> = Vec::new();
                 for scope in scopes {
-                    let mut part: Vec<(i64, String)> = sqlx::query_as(
-                        "SELECT seq, body FROM sync_row WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                    let mut part: Vec<(i64, String, String)> = sqlx::query_as(
+                        "SELECT seq, scope, body FROM sync_row WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3",
                     )
                     .bind(scope)
                     .bind(cursor)
@@ -705,7 +705,7 @@ macro_rules! sync_sql {
                 rows.truncate(limit as usize);
                 let rows = rows
                     .into_iter()
-                    .map(|(seq, body)| Ok(SyncRow { seq, data: parse(&body)? }))
+                    .map(|(seq, scope, body)| Ok(SyncRow { seq, scope, data: parse(&body)? }))
                     .collect::<StoreResult<Vec<_>>>()?;
                 Ok((epoch_text(&epoch), last, rows))
             }

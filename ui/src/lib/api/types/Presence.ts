@@ -3,4 +3,4 @@
 /**
  * Whether an asset's file is where the catalog says.
  */
-export type Presence = "ok" | "missing" | "offline";
+export type Presence = "ok" | "missing" | "offline" | "remote";

@@ -26,6 +26,14 @@ archived: boolean,
  */
 shared: boolean, 
 /**
+ * The reader's own (otherwise another member's shared project: *Organization Projects*).
+ */
+mine: boolean, 
+/**
+ * Its owner's display name.
+ */
+owner: string, 
+/**
  * Brand new assets get, when set.
  */
 default_brand: string | null, 

@@ -1,0 +1,688 @@
+//! Shared projects in the catalog (STUDIO.md §3–§4): the studio's project and asset rows
+//! applied — other members' assets arrive without their original (presence `remote`), ours
+//! take the studio's fields —, Gone rows and lost scopes purging what came in them, and the
+//! rows this library sends when it shares (an asset as the studio's `asset.create` carries it).
+//!
+//! Every change applied here is journaled as `synced` and never queued for the studio: the
+//! studio already has it. Knows tables and the wire rows; must not know HTTP, the studio's rules
+//! or when to sync.
+
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::{AssetId, Flag, Id, Kind, Presence, Rating, Source, Status, names};
+use atelier_protocol::{AssetSyncRow, GoneRow, ProjectSyncRow};
+use rusqlite::{OptionalExtension, params};
+
+use crate::assets::{FileFacts, FreedFile, NewAsset};
+use crate::rows::{BrandRow, ProjectRow, TagRow, UserRow, array, hex, uuid_of};
+use crate::{Catalog, CatalogError, Result, Tx};
+
+/// Where another member's original lands once downloaded, relative to the library: its
+/// content hash names it, so that two assets of the same bytes share one copy.
+pub fn remote_original_path(hash_hex: &str, name: &str) -> String {
+    let ext = names::extension(name).to_ascii_lowercase();
+    let shard = hash_hex.get(..2).unwrap_or("00");
+    if ext.is_empty() {
+        format!("studio/{shard}/{hash_hex}")
+    } else {
+        format!("studio/{shard}/{hash_hex}.{ext}")
+    }
+}
+
+/// What applying a Gone row or purging a scope did.
+#[derive(Debug, Clone, Default)]
+pub struct Purged {
+    /// Assets removed from this library (other members', or copies of ours nobody holds here).
+    pub assets: Vec<AssetId>,
+    /// Their cached originals (under `studio/`) and renditions no asset uses any more, for the
+    /// caller to delete from disk — never a file of the user's.
+    pub freed: Vec<FreedFile>,
+}
+
+impl Purged {
+    /// Adds what another purge did.
+    pub fn extend(&mut self, other: Purged) {
+        self.assets.extend(other.assets);
+        self.freed.extend(other.freed);
+    }
+}
+
+fn parse_hash(text: &str) -> Result<[u8; 32]> {
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>();
+    bytes.and_then(|b| <[u8; 32]>::try_from(b).ok()).ok_or_else(|| {
+        CatalogError::Corrupt(format!(
+            "a content hash from the studio that isn't 64 hex digits: {text}"
+        ))
+    })
+}
+
+/// The wall-clock seconds the Captured sort uses: the capture time as written, else when it
+/// was added.
+fn sort_captured(captured_at: Option<&str>, added_at: i64) -> i64 {
+    captured_at
+        .and_then(|c| c.get(..19))
+        .and_then(|c| chrono::NaiveDateTime::parse_from_str(c, "%Y-%m-%dT%H:%M:%S").ok())
+        .map_or(added_at / 1000, |t| t.and_utc().timestamp())
+}
+
+impl Catalog {
+    /// The scopes the last pull reported.
+    pub fn sync_scopes(&self) -> Result<Vec<String>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT scopes FROM sync_state WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
+    /// A project's name and whether it is shared (`None`: no such project).
+    pub fn project_sharing(&self, project: ProjectId) -> Result<Option<(String, bool)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT name, shared FROM project WHERE uid = ?1",
+                [project.to_bytes()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Whether this library holds (kind, id) as the studio sent it.
+    pub fn is_replicated(&self, kind: &str, id: uuid::Uuid) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM replicated WHERE kind = ?1 AND key = ?2",
+                params![kind, id.as_bytes().to_vec()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// A tag's name by its public id.
+    pub fn tag_name(&self, id: uuid::Uuid) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT name FROM tag WHERE uid = ?1",
+                [id.as_bytes().to_vec()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Whether the asset is in a shared project (what the studio is told about).
+    pub fn in_shared_project(&self, asset: AssetId) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT p.shared FROM asset a JOIN project p ON p.id = a.project WHERE a.uid = ?1",
+                [asset.to_bytes()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    /// The assets of a project (live, not in the Trash), oldest first, as `asset.create`
+    /// carries them.
+    pub fn project_sync_rows(&self, project: ProjectId) -> Result<Vec<AssetSyncRow>> {
+        let seqs: Vec<i64> = self
+            .conn()
+            .prepare(
+                "SELECT a.seq FROM asset a JOIN project p ON p.id = a.project
+                 WHERE p.uid = ?1 AND a.trashed_at IS NULL ORDER BY a.seq",
+            )?
+            .query_map([project.to_bytes()], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        seqs.into_iter()
+            .filter_map(|s| self.asset_sync_row_at(s).transpose())
+            .collect()
+    }
+
+    /// One asset as `asset.create` carries it (`None`: no such asset).
+    pub fn asset_sync_row(&self, asset: AssetId) -> Result<Option<AssetSyncRow>> {
+        let seq: Option<i64> = self
+            .conn()
+            .query_row("SELECT seq FROM asset WHERE uid = ?1", [asset.to_bytes()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match seq {
+            Some(s) => self.asset_sync_row_at(s),
+            None => Ok(None),
+        }
+    }
+
+    fn asset_sync_row_at(&self, seq: i64) -> Result<Option<AssetSyncRow>> {
+        let conn = self.conn();
+        let row = conn
+            .prepare_cached(
+                "SELECT a.uid, p.uid, b.uid, u.uid, a.name, a.kind, a.source, a.hash, f.bytes, f.mime, a.width,
+                        a.height, a.captured_at, a.added_at, a.status, a.rating, a.flag, a.prompt, b.personal_of
+                 FROM asset a JOIN project p ON p.id = a.project JOIN brand b ON b.id = a.brand
+                 JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq WHERE a.seq = ?1",
+            )?
+            .query_row([seq], |r| {
+                Ok((
+                    (
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Option<Vec<u8>>>(2)?,
+                        r.get::<_, Option<Vec<u8>>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, i64>(6)?,
+                        r.get::<_, Vec<u8>>(7)?,
+                    ),
+                    (
+                        r.get::<_, i64>(8)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, u32>(10)?,
+                        r.get::<_, u32>(11)?,
+                        r.get::<_, Option<String>>(12)?,
+                        r.get::<_, i64>(13)?,
+                        r.get::<_, i64>(14)?,
+                        r.get::<_, u8>(15)?,
+                        r.get::<_, i64>(16)?,
+                        r.get::<_, Option<String>>(17)?,
+                        r.get::<_, Option<i64>>(18)?,
+                    ),
+                ))
+            })
+            .optional()?;
+        let Some(((uid, project, brand, creator, name, kind, source, hash), rest)) = row else {
+            return Ok(None);
+        };
+        let (bytes, mime, width, height, captured_at, added_at, status, rating, flag, prompt, personal_of) =
+            rest;
+        // A Personal brand's studio id is its person's.
+        let brand = match (brand, personal_of) {
+            (Some(b), _) => BrandId::from_uuid(uuid_of(&b)?),
+            (None, Some(owner)) => {
+                let owner: Option<Vec<u8>> =
+                    conn.query_row("SELECT uid FROM user WHERE id = ?1", [owner], |r| r.get(0))?;
+                BrandId::from_uuid(uuid_of(&owner.unwrap_or_default())?)
+            }
+            (None, None) => return Err(CatalogError::Corrupt("a team brand without a public id".into())),
+        };
+        let tags: Vec<String> = conn
+            .prepare_cached(
+                "SELECT t.name FROM asset_tag x JOIN tag t ON t.id = x.tag WHERE x.asset = ?1 ORDER BY t.key",
+            )?
+            .query_map([seq], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let corrupt = |what: &str| CatalogError::Corrupt(format!("asset {seq}: {what}"));
+        Ok(Some(AssetSyncRow {
+            id: AssetId::from_uuid(uuid_of(&uid)?),
+            project: ProjectId::from_uuid(uuid_of(&project)?),
+            brand,
+            creator: UserId::from_uuid(uuid_of(&creator.unwrap_or_default())?),
+            name,
+            kind: Kind::from_code(kind).ok_or_else(|| corrupt("kind"))?,
+            source: Source::from_code(source).ok_or_else(|| corrupt("source"))?,
+            hash: hex(&hash),
+            bytes: bytes.max(0) as u64,
+            mime,
+            width,
+            height,
+            captured_at,
+            added_at,
+            status: Status::from_code(status).ok_or_else(|| corrupt("status"))?,
+            rating: Rating::new(rating).map_err(|_| corrupt("rating"))?,
+            flag: Flag::from_code(flag).ok_or_else(|| corrupt("flag"))?,
+            tags,
+            prompt,
+        }))
+    }
+}
+
+impl Tx<'_> {
+    /// Runs `apply` as the studio's: every journal entry it writes becomes `synced` and nothing
+    /// it does is queued for the studio.
+    pub fn as_synced<T>(&mut self, apply: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let mark: i64 = self
+            .tx
+            .query_row("SELECT coalesce(max(seq), 0) FROM change", [], |r| r.get(0))?;
+        // Imports are journaled when the transaction ends: none of those made here is one.
+        let imported = self.imported.len();
+        let out = apply(self)?;
+        self.imported.truncate(imported);
+        self.tx.execute("DELETE FROM outbox WHERE change > ?1", [mark])?;
+        self.tx
+            .execute("UPDATE change SET action = 'synced' WHERE seq > ?1", [mark])?;
+        Ok(out)
+    }
+
+    /// Remembers the scope list the last pull reported.
+    pub fn set_sync_scopes(&mut self, scopes: &[String]) -> Result<()> {
+        let text = serde_json::to_string(scopes).map_err(|e| CatalogError::Corrupt(e.to_string()))?;
+        self.tx.execute(
+            "INSERT INTO sync_state (id, scopes) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET scopes = ?1",
+            [text],
+        )?;
+        Ok(())
+    }
+
+    fn local_user(&self) -> Result<Option<UserRow>> {
+        Ok(self
+            .tx
+            .query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0))
+            .optional()?
+            .map(UserRow))
+    }
+
+    fn remember(&mut self, kind: &str, key: &[u8], scope: &str, seq: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO replicated (kind, key, scope, seq) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq",
+            )?
+            .execute(params![kind, key, scope, seq])?;
+        Ok(())
+    }
+
+    /// The seq of the copy this library holds of (kind, key), if it came from the studio.
+    fn replicated_seq(&self, kind: &str, key: &[u8]) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT seq FROM replicated WHERE kind = ?1 AND key = ?2")?
+            .query_row(params![kind, key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The local row of a shared project, made (with a name to be corrected by its own row)
+    /// when its assets arrive first.
+    fn shared_project(
+        &mut self,
+        id: ProjectId,
+        owner: UserId,
+        name: Option<&str>,
+        now: i64,
+    ) -> Result<ProjectRow> {
+        let uid = id.to_bytes();
+        let found: Option<i64> = self
+            .tx
+            .query_row("SELECT id FROM project WHERE uid = ?1", [&uid], |r| r.get(0))
+            .optional()?;
+        if let Some(p) = found {
+            self.tx
+                .execute("UPDATE project SET shared = 1 WHERE id = ?1", [p])?;
+            return Ok(ProjectRow(p));
+        }
+        let owner = self.studio_user(owner)?;
+        let base = name.map_or_else(
+            || format!("Shared project {}", &id.to_string()[..8]),
+            str::to_string,
+        );
+        // Another project of that owner here may hold the name (made before binding): the
+        // newcomer takes a suffix rather than fail.
+        let mut name = base.clone();
+        let mut n = 2;
+        while self
+            .tx
+            .query_row(
+                "SELECT 1 FROM project WHERE owner = ?1 AND name_key = ?2",
+                params![owner.0, names::key(&name)],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some()
+        {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        self.tx.execute(
+            "INSERT INTO project (uid, owner, name, name_key, created_at, shared) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            params![uid, owner.0, name, names::key(&name), now],
+        )?;
+        Ok(ProjectRow(self.tx.last_insert_rowid()))
+    }
+
+    /// Applies a shared project's row: made here if it is someone else's, marked shared and
+    /// renamed as the studio has it.
+    pub fn apply_project(&mut self, p: &ProjectSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.as_synced(|tx| {
+            let row = tx.shared_project(p.id, p.owner, Some(&p.name), now)?;
+            let mine = tx.project_is_mine(row)?;
+            if !mine {
+                let taken: bool = tx.tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM project WHERE owner = (SELECT owner FROM project WHERE id = ?1)
+                     AND name_key = ?2 AND id != ?1)",
+                    params![row.0, names::key(&p.name)],
+                    |r| r.get(0),
+                )?;
+                if !taken {
+                    tx.tx.execute(
+                        "UPDATE project SET name = ?2, name_key = ?3 WHERE id = ?1",
+                        params![row.0, p.name, names::key(&p.name)],
+                    )?;
+                }
+            }
+            tx.remember("project", &p.id.to_bytes(), scope, seq)
+        })
+    }
+
+    fn project_is_mine(&self, row: ProjectRow) -> Result<bool> {
+        Ok(self.tx.query_row(
+            "SELECT u.is_local FROM project p JOIN user u ON u.id = p.owner WHERE p.id = ?1",
+            [row.0],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn brand_by_uid(&mut self, brand: BrandId) -> Result<Option<BrandRow>> {
+        let by_uid: Option<i64> = self
+            .tx
+            .query_row("SELECT id FROM brand WHERE uid = ?1", [brand.to_bytes()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(b) = by_uid {
+            return Ok(Some(BrandRow(b)));
+        }
+        // A Personal brand's studio id is its person's.
+        let personal: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT b.id FROM brand b JOIN user u ON u.id = b.personal_of WHERE u.uid = ?1",
+                [brand.to_bytes()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(personal.map(BrandRow))
+    }
+
+    /// Applies an asset's row: another member's arrives without its original (presence
+    /// `remote`); one this library has takes the studio's name, rating, flag, status, brand,
+    /// project and tags. Returns whether the asset is new here.
+    pub fn apply_asset(&mut self, a: &AssetSyncRow, seq: i64, scope: &str, now: i64) -> Result<bool> {
+        self.as_synced(|tx| {
+            let uid = a.id.to_bytes();
+            if tx.replicated_seq("asset", &uid)?.is_some_and(|s| s > seq) {
+                return Ok(false); // a backfill brought a newer state already
+            }
+            let Some(brand) = tx.brand_by_uid(a.brand)? else {
+                return Err(CatalogError::Corrupt(format!(
+                    "asset {} is on brand {}, which this library hasn't received",
+                    a.id, a.brand
+                )));
+            };
+            let owner = tx.project_owner_hint(a)?;
+            let project = tx.shared_project(a.project, owner, None, now)?;
+            let actor = match tx.local_user()? {
+                Some(u) => u,
+                None => tx.studio_user(a.creator)?,
+            };
+            let existing: Option<i64> = tx
+                .tx
+                .query_row("SELECT seq FROM asset WHERE uid = ?1", [&uid], |r| r.get(0))
+                .optional()?;
+            let new = existing.is_none();
+            let seq_here = match existing {
+                Some(s) => s,
+                None => {
+                    let creator = tx.studio_user(a.creator)?;
+                    let path = remote_original_path(&a.hash, &a.name);
+                    let insert = NewAsset {
+                        id: a.id,
+                        hash: parse_hash(&a.hash)?,
+                        name: a.name.clone(),
+                        kind: a.kind,
+                        source: a.source,
+                        project,
+                        brand,
+                        creator,
+                        width: a.width,
+                        height: a.height,
+                        added_at: a.added_at,
+                        captured_at: a.captured_at.clone(),
+                        sort_captured: sort_captured(a.captured_at.as_deref(), a.added_at),
+                        prompt: a.prompt.clone(),
+                        rating: a.rating,
+                        tags: a.tags.clone(),
+                        title: None,
+                        description: None,
+                        exif_json: None,
+                        generation_json: None,
+                        search_extra: String::new(),
+                        model_refs: Vec::new(),
+                        signature: None,
+                        file: FileFacts {
+                            path: path.into(),
+                            managed: true,
+                            bytes: a.bytes,
+                            mime: a.mime.clone(),
+                            format: names::extension(&a.name).to_ascii_lowercase(),
+                            mtime_ms: None,
+                            orientation: 1,
+                            thumb: None,
+                            duration_ms: None,
+                            sidecar_mtime_ms: None,
+                        },
+                    };
+                    let s = tx.insert_replica(&insert)?;
+                    tx.set_presence(&[s], Presence::Remote, actor, now)?;
+                    s
+                }
+            };
+            tx.take_fields(seq_here, a, brand, project, actor, now)?;
+            tx.remember("asset", &uid, scope, seq)?;
+            Ok(new)
+        })
+    }
+
+    /// Who owns the project an arriving asset names, as far as this library knows: the
+    /// project's own row names them later.
+    fn project_owner_hint(&self, a: &AssetSyncRow) -> Result<UserId> {
+        let owner: Option<Vec<u8>> = self
+            .tx
+            .query_row(
+                "SELECT u.uid FROM project p JOIN user u ON u.id = p.owner WHERE p.uid = ?1",
+                [a.project.to_bytes()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match owner {
+            Some(o) => Ok(UserId::from_uuid(uuid_of(&o)?)),
+            None => Ok(a.creator),
+        }
+    }
+
+    /// Sets an asset's synchronised fields to the studio's (each write a no-op when equal).
+    fn take_fields(
+        &mut self,
+        seq: i64,
+        a: &AssetSyncRow,
+        brand: BrandRow,
+        project: ProjectRow,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        use crate::assets::Column;
+        let name: String = self
+            .tx
+            .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        if name != a.name {
+            self.rename_asset(seq, &a.name, actor, now)?;
+        }
+        self.set_column(Column::Rating, &[seq], i64::from(a.rating.stars()), actor, now)?;
+        self.set_column(Column::Flag, &[seq], a.flag.code(), actor, now)?;
+        self.set_column(Column::Status, &[seq], a.status.code(), actor, now)?;
+        self.set_column(Column::Brand, &[seq], brand.0, actor, now)?;
+        self.set_column(Column::Project, &[seq], project.0, actor, now)?;
+        let want = self.ensure_tags(&a.tags, now)?;
+        let have: Vec<i64> = self
+            .tx
+            .prepare_cached("SELECT tag FROM asset_tag WHERE asset = ?1")?
+            .query_map([seq], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let add: Vec<TagRow> = want
+            .iter()
+            .filter(|t| !have.contains(t))
+            .map(|t| TagRow(*t))
+            .collect();
+        let drop: Vec<TagRow> = have
+            .iter()
+            .filter(|t| !want.contains(t))
+            .map(|t| TagRow(*t))
+            .collect();
+        if !add.is_empty() {
+            self.add_tags(&[seq], &add, actor, now)?;
+        }
+        if !drop.is_empty() {
+            self.remove_tags(&[seq], &drop, actor, now)?;
+        }
+        Ok(())
+    }
+
+    /// Applies a Gone row: the copy goes if it is older. Another member's asset (or project)
+    /// leaves this library; ours stays ours (only its studio link is forgotten) — a project of
+    /// ours that was unshared stays, private.
+    pub fn apply_gone(&mut self, g: &GoneRow, seq: i64, now: i64) -> Result<Purged> {
+        let Ok(uuid) = g.key.parse::<uuid::Uuid>() else {
+            return Ok(Purged::default()); // a kind this build doesn't replicate
+        };
+        let key = uuid.as_bytes().to_vec();
+        if self.replicated_seq(&g.kind, &key)?.is_some_and(|s| s > seq) {
+            return Ok(Purged::default());
+        }
+        self.as_synced(|tx| tx.forget(&g.kind, &key, now))
+    }
+
+    /// Purges what came in a scope this library may no longer read.
+    pub fn purge_scope(&mut self, scope: &str, now: i64) -> Result<Purged> {
+        let rows: Vec<(String, Vec<u8>)> = self
+            .tx
+            .prepare("SELECT kind, key FROM replicated WHERE scope = ?1 ORDER BY kind")?
+            .query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        self.as_synced(|tx| {
+            let mut all = Purged::default();
+            for (kind, key) in rows {
+                all.extend(tx.forget(&kind, &key, now)?);
+            }
+            Ok(all)
+        })
+    }
+
+    fn forget(&mut self, kind: &str, key: &[u8], now: i64) -> Result<Purged> {
+        self.tx.execute(
+            "DELETE FROM replicated WHERE kind = ?1 AND key = ?2",
+            params![kind, key],
+        )?;
+        let actor = self.local_user()?;
+        match kind {
+            "asset" => {
+                let row: Option<(i64, bool, i64)> = self
+                    .tx
+                    .query_row(
+                        "SELECT a.seq, u.is_local, f.presence FROM asset a JOIN user u ON u.id = a.creator
+                         JOIN asset_file f ON f.asset = a.seq WHERE a.uid = ?1",
+                        [key],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                let Some((seq, ours, presence)) = row else {
+                    return Ok(Purged::default());
+                };
+                // Our own work, with its file here, stays: the studio forgetting it doesn't
+                // make this library lose it.
+                if ours && presence != Presence::Remote.code() {
+                    return Ok(Purged::default());
+                }
+                let actor = match actor {
+                    Some(a) => a,
+                    None => return Ok(Purged::default()),
+                };
+                self.remove_assets(&[seq], actor, now)
+            }
+            "project" => {
+                let row: Option<(i64, bool)> = self
+                    .tx
+                    .query_row(
+                        "SELECT p.id, u.is_local FROM project p JOIN user u ON u.id = p.owner WHERE p.uid = ?1",
+                        [key],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let Some((project, ours)) = row else {
+                    return Ok(Purged::default());
+                };
+                self.tx
+                    .execute("UPDATE project SET shared = 0 WHERE id = ?1", [project])?;
+                if ours {
+                    return Ok(Purged::default());
+                }
+                // Someone else's project leaves with what is left of it here (our own work in
+                // it stays, moved to our Inbox).
+                let Some(actor) = actor else {
+                    return Ok(Purged::default());
+                };
+                let rows: Vec<(i64, bool, i64)> = self
+                    .tx
+                    .prepare(
+                        "SELECT a.seq, u.is_local, f.presence FROM asset a JOIN user u ON u.id = a.creator
+                         JOIN asset_file f ON f.asset = a.seq WHERE a.project = ?1",
+                    )?
+                    .query_map([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<std::result::Result<_, _>>()?;
+                let (keep, drop): (Vec<_>, Vec<_>) = rows
+                    .into_iter()
+                    .partition(|(_, ours, presence)| *ours && *presence != Presence::Remote.code());
+                let purged = self.remove_assets(&drop.iter().map(|r| r.0).collect::<Vec<_>>(), actor, now)?;
+                if !keep.is_empty() {
+                    // Our Inbox (the project every person has, named so).
+                    let inbox: i64 = self.tx.query_row(
+                        "SELECT id FROM project WHERE owner = ?1 ORDER BY name_key != 'inbox', id LIMIT 1",
+                        [actor.0],
+                        |r| r.get(0),
+                    )?;
+                    let seqs: Vec<i64> = keep.iter().map(|r| r.0).collect();
+                    self.set_column(crate::assets::Column::Project, &seqs, inbox, actor, now)?;
+                }
+                let left: bool = self.tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM asset WHERE project = ?1)",
+                    [project],
+                    |r| r.get(0),
+                )?;
+                if !left {
+                    self.tx
+                        .execute("DELETE FROM watched_folder WHERE project = ?1", [project])?;
+                    self.tx.execute("DELETE FROM project WHERE id = ?1", [project])?;
+                }
+                Ok(purged)
+            }
+            _ => Ok(Purged::default()),
+        }
+    }
+
+    /// Removes assets that came from the studio, returning their cached files to delete.
+    fn remove_assets(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<Purged> {
+        if seqs.is_empty() {
+            return Ok(Purged::default());
+        }
+        let ids: Vec<Vec<u8>> = self
+            .tx
+            .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1)")?
+            .query_map([array(seqs)], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let freed = self.delete_assets(seqs, actor, now)?;
+        let mut out = Purged::default();
+        for id in ids {
+            out.assets.push(AssetId::from_uuid(uuid_of(&id)?));
+        }
+        // Only what the library keeps under studio/ is a cache it may delete.
+        out.freed = freed
+            .into_iter()
+            .filter(|f| f.managed && f.path.starts_with("studio"))
+            .collect();
+        Ok(out)
+    }
+}

@@ -1,0 +1,343 @@
+//! What the studio is told (STUDIO.md §4): each journal entry waiting in the outbox becomes
+//! the named intents it stands for — brands, members and kits; projects shared or unshared
+//! (sharing sends the project's assets); and every change to an asset in a shared project
+//! (import, fields, tags, review, moves, delete). What has none stays in this library: this
+//! machine's files, private projects, and for now collections, campaigns, stacks, forks and
+//! the Trash (their intents come with the next slices).
+//!
+//! Reads the library as it is when pushing, not as it was when the entry was written: an
+//! asset imported then shared is created once, with its fields of now. Knows the journal's
+//! entries and the protocol's intents; never HTTP.
+
+use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::review::action_between;
+use atelier_domain::{AssetId, BrandRole, Flag, Id as _, Rating, Status};
+use atelier_library::Library;
+use atelier_protocol::{AssetPatch, Change, ChangeAction, Entity, KitPatch, SyncIntent};
+
+use crate::error::Result;
+
+/// The intents a journal entry asks the studio for, each with what it was for people (the
+/// *Couldn't sync* list says it); none for what stays in this library.
+pub fn intents_of(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
+    Ok(match c.entity {
+        Entity::Brand => brand_intent(library, c).into_iter().collect(),
+        Entity::Project => project_intents(library, c)?,
+        Entity::Asset => asset_intents(library, c)?,
+        _ => Vec::new(),
+    })
+}
+
+fn project_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
+    let Some(project) = c.entity_id.as_deref().and_then(|p| p.parse::<ProjectId>().ok()) else {
+        return Ok(Vec::new());
+    };
+    let Some((name, shared)) = library.project_sharing(project)? else {
+        return Ok(Vec::new()); // deleted since
+    };
+    Ok(match c.action {
+        ChangeAction::Shared if shared => {
+            let mut out = vec![(
+                SyncIntent::ProjectShare {
+                    project,
+                    name: name.clone(),
+                },
+                format!("Share the project '{name}'"),
+            )];
+            for row in library.project_sync_rows(project)? {
+                let what = format!("Share {} (in '{name}')", row.name);
+                out.push((SyncIntent::AssetCreate { asset: row }, what));
+            }
+            out
+        }
+        ChangeAction::Shared => vec![(
+            SyncIntent::ProjectUnshare { project },
+            format!("Stop sharing the project '{name}'"),
+        )],
+        // Sharing again renames it on the studio.
+        ChangeAction::Rename if shared => vec![(
+            SyncIntent::ProjectShare {
+                project,
+                name: name.clone(),
+            },
+            format!("Rename the shared project to '{name}'"),
+        )],
+        _ => Vec::new(),
+    })
+}
+
+/// The assets an entry names: its list for bulk entries, else its subject.
+fn assets_of(c: &Change) -> Vec<AssetId> {
+    if !c.assets.is_empty() {
+        return c.assets.clone();
+    }
+    c.entity_id
+        .as_deref()
+        .and_then(|a| a.parse::<AssetId>().ok())
+        .into_iter()
+        .collect()
+}
+
+fn after_text(c: &Change, key: &str) -> Option<String> {
+    c.after.as_ref()?.get(key)?.as_str().map(str::to_string)
+}
+
+fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
+    let mut out = Vec::new();
+    for id in assets_of(c) {
+        // The asset as it is now, if it is in a shared project.
+        let row = library.shared_asset_row(id)?;
+        let name = row
+            .as_ref()
+            .map_or_else(|| "an asset".to_string(), |r| r.name.clone());
+        let set = |fields: AssetPatch| SyncIntent::AssetSetFields { asset: id, fields };
+        match c.action {
+            ChangeAction::Import | ChangeAction::BulkInsert => {
+                if let Some(row) = row {
+                    let what = format!("Add {} to the shared project", row.name);
+                    out.push((SyncIntent::AssetCreate { asset: row }, what));
+                }
+            }
+            ChangeAction::Rating if row.is_some() => {
+                let stars = c
+                    .after
+                    .as_ref()
+                    .and_then(|a| a.get("rating"))
+                    .and_then(|v| v.as_u64());
+                if let Some(r) = stars.and_then(|s| Rating::new(s.min(5) as u8).ok()) {
+                    out.push((
+                        set(AssetPatch {
+                            rating: Some(r),
+                            ..AssetPatch::default()
+                        }),
+                        format!("Rate {name} {}★", r.stars()),
+                    ));
+                }
+            }
+            ChangeAction::Flag if row.is_some() => {
+                if let Some(f) = after_text(c, "flag").and_then(|f| f.parse::<Flag>().ok()) {
+                    out.push((
+                        set(AssetPatch {
+                            flag: Some(f),
+                            ..AssetPatch::default()
+                        }),
+                        format!("Flag {name} as {}", f.as_str()),
+                    ));
+                }
+            }
+            ChangeAction::Rename if row.is_some() => {
+                if let Some(n) = after_text(c, "name") {
+                    out.push((
+                        set(AssetPatch {
+                            name: Some(n.clone()),
+                            ..AssetPatch::default()
+                        }),
+                        format!("Rename {} to {n}", before_name(c).unwrap_or(name)),
+                    ));
+                }
+            }
+            ChangeAction::TagAdd | ChangeAction::TagRemove if row.is_some() => {
+                let tag = c
+                    .entity_id
+                    .as_deref()
+                    .and_then(|t| t.parse::<uuid::Uuid>().ok())
+                    .map(|t| library.tag_name(t))
+                    .transpose()?
+                    .flatten();
+                if let Some(tag) = tag {
+                    let (intent, what) = if c.action == ChangeAction::TagAdd {
+                        (
+                            SyncIntent::TagAdd {
+                                asset: id,
+                                tag: tag.clone(),
+                            },
+                            format!("Tag {name} '{tag}'"),
+                        )
+                    } else {
+                        (
+                            SyncIntent::TagRemove {
+                                asset: id,
+                                tag: tag.clone(),
+                            },
+                            format!("Remove the tag '{tag}' from {name}"),
+                        )
+                    };
+                    out.push((intent, what));
+                }
+            }
+            // A brand move's reset to Draft is the studio's to make, with the move.
+            ChangeAction::Status if row.is_some() && after_text(c, "because").is_none() => {
+                let from = before_of(c, "status", id).and_then(|s| s.parse::<Status>().ok());
+                let to = after_text(c, "status").and_then(|s| s.parse::<Status>().ok());
+                if let (Some(from), Some(to)) = (from, to)
+                    && let Some(action) = action_between(from, to)
+                {
+                    out.push((
+                        SyncIntent::ReviewTransition {
+                            asset: id,
+                            from,
+                            action,
+                        },
+                        format!("{} {name}", capitalised(action.as_str())),
+                    ));
+                }
+            }
+            ChangeAction::Brand if row.is_some() => {
+                if let Some(b) = after_text(c, "brand").and_then(|b| b.parse::<BrandId>().ok()) {
+                    out.push((
+                        SyncIntent::AssetMove {
+                            asset: id,
+                            project: None,
+                            brand: Some(b),
+                        },
+                        format!("Move {name} to another brand"),
+                    ));
+                }
+            }
+            ChangeAction::Project => {
+                let to = after_text(c, "project").and_then(|p| p.parse::<ProjectId>().ok());
+                let was_shared = before_of(c, "project", id)
+                    .and_then(|p| p.parse::<ProjectId>().ok())
+                    .map(|p| library.project_sharing(p))
+                    .transpose()?
+                    .flatten()
+                    .is_some_and(|(_, shared)| shared);
+                match (row, was_shared) {
+                    // Shared → shared: a move on the studio.
+                    (Some(_), true) => out.push((
+                        SyncIntent::AssetMove {
+                            asset: id,
+                            project: to,
+                            brand: None,
+                        },
+                        format!("Move {name} to another shared project"),
+                    )),
+                    // Private → shared: the studio gets it.
+                    (Some(row), false) => {
+                        let what = format!("Add {} to the shared project", row.name);
+                        out.push((SyncIntent::AssetCreate { asset: row }, what));
+                    }
+                    // Shared → private: the studio forgets it.
+                    (None, true) => out.push((
+                        SyncIntent::AssetDelete { asset: id },
+                        format!("Take {name} out of the shared project"),
+                    )),
+                    (None, false) => {}
+                }
+            }
+            // Gone from this catalog: told to the studio only if the studio has it.
+            ChangeAction::Delete if library.is_replicated("asset", id.uuid())? => {
+                out.push((
+                    SyncIntent::AssetDelete { asset: id },
+                    "Delete an asset".to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// An asset's value of `key` before a bulk change (`{key: {id: value}}`), as text.
+fn before_of(c: &Change, key: &str, id: AssetId) -> Option<String> {
+    c.before
+        .as_ref()?
+        .get(key)?
+        .get(id.to_string())?
+        .as_str()
+        .map(str::to_string)
+}
+
+fn before_name(c: &Change) -> Option<String> {
+    c.before.as_ref()?.get("name")?.as_str().map(str::to_string)
+}
+
+fn capitalised(action: &str) -> String {
+    let words = action.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// A brand's change as an intent.
+fn brand_intent(library: &Library, c: &Change) -> Option<(SyncIntent, String)> {
+    let brand: BrandId = c.entity_id.as_deref()?.parse().ok()?;
+    let after = c.after.as_ref()?;
+    let text = |k: &str| after.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let list = |k: &str| {
+        after.get(k).and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+    };
+    let (name, _) = library.names_for(Some(brand), None).unwrap_or_default();
+    let name = name.unwrap_or_else(|| "a brand".into());
+    match c.action {
+        ChangeAction::Create => {
+            if after.get("personal").and_then(|v| v.as_bool()) == Some(true) {
+                return None; // every person's Personal brand is the studio's own
+            }
+            let n = text("name")?;
+            Some((
+                SyncIntent::BrandCreate {
+                    brand,
+                    name: n.clone(),
+                },
+                format!("Create the brand '{n}'"),
+            ))
+        }
+        ChangeAction::Rename => {
+            let n = text("name")?;
+            let old = c
+                .before
+                .as_ref()
+                .and_then(|b| b.get("name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("a brand")
+                .to_string();
+            Some((
+                SyncIntent::BrandRename {
+                    brand,
+                    name: n.clone(),
+                },
+                format!("Rename the brand '{old}' to '{n}'"),
+            ))
+        }
+        ChangeAction::Kit => {
+            let kit = KitPatch {
+                color: text("color"),
+                prompt_prefix: text("prompt_prefix"),
+                prompt_suffix: text("prompt_suffix"),
+                banned_terms: list("banned_terms"),
+                self_approval: after.get("self_approval").and_then(|v| v.as_bool()),
+                palette: list("palette"),
+            };
+            // A logo or anchors only: assets, which sync with shared projects.
+            if kit.is_empty() {
+                return None;
+            }
+            Some((
+                SyncIntent::BrandKit { brand, kit },
+                format!("Change the kit of '{name}'"),
+            ))
+        }
+        ChangeAction::Member => {
+            let user: UserId = text("user")?.parse().ok()?;
+            let role = match after.get("role").and_then(|v| v.as_str()) {
+                Some(r) => Some(r.parse::<BrandRole>().ok()?),
+                None => None,
+            };
+            let (_, who) = library.names_for(None, Some(user)).unwrap_or_default();
+            let who = who.unwrap_or_else(|| "someone".into());
+            let what = match role {
+                Some(r) => format!("Make {who} {r} of '{name}'"),
+                None => format!("Remove {who} from '{name}'"),
+            };
+            Some((SyncIntent::BrandMember { brand, user, role }, what))
+        }
+        _ => None,
+    }
+}
