@@ -5,7 +5,9 @@
 // time inside a session (scripts/test.sh), the kernel keyring otherwise — never a plain file;
 // Sign out leaves the library bound and signed out. Two people of one studio: what one changes
 // reaches the other's open app within seconds, and a change the studio refuses is listed in the
-// *Couldn't sync* panel with its reason until discarded (R14.2).
+// *Couldn't sync* panel with its reason until discarded (R14.2). Sharing a project (issue 12):
+// it appears under the member's Organization Projects, with the cards of the brand they belong
+// to marked "On the studio", and leaves their app when unshared — live, without a reload.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -344,6 +346,76 @@ test('two people of one studio: changes arrive live; a refused change is listed 
     await mp.keyboard.press('Escape');
     await expect(panel2).toBeHidden();
     await expect(indicatorOf(mp)).toBeFocused();
+
+    for (const p of pages) expect(errorsOf(p), 'uncaught errors in the page').toEqual([]);
+  } finally {
+    for (const p of pages) await p.context().close().catch(() => {});
+    await owner.stop();
+    await member.stop();
+  }
+});
+
+test('a shared project reaches a brand member’s open app, and leaves it when unshared', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const NOA = 'noa@studio.test';
+  const owner = await startAtelier({});
+  const member = await startAtelier({ empty: true });
+  const pages: Page[] = [];
+  try {
+    await owner.api('/api/studio/login', { url: studioUrl, email: 'olive@studio.test', password: PASSWORD });
+    const invited = await owner.api<{ link: string }>('/api/studio/invite', { email: NOA, role: 'member' });
+    const accepted = await fetch(invited.link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: NOA, mode: 'sign_up', display_name: 'Noa Viewer', password: PASSWORD, confirm: PASSWORD }).toString(),
+    });
+    expect(accepted.status).toBe(200);
+    // Olive's Canon photos go to a project "Canon" on a brand "Beta" Noa views.
+    owner.cli('brand', 'create', 'Beta');
+    owner.cli('brand', 'member', 'Beta', 'add', NOA, '--role', 'viewer');
+    owner.cli('project', 'create', 'Canon');
+    owner.cli('move', '--text', 'canon', '--brand', 'Beta');
+    owner.cli('move', '--text', 'canon', '--project', 'Canon');
+    const canon = owner.cliJson<{ total: number }>('search', '--project', 'Canon').total;
+    expect(canon).toBeGreaterThan(0);
+
+    await member.api('/api/studio/login', { url: studioUrl, email: NOA, password: PASSWORD });
+    const mp = await signIn(browser, member);
+    pages.push(mp);
+    await mp.goto(`${member.origin}/projects`);
+    const org = mp.getByRole('region', { name: /Organization Projects/ });
+    await expect(org).toContainText('No shared projects yet', { timeout: 20_000 });
+
+    // Olive shares it from the ⋮ menu.
+    const op = await signIn(browser, owner);
+    pages.push(op);
+    await op.goto(`${owner.origin}/projects`);
+    await op.getByRole('button', { name: 'Actions for Canon' }).click();
+    await op.getByRole('menuitem', { name: 'Share with studio…' }).click();
+    await op.getByRole('dialog', { name: /Share “Canon”/ }).getByRole('button', { name: 'Share project' }).click();
+    await expect(op.getByRole('region', { name: 'Notifications' }).getByText('Shared “Canon”')).toBeVisible();
+
+    // Noa's open app shows it under Organization Projects, as Olive's, with its photos.
+    await expect(org.getByText('Shared by Olive Owner')).toBeVisible({ timeout: 20_000 });
+    await expect(org.getByText(`${canon} asset`)).toBeVisible();
+    await shot(mp, 'studio-organization-projects');
+    await org.getByRole('link', { name: /Canon/ }).click();
+    const cards = mp.locator('[role="gridcell"]');
+    await expect(cards).toHaveCount(canon);
+    await expect(cards.first().getByText('On the studio')).toBeVisible();
+    // Not hers to share or change.
+    await mp.goto(`${member.origin}/projects`);
+    await mp.getByRole('button', { name: 'Actions for Canon' }).click();
+    await expect(mp.getByRole('menuitem', { name: /Share with studio|Stop sharing/ })).toHaveCount(0);
+    await mp.keyboard.press('Escape');
+
+    // Olive stops sharing: it leaves Noa's app.
+    await op.getByRole('button', { name: 'Actions for Canon' }).click();
+    await op.getByRole('menuitem', { name: 'Stop sharing…' }).click();
+    await op.getByRole('dialog', { name: /Stop sharing “Canon”/ }).getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(org).toContainText('No shared projects yet', { timeout: 20_000 });
+    expect(member.cliJson<{ total: number }>('search').total).toBe(0);
+    expect(owner.cliJson<{ total: number }>('search', '--project', 'Canon').total).toBe(canon);
 
     for (const p of pages) expect(errorsOf(p), 'uncaught errors in the page').toEqual([]);
   } finally {

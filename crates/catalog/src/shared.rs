@@ -364,8 +364,28 @@ impl Tx<'_> {
                     )?;
                 }
             }
+            tx.note_project(p.id, serde_json::json!({ "name": p.name, "shared": true }), now)?;
             tx.remember("project", &p.id.to_bytes(), scope, seq)
         })
+    }
+
+    /// Journals that a project arrived, changed or left (for the app's live refresh).
+    fn note_project(&mut self, id: ProjectId, after: serde_json::Value, now: i64) -> Result<()> {
+        let Some(actor) = self.local_user()? else {
+            return Ok(());
+        };
+        let uid = id.to_bytes();
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(
+                now,
+                actor,
+                atelier_protocol::Entity::Project,
+                atelier_protocol::ChangeAction::Synced,
+                Some(&uid),
+            )
+            .change(None, Some(after)),
+        )
     }
 
     fn project_is_mine(&self, row: ProjectRow) -> Result<bool> {
@@ -617,6 +637,8 @@ impl Tx<'_> {
                 };
                 self.tx
                     .execute("UPDATE project SET shared = 0 WHERE id = ?1", [project])?;
+                let id = ProjectId::from_uuid(uuid_of(key)?);
+                self.note_project(id, serde_json::json!({ "shared": false }), now)?;
                 if ours {
                     return Ok(Purged::default());
                 }

@@ -29,17 +29,25 @@ fn studio_bin() -> PathBuf {
 }
 
 /// Whether this process runs in the Secret Service session CI provides (see
-/// crates/sync/tests/keyring.rs); outside it the test says why it didn't run.
-fn in_session() -> bool {
+/// crates/sync/tests/keyring.rs) — then a guard that runs these tests one at a time: the
+/// session's keyring daemon, asked by several sign-ins at once while it starts, can drop a
+/// request (a test harness limit, not the app's: one person signs in once) —; outside it the
+/// test says why it didn't run.
+fn in_session() -> Option<std::sync::MutexGuard<'static, ()>> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     if std::env::var_os("ATELIER_SECRET_SERVICE").is_some() {
-        return true;
+        return Some(
+            ONE_AT_A_TIME
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
     }
     assert!(
         std::env::var_os("ATELIER_REQUIRE_SERVICES").is_none(),
         "CI must run the studio tests inside a Secret Service session (scripts/services.sh)"
     );
     eprintln!("not in a Secret Service session: run through scripts/services.sh in_secret_service");
-    false
+    None
 }
 
 struct Server(Child);
@@ -180,9 +188,9 @@ fn anywhere_in(dir: &Path, needle: &str) -> bool {
 
 #[test]
 fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
-    if !in_session() {
+    let Some(_one_at_a_time) = in_session() else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (_server, url) = start_studio(&tmp.path().join("studio"));
     let lib = tmp.path().join("library");
@@ -605,9 +613,9 @@ fn post_form(link: &str, fields: &[(&str, &str)]) -> (u16, String) {
 
 #[test]
 fn a_library_signs_in_through_the_browser() {
-    if !in_session() {
+    let Some(_one_at_a_time) = in_session() else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (_server, url) = start_studio(&tmp.path().join("studio"));
     let lib = tmp.path().join("library");
@@ -806,9 +814,9 @@ fn api_get(served: &str, path: &str) -> Value {
 
 #[test]
 fn libraries_share_brands_and_members_through_the_studio() {
-    if !in_session() {
+    let Some(_one_at_a_time) = in_session() else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("studio");
     init_studio(&data);
@@ -1204,9 +1212,9 @@ fn in_project(lib: &Path, name: &str) -> std::collections::BTreeMap<String, Valu
 
 #[test]
 fn a_shared_project_reaches_its_brand_and_edits_converge() {
-    if !in_session() {
+    let Some(_one_at_a_time) = in_session() else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("studio");
     init_studio(&data);
