@@ -133,6 +133,8 @@ error_codes! {
     NothingIndexed = "nothing_indexed",
     /// An upload that is not a valid form.
     BadUpload = "bad_upload",
+    /// An upload completed before all its parts arrived.
+    UploadIncomplete = "upload_incomplete",
     /// A request body that is not the JSON the call expects.
     InvalidBody = "invalid_body",
     /// An email address that can't be one.

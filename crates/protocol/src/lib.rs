@@ -7,6 +7,7 @@
 mod asset;
 mod change;
 mod error;
+mod files;
 mod intent;
 mod studio;
 mod sync;
@@ -15,6 +16,10 @@ pub use asset::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
 pub use atelier_domain::ErrorCode;
 pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;
+pub use files::{
+    BlobCheck, BlobsNeeded, MAX_CHECK, MAX_FILE_BYTES, MAX_RENDITION_BYTES, PART_HASH_HEADER, PART_SIZE,
+    UploadDone, UploadSession, UploadStart,
+};
 pub use intent::{AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent};
 pub use studio::{
     BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, DeviceCredential, InvitationAccept, InvitationLink,

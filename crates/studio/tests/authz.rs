@@ -56,6 +56,11 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
             Some(r#"{"replica":"0190d3f0-0000-7000-8000-000000000000","intents":[]}"#)
         }
         (Verb::Post, "/api/v1/limits") => Some(r#"{"projects_per_member":0,"storage_per_project":null}"#),
+        (Verb::Post, "/api/v1/blobs/check") => Some(r#"{"hashes":[]}"#),
+        (Verb::Post, "/api/v1/uploads") => {
+            Some(r#"{"hash":"0000000000000000000000000000000000000000000000000000000000000000","size":0}"#)
+        }
+        (Verb::Post, "/api/v1/uploads/{id}/complete") => None,
         (Verb::Post, p) => panic!("no sample body for POST {p}: add one"),
         _ => None,
     }

@@ -418,6 +418,39 @@ impl Blobs {
         }
     }
 
+    /// Where part `n` of upload session `session` waits until the upload completes: beside the
+    /// `ab/` folders, never mistaken for a blob. `session` is the studio's own id (hex).
+    fn part_key(session: &str, n: u32) -> Path {
+        Path::from(format!("uploads/{session}/{n}"))
+    }
+
+    /// Stores one part of an upload in progress (atomic; sending it again replaces it).
+    pub async fn put_part(&self, session: &str, n: u32, bytes: Bytes) -> Result<(), BlobError> {
+        self.store
+            .put(&Self::part_key(session, n), PutPayload::from(bytes))
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    /// One part of an upload in progress, as a stream.
+    pub async fn part(&self, session: &str, n: u32) -> Result<BlobRead, BlobError> {
+        let got = self
+            .store
+            .get(&Self::part_key(session, n))
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(self.read(got))
+    }
+
+    /// Deletes a part (gone already: not an error).
+    pub async fn delete_part(&self, session: &str, n: u32) -> Result<(), BlobError> {
+        match self.store.delete(&Self::part_key(session, n)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
     /// The blob's size, or `None` when it isn't stored.
     pub async fn head(&self, hash: &ContentHash) -> Result<Option<u64>, BlobError> {
         match self.store.head(&hash.key()).await {

@@ -11,9 +11,11 @@ use atelier_protocol::{
     InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
     StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
+use atelier_protocol::{BlobCheck, BlobsNeeded, PART_HASH_HEADER, UploadDone, UploadSession, UploadStart};
 use atelier_protocol::{PullResponse, PushRequest, PushResponse, StudioLimits, SyncPoke};
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -303,4 +305,125 @@ pub async fn set_limits(
     Json(body): Json<StudioLimits>,
 ) -> ApiResult<Json<StudioLimits>> {
     Ok(Json(state.studio.set_limits(&caller, body).await?))
+}
+
+/// `POST /api/v1/blobs/check`: which originals the caller must send.
+pub async fn blobs_check(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Json(body): Json<BlobCheck>,
+) -> ApiResult<Json<BlobsNeeded>> {
+    Ok(Json(state.studio.blobs_needed(&caller, body).await?))
+}
+
+/// `POST /api/v1/uploads`: start or resume sending an original.
+pub async fn upload_start(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Json(body): Json<UploadStart>,
+) -> ApiResult<Json<UploadSession>> {
+    Ok(Json(state.studio.start_upload(&caller, body).await?))
+}
+
+/// `PUT /api/v1/uploads/{id}/parts/{n}`: one part, its BLAKE3 in `x-atelier-part-blake3`.
+pub async fn upload_part(
+    State(state): State<AppState>,
+    Device(_caller): Device,
+    Path((id, n)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<UploadSession>> {
+    let n: u32 = n.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::BadUpload,
+            format!("part numbers are 0, 1, 2… (got '{n}')"),
+        )
+    })?;
+    let Some(part_hash) = headers.get(PART_HASH_HEADER).and_then(|v| v.to_str().ok()) else {
+        return Err(ApiError::new(
+            ErrorCode::MissingField,
+            format!("a part carries its BLAKE3 (hex) in the {PART_HASH_HEADER} header"),
+        ));
+    };
+    Ok(Json(
+        state
+            .studio
+            .put_part(&state.blobs, &id, n, part_hash, body)
+            .await?,
+    ))
+}
+
+/// `POST /api/v1/uploads/{id}/complete`: verify the whole and store it.
+pub async fn upload_complete(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UploadDone>> {
+    Ok(Json(
+        state.studio.complete_upload(&caller, &state.blobs, &id).await?,
+    ))
+}
+
+/// A file's bytes as a response, streamed.
+fn file_response(read: crate::services::files::FileRead) -> Response {
+    let mut response = Response::new(axum::body::Body::from_stream(read.body));
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&read.mime) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(read.size));
+    // Files are private to who may read them now: never kept by a cache in between.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// `GET /api/v1/blobs/{hash}`: an original the caller may read.
+pub async fn blob_get(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path(hash): Path<String>,
+) -> ApiResult<Response> {
+    Ok(file_response(
+        state.studio.read_original(&caller, &state.blobs, &hash).await?,
+    ))
+}
+
+/// `PUT /api/v1/blobs/{hash}/{kind}`: a rendition (thumb, preview) of an original the caller holds.
+pub async fn rendition_put(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path((hash, kind)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    state
+        .studio
+        .put_rendition(&caller, &state.blobs, &hash, &kind, mime, body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/blobs/{hash}/{kind}`: a rendition of an original the caller may read.
+pub async fn rendition_get(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path((hash, kind)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    Ok(file_response(
+        state
+            .studio
+            .read_rendition(&caller, &state.blobs, &hash, &kind)
+            .await?,
+    ))
 }

@@ -51,6 +51,8 @@ pub enum Verb {
     Get,
     /// POST
     Post,
+    /// PUT
+    Put,
     /// DELETE
     Delete,
 }
@@ -61,6 +63,7 @@ impl Verb {
         match self {
             Verb::Get => Method::GET,
             Verb::Post => Method::POST,
+            Verb::Put => Method::PUT,
             Verb::Delete => Method::DELETE,
         }
     }
@@ -69,6 +72,7 @@ impl Verb {
         match self {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
+            Verb::Put => MethodFilter::PUT,
             Verb::Delete => MethodFilter::DELETE,
         }
     }
@@ -102,6 +106,15 @@ where
         access,
         handler: on(verb.filter(), handler),
     }
+}
+
+/// A route whose body may be a whole upload part (axum's default limit is 2 MB).
+fn large(mut r: Route) -> Route {
+    let limit = usize::try_from(atelier_protocol::PART_SIZE)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 << 10);
+    r.handler = r.handler.layer(axum::extract::DefaultBodyLimit::max(limit));
+    r
 }
 
 /// Every route of the studio, classified. The router is built from this list alone, and the
@@ -140,6 +153,24 @@ pub fn routes() -> Vec<Route> {
         route(Get, "/api/v1/sync/events", Device, h::sync_events),
         route(Get, "/api/v1/limits", Device, h::limits),
         route(Post, "/api/v1/limits", Admin, h::set_limits),
+        // Files (STUDIO.md §5): who reads which file is the files service's one rule.
+        route(Post, "/api/v1/blobs/check", Device, h::blobs_check),
+        route(Post, "/api/v1/uploads", Device, h::upload_start),
+        large(route(
+            Put,
+            "/api/v1/uploads/{id}/parts/{n}",
+            Device,
+            h::upload_part,
+        )),
+        route(Post, "/api/v1/uploads/{id}/complete", Device, h::upload_complete),
+        route(Get, "/api/v1/blobs/{hash}", Device, h::blob_get),
+        large(route(
+            Put,
+            "/api/v1/blobs/{hash}/{kind}",
+            Device,
+            h::rendition_put,
+        )),
+        route(Get, "/api/v1/blobs/{hash}/{kind}", Device, h::rendition_get),
         // Server-rendered pages (plain HTML, no JavaScript); the link's secret is in the path
         // by design — it is the invitation link — so nothing logs these paths.
         route(Get, "/invite/{token}", Public, pages::invite_page),

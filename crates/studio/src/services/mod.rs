@@ -24,6 +24,7 @@ use crate::store::{
 };
 
 pub mod browser;
+pub mod files;
 pub mod invitations;
 pub mod secrets;
 pub mod sync;

@@ -14,10 +14,12 @@ use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 
 #[macro_use]
 mod rows;
+pub mod files;
 mod postgres;
 mod sqlite;
 pub mod sync;
 
+pub use files::StoredUpload;
 pub use sync::{
     Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
 };
@@ -359,6 +361,95 @@ macro_rules! on_pool {
             Store::Postgres(s) => sync::postgres::$f(&s.pool $(, $arg)*).await,
         }
     };
+}
+
+/// Calls the files SQL (`files.rs`, written once) on the store's pool.
+macro_rules! on_files {
+    ($self:ident, $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => files::sqlite::$f(&s.pool $(, $arg)*).await,
+            Store::Postgres(s) => files::postgres::$f(&s.pool $(, $arg)*).await,
+        }
+    };
+}
+
+/// The files' records (STUDIO.md §5): see `files.rs`.
+impl Store {
+    /// Whether the original `hash` is stored.
+    pub async fn blob_stored(&self, hash: &str) -> StoreResult<bool> {
+        on_files!(self, blob_stored(hash))
+    }
+
+    /// Whether `who` has shown they hold the file.
+    pub async fn has_grant(&self, hash: &str, who: UserId) -> StoreResult<bool> {
+        on_files!(self, has_grant(hash, who))
+    }
+
+    /// Records that `who` holds the file.
+    pub async fn grant(&self, hash: &str, who: UserId) -> StoreResult<()> {
+        on_files!(self, grant(hash, who))
+    }
+
+    /// Whether a reader of `scopes` may read the file.
+    pub async fn readable(&self, hash: &str, scopes: &[String]) -> StoreResult<bool> {
+        on_files!(self, readable(hash, scopes))
+    }
+
+    /// The upload session for `hash` (made with `id` when there is none).
+    pub async fn start_upload(
+        &self,
+        id: &str,
+        hash: &str,
+        size: u64,
+        part_size: u64,
+        who: UserId,
+        now: i64,
+    ) -> StoreResult<StoredUpload> {
+        on_files!(self, start_upload(id, hash, size, part_size, who, now))
+    }
+
+    /// An upload session.
+    pub async fn upload(&self, id: &str) -> StoreResult<Option<StoredUpload>> {
+        on_files!(self, upload(id))
+    }
+
+    /// Records a part received.
+    pub async fn record_part(&self, id: &str, n: u32, size: u64, hash: &str) -> StoreResult<()> {
+        on_files!(self, record_part(id, n, size, hash))
+    }
+
+    /// A finished upload: blob stored, sender granted, session gone.
+    pub async fn finish_upload(
+        &self,
+        id: &str,
+        hash: &str,
+        size: u64,
+        who: UserId,
+        now: i64,
+    ) -> StoreResult<()> {
+        on_files!(self, finish_upload(id, hash, size, who, now))
+    }
+
+    /// Drops an upload session.
+    pub async fn drop_upload(&self, id: &str) -> StoreResult<()> {
+        on_files!(self, drop_upload(id))
+    }
+
+    /// Records a rendition.
+    pub async fn set_rendition(
+        &self,
+        hash: &str,
+        kind: &str,
+        blob_hash: &str,
+        mime: &str,
+    ) -> StoreResult<()> {
+        on_files!(self, set_rendition(hash, kind, blob_hash, mime))
+    }
+
+    /// A rendition's blob and type.
+    pub async fn rendition(&self, hash: &str, kind: &str) -> StoreResult<Option<(String, String)>> {
+        on_files!(self, rendition(hash, kind))
+    }
 }
 
 impl Store {
@@ -732,7 +823,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 5 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 6 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

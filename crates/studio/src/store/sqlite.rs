@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_shared.sql",
         include_str!("migrations/sqlite/0005_shared.sql"),
     ),
+    (
+        6,
+        "0006_files.sql",
+        include_str!("migrations/sqlite/0006_files.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a

@@ -248,10 +248,17 @@ macro_rules! sync_sql {
                     gone(c, kind, &key, &old).await?;
                 }
                 let seq = next_seq(c).await?;
+                // An asset's file and creator, for deciding who may read the file.
+                let (hash, creator) = match data {
+                    SyncData::Asset(a) => (Some(a.hash.clone()), Some(a.creator.to_bytes().to_vec())),
+                    _ => (None, None),
+                };
                 sqlx::query(
-                    "INSERT INTO sync_row (kind, key, scope, seq, body, project) VALUES ($1, $2, $3, $4, $5, $6)
+                    "INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
-                         body = excluded.body, project = excluded.project",
+                         body = excluded.body, project = excluded.project, hash = excluded.hash,
+                         creator = excluded.creator",
                 )
                 .bind(kind)
                 .bind(key)
@@ -259,6 +266,8 @@ macro_rules! sync_sql {
                 .bind(seq)
                 .bind(json(data)?)
                 .bind(project.map(|p| p.to_bytes().to_vec()))
+                .bind(hash)
+                .bind(creator)
                 .execute(&mut *c)
                 .await?;
                 Ok(seq)

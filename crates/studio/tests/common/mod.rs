@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub mod team;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_atelier-studio");
 
 /// `atelier-studio init` in `data` (on `db` when given), the password on stdin when given.
