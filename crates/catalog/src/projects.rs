@@ -380,6 +380,12 @@ impl Catalog {
             .map(ProjectRow))
     }
 
+    /// The project called `name` that the reader sees: their own first, else a shared one.
+    pub fn project_named(&self, name: &str, scope: &Scope) -> Result<ProjectRow> {
+        let ids = projects_named(self.conn(), name, scope)?;
+        Ok(ProjectRow(ids[0]))
+    }
+
     /// The reader's projects, then the shared projects of others they may see, each by name.
     pub fn list_projects(&self, owner: UserRow, scope: &Scope) -> Result<Vec<ProjectInfo>> {
         let conn = self.conn();

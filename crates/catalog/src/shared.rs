@@ -242,7 +242,158 @@ impl Catalog {
     }
 }
 
+/// An original waiting to be sent to the studio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsent {
+    /// Its content hash (hex).
+    pub hash: String,
+    /// Where it is: absolute for files added in place, relative to the library when managed.
+    pub path: String,
+    /// Whether the library manages it (then `path` is relative).
+    pub managed: bool,
+    /// Its size.
+    pub bytes: u64,
+    /// Its grid thumbnail's extension, if one was made.
+    pub thumb: Option<String>,
+    /// Its MIME type.
+    pub mime: String,
+}
+
+/// Another member's asset whose grid thumbnail this library doesn't have yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThumbWanted {
+    /// The asset.
+    pub id: AssetId,
+    /// Its original's content hash (hex): thumbnails are kept by it.
+    pub hash: String,
+}
+
+/// Another member's original, to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteOriginal {
+    /// The asset.
+    pub id: AssetId,
+    /// Content hash (hex).
+    pub hash: String,
+    /// Where it goes, relative to the library.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+}
+
+impl Catalog {
+    /// Originals in shared projects, with their file here, that the studio may not hold yet
+    /// for this library's person — at most `limit`, newest first.
+    pub fn unsent(&self, limit: usize) -> Result<Vec<Unsent>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.hash, f.path, f.managed, f.bytes, f.thumb, f.mime FROM asset a
+             JOIN project p ON p.id = a.project AND p.shared = 1
+             JOIN asset_file f ON f.asset = a.seq
+             WHERE f.presence = 0 AND a.trashed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM sent_file s WHERE s.hash = a.hash)
+             GROUP BY a.hash ORDER BY max(a.seq) DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(Unsent {
+                    hash: hex(&r.get::<_, Vec<u8>>(0)?),
+                    path: r.get(1)?,
+                    managed: r.get(2)?,
+                    bytes: r.get::<_, i64>(3)?.max(0) as u64,
+                    thumb: r.get(4)?,
+                    mime: r.get(5)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// Other members' assets without a grid thumbnail here, newest first, at most `limit`.
+    pub fn thumbs_wanted(&self, limit: usize) -> Result<Vec<ThumbWanted>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.uid, a.hash FROM asset a JOIN asset_file f ON f.asset = a.seq
+             WHERE f.presence = 3 AND f.thumb IS NULL ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(uid, hash)| {
+                Ok(ThumbWanted {
+                    id: AssetId::from_uuid(uuid_of(&uid)?),
+                    hash: hex(&hash),
+                })
+            })
+            .collect()
+    }
+
+    /// Another member's asset whose original isn't here yet (`None`: not remote, or no such
+    /// asset).
+    pub fn remote_original(&self, id: AssetId) -> Result<Option<RemoteOriginal>> {
+        let row: Option<(Vec<u8>, String, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT a.hash, f.path, f.bytes FROM asset a JOIN asset_file f ON f.asset = a.seq
+                 WHERE a.uid = ?1 AND f.presence = 3",
+                [id.to_bytes()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(hash, path, bytes)| RemoteOriginal {
+            id,
+            hash: hex(&hash),
+            path,
+            bytes: bytes.max(0) as u64,
+        }))
+    }
+
+    /// Other members' assets of a project whose originals aren't here (Make available
+    /// offline).
+    pub fn remote_in_project(&self, project: ProjectRow) -> Result<Vec<AssetId>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.uid FROM asset a JOIN asset_file f ON f.asset = a.seq
+             WHERE a.project = ?1 AND f.presence = 3 ORDER BY a.seq",
+        )?;
+        let uids: Vec<Vec<u8>> = stmt
+            .query_map([project.0], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        uids.iter().map(|u| Ok(AssetId::from_uuid(uuid_of(u)?))).collect()
+    }
+}
+
 impl Tx<'_> {
+    /// Notes that the studio holds these originals for this library's person.
+    pub fn mark_sent(&mut self, hashes: &[String], now: i64) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO sent_file (hash, sent_at) VALUES (?1, ?2)")?;
+        for h in hashes {
+            stmt.execute(params![parse_hash(h)?.to_vec(), now])?;
+        }
+        Ok(())
+    }
+
+    /// Another member's original arrived (verified, in place at its path): every asset of
+    /// that content that was waiting for it has its file here now.
+    pub fn original_arrived(&mut self, hash: &str, now: i64) -> Result<()> {
+        let seqs: Vec<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT a.seq FROM asset a JOIN asset_file f ON f.asset = a.seq WHERE a.hash = ?1 AND f.presence = 3",
+            )?
+            .query_map([parse_hash(hash)?.to_vec()], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        if let Some(actor) = self.local_user()? {
+            self.set_presence(&seqs, Presence::Ok, actor, now)?;
+        }
+        Ok(())
+    }
+
     /// Runs `apply` as the studio's: every journal entry it writes becomes `synced` and nothing
     /// it does is queued for the studio.
     pub fn as_synced<T>(&mut self, apply: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {

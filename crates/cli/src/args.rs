@@ -173,6 +173,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Download other members' originals from the studio (they are only there until then):
+    /// the assets given, or every one of a project (make it available offline).
+    Download {
+        /// Asset ids.
+        #[arg(value_name = "ID")]
+        ids: Vec<String>,
+        /// Every original of this project that isn't here yet.
+        #[arg(long, value_name = "NAME")]
+        project: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Watch every project's folders in the foreground (reconciling first), until interrupted.
     Watch {
         /// Print each event as a JSON line.

@@ -60,6 +60,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     if let Command::Sync { json } = cli.command {
         return crate::studio::sync(&library, json);
     }
+    if let Command::Download { ids, project, json } = cli.command {
+        return crate::studio::download(&library, &ids, project.as_deref(), json);
+    }
     if matches!(cli.command, Command::Brand(_)) {
         // Brands and their members are the studio's: start from what it holds now.
         crate::studio::sync_before(&library);
@@ -96,7 +99,7 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         Command::Show(a) => show(library, a),
         Command::Export(a) => export(library, a),
         Command::Serve { .. } => unreachable!("served above"),
-        Command::Studio(_) | Command::Sync { .. } => unreachable!("handled above"),
+        Command::Studio(_) | Command::Sync { .. } | Command::Download { .. } => unreachable!("handled above"),
         Command::Watch { json } => watch(library, json),
         Command::Reconcile { json } => {
             let cancel = CancelToken::new();

@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use atelier_domain::{ErrorCode, InvalidInput};
+use atelier_domain::{AssetId, ErrorCode, InvalidInput};
 use atelier_library::Library;
 use atelier_protocol::{InvitationAccept, NewInvitation, StudioLimits, StudioMember};
 use atelier_sync::StudioClient;
@@ -19,6 +19,7 @@ use atelier_sync::session::{self, Connection, SignIn};
 
 use crate::args::{DeviceAction, InvitationAction, MembersAction, RefusalAction, StudioCommand};
 use crate::output;
+use serde::Serialize;
 
 /// How long `atelier studio login` waits for the person to approve in the browser (the
 /// studio's sign-in lasts as long).
@@ -369,6 +370,75 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
 
 /// The member with `email`, ignoring case.
 /// `atelier sync`: push and pull once.
+/// What `atelier download` fetched.
+#[derive(Debug, Serialize)]
+struct Downloaded {
+    /// Originals now here.
+    downloaded: Vec<DownloadedFile>,
+    /// Those that were here already (or are this library's own).
+    already_here: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct DownloadedFile {
+    id: String,
+    path: String,
+}
+
+/// `atelier download`: other members' originals, fetched and verified (progress on stderr).
+pub fn download(library: &Library, ids: &[String], project: Option<&str>, json: bool) -> Result<ExitCode> {
+    let mut wanted: Vec<AssetId> = Vec::new();
+    for id in ids {
+        wanted.push(
+            id.parse()
+                .map_err(|e: atelier_domain::InvalidInput| anyhow::anyhow!("{}: {}", e.code, e.message))?,
+        );
+    }
+    if let Some(p) = project {
+        wanted.extend(library.remote_in_project(p)?);
+    }
+    if wanted.is_empty() {
+        bail!("name the assets to download (their ids), or a project with --project NAME");
+    }
+    let mut out = Downloaded {
+        downloaded: Vec::new(),
+        already_here: 0,
+    };
+    let count = wanted.len();
+    for (i, id) in wanted.into_iter().enumerate() {
+        let got = atelier_sync::download_original(library, id, |done, total| {
+            if !json && total > 0 {
+                eprint!("\r{}/{count}: {}% ", i + 1, done * 100 / total);
+            }
+        })?;
+        match got {
+            Some(path) => out.downloaded.push(DownloadedFile {
+                id: id.to_string(),
+                path: path.to_string_lossy().into_owned(),
+            }),
+            None => out.already_here += 1,
+        }
+    }
+    if !json && count > 0 {
+        eprintln!();
+    }
+    if json {
+        output::json(&out)?;
+    } else {
+        output::text(format_args!(
+            "Downloaded {} original{}{}",
+            out.downloaded.len(),
+            if out.downloaded.len() == 1 { "" } else { "s" },
+            if out.already_here > 0 {
+                format!(" ({} already here)", out.already_here)
+            } else {
+                String::new()
+            }
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn sync(library: &Library, json: bool) -> Result<ExitCode> {
     let report = atelier_sync::sync_once(library)?;
     if json {

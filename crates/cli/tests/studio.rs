@@ -1299,6 +1299,31 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     assert_eq!(seen.len(), 3);
     assert!(seen.values().all(|a| a["presence"] == "remote"), "{seen:?}");
     let id = seen.keys().next().unwrap().clone();
+    // Olive's sync sent the originals and their thumbnails; Ana's brought the thumbnails.
+    let shown = ok_json(&atelier(&ana, &["show", &id, "--json"], None));
+    let thumb = shown["thumbnail"].as_str().unwrap_or_default().to_string();
+    assert!(std::path::Path::new(&thumb).exists(), "{shown}");
+    // On demand, the original comes down whole and takes its place; a project's rest follows.
+    let got = ok_json(&atelier(&ana, &["download", &id, "--json"], None));
+    let path = got["downloaded"][0]["path"].as_str().unwrap().to_string();
+    let theirs = ok_json(&atelier(&olive, &["show", &id, "--json"], None))["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&theirs).unwrap());
+    assert_eq!(
+        ok_json(&atelier(&ana, &["show", &id, "--json"], None))["presence"],
+        "ok"
+    );
+    let rest = ok_json(&atelier(
+        &ana,
+        &["download", "--project", "Shoot", "--json"],
+        None,
+    ));
+    assert_eq!(rest["downloaded"].as_array().unwrap().len(), 2, "{rest}");
+    assert!(in_project(&ana, "Shoot").values().all(|a| a["presence"] == "ok"));
+    let out = atelier(&ana, &["download"], None);
+    assert!(!out.status.success(), "nothing named: said so");
     ok(&atelier(&bo, &["sync"], None));
     assert_eq!(project(&bo, "Shoot")["count"], 0);
     // Only the owner shares or unshares.

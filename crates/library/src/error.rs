@@ -67,7 +67,8 @@ impl LibraryError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// An IO failure on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         LibraryError::Io {
             path: path.into(),
             source,

@@ -16,6 +16,7 @@ mod read;
 mod sidecar;
 mod similar;
 pub mod studio;
+mod transfers;
 mod watch;
 
 use atelier_domain::ErrorCode;
@@ -31,6 +32,7 @@ pub use atelier_catalog::{
     BrandInfo, CampaignInfo, CollectionInfo, ProjectInfo, ProjectUsage, ReviewEvent, TagInfo,
 };
 pub use atelier_catalog::{Presence, StudioBinding, WatchedFolder};
+pub use atelier_catalog::{RemoteOriginal, ThumbWanted};
 pub use atelier_protocol::{AssetSelection, Intent};
 pub use error::{LibraryError, Result};
 pub use export::{Existing, ExportReport, Selection};
@@ -48,6 +50,7 @@ pub use similar::{
     Dispose, DuplicateGroup, DuplicatesReport, IndexReport, MAX_SIMILAR, MergeReport, SimilarItem,
     SimilarPage,
 };
+pub use transfers::{Incoming, Outgoing};
 pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 
 /// The name of the project every import lands in unless told otherwise.

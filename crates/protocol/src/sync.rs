@@ -550,4 +550,10 @@ pub struct SyncReport {
     pub cursor: i64,
     /// Whether the studio's epoch changed and the library started over.
     pub rebootstrapped: bool,
+    /// Originals sent to the studio (verified whole there).
+    #[serde(default)]
+    pub uploaded: u32,
+    /// Grid thumbnails of other members' assets received.
+    #[serde(default)]
+    pub thumbnails: u32,
 }

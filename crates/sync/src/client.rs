@@ -9,6 +9,7 @@ use std::time::Duration;
 use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_protocol::{ApiError, PROTOCOL_VERSION};
+use atelier_protocol::{BlobCheck, BlobsNeeded, PART_HASH_HEADER, UploadDone, UploadSession, UploadStart};
 use atelier_protocol::{
     BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, ErrorCode, InvitationAccept, InvitationLink,
     NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo,
@@ -19,6 +20,12 @@ use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Result, SyncError};
+
+/// How long one part's upload (up to 16 MiB), or an upload's completion, may take.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long one original's download may take (up to 5 GiB).
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
 
 /// A studio at one base URL.
 pub struct StudioClient {
@@ -272,6 +279,122 @@ impl StudioClient {
             Ok(())
         } else {
             Err(self.refusal(response))
+        }
+    }
+
+    /// Which of these originals this person must send (STUDIO.md §5).
+    pub fn blobs_needed(&self, token: &str, hashes: Vec<String>) -> Result<BlobsNeeded> {
+        self.call(
+            self.http
+                .post(self.at("/blobs/check"))
+                .bearer_auth(token)
+                .json(&BlobCheck { hashes }),
+        )
+    }
+
+    /// Starts or resumes sending an original.
+    pub fn upload_start(&self, token: &str, hash: &str, size: u64) -> Result<UploadSession> {
+        self.call(
+            self.http
+                .post(self.at("/uploads"))
+                .bearer_auth(token)
+                .json(&UploadStart {
+                    hash: hash.to_string(),
+                    size,
+                }),
+        )
+    }
+
+    /// Sends one part with its BLAKE3.
+    pub fn upload_part(&self, token: &str, session: &str, n: u32, bytes: Vec<u8>) -> Result<UploadSession> {
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        self.call(
+            self.http
+                .put(self.at(&format!("/uploads/{session}/parts/{n}")))
+                .bearer_auth(token)
+                .header(PART_HASH_HEADER, hash)
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                // A part is up to 16 MiB: minutes on a slow link, not the API's 30 s.
+                .timeout(TRANSFER_TIMEOUT)
+                .body(bytes),
+        )
+    }
+
+    /// Completes an upload (the studio verifies the whole).
+    pub fn upload_complete(&self, token: &str, session: &str) -> Result<UploadDone> {
+        self.call(
+            self.http
+                .post(self.at(&format!("/uploads/{session}/complete")))
+                .bearer_auth(token)
+                .timeout(TRANSFER_TIMEOUT),
+        )
+    }
+
+    /// Sends a rendition (`thumb`, `preview`) of an original this person holds.
+    pub fn put_rendition(
+        &self,
+        token: &str,
+        hash: &str,
+        kind: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<()> {
+        self.send(
+            self.http
+                .put(self.at(&format!("/blobs/{hash}/{kind}")))
+                .bearer_auth(token)
+                .header(reqwest::header::CONTENT_TYPE, mime)
+                .body(bytes),
+        )
+    }
+
+    /// A rendition: its MIME type and bytes; `None` when the studio has none (yet).
+    pub fn rendition(&self, token: &str, hash: &str, kind: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let response = self
+            .http
+            .get(self.at(&format!("/blobs/{hash}/{kind}")))
+            .bearer_auth(token)
+            .send()
+            .map_err(|e| self.unreachable(e))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(self.refusal(response));
+        }
+        let mime = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("image/jpeg")
+            .to_string();
+        let bytes = response.bytes().map_err(|e| self.unreachable(e))?;
+        Ok(Some((mime, bytes.to_vec())))
+    }
+
+    /// Streams an original into `sink`, a chunk at a time (nothing gathered whole).
+    pub fn download(&self, token: &str, hash: &str, mut sink: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        use std::io::Read as _;
+        let mut response = self
+            .http
+            .get(self.at(&format!("/blobs/{hash}")))
+            .bearer_auth(token)
+            .timeout(DOWNLOAD_TIMEOUT)
+            .send()
+            .map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            return Err(self.refusal(response));
+        }
+        let mut buf = vec![0u8; 256 << 10];
+        loop {
+            let n = response.read(&mut buf).map_err(|e| SyncError::Unreachable {
+                url: self.base.clone(),
+                reason: format!("the download broke off: {e}"),
+            })?;
+            if n == 0 {
+                return Ok(());
+            }
+            sink(&buf[..n])?;
         }
     }
 

@@ -24,6 +24,7 @@ use crate::credentials::Credentials;
 use crate::error::{Result, SyncError};
 use crate::intents::intents_of;
 use crate::session::with_studio;
+use crate::transfers::{fetch_thumbs, send_files};
 
 /// Outbox entries per round (each may stand for many intents: sharing a project sends its
 /// assets).
@@ -176,6 +177,8 @@ pub fn sync_once(library: &Library) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         push_all(library, client, token, &mut report)?;
         let (brands, people) = pull_all(library, client, token, &mut report)?;
+        send_files(library, client, token, &mut report)?;
+        fetch_thumbs(library, client, token, &mut report)?;
         if first {
             bind_report(library, signed.role.acts_as_manager(), &brands, &people)?;
             library.mark_bind_reported()?;

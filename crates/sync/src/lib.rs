@@ -12,9 +12,11 @@ pub mod engine;
 mod error;
 pub mod intents;
 pub mod session;
+pub mod transfers;
 
 pub use client::StudioClient;
 pub use credentials::{CredentialError, Credentials, DeviceCredential, Vault};
 pub use engine::{LiveSync, sync_once};
 pub use error::{Result, SyncError};
 pub use session::{Connection, SignIn, SignedInReport, StudioStatus};
+pub use transfers::download_original;

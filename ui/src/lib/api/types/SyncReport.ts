@@ -27,4 +27,12 @@ cursor: number,
 /**
  * Whether the studio's epoch changed and the library started over.
  */
-rebootstrapped: boolean, };
+rebootstrapped: boolean, 
+/**
+ * Originals sent to the studio (verified whole there).
+ */
+uploaded: number, 
+/**
+ * Grid thumbnails of other members' assets received.
+ */
+thumbnails: number, };
