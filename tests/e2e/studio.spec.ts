@@ -403,6 +403,9 @@ test('a shared project reaches a brand member’s open app, and leaves it when u
     const cards = mp.locator('[role="gridcell"]');
     await expect(cards).toHaveCount(canon);
     await expect(cards.first().getByText('On the studio')).toBeVisible();
+    // Olive's app sent the originals with their thumbnails: they fill Noa's grid without a reload.
+    await expect(cards.locator('img.loaded')).toHaveCount(canon, { timeout: 30_000 });
+    await shot(mp, 'studio-shared-grid');
     // Not hers to share or change.
     await mp.goto(`${member.origin}/projects`);
     await mp.getByRole('button', { name: 'Actions for Canon' }).click();

@@ -207,9 +207,18 @@ impl Catalog {
             (None, Some(owner)) => {
                 let owner: Option<Vec<u8>> =
                     conn.query_row("SELECT uid FROM user WHERE id = ?1", [owner], |r| r.get(0))?;
-                BrandId::from_uuid(uuid_of(&owner.unwrap_or_default())?)
+                match owner {
+                    Some(o) => BrandId::from_uuid(uuid_of(&o)?),
+                    None => return Ok(None),
+                }
             }
-            (None, None) => return Err(CatalogError::Corrupt("a team brand without a public id".into())),
+            // A team brand the studio doesn't have (kept in this library at binding): its
+            // assets stay here until it is on the studio.
+            (None, None) => return Ok(None),
+        };
+        // A person of this library only (never on the studio) has no public id: theirs stay.
+        let Some(creator) = creator else {
+            return Ok(None);
         };
         let tags: Vec<String> = conn
             .prepare_cached(
@@ -222,7 +231,7 @@ impl Catalog {
             id: AssetId::from_uuid(uuid_of(&uid)?),
             project: ProjectId::from_uuid(uuid_of(&project)?),
             brand,
-            creator: UserId::from_uuid(uuid_of(&creator.unwrap_or_default())?),
+            creator: UserId::from_uuid(uuid_of(&creator)?),
             name,
             kind: Kind::from_code(kind).ok_or_else(|| corrupt("kind"))?,
             source: Source::from_code(source).ok_or_else(|| corrupt("source"))?,
@@ -238,6 +247,7 @@ impl Catalog {
             flag: Flag::from_code(flag).ok_or_else(|| corrupt("flag"))?,
             tags,
             prompt,
+            thumb: false,
         }))
     }
 }
@@ -309,11 +319,13 @@ impl Catalog {
         Ok(rows)
     }
 
-    /// Other members' assets without a grid thumbnail here, newest first, at most `limit`.
+    /// Other members' assets without a grid thumbnail here whose thumbnail the studio has,
+    /// newest first, at most `limit`.
     pub fn thumbs_wanted(&self, limit: usize) -> Result<Vec<ThumbWanted>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT a.uid, a.hash FROM asset a JOIN asset_file f ON f.asset = a.seq
+             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
              WHERE f.presence = 3 AND f.thumb IS NULL ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
         )?;
         let rows = stmt
@@ -367,6 +379,23 @@ impl Catalog {
 }
 
 impl Tx<'_> {
+    /// Journals that grid thumbnails of these assets arrived from the studio (the app asks
+    /// again for the ones it showed without).
+    pub fn thumbnails_arrived(&mut self, ids: &[AssetId], now: i64) -> Result<()> {
+        let Some(actor) = self.local_user()? else {
+            return Ok(());
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let uids: Vec<Vec<u8>> = ids.iter().map(|i| i.to_bytes().to_vec()).collect();
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids)
+                .change(None, Some(serde_json::json!({ "thumbnails": ids.len() }))),
+        )
+    }
+
     /// Notes that the studio holds these originals for this library's person.
     pub fn mark_sent(&mut self, hashes: &[String], now: i64) -> Result<()> {
         let mut stmt = self
@@ -428,13 +457,16 @@ impl Tx<'_> {
             .map(UserRow))
     }
 
-    fn remember(&mut self, kind: &str, key: &[u8], scope: &str, seq: i64) -> Result<()> {
+    /// Remembers a row the studio sent: its seq, scope, and (assets) whether the studio has
+    /// its grid thumbnail.
+    fn remember(&mut self, kind: &str, key: &[u8], scope: &str, seq: i64, thumb: bool) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO replicated (kind, key, scope, seq) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq",
+                "INSERT INTO replicated (kind, key, scope, seq, thumb) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
+                     thumb = excluded.thumb",
             )?
-            .execute(params![kind, key, scope, seq])?;
+            .execute(params![kind, key, scope, seq, thumb])?;
         Ok(())
     }
 
@@ -516,7 +548,7 @@ impl Tx<'_> {
                 }
             }
             tx.note_project(p.id, serde_json::json!({ "name": p.name, "shared": true }), now)?;
-            tx.remember("project", &p.id.to_bytes(), scope, seq)
+            tx.remember("project", &p.id.to_bytes(), scope, seq, false)
         })
     }
 
@@ -643,7 +675,7 @@ impl Tx<'_> {
                 }
             };
             tx.take_fields(seq_here, a, brand, project, actor, now)?;
-            tx.remember("asset", &uid, scope, seq)?;
+            tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })
     }

@@ -123,6 +123,12 @@ impl Library {
         Ok(())
     }
 
+    /// Tells the app that thumbnails arrived (one journal entry for the lot).
+    pub fn thumbnails_arrived(&self, ids: &[AssetId]) -> Result<()> {
+        self.catalog().write(|tx| tx.thumbnails_arrived(ids, now_ms()))?;
+        Ok(())
+    }
+
     /// Another member's asset whose original isn't here yet.
     pub fn remote_original(&self, id: AssetId) -> Result<Option<RemoteOriginal>> {
         Ok(self.catalog().remote_original(id)?)

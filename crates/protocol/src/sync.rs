@@ -390,6 +390,10 @@ pub struct AssetSyncRow {
     /// Generation prompt, if any.
     #[serde(default)]
     pub prompt: Option<String>,
+    /// Whether the studio has its grid thumbnail (set by the studio when one arrives; the row
+    /// is republished then, so readers fetch it at once).
+    #[serde(default)]
+    pub thumb: bool,
 }
 
 /// What a row is.

@@ -287,10 +287,20 @@ async fn renditions_follow_their_original(t: Team, blobs: Blobs) {
         .complete_upload(&t.ana, &blobs, &session.id)
         .await
         .unwrap();
+    let before = t.studio.latest_seq().await.unwrap();
     t.studio
         .put_rendition(&t.ana, &blobs, &hash, "thumb", "image/jpeg", thumb.clone())
         .await
         .unwrap();
+    // The asset's row is republished saying the studio has its thumbnail: readers fetch it.
+    let page = t.studio.pull(&t.bo, before, None, None).await.unwrap();
+    assert!(
+        page.rows
+            .iter()
+            .any(|r| matches!(&r.data, atelier_protocol::SyncData::Asset(a) if a.hash == hash && a.thumb)),
+        "{:?}",
+        page.rows
+    );
     let read = t
         .studio
         .read_rendition(&t.bo, &blobs, &hash, "thumb")

@@ -97,13 +97,15 @@ pub fn fetch_thumbs(
     token: &str,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let mut arrived = Vec::new();
     for wanted in library.thumbs_wanted(THUMBS_PER_SYNC)? {
         if let Some((mime, bytes)) = client.rendition(token, &wanted.hash, "thumb")? {
             library.store_thumb(wanted.id, &wanted.hash, &mime, &bytes)?;
-            report.thumbnails += 1;
+            arrived.push(wanted.id);
         }
     }
-    Ok(())
+    report.thumbnails += arrived.len() as u32;
+    Ok(library.thumbnails_arrived(&arrived)?)
 }
 
 /// Downloads another member's original into the library (on demand: the lightbox at 100 %,

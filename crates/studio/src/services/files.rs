@@ -361,6 +361,10 @@ impl Studio {
         self.store
             .set_rendition(&hash, kind, &own.to_string(), mime)
             .await?;
+        // Readers learn of a new grid thumbnail by its assets' rows, at once (a poke).
+        if kind == "thumb" && self.store.thumb_arrived(&hash).await? > 0 {
+            self.poke().await;
+        }
         Ok(())
     }
 

@@ -531,6 +531,8 @@ fn decide(
             policy::can(&who, Action::Upload, &target)?;
             let mut row = asset.clone();
             row.creator = actor.id;
+            // Only the studio says whether it has a thumbnail (it republishes when one comes).
+            row.thumb = false;
             row.name = names::validate_name("file name", &row.name)?;
             row.tags = names::normalize_tags(&row.tags)?;
             row.tags.sort_by_key(|t| names::key(t));

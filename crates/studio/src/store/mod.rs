@@ -521,6 +521,11 @@ impl Store {
         on_pool!(self, apply_intent(replica, intent, account, query, decide))
     }
 
+    /// Marks the asset rows of content `hash` as having a grid thumbnail (republished).
+    pub async fn thumb_arrived(&self, hash: &str) -> StoreResult<usize> {
+        on_pool!(self, thumb_arrived(hash))
+    }
+
     /// The scopes `who` may read now (every team brand's for `all`: Owners and Admins).
     pub async fn scopes(&self, who: UserId, all: bool) -> StoreResult<Vec<String>> {
         on_pool!(self, scopes(who, all))

@@ -247,6 +247,25 @@ macro_rules! sync_sql {
                 if let Some((old,)) = before.filter(|(old,)| old != scope) {
                     gone(c, kind, &key, &old).await?;
                 }
+                // An asset whose content already has a grid thumbnail here says so (another
+                // member sent the same file before).
+                let with_thumb;
+                let data = match data {
+                    SyncData::Asset(a) if !a.thumb => {
+                        let known: Option<(String,)> =
+                            sqlx::query_as("SELECT kind FROM rendition WHERE hash = $1 AND kind = 'thumb'")
+                                .bind(&a.hash)
+                                .fetch_optional(&mut *c)
+                                .await?;
+                        if known.is_some() {
+                            with_thumb = SyncData::Asset(AssetSyncRow { thumb: true, ..a.clone() });
+                            &with_thumb
+                        } else {
+                            data
+                        }
+                    }
+                    _ => data,
+                };
                 let seq = next_seq(c).await?;
                 // An asset's file and creator, for deciding who may read the file.
                 let (hash, creator) = match data {
@@ -717,6 +736,35 @@ macro_rules! sync_sql {
                     .map(|(seq, scope, body)| Ok(SyncRow { seq, scope, data: parse(&body)? }))
                     .collect::<StoreResult<Vec<_>>>()?;
                 Ok((epoch_text(&epoch), last, rows))
+            }
+
+            /// Marks every asset row of content `hash` as having its grid thumbnail on the
+            /// studio, republishing those that didn't say so (readers then fetch it); returns
+            /// how many were republished.
+            pub(in crate::store) async fn thumb_arrived(pool: &$pool, hash: &str) -> StoreResult<usize> {
+                let mut tx = begin(pool).await?;
+                let c = &mut *tx;
+                let rows: Vec<(String, String, Option<Vec<u8>>)> = sqlx::query_as(
+                    "SELECT scope, body, project FROM sync_row WHERE kind = 'asset' AND hash = $1",
+                )
+                .bind(hash)
+                .fetch_all(&mut *c)
+                .await?;
+                let mut changed = 0;
+                for (scope, body, project) in rows {
+                    let SyncData::Asset(mut a) = parse::<SyncData>(&body)? else {
+                        continue;
+                    };
+                    if a.thumb {
+                        continue;
+                    }
+                    a.thumb = true;
+                    let project = project.as_deref().and_then(ProjectId::from_slice);
+                    put_row_in(c, &SyncData::Asset(a), &scope, project).await?;
+                    changed += 1;
+                }
+                tx.commit().await?;
+                Ok(changed)
             }
 
             /// The last seq handed out.

@@ -124,6 +124,7 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         flag: Flag::None,
         tags: vec!["Beach".into()],
         prompt: None,
+        thumb: false,
     }
 }
 

@@ -38,6 +38,8 @@ class Changes {
   private again = false;
   /** Bumps on every batch (components can read it to re-run effects). */
   tick = $state(0);
+  /** Bumps when thumbnails arrive from the studio: placeholders shown for lack of one ask again. */
+  thumbs = $state(0);
 
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -87,6 +89,7 @@ class Changes {
       }
       if (batch.length) {
         this.tick += 1;
+        if (batch.some((c) => c.action === 'synced' && c.after?.['thumbnails'] !== undefined)) this.thumbs += 1;
         for (const l of this.listeners) l(batch);
       }
       failed = false;
