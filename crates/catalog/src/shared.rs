@@ -319,6 +319,29 @@ impl Catalog {
         Ok(rows)
     }
 
+    /// How many originals wait to be sent, and how many thumbnails the studio has that this
+    /// library doesn't (what the sync indicator's panel says).
+    pub fn transfers_waiting(&self) -> Result<(i64, i64)> {
+        let conn = self.conn();
+        let uploads: i64 = conn.query_row(
+            "SELECT count(DISTINCT a.hash) FROM asset a
+             JOIN project p ON p.id = a.project AND p.shared = 1
+             JOIN asset_file f ON f.asset = a.seq
+             WHERE f.presence = 0 AND a.trashed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM sent_file s WHERE s.hash = a.hash)",
+            [],
+            |r| r.get(0),
+        )?;
+        let thumbs: i64 = conn.query_row(
+            "SELECT count(*) FROM asset a JOIN asset_file f ON f.asset = a.seq
+             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
+             WHERE f.presence = 3 AND f.thumb IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((uploads, thumbs))
+    }
+
     /// Other members' assets without a grid thumbnail here whose thumbnail the studio has,
     /// newest first, at most `limit`.
     pub fn thumbs_wanted(&self, limit: usize) -> Result<Vec<ThumbWanted>> {

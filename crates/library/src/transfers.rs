@@ -96,6 +96,11 @@ impl Library {
             .collect())
     }
 
+    /// Originals waiting to be sent, and thumbnails waiting to come.
+    pub fn transfers_waiting(&self) -> Result<(i64, i64)> {
+        Ok(self.catalog().transfers_waiting()?)
+    }
+
     /// Notes that the studio holds these originals for this library's person.
     pub fn mark_sent(&self, hashes: &[String]) -> Result<()> {
         if hashes.is_empty() {

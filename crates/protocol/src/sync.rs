@@ -516,6 +516,14 @@ pub struct SyncStatus {
     pub last_sync_at: Option<String>,
     /// Why it is offline or revoked, for people.
     pub message: Option<String>,
+    /// Originals of shared projects not on the studio yet (as of the last sync).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub uploads_waiting: i64,
+    /// Thumbnails of other members' assets the studio has and this library doesn't yet.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub thumbnails_waiting: i64,
 }
 
 /// One entry of the *Couldn't sync* list.

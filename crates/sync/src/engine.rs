@@ -255,6 +255,9 @@ fn rfc3339(ms: i64) -> String {
 struct Live {
     state: SyncState,
     message: Option<String>,
+    /// Originals and thumbnails still to move, as of the last sync (counted then, not at each
+    /// status request: the app asks every 2 s).
+    waiting: (i64, i64),
 }
 
 struct Shared {
@@ -299,6 +302,7 @@ impl LiveSync {
             live: Mutex::new(Live {
                 state: SyncState::Standalone,
                 message: None,
+                waiting: (0, 0),
             }),
             wake: Mutex::new(true),
             bell: Condvar::new(),
@@ -340,6 +344,8 @@ impl LiveSync {
             refusals: self.library.refusals()?.len() as i64,
             last_sync_at: last.map(rfc3339),
             message: if bound { live.message } else { None },
+            uploads_waiting: live.waiting.0,
+            thumbnails_waiting: live.waiting.1,
         })
     }
 
@@ -422,6 +428,9 @@ impl LiveSync {
                     tracing::info!(?report, "synced");
                 }
                 self.set(SyncState::UpToDate, None);
+                if let Ok(waiting) = self.library.transfers_waiting() {
+                    self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).waiting = waiting;
+                }
                 self.ensure_events();
                 POLL_EVERY
             }

@@ -109,6 +109,8 @@ pub(crate) async fn sync_status(State(s): State<AppState>) -> ApiResult<Json<Syn
                 refusals: lib.refusals()?.len() as i64,
                 last_sync_at: None,
                 message: None,
+                uploads_waiting: 0,
+                thumbnails_waiting: 0,
             }),
         })
         .await?,

@@ -89,4 +89,9 @@ tags: Array<string>,
 /**
  * Generation prompt, if any.
  */
-prompt: string | null, };
+prompt: string | null, 
+/**
+ * Whether the studio has its grid thumbnail (set by the studio when one arrives; the row
+ * is republished then, so readers fetch it at once).
+ */
+thumb: boolean, };

@@ -24,4 +24,12 @@ last_sync_at: string | null,
 /**
  * Why it is offline or revoked, for people.
  */
-message: string | null, };
+message: string | null, 
+/**
+ * Originals of shared projects not on the studio yet (as of the last sync).
+ */
+uploads_waiting: number, 
+/**
+ * Thumbnails of other members' assets the studio has and this library doesn't yet.
+ */
+thumbnails_waiting: number, };
