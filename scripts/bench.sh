@@ -15,6 +15,8 @@
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
 #   scripts/bench.sh studio    # the studio at rest (RSS) and what authorising a request costs
 #   scripts/bench.sh sync      # a change seen in another library's app; sign-in -> first sync
+#   scripts/bench.sh share     # share N synthetic assets (ASSETS, default 20000), a new library's
+#                              # first sync of them, a burst of tag intents pushed and applied
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -197,6 +199,14 @@ bench_sync() {
   stop_services
 }
 
+bench_share() {
+  # Sharing's targets (issue 12): share N synthetic assets, a new library's first sync of them,
+  # and a burst of tag intents pushed and applied; SQLite studio, in a Secret Service session.
+  cargo build --release --locked -q -p atelier -p atelier-studio -p atelier-bench
+  source scripts/services.sh
+  in_secret_service python3 tests/bench/share-bench.py "$CARGO_TARGET_DIR/release" --assets "${ASSETS:-20000}"
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
@@ -207,6 +217,7 @@ case "${1:-all}" in
   similar) bench_similar ;;
   studio) bench_studio ;;
   sync) bench_sync ;;
+  share) bench_share ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|all" >&2; exit 2 ;;
 esac

@@ -402,6 +402,23 @@ impl Catalog {
 }
 
 impl Tx<'_> {
+    /// Journals that other members' assets arrived from the studio (one entry per page, for
+    /// the app's live refresh).
+    pub fn assets_arrived(&mut self, ids: &[AssetId], now: i64) -> Result<()> {
+        let Some(actor) = self.local_user()? else {
+            return Ok(());
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let uids: Vec<Vec<u8>> = ids.iter().map(|i| i.to_bytes().to_vec()).collect();
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids)
+                .change(None, Some(serde_json::json!({ "arrived": ids.len() }))),
+        )
+    }
+
     /// Journals that grid thumbnails of these assets arrived from the studio (the app asks
     /// again for the ones it showed without).
     pub fn thumbnails_arrived(&mut self, ids: &[AssetId], now: i64) -> Result<()> {
@@ -693,11 +710,23 @@ impl Tx<'_> {
                         },
                     };
                     let s = tx.insert_replica(&insert)?;
-                    tx.set_presence(&[s], Presence::Remote, actor, now)?;
+                    // A new row: nothing to journal about its file (the page's arrival entry
+                    // says it came), and only what an insert doesn't set is left to set.
+                    tx.tx
+                        .prepare_cached("UPDATE asset_file SET presence = ?2 WHERE asset = ?1")?
+                        .execute(params![s, Presence::Remote.code()])?;
+                    if a.flag != Flag::None {
+                        tx.set_column(crate::assets::Column::Flag, &[s], a.flag.code(), actor, now)?;
+                    }
+                    if a.status != Status::Draft {
+                        tx.set_column(crate::assets::Column::Status, &[s], a.status.code(), actor, now)?;
+                    }
                     s
                 }
             };
-            tx.take_fields(seq_here, a, brand, project, actor, now)?;
+            if !new {
+                tx.take_fields(seq_here, a, brand, project, actor, now)?;
+            }
             tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })

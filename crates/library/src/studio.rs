@@ -120,6 +120,7 @@ impl Library {
         let now = now_ms();
         let purged = self.catalog().write(|tx| {
             let mut purged = Purged::default();
+            let mut arrived = Vec::new();
             for row in &page.rows {
                 match &row.data {
                     SyncData::Member(m) => tx.apply_member(m)?,
@@ -127,11 +128,14 @@ impl Library {
                     SyncData::Limits(l) => tx.set_studio_limits(l)?,
                     SyncData::Project(p) => tx.apply_project(p, row.seq, &row.scope, now)?,
                     SyncData::Asset(a) => {
-                        tx.apply_asset(a, row.seq, &row.scope, now)?;
+                        if tx.apply_asset(a, row.seq, &row.scope, now)? {
+                            arrived.push(a.id);
+                        }
                     }
                     SyncData::Gone(g) => purged.extend(tx.apply_gone(g, row.seq, now)?),
                 }
             }
+            tx.assets_arrived(&arrived, now)?;
             if main {
                 tx.set_sync_cursor(&page.epoch, page.cursor, false, now)?;
                 if !page.scopes.is_empty() {

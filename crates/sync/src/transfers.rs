@@ -71,8 +71,9 @@ pub fn send_files(
 
 /// One original, resuming after the parts the studio has.
 fn upload(client: &StudioClient, token: &str, o: &Outgoing) -> Result<()> {
-    let session = client.upload_start(token, &o.hash, o.bytes)?;
+    // The file first: one that can't be read opens no session on the studio.
     let mut file = std::fs::File::open(&o.path).map_err(|e| LibraryError::io(&o.path, e))?;
+    let session = client.upload_start(token, &o.hash, o.bytes)?;
     for n in 0..session.parts {
         if session.received.contains(&n) {
             continue;

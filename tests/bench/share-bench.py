@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Sharing's targets (issue 12), measured through the real binaries on 127.0.0.1 (SQLite studio):
+
+- share: an Owner's library of N synthetic assets (atelier-bench synth: 30 projects, brands,
+  tags; no image files, so no uploads) shares every project — each `atelier project share`
+  pushes its assets' `asset.create` intents and pulls their rows back;
+- first sync: a fresh library of an Admin (who sees every brand) signs in and runs its first
+  `atelier sync`: every shared asset's metadata applied, then a first page searched (browsable);
+- tag burst: the Owner tags every asset of the largest project, with the studio stopped (the
+  reference: the local change alone, queued), then `atelier sync` pushes the intents and pulls
+  the rows back.
+
+The reference for the first sync is Immich's mobile app: 491k remote assets shown in about 18 s
+(≈ 27,000 assets/s), as its maintainers report it.
+
+Must run inside a Secret Service session (scripts/services.sh in_secret_service).
+Usage: share-bench.py BIN_DIR [--assets N]"""
+import json, os, shutil, subprocess, sys, tempfile, time
+
+args = sys.argv[1:]
+bin_dir = args[0]
+n = int(args[args.index("--assets") + 1]) if "--assets" in args else 20000
+atelier = os.path.join(bin_dir, "atelier")
+bench = os.path.join(bin_dir, "atelier-bench")
+studio_bin = os.path.join(bin_dir, "atelier-studio")
+tmp = tempfile.mkdtemp(prefix="share-bench-")
+procs = []
+PASSWORD = "bench password 1"
+
+
+def run(cmd, stdin=None):
+    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)}: {r.stderr}{r.stdout}")
+    return r.stdout
+
+
+def lib(name, *a, stdin=None):
+    return run([atelier, "--library", os.path.join(tmp, name), *a], stdin)
+
+
+def timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def serve(data, listen="127.0.0.1:0"):
+    p = subprocess.Popen([studio_bin, "serve", "--data", data, "--listen", listen],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    procs.append(p)
+    line = p.stdout.readline().strip()
+    prefix = "Atelier studio is serving at "
+    if not line.startswith(prefix):
+        raise SystemExit(f"studio: {line!r}")
+    return p, line[len(prefix):]
+
+
+try:
+    data = os.path.join(tmp, "studio")
+    run([studio_bin, "init", "--data", data, "--owner", "olive@bench.test", "--name", "Olive",
+         "--password-stdin"], PASSWORD + "\n")
+    studio, url = serve(data)
+    run([bench, "--library", os.path.join(tmp, "a"), "synth", "--assets", str(n), "--json"])
+    lib("a", "studio", "login", url, "--email", "olive@bench.test", "--password-stdin", stdin=PASSWORD + "\n")
+    lib("a", "sync")
+    projects = json.loads(lib("a", "project", "list", "--json"))
+    share_s = 0.0
+    for p in projects:
+        if p["count"] == 0:
+            continue
+        s, _ = timed(lambda: lib("a", "project", "share", p["name"]))
+        share_s += s
+    shared = sum(p["count"] for p in projects)
+
+    link = json.loads(lib("a", "studio", "invite", "ada@bench.test", "--role", "admin", "--json"))["link"]
+    lib("b", "studio", "join", link, "--email", "ada@bench.test", "--name", "Ada", "--password-stdin",
+        stdin=PASSWORD + "\n")
+    first_s, report = timed(lambda: json.loads(lib("b", "sync", "--json")))
+    browse_s, page = timed(lambda: json.loads(lib("b", "search", "--limit", "100", "--json")))
+    seen = page["total"]
+
+    biggest = max(projects, key=lambda p: p["count"])
+    studio.terminate()
+    studio.wait()
+    local_s, _ = timed(lambda: lib("a", "tag", "add", "burst", "--project", biggest["name"]))
+    studio, _ = serve(data, url.removeprefix("http://"))
+    push_s, pushed = timed(lambda: json.loads(lib("a", "sync", "--json")))
+
+    print(f"studio on SQLite; {shared} assets shared in {len(projects)} projects (synthetic, no files)")
+    print(f"share: {share_s:.1f} s for {shared} assets ({shared / share_s:,.0f} assets/s, "
+          "intents pushed and rows pulled back)")
+    print(f"first sync of a new library: {first_s:.1f} s for {seen} assets "
+          f"({seen / first_s:,.0f} assets/s; {report['pulled']} rows); first page searched in "
+          f"{browse_s * 1000:.0f} ms")
+    print(f"reference, Immich's mobile app: 491,000 assets in ~18 s (~27,000 assets/s); "
+          f"ratio of rates Atelier/Immich: {(seen / first_s) / 27000:.2f}")
+    print(f"tag burst on {biggest['count']} assets: local change {local_s:.2f} s (reference); "
+          f"pushed and applied by the studio, rows pulled back: {push_s:.2f} s "
+          f"({pushed['pushed']} intents; ratio {push_s / local_s:.1f}x the local change)")
+finally:
+    for p in procs:
+        p.terminate()
+    shutil.rmtree(tmp, ignore_errors=True)
