@@ -294,6 +294,7 @@ impl Catalog {
             postings: postings::Edits::default(),
             imported: Vec::new(),
             stage_terms: true,
+            synced: false,
         };
         let out = f(&mut w)?;
         journal::record_imports(&w.tx, &w.imported)?;
@@ -363,4 +364,6 @@ pub struct Tx<'c> {
     /// Whether new words go to the term dictionary as they are indexed (a bulk load rebuilds it
     /// once at the end instead).
     stage_terms: bool,
+    /// Inside [`Tx::as_synced`]: what is written is the studio's (a nested call adds nothing).
+    synced: bool,
 }

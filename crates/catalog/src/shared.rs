@@ -466,6 +466,16 @@ impl Tx<'_> {
     /// Runs `apply` as the studio's: every journal entry it writes becomes `synced` and nothing
     /// it does is queued for the studio.
     pub fn as_synced<T>(&mut self, apply: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.synced {
+            return apply(self);
+        }
+        self.synced = true;
+        let out = self.as_synced_outer(apply);
+        self.synced = false;
+        out
+    }
+
+    fn as_synced_outer<T>(&mut self, apply: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         let mark: i64 = self
             .tx
             .query_row("SELECT coalesce(max(seq), 0) FROM change", [], |r| r.get(0))?;
@@ -761,17 +771,27 @@ impl Tx<'_> {
         now: i64,
     ) -> Result<()> {
         use crate::assets::Column;
-        let name: String = self
+        // One read of what is here; only what differs is written (and journaled).
+        let (name, rating, flag, status, brand_now, project_now): (String, i64, i64, i64, i64, i64) = self
             .tx
-            .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+            .prepare_cached("SELECT name, rating, flag, status, brand, project FROM asset WHERE seq = ?1")?
+            .query_row([seq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?;
         if name != a.name {
             self.rename_asset(seq, &a.name, actor, now)?;
         }
-        self.set_column(Column::Rating, &[seq], i64::from(a.rating.stars()), actor, now)?;
-        self.set_column(Column::Flag, &[seq], a.flag.code(), actor, now)?;
-        self.set_column(Column::Status, &[seq], a.status.code(), actor, now)?;
-        self.set_column(Column::Brand, &[seq], brand.0, actor, now)?;
-        self.set_column(Column::Project, &[seq], project.0, actor, now)?;
+        for (column, now_is, to) in [
+            (Column::Rating, rating, i64::from(a.rating.stars())),
+            (Column::Flag, flag, a.flag.code()),
+            (Column::Status, status, a.status.code()),
+            (Column::Brand, brand_now, brand.0),
+            (Column::Project, project_now, project.0),
+        ] {
+            if now_is != to {
+                self.set_column(column, &[seq], to, actor, now)?;
+            }
+        }
         let want = self.ensure_tags(&a.tags, now)?;
         let have: Vec<i64> = self
             .tx

@@ -119,23 +119,28 @@ impl Library {
     pub fn apply_pull(&self, page: &PullResponse, main: bool) -> Result<usize> {
         let now = now_ms();
         let purged = self.catalog().write(|tx| {
-            let mut purged = Purged::default();
-            let mut arrived = Vec::new();
-            for row in &page.rows {
-                match &row.data {
-                    SyncData::Member(m) => tx.apply_member(m)?,
-                    SyncData::Brand(b) => tx.apply_brand(b, now)?,
-                    SyncData::Limits(l) => tx.set_studio_limits(l)?,
-                    SyncData::Project(p) => tx.apply_project(p, row.seq, &row.scope, now)?,
-                    SyncData::Asset(a) => {
-                        if tx.apply_asset(a, row.seq, &row.scope, now)? {
-                            arrived.push(a.id);
+            // The whole page is the studio's: one pass turns its journal entries into `synced`
+            // ones and keeps them out of the outbox.
+            let purged = tx.as_synced(|tx| {
+                let mut purged = Purged::default();
+                let mut arrived = Vec::new();
+                for row in &page.rows {
+                    match &row.data {
+                        SyncData::Member(m) => tx.apply_member(m)?,
+                        SyncData::Brand(b) => tx.apply_brand(b, now)?,
+                        SyncData::Limits(l) => tx.set_studio_limits(l)?,
+                        SyncData::Project(p) => tx.apply_project(p, row.seq, &row.scope, now)?,
+                        SyncData::Asset(a) => {
+                            if tx.apply_asset(a, row.seq, &row.scope, now)? {
+                                arrived.push(a.id);
+                            }
                         }
+                        SyncData::Gone(g) => purged.extend(tx.apply_gone(g, row.seq, now)?),
                     }
-                    SyncData::Gone(g) => purged.extend(tx.apply_gone(g, row.seq, now)?),
                 }
-            }
-            tx.assets_arrived(&arrived, now)?;
+                tx.assets_arrived(&arrived, now)?;
+                Ok(purged)
+            })?;
             if main {
                 tx.set_sync_cursor(&page.epoch, page.cursor, false, now)?;
                 if !page.scopes.is_empty() {

@@ -25,8 +25,9 @@ pub const MAX_PUSH: usize = 500;
 pub const MAX_PULL: i64 = 1000;
 
 impl Studio {
-    /// Applies pushed intents in order, each in its own transaction; a refused one is consumed
-    /// and answered with its reason, and never stops the ones after it.
+    /// Applies pushed intents in order, each decided on what every earlier one wrote, the
+    /// whole push committed at once; a refused one is consumed and answered with its reason,
+    /// and never stops the ones after it.
     pub async fn push(&self, caller: &Caller, push: PushRequest) -> ServiceResult<PushResponse> {
         if push.intents.len() > MAX_PUSH {
             return Err(refused(
@@ -43,24 +44,28 @@ impl Studio {
                 "intents must be sent oldest first, with increasing ids",
             ));
         }
-        let mut results = Vec::with_capacity(push.intents.len());
+        let items: Vec<(i64, FactsQuery)> = push
+            .intents
+            .iter()
+            .map(|p| (p.id, facts_needed(&p.intent)))
+            .collect();
+        let actor = caller.account.clone();
+        let intents = &push.intents;
+        let applied = self
+            .store
+            .apply_intents(push.replica, actor.id, &items, |i, facts| {
+                decide(&actor, &intents[i].intent, facts)
+            })
+            .await?;
+        let mut results = Vec::with_capacity(applied.len());
         let mut changed = false;
-        for pushed in push.intents {
-            let query = facts_needed(&pushed.intent);
-            let actor = caller.account.clone();
-            let intent = pushed.intent.clone();
-            let applied = self
-                .store
-                .apply_intent(push.replica, pushed.id, actor.id, &query, move |facts| {
-                    decide(&actor, &intent, facts)
-                })
-                .await?;
+        for (pushed, applied) in push.intents.iter().zip(applied) {
             let outcome = match applied {
                 Applied::Now(o) => {
                     changed |= matches!(o, PushOutcome::Applied { .. });
                     match &o {
                         PushOutcome::Applied { seq } => {
-                            tracing::info!(by = %caller.account.id, intent = pushed.intent.name(), seq, "applied");
+                            tracing::debug!(by = %caller.account.id, intent = pushed.intent.name(), seq, "applied");
                         }
                         PushOutcome::Refused { code, .. } => {
                             tracing::info!(by = %caller.account.id, intent = pushed.intent.name(), %code, "refused");

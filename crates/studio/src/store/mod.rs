@@ -508,17 +508,16 @@ impl Store {
         dispatch!(self, s => s.account_by_email(email_key).await)
     }
 
-    /// Decides and applies one pushed intent, at most once per (replica, intent): `decide`
-    /// runs on facts read inside the writing transaction (see `sync::apply`).
-    pub async fn apply_intent(
+    /// Decides and applies a whole push in one writing transaction (see `sync::apply_intents`):
+    /// `decide(i, facts)` decides the `i`th intent.
+    pub async fn apply_intents(
         &self,
         replica: uuid::Uuid,
-        intent: i64,
         account: UserId,
-        query: &FactsQuery,
-        decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send,
-    ) -> StoreResult<Applied> {
-        on_pool!(self, apply_intent(replica, intent, account, query, decide))
+        items: &[(i64, FactsQuery)],
+        decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send + Sync,
+    ) -> StoreResult<Vec<Applied>> {
+        on_pool!(self, apply_intents(replica, account, items, decide))
     }
 
     /// Marks the asset rows of content `hash` as having a grid thumbnail (republished).

@@ -634,21 +634,26 @@ macro_rules! sync_sql {
                 row.map(|(r,)| parse(&r)).transpose()
             }
 
-            /// Decides and applies one intent inside the open transaction `c` (which holds the
-            /// writer's lock): at most once per (replica, intent), the decision taken on facts
-            /// read here, the writes run and the touched brand republished, the answer kept.
-            pub(in crate::store) async fn apply_intent(
+            /// Decides and applies a whole push in one writing transaction (which holds the
+            /// writer's lock): each intent at most once per (replica, intent), decided on facts
+            /// read here that include every earlier intent's writes (as if each had its own
+            /// transaction, in order), the touched brands republished, the answers kept; the
+            /// push commits once — a store failure anywhere rolls all of it back, and the
+            /// library sends the push again.
+            pub(in crate::store) async fn apply_intents(
                 pool: &$pool,
                 replica: uuid::Uuid,
-                intent: i64,
                 account: UserId,
-                query: &FactsQuery,
-                decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
-            ) -> StoreResult<Applied> {
+                items: &[(i64, FactsQuery)],
+                decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
+            ) -> StoreResult<Vec<Applied>> {
                 let mut tx = begin(pool).await?;
-                let applied = apply(&mut tx, replica, intent, account, query, decide).await?;
+                let mut out = Vec::with_capacity(items.len());
+                for (i, (intent, query)) in items.iter().enumerate() {
+                    out.push(apply(&mut tx, replica, *intent, account, query, |f| decide(i, f)).await?);
+                }
                 tx.commit().await?;
-                Ok(applied)
+                Ok(out)
             }
 
             async fn apply(
