@@ -417,9 +417,8 @@ impl Tx<'_> {
     fn user_by_uid(&self, id: UserId) -> Result<Option<UserRow>> {
         Ok(self
             .tx
-            .query_row("SELECT id FROM user WHERE uid = ?1", [id.to_bytes()], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT id FROM user WHERE uid = ?1")?
+            .query_row([id.to_bytes()], |r| r.get(0))
             .optional()?
             .map(UserRow))
     }

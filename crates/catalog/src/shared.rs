@@ -502,7 +502,8 @@ impl Tx<'_> {
     fn local_user(&self) -> Result<Option<UserRow>> {
         Ok(self
             .tx
-            .query_row("SELECT id FROM user WHERE is_local = 1", [], |r| r.get(0))
+            .prepare_cached("SELECT id FROM user WHERE is_local = 1")?
+            .query_row([], |r| r.get(0))
             .optional()?
             .map(UserRow))
     }
@@ -539,13 +540,16 @@ impl Tx<'_> {
         now: i64,
     ) -> Result<ProjectRow> {
         let uid = id.to_bytes();
-        let found: Option<i64> = self
+        let found: Option<(i64, bool)> = self
             .tx
-            .query_row("SELECT id FROM project WHERE uid = ?1", [&uid], |r| r.get(0))
+            .prepare_cached("SELECT id, shared FROM project WHERE uid = ?1")?
+            .query_row([&uid], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        if let Some(p) = found {
-            self.tx
-                .execute("UPDATE project SET shared = 1 WHERE id = ?1", [p])?;
+        if let Some((p, shared)) = found {
+            if !shared {
+                self.tx
+                    .execute("UPDATE project SET shared = 1 WHERE id = ?1", [p])?;
+            }
             return Ok(ProjectRow(p));
         }
         let owner = self.studio_user(owner)?;
@@ -632,9 +636,8 @@ impl Tx<'_> {
     fn brand_by_uid(&mut self, brand: BrandId) -> Result<Option<BrandRow>> {
         let by_uid: Option<i64> = self
             .tx
-            .query_row("SELECT id FROM brand WHERE uid = ?1", [brand.to_bytes()], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT id FROM brand WHERE uid = ?1")?
+            .query_row([brand.to_bytes()], |r| r.get(0))
             .optional()?;
         if let Some(b) = by_uid {
             return Ok(Some(BrandRow(b)));
@@ -674,7 +677,8 @@ impl Tx<'_> {
             };
             let existing: Option<i64> = tx
                 .tx
-                .query_row("SELECT seq FROM asset WHERE uid = ?1", [&uid], |r| r.get(0))
+                .prepare_cached("SELECT seq FROM asset WHERE uid = ?1")?
+                .query_row([&uid], |r| r.get(0))
                 .optional()?;
             let new = existing.is_none();
             let seq_here = match existing {
