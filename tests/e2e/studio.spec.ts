@@ -406,6 +406,18 @@ test('a shared project reaches a brand member’s open app, and leaves it when u
     // Olive's app sent the originals with their thumbnails: they fill Noa's grid without a reload.
     await expect(cards.locator('img.loaded')).toHaveCount(canon, { timeout: 30_000 });
     await shot(mp, 'studio-shared-grid');
+    // In the lightbox, its thumbnail stands in until Noa downloads the original, on demand.
+    await cards.first().click();
+    const box = mp.getByRole('dialog', { name: /^Lightbox/ });
+    await expect(box.getByRole('status').filter({ hasText: 'Only on the studio' })).toBeVisible();
+    await shot(mp, 'studio-lightbox-remote');
+    await box.getByRole('button', { name: 'Download original' }).click();
+    await expect(box.getByRole('status').filter({ hasText: 'Only on the studio' })).toBeHidden({ timeout: 20_000 });
+    await expect(box.locator('img.pic:not(.placeholder)')).toBeVisible();
+    await mp.keyboard.press('Escape');
+    await expect
+      .poll(() => member.cliJson<{ items: { presence: string }[] }>('search', '--project', 'Canon').items.filter((i) => i.presence === 'ok').length)
+      .toBe(1);
     // Not hers to share or change.
     await mp.goto(`${member.origin}/projects`);
     await mp.getByRole('button', { name: 'Actions for Canon' }).click();

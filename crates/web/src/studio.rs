@@ -153,6 +153,34 @@ pub(crate) async fn refusal_discard(
     ))
 }
 
+/// `POST /api/studio/download`: another member's original, fetched from the studio now (the
+/// lightbox's *Download original*, *Make available offline*).
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct OriginalRef {
+    /// The asset.
+    pub id: atelier_domain::AssetId,
+}
+
+/// The answer: whether it was fetched now (false: it was here already).
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct OriginalFetched {
+    /// Fetched now.
+    pub fetched: bool,
+}
+
+pub(crate) async fn download_original(
+    State(s): State<AppState>,
+    Json(body): Json<OriginalRef>,
+) -> ApiResult<Json<OriginalFetched>> {
+    let fetched = on_library(&s, move |lib| {
+        atelier_sync::download_original(lib, body.id, |_, _| {}).map(|p| p.is_some())
+    })
+    .await?;
+    Ok(Json(OriginalFetched { fetched }))
+}
+
 pub(crate) async fn logout(State(s): State<AppState>) -> ApiResult<Json<bool>> {
     let told = on_library(&s, session::logout).await?;
     // Signed out: the indicator says so now, not at the next idle tick.

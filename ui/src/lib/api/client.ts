@@ -59,6 +59,7 @@ import type { Page } from './types/Page';
 import type { ProjectDeleteReport } from './types/ProjectDeleteReport';
 import type { ProjectInfo } from './types/ProjectInfo';
 import type { ProjectUsage } from './types/ProjectUsage';
+import type { OriginalFetched } from './types/OriginalFetched';
 import type { ProjectSettings } from './types/ProjectSettings';
 import type { Rating } from './types/Rating';
 import type { ReviewAction } from './types/ReviewAction';
@@ -331,6 +332,7 @@ export const api = {
   syncRefusals: (signal?: AbortSignal) => get<SyncRefusal[]>('/api/studio/refusals', signal),
   /** Takes an entry off the *Couldn't sync* list; answers what remains. */
   syncRefusalDiscard: (id: number) => post<SyncRefusal[]>('/api/studio/refusals/discard', { id } satisfies RefusalRef),
+  downloadOriginal: (id: string) => post<OriginalFetched>('/api/studio/download', { id }),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),
   studioBrowserLogin: (url: string, session_only = false) =>
