@@ -109,9 +109,19 @@ in_secret_service() {
   local home
   home=$(mktemp -d /tmp/atelier-keyring.XXXXXX)
   mkdir -m700 "$home/run"
+  # Should the keyring daemon go away mid-run (it has, under many parallel sign-ins), D-Bus
+  # starts it again through this service file — unlocked, as the first one was — instead of the
+  # system's, which would want an unlock prompt no one can answer here.
+  mkdir -p "$home/.local/share/dbus-1/services"
+  printf '#!/bin/sh\necho -n atelier-ci | exec gnome-keyring-daemon --unlock --foreground --components=secrets\n' \
+    >"$home/keyring.sh"
+  chmod +x "$home/keyring.sh"
+  printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$home/keyring.sh" \
+    >"$home/.local/share/dbus-1/services/org.freedesktop.secrets.service"
   # cargo and rustup keep finding their homes when HOME moves.
   CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
-    HOME="$home" XDG_RUNTIME_DIR="$home/run" ATELIER_SECRET_SERVICE=1 dbus-run-session -- bash -c '
+    HOME="$home" XDG_RUNTIME_DIR="$home/run" XDG_DATA_HOME="$home/.local/share" ATELIER_SECRET_SERVICE=1 \
+    dbus-run-session -- bash -c '
     echo -n atelier-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec "$@"' _ "$@"
   local rc=$?
