@@ -380,6 +380,22 @@ impl Catalog {
             .map(ProjectRow))
     }
 
+    /// Another member's shared project called `name` that the reader sees, if any.
+    pub fn shared_project_named(&self, name: &str, scope: &Scope) -> Result<Option<ProjectRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM project WHERE name_key = ?1 AND shared = 1 AND owner != ?2 AND id IN rarray(?3)
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                params![names::key(name.trim()), scope.user.0, crate::rows::array(&scope.projects)],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(ProjectRow))
+    }
+
     /// The project called `name` that the reader sees: their own first, else a shared one.
     pub fn project_named(&self, name: &str, scope: &Scope) -> Result<ProjectRow> {
         let ids = projects_named(self.conn(), name, scope)?;

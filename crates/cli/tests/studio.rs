@@ -1170,12 +1170,12 @@ fn libraries_share_brands_and_members_through_the_studio() {
     drop(server);
 }
 
-/// Writes `n` distinct small JPEGs into `dir`.
-fn jpegs(dir: &Path, n: u8) {
+/// Writes `n` distinct small JPEGs into `dir` (another `seed`, other pictures).
+fn jpegs(dir: &Path, n: u8, seed: u8) {
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..n {
         let img = image::RgbImage::from_fn(64, 48, |x, y| {
-            image::Rgb([x as u8 ^ i, y as u8, i.wrapping_mul(60)])
+            image::Rgb([x as u8 ^ i, y as u8 ^ seed, i.wrapping_mul(60)])
         });
         let mut bytes = Vec::new();
         img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
@@ -1257,7 +1257,7 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     // Olive imports a shoot onto Acme, and a private one; sharing is refused standalone-style
     // for someone else's project, and Bo (no role on Acme) sees the project but none of it.
     let shoot = tmp.path().join("shoot");
-    jpegs(&shoot, 3);
+    jpegs(&shoot, 3, 0);
     let imported = ok_json(&atelier(
         &olive,
         &[
@@ -1273,7 +1273,7 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     ));
     assert_eq!(imported["imported"], 3, "{imported}");
     let private = tmp.path().join("private");
-    jpegs(&private, 1);
+    jpegs(&private, 1, 7);
     ok(&atelier(
         &olive,
         &["import", private.to_str().unwrap(), "--project", "Private"],
@@ -1364,6 +1364,41 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
         None,
     ));
     ok(&atelier(&ana, &["sync"], None));
+    // Ana, a Manager of Acme now, adds a picture of her own to Olive's shared project: it
+    // reaches Olive's library (only on the studio there) with its thumbnail.
+    let mine = tmp.path().join("ana-shot");
+    jpegs(&mine, 1, 99);
+    let added = ok_json(&atelier(
+        &ana,
+        &[
+            "import",
+            mine.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(added["imported"], 1, "{added}");
+    let p = project(&ana, "Shoot");
+    assert_eq!(
+        (p["mine"].as_bool(), p["count"].as_u64()),
+        (Some(false), Some(4)),
+        "{p}"
+    );
+    ok(&atelier(&olive, &["sync"], None));
+    let there = in_project(&olive, "Shoot");
+    assert_eq!(there.len(), 4, "{there:?}");
+    let hers: Vec<_> = there.values().filter(|a| a["presence"] == "remote").collect();
+    assert_eq!(hers.len(), 1, "{there:?}");
+    let shown = ok_json(&atelier(
+        &olive,
+        &["show", hers[0]["id"].as_str().unwrap(), "--json"],
+        None,
+    ));
+    assert!(shown["thumbnail"].is_string(), "{shown}");
     ok(&atelier(&olive, &["tag", "add", "client", &id], None));
     ok(&atelier(&ana, &["tag", "add", "sunset", &id], None));
     ok(&atelier(&ana, &["review", "approve", &id], None));

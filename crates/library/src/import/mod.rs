@@ -405,7 +405,19 @@ impl Acting<'_> {
             None => Some(crate::INBOX.to_string()),
         };
         let project = match &project_name {
-            Some(name) => self.catalog().find_project(acting.user, name)?,
+            Some(name) => {
+                // Bound first: the catalog's guard must be gone before `scope` takes it again.
+                let own = self.catalog().find_project(acting.user, name)?;
+                match own {
+                    Some(p) => Some(p),
+                    // Another member's shared project: theirs to add to (R9.3); the brand
+                    // decides who may (the Upload right, checked below).
+                    None => {
+                        let scope = self.scope()?;
+                        self.catalog().shared_project_named(name, &scope)?
+                    }
+                }
+            }
             None => Some(me.inbox),
         };
         if project.is_none() {
