@@ -405,23 +405,17 @@ impl Tx<'_> {
     /// Journals that other members' assets arrived from the studio (one entry per page, for
     /// the app's live refresh).
     pub fn assets_arrived(&mut self, ids: &[AssetId], now: i64) -> Result<()> {
-        let Some(actor) = self.local_user()? else {
-            return Ok(());
-        };
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let uids: Vec<Vec<u8>> = ids.iter().map(|i| i.to_bytes().to_vec()).collect();
-        crate::journal::record(
-            &self.tx,
-            crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids)
-                .change(None, Some(serde_json::json!({ "arrived": ids.len() }))),
-        )
+        self.note_synced_assets(ids, "arrived", now)
     }
 
     /// Journals that grid thumbnails of these assets arrived from the studio (the app asks
     /// again for the ones it showed without).
     pub fn thumbnails_arrived(&mut self, ids: &[AssetId], now: i64) -> Result<()> {
+        self.note_synced_assets(ids, "thumbnails", now)
+    }
+
+    /// One `synced` journal entry about `ids`, saying `{what: count}`.
+    fn note_synced_assets(&mut self, ids: &[AssetId], what: &str, now: i64) -> Result<()> {
         let Some(actor) = self.local_user()? else {
             return Ok(());
         };
@@ -432,7 +426,7 @@ impl Tx<'_> {
         crate::journal::record(
             &self.tx,
             crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids)
-                .change(None, Some(serde_json::json!({ "thumbnails": ids.len() }))),
+                .change(None, Some(serde_json::json!({ what: ids.len() }))),
         )
     }
 
