@@ -109,9 +109,11 @@ in_secret_service() {
   local home
   home=$(mktemp -d /tmp/atelier-keyring.XXXXXX)
   mkdir -m700 "$home/run"
-  # Should the keyring daemon go away mid-run (it has, under many parallel sign-ins), D-Bus
-  # starts it again through this service file — unlocked, as the first one was — instead of the
-  # system's, which would want an unlock prompt no one can answer here.
+  # The keyring daemon is started by D-Bus on the first call, through this service file —
+  # unlocked — instead of the system's, which would want an unlock prompt no one can answer
+  # here; and again the same way should it go away mid-run (it has, under many parallel
+  # sign-ins). Started on demand only: a daemon started beforehand raced the activation for
+  # the bus name, and the loser dropped a caller's first request.
   mkdir -p "$home/.local/share/dbus-1/services"
   printf '#!/bin/sh\necho -n atelier-ci | exec gnome-keyring-daemon --unlock --foreground --components=secrets\n' \
     >"$home/keyring.sh"
@@ -121,9 +123,7 @@ in_secret_service() {
   # cargo and rustup keep finding their homes when HOME moves.
   CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
     HOME="$home" XDG_RUNTIME_DIR="$home/run" XDG_DATA_HOME="$home/.local/share" ATELIER_SECRET_SERVICE=1 \
-    dbus-run-session -- bash -c '
-    echo -n atelier-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$@"' _ "$@"
+    dbus-run-session -- "$@"
   local rc=$?
   rm -rf "$home"
   return $rc

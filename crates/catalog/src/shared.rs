@@ -7,13 +7,13 @@
 //! studio already has it. Knows tables and the wire rows; must not know HTTP, the studio's rules
 //! or when to sync.
 
-use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{AssetId, Flag, Id, Kind, Presence, Rating, Source, Status, names};
-use atelier_protocol::{AssetSyncRow, GoneRow, ProjectSyncRow};
+use atelier_protocol::{AssetSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow, ProjectSyncRow};
 use rusqlite::{OptionalExtension, params};
 
 use crate::assets::{FileFacts, FreedFile, NewAsset};
-use crate::rows::{BrandRow, ProjectRow, TagRow, UserRow, array, hex, uuid_of};
+use crate::rows::{BrandRow, CampaignRow, CollectionRow, ProjectRow, TagRow, UserRow, array, hex, uuid_of};
 use crate::{Catalog, CatalogError, Result, Tx};
 
 /// Where another member's original lands once downloaded, relative to the library: its
@@ -68,7 +68,18 @@ fn sort_captured(captured_at: Option<&str>, added_at: i64) -> i64 {
 }
 
 impl Catalog {
-    /// The scopes the last pull reported.
+    /// The scopes rows from the studio are held in here (whatever the bookkeeping says: a
+    /// pull cut off after its pages still leaves their rows to purge).
+    pub fn replicated_scopes(&self) -> Result<Vec<String>> {
+        // The index on scope makes this a walk over its distinct keys.
+        let mut stmt = self.conn().prepare("SELECT DISTINCT scope FROM replicated")?;
+        let scopes = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<String>, _>>()?;
+        Ok(scopes)
+    }
+
+    /// The scopes this library holds whole (read from the start or backfilled).
     pub fn sync_scopes(&self) -> Result<Vec<String>> {
         let text: Option<String> = self
             .conn()
@@ -114,6 +125,46 @@ impl Catalog {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Every asset of the catalog whoever may see it — its id, its creator's public id, its
+    /// name, whether it is in the Trash — for checking a library against its studio (the
+    /// simulation), never for showing: readers go through a Scope.
+    pub fn census(&self) -> Result<Vec<(AssetId, uuid::Uuid, String, bool)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT a.uid, u.uid, a.name, a.trashed_at IS NOT NULL FROM asset a JOIN user u ON u.id = a.creator",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(a, u, name, trashed)| Ok((AssetId::from_uuid(uuid_of(&a)?), uuid_of(&u)?, name, trashed)))
+            .collect()
+    }
+
+    /// Every collection and campaign of a team brand here — (`collection` | `campaign`, id)
+    /// — whoever may see it: for checking a library against its studio (the simulation).
+    pub fn group_census(&self) -> Result<Vec<(&'static str, uuid::Uuid)>> {
+        let mut out = Vec::new();
+        for kind in ["collection", "campaign"] {
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT g.uid FROM {kind} g JOIN brand b ON b.id = g.brand WHERE b.personal_of IS NULL"
+            ))?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            for id in ids {
+                out.push((kind, uuid_of(&id)?));
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the asset is in a shared project (what the studio is told about).
@@ -226,6 +277,30 @@ impl Catalog {
             )?
             .query_map([seq], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        // Its collections and campaigns that are team brands' (a Personal brand's stay here).
+        let groups = |sql: &str| -> Result<Vec<uuid::Uuid>> {
+            let mut ids = conn
+                .prepare_cached(sql)?
+                .query_map([seq], |r| r.get::<_, Vec<u8>>(0))?
+                .map(|b| uuid_of(&b?))
+                .collect::<Result<Vec<_>>>()?;
+            ids.sort();
+            Ok(ids)
+        };
+        let collections = groups(
+            "SELECT c.uid FROM collection_asset x JOIN collection c ON c.id = x.collection
+             JOIN brand b ON b.id = c.brand WHERE x.asset = ?1 AND b.personal_of IS NULL",
+        )?
+        .into_iter()
+        .map(CollectionId::from_uuid)
+        .collect();
+        let campaigns = groups(
+            "SELECT c.uid FROM campaign_asset x JOIN campaign c ON c.id = x.campaign
+             JOIN brand b ON b.id = c.brand WHERE x.asset = ?1 AND b.personal_of IS NULL",
+        )?
+        .into_iter()
+        .map(CampaignId::from_uuid)
+        .collect();
         let corrupt = |what: &str| CatalogError::Corrupt(format!("asset {seq}: {what}"));
         Ok(Some(AssetSyncRow {
             id: AssetId::from_uuid(uuid_of(&uid)?),
@@ -248,7 +323,80 @@ impl Catalog {
             tags,
             prompt,
             thumb: false,
+            collections,
+            campaigns,
         }))
+    }
+
+    /// A collection as `collection.create` carries it: `None` if it is gone, or on a Personal
+    /// brand (those stay here), or on a team brand the studio doesn't have.
+    pub fn collection_sync_row(&self, id: CollectionId) -> Result<Option<CollectionSyncRow>> {
+        // (brand uid, parent uid, name, on a team brand)
+        type Found = (Vec<u8>, Option<Vec<u8>>, String, bool);
+        let row: Option<Found> = self
+            .conn()
+            .query_row(
+                "SELECT b.uid, p.uid, c.name, b.personal_of IS NULL FROM collection c JOIN brand b ON b.id = c.brand
+                 LEFT JOIN collection p ON p.id = c.parent WHERE c.uid = ?1",
+                [id.to_bytes()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((brand, parent, name, team)) = row else {
+            return Ok(None);
+        };
+        if !team {
+            return Ok(None);
+        }
+        Ok(Some(CollectionSyncRow {
+            id,
+            brand: BrandId::from_uuid(uuid_of(&brand)?),
+            parent: parent
+                .map(|p| uuid_of(&p).map(CollectionId::from_uuid))
+                .transpose()?,
+            name,
+        }))
+    }
+
+    /// A collection and the collections above it, the topmost first (what creating it on the
+    /// studio needs there first).
+    pub fn collection_lineage(&self, id: CollectionId) -> Result<Vec<CollectionSyncRow>> {
+        let mut out = Vec::new();
+        let mut at = Some(id);
+        while let Some(c) = at {
+            let Some(row) = self.collection_sync_row(c)? else {
+                break;
+            };
+            at = row.parent;
+            out.push(row);
+            if out.len() > 64 {
+                break; // deeper than any tree a person makes: a cycle in damaged data
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// A campaign as `campaign.create` carries it (`None`: gone, or not a team brand's).
+    pub fn campaign_sync_row(&self, id: CampaignId) -> Result<Option<CampaignSyncRow>> {
+        let row: Option<(Vec<u8>, String, String, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT b.uid, c.name, c.description, b.personal_of IS NULL FROM campaign c JOIN brand b ON b.id = c.brand
+                 WHERE c.uid = ?1",
+                [id.to_bytes()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            Some((brand, name, description, true)) => Some(CampaignSyncRow {
+                id,
+                brand: BrandId::from_uuid(uuid_of(&brand)?),
+                name,
+                description,
+            }),
+            _ => None,
+        })
     }
 }
 
@@ -735,6 +883,7 @@ impl Tx<'_> {
             if !new {
                 tx.take_fields(seq_here, a, brand, project, actor, now)?;
             }
+            tx.take_groups(seq_here, a, brand, scope, actor, now)?;
             tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })
@@ -815,6 +964,343 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Sets an asset's memberships of the collections and campaigns the studio has to the
+    /// studio's; those only this library has (not yet sent, or a Personal brand's) stay.
+    fn take_groups(
+        &mut self,
+        seq: i64,
+        a: &AssetSyncRow,
+        brand: BrandRow,
+        scope: &str,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        for (kind, table, column, want) in [
+            (
+                "collection",
+                "collection_asset",
+                "collection",
+                a.collections.iter().map(|c| c.to_bytes()).collect::<Vec<_>>(),
+            ),
+            (
+                "campaign",
+                "campaign_asset",
+                "campaign",
+                a.campaigns.iter().map(|c| c.to_bytes()).collect::<Vec<_>>(),
+            ),
+        ] {
+            // (local id, uid) of what it is in now, among the groups the studio sent.
+            let have: Vec<(i64, Vec<u8>)> = self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT g.id, g.uid FROM {table} x JOIN {kind} g ON g.id = x.{column}
+                     WHERE x.asset = ?1 AND EXISTS (SELECT 1 FROM replicated r WHERE r.kind = '{kind}' AND r.key = g.uid)"
+                ))?
+                .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            let mut add = Vec::new();
+            for uid in &want {
+                if have.iter().any(|(_, h)| h.as_slice() == uid.as_slice()) {
+                    continue;
+                }
+                let local: Option<i64> = self
+                    .tx
+                    .prepare_cached(&format!("SELECT id FROM {kind} WHERE uid = ?1"))?
+                    .query_row([uid.as_slice()], |r| r.get(0))
+                    .optional()?;
+                let group = match local {
+                    Some(g) => g,
+                    // A group whose own row comes later (renamed since it was filed into):
+                    // held here by its id, on the asset's brand, until that row names it —
+                    // remembered as the studio's, older than any row it sends.
+                    None => {
+                        let g = match kind {
+                            "collection" => {
+                                self.collection_here(CollectionId::from_uuid(uuid_of(uid)?), brand, now)?
+                            }
+                            _ => self.campaign_here(CampaignId::from_uuid(uuid_of(uid)?), brand, now)?,
+                        };
+                        self.remember(kind, uid, scope, 0, false)?;
+                        g
+                    }
+                };
+                add.push(group);
+            }
+            let drop: Vec<i64> = have
+                .iter()
+                .filter(|(_, h)| !want.iter().any(|w| w.as_slice() == h.as_slice()))
+                .map(|(id, _)| *id)
+                .collect();
+            for g in add {
+                match kind {
+                    "collection" => self.file(CollectionRow(g), &[seq], actor, now)?,
+                    _ => self.add_to_campaign(CampaignRow(g), &[seq], actor, now)?,
+                }
+            }
+            for g in drop {
+                match kind {
+                    "collection" => self.unfile(CollectionRow(g), &[seq], actor, now)?,
+                    _ => self.remove_from_campaign(CampaignRow(g), &[seq], actor, now)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a collection of a team brand the studio sent: made here with its id, or
+    /// renamed and moved to match. A collection only this library has that holds the name
+    /// there gives way (renamed with a number): the studio's came first.
+    pub fn apply_collection(&mut self, c: &CollectionSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.as_synced(|tx| {
+            let uid = c.id.to_bytes();
+            if tx.replicated_seq("collection", &uid)?.is_some_and(|s| s > seq) {
+                return Ok(());
+            }
+            let Some(brand) = tx.brand_by_uid(c.brand)? else {
+                return Err(CatalogError::Corrupt(format!(
+                    "collection {} is on brand {}, which this library hasn't received",
+                    c.id, c.brand
+                )));
+            };
+            let parent = match c.parent {
+                Some(p) => Some(tx.collection_here(p, brand, now)?),
+                None => None,
+            };
+            let here = tx.collection_here(c.id, brand, now)?;
+            let name = tx.free_collection_name(brand.0, parent, &c.name, here)?;
+            tx.tx.execute(
+                "UPDATE collection SET name = ?2, name_key = ?3, parent = ?4 WHERE id = ?1",
+                params![here, name, names::key(&name), parent],
+            )?;
+            tx.note_group(
+                atelier_protocol::Entity::Collection,
+                &uid,
+                serde_json::json!({ "name": name }),
+                now,
+            )?;
+            tx.remember("collection", &uid, scope, seq, false)?;
+            tx.settle_names("collection", brand.0)
+        })
+    }
+
+    /// Gives back their studio names to the brand's collections (or campaigns) that waited
+    /// under a temporary one — "name (their id)" — while another held it, once it is free.
+    fn settle_names(&mut self, kind: &str, brand: i64) -> Result<()> {
+        let parent_column = if kind == "collection" { "parent" } else { "NULL" };
+        let waiting: Vec<(i64, Vec<u8>, String, Option<i64>)> = self
+            .tx
+            .prepare(&format!(
+                "SELECT id, uid, name, {parent_column} FROM {kind} WHERE brand = ?1 AND name LIKE '% (%)'"
+            ))?
+            .query_map([brand], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        for (id, uid, name, parent) in waiting {
+            let suffix = format!(" ({})", uuid_of(&uid)?.simple());
+            let Some(base) = name.strip_suffix(&suffix) else {
+                continue;
+            };
+            let taken: bool = self.tx.query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM {kind} WHERE brand = ?1 AND ifnull({parent_column}, 0) = ifnull(?2, 0)
+                     AND name_key = ?3 AND id != ?4)"
+                ),
+                params![brand, parent, names::key(base), id],
+                |r| r.get(0),
+            )?;
+            if !taken {
+                self.tx.execute(
+                    &format!("UPDATE {kind} SET name = ?2, name_key = ?3 WHERE id = ?1"),
+                    params![id, base, names::key(base)],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The local row of collection `id` on `brand`, made (named for its id, to be corrected
+    /// by its own row) if it isn't here yet.
+    fn collection_here(&mut self, id: CollectionId, brand: BrandRow, now: i64) -> Result<i64> {
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM collection WHERE uid = ?1")?
+            .query_row([id.to_bytes()], |r| r.get(0))
+            .optional()?;
+        if let Some(f) = found {
+            return Ok(f);
+        }
+        let name = id.to_string();
+        self.tx.execute(
+            "INSERT INTO collection (uid, brand, parent, name, name_key, created_at) VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
+            params![id.to_bytes(), brand.0, name, names::key(&name), now],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// The local row of campaign `id` on `brand`, made (named for its id) if it isn't here.
+    fn campaign_here(&mut self, id: CampaignId, brand: BrandRow, now: i64) -> Result<i64> {
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM campaign WHERE uid = ?1")?
+            .query_row([id.to_bytes()], |r| r.get(0))
+            .optional()?;
+        if let Some(f) = found {
+            return Ok(f);
+        }
+        let name = id.to_string();
+        self.tx.execute(
+            "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, '', ?5)",
+            params![id.to_bytes(), brand.0, name, names::key(&name), now],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// `name` for collection `me` under `parent`: a collection only this library has that
+    /// holds it is renamed "name (2)" (or the next free number) to make room.
+    fn free_collection_name(
+        &mut self,
+        brand: i64,
+        parent: Option<i64>,
+        name: &str,
+        me: i64,
+    ) -> Result<String> {
+        let holder: Option<(i64, Vec<u8>)> = self
+            .tx
+            .query_row(
+                "SELECT id, uid FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0)
+                 AND name_key = ?3 AND id != ?4",
+                params![brand, parent, names::key(name), me],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((other, other_uid)) = holder else {
+            return Ok(name.to_string());
+        };
+        if self.replicated_seq("collection", &other_uid)?.is_some() {
+            // Both are the studio's: the other's own row renames it; until then ours waits
+            // under a temporary name.
+            return Ok(format!(
+                "{name} ({})",
+                uuid_of(
+                    &self
+                        .tx
+                        .query_row("SELECT uid FROM collection WHERE id = ?1", [me], |r| r
+                            .get::<_, Vec<u8>>(0),)?
+                )?
+                .simple()
+            ));
+        }
+        for n in 2.. {
+            let candidate = format!("{name} ({n})");
+            let taken: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0) AND name_key = ?3)",
+                params![brand, parent, names::key(&candidate)],
+                |r| r.get(0),
+            )?;
+            if !taken {
+                self.tx.execute(
+                    "UPDATE collection SET name = ?2, name_key = ?3 WHERE id = ?1",
+                    params![other, candidate, names::key(&candidate)],
+                )?;
+                break;
+            }
+        }
+        Ok(name.to_string())
+    }
+
+    /// Applies a campaign of a team brand the studio sent (a campaign only this library has
+    /// that holds its name gives way, renamed with a number).
+    pub fn apply_campaign(&mut self, c: &CampaignSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.as_synced(|tx| {
+            let uid = c.id.to_bytes();
+            if tx.replicated_seq("campaign", &uid)?.is_some_and(|s| s > seq) {
+                return Ok(());
+            }
+            let Some(brand) = tx.brand_by_uid(c.brand)? else {
+                return Err(CatalogError::Corrupt(format!(
+                    "campaign {} is on brand {}, which this library hasn't received",
+                    c.id, c.brand
+                )));
+            };
+            let found: Option<i64> = tx
+                .tx
+                .prepare_cached("SELECT id FROM campaign WHERE uid = ?1")?
+                .query_row([uid], |r| r.get(0))
+                .optional()?;
+            let key = names::key(&c.name);
+            let holder: Option<(i64, Vec<u8>)> = tx
+                .tx
+                .query_row(
+                    "SELECT id, uid FROM campaign WHERE brand = ?1 AND name_key = ?2 AND id != ifnull(?3, 0)",
+                    params![brand.0, key, found],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let mut name = c.name.clone();
+            if let Some((other, other_uid)) = holder {
+                if tx.replicated_seq("campaign", &other_uid)?.is_some() {
+                    name = format!("{} ({})", c.name, c.id.uuid().simple());
+                } else {
+                    for n in 2.. {
+                        let candidate = format!("{} ({n})", c.name);
+                        let taken: bool = tx.tx.query_row(
+                            "SELECT EXISTS (SELECT 1 FROM campaign WHERE brand = ?1 AND name_key = ?2)",
+                            params![brand.0, names::key(&candidate)],
+                            |r| r.get(0),
+                        )?;
+                        if !taken {
+                            tx.tx.execute(
+                                "UPDATE campaign SET name = ?2, name_key = ?3 WHERE id = ?1",
+                                params![other, candidate, names::key(&candidate)],
+                            )?;
+                            break;
+                        }
+                    }
+                }
+            }
+            match found {
+                Some(id) => {
+                    tx.tx.execute(
+                        "UPDATE campaign SET name = ?2, name_key = ?3, description = ?4 WHERE id = ?1",
+                        params![id, name, names::key(&name), c.description],
+                    )?;
+                }
+                None => {
+                    tx.tx.execute(
+                        "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![uid, brand.0, name, names::key(&name), c.description, now],
+                    )?;
+                }
+            }
+            tx.note_group(atelier_protocol::Entity::Campaign, &uid, serde_json::json!({ "name": name }), now)?;
+            tx.remember("campaign", &uid, scope, seq, false)?;
+            tx.settle_names("campaign", brand.0)
+        })
+    }
+
+    /// Journals that a collection or campaign arrived or changed (for the app's live refresh).
+    fn note_group(
+        &mut self,
+        entity: atelier_protocol::Entity,
+        uid: &[u8],
+        after: serde_json::Value,
+        now: i64,
+    ) -> Result<()> {
+        let Some(actor) = self.local_user()? else {
+            return Ok(());
+        };
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(
+                now,
+                actor,
+                entity,
+                atelier_protocol::ChangeAction::Synced,
+                Some(uid),
+            )
+            .change(None, Some(after)),
+        )
+    }
+
     /// Applies a Gone row: the copy goes if it is older. Another member's asset (or project)
     /// leaves this library; ours stays ours (only its studio link is forgotten) — a project of
     /// ours that was unshared stays, private.
@@ -827,6 +1313,30 @@ impl Tx<'_> {
             return Ok(Purged::default());
         }
         self.as_synced(|tx| tx.forget(&g.kind, &key, now))
+    }
+
+    /// The studio was restored from a backup (a new epoch): everything held from it is
+    /// marked stale until the pull from 0 brings it again; what it doesn't bring, the
+    /// restored studio no longer has ([`Tx::forget_stale`]).
+    pub fn mark_replicated_stale(&mut self) -> Result<()> {
+        self.tx.execute("UPDATE replicated SET seq = -1", [])?;
+        Ok(())
+    }
+
+    /// After a pull from 0 reached the end: forgets what it didn't bring again.
+    pub fn forget_stale(&mut self, now: i64) -> Result<Purged> {
+        let rows: Vec<(String, Vec<u8>)> = self
+            .tx
+            .prepare("SELECT kind, key FROM replicated WHERE seq = -1 ORDER BY kind")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        self.as_synced(|tx| {
+            let mut all = Purged::default();
+            for (kind, key) in rows {
+                all.extend(tx.forget(&kind, &key, now)?);
+            }
+            Ok(all)
+        })
     }
 
     /// Purges what came in a scope this library may no longer read.
@@ -933,6 +1443,31 @@ impl Tx<'_> {
                     self.tx.execute("DELETE FROM project WHERE id = ?1", [project])?;
                 }
                 Ok(purged)
+            }
+            // A brand's collection or campaign left (deleted, or the brand is no longer ours
+            // to read): it goes, its assets stay.
+            "collection" | "campaign" => {
+                let found: Option<i64> = self
+                    .tx
+                    .query_row(&format!("SELECT id FROM {kind} WHERE uid = ?1"), [key], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if let (Some(id), Some(actor)) = (found, actor) {
+                    let brand: i64 =
+                        self.tx
+                            .query_row(&format!("SELECT brand FROM {kind} WHERE id = ?1"), [id], |r| {
+                                r.get(0)
+                            })?;
+                    if kind == "collection" {
+                        self.delete_collection(CollectionRow(id), actor, now)?;
+                    } else {
+                        self.delete_campaign(CampaignRow(id), actor, now)?;
+                    }
+                    // Its name is free: one waiting for it takes it.
+                    self.settle_names(kind, brand)?;
+                }
+                Ok(Purged::default())
             }
             _ => Ok(Purged::default()),
         }

@@ -1416,6 +1416,87 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
         assert_eq!(tags, ["client", "hero", "sunset"], "{a}");
         assert_eq!(a["status"], "approved", "{a}");
     }
+    // The brand's collections and campaigns travel with it: Olive files the asset into a
+    // new nested collection and onto a new campaign; Ana's library has both, with the asset;
+    // Ana (a Manager now) renames the collection and takes the asset off the campaign, and
+    // Olive's follows.
+    ok(&atelier(
+        &olive,
+        &["collection", "create", "Picks/Hero", "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(
+        &olive,
+        &["collection", "add", "Picks/Hero", &id, "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(
+        &olive,
+        &["campaign", "create", "Spring", "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(
+        &olive,
+        &["campaign", "add", "Spring", &id, "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(&ana, &["sync"], None));
+    let counts = |lib: &std::path::Path| {
+        let collections = ok_json(&atelier(
+            lib,
+            &["collection", "list", "--brand", "Acme", "--json"],
+            None,
+        ));
+        let campaigns = ok_json(&atelier(
+            lib,
+            &["campaign", "list", "--brand", "Acme", "--json"],
+            None,
+        ));
+        let mut out: Vec<(String, u64)> = collections
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["path"].as_str().unwrap().to_string(),
+                    c["count"].as_u64().unwrap(),
+                )
+            })
+            .chain(campaigns.as_array().unwrap().iter().map(|c| {
+                (
+                    format!("campaign {}", c["name"].as_str().unwrap()),
+                    c["count"].as_u64().unwrap(),
+                )
+            }))
+            .collect();
+        out.sort();
+        out
+    };
+    let both = vec![
+        ("Picks".to_string(), 0),
+        ("Picks/Hero".to_string(), 1),
+        ("campaign Spring".to_string(), 1),
+    ];
+    assert_eq!(counts(&ana), both);
+    ok(&atelier(
+        &ana,
+        &["collection", "rename", "Picks/Hero", "Heroes", "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(
+        &ana,
+        &["campaign", "remove", "Spring", &id, "--brand", "Acme"],
+        None,
+    ));
+    ok(&atelier(&olive, &["sync"], None));
+    let after = vec![
+        ("Picks".to_string(), 0),
+        ("Picks/Heroes".to_string(), 1),
+        ("campaign Spring".to_string(), 0),
+    ];
+    assert_eq!(counts(&olive), after);
+    assert_eq!(counts(&ana), after);
+
     // Olive archives it; Ana, before pulling that, rates it 2: her rating still
     // applies (fields are last-writer-wins in studio order) and both converge.
     ok(&atelier(&olive, &["review", "archive", &id], None));

@@ -8,9 +8,12 @@
 
 use atelier_catalog::{LocalBrand, Purged, Refusal, StudioBinding, SyncCursor};
 use atelier_catalog::{ProjectRow, UserRow};
-use atelier_domain::ids::{BrandId, DeviceId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, DeviceId, ProjectId, UserId};
 use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, StudioRole, rules};
-use atelier_protocol::{AssetSyncRow, Change, PullResponse, StudioLimits, StudioUser, SyncData};
+use atelier_protocol::{
+    AssetSyncRow, CampaignSyncRow, Change, CollectionSyncRow, PullResponse, StudioLimits, StudioUser,
+    SyncData,
+};
 
 use crate::{Library, Result, now_ms};
 
@@ -136,16 +139,17 @@ impl Library {
                             }
                         }
                         SyncData::Gone(g) => purged.extend(tx.apply_gone(g, row.seq, now)?),
+                        SyncData::Collection(c) => tx.apply_collection(c, row.seq, &row.scope, now)?,
+                        SyncData::Campaign(c) => tx.apply_campaign(c, row.seq, &row.scope, now)?,
                     }
                 }
                 tx.assets_arrived(&arrived, now)?;
                 Ok(purged)
             })?;
+            // The page's scopes are recorded by `scopes_settled`, once the scopes gained are
+            // read whole and the lost ones purged: a sync cut off in between does both again.
             if main {
                 tx.set_sync_cursor(&page.epoch, page.cursor, false, now)?;
-                if !page.scopes.is_empty() {
-                    tx.set_sync_scopes(&page.scopes)?;
-                }
             }
             Ok(purged)
         })?;
@@ -168,7 +172,19 @@ impl Library {
         Ok(purged.assets.len())
     }
 
-    /// The scopes the last pull reported.
+    /// Records the scopes this library now holds whole: those it was backfilled in (or read
+    /// from the start) and not purged of.
+    pub fn scopes_settled(&self, scopes: &[String]) -> Result<()> {
+        self.catalog().write(|tx| tx.set_sync_scopes(scopes))?;
+        Ok(())
+    }
+
+    /// The scopes rows from the studio are held in here.
+    pub fn replicated_scopes(&self) -> Result<Vec<String>> {
+        Ok(self.catalog().replicated_scopes()?)
+    }
+
+    /// The scopes this library holds whole (as of its last complete pull).
     pub fn sync_scopes(&self) -> Result<Vec<String>> {
         Ok(self.catalog().sync_scopes()?)
     }
@@ -190,6 +206,26 @@ impl Library {
     pub fn restart_pull(&self) -> Result<()> {
         self.catalog().write(|tx| tx.request_rebuild())?;
         Ok(())
+    }
+
+    /// The studio was restored from a backup (its epoch changed): the next pull reads
+    /// everything again from 0, and what it no longer brings leaves ([`Library::forget_stale`]);
+    /// the outbox is kept.
+    pub fn rebootstrap(&self) -> Result<()> {
+        self.catalog().write(|tx| {
+            tx.request_rebuild()?;
+            tx.mark_replicated_stale()
+        })?;
+        Ok(())
+    }
+
+    /// At the end of a pull: forgets what a rebootstrap's pull from 0 didn't bring again
+    /// (nothing, unless the studio was restored from a backup). Returns how many assets left.
+    pub fn forget_stale(&self) -> Result<usize> {
+        let now = now_ms();
+        let purged = self.catalog().write(|tx| tx.forget_stale(now))?;
+        self.delete_cached(&purged);
+        Ok(purged.assets.len())
     }
 
     /// The *Couldn't sync* list, newest first.
@@ -249,6 +285,34 @@ impl Library {
     /// The live assets of a project as `asset.create` carries them (what sharing sends).
     pub fn project_sync_rows(&self, project: ProjectId) -> Result<Vec<AssetSyncRow>> {
         Ok(self.catalog().project_sync_rows(project)?)
+    }
+
+    /// Every asset here whoever may see it: (id, creator, name, in the Trash). For checking
+    /// a library against its studio (the simulation); readers go through [`Acting`](crate::Acting).
+    pub fn census(&self) -> Result<Vec<(AssetId, uuid::Uuid, String, bool)>> {
+        Ok(self.catalog().census()?)
+    }
+
+    /// A collection as `collection.create` carries it, with the collections above it first
+    /// (empty: gone, or not a team brand's).
+    pub fn collection_lineage(&self, id: CollectionId) -> Result<Vec<CollectionSyncRow>> {
+        Ok(self.catalog().collection_lineage(id)?)
+    }
+
+    /// A collection as `collection.create` carries it (`None`: gone, or not a team brand's).
+    pub fn collection_sync_row(&self, id: CollectionId) -> Result<Option<CollectionSyncRow>> {
+        Ok(self.catalog().collection_sync_row(id)?)
+    }
+
+    /// A campaign as `campaign.create` carries it (`None`: gone, or not a team brand's).
+    pub fn campaign_sync_row(&self, id: CampaignId) -> Result<Option<CampaignSyncRow>> {
+        Ok(self.catalog().campaign_sync_row(id)?)
+    }
+
+    /// Every team brand's collection and campaign here, whoever may see it (for checking a
+    /// library against its studio).
+    pub fn group_census(&self) -> Result<Vec<(&'static str, uuid::Uuid)>> {
+        Ok(self.catalog().group_census()?)
     }
 
     /// Whether the studio sent this library (kind, id) — an asset the studio has.

@@ -27,9 +27,10 @@ pub use studio::{
     StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
 };
 pub use sync::{
-    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, GoneRow, Kit, KitPatch, MemberRow,
-    ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, PushedIntent,
-    StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow, SyncState, SyncStatus,
+    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow,
+    Kit, KitPatch, MemberRow, ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse,
+    PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
+    SyncState, SyncStatus,
 };
 
 /// The version of these types; a peer speaking another one is told so.

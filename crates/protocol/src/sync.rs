@@ -4,7 +4,7 @@
 //! Plain data only: what an intent may do is atelier-domain's, how it is applied is the
 //! studio's, how rows land in a catalog is the sync client's.
 
-use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{
     AssetId, BrandRole, ErrorCode, Flag, Kind, Rating, ReviewAction, Source, Status, StudioRole,
 };
@@ -123,6 +123,87 @@ pub enum SyncIntent {
         /// Which.
         asset: AssetId,
     },
+    /// Make a collection of a team brand (with the id the library gave it).
+    #[serde(rename = "collection.create")]
+    CollectionCreate {
+        /// The collection.
+        collection: CollectionSyncRow,
+    },
+    /// Rename a collection (unique among its siblings).
+    #[serde(rename = "collection.rename")]
+    CollectionRename {
+        /// Which.
+        collection: CollectionId,
+        /// Its new name.
+        name: String,
+    },
+    /// Move a collection under another of its brand (or to the top).
+    #[serde(rename = "collection.move")]
+    CollectionMove {
+        /// Which.
+        collection: CollectionId,
+        /// Its new parent; none: the top.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<CollectionId>,
+    },
+    /// Delete a collection and its sub-collections (the assets stay).
+    #[serde(rename = "collection.delete")]
+    CollectionDelete {
+        /// Which.
+        collection: CollectionId,
+    },
+    /// File an asset into a collection.
+    #[serde(rename = "collection.file")]
+    CollectionFile {
+        /// The collection.
+        collection: CollectionId,
+        /// The asset.
+        asset: AssetId,
+    },
+    /// Take an asset out of a collection.
+    #[serde(rename = "collection.unfile")]
+    CollectionUnfile {
+        /// The collection.
+        collection: CollectionId,
+        /// The asset.
+        asset: AssetId,
+    },
+    /// Make a campaign of a team brand (with the id the library gave it).
+    #[serde(rename = "campaign.create")]
+    CampaignCreate {
+        /// The campaign.
+        campaign: CampaignSyncRow,
+    },
+    /// Rename a campaign (unique in its brand).
+    #[serde(rename = "campaign.rename")]
+    CampaignRename {
+        /// Which.
+        campaign: CampaignId,
+        /// Its new name.
+        name: String,
+    },
+    /// Delete a campaign (its assets stay as they are, R8.3).
+    #[serde(rename = "campaign.delete")]
+    CampaignDelete {
+        /// Which.
+        campaign: CampaignId,
+    },
+    /// Add an asset of the campaign's brand to it.
+    #[serde(rename = "campaign.add")]
+    CampaignAdd {
+        /// The campaign.
+        campaign: CampaignId,
+        /// The asset.
+        asset: AssetId,
+    },
+    /// Take an asset off a campaign.
+    #[serde(rename = "campaign.remove")]
+    CampaignRemove {
+        /// The campaign.
+        campaign: CampaignId,
+        /// The asset.
+        asset: AssetId,
+    },
 }
 
 impl SyncIntent {
@@ -142,6 +223,17 @@ impl SyncIntent {
             SyncIntent::ReviewTransition { .. } => "review.transition",
             SyncIntent::AssetMove { .. } => "asset.move",
             SyncIntent::AssetDelete { .. } => "asset.delete",
+            SyncIntent::CollectionCreate { .. } => "collection.create",
+            SyncIntent::CollectionRename { .. } => "collection.rename",
+            SyncIntent::CollectionMove { .. } => "collection.move",
+            SyncIntent::CollectionDelete { .. } => "collection.delete",
+            SyncIntent::CollectionFile { .. } => "collection.file",
+            SyncIntent::CollectionUnfile { .. } => "collection.unfile",
+            SyncIntent::CampaignCreate { .. } => "campaign.create",
+            SyncIntent::CampaignRename { .. } => "campaign.rename",
+            SyncIntent::CampaignDelete { .. } => "campaign.delete",
+            SyncIntent::CampaignAdd { .. } => "campaign.add",
+            SyncIntent::CampaignRemove { .. } => "campaign.remove",
         }
     }
 }
@@ -394,6 +486,42 @@ pub struct AssetSyncRow {
     /// is republished then, so readers fetch it at once).
     #[serde(default)]
     pub thumb: bool,
+    /// The collections of its brand it is filed in, sorted.
+    #[serde(default)]
+    pub collections: Vec<CollectionId>,
+    /// The campaigns of its brand it is on, sorted.
+    #[serde(default)]
+    pub campaigns: Vec<CampaignId>,
+}
+
+/// A collection of a team brand, as the studio holds it (read in its brand's scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CollectionSyncRow {
+    /// Its public id.
+    pub id: CollectionId,
+    /// Its brand.
+    pub brand: BrandId,
+    /// Its parent; none at the top.
+    #[serde(default)]
+    pub parent: Option<CollectionId>,
+    /// Its name (unique among its siblings, ignoring case).
+    pub name: String,
+}
+
+/// A campaign of a team brand, as the studio holds it (read in its brand's scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CampaignSyncRow {
+    /// Its public id.
+    pub id: CampaignId,
+    /// Its brand.
+    pub brand: BrandId,
+    /// Its name (unique in its brand, ignoring case).
+    pub name: String,
+    /// Its description.
+    #[serde(default)]
+    pub description: String,
 }
 
 /// What a row is.
@@ -410,6 +538,10 @@ pub enum SyncData {
     Project(ProjectSyncRow),
     /// An asset of a shared project.
     Asset(AssetSyncRow),
+    /// A collection of a team brand.
+    Collection(CollectionSyncRow),
+    /// A campaign of a team brand.
+    Campaign(CampaignSyncRow),
     /// The row (`kind`, `key`) left this scope: deleted, unshared, or moved to a scope the
     /// reader may not see. A reader deletes its copy only if that copy's seq is older than this
     /// row's (a backfill may bring the row's newer state first).
@@ -436,6 +568,8 @@ impl SyncData {
             SyncData::Limits(_) => ("limits", "studio".into()),
             SyncData::Project(p) => ("project", p.id.to_string()),
             SyncData::Asset(a) => ("asset", a.id.to_string()),
+            SyncData::Collection(c) => ("collection", c.id.to_string()),
+            SyncData::Campaign(c) => ("campaign", c.id.to_string()),
             // One per (row, scope): a row that leaves two scopes in turn leaves a mark in each.
             SyncData::Gone(g) => ("gone", format!("{}:{}@{}", g.kind, g.key, g.scope)),
         }

@@ -7,18 +7,19 @@
 //! asset in its brand's scope (its creator's on a Personal brand), asset intents merged as
 //! STUDIO.md §4 says (fields last-writer-wins in studio order, tags per edge, review
 //! transitions refused as stale), moves and unshares leaving Gone rows, backfills by scope.
+//! Team brands' collections and campaigns, and their edges on asset rows.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use std::collections::BTreeMap;
 
-use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{
     AssetId, BrandRole, ErrorCode, Flag, Id as _, Rating, ReviewAction, Status, StudioRole,
 };
 use atelier_protocol::{
-    AssetPatch, AssetSyncRow, BrandSyncRow, KitPatch, PushRequest, PushedIntent, StudioLimits, SyncData,
-    SyncIntent,
+    AssetPatch, AssetSyncRow, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, KitPatch, PushRequest,
+    PushedIntent, StudioLimits, SyncData, SyncIntent,
 };
 use atelier_studio::services::Caller;
 
@@ -443,6 +444,15 @@ async fn shared_assets_reach_exactly_who_may_see_them(t: Team) {
     applied(&r[5]); // sent again by its creator: nothing changes
     let r = push(&t, &t.admin, s.admin_lib, 10, vec![create(&on_acme)]).await;
     assert_eq!(refused(&r[0]), ErrorCode::NameTaken, "the id is someone else's");
+    // Nobody puts on the studio an asset they didn't make (say, one its creator took off).
+    let mut claimed = new_asset(s.shoot, s.acme, "claimed.jpg");
+    claimed.creator = t.ana.account.id;
+    let r = push(&t, &t.admin, s.admin_lib, 11, vec![create(&claimed)]).await;
+    assert_eq!(
+        refused(&r[0]),
+        ErrorCode::Forbidden,
+        "only its creator adds an asset"
+    );
     // Bo's library can't upload onto Acme (a Viewer) nor share Ana's project as his.
     let bo_lib = uuid::Uuid::now_v7();
     let r = push(
@@ -795,6 +805,193 @@ async fn moves_and_unshares_take_rows_out_of_scopes(t: Team) {
     assert!(assets(&view(&t, &t.bo).await).contains_key(&b.id));
 }
 
+/// Collections and campaigns are their brand's: made, renamed, moved and deleted by whoever
+/// may organise (campaigns: create with the Creator role, delete as Manager) with names
+/// unique where they live, filing and campaign edges on the asset rows per edge, and a
+/// deleted group taken off every asset that named it.
+async fn collections_and_campaigns_are_their_brands(t: Team) {
+    let s = shared(&t).await;
+    let collection = |name: &str, parent: Option<CollectionId>, brand: BrandId| CollectionSyncRow {
+        id: CollectionId::new_v7(),
+        brand,
+        parent,
+        name: name.into(),
+    };
+    let picks = collection("Picks", None, s.acme);
+    let hero = collection("Hero", Some(picks.id), s.acme);
+    let create = |c: &CollectionSyncRow| SyncIntent::CollectionCreate {
+        collection: c.clone(),
+    };
+    let spring = CampaignSyncRow {
+        id: CampaignId::new_v7(),
+        brand: s.acme,
+        name: "Spring".into(),
+        description: "The spring launch".into(),
+    };
+    let a = new_asset(s.shoot, s.acme, "a.jpg");
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        10,
+        vec![
+            create(&picks),
+            create(&hero),
+            create(&collection("picks", None, s.acme)),
+            create(&collection("Elsewhere", None, s.beta)),
+            create(&collection(
+                "Mine",
+                None,
+                BrandId::from_uuid(t.ana.account.id.uuid()),
+            )),
+            SyncIntent::CollectionMove {
+                collection: picks.id,
+                parent: Some(hero.id),
+            },
+            SyncIntent::AssetCreate { asset: a.clone() },
+            SyncIntent::CollectionFile {
+                collection: hero.id,
+                asset: a.id,
+            },
+            SyncIntent::CampaignCreate {
+                campaign: spring.clone(),
+            },
+            SyncIntent::CampaignAdd {
+                campaign: spring.id,
+                asset: a.id,
+            },
+            create(&picks),
+        ],
+    )
+    .await;
+    applied(&r[0]);
+    applied(&r[1]);
+    assert_eq!(
+        refused(&r[2]),
+        ErrorCode::NameTaken,
+        "names are unique among siblings, ignoring case"
+    );
+    assert_eq!(refused(&r[3]), ErrorCode::NotAMember, "Ana has no role on Beta");
+    assert_eq!(
+        refused(&r[4]),
+        ErrorCode::Forbidden,
+        "a Personal brand's collections stay in the library"
+    );
+    assert_eq!(refused(&r[5]), ErrorCode::CollectionCycle);
+    for o in &r[6..] {
+        applied(o);
+    }
+    // Bo (a Viewer of Acme) sees the brand's groups and the asset's edges, and can't change them.
+    let bo = view(&t, &t.bo).await;
+    let groups: Vec<String> = bo
+        .values()
+        .filter_map(|d| match d {
+            SyncData::Collection(c) => Some(c.name.clone()),
+            SyncData::Campaign(c) => Some(c.name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    let seen = &assets(&bo)[&a.id];
+    assert_eq!(seen.collections, vec![hero.id]);
+    assert_eq!(seen.campaigns, vec![spring.id]);
+    let bo_lib = uuid::Uuid::now_v7();
+    let r = push(
+        &t,
+        &t.bo,
+        bo_lib,
+        1,
+        vec![
+            SyncIntent::CollectionRename {
+                collection: picks.id,
+                name: "Best".into(),
+            },
+            SyncIntent::CampaignRemove {
+                campaign: spring.id,
+                asset: a.id,
+            },
+            SyncIntent::CollectionUnfile {
+                collection: hero.id,
+                asset: a.id,
+            },
+        ],
+    )
+    .await;
+    for o in &r {
+        assert_eq!(refused(o), ErrorCode::Forbidden, "a Viewer changes no group");
+    }
+    // Deleting a collection takes its subtree, and every asset row that named it.
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        30,
+        vec![
+            SyncIntent::CollectionDelete { collection: picks.id },
+            SyncIntent::CampaignDelete { campaign: spring.id },
+        ],
+    )
+    .await;
+    applied(&r[0]);
+    assert_eq!(
+        refused(&r[1]),
+        ErrorCode::Forbidden,
+        "deleting a campaign needs a Manager"
+    );
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        30,
+        vec![SyncIntent::CampaignDelete { campaign: spring.id }],
+    )
+    .await;
+    applied(&r[0]);
+    let bo = view(&t, &t.bo).await;
+    assert!(
+        !bo.values()
+            .any(|d| matches!(d, SyncData::Collection(_) | SyncData::Campaign(_))),
+        "the groups left every reader"
+    );
+    let seen = &assets(&bo)[&a.id];
+    assert!(
+        seen.collections.is_empty() && seen.campaigns.is_empty(),
+        "{seen:?}"
+    );
+    // Moving an asset to another brand drops its groups (they are the old brand's).
+    let again = collection("Again", None, s.acme);
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        40,
+        vec![
+            create(&again),
+            SyncIntent::CollectionFile {
+                collection: again.id,
+                asset: a.id,
+            },
+        ],
+    )
+    .await;
+    applied(&r[1]);
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        40,
+        vec![SyncIntent::AssetMove {
+            asset: a.id,
+            project: None,
+            brand: Some(s.beta),
+        }],
+    )
+    .await;
+    applied(&r[0]);
+    let moved = &assets(&view(&t, &t.admin).await)[&a.id];
+    assert!(moved.collections.is_empty(), "{moved:?}");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -821,4 +1018,5 @@ on_both_backends!(
     shared_assets_reach_exactly_who_may_see_them,
     asset_intents_merge_as_the_protocol_says,
     moves_and_unshares_take_rows_out_of_scopes,
+    collections_and_campaigns_are_their_brands,
 );

@@ -19,12 +19,13 @@ use atelier_protocol::{
     PushOutcome, PushRequest, PushedIntent, SyncData, SyncRefusal, SyncReport, SyncState, SyncStatus,
 };
 
-use crate::client::{Event, StudioClient};
+use crate::client::Event;
 use crate::credentials::Credentials;
 use crate::error::{Result, SyncError};
 use crate::intents::intents_of;
 use crate::session::with_studio;
 use crate::transfers::{fetch_thumbs, send_files};
+use crate::wire::{Http, Wire};
 
 /// Outbox entries per round (each may stand for many intents: sharing a project sends its
 /// assets).
@@ -41,7 +42,7 @@ const INTENT_BITS: u32 = 24;
 /// Pushes the whole outbox, a round at a time: every intent of an entry is answered before
 /// the entry is consumed, so a push cut off midway is sent again whole and the studio answers
 /// what it already applied from its record.
-fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut SyncReport) -> Result<()> {
+fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Result<()> {
     let replica = library.replica()?.ok_or_else(|| {
         SyncError::NotSignedIn(
             "this library isn't bound to a studio: run 'atelier studio login URL' first".into(),
@@ -69,13 +70,10 @@ fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut 
         }
         let mut refusals = Vec::new();
         for chunk in intents.chunks(PUSH_BATCH) {
-            let answer = client.push(
-                token,
-                &PushRequest {
-                    replica,
-                    intents: chunk.to_vec(),
-                },
-            )?;
+            let answer = wire.push(&PushRequest {
+                replica,
+                intents: chunk.to_vec(),
+            })?;
             for r in answer.results {
                 match r.outcome {
                     PushOutcome::Applied { .. } => report.pushed += 1,
@@ -96,8 +94,7 @@ fn push_all(library: &Library, client: &StudioClient, token: &str, report: &mut 
 /// purges the ones it no longer does; returns the team brands and people the pull saw.
 fn pull_all(
     library: &Library,
-    client: &StudioClient,
-    token: &str,
+    wire: &dyn Wire,
     report: &mut SyncReport,
 ) -> Result<(Vec<BrandId>, Vec<UserId>)> {
     let state = library.sync_cursor()?;
@@ -107,18 +104,22 @@ fn pull_all(
     let mut brands = Vec::new();
     let mut people = Vec::new();
     let scopes = loop {
-        let page = client.pull(token, cursor)?;
+        let page = wire.pull(cursor, None)?;
         if let Some(epoch) = &state.epoch
             && *epoch != page.epoch
-            && cursor != 0
             && !report.rebootstrapped
         {
-            // Restored from a backup: everything from the start, the outbox kept.
-            library.restart_pull()?;
+            // Restored from a backup: everything from the start, the outbox kept; what the
+            // restored studio no longer has leaves once the pull reached the end. (Even a
+            // pull that was starting from 0 anyway: what is held must be marked stale, and
+            // its seqs are the old studio's.)
+            library.rebootstrap()?;
             report.rebootstrapped = true;
-            cursor = 0;
-            from_start = true;
-            continue;
+            if cursor != 0 {
+                cursor = 0;
+                from_start = true;
+                continue;
+            }
         }
         for row in &page.rows {
             match &row.data {
@@ -131,16 +132,19 @@ fn pull_all(
         cursor = page.cursor;
         report.cursor = cursor;
         if !page.more {
+            library.forget_stale()?;
             break page.scopes;
         }
     };
     // A scope gained (added to a brand) holds rows older than the cursor: read it whole. A
-    // pull from 0 read everything already.
-    if !from_start {
-        for scope in scopes.iter().filter(|s| !known.contains(s)) {
+    // pull from 0 read everything already. Each scope counts as held only once read whole,
+    // so a backfill cut off midway is done again by the next sync.
+    let mut held: Vec<String> = known.iter().filter(|s| scopes.contains(s)).cloned().collect();
+    for scope in scopes.iter().filter(|s| !known.contains(s)) {
+        if !from_start {
             let mut at = 0;
             loop {
-                let page = client.pull_scope(token, at, scope)?;
+                let page = wire.pull(at, Some(scope))?;
                 report.pulled += library.apply_pull(&page, false)? as u32;
                 at = page.cursor;
                 if !page.more {
@@ -148,12 +152,30 @@ fn pull_all(
                 }
             }
         }
+        held.push(scope.clone());
+        library.scopes_settled(&held)?;
     }
-    let lost: Vec<String> = known.into_iter().filter(|s| !scopes.contains(s)).collect();
+    // What is held in a scope no longer readable goes — the rows held say which, not the
+    // record of scopes: a sync cut off after its pages has applied rows of scopes it never
+    // recorded.
+    let mut lost = lost_of(&known, &scopes);
+    for scope in library.replicated_scopes()? {
+        if !scopes.contains(&scope) && !lost.contains(&scope) {
+            lost.push(scope);
+        }
+    }
     if !lost.is_empty() && !scopes.is_empty() {
         library.purge_scopes(&lost)?;
     }
+    if !scopes.is_empty() {
+        library.scopes_settled(&scopes)?;
+    }
     Ok((brands, people))
+}
+
+/// The scopes held that the studio no longer lets this library read.
+fn lost_of(known: &[String], scopes: &[String]) -> Vec<String> {
+    known.iter().filter(|s| !scopes.contains(s)).cloned().collect()
 }
 
 /// Pushes what waits, then pulls what changed: `atelier sync`.
@@ -168,25 +190,33 @@ pub fn sync_once(library: &Library) -> Result<SyncReport> {
     lock.lock()?;
     with_studio(library, |client, signed| {
         let token = signed.access_token.as_str();
-        // Until the binding's report is made, every sync pulls everything: the report needs
-        // all the studio's brands and people, and a first sync may have been cut off midway.
-        let first = !library.sync_cursor()?.reported;
-        if first {
-            library.restart_pull()?;
-        }
-        let mut report = SyncReport::default();
-        push_all(library, client, token, &mut report)?;
-        let (brands, people) = pull_all(library, client, token, &mut report)?;
+        let mut report = sync_over(library, &Http { client, token }, signed.role.acts_as_manager())?;
         send_files(library, client, token, &mut report)?;
         fetch_thumbs(library, client, token, &mut report)?;
-        if first {
-            bind_report(library, signed.role.acts_as_manager(), &brands, &people)?;
-            library.mark_bind_reported()?;
-            push_all(library, client, token, &mut report)?;
-            pull_all(library, client, token, &mut report)?;
-        }
         Ok(report)
     })
+}
+
+/// The rows of a sync — the outbox pushed, then every page pulled — over any [`Wire`]; the
+/// files are [`sync_once`]'s. `may_create_brands`: the person is an Owner or Admin (a first
+/// sync creates on the studio the team brands it lacks instead of reporting them).
+pub fn sync_over(library: &Library, wire: &dyn Wire, may_create_brands: bool) -> Result<SyncReport> {
+    // Until the binding's report is made, every sync pulls everything: the report needs all
+    // the studio's brands and people, and a first sync may have been cut off midway.
+    let first = !library.sync_cursor()?.reported;
+    if first {
+        library.restart_pull()?;
+    }
+    let mut report = SyncReport::default();
+    push_all(library, wire, &mut report)?;
+    let (brands, people) = pull_all(library, wire, &mut report)?;
+    if first {
+        bind_report(library, may_create_brands, &brands, &people)?;
+        library.mark_bind_reported()?;
+        push_all(library, wire, &mut report)?;
+        pull_all(library, wire, &mut report)?;
+    }
+    Ok(report)
 }
 
 /// The first sync of a bound library: its team brands that the studio's don't match by

@@ -1,19 +1,20 @@
 //! What the studio is told (STUDIO.md §4): each journal entry waiting in the outbox becomes
 //! the named intents it stands for — brands, members and kits; projects shared or unshared
 //! (sharing sends the project's assets); and every change to an asset in a shared project
-//! (import, fields, tags, review, moves, delete). What has none stays in this library: this
-//! machine's files, private projects, and for now collections, campaigns, stacks, forks and
-//! the Trash (their intents come with the next slices).
+//! (import, fields, tags, collections and campaigns, review, moves, delete); team brands'
+//! collections and campaigns (a group an asset is filed into goes up first if the studio
+//! lacks it). What has none stays in this library: this machine's files, private projects,
+//! Personal brands' collections, and for now stacks, forks and the Trash.
 //!
 //! Reads the library as it is when pushing, not as it was when the entry was written: an
 //! asset imported then shared is created once, with its fields of now. Knows the journal's
 //! entries and the protocol's intents; never HTTP.
 
-use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::review::action_between;
 use atelier_domain::{AssetId, BrandRole, Flag, Id as _, Rating, Status};
 use atelier_library::Library;
-use atelier_protocol::{AssetPatch, Change, ChangeAction, Entity, KitPatch, SyncIntent};
+use atelier_protocol::{AssetPatch, AssetSyncRow, Change, ChangeAction, Entity, KitPatch, SyncIntent};
 
 use crate::error::Result;
 
@@ -24,8 +25,152 @@ pub fn intents_of(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Stri
         Entity::Brand => brand_intent(library, c).into_iter().collect(),
         Entity::Project => project_intents(library, c)?,
         Entity::Asset => asset_intents(library, c)?,
+        Entity::Collection => collection_intents(library, c)?,
+        Entity::Campaign => campaign_intents(library, c)?,
         _ => Vec::new(),
     })
+}
+
+/// `collection.create` for the collection and those above it that the studio hasn't sent
+/// this library yet (a no-op there for any it has): filing into a collection made before
+/// binding, or not yet pushed, brings it along. False if it stays here (gone, or a Personal
+/// brand's).
+fn ensure_collection(
+    library: &Library,
+    id: CollectionId,
+    out: &mut Vec<(SyncIntent, String)>,
+) -> Result<bool> {
+    let lineage = library.collection_lineage(id)?;
+    if lineage.is_empty() {
+        return Ok(false);
+    }
+    for row in lineage {
+        let fresh = !library.is_replicated("collection", row.id.uuid())?;
+        let listed = out.iter().any(
+            |(i, _)| matches!(i, SyncIntent::CollectionCreate { collection } if collection.id == row.id),
+        );
+        if fresh && !listed {
+            let what = format!("Create the collection '{}'", row.name);
+            out.push((SyncIntent::CollectionCreate { collection: row }, what));
+        }
+    }
+    Ok(true)
+}
+
+/// `campaign.create` for a campaign the studio hasn't sent this library yet.
+fn ensure_campaign(library: &Library, id: CampaignId, out: &mut Vec<(SyncIntent, String)>) -> Result<bool> {
+    let Some(row) = library.campaign_sync_row(id)? else {
+        return Ok(false);
+    };
+    let fresh = !library.is_replicated("campaign", id.uuid())?;
+    let listed = out
+        .iter()
+        .any(|(i, _)| matches!(i, SyncIntent::CampaignCreate { campaign } if campaign.id == id));
+    if fresh && !listed {
+        let what = format!("Create the campaign '{}'", row.name);
+        out.push((SyncIntent::CampaignCreate { campaign: row }, what));
+    }
+    Ok(true)
+}
+
+/// A brand's collection made, renamed, moved or deleted (Personal brands' stay here).
+fn collection_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
+    let Some(id) = c
+        .entity_id
+        .as_deref()
+        .and_then(|i| i.parse::<CollectionId>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let known = library.is_replicated("collection", id.uuid())?;
+    match c.action {
+        ChangeAction::Delete if known => out.push((
+            SyncIntent::CollectionDelete { collection: id },
+            format!("Delete the collection '{}'", before_name(c).unwrap_or_default()),
+        )),
+        ChangeAction::Rename if known => {
+            if let Some(row) = library.collection_sync_row(id)? {
+                let what = format!("Rename the collection to '{}'", row.name);
+                out.push((
+                    SyncIntent::CollectionRename {
+                        collection: id,
+                        name: row.name,
+                    },
+                    what,
+                ));
+            }
+        }
+        ChangeAction::Move if known => {
+            if let Some(row) = library.collection_sync_row(id)? {
+                if let Some(p) = row.parent {
+                    ensure_collection(library, p, &mut out)?;
+                }
+                let what = format!("Move the collection '{}'", row.name);
+                out.push((
+                    SyncIntent::CollectionMove {
+                        collection: id,
+                        parent: row.parent,
+                    },
+                    what,
+                ));
+            }
+        }
+        // Made, or renamed or moved before the studio had it: it goes up as it is now.
+        ChangeAction::Create | ChangeAction::Rename | ChangeAction::Move => {
+            ensure_collection(library, id, &mut out)?;
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// A brand's campaign made, renamed or deleted. (Its public face is the studio's: issue 13.)
+fn campaign_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
+    let Some(id) = c.entity_id.as_deref().and_then(|i| i.parse::<CampaignId>().ok()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let known = library.is_replicated("campaign", id.uuid())?;
+    match c.action {
+        ChangeAction::Delete if known => out.push((
+            SyncIntent::CampaignDelete { campaign: id },
+            format!("Delete the campaign '{}'", before_name(c).unwrap_or_default()),
+        )),
+        ChangeAction::Rename if known => {
+            if let Some(row) = library.campaign_sync_row(id)? {
+                let what = format!("Rename the campaign to '{}'", row.name);
+                out.push((
+                    SyncIntent::CampaignRename {
+                        campaign: id,
+                        name: row.name,
+                    },
+                    what,
+                ));
+            }
+        }
+        ChangeAction::Create | ChangeAction::Rename => {
+            ensure_campaign(library, id, &mut out)?;
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Before an asset goes up whole (`asset.create`), the collections and campaigns it is in
+/// that the studio lacks.
+fn ensure_groups_of(
+    library: &Library,
+    row: &AssetSyncRow,
+    out: &mut Vec<(SyncIntent, String)>,
+) -> Result<()> {
+    for c in &row.collections {
+        ensure_collection(library, *c, out)?;
+    }
+    for c in &row.campaigns {
+        ensure_campaign(library, *c, out)?;
+    }
+    Ok(())
 }
 
 fn project_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, String)>> {
@@ -44,8 +189,17 @@ fn project_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Str
                 },
                 format!("Share the project '{name}'"),
             )];
-            for row in library.project_sync_rows(project)? {
+            // Our own work only: another member's asset moved in here is on the studio
+            // already (its move is an entry of its own), or was taken off it meanwhile — and
+            // only its creator may put it there.
+            let me = library.studio_binding()?.map(|b| b.user);
+            for row in library
+                .project_sync_rows(project)?
+                .into_iter()
+                .filter(|r| Some(r.creator) == me)
+            {
                 let what = format!("Share {} (in '{name}')", row.name);
+                ensure_groups_of(library, &row, &mut out)?;
                 out.push((SyncIntent::AssetCreate { asset: row }, what));
             }
             out
@@ -95,9 +249,75 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
             ChangeAction::Import | ChangeAction::BulkInsert => {
                 if let Some(row) = row {
                     let what = format!("Add {} to the shared project", row.name);
+                    ensure_groups_of(library, &row, &mut out)?;
                     out.push((SyncIntent::AssetCreate { asset: row }, what));
                 }
             }
+            ChangeAction::CollectionAdd | ChangeAction::CollectionRemove if row.is_some() => {
+                let Some(group) = c
+                    .entity_id
+                    .as_deref()
+                    .and_then(|g| g.parse::<CollectionId>().ok())
+                else {
+                    continue;
+                };
+                let adding = c.action == ChangeAction::CollectionAdd;
+                let on_studio = if adding {
+                    ensure_collection(library, group, &mut out)?
+                } else {
+                    library.is_replicated("collection", group.uuid())?
+                };
+                if on_studio {
+                    out.push(if adding {
+                        (
+                            SyncIntent::CollectionFile {
+                                collection: group,
+                                asset: id,
+                            },
+                            format!("File {name} into a collection"),
+                        )
+                    } else {
+                        (
+                            SyncIntent::CollectionUnfile {
+                                collection: group,
+                                asset: id,
+                            },
+                            format!("Take {name} out of a collection"),
+                        )
+                    });
+                }
+            }
+            ChangeAction::CampaignAdd | ChangeAction::CampaignRemove if row.is_some() => {
+                let Some(group) = c.entity_id.as_deref().and_then(|g| g.parse::<CampaignId>().ok()) else {
+                    continue;
+                };
+                let adding = c.action == ChangeAction::CampaignAdd;
+                let on_studio = if adding {
+                    ensure_campaign(library, group, &mut out)?
+                } else {
+                    library.is_replicated("campaign", group.uuid())?
+                };
+                if on_studio {
+                    out.push(if adding {
+                        (
+                            SyncIntent::CampaignAdd {
+                                campaign: group,
+                                asset: id,
+                            },
+                            format!("Add {name} to a campaign"),
+                        )
+                    } else {
+                        (
+                            SyncIntent::CampaignRemove {
+                                campaign: group,
+                                asset: id,
+                            },
+                            format!("Take {name} off a campaign"),
+                        )
+                    });
+                }
+            }
+
             ChangeAction::Rating if row.is_some() => {
                 let stars = c
                     .after
@@ -212,9 +432,12 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                         },
                         format!("Move {name} to another shared project"),
                     )),
-                    // Private → shared: the studio gets it.
-                    (Some(row), false) => {
+                    // Private → shared: the studio gets it — from its creator only.
+                    (Some(row), false)
+                        if library.studio_binding()?.is_some_and(|b| b.user == row.creator) =>
+                    {
                         let what = format!("Add {} to the shared project", row.name);
+                        ensure_groups_of(library, &row, &mut out)?;
                         out.push((SyncIntent::AssetCreate { asset: row }, what));
                     }
                     // Shared → private: the studio forgets it.
@@ -222,7 +445,7 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                         SyncIntent::AssetDelete { asset: id },
                         format!("Take {name} out of the shared project"),
                     )),
-                    (None, false) => {}
+                    (_, false) => {}
                 }
             }
             // Gone from this catalog: told to the studio only if the studio has it.

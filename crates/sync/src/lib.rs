@@ -13,10 +13,12 @@ mod error;
 pub mod intents;
 pub mod session;
 pub mod transfers;
+pub mod wire;
 
 pub use client::StudioClient;
 pub use credentials::{CredentialError, Credentials, DeviceCredential, Vault};
-pub use engine::{LiveSync, sync_once};
+pub use engine::{LiveSync, sync_once, sync_over};
 pub use error::{Result, SyncError};
 pub use session::{Connection, SignIn, SignedInReport, StudioStatus};
 pub use transfers::download_original;
+pub use wire::{Http, Wire};

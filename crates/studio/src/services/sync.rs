@@ -6,13 +6,14 @@
 //! Must not know HTTP or SQL: it asks the store for facts inside the writing transaction and
 //! tells it what to write.
 
-use atelier_domain::ids::{BrandId, ProjectId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
 use atelier_domain::policy::{self, Action, Actor, BrandKind, Target};
 use atelier_domain::rules::{self, AssetFacts, StudioAction, kit};
-use atelier_domain::{AssetId, BrandRole, ErrorCode, InvalidInput, Status, names};
+use atelier_domain::{AssetId, BrandRole, ErrorCode, Id as _, InvalidInput, Status, names};
 use atelier_protocol::{
-    AssetPatch, AssetSyncRow, BrandSyncRow, Kit, KitPatch, ProjectSyncRow, PullResponse, PushOutcome,
-    PushRequest, PushResponse, PushResult, StudioLimits, SyncIntent,
+    AssetPatch, AssetSyncRow, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, Kit, KitPatch,
+    ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, StudioLimits,
+    SyncIntent,
 };
 
 use super::{Caller, ServiceResult, Studio, refused};
@@ -199,6 +200,8 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
             brand: Some(asset.brand),
             project: Some(asset.project),
             asset: Some(asset.id),
+            // Its collections and campaigns, to keep only those the studio has.
+            siblings: true,
             ..FactsQuery::default()
         },
         SyncIntent::AssetSetFields { asset, .. }
@@ -219,7 +222,278 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
             to_brand: *brand,
             ..FactsQuery::default()
         },
+        SyncIntent::CollectionCreate { collection } => FactsQuery {
+            brand: Some(collection.brand),
+            collection: Some(collection.id),
+            siblings: true,
+            ..FactsQuery::default()
+        },
+        SyncIntent::CollectionRename { collection, .. }
+        | SyncIntent::CollectionMove { collection, .. }
+        | SyncIntent::CollectionDelete { collection } => FactsQuery {
+            collection: Some(*collection),
+            siblings: true,
+            ..FactsQuery::default()
+        },
+        SyncIntent::CollectionFile { collection, asset }
+        | SyncIntent::CollectionUnfile { collection, asset } => FactsQuery {
+            asset: Some(*asset),
+            collection: Some(*collection),
+            ..FactsQuery::default()
+        },
+        SyncIntent::CampaignCreate { campaign } => FactsQuery {
+            brand: Some(campaign.brand),
+            campaign: Some(campaign.id),
+            siblings: true,
+            ..FactsQuery::default()
+        },
+        SyncIntent::CampaignRename { campaign, .. } | SyncIntent::CampaignDelete { campaign } => FactsQuery {
+            campaign: Some(*campaign),
+            siblings: true,
+            ..FactsQuery::default()
+        },
+        SyncIntent::CampaignAdd { campaign, asset } | SyncIntent::CampaignRemove { campaign, asset } => {
+            FactsQuery {
+                asset: Some(*asset),
+                campaign: Some(*campaign),
+                ..FactsQuery::default()
+            }
+        }
     }
+}
+
+fn no_collection(id: CollectionId) -> InvalidInput {
+    InvalidInput::new(
+        ErrorCode::CollectionNotFound,
+        format!("collection {id} isn't on the studio (it may have been deleted)"),
+    )
+}
+
+fn no_campaign(id: CampaignId) -> InvalidInput {
+    InvalidInput::new(
+        ErrorCode::CampaignNotFound,
+        format!("campaign {id} isn't on the studio (it may have been deleted)"),
+    )
+}
+
+/// Collections and campaigns of team brands are the brand's; a Personal brand's stay in its
+/// person's library.
+fn team_brand<'a>(facts: &'a SyncFacts, id: BrandId, what: &str) -> Result<&'a BrandSyncRow, InvalidInput> {
+    let brand = facts.brand.as_ref().ok_or_else(|| no_brand(id))?;
+    if brand.personal_of.is_some() {
+        return Err(InvalidInput::new(
+            ErrorCode::Forbidden,
+            format!("{what} of a Personal brand stay in your library: only team brands' go to the studio"),
+        ));
+    }
+    Ok(brand)
+}
+
+/// `name` among the collections under `parent` (other than `except`), ignoring case.
+fn collection_clash(
+    siblings: &[CollectionSyncRow],
+    parent: Option<CollectionId>,
+    name: &str,
+    except: CollectionId,
+) -> Result<(), InvalidInput> {
+    let key = names::key(name);
+    if siblings
+        .iter()
+        .any(|c| c.id != except && c.parent == parent && names::key(&c.name) == key)
+    {
+        return Err(InvalidInput::new(
+            ErrorCode::NameTaken,
+            format!("a collection named '{name}' already exists there: names are unique among siblings"),
+        ));
+    }
+    Ok(())
+}
+
+/// A collection and everything under it.
+fn subtree(all: &[CollectionSyncRow], root: CollectionId) -> Vec<CollectionId> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let at = out[i];
+        out.extend(all.iter().filter(|c| c.parent == Some(at)).map(|c| c.id));
+        i += 1;
+    }
+    out
+}
+
+/// A new parent for `moving` (`None`: the top): on its brand, and not inside itself.
+fn collection_parent(
+    all: &[CollectionSyncRow],
+    moving: CollectionId,
+    parent: Option<CollectionId>,
+) -> Result<(), InvalidInput> {
+    let Some(p) = parent else {
+        return Ok(());
+    };
+    if !all.iter().any(|c| c.id == p) {
+        return Err(no_collection(p));
+    }
+    if subtree(all, moving).contains(&p) {
+        return Err(InvalidInput::new(
+            ErrorCode::CollectionCycle,
+            "a collection can't move into itself or one of its own sub-collections",
+        ));
+    }
+    Ok(())
+}
+
+/// Decides a collection or campaign intent.
+fn decide_group(
+    actor: &crate::store::Account,
+    intent: &SyncIntent,
+    facts: &SyncFacts,
+) -> Result<Vec<SyncWrite>, InvalidInput> {
+    let put_collection = |row: CollectionSyncRow| {
+        Ok(vec![SyncWrite::PutCollection {
+            scope: brand_scope(row.brand),
+            row,
+        }])
+    };
+    let put_campaign = |row: CampaignSyncRow| {
+        Ok(vec![SyncWrite::PutCampaign {
+            scope: brand_scope(row.brand),
+            row,
+        }])
+    };
+    match intent {
+        SyncIntent::CollectionCreate { collection } => {
+            if let Some(there) = &facts.collection {
+                // Sent again (its answer lost, or before a change that touches it): it is
+                // there, as the studio has it; another brand's id: refused.
+                if there.brand == collection.brand {
+                    return Ok(Vec::new());
+                }
+                return Err(InvalidInput::new(
+                    ErrorCode::NameTaken,
+                    format!(
+                        "a collection with the id {} is already on the studio",
+                        collection.id
+                    ),
+                ));
+            }
+            let brand = team_brand(facts, collection.brand, "collections")?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::Organise, &target)?;
+            let name = names::validate_collection_name(&collection.name)?;
+            collection_parent(&facts.collections, collection.id, collection.parent)?;
+            collection_clash(&facts.collections, collection.parent, &name, collection.id)?;
+            put_collection(CollectionSyncRow {
+                name,
+                ..collection.clone()
+            })
+        }
+        SyncIntent::CollectionRename { collection, name } => {
+            let current = facts
+                .collection
+                .as_ref()
+                .ok_or_else(|| no_collection(*collection))?;
+            let brand = team_brand(facts, current.brand, "collections")?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::Organise, &target)?;
+            let name = names::validate_collection_name(name)?;
+            collection_clash(&facts.collections, current.parent, &name, current.id)?;
+            put_collection(CollectionSyncRow {
+                name,
+                ..current.clone()
+            })
+        }
+        SyncIntent::CollectionMove { collection, parent } => {
+            let current = facts
+                .collection
+                .as_ref()
+                .ok_or_else(|| no_collection(*collection))?;
+            let brand = team_brand(facts, current.brand, "collections")?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::Organise, &target)?;
+            collection_parent(&facts.collections, current.id, *parent)?;
+            collection_clash(&facts.collections, *parent, &current.name, current.id)?;
+            put_collection(CollectionSyncRow {
+                parent: *parent,
+                ..current.clone()
+            })
+        }
+        SyncIntent::CollectionDelete { collection } => {
+            // Already gone: what was asked holds.
+            let Some(current) = facts.collection.as_ref() else {
+                return Ok(Vec::new());
+            };
+            let brand = team_brand(facts, current.brand, "collections")?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::Organise, &target)?;
+            Ok(vec![SyncWrite::DeleteGroups {
+                kind: "collection",
+                ids: subtree(&facts.collections, *collection)
+                    .into_iter()
+                    .map(|c| c.uuid())
+                    .collect(),
+                scope: brand_scope(current.brand),
+            }])
+        }
+        SyncIntent::CampaignCreate { campaign } => {
+            if let Some(there) = &facts.campaign {
+                if there.brand == campaign.brand {
+                    return Ok(Vec::new());
+                }
+                return Err(InvalidInput::new(
+                    ErrorCode::NameTaken,
+                    format!("a campaign with the id {} is already on the studio", campaign.id),
+                ));
+            }
+            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(campaign.brand))?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::CreateCampaign, &target)?;
+            let name = rules::campaign_name(&campaign.name)?;
+            let description = rules::description("campaign", Some(&campaign.description))?;
+            campaign_clash(&facts.campaigns, &name, campaign.id)?;
+            put_campaign(CampaignSyncRow {
+                name,
+                description,
+                ..campaign.clone()
+            })
+        }
+        SyncIntent::CampaignRename { campaign, name } => {
+            let current = facts.campaign.as_ref().ok_or_else(|| no_campaign(*campaign))?;
+            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(current.brand))?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::CreateCampaign, &target)?;
+            let name = rules::campaign_name(name)?;
+            campaign_clash(&facts.campaigns, &name, current.id)?;
+            put_campaign(CampaignSyncRow {
+                name,
+                ..current.clone()
+            })
+        }
+        SyncIntent::CampaignDelete { campaign } => {
+            let Some(current) = facts.campaign.as_ref() else {
+                return Ok(Vec::new());
+            };
+            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(current.brand))?;
+            let (who, target) = on_brand(actor, brand);
+            policy::can(&who, Action::DeleteCampaign, &target)?;
+            Ok(vec![SyncWrite::DeleteGroups {
+                kind: "campaign",
+                ids: vec![campaign.uuid()],
+                scope: brand_scope(current.brand),
+            }])
+        }
+        _ => unreachable!("decide_group is called with collection and campaign intents only"),
+    }
+}
+
+fn campaign_clash(all: &[CampaignSyncRow], name: &str, except: CampaignId) -> Result<(), InvalidInput> {
+    let key = names::key(name);
+    if all.iter().any(|c| c.id != except && names::key(&c.name) == key) {
+        return Err(InvalidInput::new(
+            ErrorCode::NameTaken,
+            format!("the brand already has a campaign called '{name}'"),
+        ));
+    }
+    Ok(())
 }
 
 /// The scope an asset on `brand` is read in: the brand's, or its creator's own on their
@@ -366,6 +640,9 @@ fn decide_asset(
                 rules::move_brand(&who, &f, &into, &to_target)?;
                 row.brand = b;
                 row.status = Status::Draft;
+                // Collections and campaigns are the old brand's (as the desktop drops them).
+                row.collections.clear();
+                row.campaigns.clear();
                 dest = target;
             }
             put(row, dest)
@@ -375,6 +652,36 @@ fn decide_asset(
             let (who, f) = asset_facts(actor, current, brand);
             rules::delete(&who, &f)?;
             Ok(vec![SyncWrite::DeleteAsset { id: *asset }])
+        }
+        SyncIntent::CollectionFile { collection, asset }
+        | SyncIntent::CollectionUnfile { collection, asset } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let group = facts
+                .collection
+                .as_ref()
+                .ok_or_else(|| no_collection(*collection))?;
+            let (who, f) = asset_facts(actor, current, brand);
+            rules::file(&who, &f, group.brand == current.brand)?;
+            let mut row = current.clone();
+            row.collections.retain(|c| c != collection);
+            if matches!(intent, SyncIntent::CollectionFile { .. }) {
+                row.collections.push(*collection);
+                row.collections.sort();
+            }
+            put(row, brand)
+        }
+        SyncIntent::CampaignAdd { campaign, asset } | SyncIntent::CampaignRemove { campaign, asset } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let group = facts.campaign.as_ref().ok_or_else(|| no_campaign(*campaign))?;
+            let (who, f) = asset_facts(actor, current, brand);
+            rules::campaign(&who, &f, group.brand == current.brand)?;
+            let mut row = current.clone();
+            row.campaigns.retain(|c| c != campaign);
+            if matches!(intent, SyncIntent::CampaignAdd { .. }) {
+                row.campaigns.push(*campaign);
+                row.campaigns.sort();
+            }
+            put(row, brand)
         }
         _ => unreachable!("decide_asset is called with asset intents only"),
     }
@@ -530,12 +837,37 @@ fn decide(
                 }
                 None => {}
             }
+            // Only its creator puts an asset on the studio: a member can't claim someone
+            // else's work (say, one taken off the studio meanwhile) as theirs.
+            if asset.creator != actor.id {
+                return Err(InvalidInput::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "{} was made by someone else: only its creator can add it to the studio",
+                        asset.name
+                    ),
+                ));
+            }
             facts.project.as_ref().ok_or_else(|| not_shared(asset.project))?;
             let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;
             let (who, target) = on_brand(actor, brand);
             policy::can(&who, Action::Upload, &target)?;
             let mut row = asset.clone();
             row.creator = actor.id;
+            // Its memberships, as far as the studio knows the groups (a Personal brand's
+            // collections stay in the library).
+            row.collections.retain(|c| {
+                facts
+                    .collections
+                    .iter()
+                    .any(|g| g.id == *c && g.brand == row.brand)
+            });
+            row.collections.sort();
+            row.collections.dedup();
+            row.campaigns
+                .retain(|c| facts.campaigns.iter().any(|g| g.id == *c && g.brand == row.brand));
+            row.campaigns.sort();
+            row.campaigns.dedup();
             // Only the studio says whether it has a thumbnail (it republishes when one comes).
             row.thumb = false;
             row.name = names::validate_name("file name", &row.name)?;
@@ -576,7 +908,18 @@ fn decide(
         | SyncIntent::TagRemove { .. }
         | SyncIntent::ReviewTransition { .. }
         | SyncIntent::AssetMove { .. }
-        | SyncIntent::AssetDelete { .. } => decide_asset(actor, intent, facts),
+        | SyncIntent::AssetDelete { .. }
+        | SyncIntent::CollectionFile { .. }
+        | SyncIntent::CollectionUnfile { .. }
+        | SyncIntent::CampaignAdd { .. }
+        | SyncIntent::CampaignRemove { .. } => decide_asset(actor, intent, facts),
+        SyncIntent::CollectionCreate { .. }
+        | SyncIntent::CollectionRename { .. }
+        | SyncIntent::CollectionMove { .. }
+        | SyncIntent::CollectionDelete { .. }
+        | SyncIntent::CampaignCreate { .. }
+        | SyncIntent::CampaignRename { .. }
+        | SyncIntent::CampaignDelete { .. } => decide_group(actor, intent, facts),
     }
 }
 

@@ -8,9 +8,11 @@
 //! Must not know HTTP or the rules: it loads the facts a decision needs and runs
 //! the writes a caller decided, inside one transaction.
 
-use atelier_domain::ids::{BrandId, ProjectId, UserId};
+use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{AssetId, BrandRole};
-use atelier_protocol::{AssetSyncRow, BrandSyncRow, Kit, ProjectSyncRow, PushOutcome};
+use atelier_protocol::{
+    AssetSyncRow, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, Kit, ProjectSyncRow, PushOutcome,
+};
 
 use super::{Account, StoreError, StoreResult};
 
@@ -44,6 +46,14 @@ pub struct SyncFacts {
     pub to_project: Option<ProjectSyncRow>,
     /// The brand an asset moves to.
     pub to_brand: Option<BrandSyncRow>,
+    /// The collection the intent names.
+    pub collection: Option<CollectionSyncRow>,
+    /// The campaign the intent names.
+    pub campaign: Option<CampaignSyncRow>,
+    /// Every collection of the brand (when asked for siblings).
+    pub collections: Vec<CollectionSyncRow>,
+    /// Every campaign of the brand (when asked for siblings).
+    pub campaigns: Vec<CampaignSyncRow>,
 }
 
 /// Which facts to read.
@@ -64,6 +74,12 @@ pub struct FactsQuery {
     pub to_project: Option<ProjectId>,
     /// The brand an asset moves to.
     pub to_brand: Option<BrandId>,
+    /// A collection by id (its brand is read too when `brand` and `asset` are not given).
+    pub collection: Option<CollectionId>,
+    /// A campaign by id (likewise).
+    pub campaign: Option<CampaignId>,
+    /// Every collection and campaign of the brand too.
+    pub siblings: bool,
 }
 
 /// One write a decision asks for. Each touches one brand, whose row is republished after.
@@ -125,6 +141,30 @@ pub enum SyncWrite {
         /// Which.
         id: AssetId,
     },
+    /// A collection, as it is to be, in its brand's scope.
+    PutCollection {
+        /// The row.
+        row: CollectionSyncRow,
+        /// `brand:<id>`.
+        scope: String,
+    },
+    /// A campaign, as it is to be, in its brand's scope.
+    PutCampaign {
+        /// The row.
+        row: CampaignSyncRow,
+        /// `brand:<id>`.
+        scope: String,
+    },
+    /// Collections (a subtree) or a campaign the studio forgets: their rows leave, and the
+    /// asset rows of `scope` that name them are republished without them.
+    DeleteGroups {
+        /// `collection` or `campaign`.
+        kind: &'static str,
+        /// Which.
+        ids: Vec<uuid::Uuid>,
+        /// The brand's scope.
+        scope: String,
+    },
 }
 
 impl SyncWrite {
@@ -138,7 +178,10 @@ impl SyncWrite {
             SyncWrite::PutProject(_)
             | SyncWrite::Unshare { .. }
             | SyncWrite::PutAsset { .. }
-            | SyncWrite::DeleteAsset { .. } => None,
+            | SyncWrite::DeleteAsset { .. }
+            | SyncWrite::PutCollection { .. }
+            | SyncWrite::PutCampaign { .. }
+            | SyncWrite::DeleteGroups { .. } => None,
         }
     }
 }
@@ -185,11 +228,11 @@ pub(super) fn epoch_text(bytes: &[u8]) -> String {
 macro_rules! sync_sql {
     ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr) => {
         pub(super) mod $name {
-            use atelier_domain::ids::{BrandId, ProjectId, UserId};
+            use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
             use atelier_domain::{AssetId, Id as _, StudioRole};
             use atelier_protocol::{
-                AssetSyncRow, BrandMemberEntry, BrandSyncRow, GoneRow, Kit, MemberRow, ProjectSyncRow, PushOutcome,
-                StudioLimits, SyncData, SyncRow,
+                AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow, Kit, MemberRow,
+                ProjectSyncRow, PushOutcome, StudioLimits, SyncData, SyncRow,
             };
 
             use super::super::rows::{AccountRow, account, user_id};
@@ -340,6 +383,30 @@ macro_rules! sync_sql {
                     Some(SyncData::Asset(a)) => Some(a),
                     _ => None,
                 })
+            }
+
+            async fn collection_row(c: &mut $conn, id: CollectionId) -> StoreResult<Option<CollectionSyncRow>> {
+                Ok(match row(c, "collection", &id.to_string()).await? {
+                    Some(SyncData::Collection(r)) => Some(r),
+                    _ => None,
+                })
+            }
+
+            async fn campaign_row(c: &mut $conn, id: CampaignId) -> StoreResult<Option<CampaignSyncRow>> {
+                Ok(match row(c, "campaign", &id.to_string()).await? {
+                    Some(SyncData::Campaign(r)) => Some(r),
+                    _ => None,
+                })
+            }
+
+            /// The current rows of one kind in a scope.
+            async fn rows_of(c: &mut $conn, kind: &str, scope: &str) -> StoreResult<Vec<SyncData>> {
+                let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM sync_row WHERE kind = $1 AND scope = $2 ORDER BY key")
+                    .bind(kind)
+                    .bind(scope)
+                    .fetch_all(&mut *c)
+                    .await?;
+                bodies.into_iter().map(|(b,)| parse(&b)).collect()
             }
 
             async fn project_row(c: &mut $conn, id: ProjectId) -> StoreResult<Option<ProjectSyncRow>> {
@@ -520,10 +587,38 @@ macro_rules! sync_sql {
                     Some(a) => asset_row(c, a).await?,
                     None => None,
                 };
-                let brand = match (brand, &asset) {
-                    (None, Some(a)) if q.brand.is_none() => self::brand(c, a.brand).await?,
+                let collection = match q.collection {
+                    Some(id) => collection_row(c, id).await?,
+                    None => None,
+                };
+                let campaign = match q.campaign {
+                    Some(id) => campaign_row(c, id).await?,
+                    None => None,
+                };
+                // The brand: the one named, else the asset's, else the group's.
+                let of_brand = q
+                    .brand
+                    .or(asset.as_ref().map(|a| a.brand))
+                    .or(collection.as_ref().map(|g| g.brand))
+                    .or(campaign.as_ref().map(|g| g.brand));
+                let brand = match (brand, of_brand) {
+                    (None, Some(b)) => self::brand(c, b).await?,
                     (b, _) => b,
                 };
+                let (mut collections, mut campaigns) = (Vec::new(), Vec::new());
+                if let (true, Some(b)) = (q.siblings, of_brand) {
+                    let scope = brand_scope(b);
+                    for data in rows_of(c, "collection", &scope).await? {
+                        if let SyncData::Collection(r) = data {
+                            collections.push(r);
+                        }
+                    }
+                    for data in rows_of(c, "campaign", &scope).await? {
+                        if let SyncData::Campaign(r) = data {
+                            campaigns.push(r);
+                        }
+                    }
+                }
                 let project = match (q.project, &asset) {
                     (Some(p), _) => project_row(c, p).await?,
                     (None, Some(a)) => project_row(c, a.project).await?,
@@ -537,7 +632,19 @@ macro_rules! sync_sql {
                     Some(b) => self::brand(c, b).await?,
                     None => None,
                 };
-                Ok(SyncFacts { brand, name_holder, user, asset, project, to_project, to_brand })
+                Ok(SyncFacts {
+                    brand,
+                    name_holder,
+                    user,
+                    asset,
+                    project,
+                    to_project,
+                    to_brand,
+                    collection,
+                    campaign,
+                    collections,
+                    campaigns,
+                })
             }
 
             /// Runs one decided write; the seq of the rows it published itself (brand writes
@@ -564,6 +671,46 @@ macro_rules! sync_sql {
                         return Ok(Some(put_row_in(c, &SyncData::Asset(row.clone()), scope, Some(project)).await?));
                     }
                     SyncWrite::DeleteAsset { id } => return remove_row(c, "asset", &id.to_string()).await,
+                    SyncWrite::PutCollection { row, scope } => {
+                        return Ok(Some(put_row(c, &SyncData::Collection(row.clone()), scope).await?));
+                    }
+                    SyncWrite::PutCampaign { row, scope } => {
+                        return Ok(Some(put_row(c, &SyncData::Campaign(row.clone()), scope).await?));
+                    }
+                    SyncWrite::DeleteGroups { kind, ids, scope } => {
+                        let mut seq = None;
+                        for id in ids {
+                            seq = remove_row(c, kind, &id.to_string()).await?.or(seq);
+                        }
+                        // The assets that name them, found by their id in the row's text (a
+                        // rare write: a scan of one brand's asset rows).
+                        let mut keys: Vec<String> = Vec::new();
+                        for id in ids {
+                            let found: Vec<(String,)> = sqlx::query_as(
+                                "SELECT key FROM sync_row WHERE kind = 'asset' AND scope = $1 AND body LIKE $2",
+                            )
+                            .bind(scope)
+                            .bind(format!("%{id}%"))
+                            .fetch_all(&mut *c)
+                            .await?;
+                            keys.extend(found.into_iter().map(|(k,)| k));
+                        }
+                        keys.sort();
+                        keys.dedup();
+                        for key in keys {
+                            if let Some(SyncData::Asset(mut a)) = row(c, "asset", &key).await? {
+                                let before = (a.collections.len(), a.campaigns.len());
+                                a.collections.retain(|g| !ids.contains(&g.uuid()));
+                                a.campaigns.retain(|g| !ids.contains(&g.uuid()));
+                                if before != (a.collections.len(), a.campaigns.len()) {
+                                    let project = a.project;
+                                    let s = put_row_in(c, &SyncData::Asset(a), scope, Some(project)).await?;
+                                    seq = Some(seq.unwrap_or(0).max(s));
+                                }
+                            }
+                        }
+                        return Ok(seq);
+                    }
                     SyncWrite::CreateBrand { id, name, name_key, creator } => {
                         sqlx::query(
                             "INSERT INTO brand (id, name, name_key, personal_of, kit, created_at)

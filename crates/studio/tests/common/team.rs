@@ -76,7 +76,15 @@ pub async fn push(
         .enumerate()
         .map(|(i, intent)| PushedIntent {
             id: first + i as i64,
-            intent,
+            intent: match intent {
+                // `new_asset`'s placeholder creator: whoever pushes it (as a library sends
+                // its own work).
+                SyncIntent::AssetCreate { mut asset } if asset.creator.uuid().is_nil() => {
+                    asset.creator = who.account.id;
+                    SyncIntent::AssetCreate { asset }
+                }
+                other => other,
+            },
         })
         .collect();
     t.studio
@@ -108,7 +116,7 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         id: AssetId::new_v7(),
         project,
         brand,
-        creator: UserId::new_v7(), // the studio sets the pusher
+        creator: UserId::from_uuid(uuid::Uuid::nil()), // `push` makes it the pusher
         name: name.into(),
         kind: Kind::Image,
         source: Source::Imported,
@@ -125,6 +133,8 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         tags: vec!["Beach".into()],
         prompt: None,
         thumb: false,
+        collections: Vec::new(),
+        campaigns: Vec::new(),
     }
 }
 

@@ -4,6 +4,10 @@ import type { AssetPatch } from "./AssetPatch";
 import type { AssetSyncRow } from "./AssetSyncRow";
 import type { BrandId } from "./BrandId";
 import type { BrandRole } from "./BrandRole";
+import type { CampaignId } from "./CampaignId";
+import type { CampaignSyncRow } from "./CampaignSyncRow";
+import type { CollectionId } from "./CollectionId";
+import type { CollectionSyncRow } from "./CollectionSyncRow";
 import type { KitPatch } from "./KitPatch";
 import type { ProjectId } from "./ProjectId";
 import type { ReviewAction } from "./ReviewAction";
@@ -117,5 +121,77 @@ project?: ProjectId | null,
 brand?: BrandId | null, } | { "type": "asset.delete", 
 /**
  * Which.
+ */
+asset: AssetId, } | { "type": "collection.create", 
+/**
+ * The collection.
+ */
+collection: CollectionSyncRow, } | { "type": "collection.rename", 
+/**
+ * Which.
+ */
+collection: CollectionId, 
+/**
+ * Its new name.
+ */
+name: string, } | { "type": "collection.move", 
+/**
+ * Which.
+ */
+collection: CollectionId, 
+/**
+ * Its new parent; none: the top.
+ */
+parent?: CollectionId | null, } | { "type": "collection.delete", 
+/**
+ * Which.
+ */
+collection: CollectionId, } | { "type": "collection.file", 
+/**
+ * The collection.
+ */
+collection: CollectionId, 
+/**
+ * The asset.
+ */
+asset: AssetId, } | { "type": "collection.unfile", 
+/**
+ * The collection.
+ */
+collection: CollectionId, 
+/**
+ * The asset.
+ */
+asset: AssetId, } | { "type": "campaign.create", 
+/**
+ * The campaign.
+ */
+campaign: CampaignSyncRow, } | { "type": "campaign.rename", 
+/**
+ * Which.
+ */
+campaign: CampaignId, 
+/**
+ * Its new name.
+ */
+name: string, } | { "type": "campaign.delete", 
+/**
+ * Which.
+ */
+campaign: CampaignId, } | { "type": "campaign.add", 
+/**
+ * The campaign.
+ */
+campaign: CampaignId, 
+/**
+ * The asset.
+ */
+asset: AssetId, } | { "type": "campaign.remove", 
+/**
+ * The campaign.
+ */
+campaign: CampaignId, 
+/**
+ * The asset.
  */
 asset: AssetId, };
