@@ -335,7 +335,13 @@ test('two people of one studio: changes arrive live; a refused change is listed 
     const reason = refusals[0]!.message;
     await expect(entry).toContainText(reason.charAt(0).toUpperCase() + reason.slice(1));
     await shot(mp, 'studio-couldnt-sync');
-    await entry.getByRole('button', { name: "Discard: Change the kit of 'Acme'" }).click();
+    // Retry sends it again as a new change: still a Viewer, it is refused again and comes back
+    // with the reason of now.
+    await entry.getByRole('button', { name: "Retry: Change the kit of 'Acme'" }).click();
+    await expect(entry).toContainText("Change the kit of 'Acme' (sent again)", { timeout: 20_000 });
+    await expect(entry).toHaveCount(1);
+    expect(await member.api<{ code: string }[]>('/api/studio/refusals')).toMatchObject([{ code: 'forbidden' }]);
+    await entry.getByRole('button', { name: "Discard: Change the kit of 'Acme' (sent again)" }).click();
     await expect(list).toContainText('Nothing failed to sync.');
     await expect(entry).toHaveCount(0);
     await expect(indicatorOf(mp)).toHaveText(/^Up to date$/);

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("../migrations/0013_shared.sql"), None),
     (include_str!("../migrations/0014_transfers.sql"), None),
     (include_str!("../migrations/0015_thumbs.sql"), None),
+    (include_str!("../migrations/0016_retry.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -7,7 +7,7 @@
 //! (atelier-sync drives it).
 
 use atelier_domain::ids::{BrandId, UserId};
-use atelier_domain::{Id, StudioRole, names};
+use atelier_domain::{ErrorCode, Id, InvalidInput, StudioRole, names};
 use atelier_protocol::{BrandSyncRow, Change, ChangeAction, Entity, MemberRow, StudioLimits};
 use rusqlite::{OptionalExtension, params};
 
@@ -45,6 +45,8 @@ pub struct Refusal {
     pub message: String,
     /// When (ms).
     pub at: i64,
+    /// The refused intent as it was sent (JSON), when it can be sent again.
+    pub body: Option<String>,
 }
 
 /// A brand of this library that the studio doesn't have.
@@ -99,7 +101,7 @@ impl Catalog {
     /// The *Couldn't sync* list, newest first.
     pub fn refusals(&self) -> Result<Vec<Refusal>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, intent, what, code, message, at FROM sync_refusal ORDER BY id DESC",
+            "SELECT id, intent, what, code, message, at, body FROM sync_refusal ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Refusal {
@@ -109,6 +111,7 @@ impl Catalog {
                 code: r.get(3)?,
                 message: r.get(4)?,
                 at: r.get(5)?,
+                body: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -236,11 +239,49 @@ impl Tx<'_> {
         code: &str,
         message: &str,
         at: i64,
+        body: Option<&str>,
     ) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO sync_refusal (intent, what, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![intent, what, code, message, at],
+            "INSERT INTO sync_refusal (intent, what, code, message, at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![intent, what, code, message, at, body],
         )?;
+        Ok(())
+    }
+
+    /// *Couldn't sync*'s Retry: queues the refused intent again, as a new one (a `retry`
+    /// journal entry carrying it), and takes the entry off the list. Refused for an entry no
+    /// push made, or one that isn't there.
+    pub fn retry_refusal(&mut self, id: i64, actor: UserRow, now: i64) -> Result<()> {
+        let row: Option<(String, Option<String>)> = self
+            .tx
+            .query_row("SELECT what, body FROM sync_refusal WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((what, body)) = row else {
+            return Err(InvalidInput::new(
+                ErrorCode::NotFound,
+                format!("nothing with the id {id} in Couldn't sync: see `atelier studio refusals`"),
+            )
+            .into());
+        };
+        let Some(body) = body else {
+            return Err(InvalidInput::new(
+                ErrorCode::InvalidAction,
+                format!(
+                    "'{what}' can't be sent again: it wasn't a change sent to the studio (do it again by hand, or discard it)"
+                ),
+            )
+            .into());
+        };
+        let intent: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|e| CatalogError::Corrupt(format!("a refused intent: {e}")))?;
+        crate::journal::record(
+            &self.tx,
+            crate::journal::Entry::about(now, actor, Entity::Library, ChangeAction::Retry, None)
+                .change(None, Some(serde_json::json!({ "intent": intent, "what": what }))),
+        )?;
+        self.tx.execute("DELETE FROM sync_refusal WHERE id = ?1", [id])?;
         Ok(())
     }
 

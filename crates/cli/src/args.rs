@@ -1041,7 +1041,8 @@ pub enum StudioCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The *Couldn't sync* list: changes the studio refused, with why; `discard` takes one off.
+    /// The *Couldn't sync* list: changes the studio refused, with why; `discard` takes one off,
+    /// `retry` sends it again.
     Refusals {
         /// Print JSON.
         #[arg(long)]
@@ -1057,6 +1058,12 @@ pub enum StudioCommand {
 pub enum RefusalAction {
     /// Take an entry off the list (the change stays undone).
     Discard {
+        /// The entry's id (from the list).
+        id: i64,
+    },
+    /// Send the refused change again, as a new change the studio decides anew (it leaves the
+    /// list; refused again, it comes back with the reason of now).
+    Retry {
         /// The entry's id (from the list).
         id: i64,
     },

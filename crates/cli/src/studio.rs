@@ -352,6 +352,14 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
             library.discard_refusal(id)?;
             output::text(format_args!("Discarded {id}"))?;
         }
+        StudioCommand::Refusals {
+            action: Some(RefusalAction::Retry { id }),
+            ..
+        } => {
+            library.retry_refusal(id)?;
+            output::text(format_args!("Sent {id} again: the studio decides it anew"))?;
+            sync_after_change(library);
+        }
         StudioCommand::Logout => {
             let told = session::logout(library)?;
             output::text(format_args!(

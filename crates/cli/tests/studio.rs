@@ -1525,3 +1525,347 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     );
     assert_eq!(status(&olive)["refusals"], 0, "{}", status(&olive));
 }
+
+/// Serves the studio (rows on PostgreSQL, blobs in a bucket) with `env`, on `listen`.
+fn serve_studio_on(
+    data: &Path,
+    listen: &str,
+    database: &str,
+    blobs: &str,
+    env: &[(&str, String)],
+) -> (Server, String) {
+    let mut child = Command::new(studio_bin())
+        .args(["serve", "--data"])
+        .arg(data)
+        .args([
+            "--listen",
+            listen,
+            "--database-url",
+            database,
+            "--blob-url",
+            blobs,
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let server = Server(child);
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve printed nothing");
+    let url = line
+        .trim()
+        .strip_prefix("Atelier studio is serving at ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    (server, url)
+}
+
+/// Rating, status and tags of an asset as a library shows it.
+fn facts_of(lib: &Path, id: &str) -> (u64, String, Vec<String>) {
+    let a = ok_json(&atelier(lib, &["show", id, "--json"], None));
+    let mut tags: Vec<String> = a["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    tags.sort();
+    (
+        a["rating"].as_u64().unwrap(),
+        a["status"].as_str().unwrap().to_string(),
+        tags,
+    )
+}
+
+/// Two studio processes on one PostgreSQL database and one S3 bucket (SeaweedFS here), and
+/// three libraries — Olive (Owner) and Mia (Manager of Acme) on one process, Cy (Creator of
+/// Acme) on the other — sharing a project of real photos: edits made while the studio is down
+/// converge once it is back; of two conflicting review decisions the first to arrive stands and
+/// the other is listed with its reason; a role taken away while Cy was offline refuses what it
+/// no longer allows, undone in Cy's library; originals reach both members byte for byte; the
+/// unshare leaves both.
+#[test]
+fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
+    let Some(_one_at_a_time) = in_session() else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(database) = runtime.block_on(atelier_studio::testing::TestDatabase::create()) else {
+        return;
+    };
+    let Some(bucket) = atelier_studio::blobs::testing::TestBucket::new() else {
+        return;
+    };
+    let blobs = format!("s3://{}/{}", bucket.bucket, bucket.prefix);
+    let env = bucket.env();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    let mut init = Command::new(studio_bin())
+        .args(["init", "--data"])
+        .arg(&data)
+        .args(["--database-url", &database.url, "--blob-url", &blobs])
+        .args([
+            "--owner",
+            "olive@studio.test",
+            "--name",
+            "Olive Owner",
+            "--studio",
+            "Two Processes",
+        ])
+        .arg("--password-stdin")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(init.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = init.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "init: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (server_a, url_a) = serve_studio_on(&data, "127.0.0.1:0", &database.url, &blobs, &env);
+    let (server_b, url_b) = serve_studio_on(&data, "127.0.0.1:0", &database.url, &blobs, &env);
+    let (olive, mia, cy) = (
+        tmp.path().join("olive"),
+        tmp.path().join("mia"),
+        tmp.path().join("cy"),
+    );
+    ok_json(&atelier(
+        &olive,
+        &[
+            "studio",
+            "login",
+            &url_a,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    invite_and_join(&olive, &mia, "mia@studio.test", "Mia");
+    // Cy joins through the other process: the same studio, another door.
+    let invited = ok_json(&atelier(
+        &olive,
+        &["studio", "invite", "cy@studio.test", "--json"],
+        None,
+    ));
+    let link = invited["link"].as_str().unwrap().replace(&url_a, &url_b);
+    ok_json(&atelier(
+        &cy,
+        &[
+            "studio",
+            "join",
+            &link,
+            "--email",
+            "cy@studio.test",
+            "--name",
+            "Cy",
+            "--password-stdin",
+            "--json",
+        ],
+        Some("a long enough password"),
+    ));
+    ok(&atelier(&olive, &["brand", "create", "Acme"], None));
+    for (email, role) in [("mia@studio.test", "manager"), ("cy@studio.test", "creator")] {
+        ok(&atelier(
+            &olive,
+            &["brand", "member", "Acme", "add", email, "--role", role],
+            None,
+        ));
+    }
+
+    // Real photos from the corpus (its small stand-ins in a clone without it).
+    let shoot = tmp.path().join("shoot");
+    std::fs::create_dir_all(&shoot).unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus/photos/digicam");
+    let mut photos: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("jpg")))
+        .collect();
+    photos.sort();
+    for p in photos.iter().take(4) {
+        std::fs::copy(p, shoot.join(p.file_name().unwrap())).unwrap();
+    }
+    let imported = ok_json(&atelier(
+        &olive,
+        &[
+            "import",
+            shoot.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(imported["imported"], 4, "{imported}");
+    ok(&atelier(&olive, &["project", "share", "Shoot"], None));
+    for lib in [&mia, &cy] {
+        ok(&atelier(lib, &["sync"], None));
+        assert_eq!(project(lib, "Shoot")["count"], 4, "{}", lib.display());
+    }
+    let mut ids: Vec<String> = in_project(&olive, "Shoot").keys().cloned().collect();
+    ids.sort();
+    let (x, y) = (ids[0].clone(), ids[1].clone());
+    ok(&atelier(&olive, &["review", "submit", &y], None));
+    for lib in [&mia, &cy] {
+        ok(&atelier(lib, &["sync"], None));
+    }
+
+    // Both processes go down. Mia approves Y and rates X 5; Olive sends Y back; Cy rates X 3
+    // and tags it. Each change waits in its library's outbox.
+    drop(server_a);
+    drop(server_b);
+    ok(&atelier(&mia, &["review", "approve", &y], None));
+    ok(&atelier(&mia, &["rate", "5", &x], None));
+    ok(&atelier(
+        &olive,
+        &["review", "reject", &y, "--note", "Tighter crop"],
+        None,
+    ));
+    ok(&atelier(&cy, &["rate", "3", &x], None));
+    ok(&atelier(&cy, &["tag", "add", "cy-pick", &x], None));
+    for lib in [&olive, &mia, &cy] {
+        assert!(status(lib)["pending"].as_i64().unwrap() > 0, "{}", status(lib));
+    }
+
+    // Back up on the same addresses. Olive first: her decision on Y lands, and she makes Cy a
+    // Viewer while Cy's library still thinks otherwise.
+    let (_server_a, again_a) = serve_studio_on(
+        &data,
+        url_a.trim_start_matches("http://"),
+        &database.url,
+        &blobs,
+        &env,
+    );
+    assert_eq!(again_a, url_a);
+    let (_server_b, again_b) = serve_studio_on(
+        &data,
+        url_b.trim_start_matches("http://"),
+        &database.url,
+        &blobs,
+        &env,
+    );
+    assert_eq!(again_b, url_b);
+    ok(&atelier(&olive, &["sync"], None));
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "cy@studio.test",
+            "--role",
+            "viewer",
+        ],
+        None,
+    ));
+    ok(&atelier(&mia, &["sync"], None));
+    ok(&atelier(&cy, &["sync"], None));
+    ok(&atelier(&olive, &["sync"], None));
+    ok(&atelier(&mia, &["sync"], None));
+
+    // Mia's approval came second: refused as stale, listed with its reason; her rating stands.
+    let refused = ok_json(&atelier(&mia, &["studio", "refusals", "--json"], None));
+    let list = refused.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{refused}");
+    assert_eq!(list[0]["code"], "stale_state", "{refused}");
+    // Cy lost the Creator role while offline: both changes refused, each listed, both undone.
+    let refused = ok_json(&atelier(&cy, &["studio", "refusals", "--json"], None));
+    let list = refused.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{refused}");
+    assert!(list.iter().all(|r| r["code"] == "forbidden"), "{refused}");
+    let want_x = facts_of(&olive, &x);
+    assert_eq!((want_x.0, want_x.1.as_str()), (5, "draft"), "{want_x:?}");
+    assert!(!want_x.2.iter().any(|t| t == "cy-pick"), "{want_x:?}");
+    let want_y = facts_of(&olive, &y);
+    assert_eq!(want_y.1, "rejected", "sent back: {want_y:?}");
+    for lib in [&olive, &mia, &cy] {
+        assert_eq!(facts_of(lib, &x), want_x, "{}", lib.display());
+        assert_eq!(facts_of(lib, &y), want_y, "{}", lib.display());
+    }
+
+    // Cy is a Creator again; Retry sends the refused tag once more, as a new change: it lands.
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "cy@studio.test",
+            "--role",
+            "creator",
+        ],
+        None,
+    ));
+    ok(&atelier(&cy, &["sync"], None));
+    let tag = list
+        .iter()
+        .find(|r| r["intent"] == "tag.add")
+        .unwrap_or_else(|| panic!("{refused}"));
+    assert_eq!(tag["retryable"], true, "{tag}");
+    ok(&atelier(
+        &cy,
+        &["studio", "refusals", "retry", &tag["id"].to_string()],
+        None,
+    ));
+    let left = ok_json(&atelier(&cy, &["studio", "refusals", "--json"], None));
+    assert_eq!(
+        left.as_array().unwrap().len(),
+        1,
+        "the retried one left the list: {left}"
+    );
+    let out = atelier(&cy, &["studio", "refusals", "retry", "999999"], None);
+    assert!(!out.status.success(), "an unknown entry is refused");
+    ok(&atelier(&olive, &["sync"], None));
+    ok(&atelier(&mia, &["sync"], None));
+    for lib in [&olive, &mia, &cy] {
+        assert!(
+            facts_of(lib, &x).2.iter().any(|t| t == "cy-pick"),
+            "{}",
+            lib.display()
+        );
+    }
+
+    // Originals, sent to the bucket through one process, come down through either, equal.
+    for lib in [&mia, &cy] {
+        let got = ok_json(&atelier(lib, &["download", "--project", "Shoot", "--json"], None));
+        assert_eq!(got["downloaded"].as_array().unwrap().len(), 4, "{got}");
+        for id in &ids {
+            let theirs = ok_json(&atelier(&olive, &["show", id, "--json"], None))["path"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let ours = ok_json(&atelier(lib, &["show", id, "--json"], None))["path"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(std::fs::read(&ours).unwrap(), std::fs::read(&theirs).unwrap());
+        }
+    }
+
+    // Unsharing leaves both members' libraries; Olive keeps all four.
+    ok(&atelier(&olive, &["project", "unshare", "Shoot"], None));
+    for lib in [&mia, &cy] {
+        ok(&atelier(lib, &["sync"], None));
+        assert_eq!(project(lib, "Shoot"), Value::Null, "{}", lib.display());
+    }
+    assert_eq!(project(&olive, "Shoot")["count"], 4);
+}

@@ -17,6 +17,21 @@ use atelier_protocol::{
 
 use crate::{Library, Result, now_ms};
 
+/// A pushed intent the studio refused, for the *Couldn't sync* list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Refused {
+    /// The intent's name (`tag.add`).
+    pub intent: String,
+    /// What was tried, for people.
+    pub what: String,
+    /// The studio's code.
+    pub code: String,
+    /// The studio's reason.
+    pub message: String,
+    /// The intent as sent (JSON), for Retry.
+    pub body: Option<String>,
+}
+
 impl Library {
     /// The studio this library is bound to, if any.
     pub fn studio_binding(&self) -> Result<Option<StudioBinding>> {
@@ -92,12 +107,12 @@ impl Library {
     /// go, and each refusal joins the *Couldn't sync* list (`(intent, what, code, message)`);
     /// a refusal makes the next pull rebuild the view from the studio's, which undoes the
     /// refused change here. One transaction.
-    pub fn pushed(&self, consumed: &[i64], refusals: &[(String, String, String, String)]) -> Result<()> {
+    pub fn pushed(&self, consumed: &[i64], refusals: &[Refused]) -> Result<()> {
         let now = now_ms();
         self.catalog().write(|tx| {
             tx.outbox_done(consumed)?;
-            for (intent, what, code, message) in refusals {
-                tx.add_refusal(intent, what, code, message, now)?;
+            for r in refusals {
+                tx.add_refusal(&r.intent, &r.what, &r.code, &r.message, now, r.body.as_deref())?;
             }
             if !refusals.is_empty() {
                 tx.request_rebuild()?;
@@ -110,7 +125,15 @@ impl Library {
     /// Adds an entry to the *Couldn't sync* list that no push made (binding's report).
     pub fn add_refusal(&self, intent: &str, what: &str, code: &str, message: &str) -> Result<()> {
         self.catalog()
-            .write(|tx| tx.add_refusal(intent, what, code, message, now_ms()))?;
+            .write(|tx| tx.add_refusal(intent, what, code, message, now_ms(), None))?;
+        Ok(())
+    }
+
+    /// *Couldn't sync*'s Retry: the refused change goes to the studio again, as a new intent
+    /// decided on the roles and state of then, and leaves the list.
+    pub fn retry_refusal(&self, id: i64) -> Result<()> {
+        let me = self.me.user;
+        self.catalog().write(|tx| tx.retry_refusal(id, me, now_ms()))?;
         Ok(())
     }
 

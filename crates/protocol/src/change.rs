@@ -132,6 +132,8 @@ wire_enum!(
         SidecarRead = "sidecar_read",
         /// Arrived from the studio (someone else's change, or the studio's answer to ours).
         Synced = "synced",
+        /// A change the studio refused, sent again from *Couldn't sync* (the entry carries it).
+        Retry = "retry",
     }
 );
 

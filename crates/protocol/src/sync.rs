@@ -677,6 +677,9 @@ pub struct SyncRefusal {
     pub message: String,
     /// When the studio refused it (RFC 3339, UTC).
     pub at: String,
+    /// Whether Retry can send it again (a refused push; not the binding's report).
+    #[serde(default)]
+    pub retryable: bool,
 }
 
 /// What one `atelier sync` moved.

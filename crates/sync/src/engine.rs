@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use atelier_domain::ErrorCode;
 use atelier_domain::ids::{BrandId, UserId};
 use atelier_library::Library;
+use atelier_library::studio::Refused;
 use atelier_protocol::{
     PushOutcome, PushRequest, PushedIntent, SyncData, SyncRefusal, SyncReport, SyncState, SyncStatus,
 };
@@ -64,7 +65,8 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
             }
             for (k, (intent, what)) in found.into_iter().enumerate() {
                 let pushed = (*id << INTENT_BITS) | (k as i64 & ((1 << INTENT_BITS) - 1));
-                described.insert(pushed, (intent.name().to_string(), what));
+                let body = serde_json::to_string(&intent).ok();
+                described.insert(pushed, (intent.name().to_string(), what, body));
                 intents.push(PushedIntent { id: pushed, intent });
             }
         }
@@ -79,8 +81,14 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
                     PushOutcome::Applied { .. } => report.pushed += 1,
                     PushOutcome::Refused { code, message } => {
                         report.refused += 1;
-                        let (intent, what) = described.remove(&r.id).unwrap_or_default();
-                        refusals.push((intent, what, code.as_str().to_string(), message));
+                        let (intent, what, body) = described.remove(&r.id).unwrap_or_default();
+                        refusals.push(Refused {
+                            intent,
+                            what,
+                            code: code.as_str().to_string(),
+                            message,
+                            body,
+                        });
                     }
                 }
             }
@@ -270,6 +278,7 @@ pub fn refusals(library: &Library) -> Result<Vec<SyncRefusal>> {
             code: ErrorCode::parse(&r.code).unwrap_or(ErrorCode::InternalError),
             message: r.message,
             at: rfc3339(r.at),
+            retryable: r.body.is_some(),
         })
         .collect())
 }

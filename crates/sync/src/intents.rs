@@ -27,6 +27,17 @@ pub fn intents_of(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Stri
         Entity::Asset => asset_intents(library, c)?,
         Entity::Collection => collection_intents(library, c)?,
         Entity::Campaign => campaign_intents(library, c)?,
+        // *Couldn't sync*'s Retry: the refused intent, as it was sent, under a new id.
+        Entity::Library if c.action == ChangeAction::Retry => c
+            .after
+            .as_ref()
+            .and_then(|a| {
+                let intent = serde_json::from_value::<SyncIntent>(a.get("intent")?.clone()).ok()?;
+                let what = a.get("what").and_then(|w| w.as_str()).unwrap_or_default();
+                Some((intent, format!("{what} (sent again)")))
+            })
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     })
 }

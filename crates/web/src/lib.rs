@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/studio/sync", get(studio::sync_status).post(studio::sync_now))
         .route("/studio/refusals", get(studio::refusals))
         .route("/studio/refusals/discard", post(studio::refusal_discard))
+        .route("/studio/refusals/retry", post(studio::refusal_retry))
         .route("/studio/download", post(studio::download_original))
         .route("/studio/login", post(studio::login))
         .route("/studio/logout", post(studio::logout))

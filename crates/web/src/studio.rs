@@ -153,6 +153,23 @@ pub(crate) async fn refusal_discard(
     ))
 }
 
+/// `POST /api/studio/refusals/retry`: sends the refused change again as a new intent (it
+/// leaves the list; the next sync, at once in the background, decides it anew).
+pub(crate) async fn refusal_retry(
+    State(s): State<AppState>,
+    Json(body): Json<RefusalRef>,
+) -> ApiResult<Json<Vec<SyncRefusal>>> {
+    let list = on_library(&s, move |lib| {
+        lib.retry_refusal(body.id)?;
+        atelier_sync::engine::refusals(lib)
+    })
+    .await?;
+    if let Some(live) = &s.sync {
+        live.wake();
+    }
+    Ok(Json(list))
+}
+
 /// `POST /api/studio/download`: another member's original, fetched from the studio now (the
 /// lightbox's *Download original*, *Make available offline*).
 #[derive(Debug, Deserialize, ts_rs::TS)]

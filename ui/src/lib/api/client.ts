@@ -332,6 +332,7 @@ export const api = {
   syncRefusals: (signal?: AbortSignal) => get<SyncRefusal[]>('/api/studio/refusals', signal),
   /** Takes an entry off the *Couldn't sync* list; answers what remains. */
   syncRefusalDiscard: (id: number) => post<SyncRefusal[]>('/api/studio/refusals/discard', { id } satisfies RefusalRef),
+  syncRefusalRetry: (id: number) => post<SyncRefusal[]>('/api/studio/refusals/retry', { id } satisfies RefusalRef),
   downloadOriginal: (id: string) => post<OriginalFetched>('/api/studio/download', { id }),
   studioLogin: (body: StudioLogin) => post<SignedInReport>('/api/studio/login', body),
   studioLogout: () => post<boolean>('/api/studio/logout', {}),

@@ -90,6 +90,16 @@ class SyncWatch {
     if (this.status) this.status = { ...this.status, refusals: left.length };
   }
 
+  /** Sends a refused change again, as a new one the studio decides anew; it leaves the list
+   *  (and comes back, with the reason of now, if refused again). */
+  async retry(id: number): Promise<void> {
+    const left = await api.syncRefusalRetry(id);
+    this.refusals = left;
+    this.listedFor = left.length;
+    if (this.status) this.status = { ...this.status, refusals: left.length };
+    setTimeout(() => void this.refresh(), 800);
+  }
+
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -28,4 +28,8 @@ message: string,
 /**
  * When the studio refused it (RFC 3339, UTC).
  */
-at: string, };
+at: string, 
+/**
+ * Whether Retry can send it again (a refused push; not the binding's report).
+ */
+retryable: boolean, };
