@@ -35,8 +35,17 @@ def run(cmd, stdin=None):
     return r.stdout
 
 
-def lib(name, *a, stdin=None):
-    return run([atelier, "--library", os.path.join(tmp, name), *a], stdin)
+# ATELIER_BENCH_PERF=first|burst records that step system-wide with `perf record -g` (both
+# processes: the library and the studio) into /tmp/atelier-<step>.perf, for finding where the
+# time goes; the figures of a recorded run are not for docs/benchmarks.md.
+PERF = os.environ.get("ATELIER_BENCH_PERF")
+
+
+def lib(name, *a, stdin=None, step=None):
+    cmd = [atelier, "--library", os.path.join(tmp, name), *a]
+    if step is not None and step == PERF:
+        cmd = ["perf", "record", "-q", "-g", "-a", "-o", f"/tmp/atelier-{step}.perf", "--", *cmd]
+    return run(cmd, stdin)
 
 
 def timed(f):
@@ -76,7 +85,7 @@ try:
     link = json.loads(lib("a", "studio", "invite", "ada@bench.test", "--role", "admin", "--json"))["link"]
     lib("b", "studio", "join", link, "--email", "ada@bench.test", "--name", "Ada", "--password-stdin",
         stdin=PASSWORD + "\n")
-    first_s, report = timed(lambda: json.loads(lib("b", "sync", "--json")))
+    first_s, report = timed(lambda: json.loads(lib("b", "sync", "--json", step="first")))
     browse_s, page = timed(lambda: json.loads(lib("b", "search", "--limit", "100", "--json")))
     seen = page["total"]
 
@@ -84,7 +93,7 @@ try:
     studio.wait()
     local_s, _ = timed(lambda: lib("a", "tag", "add", "burst", "--all"))
     studio, _ = serve(data, url.removeprefix("http://"))
-    push_s, pushed = timed(lambda: json.loads(lib("a", "sync", "--json")))
+    push_s, pushed = timed(lambda: json.loads(lib("a", "sync", "--json", step="burst")))
 
     print(f"studio on SQLite; {shared} assets shared in {len(projects)} projects (synthetic, no files)")
     print(f"share: {share_s:.1f} s for {shared} assets ({shared / share_s:,.0f} assets/s, "

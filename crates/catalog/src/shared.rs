@@ -883,7 +883,10 @@ impl Tx<'_> {
             if !new {
                 tx.take_fields(seq_here, a, brand, project, actor, now)?;
             }
-            tx.take_groups(seq_here, a, brand, scope, actor, now)?;
+            // A new row has no memberships yet: only its own to add.
+            if !new || !a.collections.is_empty() || !a.campaigns.is_empty() {
+                tx.take_groups(seq_here, new, a, brand, scope, actor, now)?;
+            }
             tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })
@@ -966,9 +969,11 @@ impl Tx<'_> {
 
     /// Sets an asset's memberships of the collections and campaigns the studio has to the
     /// studio's; those only this library has (not yet sent, or a Personal brand's) stay.
+    #[allow(clippy::too_many_arguments)] // one row's apply: its parts, as apply_asset has them
     fn take_groups(
         &mut self,
         seq: i64,
+        new: bool,
         a: &AssetSyncRow,
         brand: BrandRow,
         scope: &str,
@@ -1031,6 +1036,31 @@ impl Tx<'_> {
                 .filter(|(_, h)| !want.iter().any(|w| w.as_slice() == h.as_slice()))
                 .map(|(id, _)| *id)
                 .collect();
+            if new {
+                // An asset arriving: its memberships come with it (the page's arrival entry
+                // says it came), linked with their postings, without an entry each.
+                let link = if kind == "collection" {
+                    crate::postings::Link::Collection
+                } else {
+                    crate::postings::Link::Campaign
+                };
+                for g in add {
+                    let linked = self
+                        .tx
+                        .prepare_cached(&format!(
+                            "INSERT OR IGNORE INTO {table} ({column}, asset, added_at) VALUES (?1, ?2, ?3)"
+                        ))?
+                        .execute(params![g, seq, now])?;
+                    if linked > 0 {
+                        let s = crate::postings::seq_u32(seq)?;
+                        self.postings.add(link.facet(g), s);
+                        if link == crate::postings::Link::Collection {
+                            self.postings.add(crate::postings::Facet::Filed, s);
+                        }
+                    }
+                }
+                continue;
+            }
             for g in add {
                 match kind {
                     "collection" => self.file(CollectionRow(g), &[seq], actor, now)?,

@@ -68,7 +68,7 @@ pub struct FactsQuery {
     /// An asset by id; its brand and project are read too when `brand` and `project` are
     /// not given.
     pub asset: Option<AssetId>,
-    /// A project by id.
+    /// A project by id (only when named: deciding on an asset doesn't need its project).
     pub project: Option<ProjectId>,
     /// The project an asset moves to.
     pub to_project: Option<ProjectId>,
@@ -186,6 +186,14 @@ impl SyncWrite {
     }
 }
 
+/// What one push has read already, so that a burst of intents on one brand's assets reads
+/// the brand (and its collections and campaigns) once; a write to either drops it.
+#[derive(Debug, Default)]
+pub(super) struct PushCache {
+    brands: std::collections::HashMap<BrandId, Option<BrandSyncRow>>,
+    groups: std::collections::HashMap<BrandId, (Vec<CollectionSyncRow>, Vec<CampaignSyncRow>)>,
+}
+
 /// What an apply did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applied {
@@ -238,8 +246,8 @@ macro_rules! sync_sql {
             use super::super::rows::{AccountRow, account, user_id};
             use super::super::StoreResult;
             use super::{
-                Applied, FactsQuery, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope, epoch_text,
-                json, now_ms, parse, user_scope,
+                Applied, FactsQuery, PushCache, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope,
+                epoch_text, json, now_ms, parse, user_scope,
             };
 
             /// A writing transaction holding the writer's lock until it ends (SQLite's write
@@ -287,14 +295,16 @@ macro_rules! sync_sql {
                     .bind(&key)
                     .fetch_optional(&mut *c)
                     .await?;
+                let new = before.is_none();
                 if let Some((old,)) = before.filter(|(old,)| old != scope) {
                     gone(c, kind, &key, &old).await?;
                 }
-                // An asset whose content already has a grid thumbnail here says so (another
-                // member sent the same file before).
+                // A new asset whose content already has a grid thumbnail here says so (another
+                // member sent the same file before). A row already here says so already: a
+                // thumbnail's arrival republishes every row of its content.
                 let with_thumb;
                 let data = match data {
-                    SyncData::Asset(a) if !a.thumb => {
+                    SyncData::Asset(a) if !a.thumb && new => {
                         let known: Option<(String,)> =
                             sqlx::query_as("SELECT kind FROM rendition WHERE hash = $1 AND kind = 'thumb'")
                                 .bind(&a.hash)
@@ -547,10 +557,25 @@ macro_rules! sync_sql {
                 Ok(())
             }
 
-            /// The facts a decision needs.
-            pub(in crate::store) async fn facts(c: &mut $conn, q: &FactsQuery) -> StoreResult<SyncFacts> {
+            /// A brand as [`brand`] reads it, from `cache` when this push read it already (a
+            /// burst of intents on one brand's assets reads it once).
+            async fn brand_cached(c: &mut $conn, cache: &mut PushCache, id: BrandId) -> StoreResult<Option<BrandSyncRow>> {
+                if let Some(found) = cache.brands.get(&id) {
+                    return Ok(found.clone());
+                }
+                let found = brand(c, id).await?;
+                cache.brands.insert(id, found.clone());
+                Ok(found)
+            }
+
+            /// The facts a decision needs (brands through this push's `cache`).
+            async fn facts(
+                c: &mut $conn,
+                q: &FactsQuery,
+                cache: &mut PushCache,
+            ) -> StoreResult<SyncFacts> {
                 let brand = match q.brand {
-                    Some(b) => brand(c, b).await?,
+                    Some(b) => brand_cached(c, cache, b).await?,
                     None => None,
                 };
                 let name_holder = match &q.name_key {
@@ -602,34 +627,39 @@ macro_rules! sync_sql {
                     .or(collection.as_ref().map(|g| g.brand))
                     .or(campaign.as_ref().map(|g| g.brand));
                 let brand = match (brand, of_brand) {
-                    (None, Some(b)) => self::brand(c, b).await?,
+                    (None, Some(b)) => brand_cached(c, cache, b).await?,
                     (b, _) => b,
                 };
                 let (mut collections, mut campaigns) = (Vec::new(), Vec::new());
                 if let (true, Some(b)) = (q.siblings, of_brand) {
-                    let scope = brand_scope(b);
-                    for data in rows_of(c, "collection", &scope).await? {
-                        if let SyncData::Collection(r) = data {
-                            collections.push(r);
+                    if let Some((cs, ks)) = cache.groups.get(&b) {
+                        collections = cs.clone();
+                        campaigns = ks.clone();
+                    } else {
+                        let scope = brand_scope(b);
+                        for data in rows_of(c, "collection", &scope).await? {
+                            if let SyncData::Collection(r) = data {
+                                collections.push(r);
+                            }
                         }
-                    }
-                    for data in rows_of(c, "campaign", &scope).await? {
-                        if let SyncData::Campaign(r) = data {
-                            campaigns.push(r);
+                        for data in rows_of(c, "campaign", &scope).await? {
+                            if let SyncData::Campaign(r) = data {
+                                campaigns.push(r);
+                            }
                         }
+                        cache.groups.insert(b, (collections.clone(), campaigns.clone()));
                     }
                 }
-                let project = match (q.project, &asset) {
-                    (Some(p), _) => project_row(c, p).await?,
-                    (None, Some(a)) => project_row(c, a.project).await?,
-                    (None, None) => None,
+                let project = match q.project {
+                    Some(p) => project_row(c, p).await?,
+                    None => None,
                 };
                 let to_project = match q.to_project {
                     Some(p) => project_row(c, p).await?,
                     None => None,
                 };
                 let to_brand = match q.to_brand {
-                    Some(b) => self::brand(c, b).await?,
+                    Some(b) => brand_cached(c, cache, b).await?,
                     None => None,
                 };
                 Ok(SyncFacts {
@@ -770,15 +800,44 @@ macro_rules! sync_sql {
                 Ok(())
             }
 
-            /// The answer an earlier push of this intent got.
-            async fn earlier(c: &mut $conn, replica: &[u8], intent: i64) -> StoreResult<Option<PushOutcome>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT result FROM applied_intent WHERE replica = $1 AND intent_id = $2")
-                        .bind(replica)
-                        .bind(intent)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                row.map(|(r,)| parse(&r)).transpose()
+            /// The answers earlier pushes got for this library's intents `first..=last`, by id —
+            /// read once per push.
+            async fn earlier(
+                c: &mut $conn,
+                replica: &[u8],
+                first: i64,
+                last: i64,
+            ) -> StoreResult<std::collections::HashMap<i64, PushOutcome>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT intent_id, result FROM applied_intent WHERE replica = $1 AND intent_id >= $2 AND intent_id <= $3",
+                )
+                .bind(replica)
+                .bind(first)
+                .bind(last)
+                .fetch_all(&mut *c)
+                .await?;
+                rows.into_iter().map(|(id, r)| Ok((id, parse(&r)?))).collect()
+            }
+
+            /// Keeps a push's answers (`(intent, outcome JSON, at)`), many rows per statement.
+            async fn keep_answers(c: &mut $conn, replica: &[u8], account: UserId, answers: &[(i64, String, i64)]) -> StoreResult<()> {
+                let account = account.to_bytes().to_vec();
+                for chunk in answers.chunks(200) {
+                    let mut sql = String::from("INSERT INTO applied_intent (replica, intent_id, account_id, result, at) VALUES ");
+                    for i in 0..chunk.len() {
+                        let n = i * 5;
+                        if i > 0 {
+                            sql.push(',');
+                        }
+                        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5));
+                    }
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (intent, result, at) in chunk {
+                        q = q.bind(replica.to_vec()).bind(*intent).bind(account.clone()).bind(result.clone()).bind(*at);
+                    }
+                    q.execute(&mut *c).await?;
+                }
+                Ok(())
             }
 
             /// Decides and applies a whole push in one writing transaction (which holds the
@@ -796,26 +855,38 @@ macro_rules! sync_sql {
             ) -> StoreResult<Vec<Applied>> {
                 let mut tx = begin(pool).await?;
                 let mut out = Vec::with_capacity(items.len());
+                let mut cache = PushCache::default();
+                let replica_bytes = replica.as_bytes().to_vec();
+                let (first, last) = (
+                    items.iter().map(|(i, _)| *i).min().unwrap_or(0),
+                    items.iter().map(|(i, _)| *i).max().unwrap_or(0),
+                );
+                let before = earlier(&mut tx, &replica_bytes, first, last).await?;
+                let mut answers = Vec::with_capacity(items.len());
                 for (i, (intent, query)) in items.iter().enumerate() {
-                    out.push(apply(&mut tx, replica, *intent, account, query, |f| decide(i, f)).await?);
+                    let applied = match before.get(intent) {
+                        Some(b) => Applied::Before(b.clone()),
+                        None => {
+                            let (outcome, at) = apply(&mut tx, query, &mut cache, |f| decide(i, f)).await?;
+                            answers.push((*intent, json(&outcome)?, at));
+                            Applied::Now(outcome)
+                        }
+                    };
+                    out.push(applied);
                 }
+                keep_answers(&mut tx, &replica_bytes, account, &answers).await?;
                 tx.commit().await?;
                 Ok(out)
             }
 
+            /// Decides and writes one intent not answered before; its outcome and when.
             async fn apply(
                 c: &mut $conn,
-                replica: uuid::Uuid,
-                intent: i64,
-                account: UserId,
                 query: &FactsQuery,
+                cache: &mut PushCache,
                 decide: impl FnOnce(&SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
-            ) -> StoreResult<Applied> {
-                let replica_bytes = replica.as_bytes().to_vec();
-                if let Some(before) = earlier(c, &replica_bytes, intent).await? {
-                    return Ok(Applied::Before(before));
-                }
-                let facts = facts(c, query).await?;
+            ) -> StoreResult<(PushOutcome, i64)> {
+                let facts = facts(c, query, cache).await?;
                 let now = now_ms();
                 let outcome = match decide(&facts) {
                     Err(e) => PushOutcome::Refused { code: e.code, message: e.message },
@@ -823,12 +894,22 @@ macro_rules! sync_sql {
                         let mut touched: Vec<BrandId> = Vec::new();
                         let mut seq = 0;
                         for w in &writes {
+                            if matches!(
+                                w,
+                                SyncWrite::PutCollection { .. } | SyncWrite::PutCampaign { .. } | SyncWrite::DeleteGroups { .. }
+                            ) {
+                                cache.groups.clear();
+                            }
                             if let Some(s) = write(c, w, now).await? {
                                 seq = seq.max(s);
                             }
                             if let Some(b) = w.brand().filter(|b| !touched.contains(b)) {
                                 touched.push(b);
                             }
+                        }
+                        // A brand written is read afresh by the intents after.
+                        if !touched.is_empty() {
+                            cache.brands.clear();
                         }
                         for b in touched {
                             seq = seq.max(publish_brand(c, b).await?);
@@ -843,18 +924,7 @@ macro_rules! sync_sql {
                         PushOutcome::Applied { seq }
                     }
                 };
-                sqlx::query(
-                    "INSERT INTO applied_intent (replica, intent_id, account_id, result, at)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&replica_bytes)
-                .bind(intent)
-                .bind(account.to_bytes().to_vec())
-                .bind(json(&outcome)?)
-                .bind(now)
-                .execute(&mut *c)
-                .await?;
-                Ok(Applied::Now(outcome))
+                Ok((outcome, now))
             }
 
             /// Rows after `cursor` in the scopes given, oldest first, at most `limit`.
