@@ -580,11 +580,29 @@ impl Tx<'_> {
 
     /// Notes that the studio holds these originals for this library's person.
     pub fn mark_sent(&mut self, hashes: &[String], now: i64) -> Result<()> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO sent_file (hash, sent_at) VALUES (?1, ?2)")?;
-        for h in hashes {
-            stmt.execute(params![parse_hash(h)?.to_vec(), now])?;
+        let mut seqs: Vec<i64> = Vec::new();
+        {
+            let mut stmt = self
+                .tx
+                .prepare_cached("INSERT OR IGNORE INTO sent_file (hash, sent_at) VALUES (?1, ?2)")?;
+            let mut of = self.tx.prepare_cached("SELECT seq FROM asset WHERE hash = ?1")?;
+            for h in hashes {
+                let hash = parse_hash(h)?.to_vec();
+                if stmt.execute(params![hash, now])? > 0 {
+                    let found = of
+                        .query_map([&hash], |r| r.get::<_, i64>(0))?
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
+                    seqs.extend(found);
+                }
+            }
+        }
+        // Journaled (never pushed) so that an open app takes "Not yet uploaded" off their cards.
+        if let (false, Some(actor)) = (seqs.is_empty(), self.local_user()?) {
+            let uids = crate::journal::asset_uids(&self.tx, &seqs)?;
+            crate::journal::record(
+                &self.tx,
+                crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids),
+            )?;
         }
         Ok(())
     }

@@ -29,7 +29,8 @@ const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
      u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
      f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL, b.uid,
-     p.uid";
+     p.uid, (p.shared AND u.is_local AND f.presence != 3
+             AND NOT EXISTS (SELECT 1 FROM sent_file x WHERE x.hash = a.hash))";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -71,6 +72,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             duration: r.get::<_, Option<i64>>(19)?.map(|ms| ms.max(0) as f64 / 1000.0),
             stack_count: u32::try_from(r.get::<_, i64>(20)?).ok().filter(|n| *n > 1),
             trashed: r.get(21)?,
+            unsent: r.get(24)?,
         },
     ))
 }

@@ -1743,6 +1743,28 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
     for lib in [&olive, &mia, &cy] {
         assert!(status(lib)["pending"].as_i64().unwrap() > 0, "{}", status(lib));
     }
+    // Olive adds a fifth photo meanwhile: her card says its original hasn't gone up yet.
+    let late = tmp.path().join("late");
+    std::fs::create_dir_all(&late).unwrap();
+    std::fs::copy(&photos[4], late.join(photos[4].file_name().unwrap())).unwrap();
+    ok(&atelier(
+        &olive,
+        &[
+            "import",
+            late.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    let waiting: Vec<_> = in_project(&olive, "Shoot")
+        .into_values()
+        .filter(|a| a["unsent"] == true)
+        .collect();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
 
     // Back up on the same addresses. Olive first: her decision on Y lands, and she makes Cy a
     // Viewer while Cy's library still thinks otherwise.
@@ -1763,6 +1785,10 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
     );
     assert_eq!(again_b, url_b);
     ok(&atelier(&olive, &["sync"], None));
+    assert!(
+        in_project(&olive, "Shoot").values().all(|a| a["unsent"] == false),
+        "the late original went up with the sync"
+    );
     ok(&atelier(
         &olive,
         &[
@@ -1847,7 +1873,7 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
     // Originals, sent to the bucket through one process, come down through either, equal.
     for lib in [&mia, &cy] {
         let got = ok_json(&atelier(lib, &["download", "--project", "Shoot", "--json"], None));
-        assert_eq!(got["downloaded"].as_array().unwrap().len(), 4, "{got}");
+        assert_eq!(got["downloaded"].as_array().unwrap().len(), 5, "{got}");
         for id in &ids {
             let theirs = ok_json(&atelier(&olive, &["show", id, "--json"], None))["path"]
                 .as_str()
@@ -1861,11 +1887,11 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
         }
     }
 
-    // Unsharing leaves both members' libraries; Olive keeps all four.
+    // Unsharing leaves both members' libraries; Olive keeps all five.
     ok(&atelier(&olive, &["project", "unshare", "Shoot"], None));
     for lib in [&mia, &cy] {
         ok(&atelier(lib, &["sync"], None));
         assert_eq!(project(lib, "Shoot"), Value::Null, "{}", lib.display());
     }
-    assert_eq!(project(&olive, "Shoot")["count"], 4);
+    assert_eq!(project(&olive, "Shoot")["count"], 5);
 }

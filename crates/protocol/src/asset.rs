@@ -55,6 +55,10 @@ pub struct AssetSummary {
     pub stack_count: Option<u32>,
     /// Whether it is in the Trash (deleted, restorable).
     pub trashed: bool,
+    /// This library's own work in a shared project whose original the studio hasn't received
+    /// yet (the app's "Not yet uploaded" badge).
+    #[serde(default)]
+    pub unsent: bool,
 }
 
 /// A cataloged model a generation names.

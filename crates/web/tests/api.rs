@@ -192,6 +192,30 @@ async fn search_bulk_and_typed_errors() {
         (status, err["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+    // Couldn't sync's Retry: an entry that isn't there, or a body without an id, is refused
+    // and changes nothing.
+    let (status, err) = call(
+        &f,
+        req("POST", "/api/studio/refusals/retry", Some(json!({ "id": 42 }))),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found")),
+        "{err}"
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("Couldn't sync"),
+        "{err}"
+    );
+    let (status, _) = call(
+        &f,
+        req("POST", "/api/studio/refusals/retry", Some(json!({ "id": "x" }))),
+    )
+    .await;
+    assert_eq!(status.as_u16(), 422);
+    let (status, list) = call(&f, req("GET", "/api/studio/refusals", None)).await;
+    assert_eq!((status, list), (StatusCode::OK, json!([])));
 }
 
 #[tokio::test]

@@ -168,4 +168,9 @@ stack_count: number | null,
 /**
  * Whether it is in the Trash (deleted, restorable).
  */
-trashed: boolean, };
+trashed: boolean, 
+/**
+ * This library's own work in a shared project whose original the studio hasn't received
+ * yet (the app's "Not yet uploaded" badge).
+ */
+unsent: boolean, };
