@@ -1168,36 +1168,31 @@ impl Tx<'_> {
     /// The local row of collection `id` on `brand`, made (named for its id, to be corrected
     /// by its own row) if it isn't here yet.
     fn collection_here(&mut self, id: CollectionId, brand: BrandRow, now: i64) -> Result<i64> {
-        let found: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM collection WHERE uid = ?1")?
-            .query_row([id.to_bytes()], |r| r.get(0))
-            .optional()?;
-        if let Some(f) = found {
-            return Ok(f);
-        }
-        let name = id.to_string();
-        self.tx.execute(
-            "INSERT INTO collection (uid, brand, parent, name, name_key, created_at) VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
-            params![id.to_bytes(), brand.0, name, names::key(&name), now],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+        self.group_here("collection", id.uuid(), brand, now)
     }
 
     /// The local row of campaign `id` on `brand`, made (named for its id) if it isn't here.
     fn campaign_here(&mut self, id: CampaignId, brand: BrandRow, now: i64) -> Result<i64> {
+        self.group_here("campaign", id.uuid(), brand, now)
+    }
+
+    /// The local row of the collection or campaign (`kind`) `id`, made at the top of `brand`
+    /// and named for its id if it isn't here.
+    fn group_here(&mut self, kind: &str, id: uuid::Uuid, brand: BrandRow, now: i64) -> Result<i64> {
         let found: Option<i64> = self
             .tx
-            .prepare_cached("SELECT id FROM campaign WHERE uid = ?1")?
-            .query_row([id.to_bytes()], |r| r.get(0))
+            .prepare_cached(&format!("SELECT id FROM {kind} WHERE uid = ?1"))?
+            .query_row([id.as_bytes()], |r| r.get(0))
             .optional()?;
         if let Some(f) = found {
             return Ok(f);
         }
         let name = id.to_string();
         self.tx.execute(
-            "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, '', ?5)",
-            params![id.to_bytes(), brand.0, name, names::key(&name), now],
+            &format!(
+                "INSERT INTO {kind} (uid, brand, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+            ),
+            params![id.as_bytes(), brand.0, name, names::key(&name), now],
         )?;
         Ok(self.tx.last_insert_rowid())
     }

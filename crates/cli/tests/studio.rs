@@ -93,10 +93,17 @@ fn init_studio(data: &Path) {
 
 /// Serves the studio in `data` on `listen` until the returned guard drops.
 fn serve_studio(data: &Path, listen: &str) -> (Server, String) {
+    serve_studio_with(data, listen, &[], &[])
+}
+
+/// [`serve_studio`] with more arguments and environment (another database, a bucket).
+fn serve_studio_with(data: &Path, listen: &str, args: &[&str], env: &[(&str, String)]) -> (Server, String) {
     let mut child = Command::new(studio_bin())
         .args(["serve", "--data"])
         .arg(data)
         .args(["--listen", listen])
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -1534,39 +1541,12 @@ fn serve_studio_on(
     blobs: &str,
     env: &[(&str, String)],
 ) -> (Server, String) {
-    let mut child = Command::new(studio_bin())
-        .args(["serve", "--data"])
-        .arg(data)
-        .args([
-            "--listen",
-            listen,
-            "--database-url",
-            database,
-            "--blob-url",
-            blobs,
-        ])
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let server = Server(child);
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("serve printed nothing");
-    let url = line
-        .trim()
-        .strip_prefix("Atelier studio is serving at ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    (server, url)
+    serve_studio_with(
+        data,
+        listen,
+        &["--database-url", database, "--blob-url", blobs],
+        env,
+    )
 }
 
 /// Rating, status and tags of an asset as a library shows it.

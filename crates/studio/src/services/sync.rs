@@ -342,6 +342,19 @@ fn collection_parent(
     Ok(())
 }
 
+/// The collection an intent names, if the caller may organise its brand now.
+fn organised_collection<'a>(
+    actor: &crate::store::Account,
+    facts: &'a SyncFacts,
+    id: CollectionId,
+) -> Result<&'a CollectionSyncRow, InvalidInput> {
+    let current = facts.collection.as_ref().ok_or_else(|| no_collection(id))?;
+    let brand = team_brand(facts, current.brand, "collections")?;
+    let (who, target) = on_brand(actor, brand);
+    policy::can(&who, Action::Organise, &target)?;
+    Ok(current)
+}
+
 /// Decides a collection or campaign intent.
 fn decide_group(
     actor: &crate::store::Account,
@@ -388,13 +401,7 @@ fn decide_group(
             })
         }
         SyncIntent::CollectionRename { collection, name } => {
-            let current = facts
-                .collection
-                .as_ref()
-                .ok_or_else(|| no_collection(*collection))?;
-            let brand = team_brand(facts, current.brand, "collections")?;
-            let (who, target) = on_brand(actor, brand);
-            policy::can(&who, Action::Organise, &target)?;
+            let current = organised_collection(actor, facts, *collection)?;
             let name = names::validate_collection_name(name)?;
             collection_clash(&facts.collections, current.parent, &name, current.id)?;
             put_collection(CollectionSyncRow {
@@ -403,13 +410,7 @@ fn decide_group(
             })
         }
         SyncIntent::CollectionMove { collection, parent } => {
-            let current = facts
-                .collection
-                .as_ref()
-                .ok_or_else(|| no_collection(*collection))?;
-            let brand = team_brand(facts, current.brand, "collections")?;
-            let (who, target) = on_brand(actor, brand);
-            policy::can(&who, Action::Organise, &target)?;
+            let current = organised_collection(actor, facts, *collection)?;
             collection_parent(&facts.collections, current.id, *parent)?;
             collection_clash(&facts.collections, *parent, &current.name, current.id)?;
             put_collection(CollectionSyncRow {
