@@ -28,6 +28,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("../migrations/0014_transfers.sql"), None),
     (include_str!("../migrations/0015_thumbs.sql"), None),
     (include_str!("../migrations/0016_retry.sql"), None),
+    (include_str!("../migrations/0017_stale_index.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

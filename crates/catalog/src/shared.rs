@@ -1370,7 +1370,7 @@ impl Tx<'_> {
     pub fn forget_stale(&mut self, now: i64) -> Result<Purged> {
         let rows: Vec<(String, Vec<u8>)> = self
             .tx
-            .prepare("SELECT kind, key FROM replicated WHERE seq = -1 ORDER BY kind")?
+            .prepare("SELECT kind, key FROM replicated WHERE seq < 0 ORDER BY kind")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<std::result::Result<_, _>>()?;
         self.as_synced(|tx| {
