@@ -1101,14 +1101,8 @@ impl Tx<'_> {
     pub fn apply_collection(&mut self, c: &CollectionSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
         self.as_synced(|tx| {
             let uid = c.id.to_bytes();
-            if tx.replicated_seq("collection", &uid)?.is_some_and(|s| s > seq) {
-                return Ok(());
-            }
-            let Some(brand) = tx.brand_by_uid(c.brand)? else {
-                return Err(CatalogError::Corrupt(format!(
-                    "collection {} is on brand {}, which this library hasn't received",
-                    c.id, c.brand
-                )));
+            let Some(brand) = tx.group_brand("collection", &uid, c.brand, seq)? else {
+                return Ok(()); // a newer state is here already
             };
             let parent = match c.parent {
                 Some(p) => Some(tx.collection_here(p, brand, now)?),
@@ -1129,6 +1123,20 @@ impl Tx<'_> {
             tx.remember("collection", &uid, scope, seq, false)?;
             tx.settle_names("collection", brand.0)
         })
+    }
+
+    /// The local brand of an arriving collection or campaign (`kind`, public id `uid`) on
+    /// `brand`; `None` when this library holds a newer state of it already.
+    fn group_brand(&mut self, kind: &str, uid: &[u8], brand: BrandId, seq: i64) -> Result<Option<BrandRow>> {
+        if self.replicated_seq(kind, uid)?.is_some_and(|s| s > seq) {
+            return Ok(None);
+        }
+        match self.brand_by_uid(brand)? {
+            Some(b) => Ok(Some(b)),
+            None => Err(CatalogError::Corrupt(format!(
+                "a {kind} is on brand {brand}, which this library hasn't received"
+            ))),
+        }
     }
 
     /// Gives back their studio names to the brand's collections (or campaigns) that waited
@@ -1255,14 +1263,8 @@ impl Tx<'_> {
     pub fn apply_campaign(&mut self, c: &CampaignSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
         self.as_synced(|tx| {
             let uid = c.id.to_bytes();
-            if tx.replicated_seq("campaign", &uid)?.is_some_and(|s| s > seq) {
-                return Ok(());
-            }
-            let Some(brand) = tx.brand_by_uid(c.brand)? else {
-                return Err(CatalogError::Corrupt(format!(
-                    "campaign {} is on brand {}, which this library hasn't received",
-                    c.id, c.brand
-                )));
+            let Some(brand) = tx.group_brand("campaign", &uid, c.brand, seq)? else {
+                return Ok(()); // a newer state is here already
             };
             let found: Option<i64> = tx
                 .tx
