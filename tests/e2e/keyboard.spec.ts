@@ -102,6 +102,8 @@ test('/ focuses search and typing there triggers nothing', async () => {
 });
 
 test('Ctrl/Cmd-A selects all, Esc clears, T opens the tag editor, Delete asks first', async () => {
+  // The previous test's search ("3") may still be the loaded result set: wait for all of them.
+  await expect(page.getByRole('toolbar', { name: 'Filters' })).toContainText('36 assets');
   await cards(page).first().focus();
   await page.keyboard.press('Control+a');
   const bar = page.getByRole('toolbar', { name: 'Selection actions' });

@@ -53,6 +53,13 @@ export class Results {
   /** In similar mode: the asset has no visual signature yet ("Still indexing"). */
   indexing = $state(false);
   key = '';
+  /**
+   * The key of the newest query asked for; differs from `key` while its first page is on the
+   * way. A view switched back to what is shown must still cancel that newer request, and a
+   * refresh meanwhile must re-run the newer query, not the shown one.
+   */
+  requested = '';
+  private pending: (() => Promise<void>) | null = null;
   private next: Cursor | null = null;
   private controller: AbortController | null = null;
   private moreController: AbortController | null = null;
@@ -78,6 +85,8 @@ export class Results {
     this.controller = controller;
     const gen = ++this.generation;
     const key = similarKey(id, scope);
+    this.requested = key;
+    this.pending = () => this.similar(id, scope);
     if (key !== this.key) this.loading = true;
     this.error = null;
     try {
@@ -86,6 +95,7 @@ export class Results {
       this.query = scope;
       this.similarTo = id;
       this.key = key;
+      this.pending = null;
       this.indexing = !page.indexed;
       this.items = page.items.map(slim);
       this.total = page.items.length;
@@ -114,6 +124,8 @@ export class Results {
     this.controller = controller;
     const gen = ++this.generation;
     const key = queryKey(query);
+    this.requested = key;
+    this.pending = () => this.reset(query);
     const sameQuery = key === this.key;
     if (!sameQuery) this.loading = true;
     this.error = null;
@@ -123,6 +135,7 @@ export class Results {
       if (gen !== this.generation) return;
       this.query = query;
       this.key = key;
+      this.pending = null;
       this.items = page.items.map(slim);
       this.total = page.total;
       this.next = page.next;
@@ -182,6 +195,10 @@ export class Results {
    * elsewhere; the scroll position stays, items beyond the cap load again on demand.
    */
   async refresh(): Promise<void> {
+    if (this.pending) {
+      await this.pending();
+      return;
+    }
     if (!this.query) return;
     if (this.similarTo !== null) {
       await this.similar(this.similarTo, this.query);
