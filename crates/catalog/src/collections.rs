@@ -295,6 +295,12 @@ impl Tx<'_> {
                     r.get(0)
                 })?;
         let uid = self.uid(Entity::Collection, collection)?;
+        // Every sub-collection by its public id: a studio whose tree differs (a move of one of
+        // them here it refused) deletes what was deleted here, not its own idea of the subtree.
+        let within = ids[1..]
+            .iter()
+            .map(|id| self.uid_text(Entity::Collection, Some(*id)))
+            .collect::<Result<Vec<_>>>()?;
         let mut touched = HashSet::new();
         for id in &ids {
             for s in &load(&self.tx, Facet::Collection(*id))? {
@@ -313,7 +319,7 @@ impl Tx<'_> {
             Entity::Collection,
             Some(&uid),
             ChangeAction::Delete,
-            json!({ "name": name, "collections": ids.len() }),
+            json!({ "name": name, "collections": ids.len(), "within": within }),
             json!(null),
         )?;
         Ok(ids.len())

@@ -13,6 +13,7 @@ use atelier_protocol::{AssetSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow
 use rusqlite::{OptionalExtension, params};
 
 use crate::assets::{FileFacts, FreedFile, NewAsset};
+use crate::postings::{Facet, seq_u32};
 use crate::rows::{BrandRow, CampaignRow, CollectionRow, ProjectRow, TagRow, UserRow, array, hex, uuid_of};
 use crate::{Catalog, CatalogError, Result, Tx};
 
@@ -196,6 +197,18 @@ impl Catalog {
             .collect()
     }
 
+    /// The other members of the stack under `cover`, by id.
+    pub fn stack_members(&self, cover: AssetId) -> Result<Vec<AssetId>> {
+        self.conn()
+            .prepare_cached(
+                "SELECT m.uid FROM asset m JOIN asset c ON c.seq = m.stack
+                 WHERE c.uid = ?1 AND m.seq != c.seq ORDER BY m.seq",
+            )?
+            .query_map([cover.to_bytes()], |r| r.get::<_, Vec<u8>>(0))?
+            .map(|u| Ok(AssetId::from_uuid(uuid_of(&u?)?)))
+            .collect()
+    }
+
     /// One asset as `asset.create` carries it (`None`: no such asset).
     pub fn asset_sync_row(&self, asset: AssetId) -> Result<Option<AssetSyncRow>> {
         let seq: Option<i64> = self
@@ -301,6 +314,7 @@ impl Catalog {
         .into_iter()
         .map(CampaignId::from_uuid)
         .collect();
+        let (stack, forked_from) = self.links_of(seq)?;
         let corrupt = |what: &str| CatalogError::Corrupt(format!("asset {seq}: {what}"));
         Ok(Some(AssetSyncRow {
             id: AssetId::from_uuid(uuid_of(&uid)?),
@@ -325,7 +339,40 @@ impl Catalog {
             thumb: false,
             collections,
             campaigns,
+            stack,
+            forked_from,
         }))
+    }
+
+    /// An asset's stack cover and fork original as the studio is to know them: the cover only
+    /// while it is its own stack's cover, on the same brand and in a shared project (a stack
+    /// under a private cover stays this library's); the original when it is in a shared
+    /// project. (The Trash is this library's: a cover in it still counts.)
+    fn links_of(&self, seq: i64) -> Result<(Option<AssetId>, Option<AssetId>)> {
+        let conn = self.conn();
+        let (stack, parent, brand): (Option<i64>, Option<i64>, i64) = conn
+            .prepare_cached("SELECT stack, parent, brand FROM asset WHERE seq = ?1")?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let shared = |of: i64, same_brand: bool| -> Result<Option<AssetId>> {
+            let row: Option<Vec<u8>> = conn
+                .prepare_cached(
+                    "SELECT a.uid FROM asset a JOIN project p ON p.id = a.project
+                     WHERE a.seq = ?1 AND p.shared = 1
+                       AND (?2 = 0 OR (a.stack = a.seq AND a.brand = ?3))",
+                )?
+                .query_row(params![of, same_brand, brand], |r| r.get(0))
+                .optional()?;
+            row.map(|u| Ok(AssetId::from_uuid(uuid_of(&u)?))).transpose()
+        };
+        let stack = match stack {
+            Some(c) => shared(c, true)?,
+            None => None,
+        };
+        let parent = match parent {
+            Some(p) => shared(p, false)?,
+            None => None,
+        };
+        Ok((stack, parent))
     }
 
     /// A collection as `collection.create` carries it: `None` if it is gone, or on a Personal
@@ -901,6 +948,7 @@ impl Tx<'_> {
             if !new {
                 tx.take_fields(seq_here, a, brand, project, actor, now)?;
             }
+            tx.take_links(seq_here, &uid, a)?;
             // A new row has no memberships yet: only its own to add.
             if !new || !a.collections.is_empty() || !a.campaigns.is_empty() {
                 tx.take_groups(seq_here, new, a, brand, scope, actor, now)?;
@@ -908,6 +956,137 @@ impl Tx<'_> {
             tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })
+    }
+
+    /// Sets an arriving asset's stack and fork original to the studio's. An asset named that
+    /// isn't here waits in `link_pending` and is linked when it arrives; assets waiting for
+    /// this one are linked now. A stack the studio doesn't know of (under a private cover)
+    /// stays as it is here.
+    fn take_links(&mut self, seq: i64, uid: &[u8], a: &AssetSyncRow) -> Result<()> {
+        let (stack_now, parent_now, pending): (Option<i64>, Option<i64>, bool) = self
+            .tx
+            .prepare_cached(
+                "SELECT stack, parent, EXISTS (SELECT 1 FROM link_pending WHERE asset = ?1 OR target = ?2)
+                 FROM asset WHERE seq = ?1",
+            )?
+            .query_row(params![seq, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        // Most rows link nothing: one read says so.
+        if a.stack.is_none() && a.forked_from.is_none() && stack_now.is_none() && !pending {
+            return Ok(());
+        }
+        self.tx
+            .prepare_cached("DELETE FROM link_pending WHERE asset = ?1")?
+            .execute([seq])?;
+        let mut touched = vec![stack_now];
+        // The stack.
+        let stack_to = match a.stack {
+            Some(c) if c.to_bytes() == uid => Some(seq),
+            Some(c) => {
+                let here = self.seq_of_uid(&c.to_bytes())?;
+                if here.is_none() {
+                    self.wait_for(seq, "stack", &c.to_bytes())?;
+                }
+                here
+            }
+            // Unstacked on the studio: ours goes too, unless the studio never knew of it.
+            None if self.links_shared_stack(seq)? => None,
+            None => stack_now,
+        };
+        if stack_to != stack_now {
+            self.tx
+                .prepare_cached("UPDATE asset SET stack = ?2 WHERE seq = ?1")?
+                .execute(params![seq, stack_to])?;
+            touched.push(stack_to);
+        }
+        // The fork's original (kept when the studio says none: a fork of a private asset).
+        if let Some(p) = a.forked_from {
+            let here = self.seq_of_uid(&p.to_bytes())?;
+            match here {
+                Some(p) if Some(p) != parent_now => {
+                    self.tx
+                        .prepare_cached("UPDATE asset SET parent = ?2 WHERE seq = ?1")?
+                        .execute(params![seq, p])?;
+                }
+                Some(_) => {}
+                None => self.wait_for(seq, "parent", &p.to_bytes())?,
+            }
+        }
+        // Those that waited for this asset.
+        let waiting: Vec<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT asset, kind FROM link_pending WHERE target = ?1")?
+            .query_map([uid], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        for (w, kind) in waiting {
+            let column = if kind == "stack" { "stack" } else { "parent" };
+            self.tx.execute(
+                &format!("UPDATE asset SET {column} = ?2 WHERE seq = ?1"),
+                params![w, seq],
+            )?;
+            touched.push(Some(seq));
+        }
+        self.tx
+            .prepare_cached("DELETE FROM link_pending WHERE target = ?1")?
+            .execute([uid])?;
+        touched.push(Some(seq));
+        touched.sort();
+        touched.dedup();
+        for cover in touched.into_iter().flatten() {
+            self.settle_stack(cover)?;
+        }
+        if stack_to.is_none() {
+            self.postings.remove(Facet::StackMember, seq_u32(seq)?);
+        }
+        Ok(())
+    }
+
+    fn seq_of_uid(&self, uid: &[u8]) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT seq FROM asset WHERE uid = ?1")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn wait_for(&self, seq: i64, kind: &str, target: &[u8]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO link_pending (asset, kind, target) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, kind, target])?;
+        Ok(())
+    }
+
+    /// Whether asset `seq`'s stack here is one the studio knows (its cover shared).
+    fn links_shared_stack(&self, seq: i64) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM asset a JOIN asset c ON c.seq = a.stack
+                 JOIN project p ON p.id = c.project WHERE a.seq = ?1 AND p.shared = 1)",
+            )?
+            .query_row([seq], |r| r.get(0))?)
+    }
+
+    /// Hides the members of the stack under `cover` from the grid (one card per stack) while
+    /// `cover` is its own cover, and shows them again when it isn't (a cover unstacked, or
+    /// moved to another stack, by someone else before its members' rows came).
+    fn settle_stack(&mut self, cover: i64) -> Result<()> {
+        let is_cover: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM asset WHERE seq = ?1 AND stack = ?1)")?
+            .query_row([cover], |r| r.get(0))?;
+        let members: Vec<i64> = self
+            .tx
+            .prepare_cached("SELECT seq FROM asset WHERE stack = ?1 AND seq != ?1")?
+            .query_map([cover], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        for m in members {
+            if is_cover {
+                self.postings.add(Facet::StackMember, seq_u32(m)?);
+            } else {
+                self.postings.remove(Facet::StackMember, seq_u32(m)?);
+            }
+        }
+        Ok(())
     }
 
     /// Who owns the project an arriving asset names, as far as this library knows: the
@@ -1505,6 +1684,7 @@ impl Tx<'_> {
                                 r.get(0)
                             })?;
                     if kind == "collection" {
+                        self.lift_children(id, brand)?;
                         self.delete_collection(CollectionRow(id), actor, now)?;
                     } else {
                         self.delete_campaign(CampaignRow(id), actor, now)?;
@@ -1518,6 +1698,40 @@ impl Tx<'_> {
         }
     }
 
+    /// Moves the sub-collections of `id` (of `brand`) up to its parent, before the studio's
+    /// deletion of `id` is applied here. The studio deletes its own subtree one row at a time,
+    /// so those it deleted go by their own rows; one that is under `id` only here (moved there
+    /// by an intent still on its way, or made there) must not go with it. A name taken where it
+    /// lands waits under a temporary one, as an arriving collection's does.
+    fn lift_children(&mut self, id: i64, brand: i64) -> Result<()> {
+        let parent: Option<i64> =
+            self.tx
+                .query_row("SELECT parent FROM collection WHERE id = ?1", [id], |r| r.get(0))?;
+        let children: Vec<(i64, Vec<u8>, String)> = self
+            .tx
+            .prepare("SELECT id, uid, name FROM collection WHERE parent = ?1")?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        for (child, uid, name) in children {
+            let taken: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM collection WHERE brand = ?1 AND ifnull(parent, 0) = ifnull(?2, 0)
+                 AND name_key = ?3 AND id != ?4)",
+                params![brand, parent, names::key(&name), child],
+                |r| r.get(0),
+            )?;
+            let name = if taken {
+                format!("{name} ({})", uuid_of(&uid)?.simple())
+            } else {
+                name
+            };
+            self.tx.execute(
+                "UPDATE collection SET parent = ?2, name = ?3, name_key = ?4 WHERE id = ?1",
+                params![child, parent, name, names::key(&name)],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Removes assets that came from the studio, returning their cached files to delete.
     fn remove_assets(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<Purged> {
         if seqs.is_empty() {
@@ -1528,6 +1742,18 @@ impl Tx<'_> {
             .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1)")?
             .query_map([array(seqs)], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        // What stays and names one of them (a stack member of ours, a fork of ours) waits for
+        // it: access regained brings it back, and the link with it.
+        for (kind, column) in [("stack", "stack"), ("parent", "parent")] {
+            self.tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO link_pending (asset, kind, target)
+                     SELECT a.seq, ?2, t.uid FROM asset a JOIN asset t ON t.seq = a.{column}
+                     WHERE a.{column} IN rarray(?1) AND a.seq NOT IN rarray(?1)"
+                ),
+                params![array(seqs), kind],
+            )?;
+        }
         let freed = self.delete_assets(seqs, actor, now)?;
         let mut out = Purged::default();
         for id in ids {

@@ -113,6 +113,10 @@ impl Tx<'_> {
 
     /// Dissolves every stack one of `seqs` is in.
     pub fn unstack(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<()> {
+        // A stack waiting for its cover from the studio is overruled by this.
+        self.tx
+            .prepare_cached("DELETE FROM link_pending WHERE kind = 'stack' AND asset IN rarray(?1)")?
+            .execute([array(seqs)])?;
         let covers: Vec<i64> = self
             .tx
             .prepare_cached("SELECT DISTINCT stack FROM asset WHERE seq IN rarray(?1) AND stack IS NOT NULL")?

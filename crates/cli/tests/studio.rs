@@ -1531,6 +1531,47 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
         "{p}"
     );
     assert_eq!(status(&olive)["refusals"], 0, "{}", status(&olive));
+
+    // A RAW and its JPEG (stacked at import, the JPEG on top) are one card in Ana's library
+    // too; Olive unstacks them, and Ana gets two cards.
+    let pair = tmp.path().join("pair");
+    jpegs(&pair, 1, 11);
+    let jpeg = std::fs::read_dir(&pair).unwrap().next().unwrap().unwrap().path();
+    let raw = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/corpus/raw/real/Kodak_DC120__P003913.KDC");
+    std::fs::copy(&raw, jpeg.with_extension("KDC")).unwrap();
+    let imported = ok_json(&atelier(
+        &olive,
+        &[
+            "import",
+            pair.to_str().unwrap(),
+            "--project",
+            "Pair",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(imported["imported"], 2, "{imported}");
+    ok(&atelier(&olive, &["project", "share", "Pair"], None));
+    ok(&atelier(&ana, &["sync"], None));
+    let cards = in_project(&ana, "Pair");
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let (cover, card) = cards.into_iter().next().unwrap();
+    assert_eq!(card["stack_count"], 2, "{card}");
+    let shown = ok_json(&atelier(&ana, &["show", &cover, "--json"], None));
+    assert_eq!(shown["stack"].as_array().map(Vec::len), Some(2), "{shown}");
+    assert_eq!(
+        shown["stack"][0].as_str(),
+        Some(cover.as_str()),
+        "the JPEG on top: {shown}"
+    );
+    ok(&atelier(&olive, &["unstack", &cover], None));
+    ok(&atelier(&olive, &["sync"], None));
+    ok(&atelier(&ana, &["sync"], None));
+    assert_eq!(in_project(&ana, "Pair").len(), 2);
+    assert_eq!(status(&ana)["refusals"], 0, "{}", status(&ana));
 }
 
 /// Serves the studio (rows on PostgreSQL, blobs in a bucket) with `env`, on `listen`.

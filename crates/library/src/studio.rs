@@ -305,6 +305,11 @@ impl Library {
         Ok(catalog.asset_sync_row(asset)?)
     }
 
+    /// The other members of the stack whose cover is `cover` (empty: not a cover here).
+    pub fn stack_members(&self, cover: AssetId) -> Result<Vec<AssetId>> {
+        Ok(self.catalog().stack_members(cover)?)
+    }
+
     /// The live assets of a project as `asset.create` carries them (what sharing sends).
     pub fn project_sync_rows(&self, project: ProjectId) -> Result<Vec<AssetSyncRow>> {
         Ok(self.catalog().project_sync_rows(project)?)

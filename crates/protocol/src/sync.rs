@@ -123,6 +123,17 @@ pub enum SyncIntent {
         /// Which.
         asset: AssetId,
     },
+    /// Put an asset in the stack of `cover` (an asset of its brand on the studio, or itself),
+    /// or (with none) take it out of any stack. One intent per member: stacking sends one for
+    /// each, cover first; unstacking one `None` for each.
+    #[serde(rename = "stack.set")]
+    StackSet {
+        /// Which asset.
+        asset: AssetId,
+        /// Its stack's cover from now on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover: Option<AssetId>,
+    },
     /// Make a collection of a team brand (with the id the library gave it).
     #[serde(rename = "collection.create")]
     CollectionCreate {
@@ -223,6 +234,7 @@ impl SyncIntent {
             SyncIntent::ReviewTransition { .. } => "review.transition",
             SyncIntent::AssetMove { .. } => "asset.move",
             SyncIntent::AssetDelete { .. } => "asset.delete",
+            SyncIntent::StackSet { .. } => "stack.set",
             SyncIntent::CollectionCreate { .. } => "collection.create",
             SyncIntent::CollectionRename { .. } => "collection.rename",
             SyncIntent::CollectionMove { .. } => "collection.move",
@@ -492,6 +504,15 @@ pub struct AssetSyncRow {
     /// The campaigns of its brand it is on, sorted.
     #[serde(default)]
     pub campaigns: Vec<CampaignId>,
+    /// The cover of the stack it is in (its own id when it is the cover); none: not stacked.
+    /// Counts only while that cover is its own cover, on the same brand, and readable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stack: Option<AssetId>,
+    /// The asset it was forked from (R7.5), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub forked_from: Option<AssetId>,
 }
 
 /// A collection of a team brand, as the studio holds it (read in its brand's scope).

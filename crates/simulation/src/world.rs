@@ -614,7 +614,14 @@ impl World {
         let Some((id, _, name, trashed)) = held.choose(&mut self.rng).cloned() else {
             return Ok(());
         };
-        let pick: u32 = self.rng.random_range(0..100);
+        let pick: u32 = self.rng.random_range(0..110);
+        // Stacking takes a second asset of the library's.
+        let other = held
+            .iter()
+            .filter(|h| h.0 != id)
+            .collect::<Vec<_>>()
+            .choose(&mut self.rng)
+            .map(|h| h.0);
         let projects = if (66..72).contains(&pick) {
             self.projects(c, |p| p.mine || p.shared)?
         } else {
@@ -692,6 +699,15 @@ impl World {
                 ),
                 None => return Ok(()),
             },
+            100..104 => match other {
+                Some(o) => (
+                    format!("stack with {o} under"),
+                    me.stack(&[o, id], Some(id)).map(|_| ()),
+                ),
+                None => return Ok(()),
+            },
+            104..107 => ("unstack".to_string(), me.unstack(&[id]).map(|_| ())),
+            107..110 => ("fork".to_string(), me.fork(id).map(|_| ())),
             _ => match campaign {
                 Some(k) if adding => (
                     format!("add to campaign {brand}/{k}"),

@@ -992,6 +992,104 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
     assert!(moved.collections.is_empty(), "{moved:?}");
 }
 
+/// Stacks and forks (R2.9, R7.5): a member's stack is one field of its row, under a cover of
+/// its brand on the studio; a fork shares its original's bytes and names it.
+async fn stacks_and_forks_stay_within_a_brand(t: Team) {
+    let s = shared(&t).await;
+    let (a, b) = (
+        new_asset(s.shoot, s.acme, "a.jpg"),
+        new_asset(s.shoot, s.acme, "a.cr3"),
+    );
+    let x = new_asset(s.shoot, s.beta, "x.jpg");
+    for (n, row) in [(2, &a), (3, &b)] {
+        applied(
+            &push(
+                &t,
+                &t.ana,
+                s.ana_lib,
+                n,
+                vec![SyncIntent::AssetCreate { asset: row.clone() }],
+            )
+            .await[0],
+        );
+    }
+    applied(
+        &push(
+            &t,
+            &t.admin,
+            s.admin_lib,
+            20,
+            vec![SyncIntent::AssetCreate { asset: x.clone() }],
+        )
+        .await[0],
+    );
+    let stack = |asset, cover| SyncIntent::StackSet { asset, cover };
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        4,
+        vec![stack(a.id, Some(a.id)), stack(b.id, Some(a.id))],
+    )
+    .await;
+    applied(&r[0]);
+    applied(&r[1]);
+    let seen = assets(&view(&t, &t.bo).await);
+    assert_eq!((seen[&a.id].stack, seen[&b.id].stack), (Some(a.id), Some(a.id)));
+    // A Viewer can't restack; a cover of another brand, or one the studio lacks, is refused
+    // with why, and changes nothing.
+    assert_eq!(
+        refused(&push(&t, &t.bo, uuid::Uuid::now_v7(), 1, vec![stack(b.id, None)]).await[0]),
+        ErrorCode::Forbidden
+    );
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        21,
+        vec![stack(b.id, Some(x.id)), stack(b.id, Some(AssetId::new_v7()))],
+    )
+    .await;
+    assert_eq!(refused(&r[0]), ErrorCode::CoverNotInStack);
+    assert_eq!(refused(&r[1]), ErrorCode::AssetNotFound);
+    assert_eq!(assets(&view(&t, &t.bo).await)[&b.id].stack, Some(a.id));
+
+    // A fork names its original and shares its bytes; an arriving row's cover of another
+    // brand doesn't hold it.
+    let fork = AssetSyncRow {
+        forked_from: Some(a.id),
+        stack: Some(x.id),
+        ..new_asset(s.shoot, s.acme, "a.jpg")
+    };
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            10,
+            vec![SyncIntent::AssetCreate { asset: fork.clone() }],
+        )
+        .await[0],
+    );
+    let seen = assets(&view(&t, &t.bo).await);
+    assert_eq!(seen[&fork.id].forked_from, Some(a.id));
+    assert_eq!(seen[&fork.id].stack, None);
+    assert_eq!(seen[&fork.id].hash, seen[&a.id].hash);
+
+    // Unstacking takes each member out.
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        6,
+        vec![stack(a.id, None), stack(b.id, None)],
+    )
+    .await;
+    applied(&r[1]);
+    let seen = assets(&view(&t, &t.bo).await);
+    assert_eq!((seen[&a.id].stack, seen[&b.id].stack), (None, None));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -1019,4 +1117,5 @@ on_both_backends!(
     asset_intents_merge_as_the_protocol_says,
     moves_and_unshares_take_rows_out_of_scopes,
     collections_and_campaigns_are_their_brands,
+    stacks_and_forks_stay_within_a_brand,
 );

@@ -1,10 +1,10 @@
 //! What the studio is told (STUDIO.md §4): each journal entry waiting in the outbox becomes
 //! the named intents it stands for — brands, members and kits; projects shared or unshared
 //! (sharing sends the project's assets); and every change to an asset in a shared project
-//! (import, fields, tags, collections and campaigns, review, moves, delete); team brands'
-//! collections and campaigns (a group an asset is filed into goes up first if the studio
-//! lacks it). What has none stays in this library: this machine's files, private projects,
-//! Personal brands' collections, and for now stacks, forks and the Trash.
+//! (import, fork, fields, tags, collections and campaigns, review, stacks, moves, delete); team
+//! brands' collections and campaigns (a group an asset is filed into goes up first if the
+//! studio lacks it). What has none stays in this library: this machine's files, private
+//! projects, Personal brands' collections, stacks under a private cover, and the Trash.
 //!
 //! Reads the library as it is when pushing, not as it was when the entry was written: an
 //! asset imported then shared is created once, with its fields of now. Knows the journal's
@@ -96,10 +96,24 @@ fn collection_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, 
     let mut out = Vec::new();
     let known = library.is_replicated("collection", id.uuid())?;
     match c.action {
-        ChangeAction::Delete if known => out.push((
-            SyncIntent::CollectionDelete { collection: id },
-            format!("Delete the collection '{}'", before_name(c).unwrap_or_default()),
-        )),
+        ChangeAction::Delete => {
+            // The collection and each one that was inside it here, by id: what this library
+            // deleted goes on the studio too, even where the studio's tree is not ours.
+            let within = c
+                .before
+                .as_ref()
+                .and_then(|b| b.get("within"))
+                .and_then(|w| w.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str()?.parse::<CollectionId>().ok());
+            let what = format!("Delete the collection '{}'", before_name(c).unwrap_or_default());
+            for gone in std::iter::once(id).chain(within) {
+                if library.is_replicated("collection", gone.uuid())? {
+                    out.push((SyncIntent::CollectionDelete { collection: gone }, what.clone()));
+                }
+            }
+        }
         ChangeAction::Rename if known => {
             if let Some(row) = library.collection_sync_row(id)? {
                 let what = format!("Rename the collection to '{}'", row.name);
@@ -168,6 +182,38 @@ fn campaign_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, St
     Ok(out)
 }
 
+/// `asset.create` for `row`, after the collections and campaigns it is in that the studio
+/// lacks; a stack's cover reaching the studio then gathers its members the studio has already
+/// (they went up before their stack could count there).
+fn create(
+    library: &Library,
+    row: AssetSyncRow,
+    what: String,
+    out: &mut Vec<(SyncIntent, String)>,
+) -> Result<()> {
+    ensure_groups_of(library, &row, out)?;
+    let cover = (row.stack == Some(row.id)).then_some(row.id);
+    out.push((SyncIntent::AssetCreate { asset: row }, what));
+    if let Some(cover) = cover {
+        for m in library.stack_members(cover)? {
+            let Some(member) = library.shared_asset_row(m)? else {
+                continue;
+            };
+            if member.stack == Some(cover) && library.is_replicated("asset", m.uuid())? {
+                let what = format!("Stack {}", member.name);
+                out.push((
+                    SyncIntent::StackSet {
+                        asset: m,
+                        cover: Some(cover),
+                    },
+                    what,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Before an asset goes up whole (`asset.create`), the collections and campaigns it is in
 /// that the studio lacks.
 fn ensure_groups_of(
@@ -210,8 +256,7 @@ fn project_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Str
                 .filter(|r| Some(r.creator) == me)
             {
                 let what = format!("Share {} (in '{name}')", row.name);
-                ensure_groups_of(library, &row, &mut out)?;
-                out.push((SyncIntent::AssetCreate { asset: row }, what));
+                create(library, row, what, &mut out)?;
             }
             out
         }
@@ -257,11 +302,10 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
             .map_or_else(|| "an asset".to_string(), |r| r.name.clone());
         let set = |fields: AssetPatch| SyncIntent::AssetSetFields { asset: id, fields };
         match c.action {
-            ChangeAction::Import | ChangeAction::BulkInsert => {
+            ChangeAction::Import | ChangeAction::BulkInsert | ChangeAction::Fork => {
                 if let Some(row) = row {
                     let what = format!("Add {} to the shared project", row.name);
-                    ensure_groups_of(library, &row, &mut out)?;
-                    out.push((SyncIntent::AssetCreate { asset: row }, what));
+                    create(library, row, what, &mut out)?;
                 }
             }
             ChangeAction::CollectionAdd | ChangeAction::CollectionRemove if row.is_some() => {
@@ -329,6 +373,30 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                 }
             }
 
+            // Stacked: each member under the entry's cover, while that stack still stands as
+            // the studio may know it (a cover in a shared project, on the member's brand); a
+            // later entry sends what came after.
+            ChangeAction::Stack => {
+                let cover = c.entity_id.as_deref().and_then(|a| a.parse::<AssetId>().ok());
+                if let (Some(row), Some(cover)) = (row, cover)
+                    && row.stack == Some(cover)
+                {
+                    out.push((
+                        SyncIntent::StackSet {
+                            asset: id,
+                            cover: Some(cover),
+                        },
+                        format!("Stack {name}"),
+                    ));
+                }
+            }
+            ChangeAction::Unstack if row.is_some() => out.push((
+                SyncIntent::StackSet {
+                    asset: id,
+                    cover: None,
+                },
+                format!("Unstack {name}"),
+            )),
             ChangeAction::Rating if row.is_some() => {
                 let stars = c
                     .after
@@ -448,8 +516,7 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                         if library.studio_binding()?.is_some_and(|b| b.user == row.creator) =>
                     {
                         let what = format!("Add {} to the shared project", row.name);
-                        ensure_groups_of(library, &row, &mut out)?;
-                        out.push((SyncIntent::AssetCreate { asset: row }, what));
+                        create(library, row, what, &mut out)?;
                     }
                     // Shared → private: the studio forgets it.
                     (None, true) => out.push((

@@ -200,6 +200,7 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
             brand: Some(asset.brand),
             project: Some(asset.project),
             asset: Some(asset.id),
+            other: asset.stack.filter(|c| *c != asset.id),
             // Its collections and campaigns, to keep only those the studio has.
             siblings: true,
             ..FactsQuery::default()
@@ -210,6 +211,11 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
         | SyncIntent::ReviewTransition { asset, .. }
         | SyncIntent::AssetDelete { asset } => FactsQuery {
             asset: Some(*asset),
+            ..FactsQuery::default()
+        },
+        SyncIntent::StackSet { asset, cover } => FactsQuery {
+            asset: Some(*asset),
+            other: cover.filter(|c| c != asset),
             ..FactsQuery::default()
         },
         SyncIntent::AssetMove {
@@ -648,6 +654,29 @@ fn decide_asset(
             }
             put(row, dest)
         }
+        SyncIntent::StackSet { asset, cover } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            rules::organise(&who, &f)?;
+            if let Some(c) = cover.filter(|c| c != asset) {
+                match &facts.other {
+                    Some(there) if there.brand == current.brand => {}
+                    Some(_) => {
+                        return Err(InvalidInput::new(
+                            ErrorCode::CoverNotInStack,
+                            format!(
+                                "the cover {c} is on another brand than {}: a stack on the studio holds one brand's assets",
+                                current.name
+                            ),
+                        ));
+                    }
+                    None => return Err(no_asset(c)),
+                }
+            }
+            let mut row = current.clone();
+            row.stack = *cover;
+            put(row, brand)
+        }
         SyncIntent::AssetDelete { asset } => {
             let (current, brand) = asset_of(facts, *asset)?;
             let (who, f) = asset_facts(actor, current, brand);
@@ -869,6 +898,11 @@ fn decide(
                 .retain(|c| facts.campaigns.iter().any(|g| g.id == *c && g.brand == row.brand));
             row.campaigns.sort();
             row.campaigns.dedup();
+            // A stack's cover on another brand doesn't hold it on the studio (one not here yet
+            // may come later in the push).
+            if facts.other.as_ref().is_some_and(|c| c.brand != row.brand) {
+                row.stack = None;
+            }
             // Only the studio says whether it has a thumbnail (it republishes when one comes).
             row.thumb = false;
             row.name = names::validate_name("file name", &row.name)?;
@@ -910,6 +944,7 @@ fn decide(
         | SyncIntent::ReviewTransition { .. }
         | SyncIntent::AssetMove { .. }
         | SyncIntent::AssetDelete { .. }
+        | SyncIntent::StackSet { .. }
         | SyncIntent::CollectionFile { .. }
         | SyncIntent::CollectionUnfile { .. }
         | SyncIntent::CampaignAdd { .. }

@@ -42,6 +42,8 @@ pub struct SyncFacts {
     pub asset: Option<AssetSyncRow>,
     /// The shared project the intent names (or the asset's), if shared.
     pub project: Option<ProjectSyncRow>,
+    /// Another asset the intent names (a stack's cover), as stored now.
+    pub other: Option<AssetSyncRow>,
     /// The shared project an asset moves to, if shared.
     pub to_project: Option<ProjectSyncRow>,
     /// The brand an asset moves to.
@@ -70,6 +72,8 @@ pub struct FactsQuery {
     pub asset: Option<AssetId>,
     /// A project by id (only when named: deciding on an asset doesn't need its project).
     pub project: Option<ProjectId>,
+    /// Another asset by id (a stack's cover).
+    pub other: Option<AssetId>,
     /// The project an asset moves to.
     pub to_project: Option<ProjectId>,
     /// The brand an asset moves to.
@@ -612,6 +616,10 @@ macro_rules! sync_sql {
                     Some(a) => asset_row(c, a).await?,
                     None => None,
                 };
+                let other = match q.other {
+                    Some(a) => asset_row(c, a).await?,
+                    None => None,
+                };
                 let collection = match q.collection {
                     Some(id) => collection_row(c, id).await?,
                     None => None,
@@ -668,6 +676,7 @@ macro_rules! sync_sql {
                     user,
                     asset,
                     project,
+                    other,
                     to_project,
                     to_brand,
                     collection,

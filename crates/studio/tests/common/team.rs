@@ -135,6 +135,8 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         thumb: false,
         collections: Vec::new(),
         campaigns: Vec::new(),
+        stack: None,
+        forked_from: None,
     }
 }
 

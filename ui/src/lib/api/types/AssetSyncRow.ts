@@ -104,4 +104,13 @@ collections: Array<CollectionId>,
 /**
  * The campaigns of its brand it is on, sorted.
  */
-campaigns: Array<CampaignId>, };
+campaigns: Array<CampaignId>, 
+/**
+ * The cover of the stack it is in (its own id when it is the cover); none: not stacked.
+ * Counts only while that cover is its own cover, on the same brand, and readable.
+ */
+stack?: AssetId, 
+/**
+ * The asset it was forked from (R7.5), if any.
+ */
+forked_from?: AssetId, };

@@ -122,7 +122,15 @@ brand?: BrandId | null, } | { "type": "asset.delete",
 /**
  * Which.
  */
-asset: AssetId, } | { "type": "collection.create", 
+asset: AssetId, } | { "type": "stack.set", 
+/**
+ * Which asset.
+ */
+asset: AssetId, 
+/**
+ * Its stack's cover from now on.
+ */
+cover?: AssetId | null, } | { "type": "collection.create", 
 /**
  * The collection.
  */
