@@ -424,11 +424,23 @@ test('a shared project reaches a brand member’s open app, and leaves it when u
     await expect
       .poll(() => member.cliJson<{ items: { presence: string }[] }>('search', '--project', 'Canon').items.filter((i) => i.presence === 'ok').length)
       .toBe(1);
-    // Not hers to share or change.
+    // Not hers to share or change — but hers to keep available offline: the rest of the
+    // originals come down in the background, and the cards lose their "On the studio" badge.
     await mp.goto(`${member.origin}/projects`);
     await mp.getByRole('button', { name: 'Actions for Canon' }).click();
     await expect(mp.getByRole('menuitem', { name: /Share with studio|Stop sharing/ })).toHaveCount(0);
-    await mp.keyboard.press('Escape');
+    await mp.getByRole('menuitem', { name: 'Make available offline' }).click();
+    await expect(mp.getByRole('region', { name: 'Notifications' }).getByText(/kept available offline/)).toBeVisible();
+    await expect(org.getByText('Available offline')).toBeVisible();
+    await expect
+      .poll(() => member.cliJson<{ items: { presence: string }[] }>('search', '--project', 'Canon').items.filter((i) => i.presence === 'ok').length, {
+        timeout: 30_000,
+      })
+      .toBe(canon);
+    await org.getByRole('link', { name: /Canon/ }).click();
+    await expect(cards).toHaveCount(canon);
+    await expect(cards.getByText('On the studio')).toHaveCount(0, { timeout: 10_000 });
+    await mp.goto(`${member.origin}/projects`);
 
     // Olive stops sharing: it leaves Noa's app.
     await op.getByRole('button', { name: 'Actions for Canon' }).click();

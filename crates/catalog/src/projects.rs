@@ -28,6 +28,8 @@ pub struct ProjectInfo {
     pub archived: bool,
     /// Shared with the studio.
     pub shared: bool,
+    /// Its originals are kept in this library (each sync downloads those only on the studio).
+    pub offline: bool,
     /// The reader's own (otherwise another member's shared project: *Organization Projects*).
     pub mine: bool,
     /// Its owner's display name.
@@ -231,6 +233,7 @@ impl Tx<'_> {
         let (column, action) = match flag {
             "archived" => ("archived", ChangeAction::Archived),
             "shared" => ("shared", ChangeAction::Shared),
+            "offline" => ("offline", ChangeAction::Offline),
             other => return Err(CatalogError::Corrupt(format!("unknown project flag {other}"))),
         };
         self.tx.execute(
@@ -407,7 +410,7 @@ impl Catalog {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT p.id, p.uid, p.name, p.description, p.archived, p.shared, b.name, p.import_mode,
-                    p.rename_template, p.default_tags, p.owner = ?1, u.display_name
+                    p.rename_template, p.default_tags, p.owner = ?1, u.display_name, p.offline
              FROM project p LEFT JOIN brand b ON b.id = p.default_brand JOIN user u ON u.id = p.owner
              WHERE p.owner = ?1 OR (p.shared = 1 AND p.id IN rarray(?2))
              ORDER BY p.owner != ?1, p.name_key",
@@ -424,7 +427,11 @@ impl Catalog {
                 r.get::<_, String>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, String>(9)?,
-                (r.get::<_, bool>(10)?, r.get::<_, String>(11)?),
+                (
+                    r.get::<_, bool>(10)?,
+                    r.get::<_, String>(11)?,
+                    r.get::<_, bool>(12)?,
+                ),
             ))
         })?;
         let mut out = Vec::new();
@@ -440,7 +447,7 @@ impl Catalog {
                 import_mode,
                 rename_template,
                 tags,
-                (mine, owner),
+                (mine, owner, offline),
             ) = row?;
             out.push(ProjectInfo {
                 id: ProjectId::from_uuid(uuid_of(&uid)?),
@@ -448,6 +455,7 @@ impl Catalog {
                 description,
                 archived,
                 shared,
+                offline,
                 mine,
                 owner,
                 default_brand,

@@ -484,6 +484,8 @@ pub struct RemoteOriginal {
     pub path: String,
     /// Its size.
     pub bytes: u64,
+    /// The asset's file name (for people: the transfers list shows it).
+    pub name: String,
 }
 
 impl Catalog {
@@ -564,25 +566,44 @@ impl Catalog {
     /// Another member's asset whose original isn't here yet (`None`: not remote, or no such
     /// asset).
     pub fn remote_original(&self, id: AssetId) -> Result<Option<RemoteOriginal>> {
-        let row: Option<(Vec<u8>, String, i64)> = self
+        let row: Option<(Vec<u8>, String, i64, String)> = self
             .conn()
             .query_row(
-                "SELECT a.hash, f.path, f.bytes FROM asset a JOIN asset_file f ON f.asset = a.seq
+                "SELECT a.hash, f.path, f.bytes, a.name FROM asset a JOIN asset_file f ON f.asset = a.seq
                  WHERE a.uid = ?1 AND f.presence = 3",
                 [id.to_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        Ok(row.map(|(hash, path, bytes)| RemoteOriginal {
+        Ok(row.map(|(hash, path, bytes, name)| RemoteOriginal {
             id,
             hash: hex(&hash),
             path,
             bytes: bytes.max(0) as u64,
+            name,
         }))
     }
 
-    /// Other members' assets of a project whose originals aren't here (Make available
-    /// offline).
+    /// Up to `limit` originals of the projects kept available offline that are only on the
+    /// studio, newest first.
+    pub fn remote_in_offline_projects(&self, limit: usize) -> Result<Vec<AssetId>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.uid FROM asset a JOIN asset_file f ON f.asset = a.seq
+             JOIN project p ON p.id = a.project
+             WHERE p.offline = 1 AND p.shared = 1 AND f.presence = 3 AND a.trashed_at IS NULL
+             ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
+        )?;
+        let rows: Vec<Vec<u8>> = stmt
+            .query_map([limit as i64], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        rows.into_iter()
+            .map(|u| Ok(AssetId::from_uuid(uuid_of(&u)?)))
+            .collect()
+    }
+
+    /// Other members' assets of a project whose originals aren't here (`atelier download
+    /// --project`).
     pub fn remote_in_project(&self, project: ProjectRow) -> Result<Vec<AssetId>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(

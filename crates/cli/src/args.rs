@@ -476,6 +476,18 @@ pub enum ProjectCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Keep a shared project's originals in this library: each sync downloads those only on
+    /// the studio, newest first (`--off`: stop; what is here stays).
+    Offline {
+        /// The project.
+        name: String,
+        /// Stop keeping it offline.
+        #[arg(long)]
+        off: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a project and everything in it (type its name again with --confirm).
     Delete {
         /// The project.

@@ -85,6 +85,9 @@ fn project_line(p: &atelier_library::ProjectInfo) -> String {
     if p.shared {
         flags.push("shared");
     }
+    if p.offline {
+        flags.push("kept offline");
+    }
     let flags = if flags.is_empty() {
         String::new()
     } else {
@@ -137,6 +140,9 @@ pub fn project(lib: &Acting<'_>, cmd: ProjectCommand) -> Result<ExitCode> {
         }
         ProjectCommand::Share { name, json } => show(&lib.project_share(&name, true)?, json, project_line),
         ProjectCommand::Unshare { name, json } => show(&lib.project_share(&name, false)?, json, project_line),
+        ProjectCommand::Offline { name, off, json } => {
+            show(&lib.project_offline(&name, !off)?, json, project_line)
+        }
         ProjectCommand::Delete { name, confirm, json } => {
             let r = lib.project_delete(&name, &confirm)?;
             show(&r, json, |r| {

@@ -1572,6 +1572,25 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     ok(&atelier(&ana, &["sync"], None));
     assert_eq!(in_project(&ana, "Pair").len(), 2);
     assert_eq!(status(&ana)["refusals"], 0, "{}", status(&ana));
+
+    // Ana keeps "Pair" available offline: her next sync brings its originals down. A private
+    // project has nothing only on the studio: refused, with why.
+    assert!(
+        in_project(&ana, "Pair")
+            .values()
+            .all(|a| a["presence"] == "remote")
+    );
+    let kept = ok_json(&atelier(&ana, &["project", "offline", "Pair", "--json"], None));
+    assert_eq!(kept["offline"], true, "{kept}");
+    let out = atelier(&ana, &["project", "offline", "Inbox"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("isn't shared"),
+        "{out:?}"
+    );
+    ok(&atelier(&ana, &["sync"], None));
+    let here = in_project(&ana, "Pair");
+    assert!(here.values().all(|a| a["presence"] == "ok"), "{here:?}");
 }
 
 /// Serves the studio (rows on PostgreSQL, blobs in a bucket) with `env`, on `listen`.

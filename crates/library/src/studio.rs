@@ -305,6 +305,12 @@ impl Library {
         Ok(catalog.asset_sync_row(asset)?)
     }
 
+    /// Up to `limit` originals of projects kept available offline that are only on the studio,
+    /// newest first.
+    pub fn remote_in_offline_projects(&self, limit: usize) -> Result<Vec<AssetId>> {
+        Ok(self.catalog().remote_in_offline_projects(limit)?)
+    }
+
     /// The other members of the stack whose cover is `cover` (empty: not a cover here).
     pub fn stack_members(&self, cover: AssetId) -> Result<Vec<AssetId>> {
         Ok(self.catalog().stack_members(cover)?)

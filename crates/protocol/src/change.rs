@@ -116,6 +116,8 @@ wire_enum!(
         Archived = "archived",
         /// Shared or unshared (projects).
         Shared = "shared",
+        /// Kept available offline, or no longer (projects).
+        Offline = "offline",
         /// Public or private (campaigns).
         Visibility = "visibility",
         /// A folder watched.

@@ -30,7 +30,7 @@ pub use sync::{
     AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow,
     Kit, KitPatch, MemberRow, ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse,
     PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
-    SyncState, SyncStatus,
+    SyncState, SyncStatus, TransferKind, TransferProgress,
 };
 
 /// The version of these types; a peer speaking another one is told so.

@@ -679,6 +679,36 @@ pub struct SyncStatus {
     #[serde(default)]
     #[ts(type = "number")]
     pub thumbnails_waiting: i64,
+    /// Originals going up or coming down right now, with how far each is.
+    #[serde(default)]
+    pub transfers: Vec<TransferProgress>,
+}
+
+/// Which way a file travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TransferKind {
+    /// An original going up to the studio.
+    Upload,
+    /// An original coming down from the studio.
+    Download,
+}
+
+/// One original on its way (the sync indicator's panel shows each with a progress bar).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TransferProgress {
+    /// Up or down.
+    pub kind: TransferKind,
+    /// The asset's file name.
+    pub name: String,
+    /// Bytes moved so far.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// Bytes in all.
+    #[ts(type = "number")]
+    pub total: u64,
 }
 
 /// One entry of the *Couldn't sync* list.
@@ -726,4 +756,7 @@ pub struct SyncReport {
     /// Grid thumbnails of other members' assets received.
     #[serde(default)]
     pub thumbnails: u32,
+    /// Originals downloaded for projects kept available offline.
+    #[serde(default)]
+    pub downloaded: u32,
 }

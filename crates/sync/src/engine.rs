@@ -25,7 +25,7 @@ use crate::credentials::Credentials;
 use crate::error::{Result, SyncError};
 use crate::intents::intents_of;
 use crate::session::with_studio;
-use crate::transfers::{fetch_thumbs, send_files};
+use crate::transfers::{OFFLINE_PER_SYNC, Transfers, fetch_offline, fetch_thumbs, send_files};
 use crate::wire::{Http, Wire};
 
 /// Outbox entries per round (each may stand for many intents: sharing a project sends its
@@ -188,6 +188,11 @@ fn lost_of(known: &[String], scopes: &[String]) -> Vec<String> {
 
 /// Pushes what waits, then pulls what changed: `atelier sync`.
 pub fn sync_once(library: &Library) -> Result<SyncReport> {
+    sync_once_with(library, &Transfers::default())
+}
+
+/// [`sync_once`], listing the originals on their way in `transfers`.
+pub fn sync_once_with(library: &Library, transfers: &Transfers) -> Result<SyncReport> {
     // One sync at a time per library, across processes (the app and a CLI command): each
     // pushes the same outbox, and a refusal must be listed once.
     let lock = std::fs::File::options()
@@ -199,8 +204,9 @@ pub fn sync_once(library: &Library) -> Result<SyncReport> {
     with_studio(library, |client, signed| {
         let token = signed.access_token.as_str();
         let mut report = sync_over(library, &Http { client, token }, signed.role.acts_as_manager())?;
-        send_files(library, client, token, &mut report)?;
+        send_files(library, client, token, &mut report, transfers)?;
         fetch_thumbs(library, client, token, &mut report)?;
+        report.downloaded = fetch_offline(library, client, token, transfers)? as u32;
         Ok(report)
     })
 }
@@ -305,6 +311,7 @@ struct Shared {
     bell: Condvar,
     stop: AtomicBool,
     events_running: AtomicBool,
+    transfers: Transfers,
 }
 
 /// The background sync of one library (`atelier serve`, the app): a worker thread that syncs
@@ -347,6 +354,7 @@ impl LiveSync {
             bell: Condvar::new(),
             stop: AtomicBool::new(false),
             events_running: AtomicBool::new(false),
+            transfers: Transfers::default(),
         });
         let me = LiveSync { library, shared };
         let worker = me.clone();
@@ -371,6 +379,12 @@ impl LiveSync {
         self.wake();
     }
 
+    /// Where this library's originals on their way are listed (the app's downloads list theirs
+    /// here too).
+    pub fn transfers(&self) -> &Transfers {
+        &self.shared.transfers
+    }
+
     /// The indicator's state, with what waits and what was refused.
     pub fn status(&self) -> Result<SyncStatus> {
         let live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -385,6 +399,7 @@ impl LiveSync {
             message: if bound { live.message } else { None },
             uploads_waiting: live.waiting.0,
             thumbnails_waiting: live.waiting.1,
+            transfers: self.shared.transfers.now(),
         })
     }
 
@@ -461,7 +476,7 @@ impl LiveSync {
             return POLL_EVERY;
         }
         self.set(SyncState::Syncing, None);
-        match sync_once(&self.library) {
+        match sync_once_with(&self.library, &self.shared.transfers) {
             Ok(report) => {
                 if report.pushed + report.refused + report.pulled > 0 {
                     tracing::info!(?report, "synced");
@@ -471,7 +486,12 @@ impl LiveSync {
                     self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).waiting = waiting;
                 }
                 self.ensure_events();
-                POLL_EVERY
+                // A whole batch of originals kept offline came: the next one at once.
+                if report.downloaded as usize == OFFLINE_PER_SYNC {
+                    Duration::ZERO
+                } else {
+                    POLL_EVERY
+                }
             }
             Err(SyncError::NotSignedIn(why)) => {
                 self.set(SyncState::Revoked, Some(why));

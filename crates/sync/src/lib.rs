@@ -17,8 +17,8 @@ pub mod wire;
 
 pub use client::StudioClient;
 pub use credentials::{CredentialError, Credentials, DeviceCredential, Vault};
-pub use engine::{LiveSync, sync_once, sync_over};
+pub use engine::{LiveSync, sync_once, sync_once_with, sync_over};
 pub use error::{Result, SyncError};
 pub use session::{Connection, SignIn, SignedInReport, StudioStatus};
-pub use transfers::download_original;
+pub use transfers::{Transfer, Transfers, download_original};
 pub use wire::{Http, Wire};

@@ -3,16 +3,20 @@
 //! 16 MiB parts with their BLAKE3, resuming after the parts the studio already has, verified
 //! whole there — with their grid thumbnails beside them; other members' grid thumbnails come
 //! down in the background, newest first; an original comes down on demand, verified before it
-//! takes its place.
+//! takes its place — and, for projects kept available offline, at each sync, newest first.
+//! Every original on its way is listed in [`Transfers`] with how far it is, for the sync
+//! indicator.
 //!
 //! Knows the order of these steps; the HTTP is `client`'s, the folders the library's.
 
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use atelier_domain::AssetId;
-use atelier_library::{Library, LibraryError, Outgoing};
-use atelier_protocol::{ErrorCode, SyncReport};
+use atelier_library::{Library, LibraryError, Outgoing, RemoteOriginal};
+use atelier_protocol::{ErrorCode, SyncReport, TransferKind, TransferProgress};
 
 use crate::client::StudioClient;
 use crate::error::{Result, SyncError};
@@ -25,12 +29,75 @@ const CHECK_BATCH: usize = 200;
 /// fills in first).
 const THUMBS_PER_SYNC: usize = 500;
 
+/// Originals downloaded per sync for projects kept available offline: the rest come with the
+/// next (the background sync goes on at once while some wait).
+pub const OFFLINE_PER_SYNC: usize = 20;
+
+/// The originals on their way now, each with how far it is: shared by a library's background
+/// sync and the app's downloads, read by the sync indicator.
+#[derive(Debug, Clone, Default)]
+pub struct Transfers {
+    now: Arc<Mutex<Vec<(u64, TransferProgress)>>>,
+    next: Arc<AtomicU64>,
+}
+
+impl Transfers {
+    /// Lists a transfer until the returned handle is dropped.
+    pub fn begin(&self, kind: TransferKind, name: &str, total: u64) -> Transfer {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let progress = TransferProgress {
+            kind,
+            name: name.to_string(),
+            done: 0,
+            total,
+        };
+        self.lock().push((id, progress));
+        Transfer {
+            all: self.clone(),
+            id,
+        }
+    }
+
+    /// What is on its way, oldest first.
+    pub fn now(&self) -> Vec<TransferProgress> {
+        self.lock().iter().map(|(_, p)| p.clone()).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, TransferProgress)>> {
+        self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// One listed transfer; dropping it (done, failed or cancelled) takes it off the list.
+#[derive(Debug)]
+pub struct Transfer {
+    all: Transfers,
+    id: u64,
+}
+
+impl Transfer {
+    /// How far it is.
+    pub fn advance(&self, done: u64, total: u64) {
+        if let Some((_, p)) = self.all.lock().iter_mut().find(|(i, _)| *i == self.id) {
+            p.done = done;
+            p.total = total;
+        }
+    }
+}
+
+impl Drop for Transfer {
+    fn drop(&mut self) {
+        self.all.lock().retain(|(i, _)| *i != self.id);
+    }
+}
+
 /// Sends what the studio needs of the shared projects' originals, with their thumbnails.
 pub fn send_files(
     library: &Library,
     client: &StudioClient,
     token: &str,
     report: &mut SyncReport,
+    transfers: &Transfers,
 ) -> Result<()> {
     loop {
         let batch = library.outgoing(CHECK_BATCH)?;
@@ -43,7 +110,7 @@ pub fn send_files(
         let mut sent = Vec::new();
         for o in &batch {
             if needed.contains(&o.hash) {
-                match upload(client, token, o) {
+                match upload(client, token, o, transfers) {
                     Ok(()) => report.uploaded += 1,
                     // The file changed or went since it was cataloged: the watcher will catch
                     // up and the next sync sends the new content.
@@ -70,10 +137,22 @@ pub fn send_files(
 }
 
 /// One original, resuming after the parts the studio has.
-fn upload(client: &StudioClient, token: &str, o: &Outgoing) -> Result<()> {
+fn upload(client: &StudioClient, token: &str, o: &Outgoing, transfers: &Transfers) -> Result<()> {
     // The file first: one that can't be read opens no session on the studio.
     let mut file = std::fs::File::open(&o.path).map_err(|e| LibraryError::io(&o.path, e))?;
     let session = client.upload_start(token, &o.hash, o.bytes)?;
+    let name = o
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = transfers.begin(TransferKind::Upload, &name, session.size);
+    let part_len = |n: u32| {
+        let offset = u64::from(n) * session.part_size;
+        session.part_size.min(session.size.saturating_sub(offset))
+    };
+    let mut done: u64 = session.received.iter().map(|n| part_len(*n)).sum();
+    shown.advance(done, session.size);
     for n in 0..session.parts {
         if session.received.contains(&n) {
             continue;
@@ -85,6 +164,8 @@ fn upload(client: &StudioClient, token: &str, o: &Outgoing) -> Result<()> {
             .and_then(|_| file.read_exact(&mut part))
             .map_err(|e| LibraryError::io(&o.path, e))?;
         client.upload_part(token, &session.id, n, part)?;
+        done += len;
+        shown.advance(done, session.size);
     }
     client.upload_complete(token, &session.id)?;
     Ok(())
@@ -123,19 +204,87 @@ pub fn download_original(
     // The call may be made twice (after a refreshed sign-in): the listener is shared.
     let progress = std::cell::RefCell::new(progress);
     with_studio(library, |client, signed| {
-        let total = original.bytes;
-        let mut incoming = library.begin_original(original.clone())?;
-        let got = client.download(&signed.access_token, &original.hash, |chunk| {
-            incoming.write(chunk)?;
-            (progress.borrow_mut())(incoming.written(), total);
-            Ok(())
-        });
-        match got {
-            Ok(()) => Ok(Some(library.finish_original(incoming)?)),
-            Err(e) => {
-                library.abandon_original(incoming);
-                Err(e)
-            }
-        }
+        fetch_original(library, client, &signed.access_token, &original, |done, total| {
+            (progress.borrow_mut())(done, total)
+        })
+        .map(Some)
     })
+}
+
+/// One original down, written beside its place and moved there once verified.
+fn fetch_original(
+    library: &Library,
+    client: &StudioClient,
+    token: &str,
+    original: &RemoteOriginal,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<PathBuf> {
+    let total = original.bytes;
+    let mut incoming = library.begin_original(original.clone())?;
+    let got = client.download(token, &original.hash, |chunk| {
+        incoming.write(chunk)?;
+        progress(incoming.written(), total);
+        Ok(())
+    });
+    match got {
+        Ok(()) => Ok(library.finish_original(incoming)?),
+        Err(e) => {
+            library.abandon_original(incoming);
+            Err(e)
+        }
+    }
+}
+
+/// Downloads up to [`OFFLINE_PER_SYNC`] originals of the projects kept available offline,
+/// newest first; one the studio can't give yet (its uploader hasn't sent it) is tried again at
+/// a later sync. Returns how many came.
+pub fn fetch_offline(
+    library: &Library,
+    client: &StudioClient,
+    token: &str,
+    transfers: &Transfers,
+) -> Result<usize> {
+    let mut got = 0;
+    for id in library.remote_in_offline_projects(OFFLINE_PER_SYNC)? {
+        let Some(original) = library.remote_original(id)? else {
+            continue;
+        };
+        let shown = transfers.begin(TransferKind::Download, &original.name, original.bytes);
+        match fetch_original(library, client, token, &original, |d, t| shown.advance(d, t)) {
+            Ok(_) => got += 1,
+            Err(SyncError::Studio(e)) => {
+                tracing::info!(asset = %id, code = %e.code, "an original to keep offline isn't on the studio yet");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transfer_is_listed_with_its_progress_until_it_ends() {
+        let all = Transfers::default();
+        let up = all.begin(TransferKind::Upload, "a.jpg", 100);
+        let down = all.clone().begin(TransferKind::Download, "b.cr3", 0);
+        up.advance(40, 100);
+        down.advance(5, 50);
+        let now = all.now();
+        assert_eq!(
+            now.iter()
+                .map(|t| (t.kind, t.name.as_str(), t.done, t.total))
+                .collect::<Vec<_>>(),
+            vec![
+                (TransferKind::Upload, "a.jpg", 40, 100),
+                (TransferKind::Download, "b.cr3", 5, 50)
+            ]
+        );
+        drop(up);
+        assert_eq!(all.now().len(), 1);
+        drop(down);
+        assert!(all.now().is_empty());
+    }
 }

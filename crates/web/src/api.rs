@@ -298,6 +298,17 @@ pub(crate) async fn project_share(
     Ok(Json(blocking(&s, move |l| l.project_share(&t.name, t.on)).await?))
 }
 
+/// `POST /api/projects/offline`: keep a shared project's originals here (each sync fetches
+/// those only on the studio), or stop.
+pub(crate) async fn project_offline(
+    State(s): State<AppState>,
+    Json(t): Json<Toggle>,
+) -> ApiResult<Json<atelier_library::ProjectInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| l.project_offline(&t.name, t.on)).await?,
+    ))
+}
+
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub(crate) struct WatchedQuery {

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/rename", post(api::project_rename))
         .route("/projects/archive", post(api::project_archive))
         .route("/projects/share", post(api::project_share))
+        .route("/projects/offline", post(api::project_offline))
         .route("/projects/settings", post(api::project_settings))
         .route("/projects/delete", post(api::project_delete))
         .route("/projects/watched", get(api::project_watched))

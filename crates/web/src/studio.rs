@@ -111,6 +111,7 @@ pub(crate) async fn sync_status(State(s): State<AppState>) -> ApiResult<Json<Syn
                 message: None,
                 uploads_waiting: 0,
                 thumbnails_waiting: 0,
+                transfers: Vec::new(),
             }),
         })
         .await?,
@@ -191,8 +192,13 @@ pub(crate) async fn download_original(
     State(s): State<AppState>,
     Json(body): Json<OriginalRef>,
 ) -> ApiResult<Json<OriginalFetched>> {
+    // Listed with the background sync's transfers: the indicator's panel shows its progress.
+    let transfers = s.sync.as_ref().map(|l| l.transfers().clone()).unwrap_or_default();
     let fetched = on_library(&s, move |lib| {
-        atelier_sync::download_original(lib, body.id, |_, _| {}).map(|p| p.is_some())
+        let name = lib.remote_original(body.id)?.map(|o| o.name).unwrap_or_default();
+        let shown = transfers.begin(atelier_protocol::TransferKind::Download, &name, 0);
+        atelier_sync::download_original(lib, body.id, |done, total| shown.advance(done, total))
+            .map(|p| p.is_some())
     })
     .await?;
     Ok(Json(OriginalFetched { fetched }))

@@ -187,6 +187,31 @@ async fn search_bulk_and_typed_errors() {
         (StatusCode::CONFLICT, Some("needs_studio"))
     );
     assert!(err["message"].as_str().unwrap().contains("studio"));
+    // Only a shared project's originals can be only on the studio; an unknown one is named.
+    let (status, err) = call(
+        &f,
+        req(
+            "POST",
+            "/api/projects/offline",
+            Some(json!({ "name": "Inbox", "on": true })),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("private_project")),
+        "{err}"
+    );
+    let (status, err) = call(
+        &f,
+        req(
+            "POST",
+            "/api/projects/offline",
+            Some(json!({ "name": "Nope", "on": true })),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{err}");
     let (status, err) = call(&f, req("POST", "/api/search", Some(json!({ "brand": "Nobody" })))).await;
     assert_eq!(
         (status, err["code"].as_str()),

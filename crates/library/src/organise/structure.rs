@@ -211,6 +211,31 @@ impl Acting<'_> {
         self.project_info(name)
     }
 
+    /// Keeps a shared project's originals in this library ("Make available offline"), or stops
+    /// (what is here stays until deleted). Each sync then downloads those only on the studio,
+    /// newest first. Any member who sees the project may: it is this library's choice.
+    pub fn project_offline(&self, name: &str, offline: bool) -> Result<ProjectInfo> {
+        // Own first, else a shared one seen here (as the list finds it).
+        let info = self.project_info(name)?;
+        let scope = self.scope()?;
+        let p = self.catalog().project_named(&info.name, &scope)?;
+        if offline && !info.shared {
+            return Err(invalid(
+                ErrorCode::PrivateProject,
+                format!(
+                    "'{}' isn't shared: its originals are all in this library already (only a shared project's can be only on the studio)",
+                    info.name
+                ),
+            ));
+        }
+        if info.offline != offline {
+            let actor = self.user;
+            self.catalog()
+                .write(|tx| tx.set_project_flag(p, "offline", offline, actor, now_ms()))?;
+        }
+        self.project_info(name)
+    }
+
     /// Changes a project's settings (R9.1).
     pub fn project_settings(&self, name: &str, s: &ProjectSettings) -> Result<ProjectInfo> {
         let p = self.project_row(name)?;

@@ -1,4 +1,7 @@
-/** Project actions shared by the list and the settings: share (needs a studio) and archive. */
+/**
+ * Project actions shared by the list and the settings: share (needs a studio), keep a shared
+ * project available offline, and archive.
+ */
 import { api, ApiFailure, messageOf, type ProjectInfo } from '../../lib/api/client';
 import { sentence } from '../../lib/format';
 import { app } from '../../lib/stores/app.svelte';
@@ -32,6 +35,24 @@ export async function share(p: ProjectInfo, on: boolean): Promise<string | null>
     }
     toasts.show('error', sentence(messageOf(e)));
     return null;
+  }
+}
+
+/**
+ * Keeps a shared project's originals in this library (each sync downloads those only on the
+ * studio, newest first; the sync indicator's panel shows them coming), or stops.
+ */
+export async function keepOffline(p: ProjectInfo, on: boolean): Promise<void> {
+  try {
+    await api.projectOffline(p.name, on);
+    await app.reloadProjects();
+    changes.poke();
+    toasts.show(
+      'success',
+      on ? `“${p.name}” is kept available offline: its originals download in the background` : `“${p.name}” is no longer kept offline (what is here stays)`,
+    );
+  } catch (e) {
+    toasts.show('error', sentence(messageOf(e)));
   }
 }
 

@@ -277,6 +277,7 @@ export const api = {
   projectRename: (old: string, name: string) => post<ProjectInfo>('/api/projects/rename', { old, new: name }),
   projectArchive: (name: string, on: boolean) => post<ProjectInfo>('/api/projects/archive', { name, on }),
   projectShare: (name: string, on: boolean) => post<ProjectInfo>('/api/projects/share', { name, on }),
+  projectOffline: (name: string, on: boolean) => post<ProjectInfo>('/api/projects/offline', { name, on }),
   projectSettings: (name: string, settings: Partial<ProjectSettings>) =>
     post<ProjectInfo>('/api/projects/settings', { name, ...settings }),
   projectDelete: (name: string, confirm: string) =>

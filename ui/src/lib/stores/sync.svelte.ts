@@ -10,6 +10,8 @@ import { api, type SyncRefusal, type SyncStatus } from '../api/client';
 import { changes } from './changes.svelte';
 
 const BOUND_EVERY = 2000;
+/** While originals are on their way: their progress bars move. */
+const MOVING_EVERY = 500;
 const HIDDEN_EVERY = 6000;
 const STANDALONE_EVERY = 30_000;
 
@@ -105,7 +107,8 @@ class SyncWatch {
     this.timer = null;
     if (this.users === 0) return;
     const hidden = typeof document !== 'undefined' && document.hidden;
-    const every = this.bound === false ? STANDALONE_EVERY : hidden ? HIDDEN_EVERY : BOUND_EVERY;
+    const moving = (this.status?.transfers.length ?? 0) > 0;
+    const every = this.bound === false ? STANDALONE_EVERY : hidden ? HIDDEN_EVERY : moving ? MOVING_EVERY : BOUND_EVERY;
     this.timer = setTimeout(() => void this.refresh(), every);
   }
 }

@@ -26,6 +26,10 @@ archived: boolean,
  */
 shared: boolean, 
 /**
+ * Its originals are kept in this library (each sync downloads those only on the studio).
+ */
+offline: boolean, 
+/**
  * The reader's own (otherwise another member's shared project: *Organization Projects*).
  */
 mine: boolean, 

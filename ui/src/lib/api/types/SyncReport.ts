@@ -35,4 +35,8 @@ uploaded: number,
 /**
  * Grid thumbnails of other members' assets received.
  */
-thumbnails: number, };
+thumbnails: number, 
+/**
+ * Originals downloaded for projects kept available offline.
+ */
+downloaded: number, };
