@@ -1935,3 +1935,262 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
     }
     assert_eq!(project(&olive, "Shoot")["count"], 5);
 }
+
+/// A TCP proxy to `upstream` that passes everything as it is, except one byte of the body of
+/// the first upload part it carries, which it flips (a network damaging data on the way).
+/// Returns its address and whether it has flipped yet.
+fn damaging_proxy(upstream: &str) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let at = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    let flipped = Arc::new(AtomicBool::new(false));
+    let done = flipped.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(server) = TcpStream::connect(&upstream) else {
+                return;
+            };
+            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut s_read, &mut c_write);
+                let _ = c_write.shutdown(std::net::Shutdown::Both);
+            });
+            let done = done.clone();
+            std::thread::spawn(move || {
+                // The stream's recent bytes, to find a part upload's headers; where in the
+                // stream the byte to flip is, once found.
+                let mut seen: Vec<u8> = Vec::new();
+                let (mut at, mut flip_at): (usize, Option<usize>) = (0, None);
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match c_read.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let chunk = &mut buf[..n];
+                    if flip_at.is_none() && !done.load(Ordering::SeqCst) {
+                        let start = seen.len();
+                        seen.extend_from_slice(chunk);
+                        let find =
+                            |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+                        if let Some(put) = find(&seen, b"PUT ")
+                            && let Some(line) = find(&seen[put..], b"\r\n")
+                            && find(&seen[put..put + line], b"/parts/").is_some()
+                            && let Some(end) = find(&seen[put..], b"\r\n\r\n")
+                        {
+                            // 1,000 bytes into the body.
+                            flip_at = Some(at - start + put + end + 4 + 1000);
+                        }
+                        if seen.len() > 64 * 1024 {
+                            seen.drain(..seen.len() - 8 * 1024);
+                        }
+                    }
+                    if let Some(f) = flip_at
+                        && (at..at + n).contains(&f)
+                        && !done.swap(true, Ordering::SeqCst)
+                    {
+                        chunk[f - at] ^= 0x01;
+                        flip_at = None;
+                    }
+                    at += n;
+                    if s_write.write_all(chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_write.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (at, flipped)
+}
+
+/// Uploads through a network that damages data and a library killed half-way (STUDIO.md §5,
+/// issue 12): a part with one byte flipped on the way is refused by the studio and the
+/// original waits ("Not yet uploaded"); the next sync is killed after its first part landed;
+/// the one after resumes and completes; a member downloads it byte for byte. And the plan's
+/// storage per project, checked again by the studio when an upload starts.
+#[test]
+fn an_upload_damaged_on_the_way_or_cut_off_completes_whole() {
+    let Some(_one_at_a_time) = in_session() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    init_studio(&data);
+    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
+    let (proxy, flipped) = damaging_proxy(&url);
+    let (olive, ana) = (tmp.path().join("olive"), tmp.path().join("ana"));
+    ok_json(&atelier(
+        &olive,
+        &[
+            "studio",
+            "login",
+            &proxy,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ));
+    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
+    ok(&atelier(&olive, &["brand", "create", "Acme"], None));
+    ok(&atelier(
+        &olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "ana@studio.test",
+            "--role",
+            "creator",
+        ],
+        None,
+    ));
+    ok(&atelier(&olive, &["project", "create", "Big"], None));
+    ok(&atelier(&olive, &["project", "share", "Big"], None));
+    ok(&atelier(&ana, &["sync"], None));
+
+    // A scan of three 16 MiB parts (the last one short): noise, so nothing compresses it.
+    let big = tmp.path().join("big");
+    std::fs::create_dir_all(&big).unwrap();
+    let mut state: u32 = 0x9E37_79B9;
+    let img = image::RgbImage::from_fn(4000, 3000, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    img.save(big.join("scan.tif")).unwrap();
+    let original = std::fs::read(big.join("scan.tif")).unwrap();
+    assert!(original.len() as u64 > 2 * (16 << 20), "{}", original.len());
+
+    // The import syncs at once: its first part is damaged on the way, refused, and the
+    // original waits.
+    let imported = ok_json(&atelier(
+        &olive,
+        &[
+            "import",
+            big.to_str().unwrap(),
+            "--project",
+            "Big",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(imported["imported"], 1, "{imported}");
+    assert!(
+        flipped.load(std::sync::atomic::Ordering::SeqCst),
+        "the proxy saw no part upload"
+    );
+    let card = in_project(&olive, "Big").into_values().next().unwrap();
+    assert_eq!(card["unsent"], true, "{card}");
+    let id = card["id"].as_str().unwrap().to_string();
+
+    // The next sync is killed once the studio has its first part.
+    let db = rusqlite::Connection::open_with_flags(
+        data.join("studio.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let parts = || -> i64 {
+        db.query_row("SELECT count(*) FROM upload_part", [], |r| r.get(0))
+            .unwrap_or(0)
+    };
+    let stored = || -> i64 {
+        db.query_row("SELECT count(*) FROM blob", [], |r| r.get(0))
+            .unwrap()
+    };
+    let child = Command::new(ATELIER)
+        .arg("--library")
+        .arg(&olive)
+        .arg("sync")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    let until = std::time::Instant::now() + Duration::from_secs(120);
+    while parts() == 0 {
+        assert!(std::time::Instant::now() < until, "no part arrived");
+        assert!(
+            running.0.try_wait().unwrap().is_none(),
+            "the sync ended before a part landed"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let landed = parts();
+    assert!((1..3).contains(&landed), "{landed} parts");
+    assert_eq!(stored(), 0, "cut off: not stored");
+    assert_eq!(in_project(&olive, "Big")[&id]["unsent"], true);
+
+    // The next sync resumes after the parts the studio has, and the original is whole there.
+    ok(&atelier(&olive, &["sync"], None));
+    assert_eq!(stored(), 1);
+    assert_eq!(parts(), 0, "the session is done");
+    assert_eq!(in_project(&olive, "Big")[&id]["unsent"], false);
+
+    // The plan's storage per project, checked by the studio when an upload starts: Ana, who
+    // hasn't seen the scan nor the new limit, adds a photo the project no longer has room for.
+    // The studio refuses it before a byte is sent; Couldn't sync says why (once); it waits.
+    ok(&atelier(
+        &olive,
+        &["studio", "limits", "--storage-per-project", "40MB"],
+        None,
+    ));
+    let small = tmp.path().join("small");
+    std::fs::create_dir_all(&small).unwrap();
+    // 6.75 MB of the scan's noise, as another picture.
+    let img = image::RgbImage::from_fn(1500, 1500, |x, y| {
+        let i = (y as usize * 1500 + x as usize) * 3 + 1;
+        image::Rgb([original[i], original[i + 1], original[i + 2]])
+    });
+    img.save(small.join("wide.tif")).unwrap();
+    ok(&atelier(
+        &ana,
+        &[
+            "import",
+            small.to_str().unwrap(),
+            "--project",
+            "Big",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    ok(&atelier(&ana, &["sync"], None));
+    let refusals = ok_json(&atelier(&ana, &["studio", "refusals", "--json"], None));
+    let over: Vec<_> = refusals
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "limit_reached")
+        .collect();
+    assert_eq!(over.len(), 1, "{refusals}");
+    assert!(
+        over[0]["what"].as_str().unwrap().starts_with("Upload "),
+        "{refusals}"
+    );
+    assert!(over[0]["message"].as_str().unwrap().contains("40"), "{refusals}");
+    assert!(in_project(&ana, "Big").values().any(|a| a["unsent"] == true));
+    ok(&atelier(&ana, &["sync"], None));
+    let got = ok_json(&atelier(&ana, &["download", &id, "--json"], None));
+    let path = got["downloaded"][0]["path"].as_str().unwrap().to_string();
+    let theirs = ok_json(&atelier(&olive, &["show", &id, "--json"], None))["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&theirs).unwrap());
+    assert_eq!(std::fs::read(&theirs).unwrap(), original);
+}

@@ -332,6 +332,50 @@ async fn renditions_follow_their_original(t: Team, blobs: Blobs) {
 
 /// Each scenario on SQLite with blobs in memory, on PostgreSQL (when configured), and on
 /// SQLite with blobs in SeaweedFS (when configured).
+/// The plan's storage per project (R9.5) is checked when an upload starts, before any byte is
+/// sent: an original that would take its project past the limit is refused with the use and
+/// the limit; one the studio holds already costs nothing more.
+async fn storage_per_project_is_checked_before_an_upload(t: Team, blobs: Blobs) {
+    let s = shared(&t).await;
+    let (small, big) = (noise(3000, 7), noise(6000, 8));
+    for (n, file) in [(2, &small), (3, &big)] {
+        let mut asset = new_asset(s.shoot, s.acme, &format!("f{n}.tif"));
+        asset.hash = hash_of(file);
+        asset.bytes = file.len() as u64;
+        applied(&push(&t, &t.ana, s.ana_lib, n, vec![SyncIntent::AssetCreate { asset }]).await[0]);
+    }
+    let limits = atelier_protocol::StudioLimits {
+        projects_per_member: None,
+        storage_per_project: Some(8000),
+    };
+    t.studio.set_limits(&t.admin, limits).await.unwrap();
+    let start = |file: &[u8]| UploadStart {
+        hash: hash_of(file),
+        size: file.len() as u64,
+    };
+    // 3,000 bytes fit; then 6,000 more would make 9,000 of 8,000.
+    let session = t.studio.start_upload(&t.ana, start(&small)).await.unwrap();
+    t.studio
+        .put_part(
+            &blobs,
+            &session.id,
+            0,
+            &hash_of(&small),
+            Bytes::from(small.clone()),
+        )
+        .await
+        .unwrap();
+    t.studio
+        .complete_upload(&t.ana, &blobs, &session.id)
+        .await
+        .unwrap();
+    let err = t.studio.start_upload(&t.ana, start(&big)).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::LimitReached);
+    assert!(err.to_string().contains("of its"), "{err}");
+    // Held already: it costs nothing more, so starting it again is not refused.
+    t.studio.start_upload(&t.ana, start(&small)).await.unwrap();
+}
+
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -360,4 +404,5 @@ macro_rules! on_every_backend {
 on_every_backend!(
     originals_go_up_in_parts_and_only_their_readers_get_them,
     renditions_follow_their_original,
+    storage_per_project_is_checked_before_an_upload,
 );

@@ -115,6 +115,19 @@ pub fn send_files(
                     // The file changed or went since it was cataloged: the watcher will catch
                     // up and the next sync sends the new content.
                     Err(SyncError::Studio(e)) if e.code == ErrorCode::BadUpload => continue,
+                    // Over the plan's storage per project: said once in Couldn't sync (with
+                    // the limit and the use), tried again at each sync while it waits.
+                    Err(SyncError::Studio(e)) if e.code == ErrorCode::LimitReached => {
+                        let what = format!("Upload {}", display_name(o));
+                        let listed = library
+                            .refusals()?
+                            .iter()
+                            .any(|r| r.what == what && r.code == e.code.as_str());
+                        if !listed {
+                            library.add_refusal("upload", &what, e.code.as_str(), &e.message)?;
+                        }
+                        continue;
+                    }
                     Err(SyncError::Library(e)) => {
                         tracing::warn!(hash = %o.hash, error = %e, "an original can't be read; it is sent once it can");
                         continue;
@@ -136,17 +149,20 @@ pub fn send_files(
     }
 }
 
+/// The file name an upload is shown by.
+fn display_name(o: &Outgoing) -> String {
+    o.path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// One original, resuming after the parts the studio has.
 fn upload(client: &StudioClient, token: &str, o: &Outgoing, transfers: &Transfers) -> Result<()> {
     // The file first: one that can't be read opens no session on the studio.
     let mut file = std::fs::File::open(&o.path).map_err(|e| LibraryError::io(&o.path, e))?;
     let session = client.upload_start(token, &o.hash, o.bytes)?;
-    let name = o
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let shown = transfers.begin(TransferKind::Upload, &name, session.size);
+    let shown = transfers.begin(TransferKind::Upload, &display_name(o), session.size);
     let part_len = |n: u32| {
         let offset = u64::from(n) * session.part_size;
         session.part_size.min(session.size.saturating_sub(offset))

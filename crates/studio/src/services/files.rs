@@ -143,6 +143,28 @@ impl Studio {
                 ),
             ));
         }
+        // The plan's storage per project (R9.5), before any byte is sent: the original counts
+        // against each shared project it is in (once), unless the studio holds it already.
+        if let Some(limit) = self.store.limits().await?.storage_per_project
+            && !self.store.blob_stored(&hash).await?
+        {
+            for (project, used) in self.store.projects_of_upload(&hash, caller.account.id).await? {
+                if used.saturating_add(start.size) > limit {
+                    let project = uuid::Uuid::from_slice(&project)
+                        .map(|u| u.to_string())
+                        .unwrap_or_default();
+                    return Err(refused(
+                        ErrorCode::LimitReached,
+                        format!(
+                            "project {project} holds {} of its {} on the studio; this original ({}) doesn't fit: free some space or ask an Owner or Admin to raise the limit",
+                            human_bytes(used),
+                            human_bytes(limit),
+                            human_bytes(start.size)
+                        ),
+                    ));
+                }
+            }
+        }
         let mut id = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
         let id: String = id.iter().map(|b| format!("{b:02x}")).collect();

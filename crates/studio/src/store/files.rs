@@ -79,6 +79,26 @@ macro_rules! files_sql {
                 Ok(rows.iter().any(|(s,)| scopes.contains(s)))
             }
 
+            /// The shared projects `who` put an asset of content `hash` in, each with the bytes
+            /// of the originals stored for it (every content counted once per project).
+            pub(in crate::store) async fn projects_of_upload(
+                pool: &$pool,
+                hash: &str,
+                who: UserId,
+            ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+                let rows: Vec<(Vec<u8>, i64)> = sqlx::query_as(
+                    "SELECT p.project, COALESCE((SELECT SUM(b.size) FROM blob b WHERE b.hash IN
+                         (SELECT r.hash FROM sync_row r WHERE r.kind = 'asset' AND r.project = p.project)), 0)
+                     FROM (SELECT DISTINCT project FROM sync_row
+                           WHERE kind = 'asset' AND hash = $1 AND creator = $2 AND project IS NOT NULL) p",
+                )
+                .bind(hash)
+                .bind(who.to_bytes().to_vec())
+                .fetch_all(pool)
+                .await?;
+                Ok(rows.into_iter().map(|(p, used)| (p, clamp(used))).collect())
+            }
+
             /// The upload session for this hash, made when there is none (one per hash).
             pub(in crate::store) async fn start_upload(
                 pool: &$pool,

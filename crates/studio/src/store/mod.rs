@@ -395,6 +395,12 @@ impl Store {
         on_files!(self, readable(hash, scopes))
     }
 
+    /// The shared projects `who` put an asset of content `hash` in, with the bytes of
+    /// originals each holds on the studio.
+    pub async fn projects_of_upload(&self, hash: &str, who: UserId) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+        on_files!(self, projects_of_upload(hash, who))
+    }
+
     /// The upload session for `hash` (made with `id` when there is none).
     pub async fn start_upload(
         &self,
