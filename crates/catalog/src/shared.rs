@@ -314,7 +314,7 @@ impl Catalog {
         .into_iter()
         .map(CampaignId::from_uuid)
         .collect();
-        let (stack, forked_from) = self.links_of(seq)?;
+        let (stack, forked_from, trashed) = self.links_of(seq)?;
         let corrupt = |what: &str| CatalogError::Corrupt(format!("asset {seq}: {what}"));
         Ok(Some(AssetSyncRow {
             id: AssetId::from_uuid(uuid_of(&uid)?),
@@ -341,18 +341,20 @@ impl Catalog {
             campaigns,
             stack,
             forked_from,
+            trashed,
         }))
     }
 
     /// An asset's stack cover and fork original as the studio is to know them: the cover only
     /// while it is its own stack's cover, on the same brand and in a shared project (a stack
     /// under a private cover stays this library's); the original when it is in a shared
-    /// project. (The Trash is this library's: a cover in it still counts.)
-    fn links_of(&self, seq: i64) -> Result<(Option<AssetId>, Option<AssetId>)> {
+    /// project (a cover in the Trash still counts: the stack comes back with it). With
+    /// whether the asset itself is in the Trash.
+    fn links_of(&self, seq: i64) -> Result<(Option<AssetId>, Option<AssetId>, bool)> {
         let conn = self.conn();
-        let (stack, parent, brand): (Option<i64>, Option<i64>, i64) = conn
-            .prepare_cached("SELECT stack, parent, brand FROM asset WHERE seq = ?1")?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (stack, parent, brand, trashed): (Option<i64>, Option<i64>, i64, bool) = conn
+            .prepare_cached("SELECT stack, parent, brand, trashed_at IS NOT NULL FROM asset WHERE seq = ?1")?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         let shared = |of: i64, same_brand: bool| -> Result<Option<AssetId>> {
             let row: Option<Vec<u8>> = conn
                 .prepare_cached(
@@ -372,7 +374,7 @@ impl Catalog {
             Some(p) => shared(p, false)?,
             None => None,
         };
-        Ok((stack, parent))
+        Ok((stack, parent, trashed))
     }
 
     /// A collection as `collection.create` carries it: `None` if it is gone, or on a Personal
@@ -963,6 +965,9 @@ impl Tx<'_> {
                     if a.status != Status::Draft {
                         tx.set_column(crate::assets::Column::Status, &[s], a.status.code(), actor, now)?;
                     }
+                    if a.trashed {
+                        tx.set_trashed(&[s], true, actor, now)?;
+                    }
                     s
                 }
             };
@@ -1140,12 +1145,17 @@ impl Tx<'_> {
     ) -> Result<()> {
         use crate::assets::Column;
         // One read of what is here; only what differs is written (and journaled).
-        let (name, rating, flag, status, brand_now, project_now): (String, i64, i64, i64, i64, i64) = self
-            .tx
-            .prepare_cached("SELECT name, rating, flag, status, brand, project FROM asset WHERE seq = ?1")?
-            .query_row([seq], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-            })?;
+        let (name, rating, flag, status, brand_now, project_now, trashed): (String, i64, i64, i64, i64, i64, bool) =
+            self.tx
+                .prepare_cached(
+                    "SELECT name, rating, flag, status, brand, project, trashed_at IS NOT NULL FROM asset WHERE seq = ?1",
+                )?
+                .query_row([seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                })?;
+        if trashed != a.trashed {
+            self.set_trashed(&[seq], a.trashed, actor, now)?;
+        }
         if name != a.name {
             self.rename_asset(seq, &a.name, actor, now)?;
         }

@@ -123,6 +123,14 @@ pub enum SyncIntent {
         /// Which.
         asset: AssetId,
     },
+    /// Move an asset to the Trash, or (`trashed: false`) restore it.
+    #[serde(rename = "asset.trash")]
+    AssetTrash {
+        /// Which.
+        asset: AssetId,
+        /// In the Trash from now on, or not.
+        trashed: bool,
+    },
     /// Put an asset in the stack of `cover` (an asset of its brand on the studio, or itself),
     /// or (with none) take it out of any stack. One intent per member: stacking sends one for
     /// each, cover first; unstacking one `None` for each.
@@ -235,6 +243,7 @@ impl SyncIntent {
             SyncIntent::AssetMove { .. } => "asset.move",
             SyncIntent::AssetDelete { .. } => "asset.delete",
             SyncIntent::StackSet { .. } => "stack.set",
+            SyncIntent::AssetTrash { .. } => "asset.trash",
             SyncIntent::CollectionCreate { .. } => "collection.create",
             SyncIntent::CollectionRename { .. } => "collection.rename",
             SyncIntent::CollectionMove { .. } => "collection.move",
@@ -513,6 +522,10 @@ pub struct AssetSyncRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub forked_from: Option<AssetId>,
+    /// In the Trash (R4.3): everyone who sees it finds it there, until someone restores it or
+    /// it is deleted for good.
+    #[serde(default)]
+    pub trashed: bool,
 }
 
 /// A collection of a team brand, as the studio holds it (read in its brand's scope).

@@ -46,7 +46,7 @@ fn comparable(a: &AssetSyncRow) -> String {
     let mut tags: Vec<String> = a.tags.iter().map(|t| t.to_lowercase()).collect();
     tags.sort();
     format!(
-        "name={} project={} brand={} creator={} hash={} status={:?} rating={:?} flag={:?} tags={tags:?} collections={:?} campaigns={:?} stack={:?} forked_from={:?}",
+        "name={} project={} brand={} creator={} hash={} status={:?} rating={:?} flag={:?} tags={tags:?} collections={:?} campaigns={:?} stack={:?} forked_from={:?} trashed={}",
         a.name,
         a.project,
         a.brand,
@@ -58,7 +58,8 @@ fn comparable(a: &AssetSyncRow) -> String {
         a.collections,
         a.campaigns,
         a.stack,
-        a.forked_from
+        a.forked_from,
+        a.trashed
     )
 }
 

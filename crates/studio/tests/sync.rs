@@ -1090,6 +1090,46 @@ async fn stacks_and_forks_stay_within_a_brand(t: Team) {
     assert_eq!((seen[&a.id].stack, seen[&b.id].stack), (None, None));
 }
 
+/// The Trash is the team's (R4.3): an asset moved there is there for everyone who sees it,
+/// restored for everyone; who may do either is the desktop's rule.
+async fn the_trash_is_the_teams(t: Team) {
+    let s = shared(&t).await;
+    let a = new_asset(s.shoot, s.acme, "a.jpg");
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            2,
+            vec![SyncIntent::AssetCreate { asset: a.clone() }],
+        )
+        .await[0],
+    );
+    let trash = |trashed| SyncIntent::AssetTrash { asset: a.id, trashed };
+    assert_eq!(
+        refused(&push(&t, &t.bo, uuid::Uuid::now_v7(), 1, vec![trash(true)]).await[0]),
+        ErrorCode::Forbidden
+    );
+    applied(&push(&t, &t.ana, s.ana_lib, 3, vec![trash(true)]).await[0]);
+    assert!(assets(&view(&t, &t.bo).await)[&a.id].trashed);
+    // In the Trash, it can't be rated; out of it, it can.
+    let rate = SyncIntent::AssetSetFields {
+        asset: a.id,
+        fields: AssetPatch {
+            rating: Some(Rating::new(3).unwrap()),
+            ..AssetPatch::default()
+        },
+    };
+    assert_eq!(
+        refused(&push(&t, &t.ana, s.ana_lib, 4, vec![rate.clone()]).await[0]),
+        ErrorCode::InTrash
+    );
+    applied(&push(&t, &t.ana, s.ana_lib, 5, vec![trash(false), rate]).await[1]);
+    let seen = &assets(&view(&t, &t.bo).await)[&a.id];
+    assert!(!seen.trashed);
+    assert_eq!(seen.rating, Rating::new(3).unwrap());
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -1118,4 +1158,5 @@ on_both_backends!(
     moves_and_unshares_take_rows_out_of_scopes,
     collections_and_campaigns_are_their_brands,
     stacks_and_forks_stay_within_a_brand,
+    the_trash_is_the_teams,
 );

@@ -1,10 +1,10 @@
 //! What the studio is told (STUDIO.md §4): each journal entry waiting in the outbox becomes
 //! the named intents it stands for — brands, members and kits; projects shared or unshared
 //! (sharing sends the project's assets); and every change to an asset in a shared project
-//! (import, fork, fields, tags, collections and campaigns, review, stacks, moves, delete); team
-//! brands' collections and campaigns (a group an asset is filed into goes up first if the
-//! studio lacks it). What has none stays in this library: this machine's files, private
-//! projects, Personal brands' collections, stacks under a private cover, and the Trash.
+//! (import, fork, fields, tags, collections and campaigns, review, stacks, moves, the Trash,
+//! deletion for good); team brands' collections and campaigns (a group an asset is filed into
+//! goes up first if the studio lacks it). What has none stays in this library: this machine's
+//! files, private projects, Personal brands' collections and stacks under a private cover.
 //!
 //! Reads the library as it is when pushing, not as it was when the entry was written: an
 //! asset imported then shared is created once, with its fields of now. Knows the journal's
@@ -389,6 +389,18 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                         format!("Stack {name}"),
                     ));
                 }
+            }
+            // The Trash is the team's: everyone who sees the asset finds it there.
+            ChangeAction::Trash | ChangeAction::Restore if row.is_some() => {
+                let trashed = c.action == ChangeAction::Trash;
+                out.push((
+                    SyncIntent::AssetTrash { asset: id, trashed },
+                    if trashed {
+                        format!("Move {name} to the Trash")
+                    } else {
+                        format!("Restore {name} from the Trash")
+                    },
+                ));
             }
             ChangeAction::Unstack if row.is_some() => out.push((
                 SyncIntent::StackSet {

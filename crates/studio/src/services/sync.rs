@@ -206,6 +206,7 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
             ..FactsQuery::default()
         },
         SyncIntent::AssetSetFields { asset, .. }
+        | SyncIntent::AssetTrash { asset, .. }
         | SyncIntent::TagAdd { asset, .. }
         | SyncIntent::TagRemove { asset, .. }
         | SyncIntent::ReviewTransition { asset, .. }
@@ -539,7 +540,7 @@ fn asset_facts<'a>(
         AssetFacts {
             name: &asset.name,
             status: asset.status,
-            trashed: false,
+            trashed: asset.trashed,
             tag_count: asset.tags.len() as u32,
             target,
         },
@@ -565,6 +566,15 @@ fn decide_asset(
             row,
         }])
     };
+    // What is in the Trash is changed by nothing but its restore or its deletion (the
+    // desktop's rule): a change made before the Trash reached that library is refused.
+    if !matches!(
+        intent,
+        SyncIntent::AssetTrash { .. } | SyncIntent::AssetDelete { .. }
+    ) && let (Some(current), Some(brand)) = (&facts.asset, &facts.brand)
+    {
+        rules::live(&asset_facts(actor, current, brand).1)?;
+    }
     match intent {
         SyncIntent::AssetSetFields { asset, fields } => {
             let (current, brand) = asset_of(facts, *asset)?;
@@ -653,6 +663,18 @@ fn decide_asset(
                 dest = target;
             }
             put(row, dest)
+        }
+        SyncIntent::AssetTrash { asset, trashed } => {
+            let (current, brand) = asset_of(facts, *asset)?;
+            let (who, f) = asset_facts(actor, current, brand);
+            if *trashed {
+                rules::delete(&who, &f)?;
+            } else {
+                rules::restore_or_purge(&who, &f)?;
+            }
+            let mut row = current.clone();
+            row.trashed = *trashed;
+            put(row, brand)
         }
         SyncIntent::StackSet { asset, cover } => {
             let (current, brand) = asset_of(facts, *asset)?;
@@ -945,6 +967,7 @@ fn decide(
         | SyncIntent::AssetMove { .. }
         | SyncIntent::AssetDelete { .. }
         | SyncIntent::StackSet { .. }
+        | SyncIntent::AssetTrash { .. }
         | SyncIntent::CollectionFile { .. }
         | SyncIntent::CollectionUnfile { .. }
         | SyncIntent::CampaignAdd { .. }

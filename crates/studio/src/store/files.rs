@@ -87,7 +87,7 @@ macro_rules! files_sql {
                 who: UserId,
             ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
                 let rows: Vec<(Vec<u8>, i64)> = sqlx::query_as(
-                    "SELECT p.project, COALESCE((SELECT SUM(b.size) FROM blob b WHERE b.hash IN
+                    "SELECT p.project, COALESCE((SELECT CAST(SUM(b.size) AS BIGINT) FROM blob b WHERE b.hash IN
                          (SELECT r.hash FROM sync_row r WHERE r.kind = 'asset' AND r.project = p.project)), 0)
                      FROM (SELECT DISTINCT project FROM sync_row
                            WHERE kind = 'asset' AND hash = $1 AND creator = $2 AND project IS NOT NULL) p",

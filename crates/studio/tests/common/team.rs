@@ -137,6 +137,7 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         campaigns: Vec::new(),
         stack: None,
         forked_from: None,
+        trashed: false,
     }
 }
 

@@ -113,4 +113,9 @@ stack?: AssetId,
 /**
  * The asset it was forked from (R7.5), if any.
  */
-forked_from?: AssetId, };
+forked_from?: AssetId, 
+/**
+ * In the Trash (R4.3): everyone who sees it finds it there, until someone restores it or
+ * it is deleted for good.
+ */
+trashed: boolean, };

@@ -122,7 +122,15 @@ brand?: BrandId | null, } | { "type": "asset.delete",
 /**
  * Which.
  */
-asset: AssetId, } | { "type": "stack.set", 
+asset: AssetId, } | { "type": "asset.trash", 
+/**
+ * Which.
+ */
+asset: AssetId, 
+/**
+ * In the Trash from now on, or not.
+ */
+trashed: boolean, } | { "type": "stack.set", 
 /**
  * Which asset.
  */
