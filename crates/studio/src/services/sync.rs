@@ -563,7 +563,7 @@ fn decide_asset(
     let put = |row: AssetSyncRow, brand: &BrandSyncRow| {
         Ok(vec![SyncWrite::PutAsset {
             scope: asset_scope(brand),
-            row,
+            row: Box::new(row),
         }])
     };
     // What is in the Trash is changed by nothing but its restore or its deletion (the
@@ -957,7 +957,7 @@ fn decide(
             }
             Ok(vec![SyncWrite::PutAsset {
                 scope: asset_scope(brand),
-                row,
+                row: Box::new(row),
             }])
         }
         SyncIntent::AssetSetFields { .. }

@@ -135,8 +135,8 @@ pub enum SyncWrite {
     /// An asset, as it is to be, in its scope (a row that changes scope leaves a
     /// [`atelier_protocol::GoneRow`] in the old one).
     PutAsset {
-        /// The row.
-        row: AssetSyncRow,
+        /// The row (boxed: the largest write by far).
+        row: Box<AssetSyncRow>,
         /// `brand:<id>`, or its creator's `user:<id>` on their Personal brand.
         scope: String,
     },
@@ -707,7 +707,7 @@ macro_rules! sync_sql {
                     }
                     SyncWrite::PutAsset { row, scope } => {
                         let project = row.project;
-                        return Ok(Some(put_row_in(c, &SyncData::Asset(row.clone()), scope, Some(project)).await?));
+                        return Ok(Some(put_row_in(c, &SyncData::Asset((**row).clone()), scope, Some(project)).await?));
                     }
                     SyncWrite::DeleteAsset { id } => return remove_row(c, "asset", &id.to_string()).await,
                     SyncWrite::PutCollection { row, scope } => {
