@@ -262,6 +262,22 @@ fn export(library: &Acting<'_>, a: ExportArgs) -> Result<ExitCode> {
     } else {
         atelier_library::Existing::Refuse
     };
+    // Other members' originals only on the studio come down first (progress on stderr); one
+    // that can't (offline) is reported as not exported.
+    let remote = library.remote_among(&selection)?;
+    for (i, id) in remote.iter().enumerate() {
+        let got = atelier_sync::download_original(library, *id, |done, total| {
+            if !a.sel.json && total > 0 {
+                eprint!("\rfetching {}/{}: {}% ", i + 1, remote.len(), done * 100 / total);
+            }
+        });
+        if let Err(e) = got {
+            eprintln!("note: {id} stays on the studio: {e}");
+        }
+    }
+    if !remote.is_empty() && !a.sel.json {
+        eprintln!();
+    }
     let report = library.export_zip(&selection, &a.zip, existing, &cancel)?;
     if a.sel.json {
         output::json(&report)?;

@@ -1573,13 +1573,36 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     assert_eq!(in_project(&ana, "Pair").len(), 2);
     assert_eq!(status(&ana)["refusals"], 0, "{}", status(&ana));
 
-    // Ana keeps "Pair" available offline: her next sync brings its originals down. A private
-    // project has nothing only on the studio: refused, with why.
+    // Exporting one of them fetches its original first: the zip holds Olive's bytes.
     assert!(
         in_project(&ana, "Pair")
             .values()
             .all(|a| a["presence"] == "remote")
     );
+    let one = in_project(&ana, "Pair").into_keys().next().unwrap();
+    let zip = tmp.path().join("pair.zip");
+    let exported = ok_json(&atelier(
+        &ana,
+        &["export", "--zip", zip.to_str().unwrap(), &one, "--json"],
+        None,
+    ));
+    assert_eq!(
+        exported["written"].as_array().map(Vec::len),
+        Some(1),
+        "{exported}"
+    );
+    let theirs = ok_json(&atelier(&olive, &["show", &one, "--json"], None))["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut inside = Vec::new();
+    archive.by_index(0).unwrap().read_to_end(&mut inside).unwrap();
+    assert_eq!(inside, std::fs::read(&theirs).unwrap());
+    assert_eq!(in_project(&ana, "Pair")[&one]["presence"], "ok");
+
+    // Ana keeps "Pair" available offline: her next sync brings the rest down. A private
+    // project has nothing only on the studio: refused, with why.
     let kept = ok_json(&atelier(&ana, &["project", "offline", "Pair", "--json"], None));
     assert_eq!(kept["offline"], true, "{kept}");
     let out = atelier(&ana, &["project", "offline", "Inbox"], None);

@@ -69,6 +69,18 @@ pub struct ExportFailure {
 }
 
 impl Acting<'_> {
+    /// The assets of `selection` whose originals are only on the studio (other members'
+    /// not downloaded yet): what an export or a drag out fetches first.
+    pub fn remote_among(&self, selection: &Selection) -> Result<Vec<AssetId>> {
+        let mut out = Vec::new();
+        for id in self.resolve(selection)? {
+            if self.remote_original(id)?.is_some() {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
     /// Resolves a selection to asset ids (at most 10,000 at once, SPEC R16.1).
     pub fn resolve(&self, selection: &Selection) -> Result<Vec<AssetId>> {
         let ids = match selection {

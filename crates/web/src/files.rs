@@ -113,6 +113,10 @@ pub(crate) async fn original(
     let download = request.uri().query().is_some_and(|q| q.contains("download"));
     let result = async {
         let id = id(&raw)?;
+        // Another member's original, only on the studio: fetched first (listed with the
+        // sync's transfers while it comes).
+        let transfers = crate::studio::transfers_of(&s);
+        crate::studio::on_library(&s, move |lib| crate::studio::fetch_original(lib, id, &transfers)).await?;
         blocking(&s, move |l| {
             Ok((l.original_path(id)?, l.show(id)?.detail.summary.name))
         })
@@ -242,6 +246,23 @@ pub(crate) async fn export(
     Json(b): Json<ExportBody>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let selection = crate::api::selection(b.selection)?;
+    // Other members' originals only on the studio come down first; one that can't (offline)
+    // is reported as not exported, as a missing file is.
+    let remote = {
+        let selection = selection.clone();
+        blocking(&s, move |l| l.remote_among(&selection)).await?
+    };
+    if !remote.is_empty() {
+        let transfers = crate::studio::transfers_of(&s);
+        crate::studio::on_library(&s, move |lib| {
+            for id in remote {
+                // Not fetched (offline): the export lists it as not exported.
+                let _ = crate::studio::fetch_original(lib, id, &transfers);
+            }
+            Ok(())
+        })
+        .await?;
+    }
     let (name, report) = blocking(&s, move |l| {
         l.export_for_download(&selection, &CancelToken::new())
     })

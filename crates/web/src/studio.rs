@@ -46,7 +46,7 @@ pub struct StudioLogin {
     pub session_only: Option<bool>,
 }
 
-async fn on_library<T: Send + 'static>(
+pub(crate) async fn on_library<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Library) -> Result<T, SyncError> + Send + 'static,
 ) -> ApiResult<T> {
@@ -171,6 +171,30 @@ pub(crate) async fn refusal_retry(
     Ok(Json(list))
 }
 
+/// Where the originals this server fetches are listed: the background sync's transfers, so the
+/// indicator's panel shows their progress.
+pub(crate) fn transfers_of(s: &AppState) -> atelier_sync::Transfers {
+    s.sync.as_ref().map(|l| l.transfers().clone()).unwrap_or_default()
+}
+
+/// Downloads another member's original if it is only on the studio (listed in `transfers`
+/// while it comes); whether it came.
+pub(crate) fn fetch_original(
+    lib: &Library,
+    id: atelier_domain::AssetId,
+    transfers: &atelier_sync::Transfers,
+) -> Result<bool, SyncError> {
+    let Some(remote) = lib.remote_original(id)? else {
+        return Ok(false);
+    };
+    let shown = transfers.begin(
+        atelier_protocol::TransferKind::Download,
+        &remote.name,
+        remote.bytes,
+    );
+    atelier_sync::download_original(lib, id, |done, total| shown.advance(done, total)).map(|p| p.is_some())
+}
+
 /// `POST /api/studio/download`: another member's original, fetched from the studio now (the
 /// lightbox's *Download original*, *Make available offline*).
 #[derive(Debug, Deserialize, ts_rs::TS)]
@@ -192,15 +216,8 @@ pub(crate) async fn download_original(
     State(s): State<AppState>,
     Json(body): Json<OriginalRef>,
 ) -> ApiResult<Json<OriginalFetched>> {
-    // Listed with the background sync's transfers: the indicator's panel shows its progress.
-    let transfers = s.sync.as_ref().map(|l| l.transfers().clone()).unwrap_or_default();
-    let fetched = on_library(&s, move |lib| {
-        let name = lib.remote_original(body.id)?.map(|o| o.name).unwrap_or_default();
-        let shown = transfers.begin(atelier_protocol::TransferKind::Download, &name, 0);
-        atelier_sync::download_original(lib, body.id, |done, total| shown.advance(done, total))
-            .map(|p| p.is_some())
-    })
-    .await?;
+    let transfers = transfers_of(&s);
+    let fetched = on_library(&s, move |lib| fetch_original(lib, body.id, &transfers)).await?;
     Ok(Json(OriginalFetched { fetched }))
 }
 

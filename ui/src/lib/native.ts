@@ -8,7 +8,9 @@
  * In a browser none of this exists: `available()` is false and the UI hides these actions
  * (SPEC R4.3).
  */
-import { ApiFailure, type ApiError } from './api/client';
+import { ApiFailure, api, type ApiError } from './api/client';
+import { changes } from './stores/changes.svelte';
+import { toasts } from './stores/toasts.svelte';
 
 interface TauriCore {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -106,4 +108,22 @@ export async function notify(title: string, body: string): Promise<void> {
   } catch {
     // No permission or no shell: the in-app report is enough.
   }
+}
+
+/**
+ * Other members' originals that are only on the studio must come down before the shell can
+ * hand them to another app: fetches them (the sync indicator's panel shows the progress) and
+ * says so. Returns whether all were here already (the caller may go on at once).
+ */
+export async function originalsHere(items: { id: string; name: string; presence: string }[]): Promise<boolean> {
+  const remote = items.filter((i) => i.presence === 'remote');
+  if (remote.length === 0) return true;
+  const what = remote.length === 1 ? `the original of “${remote[0]!.name}”` : `${remote.length} originals`;
+  toasts.show('info', `Downloading ${what} from the studio…`);
+  try {
+    for (const r of remote) await api.downloadOriginal(r.id);
+  } finally {
+    changes.poke();
+  }
+  return false;
 }
