@@ -31,6 +31,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("../migrations/0017_stale_index.sql"), None),
     (include_str!("../migrations/0018_links_pending.sql"), None),
     (include_str!("../migrations/0019_offline.sql"), None),
+    (include_str!("../migrations/0020_studio_anchors.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -524,6 +524,49 @@ impl Tx<'_> {
         self.set_user(row, m.id, &m.email, &m.display_name, m.role)
     }
 
+    /// Pins a brand's anchors as the studio lists them, those whose assets are here, in order
+    /// (the others are pinned when they arrive: [`Tx::anchor_arrived`]).
+    pub(crate) fn settle_anchors(&mut self, brand: i64) -> Result<()> {
+        let listed: String =
+            self.tx
+                .query_row("SELECT studio_anchors FROM brand WHERE id = ?1", [brand], |r| {
+                    r.get(0)
+                })?;
+        let uids: Vec<String> = serde_json::from_str(&listed).unwrap_or_default();
+        let mut seqs = Vec::with_capacity(uids.len());
+        for u in &uids {
+            let Ok(id) = u.parse::<uuid::Uuid>() else { continue };
+            let seq: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT seq FROM asset WHERE uid = ?1")?
+                .query_row([id.as_bytes()], |r| r.get(0))
+                .optional()?;
+            seqs.extend(seq);
+        }
+        self.tx
+            .execute("DELETE FROM brand_anchor WHERE brand = ?1", [brand])?;
+        for (i, s) in seqs.iter().enumerate() {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO brand_anchor (brand, asset, position) VALUES (?1, ?2, ?3)",
+                params![brand, s, i as i64],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// An asset arrived from the studio: a brand that lists it as an anchor pins it now.
+    pub(crate) fn anchor_arrived(&mut self, id: atelier_domain::AssetId) -> Result<()> {
+        let brands: Vec<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM brand WHERE studio_anchors LIKE '%' || ?1 || '%'")?
+            .query_map([id.to_string()], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        for b in brands {
+            self.settle_anchors(b)?;
+        }
+        Ok(())
+    }
+
     /// Applies a brand's row from the studio: its name, kit and members as the studio has
     /// them. A team brand of this library with the same name and no studio id yet (made
     /// standalone) becomes that brand (binding matches brands by name). Journaled for the
@@ -586,9 +629,18 @@ impl Tx<'_> {
         }
         let json =
             |v: &Vec<String>| serde_json::to_string(v).map_err(|e| CatalogError::Corrupt(e.to_string()));
+        let anchors: Vec<String> = b.kit.anchors.iter().map(|a| a.to_string()).collect();
+        // Anchors pinned here before the studio had any (a library bound with its brands)
+        // stay until the studio lists some: they go up with the next pin.
+        let before: String =
+            self.tx
+                .query_row("SELECT studio_anchors FROM brand WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        let settle = !(anchors.is_empty() && before == "[]");
         self.tx.execute(
             "UPDATE brand SET name = ?2, name_key = ?3, color = ?4, prompt_prefix = ?5, prompt_suffix = ?6,
-                 banned_terms = ?7, self_approval = ?8, palette = ?9 WHERE id = ?1",
+                 banned_terms = ?7, self_approval = ?8, palette = ?9, studio_anchors = ?10 WHERE id = ?1",
             params![
                 id,
                 b.name,
@@ -598,9 +650,13 @@ impl Tx<'_> {
                 b.kit.prompt_suffix,
                 json(&b.kit.banned_terms)?,
                 b.kit.self_approval,
-                json(&b.kit.palette)?
+                json(&b.kit.palette)?,
+                json(&anchors)?
             ],
         )?;
+        if settle {
+            self.settle_anchors(id)?;
+        }
         if personal_of.is_none() {
             self.tx
                 .execute("DELETE FROM brand_member WHERE brand = ?1", [id])?;

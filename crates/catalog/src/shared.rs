@@ -975,6 +975,9 @@ impl Tx<'_> {
                 tx.take_fields(seq_here, a, brand, project, actor, now)?;
             }
             tx.take_links(seq_here, &uid, a)?;
+            if new {
+                tx.anchor_arrived(a.id)?;
+            }
             // A new row has no memberships yet: only its own to add.
             if !new || !a.collections.is_empty() || !a.campaigns.is_empty() {
                 tx.take_groups(seq_here, new, a, brand, scope, actor, now)?;

@@ -1331,6 +1331,21 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     assert!(in_project(&ana, "Shoot").values().all(|a| a["presence"] == "ok"));
     let out = atelier(&ana, &["download"], None);
     assert!(!out.status.success(), "nothing named: said so");
+    // Olive pins it as one of Acme's anchors (R10.3): Ana's library pins it too; Ana (a
+    // Creator) can't pin, and her library says so before anything is sent.
+    ok(&atelier(&olive, &["brand", "pin", "Acme", &id], None));
+    ok(&atelier(&ana, &["sync"], None));
+    assert_eq!(
+        brand(&ana, "Acme")["anchors"],
+        serde_json::json!([id.clone()]),
+        "{}",
+        brand(&ana, "Acme")
+    );
+    assert!(
+        !atelier(&ana, &["brand", "unpin", "Acme", &id], None)
+            .status
+            .success()
+    );
     ok(&atelier(&bo, &["sync"], None));
     assert_eq!(project(&bo, "Shoot")["count"], 0);
     // Only the owner shares or unshares.

@@ -312,6 +312,10 @@ pub struct KitPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub palette: Option<Vec<String>>,
+    /// The whole list of pinned anchor assets, in order (R10.3: at most 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub anchors: Option<Vec<AssetId>>,
 }
 
 impl KitPatch {
@@ -406,6 +410,9 @@ pub struct Kit {
     pub self_approval: bool,
     /// Palette (`#RRGGBB` each).
     pub palette: Vec<String>,
+    /// Pinned anchor assets, in order.
+    #[serde(default)]
+    pub anchors: Vec<AssetId>,
 }
 
 /// One member of a brand with their role.

@@ -1130,6 +1130,43 @@ async fn the_trash_is_the_teams(t: Team) {
     assert_eq!(seen.rating, Rating::new(3).unwrap());
 }
 
+/// A brand's anchors (R10.3) are a kit field of their own right: pinned by those who may pin,
+/// at most 16, the whole list at once.
+async fn anchors_are_pinned_as_a_whole_list(t: Team) {
+    let s = shared(&t).await;
+    let a = new_asset(s.shoot, s.acme, "a.jpg");
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            2,
+            vec![SyncIntent::AssetCreate { asset: a.clone() }],
+        )
+        .await[0],
+    );
+    let pin = |anchors: Vec<AssetId>| SyncIntent::BrandKit {
+        brand: s.acme,
+        kit: KitPatch {
+            anchors: Some(anchors),
+            ..KitPatch::default()
+        },
+    };
+    assert_eq!(
+        refused(&push(&t, &t.bo, uuid::Uuid::now_v7(), 1, vec![pin(vec![a.id])]).await[0]),
+        ErrorCode::Forbidden
+    );
+    let many: Vec<AssetId> = (0..17).map(|_| AssetId::new_v7()).collect();
+    assert_eq!(
+        refused(&push(&t, &t.admin, s.admin_lib, 30, vec![pin(many)]).await[0]),
+        ErrorCode::TooManyAnchors
+    );
+    applied(&push(&t, &t.admin, s.admin_lib, 31, vec![pin(vec![a.id, a.id])]).await[0]);
+    let rows = pull_all(&t, &t.bo, 1000).await;
+    let acme = brand_named(&rows, "Acme").unwrap();
+    assert_eq!(acme.kit.anchors, vec![a.id]);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -1159,4 +1196,5 @@ on_both_backends!(
     collections_and_campaigns_are_their_brands,
     stacks_and_forks_stay_within_a_brand,
     the_trash_is_the_teams,
+    anchors_are_pinned_as_a_whole_list,
 );

@@ -627,6 +627,7 @@ fn brand_intent(library: &Library, c: &Change) -> Option<(SyncIntent, String)> {
                 banned_terms: list("banned_terms"),
                 self_approval: after.get("self_approval").and_then(|v| v.as_bool()),
                 palette: list("palette"),
+                anchors: None,
             };
             // A logo or anchors only: assets, which sync with shared projects.
             if kit.is_empty() {
@@ -635,6 +636,23 @@ fn brand_intent(library: &Library, c: &Change) -> Option<(SyncIntent, String)> {
             Some((
                 SyncIntent::BrandKit { brand, kit },
                 format!("Change the kit of '{name}'"),
+            ))
+        }
+        // The whole list as it is now here (last writer wins, as for the palette).
+        ChangeAction::Anchors => {
+            let anchors = list("anchors")?
+                .iter()
+                .filter_map(|a| a.parse::<AssetId>().ok())
+                .collect();
+            Some((
+                SyncIntent::BrandKit {
+                    brand,
+                    kit: KitPatch {
+                        anchors: Some(anchors),
+                        ..KitPatch::default()
+                    },
+                },
+                format!("Pin the anchors of '{name}'"),
             ))
         }
         ChangeAction::Member => {

@@ -819,7 +819,18 @@ fn decide(
         SyncIntent::BrandKit { brand, kit: patch } => {
             let b = facts.brand.as_ref().ok_or_else(|| no_brand(*brand))?;
             let (who, target) = on_brand(actor, b);
-            policy::can(&who, Action::EditKit, &target)?;
+            // Pinning anchors is a right of its own; every other field is the kit's.
+            let anchors_only = KitPatch {
+                anchors: None,
+                ..patch.clone()
+            }
+            .is_empty();
+            if !anchors_only {
+                policy::can(&who, Action::EditKit, &target)?;
+            }
+            if patch.anchors.is_some() {
+                policy::can(&who, Action::PinAnchor, &target)?;
+            }
             Ok(vec![SyncWrite::SetKit {
                 id: *brand,
                 kit: patched(&b.kit, patch)?,
@@ -1003,6 +1014,16 @@ fn patched(current: &Kit, patch: &KitPatch) -> Result<Kit, InvalidInput> {
     }
     if let Some(p) = &patch.palette {
         kit.palette = kit::palette(Some(p))?.unwrap_or_default();
+    }
+    if let Some(a) = &patch.anchors {
+        let mut anchors: Vec<AssetId> = Vec::with_capacity(a.len());
+        for id in a {
+            if !anchors.contains(id) {
+                anchors.push(*id);
+            }
+        }
+        rules::anchor_count(anchors.len())?;
+        kit.anchors = anchors;
     }
     Ok(kit)
 }
