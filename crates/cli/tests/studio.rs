@@ -357,19 +357,7 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     // A second library of Olive's: two devices; revoking it from the first signs it out there,
     // and it says so.
     let lib2 = tmp.path().join("library-2");
-    let second = ok_json(&atelier(
-        &lib2,
-        &[
-            "studio",
-            "login",
-            &url,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    let second = owner_login(&lib2, &url);
     let devices = ok_json(&atelier(&lib, &["studio", "devices", "--json"], None));
     assert_eq!(devices.as_array().unwrap().len(), 2);
     let this = devices
@@ -396,19 +384,7 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
 
     // A stolen refresh secret: replaying a spent one revokes the device (theft detection).
     let lib3 = tmp.path().join("library-3");
-    let third = ok_json(&atelier(
-        &lib3,
-        &[
-            "studio",
-            "login",
-            &url,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    let third = owner_login(&lib3, &url);
     let id3 = third["device_id"].as_str().unwrap().to_string();
     let spent = keyring_entry(&id3).unwrap();
     assert_eq!(status(&lib3)["connection"], "online"); // rotates: `spent` is now used up
@@ -575,19 +551,7 @@ fn a_library_signs_in_to_a_studio_with_the_credential_in_the_keyring() {
     assert_eq!(s["url"], url.as_str());
 
     // Signing in again as the same person continues the same binding with a new device.
-    let again = ok_json(&atelier(
-        &lib,
-        &[
-            "studio",
-            "login",
-            &url,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    let again = owner_login(&lib, &url);
     assert_ne!(again["device_id"], device.as_str());
     assert_eq!(status(&lib)["connection"], "online");
 }
@@ -755,6 +719,23 @@ fn a_library_signs_in_through_the_browser() {
 }
 
 /// Invites `email` from `owner_lib` and joins it from `lib` (signing `lib` in as them).
+/// Signs `lib` in to the studio at `url` as its Owner, Olive; the sign-in's report.
+fn owner_login(lib: &Path, url: &str) -> Value {
+    ok_json(&atelier(
+        lib,
+        &[
+            "studio",
+            "login",
+            url,
+            "--email",
+            "olive@studio.test",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+    ))
+}
+
 fn invite_and_join(owner_lib: &Path, lib: &Path, email: &str, name: &str) {
     let invited = ok_json(&atelier(owner_lib, &["studio", "invite", email, "--json"], None));
     let link = invited["link"].as_str().unwrap().to_string();
@@ -845,19 +826,7 @@ fn libraries_share_brands_and_members_through_the_studio() {
         None,
     ));
     let acme_id = brand(&olive, "Acme")["id"].clone();
-    ok_json(&atelier(
-        &olive,
-        &[
-            "studio",
-            "login",
-            &url,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    owner_login(&olive, &url);
     let first = ok_json(&atelier(&olive, &["sync", "--json"], None));
     assert!(first["pushed"].as_u64().unwrap() >= 4, "{first}");
     assert_eq!(first["refused"], 0, "{first}");
@@ -1231,19 +1200,7 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
         tmp.path().join("ana"),
         tmp.path().join("bo"),
     );
-    ok_json(&atelier(
-        &olive,
-        &[
-            "studio",
-            "login",
-            &url,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    owner_login(&olive, &url);
     invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
     invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
     ok(&atelier(&olive, &["brand", "create", "Acme"], None));
@@ -1720,19 +1677,7 @@ fn a_team_converges_across_two_studio_processes_on_postgres_and_s3() {
         tmp.path().join("mia"),
         tmp.path().join("cy"),
     );
-    ok_json(&atelier(
-        &olive,
-        &[
-            "studio",
-            "login",
-            &url_a,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    owner_login(&olive, &url_a);
     invite_and_join(&olive, &mia, "mia@studio.test", "Mia");
     // Cy joins through the other process: the same studio, another door.
     let invited = ok_json(&atelier(
@@ -2063,19 +2008,7 @@ fn an_upload_damaged_on_the_way_or_cut_off_completes_whole() {
     let (_server, url) = serve_studio(&data, "127.0.0.1:0");
     let (proxy, flipped) = damaging_proxy(&url);
     let (olive, ana) = (tmp.path().join("olive"), tmp.path().join("ana"));
-    ok_json(&atelier(
-        &olive,
-        &[
-            "studio",
-            "login",
-            &proxy,
-            "--email",
-            "olive@studio.test",
-            "--password-stdin",
-            "--json",
-        ],
-        Some(PASSWORD),
-    ));
+    owner_login(&olive, &proxy);
     invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
     ok(&atelier(&olive, &["brand", "create", "Acme"], None));
     ok(&atelier(
