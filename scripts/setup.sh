@@ -18,6 +18,7 @@ need_pkgs=(
   xdotool python3-gi gir1.2-gtk-3.0       # its drag and drop with another app (tests/desktop/dnd_peer.py)
   postgresql python3-venv                 # the studio's tests: PostgreSQL, and SeaweedFS (S3) from PyPI
   gnome-keyring dbus-x11 libsecret-tools keyutils libdbus-1-dev   # the keyring: a Secret Service session
+  faketime                                # a library whose clock is wrong (sync tests: skew changes nothing)
 )
 
 missing=()

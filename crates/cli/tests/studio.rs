@@ -2165,3 +2165,126 @@ fn an_upload_damaged_on_the_way_or_cut_off_completes_whole() {
     assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&theirs).unwrap());
     assert_eq!(std::fs::read(&theirs).unwrap(), original);
 }
+
+/// `atelier` for `lib` on a machine whose clock is `skew` off (libfaketime's offset, "+400d").
+fn atelier_skewed(skew: &str, lib: &Path, args: &[&str]) -> Output {
+    let out = Command::new("faketime")
+        .args(["-f", skew, ATELIER, "--library"])
+        .arg(lib)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "under faketime {skew}: atelier {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Clock skew between machines changes nothing (STUDIO.md §4, issue 12): the studio orders
+/// changes by its own sequence, never by the libraries' clocks. Ana's computer runs 400 days
+/// ahead, Bo's 400 days behind: a rating Ana made "in the future" is overwritten by Olive's made
+/// after it, Bo's made after both wins though his clock says last year, and everyone converges.
+#[test]
+fn clock_skew_between_machines_changes_nothing() {
+    let Some(_one_at_a_time) = in_session() else {
+        return;
+    };
+    if Command::new("faketime").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("ATELIER_REQUIRE_SERVICES").is_none(),
+            "CI needs faketime (scripts/setup.sh installs it)"
+        );
+        eprintln!("faketime isn't installed: skipped (scripts/setup.sh installs it)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    init_studio(&data);
+    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
+    let (olive, ana, bo) = (
+        tmp.path().join("olive"),
+        tmp.path().join("ana"),
+        tmp.path().join("bo"),
+    );
+    owner_login(&olive, &url);
+    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
+    invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
+    ok(&atelier(&olive, &["brand", "create", "Acme"], None));
+    for who in ["ana@studio.test", "bo@studio.test"] {
+        ok(&atelier(
+            &olive,
+            &["brand", "member", "Acme", "add", who, "--role", "manager"],
+            None,
+        ));
+    }
+    let shoot = tmp.path().join("shoot");
+    jpegs(&shoot, 2, 5);
+    ok(&atelier(
+        &olive,
+        &[
+            "import",
+            shoot.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+        ],
+        None,
+    ));
+    ok(&atelier(&olive, &["project", "share", "Shoot"], None));
+    let (ahead, behind) = ("+400d", "-400d");
+    atelier_skewed(ahead, &ana, &["sync"]);
+    atelier_skewed(behind, &bo, &["sync"]);
+    let id = in_project(&olive, "Shoot").into_keys().next().unwrap();
+
+    // In real order: Ana (clock ahead) rates 2, Olive rates 5, Bo (clock behind) rates 1 and
+    // tags it; Ana submits it for review, Bo approves it.
+    atelier_skewed(ahead, &ana, &["rate", "2", &id]);
+    ok(&atelier(&olive, &["rate", "5", &id], None));
+    ok(&atelier(&olive, &["sync"], None));
+    assert_eq!(
+        facts_of(&olive, &id).0,
+        5,
+        "the later change wins, whatever Ana's clock says"
+    );
+    atelier_skewed(behind, &bo, &["rate", "1", &id]);
+    atelier_skewed(behind, &bo, &["tag", "add", "late-clock", &id]);
+    atelier_skewed(ahead, &ana, &["sync"]);
+    atelier_skewed(ahead, &ana, &["review", "submit", &id]);
+    atelier_skewed(behind, &bo, &["sync"]);
+    atelier_skewed(behind, &bo, &["review", "approve", &id]);
+    atelier_skewed(ahead, &ana, &["sync"]);
+    ok(&atelier(&olive, &["sync"], None));
+    let want = (1, "approved".to_string(), vec!["late-clock".to_string()]);
+    assert_eq!(facts_of(&olive, &id), want);
+    let shown = |skew: &str, lib: &Path| -> (u64, String, Vec<String>) {
+        let out = atelier_skewed(skew, lib, &["show", &id, "--json"]);
+        let a: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut tags: Vec<String> = a["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        tags.sort();
+        (
+            a["rating"].as_u64().unwrap(),
+            a["status"].as_str().unwrap().to_string(),
+            tags,
+        )
+    };
+    assert_eq!(shown(ahead, &ana), want);
+    assert_eq!(shown(behind, &bo), want);
+    for (skew, lib) in [(ahead, &ana), (behind, &bo)] {
+        let out = atelier_skewed(skew, lib, &["studio", "refusals", "--json"]);
+        assert_eq!(
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            Value::Array(vec![]),
+            "nothing refused"
+        );
+    }
+}
