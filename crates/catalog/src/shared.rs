@@ -587,12 +587,15 @@ impl Catalog {
     }
 
     /// Up to `limit` originals of the projects kept available offline that are only on the
-    /// studio, newest first.
+    /// studio, newest first — those the studio has (its thumbnail came: an uploader sends it
+    /// once the original is there), so that a batch of files not uploaded yet doesn't stand in
+    /// front of the rest sync after sync.
     pub fn remote_in_offline_projects(&self, limit: usize) -> Result<Vec<AssetId>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT a.uid FROM asset a JOIN asset_file f ON f.asset = a.seq
              JOIN project p ON p.id = a.project
+             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
              WHERE p.offline = 1 AND p.shared = 1 AND f.presence = 3 AND a.trashed_at IS NULL
              ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
         )?;

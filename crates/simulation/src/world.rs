@@ -656,7 +656,9 @@ impl World {
         let one = Selection::Ids(vec![id]);
         let (what, r) = match pick {
             // In the Trash: mostly restored, else deleted for good.
-            _ if trashed && pick % 4 == 0 => ("delete for good".to_string(), me.purge(&one).map(|_| ())),
+            _ if trashed && pick.is_multiple_of(4) => {
+                ("delete for good".to_string(), me.purge(&one).map(|_| ()))
+            }
             _ if trashed => ("restore".to_string(), me.restore(&one).map(|_| ())),
             0..15 => (
                 format!("rate {rating}"),
