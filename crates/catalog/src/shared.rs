@@ -345,33 +345,33 @@ impl Catalog {
         }))
     }
 
-    /// An asset's stack cover and fork original as the studio is to know them: the cover only
-    /// while it is its own stack's cover, on the same brand and in a shared project (a stack
-    /// under a private cover stays this library's); the original when it is in a shared
-    /// project (a cover in the Trash still counts: the stack comes back with it). With
-    /// whether the asset itself is in the Trash.
+    /// An asset's stack cover and fork original as the studio is to know them: the cover
+    /// while it is its own stack's cover on the same brand, wherever it is (one in a private
+    /// project counts on the studio once it is shared: the member's row has said so all
+    /// along, whatever order the rows reach it in); the original always (a cover in the Trash
+    /// still counts: the stack comes back with it). With whether the asset itself is in the
+    /// Trash.
     fn links_of(&self, seq: i64) -> Result<(Option<AssetId>, Option<AssetId>, bool)> {
         let conn = self.conn();
         let (stack, parent, brand, trashed): (Option<i64>, Option<i64>, i64, bool) = conn
             .prepare_cached("SELECT stack, parent, brand, trashed_at IS NOT NULL FROM asset WHERE seq = ?1")?
             .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        let shared = |of: i64, same_brand: bool| -> Result<Option<AssetId>> {
+        let named = |of: i64, same_brand: bool| -> Result<Option<AssetId>> {
             let row: Option<Vec<u8>> = conn
                 .prepare_cached(
-                    "SELECT a.uid FROM asset a JOIN project p ON p.id = a.project
-                     WHERE a.seq = ?1 AND p.shared = 1
-                       AND (?2 = 0 OR (a.stack = a.seq AND a.brand = ?3))",
+                    "SELECT a.uid FROM asset a
+                     WHERE a.seq = ?1 AND (?2 = 0 OR (a.stack = a.seq AND a.brand = ?3))",
                 )?
                 .query_row(params![of, same_brand, brand], |r| r.get(0))
                 .optional()?;
             row.map(|u| Ok(AssetId::from_uuid(uuid_of(&u)?))).transpose()
         };
         let stack = match stack {
-            Some(c) => shared(c, true)?,
+            Some(c) => named(c, true)?,
             None => None,
         };
         let parent = match parent {
-            Some(p) => shared(p, false)?,
+            Some(p) => named(p, false)?,
             None => None,
         };
         Ok((stack, parent, trashed))
@@ -722,6 +722,64 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// Undoes here a filing the studio refused (`kind`: "collection" or "campaign"): the
+    /// asset leaves the group, as the studio's (nothing queued). The rebuild that follows a
+    /// refusal can't: the asset's row may come before the group's, and a group the studio
+    /// hasn't sent yet counts as only this library's. Nothing if either is gone.
+    pub fn undo_refused_filing(
+        &mut self,
+        kind: &str,
+        group: uuid::Uuid,
+        asset: uuid::Uuid,
+        now: i64,
+    ) -> Result<()> {
+        let table = match kind {
+            "collection" => "collection",
+            _ => "campaign",
+        };
+        let g: Option<i64> = self
+            .tx
+            .query_row(
+                &format!("SELECT id FROM {table} WHERE uid = ?1"),
+                [group.as_bytes().as_slice()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (Some(g), Some(a), Some(actor)) = (g, self.seq_of_uid(asset.as_bytes())?, self.local_user()?)
+        else {
+            return Ok(());
+        };
+        self.as_synced(|tx| match table {
+            "collection" => tx.unfile(CollectionRow(g), &[a], actor, now),
+            _ => tx.remove_from_campaign(CampaignRow(g), &[a], actor, now),
+        })
+    }
+
+    /// Drops from the scopes held whole those a main pull's page no longer lists (`listed`;
+    /// empty: the page says nothing): the cursor moves on past rows of theirs this library
+    /// wasn't given, so a scope regained later is read whole again, even when the sync that
+    /// lost it was cut off before recording it.
+    pub fn narrow_sync_scopes(&mut self, listed: &[String]) -> Result<()> {
+        if listed.is_empty() {
+            return Ok(());
+        }
+        let text: Option<Option<String>> = self
+            .tx
+            .query_row("SELECT scopes FROM sync_state WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        let Some(held) = text
+            .flatten()
+            .and_then(|t| serde_json::from_str::<Vec<String>>(&t).ok())
+        else {
+            return Ok(());
+        };
+        let kept: Vec<String> = held.iter().filter(|s| listed.contains(s)).cloned().collect();
+        if kept.len() != held.len() {
+            self.set_sync_scopes(&kept)?;
+        }
+        Ok(())
+    }
+
     /// Remembers the scope list the last pull reported.
     pub fn set_sync_scopes(&mut self, scopes: &[String]) -> Result<()> {
         let text = serde_json::to_string(scopes).map_err(|e| CatalogError::Corrupt(e.to_string()))?;
@@ -992,8 +1050,8 @@ impl Tx<'_> {
 
     /// Sets an arriving asset's stack and fork original to the studio's. An asset named that
     /// isn't here waits in `link_pending` and is linked when it arrives; assets waiting for
-    /// this one are linked now. A stack the studio doesn't know of (under a private cover)
-    /// stays as it is here.
+    /// this one are linked now. A stack the studio doesn't know of (under a cover on another
+    /// brand) stays as it is here.
     fn take_links(&mut self, seq: i64, uid: &[u8], a: &AssetSyncRow) -> Result<()> {
         let (stack_now, parent_now, pending): (Option<i64>, Option<i64>, bool) = self
             .tx
@@ -1087,13 +1145,14 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Whether asset `seq`'s stack here is one the studio knows (its cover shared).
+    /// Whether asset `seq`'s stack here is one the studio knows (its cover on its brand:
+    /// see `links_of`).
     fn links_shared_stack(&self, seq: i64) -> Result<bool> {
         Ok(self
             .tx
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM asset a JOIN asset c ON c.seq = a.stack
-                 JOIN project p ON p.id = c.project WHERE a.seq = ?1 AND p.shared = 1)",
+                 WHERE a.seq = ?1 AND c.brand = a.brand)",
             )?
             .query_row([seq], |r| r.get(0))?)
     }

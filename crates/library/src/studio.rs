@@ -12,7 +12,7 @@ use atelier_domain::ids::{BrandId, CampaignId, CollectionId, DeviceId, ProjectId
 use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, StudioRole, rules};
 use atelier_protocol::{
     AssetSyncRow, CampaignSyncRow, Change, CollectionSyncRow, PullResponse, StudioLimits, StudioUser,
-    SyncData,
+    SyncData, SyncIntent,
 };
 
 use crate::{Library, Result, now_ms};
@@ -113,6 +113,16 @@ impl Library {
             tx.outbox_done(consumed)?;
             for r in refusals {
                 tx.add_refusal(&r.intent, &r.what, &r.code, &r.message, now, r.body.as_deref())?;
+                // Undone here: the rebuild below restores everything else from the studio's rows.
+                match r.body.as_deref().and_then(|b| serde_json::from_str(b).ok()) {
+                    Some(SyncIntent::CollectionFile { collection, asset }) => {
+                        tx.undo_refused_filing("collection", collection.uuid(), asset.uuid(), now)?
+                    }
+                    Some(SyncIntent::CampaignAdd { campaign, asset }) => {
+                        tx.undo_refused_filing("campaign", campaign.uuid(), asset.uuid(), now)?
+                    }
+                    _ => {}
+                }
             }
             if !refusals.is_empty() {
                 tx.request_rebuild()?;
@@ -171,8 +181,10 @@ impl Library {
             })?;
             // The page's scopes are recorded by `scopes_settled`, once the scopes gained are
             // read whole and the lost ones purged: a sync cut off in between does both again.
+            // Those it no longer lists stop counting as held now, with the cursor.
             if main {
                 tx.set_sync_cursor(&page.epoch, page.cursor, false, now)?;
+                tx.narrow_sync_scopes(&page.scopes)?;
             }
             Ok(purged)
         })?;

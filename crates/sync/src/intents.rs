@@ -4,7 +4,7 @@
 //! (import, fork, fields, tags, collections and campaigns, review, stacks, moves, the Trash,
 //! deletion for good); team brands' collections and campaigns (a group an asset is filed into
 //! goes up first if the studio lacks it). What has none stays in this library: this machine's
-//! files, private projects, Personal brands' collections and stacks under a private cover.
+//! files, private projects, Personal brands' collections and stacks across brands.
 //!
 //! Reads the library as it is when pushing, not as it was when the entry was written: an
 //! asset imported then shared is created once, with its fields of now. Knows the journal's
@@ -214,6 +214,36 @@ fn create(
     Ok(())
 }
 
+/// After a brand move, the stacks it makes count: a stack holds one brand's assets, so one
+/// made across brands (sent as nothing) starts to count when member and cover meet on a brand.
+fn restate_stack(library: &Library, row: &AssetSyncRow, out: &mut Vec<(SyncIntent, String)>) -> Result<()> {
+    let stated = |m: &AssetSyncRow, cover: AssetId| {
+        (
+            SyncIntent::StackSet {
+                asset: m.id,
+                cover: Some(cover),
+            },
+            format!("Stack {}", m.name),
+        )
+    };
+    match row.stack {
+        // A cover: its members on its new brand.
+        Some(cover) if cover == row.id => {
+            for m in library.stack_members(cover)? {
+                if let Some(member) = library.shared_asset_row(m)?
+                    && member.stack == Some(cover)
+                {
+                    out.push(stated(&member, cover));
+                }
+            }
+        }
+        // A member now on its cover's brand.
+        Some(cover) => out.push(stated(row, cover)),
+        None => {}
+    }
+    Ok(())
+}
+
 /// Before an asset goes up whole (`asset.create`), the collections and campaigns it is in
 /// that the studio lacks.
 fn ensure_groups_of(
@@ -374,8 +404,8 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
             }
 
             // Stacked: each member under the entry's cover, while that stack still stands as
-            // the studio may know it (a cover in a shared project, on the member's brand); a
-            // later entry sends what came after.
+            // the studio may know it (a cover on the member's brand, even one in a private
+            // project: it counts there once shared); a later entry sends what came after.
             ChangeAction::Stack => {
                 let cover = c.entity_id.as_deref().and_then(|a| a.parse::<AssetId>().ok());
                 if let (Some(row), Some(cover)) = (row, cover)
@@ -493,8 +523,11 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                     ));
                 }
             }
-            ChangeAction::Brand if row.is_some() => {
-                if let Some(b) = after_text(c, "brand").and_then(|b| b.parse::<BrandId>().ok()) {
+            ChangeAction::Brand => {
+                if let (Some(row), Some(b)) = (
+                    row,
+                    after_text(c, "brand").and_then(|b| b.parse::<BrandId>().ok()),
+                ) {
                     out.push((
                         SyncIntent::AssetMove {
                             asset: id,
@@ -503,6 +536,7 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                         },
                         format!("Move {name} to another brand"),
                     ));
+                    restate_stack(library, &row, &mut out)?;
                 }
             }
             ChangeAction::Project => {

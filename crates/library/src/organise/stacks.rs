@@ -55,6 +55,19 @@ impl Acting<'_> {
             super::Pool::Live.admits(&facts)?;
             rules::organise(&actor, &facts)?;
         }
+        // A stack holds one brand's assets, as on the studio: one made across brands here
+        // could never be shared, and would start to count unannounced the day a move (or the
+        // studio undoing one) brought its assets onto one brand.
+        if let Some(other) = facts.iter().find(|f| f.brand != facts[0].brand) {
+            return Err(InvalidInput::new(
+                ErrorCode::CoverNotInStack,
+                format!(
+                    "a stack holds one brand's assets: {} and {} are on different brands (move them to one brand first)",
+                    facts[0].name, other.name
+                ),
+            )
+            .into());
+        }
         let cover_seq = match cover {
             Some(c) => facts.iter().find(|f| f.id == c).map(|f| f.seq),
             None => {

@@ -692,7 +692,9 @@ fn decide_asset(
                             ),
                         ));
                     }
-                    None => return Err(no_asset(c)),
+                    // Not here (yet): a cover in its creator's private project counts once
+                    // that project is shared, as for `asset.create` (docs/decisions/0013).
+                    None => {}
                 }
             }
             let mut row = current.clone();
