@@ -347,13 +347,12 @@ impl Tx<'_> {
         let name: String = self
             .tx
             .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
-        crate::text::index_text(
-            &self.tx,
+        self.text.index_text(
             seq,
             false,
             [&name, fresh.prompt.as_deref().unwrap_or(""), &fresh.search_extra],
             true,
-        )?;
+        );
         journal::record(
             &self.tx,
             journal::Entry::about(

@@ -51,7 +51,7 @@ impl Tx<'_> {
                 Some(id) => id,
                 None => {
                     let id = insert.insert(params![Uuid::now_v7().as_bytes().to_vec(), tag, key, now_ms])?;
-                    crate::text::index_tag(&self.tx, id, tag)?;
+                    self.text.index_tag(id, tag);
                     id
                 }
             };
@@ -108,7 +108,7 @@ impl Tx<'_> {
                 .execute("UPDATE tag SET key = '\u{1}' || id WHERE id = ?1", [id])?;
             self.tx
                 .execute("UPDATE tag SET name = ?2 WHERE id = ?1", params![id, renamed])?;
-            crate::text::index_tag(&self.tx, *id, &renamed)?;
+            self.text.index_tag(*id, &renamed);
         }
         for (id, name) in &affected {
             let rest: String = name.chars().skip(old.chars().count()).collect();
@@ -194,7 +194,7 @@ impl Tx<'_> {
             self.postings.remove(Facet::Tag(tag), seq_u32(*s)?);
         }
         self.tx.execute("DELETE FROM asset_tag WHERE tag = ?1", [tag])?;
-        self.tx.execute("DELETE FROM fts_tags WHERE rowid = ?1", [tag])?;
+        self.text.delete(crate::text::FIELDS[1], tag);
         self.tx.execute("DELETE FROM tag WHERE id = ?1", [tag])?;
         Ok(())
     }

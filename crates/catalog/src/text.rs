@@ -146,43 +146,94 @@ pub(crate) fn match_expr(conn: &Connection, field: usize, term: &str) -> Result<
     })
 }
 
-/// Writes an asset's full-text rows: name, prompt and other metadata (`texts`, in that
-/// order; tags are indexed per tag, see `index_tag`). `fresh` rows have never been indexed;
-/// others replace what was there. `stage` queues the words for the term dictionary (bulk
-/// loads rebuild the dictionary once at the end instead).
-pub(crate) fn index_text(
-    conn: &Connection,
-    seq: i64,
-    fresh: bool,
-    texts: [&str; 3],
-    stage: bool,
-) -> Result<()> {
-    let name = name_text(texts[0]);
-    let fields = [(0, name.as_str()), (2, texts[1]), (3, texts[2])];
-    for (field, text) in fields {
-        let table = FIELDS[field];
-        if !fresh {
-            conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
-                .execute([seq])?;
-        }
-        if !text.trim().is_empty() {
-            conn.prepare_cached(&format!("INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"))?
-                .execute(params![seq, text])?;
-        }
-    }
-    if stage {
-        stage_terms(conn, &[name.as_str(), "", texts[1], texts[2]])?;
-    }
-    Ok(())
+/// The full-text writes of a transaction, applied in order when it ends ([`Pending::flush`]).
+///
+/// Why not at once: FTS5 writes what it holds in memory to disk whenever a statement of the
+/// transaction opens a statement savepoint — any write checked by a foreign key or firing a
+/// trigger does — so full-text rows written between a row's other writes made one tiny
+/// segment per row, then merged them: a third of a first sync's time. Nothing reads the
+/// indexes inside a write (searches run outside one).
+#[derive(Default)]
+pub(crate) struct Pending {
+    ops: Vec<Op>,
 }
 
-/// Indexes a tag's name (rowid = tag id), replacing what was there.
-pub(crate) fn index_tag(conn: &Connection, tag: i64, name: &str) -> Result<()> {
-    conn.prepare_cached("DELETE FROM fts_tags WHERE rowid = ?1")?
-        .execute([tag])?;
-    conn.prepare_cached("INSERT INTO fts_tags (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![tag, name])?;
-    stage_terms(conn, &["", name, "", ""])
+enum Op {
+    Delete(&'static str, i64),
+    Insert(&'static str, i64, String),
+    /// Words for the term dictionary (name, tags, prompt, meta).
+    Stage([String; 4]),
+}
+
+impl Pending {
+    /// An asset's full-text rows: name, prompt and other metadata (`texts`, in that order;
+    /// tags are indexed per tag, see [`Pending::index_tag`]). `fresh` rows have never been
+    /// indexed; others replace what was there. `stage` queues the words for the term
+    /// dictionary (bulk loads rebuild the dictionary once at the end instead).
+    pub(crate) fn index_text(&mut self, seq: i64, fresh: bool, texts: [&str; 3], stage: bool) {
+        let name = name_text(texts[0]);
+        for (field, text) in [(0, name.as_str()), (2, texts[1]), (3, texts[2])] {
+            let table = FIELDS[field];
+            if !fresh {
+                self.ops.push(Op::Delete(table, seq));
+            }
+            if !text.trim().is_empty() {
+                self.ops.push(Op::Insert(table, seq, text.to_string()));
+            }
+        }
+        if stage {
+            self.ops.push(Op::Stage([
+                name,
+                String::new(),
+                texts[1].to_string(),
+                texts[2].to_string(),
+            ]));
+        }
+    }
+
+    /// An asset's new name, replacing the old in the name index.
+    pub(crate) fn rename(&mut self, seq: i64, name: &str) {
+        let text = name_text(name);
+        self.ops.push(Op::Delete(FIELDS[0], seq));
+        self.ops.push(Op::Insert(FIELDS[0], seq, text.clone()));
+        self.ops
+            .push(Op::Stage([text, String::new(), String::new(), String::new()]));
+    }
+
+    /// A tag's name (rowid = tag id), replacing what was there.
+    pub(crate) fn index_tag(&mut self, tag: i64, name: &str) {
+        self.ops.push(Op::Delete(FIELDS[1], tag));
+        self.ops.push(Op::Insert(FIELDS[1], tag, name.to_string()));
+        self.ops.push(Op::Stage([
+            String::new(),
+            name.to_string(),
+            String::new(),
+            String::new(),
+        ]));
+    }
+
+    /// Takes row `rowid` out of `table` (one of [`FIELDS`]).
+    pub(crate) fn delete(&mut self, table: &'static str, rowid: i64) {
+        self.ops.push(Op::Delete(table, rowid));
+    }
+
+    /// Applies what was queued, in order, in the caller's transaction.
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        for op in self.ops.drain(..) {
+            match op {
+                Op::Delete(table, rowid) => {
+                    conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+                        .execute([rowid])?;
+                }
+                Op::Insert(table, rowid, text) => {
+                    conn.prepare_cached(&format!("INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"))?
+                        .execute(params![rowid, text])?;
+                }
+                Op::Stage(f) => stage_terms(conn, &[&f[0], &f[1], &f[2], &f[3]])?,
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@ use serde_json::json;
 use super::{DuplicateOf, FreedFile, NewAsset, find_by_hash};
 use crate::postings::{Facet, Link, Own, memberships, seq_u32};
 use crate::rows::{UserRow, array, hex};
-use crate::text::index_text;
 use crate::{Result, Tx, journal, paths};
 
 /// A column that bulk edits set.
@@ -162,13 +161,12 @@ impl Tx<'_> {
                 link.execute(params![t, seq])?;
             }
         }
-        index_text(
-            &self.tx,
+        self.text.index_text(
             seq,
             true,
             [&a.name, a.prompt.as_deref().unwrap_or(""), &a.search_extra],
             self.stage_terms,
-        )?;
+        );
 
         let s = seq_u32(seq)?;
         let own = Own {
@@ -291,14 +289,7 @@ impl Tx<'_> {
                 })?;
         self.tx
             .execute("UPDATE asset SET name = ?2 WHERE seq = ?1", params![seq, name])?;
-        self.tx
-            .prepare_cached("DELETE FROM fts_name WHERE rowid = ?1")?
-            .execute([seq])?;
-        let text = crate::text::name_text(name);
-        self.tx
-            .prepare_cached("INSERT INTO fts_name (rowid, text) VALUES (?1, ?2)")?
-            .execute(params![seq, text])?;
-        crate::text::stage_terms(&self.tx, &[&text, "", "", ""])?;
+        self.text.rename(seq, name);
         journal::record(
             &self.tx,
             journal::Entry::about(now, actor, Entity::Asset, ChangeAction::Rename, Some(&uid))
@@ -378,9 +369,7 @@ impl Tx<'_> {
                 self.postings.remove(Facet::StackMember, seq_u32(o)?);
             }
             for table in ["fts_name", "fts_prompt", "fts_meta"] {
-                self.tx
-                    .prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
-                    .execute([seq])?;
+                self.text.delete(table, *seq);
             }
             self.tx.execute("DELETE FROM asset WHERE seq = ?1", [seq])?;
             let still_used: bool = self.tx.query_row(
@@ -448,13 +437,8 @@ impl Tx<'_> {
             )
             .optional()?
             .unwrap_or_default();
-        crate::text::index_text(
-            &self.tx,
-            new,
-            true,
-            [&name, prompt.as_deref().unwrap_or(""), &extra],
-            true,
-        )?;
+        self.text
+            .index_text(new, true, [&name, prompt.as_deref().unwrap_or(""), &extra], true);
         let s = seq_u32(new)?;
         let tags: Vec<i64> = self
             .tx
