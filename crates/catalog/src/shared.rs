@@ -1185,11 +1185,8 @@ impl Tx<'_> {
     fn project_owner_hint(&self, a: &AssetSyncRow) -> Result<UserId> {
         let owner: Option<Vec<u8>> = self
             .tx
-            .query_row(
-                "SELECT u.uid FROM project p JOIN user u ON u.id = p.owner WHERE p.uid = ?1",
-                [a.project.to_bytes()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT u.uid FROM project p JOIN user u ON u.id = p.owner WHERE p.uid = ?1")?
+            .query_row([a.project.to_bytes()], |r| r.get(0))
             .optional()?
             .flatten();
         match owner {

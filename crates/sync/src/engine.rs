@@ -111,8 +111,14 @@ fn pull_all(
     let mut from_start = cursor == 0;
     let mut brands = Vec::new();
     let mut people = Vec::new();
+    // The next page, fetched while the last is applied (the studio reading and sending it,
+    // the library writing: one waited for the other).
+    let mut ahead: Option<atelier_protocol::PullResponse> = None;
     let scopes = loop {
-        let page = wire.pull(cursor, None)?;
+        let page = match ahead.take() {
+            Some(p) => p,
+            None => wire.pull(cursor, None)?,
+        };
         if let Some(epoch) = &state.epoch
             && *epoch != page.epoch
             && !report.rebootstrapped
@@ -136,7 +142,17 @@ fn pull_all(
                 _ => {}
             }
         }
-        report.pulled += library.apply_pull(&page, true)? as u32;
+        let applied = match wire.concurrent().filter(|_| page.more) {
+            Some(wire) => std::thread::scope(|s| {
+                let next = s.spawn(|| wire.pull(page.cursor, None));
+                let applied = library.apply_pull(&page, true);
+                // A page fetched but not applied is fetched again by the next sync.
+                ahead = next.join().ok().and_then(|r| r.ok());
+                applied
+            })?,
+            None => library.apply_pull(&page, true)?,
+        };
+        report.pulled += applied as u32;
         cursor = page.cursor;
         report.cursor = cursor;
         if !page.more {

@@ -18,6 +18,12 @@ pub trait Wire {
 
     /// The rows after `cursor` the caller may read (only those of scope `only` when given).
     fn pull(&self, cursor: i64, only: Option<&str>) -> Result<PullResponse>;
+
+    /// This wire, if it may fetch the next page on another thread while the last one is
+    /// applied (the real studio; not a simulated network, whose order of events is its seed's).
+    fn concurrent(&self) -> Option<&(dyn Wire + Sync)> {
+        None
+    }
 }
 
 /// The studio over its HTTP API, as the person signed in.
@@ -48,5 +54,9 @@ impl Wire for Http<'_> {
             Some(scope) => self.client.pull_scope(self.token, cursor, scope),
             None => self.client.pull(self.token, cursor),
         }
+    }
+
+    fn concurrent(&self) -> Option<&(dyn Wire + Sync)> {
+        Some(self)
     }
 }

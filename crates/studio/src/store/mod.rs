@@ -833,7 +833,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 6 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 7 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_files.sql",
         include_str!("migrations/postgres/0006_files.sql"),
     ),
+    (
+        7,
+        "0007_pull_by_scope.sql",
+        include_str!("migrations/postgres/0007_pull_by_scope.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).
