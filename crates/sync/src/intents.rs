@@ -214,8 +214,9 @@ fn create(
     Ok(())
 }
 
-/// After a brand move, the stacks it makes count: a stack holds one brand's assets, so one
-/// made across brands (sent as nothing) starts to count when member and cover meet on a brand.
+/// After a brand move, the stack it brings back together is stated again: a stack holds one
+/// brand's assets, and a member that went up while a move kept it apart from its cover went
+/// up without it (a stack counts again when member and cover meet on one brand).
 fn restate_stack(library: &Library, row: &AssetSyncRow, out: &mut Vec<(SyncIntent, String)>) -> Result<()> {
     let stated = |m: &AssetSyncRow, cover: AssetId| {
         (
