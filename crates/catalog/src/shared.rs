@@ -349,8 +349,8 @@ impl Catalog {
     /// while it is its own stack's cover on the same brand, wherever it is (one in a private
     /// project counts on the studio once it is shared: the member's row has said so all
     /// along, whatever order the rows reach it in); the original always (a cover in the Trash
-    /// still counts: the stack comes back with it). With whether the asset itself is in the
-    /// Trash.
+    /// still counts: the stack comes back with it), or the one it waits for in `link_pending`.
+    /// With whether the asset itself is in the Trash.
     fn links_of(&self, seq: i64) -> Result<(Option<AssetId>, Option<AssetId>, bool)> {
         let conn = self.conn();
         let (stack, parent, brand, trashed): (Option<i64>, Option<i64>, i64, bool) = conn
@@ -366,13 +366,21 @@ impl Catalog {
                 .optional()?;
             row.map(|u| Ok(AssetId::from_uuid(uuid_of(&u)?))).transpose()
         };
+        // A link waiting here for an asset that left (or hasn't come): the studio keeps it.
+        let waiting = |kind: &str| -> Result<Option<AssetId>> {
+            let row: Option<Vec<u8>> = conn
+                .prepare_cached("SELECT target FROM link_pending WHERE asset = ?1 AND kind = ?2")?
+                .query_row(params![seq, kind], |r| r.get(0))
+                .optional()?;
+            row.map(|u| Ok(AssetId::from_uuid(uuid_of(&u)?))).transpose()
+        };
         let stack = match stack {
             Some(c) => named(c, true)?,
-            None => None,
+            None => waiting("stack")?,
         };
         let parent = match parent {
             Some(p) => named(p, false)?,
-            None => None,
+            None => waiting("parent")?,
         };
         Ok((stack, parent, trashed))
     }
