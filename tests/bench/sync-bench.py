@@ -4,6 +4,7 @@
 - propagation: a brand kit change made in one library's open app (its local API) until another
   library's open app (its local API, polled every 5 ms) shows it — poke over SSE, pull, apply —
   side by side with the reference: the same change read back from the app that made it;
+- the same for a shared asset (issue 12): its rating changed in one app until the other shows it;
 - sign-in → first sync complete: a fresh library's app signs in (POST /api/studio/login) until
   its sync indicator says up to date with a last sync time.
 
@@ -24,6 +25,9 @@ studio_bin = os.path.join(bin_dir, "atelier-studio")
 tmp = tempfile.mkdtemp(prefix="sync-bench-")
 procs = []
 PASSWORD = "bench password 1"
+# A small photo committed in the repo (the shared asset whose rating is changed).
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "corpus",
+                       "formats", "pngsuite", "pngsuite__png_basi2c08.png")
 
 
 def run(cmd, stdin=None):
@@ -68,6 +72,9 @@ class App:
                 return b["prompt_prefix"]
         return None
 
+    def rating(self, asset):
+        return self.call("GET", f"/api/assets/{asset}").get("rating")
+
     def wait_up_to_date(self, timeout=30):
         until = time.time() + timeout
         while time.time() < until:
@@ -100,6 +107,11 @@ try:
     lib("b", "studio", "join", link, "--email", "ana@bench.test", "--name", "Ana", "--password-stdin",
         stdin=PASSWORD + "\n")
     lib("a", "brand", "member", "Bench", "add", "ana@bench.test", "--role", "viewer")
+    # An asset change too (issue 12): one photo in a shared project of the brand.
+    lib("a", "project", "create", "Shoot", "--brand", "Bench")
+    photo = json.loads(lib("a", "import", FIXTURE, "--project", "Shoot", "--brand", "Bench", "--json"))
+    asset = photo["assets"][0]["id"]
+    lib("a", "project", "share", "Shoot")
     lib("b", "sync")
 
     a, b = App("a"), App("b")
@@ -120,6 +132,22 @@ try:
         seen.append(time.perf_counter() - t0)
         time.sleep(0.2)
 
+    # A rating of a shared asset, seen in the other library's app.
+    rated, rated_own = [], []
+    for i in range(runs):
+        stars = i % 5 + 1 if i % 5 + 1 != a.rating(asset) else (i + 1) % 5 + 1
+        t0 = time.perf_counter()
+        a.call("POST", "/api/bulk", {"selection": {"ids": [asset]}, "op": "rate", "rating": stars})
+        while a.rating(asset) != stars:
+            pass
+        rated_own.append(time.perf_counter() - t0)
+        while b.rating(asset) != stars:
+            time.sleep(0.005)
+            if time.perf_counter() - t0 > 10:
+                raise SystemExit(f"the rating never arrived: {b.rating(asset)} there, {a.rating(asset)} here, want {stars}; {b.call('GET', '/api/studio/sync')}")
+        rated.append(time.perf_counter() - t0)
+        time.sleep(0.2)
+
     # Sign-in → first sync complete, for fresh libraries (each its own app).
     firsts = []
     for i in range(5):
@@ -138,6 +166,9 @@ try:
     print(f"reference, the same change read back in its own app: median {ms(statistics.median(own))}, "
           f"p95 {ms(pct(own, 95))}")
     print(f"ratio other/own (medians): {statistics.median(seen) / statistics.median(own):.1f}x")
+    print(f"a shared asset's rating visible in the other library's app: median {ms(statistics.median(rated))}, "
+          f"p95 {ms(pct(rated, 95))}, max {ms(max(rated))}; read back in its own app: median "
+          f"{ms(statistics.median(rated_own))}")
     print(f"sign-in -> first sync complete: median {ms(statistics.median(firsts))}, max {ms(max(firsts))}")
 finally:
     for p in procs:
