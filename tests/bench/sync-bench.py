@@ -109,7 +109,11 @@ try:
     lib("a", "brand", "member", "Bench", "add", "ana@bench.test", "--role", "viewer")
     # An asset change too (issue 12): one photo in a shared project of the brand.
     lib("a", "project", "create", "Shoot", "--brand", "Bench")
-    photo = json.loads(lib("a", "import", FIXTURE, "--project", "Shoot", "--brand", "Bench", "--json"))
+    # A copy: ratings are written back to the file's XMP sidecar, never to the repo's fixture.
+    shoot = os.path.join(tmp, "shoot")
+    os.makedirs(shoot)
+    shutil.copy(FIXTURE, shoot)
+    photo = json.loads(lib("a", "import", shoot, "--project", "Shoot", "--brand", "Bench", "--json"))
     asset = photo["assets"][0]["id"]
     lib("a", "project", "share", "Shoot")
     lib("b", "sync")
