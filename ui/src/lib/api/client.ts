@@ -183,22 +183,37 @@ async function failure(res: Response): Promise<ApiFailure> {
   return new ApiFailure(res.status, { code: res.status === 401 ? 'unauthorized' : 'http_error', message });
 }
 
+/** The browsers' budget for keepalive request bodies in flight (64 KiB), less a margin. */
+const KEEPALIVE_BUDGET = 60 * 1024;
+let keepaliveBytes = 0;
+
 async function request<T>(method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response;
+  const json = body === undefined ? undefined : JSON.stringify(body);
+  const init: RequestInit = {
+    method,
+    signal,
+    credentials: 'same-origin',
+    headers: json === undefined ? undefined : { 'content-type': 'application/json' },
+    body: json,
+  };
+  // A change sent just before the page goes away (a decision, then a click on a link or a
+  // reload) must still reach the server: keepalive lets the request outlive the page. Browsers
+  // refuse keepalive bodies beyond 64 KiB in flight in all, so the bytes are counted here and a
+  // request that would pass the budget goes without (it is sent either way, never twice).
+  const size = json === undefined ? 0 : new TextEncoder().encode(json).length;
+  const keepalive = method === 'POST' && keepaliveBytes + size <= KEEPALIVE_BUDGET;
+  if (keepalive) keepaliveBytes += size;
   try {
-    res = await fetch(url, {
-      method,
-      signal,
-      credentials: 'same-origin',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(url, { ...init, keepalive });
   } catch (e) {
     if (isAbort(e)) throw e;
     throw new ApiFailure(0, {
       code: 'network_error',
       message: 'Atelier is not answering. Is `atelier serve` (or the app) still running?',
     });
+  } finally {
+    if (keepalive) keepaliveBytes -= size;
   }
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
