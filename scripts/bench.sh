@@ -15,8 +15,10 @@
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
 #   scripts/bench.sh studio    # the studio at rest (RSS) and what authorising a request costs
 #   scripts/bench.sh sync      # a change seen in another library's app; sign-in -> first sync
+#   scripts/bench.sh push      # 20 libraries pushing ~1,000 intents each at once (SQLite, PostgreSQL)
 #   scripts/bench.sh share     # share N synthetic assets (ASSETS, default 20000), a new library's
-#                              # first sync of them, a burst of tag intents pushed and applied
+#                              # first sync of them, a burst of tag intents pushed and applied;
+#                              # FILES=1: with files, uploaded, and every thumbnail fetched
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -204,7 +206,22 @@ bench_share() {
   # and a burst of tag intents pushed and applied; SQLite studio, in a Secret Service session.
   cargo build --release --locked -q -p atelier -p atelier-studio -p atelier-bench
   source scripts/services.sh
-  in_secret_service python3 tests/bench/share-bench.py "$CARGO_TARGET_DIR/release" --assets "${ASSETS:-20000}"
+  # FILES=1: every asset with a small file that is also its thumbnail (uploads, thumbnails).
+  in_secret_service python3 tests/bench/share-bench.py "$CARGO_TARGET_DIR/release" --assets "${ASSETS:-20000}" \
+    ${FILES:+--files}
+}
+
+bench_push() {
+  # Many libraries pushing at once (issue 12): 20 libraries each push about 1,000 intents at the
+  # same moment, timed by the studio's access log; SQLite (one process), then PostgreSQL (two
+  # processes, a fresh cluster), in a Secret Service session.
+  cargo build --release --locked -q -p atelier -p atelier-studio -p atelier-bench
+  source scripts/services.sh
+  in_secret_service python3 tests/bench/push-bench.py "$CARGO_TARGET_DIR/release"
+  start_services >/dev/null
+  in_secret_service python3 tests/bench/push-bench.py "$CARGO_TARGET_DIR/release" \
+    --postgres "$ATELIER_TEST_DATABASE_URL"
+  stop_services
 }
 
 case "${1:-all}" in
@@ -218,6 +235,7 @@ case "${1:-all}" in
   studio) bench_studio ;;
   sync) bench_sync ;;
   share) bench_share ;;
+  push) bench_push ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|all" >&2; exit 2 ;;
 esac

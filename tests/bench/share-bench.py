@@ -10,16 +10,22 @@
   the local change alone, queued), then `atelier sync` pushes one intent per asset and pulls the
   rows back.
 
+With --files every synthetic asset has a small file that is also its grid thumbnail (a
+400-pixel JPEG of a real thumbnail's size): sharing then also uploads them (each `project
+share` syncs), and the new library's app (`atelier serve`, started after its first sync)
+fetches every thumbnail in the background; timed until its sync indicator says none wait.
+
 The reference for the first sync is Immich's mobile app: 491k remote assets shown in about 18 s
 (≈ 27,000 assets/s), as its maintainers report it.
 
 Must run inside a Secret Service session (scripts/services.sh in_secret_service).
-Usage: share-bench.py BIN_DIR [--assets N]"""
-import json, os, shutil, subprocess, sys, tempfile, time
+Usage: share-bench.py BIN_DIR [--assets N] [--files]"""
+import json, os, shutil, subprocess, sys, tempfile, time, urllib.request
 
 args = sys.argv[1:]
 bin_dir = args[0]
 n = int(args[args.index("--assets") + 1]) if "--assets" in args else 20000
+files = "--files" in args
 atelier = os.path.join(bin_dir, "atelier")
 bench = os.path.join(bin_dir, "atelier-bench")
 studio_bin = os.path.join(bin_dir, "atelier-studio")
@@ -70,7 +76,8 @@ try:
     run([studio_bin, "init", "--data", data, "--owner", "olive@bench.test", "--name", "Olive",
          "--password-stdin"], PASSWORD + "\n")
     studio, url = serve(data)
-    run([bench, "--library", os.path.join(tmp, "a"), "synth", "--assets", str(n), "--json"])
+    run([bench, "--library", os.path.join(tmp, "a"), "synth", "--assets", str(n), "--json",
+         *(["--files"] if files else [])])
     lib("a", "studio", "login", url, "--email", "olive@bench.test", "--password-stdin", stdin=PASSWORD + "\n")
     lib("a", "sync")
     projects = json.loads(lib("a", "project", "list", "--json"))
@@ -85,9 +92,29 @@ try:
     link = json.loads(lib("a", "studio", "invite", "ada@bench.test", "--role", "admin", "--json"))["link"]
     lib("b", "studio", "join", link, "--email", "ada@bench.test", "--name", "Ada", "--password-stdin",
         stdin=PASSWORD + "\n")
+    t_first = time.perf_counter()
     first_s, report = timed(lambda: json.loads(lib("b", "sync", "--json", step="first")))
     browse_s, page = timed(lambda: json.loads(lib("b", "search", "--limit", "100", "--json")))
     seen = page["total"]
+    if files:
+        # The rest of the thumbnails come in the app's background sync.
+        app = subprocess.Popen([atelier, "--library", os.path.join(tmp, "b"), "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        procs.append(app)
+        base, token = app.stdout.readline().strip().removeprefix("Atelier is serving at ").split("/?token=")
+        while True:
+            req = urllib.request.Request(base + "/api/studio/sync",
+                                         headers={"authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(req) as r:
+                status = json.loads(r.read())
+            if status["state"] == "up_to_date" and status["thumbnails_waiting"] == 0:
+                break
+            if time.perf_counter() - t_first > 900:
+                raise SystemExit(f"thumbnails still waiting after 15 minutes: {status}")
+            time.sleep(0.05)
+        thumbs_s = time.perf_counter() - t_first
+        app.terminate()
+        app.wait()
 
     studio.terminate()
     studio.wait()
@@ -95,12 +122,16 @@ try:
     studio, _ = serve(data, url.removeprefix("http://"))
     push_s, pushed = timed(lambda: json.loads(lib("a", "sync", "--json", step="burst")))
 
-    print(f"studio on SQLite; {shared} assets shared in {len(projects)} projects (synthetic, no files)")
+    kind = "each with a file and its thumbnail" if files else "no files"
+    print(f"studio on SQLite; {shared} assets shared in {len(projects)} projects (synthetic, {kind})")
     print(f"share: {share_s:.1f} s for {shared} assets ({shared / share_s:,.0f} assets/s, "
-          "intents pushed and rows pulled back)")
+          f"intents pushed and rows pulled back{', files uploaded' if files else ''})")
     print(f"first sync of a new library: {first_s:.1f} s for {seen} assets "
           f"({seen / first_s:,.0f} assets/s; {report['pulled']} rows); first page searched in "
           f"{browse_s * 1000:.0f} ms")
+    if files:
+        print(f"all {seen} thumbnails in the new library: {thumbs_s:.1f} s from the start of its first "
+              f"sync ({seen / thumbs_s:,.0f} thumbnails/s)")
     print(f"reference, Immich's mobile app: 491,000 assets in ~18 s (~27,000 assets/s); "
           f"ratio of rates Atelier/Immich: {(seen / first_s) / 27000:.2f}")
     print(f"tag burst on {shared} assets: local change {local_s:.2f} s (reference); "

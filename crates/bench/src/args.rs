@@ -33,6 +33,9 @@ pub enum BenchCommand {
         /// Random seed (the same seed gives the same library).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give every asset a small file that is also its grid thumbnail (for timing transfers).
+        #[arg(long)]
+        files: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

@@ -103,10 +103,15 @@ fn measure(bench: &Bench<'_>, command: BenchCommand) -> Result<()> {
         BenchCommand::Thumbs { .. } | BenchCommand::Similar { .. } => {
             unreachable!("run without a library")
         }
-        BenchCommand::Synth { assets, seed, json } => {
+        BenchCommand::Synth {
+            assets,
+            seed,
+            files,
+            json,
+        } => {
             let cancel = CancelToken::new();
             let r = with_progress("Synthesising", |progress| {
-                bench.synth(SynthOptions { assets, seed }, &cancel, progress)
+                bench.synth(SynthOptions { assets, seed, files }, &cancel, progress)
             })?;
             if json {
                 print_json(&r)?;

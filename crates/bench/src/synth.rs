@@ -30,6 +30,34 @@ pub struct SynthOptions {
     pub assets: u64,
     /// Random seed (the same seed gives the same library).
     pub seed: u64,
+    /// Give every asset a file and a grid thumbnail: a small JPEG of a thumbnail's size (the
+    /// same picture for all, each file made distinct by bytes after its end), which is both
+    /// the original and its thumbnail — for timing what travels (uploads, thumbnails), not
+    /// what decodes. Every asset is then an image.
+    pub files: bool,
+}
+
+/// The picture behind `--files`: a 400 × 267 photo-like JPEG (a gradient with grain) of about
+/// the size a real grid thumbnail has.
+fn synthetic_thumbnail() -> Result<Vec<u8>> {
+    let mut rng = SmallRng::seed_from_u64(400);
+    let (w, h) = (atelier_media::THUMB_SIDE, atelier_media::THUMB_SIDE * 2 / 3);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let mut px = [
+            (x * 255 / w) as i32,
+            (y * 255 / h) as i32,
+            ((x + y) * 128 / (w + h)) as i32 + 64,
+        ];
+        for c in &mut px {
+            *c = (*c + rng.random_range(-10..=10)).clamp(0, 255);
+        }
+        image::Rgb(px.map(|c| c as u8))
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(&img)
+        .map_err(|e| BenchError::Internal(format!("encoding the synthetic thumbnail: {e}")))?;
+    Ok(out)
 }
 
 /// What was made.
@@ -194,6 +222,13 @@ impl Bench<'_> {
         let start_ms = now - span_ms;
         // Which tags the assets carry (the report counts them).
         let mut used = vec![false; TAG_COUNT];
+        let picture = if options.files {
+            Some(synthetic_thumbnail()?)
+        } else {
+            None
+        };
+        let layout = self.acting.layout().clone();
+        let mut failed: Option<BenchError> = None;
         let assets = (0..n).map_while(|i| {
             if cancel.is_cancelled() {
                 return None;
@@ -207,7 +242,7 @@ impl Bench<'_> {
                     (Source::Uploaded, 15),
                 ],
             );
-            let kind = if rng.random_range(0..100) < 5 {
+            let kind = if rng.random_range(0..100) < 5 && picture.is_none() {
                 Kind::Video
             } else {
                 Kind::Image
@@ -273,7 +308,37 @@ impl Bench<'_> {
             let id = AssetId::from_uuid(Uuid::from_u128(
                 rng.random::<u128>() & !(0xF000 << 64) | (0x7000 << 64),
             ));
-            let hash = *blake3::hash(&i.to_le_bytes()).as_bytes();
+            let (hash, path, bytes, thumb) = match &picture {
+                None => (
+                    *blake3::hash(&i.to_le_bytes()).as_bytes(),
+                    // Managed paths that don't exist: reconciliation (which looks at files
+                    // added in place) leaves synthetic assets alone.
+                    std::path::PathBuf::from(format!("originals/synthetic/{name}")),
+                    1_000_000,
+                    None,
+                ),
+                Some(picture) => {
+                    let mut content = picture.clone();
+                    content.extend_from_slice(&i.to_le_bytes());
+                    let hash = *blake3::hash(&content).as_bytes();
+                    let path = std::path::PathBuf::from(format!(
+                        "originals/synthetic/{:04}/{i:07}-{name}",
+                        i / 1000
+                    ));
+                    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+                    let thumb = layout.rendition(&hex, atelier_library::RenditionKind::Thumb, "jpg");
+                    let written = [layout.root().join(&path), thumb].iter().try_for_each(|to| {
+                        std::fs::create_dir_all(to.parent().unwrap_or(to))
+                            .and_then(|_| std::fs::write(to, &content))
+                            .map_err(|e| BenchError::io(to, e))
+                    });
+                    if let Err(e) = written {
+                        failed = Some(e);
+                        return None;
+                    }
+                    (hash, path, content.len() as u64, Some("jpg".to_string()))
+                }
+            };
             Some(BulkAsset {
                 asset: NewAsset {
                     id,
@@ -307,11 +372,9 @@ impl Bench<'_> {
                             .collect(),
                     }),
                     file: FileFacts {
-                        // Managed paths that don't exist: reconciliation (which looks at files
-                        // added in place) leaves synthetic assets alone.
-                        path: format!("originals/synthetic/{name}").into(),
+                        path,
                         managed: true,
-                        bytes: 1_000_000,
+                        bytes,
                         mime: if kind == Kind::Video {
                             "video/mp4".into()
                         } else {
@@ -324,7 +387,7 @@ impl Bench<'_> {
                         },
                         mtime_ms: Some(added_at),
                         orientation: 1,
-                        thumb: None,
+                        thumb,
                         duration_ms: None,
                         sidecar_mtime_ms: None,
                     },
@@ -339,6 +402,9 @@ impl Bench<'_> {
         let written = catalog.bulk_insert(assets, user, &mut |done| {
             report(progress, Phase::Working, done, Some(n))
         })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
         report(progress, Phase::Finishing, written, Some(n));
         catalog.optimize()?;
         if cancel.is_cancelled() {

@@ -50,7 +50,7 @@ pub use similar::{
     Dispose, DuplicateGroup, DuplicatesReport, IndexReport, MAX_SIMILAR, MergeReport, SimilarItem,
     SimilarPage,
 };
-pub use transfers::{Incoming, Outgoing};
+pub use transfers::{ArrivedThumb, Incoming, Outgoing};
 pub use watch::{AssetAt, ReconcileReport, Relinked, WatchEvent};
 
 /// The name of the project every import lands in unless told otherwise.

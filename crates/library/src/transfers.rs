@@ -38,6 +38,19 @@ fn thumb_mime(ext: &str) -> &'static str {
     }
 }
 
+/// A grid thumbnail of another member's asset, as it came from the studio.
+#[derive(Debug, Clone)]
+pub struct ArrivedThumb {
+    /// The asset.
+    pub id: AssetId,
+    /// Its content hash.
+    pub hash: String,
+    /// The thumbnail's type (`image/jpeg`, `image/png`, `image/webp`).
+    pub mime: String,
+    /// The thumbnail.
+    pub bytes: Vec<u8>,
+}
+
 /// A download being written: a temporary file in the library's cache, renamed into place by
 /// [`Library::finish_original`] once its bytes checked out.
 #[derive(Debug)]
@@ -115,22 +128,31 @@ impl Library {
         Ok(self.catalog().thumbs_wanted(limit)?)
     }
 
-    /// Keeps a grid thumbnail that came from the studio (written atomically, then cataloged).
-    pub fn store_thumb(&self, id: AssetId, hash: &str, mime: &str, bytes: &[u8]) -> Result<()> {
-        let ext = match mime {
-            "image/png" => "png",
-            "image/webp" => "webp",
-            _ => "jpg",
-        };
-        let dest = self.layout.rendition(hash, RenditionKind::Thumb, ext);
-        write_atomic(&self.layout.cache_tmp(), &dest, bytes)?;
-        self.catalog().write(|tx| tx.set_thumb(id, ext))?;
-        Ok(())
-    }
-
-    /// Tells the app that thumbnails arrived (one journal entry for the lot).
-    pub fn thumbnails_arrived(&self, ids: &[AssetId]) -> Result<()> {
-        self.catalog().write(|tx| tx.thumbnails_arrived(ids, now_ms()))?;
+    /// Keeps grid thumbnails that came from the studio: each file written atomically, then all
+    /// cataloged in one transaction with one journal entry (the app's grid refreshes once per
+    /// batch).
+    pub fn store_thumbs(&self, thumbs: &[ArrivedThumb]) -> Result<()> {
+        if thumbs.is_empty() {
+            return Ok(());
+        }
+        let mut exts = Vec::with_capacity(thumbs.len());
+        for t in thumbs {
+            let ext = match t.mime.as_str() {
+                "image/png" => "png",
+                "image/webp" => "webp",
+                _ => "jpg",
+            };
+            let dest = self.layout.rendition(&t.hash, RenditionKind::Thumb, ext);
+            write_atomic(&self.layout.cache_tmp(), &dest, &t.bytes)?;
+            exts.push((t.id, ext));
+        }
+        let ids: Vec<AssetId> = exts.iter().map(|(id, _)| *id).collect();
+        self.catalog().write(|tx| {
+            for (id, ext) in &exts {
+                tx.set_thumb(*id, ext)?;
+            }
+            tx.thumbnails_arrived(&ids, now_ms())
+        })?;
         Ok(())
     }
 

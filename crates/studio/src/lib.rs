@@ -192,6 +192,14 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         out.flush()?;
     }
     tracing::info!(%bound, public_url = ?options.public_url, blobs = blobs.location(), "serving");
+    // TCP_NODELAY: a response goes out in more than one write (headers, then the body), and
+    // with Nagle's algorithm the second waits for the client's delayed ACK — 40 ms a request
+    // on Linux, which made each thumbnail fetch take 40 ms instead of one.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "can't set TCP_NODELAY on a connection");
+        }
+    });
     axum::serve(listener, http::router_with_blobs(studio.clone(), blobs))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

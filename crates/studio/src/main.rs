@@ -175,7 +175,11 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         // Colours only for a person at a terminal, never in journald or a log file.
         .with_ansi(std::io::stderr().is_terminal())
-        .with_max_level(tracing::Level::INFO)
+        // Info by default; `RUST_LOG` chooses more (`atelier_studio::access=debug`: every request).
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

@@ -21,19 +21,22 @@ use atelier_protocol::{
 };
 
 use crate::client::Event;
-use crate::credentials::Credentials;
 use crate::error::{Result, SyncError};
 use crate::intents::intents_of;
-use crate::session::with_studio;
-use crate::transfers::{OFFLINE_PER_SYNC, Transfers, fetch_offline, fetch_thumbs, send_files};
+use crate::session::{signed_in, with_studio};
+use crate::transfers::{
+    OFFLINE_PER_SYNC, THUMBS_PER_SYNC, Transfers, fetch_offline, fetch_thumbs, send_files,
+};
 use crate::wire::{Http, Wire};
 
 /// Outbox entries per round (each may stand for many intents: sharing a project sends its
 /// assets).
 const OUTBOX_BATCH: usize = 200;
 
-/// Intents per push request (the studio takes at most 500).
-const PUSH_BATCH: usize = 500;
+/// Intents per push request (the studio takes at most 500). A push holds the studio's one
+/// writer while it is applied, so its size is what every other library's push may wait for:
+/// 100 keeps that to a few milliseconds while a burst still goes in few requests.
+const PUSH_BATCH: usize = 100;
 
 /// One outbox entry's intents get ids `entry << INTENT_BITS | k`: increasing per library, the
 /// same again when a push is retried (the studio's at-most-once key), and room for a project
@@ -477,11 +480,7 @@ impl LiveSync {
                 return RETRY_OFFLINE;
             }
         };
-        let signed_in = Credentials::open(&binding.device.to_string())
-            .and_then(|c| c.load())
-            .map(|c| c.is_some())
-            .unwrap_or(false);
-        if !signed_in {
+        if !signed_in(&binding.device.to_string()) {
             let was_revoked = matches!(self.live_state(), SyncState::Revoked);
             if !was_revoked {
                 self.set(
@@ -502,8 +501,11 @@ impl LiveSync {
                     self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).waiting = waiting;
                 }
                 self.ensure_events();
-                // A whole batch of originals kept offline came: the next one at once.
-                if report.downloaded as usize == OFFLINE_PER_SYNC {
+                // A whole batch of thumbnails or of originals kept offline came: the next one
+                // at once.
+                if report.thumbnails as usize == THUMBS_PER_SYNC
+                    || report.downloaded as usize == OFFLINE_PER_SYNC
+                {
                     Duration::ZERO
                 } else {
                     POLL_EVERY

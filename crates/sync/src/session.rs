@@ -452,6 +452,22 @@ pub fn access(
     }
 }
 
+/// Whether the library bound as `device` holds a sign-in: this process's access token while
+/// it is fresh, else a credential in the keyring. The background sync asks at every round;
+/// the keyring (a D-Bus conversation each time, with a daemon that has been seen to fall over
+/// under such traffic) is only asked when no token is at hand.
+pub fn signed_in(device: &str) -> bool {
+    if let Some((signed, at)) = tokens().get(device)
+        && at.elapsed() + TOKEN_MARGIN < Duration::from_secs(u64::from(signed.expires_in))
+    {
+        return true;
+    }
+    Credentials::open(device)
+        .and_then(|c| c.load())
+        .map(|c| c.is_some())
+        .unwrap_or(false)
+}
+
 /// Forgets this process's token for a device (signed out, or the studio refused it).
 fn drop_token(credentials: &Credentials) {
     tokens().remove(credentials.key());

@@ -11,11 +11,11 @@
 
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use atelier_domain::AssetId;
-use atelier_library::{Library, LibraryError, Outgoing, RemoteOriginal};
+use atelier_library::{ArrivedThumb, Library, LibraryError, Outgoing, RemoteOriginal};
 use atelier_protocol::{ErrorCode, SyncReport, TransferKind, TransferProgress};
 
 use crate::client::StudioClient;
@@ -25,9 +25,12 @@ use crate::session::with_studio;
 /// Originals asked about per check.
 const CHECK_BATCH: usize = 200;
 
-/// Thumbnails fetched per sync: the rest come with the next (newest first, so the grid's top
-/// fills in first).
-const THUMBS_PER_SYNC: usize = 500;
+/// Thumbnails fetched per round: the rest come with the next, at once (newest first, so the
+/// grid's top fills in first; pushes and pulls go between rounds).
+pub const THUMBS_PER_SYNC: usize = 500;
+
+/// Thumbnail requests in flight at once.
+const THUMB_FETCHERS: usize = 4;
 
 /// Originals downloaded per sync for projects kept available offline: the rest come with the
 /// next (the background sync goes on at once while some wait).
@@ -187,23 +190,59 @@ fn upload(client: &StudioClient, token: &str, o: &Outgoing, transfers: &Transfer
     Ok(())
 }
 
-/// Fetches grid thumbnails of other members' assets, newest first; one the studio has none of
-/// yet is asked for again at a later sync.
+/// Fetches grid thumbnails of other members' assets, newest first, [`THUMB_FETCHERS`] at a
+/// time, cataloged per batch; one the studio has none of yet is asked for again at a later
+/// sync (a full batch, [`THUMBS_PER_SYNC`], says more wait: the background sync goes on at once).
 pub fn fetch_thumbs(
     library: &Library,
     client: &StudioClient,
     token: &str,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let mut arrived = Vec::new();
-    for wanted in library.thumbs_wanted(THUMBS_PER_SYNC)? {
-        if let Some((mime, bytes)) = client.rendition(token, &wanted.hash, "thumb")? {
-            library.store_thumb(wanted.id, &wanted.hash, &mime, &bytes)?;
-            arrived.push(wanted.id);
+    let wanted = library.thumbs_wanted(THUMBS_PER_SYNC)?;
+    let next = AtomicUsize::new(0);
+    let fetched: Mutex<Vec<ArrivedThumb>> = Mutex::new(Vec::new());
+    let failed: Mutex<Option<SyncError>> = Mutex::new(None);
+    // Small files one request each: the time is in the round trips, so a few run at once.
+    std::thread::scope(|s| {
+        for _ in 0..THUMB_FETCHERS.min(wanted.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(w) = wanted.get(i) else { return };
+                    if failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                        return;
+                    }
+                    match client.rendition(token, &w.hash, "thumb") {
+                        Ok(Some((mime, bytes))) => {
+                            fetched
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(ArrivedThumb {
+                                    id: w.id,
+                                    hash: w.hash.clone(),
+                                    mime,
+                                    bytes,
+                                })
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                            return;
+                        }
+                    }
+                }
+            });
         }
+    });
+    // What came is kept even when a fetch failed: the next sync asks for the rest.
+    let fetched = fetched.into_inner().unwrap_or_else(|p| p.into_inner());
+    library.store_thumbs(&fetched)?;
+    report.thumbnails += fetched.len() as u32;
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    report.thumbnails += arrived.len() as u32;
-    Ok(library.thumbnails_arrived(&arrived)?)
 }
 
 /// Downloads another member's original into the library (on demand: the lightbox at 100 %,

@@ -126,11 +126,35 @@ pub fn router(state: AppState) -> Router {
         .route("/original/{id}", get(files::original))
         .route("/export/{name}", get(files::export_file));
     Router::new()
-        .nest("/api", api)
+        .nest(
+            "/api",
+            api.layer(axum::middleware::from_fn_with_state(state.clone(), wake_sync)),
+        )
         .nest("/media", media)
         .fallback(files::ui)
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .with_state(state)
+}
+
+/// After a change made through the API (a successful POST that left something in the
+/// outbox), the background sync goes at once instead of at its next look at the outbox: a
+/// person's edit reaches the studio, and the rest of the team, ~100 ms sooner. POSTs that only
+/// read (search, similar) find the outbox as it was and wake nothing.
+async fn wake_sync(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let post = request.method() == axum::http::Method::POST;
+    let response = next.run(request).await;
+    if post
+        && response.status().is_success()
+        && let Some(sync) = &state.sync
+        && state.library.outbox_len().unwrap_or(0) > 0
+    {
+        sync.wake();
+    }
+    response
 }
 
 /// Serves `library` on 127.0.0.1:`port` (0 picks a free port) until `shutdown` completes;
@@ -180,6 +204,12 @@ pub async fn serve(
             .spawn(move || index_in_background(&library, &cancel))?;
     }
     ready(addr, format!("http://{addr}/?token={token}"));
+    // TCP_NODELAY: without it a response written in two parts waits for the browser's delayed
+    // ACK (40 ms on Linux) before its second part goes.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        // Failing leaves the connection as it was: slower, not wrong.
+        let _ = tcp.set_nodelay(true);
+    });
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await;

@@ -195,7 +195,30 @@ pub fn router_with_blobs(studio: Arc<Studio>, blobs: Blobs) -> Router {
         // Routes sharing a path merge their methods (axum's `route` does that).
         .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(access_log))
         .with_state(state)
+}
+
+/// One line per request at debug level (`RUST_LOG=atelier_studio::access=debug`): the method,
+/// the route as declared — never the request's path, which may hold a secret (a sign-in
+/// link's, a public link's token) —, the status and how long it took.
+async fn access_log(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::debug!(
+        target: "atelier_studio::access",
+        %method,
+        route = route.as_deref().unwrap_or("(none)"),
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    res
 }
 
 async fn not_found() -> error::ApiError {

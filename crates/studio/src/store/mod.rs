@@ -363,6 +363,16 @@ macro_rules! on_pool {
     };
 }
 
+/// [`on_pool!`] for a writing transaction: on SQLite through the writers' queue.
+macro_rules! on_writer {
+    ($self:ident, $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => sync::sqlite::$f(&s.writer $(, $arg)*).await,
+            Store::Postgres(s) => sync::postgres::$f(&s.pool $(, $arg)*).await,
+        }
+    };
+}
+
 /// Calls the files SQL (`files.rs`, written once) on the store's pool.
 macro_rules! on_files {
     ($self:ident, $f:ident ( $($arg:expr),* )) => {
@@ -523,12 +533,12 @@ impl Store {
         items: &[(i64, FactsQuery)],
         decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send + Sync,
     ) -> StoreResult<Vec<Applied>> {
-        on_pool!(self, apply_intents(replica, account, items, decide))
+        on_writer!(self, apply_intents(replica, account, items, decide))
     }
 
     /// Marks the asset rows of content `hash` as having a grid thumbnail (republished).
     pub async fn thumb_arrived(&self, hash: &str) -> StoreResult<usize> {
-        on_pool!(self, thumb_arrived(hash))
+        on_writer!(self, thumb_arrived(hash))
     }
 
     /// The scopes `who` may read now (every team brand's for `all`: Owners and Admins).
@@ -568,12 +578,12 @@ impl Store {
 
     /// Sets the plan limits and publishes them to every library.
     pub async fn set_limits(&self, limits: &atelier_protocol::StudioLimits) -> StoreResult<()> {
-        on_pool!(self, set_limits(limits))
+        on_writer!(self, set_limits(limits))
     }
 
     /// Gives the studio a new epoch (after a restore); returns it as pulls carry it.
     pub async fn new_epoch(&self, epoch: [u8; 16]) -> StoreResult<String> {
-        on_pool!(self, new_epoch(epoch))
+        on_writer!(self, new_epoch(epoch))
     }
 
     /// Every account, Owners first, then by name.

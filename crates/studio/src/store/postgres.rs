@@ -132,19 +132,21 @@ impl PgStore {
         result
     }
 
-    /// Listens on the sync channel in a background task until the pool closes.
+    /// Listens on the sync channel in a background task until the pool closes; once a second
+    /// it also reads the counter itself, so that a notification lost (while the listening
+    /// connection was being re-made) delays a poke by a second at most.
     pub async fn listen(&self, on_seq: impl Fn(i64) + Send + Sync + 'static) -> StoreResult<()> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
         listener.listen(super::NOTIFY_CHANNEL).await?;
-        let pool = self.pool.clone();
+        let on_seq = std::sync::Arc::new(on_seq);
+        let (pool, told) = (self.pool.clone(), on_seq.clone());
         tokio::spawn(async move {
             loop {
-                // `recv` reconnects by itself after a lost connection (pokes sent meanwhile
-                // are lost: clients also poll, and the next poke carries the latest seq).
+                // `recv` reconnects by itself after a lost connection.
                 match listener.recv().await {
                     Ok(n) => {
                         if let Ok(seq) = n.payload().parse::<i64>() {
-                            on_seq(seq);
+                            told(seq);
                         }
                     }
                     Err(e) => {
@@ -154,6 +156,20 @@ impl PgStore {
                         tracing::warn!(error = %e, "sync listener: retrying");
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
+                }
+            }
+        });
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut check = tokio::time::interval(Duration::from_secs(1));
+            check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !pool.is_closed() {
+                check.tick().await;
+                let seq: Result<(i64,), _> = sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1")
+                    .fetch_one(&pool)
+                    .await;
+                if let Ok((seq,)) = seq {
+                    on_seq(seq);
                 }
             }
         });

@@ -65,10 +65,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// write, and SQLite has one writer.
 const SEEN_EVERY_MS: i64 = 60_000;
 
-/// A pool on one studio database.
+/// Pools on one studio database: readers, and the one connection every writing transaction
+/// queues for — SQLite has one writer, and waiting in the pool's queue (first come, first
+/// served) beats polling for the lock in SQLite's busy handler, which sleeps up to 100 ms a
+/// try and serves no one in order.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    pub(super) writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -86,11 +90,15 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        let store = SqliteStore { pool };
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.create_if_missing(false))
+            .await?;
+        let store = SqliteStore { pool, writer };
         store.migrate().await?;
-        super::sync::sqlite::backfill(&store.pool).await?;
+        super::sync::sqlite::backfill(&store.writer).await?;
         Ok(store)
     }
 
@@ -118,7 +126,7 @@ impl SqliteStore {
                 name,
                 source,
             };
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(fail)?;
             sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)")
                 .bind(version)
@@ -133,6 +141,7 @@ impl SqliteStore {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -144,7 +153,7 @@ impl SqliteStore {
     }
 
     pub async fn create_studio(&self, name: &str, owner: &NewAccount, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO studio (id, name, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
         )
@@ -164,7 +173,7 @@ impl SqliteStore {
     }
 
     pub async fn add_account(&self, account: &NewAccount, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         insert_account(&mut tx, account, now).await?;
         tx.commit().await?;
         Ok(())
@@ -193,7 +202,7 @@ impl SqliteStore {
     }
 
     pub async fn add_device(&self, d: &NewDevice, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         insert_device(&mut tx, d, now).await?;
         tx.commit().await?;
         Ok(())
@@ -203,7 +212,7 @@ impl SqliteStore {
         let device = r.device.to_bytes().to_vec();
         // IMMEDIATE takes the write lock first, so the read below and the rotation are one
         // step: a secret presented twice at once is seen as current only once.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         // Looked up by the hash (an index probe), never by comparing secrets byte by byte: the
         // lookup's timing says nothing useful about a secret without its SHA-256 preimage.
         let current: Option<(Vec<u8>, Option<i64>)> =
@@ -328,14 +337,14 @@ impl SqliteStore {
     }
 
     pub async fn revoke_device(&self, id: DeviceId, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         revoke(&mut tx, &id.to_bytes(), now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn add_invitation(&self, i: &NewInvitation) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "UPDATE invitation SET revoked_at = ?
              WHERE email_key = ? AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -444,7 +453,7 @@ impl SqliteStore {
     ) -> StoreResult<AcceptOutcome> {
         // IMMEDIATE: the write lock first, so that the spend below is decided once — of two
         // accepts with one link, the second finds it spent.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let spent: Option<(i64,)> = sqlx::query_as(
             "UPDATE invitation SET accepted_at = ?
              WHERE token_hash = ? AND email_key = ? AND accepted_at IS NULL AND revoked_at IS NULL
@@ -502,7 +511,7 @@ impl SqliteStore {
     }
 
     pub async fn add_browser_sign_in(&self, new: &NewBrowserSignIn) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM browser_sign_in WHERE expires_at <= ?")
             .bind(new.created_at)
             .execute(&mut *tx)
@@ -581,7 +590,7 @@ impl SqliteStore {
     ) -> StoreResult<PollOutcome> {
         // IMMEDIATE: the write lock first, so the read below and the spend are one step: of two
         // polls at once, the second finds the sign-in spent.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<PollRow> = sqlx::query_as(
             "SELECT device_name, expires_at, approved_by, denied_at, delivered_at FROM browser_sign_in
              WHERE poll_hash = ?",
@@ -638,7 +647,7 @@ impl SqliteStore {
         now: i64,
     ) -> StoreResult<Option<Account>> {
         let id = who.to_bytes().to_vec();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let Some(facts) = role_facts(&mut tx, &id).await? else {
             return Ok(None);
         };
@@ -673,7 +682,7 @@ impl SqliteStore {
         check: impl FnOnce(RoleFacts) -> Result<(), InvalidInput> + Send,
     ) -> StoreResult<Option<Account>> {
         let id = who.to_bytes().to_vec();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let Some(facts) = role_facts(&mut tx, &id).await? else {
             return Ok(None);
         };

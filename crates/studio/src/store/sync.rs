@@ -12,6 +12,7 @@ use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{AssetId, BrandRole};
 use atelier_protocol::{
     AssetSyncRow, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, Kit, ProjectSyncRow, PushOutcome,
+    SyncData,
 };
 
 use super::{Account, StoreError, StoreResult};
@@ -190,12 +191,37 @@ impl SyncWrite {
     }
 }
 
-/// What one push has read already, so that a burst of intents on one brand's assets reads
-/// the brand (and its collections and campaigns) once; a write to either drops it.
+/// What one writing transaction knows already, so that a burst of intents costs about one
+/// statement each: the brands (and their collections and campaigns) it read, dropped when one
+/// is written; the sync rows it read or wrote (written through, so the database agrees); and,
+/// in a push, the seq counter, taken once under the writer's lock and written back once.
 #[derive(Debug, Default)]
 pub(super) struct PushCache {
     brands: std::collections::HashMap<BrandId, Option<BrandSyncRow>>,
     groups: std::collections::HashMap<BrandId, (Vec<CollectionSyncRow>, Vec<CampaignSyncRow>)>,
+    /// (kind, key) → the row's scope and data, or `None` for no row.
+    rows: std::collections::HashMap<(&'static str, String), Option<(String, SyncData)>>,
+    /// The last seq handed out, when this transaction counts them itself (a push: `take_seqs`).
+    seq: Option<i64>,
+    /// The counter's value when this transaction took it.
+    seq_taken: i64,
+    /// In a push, rows are written many per statement: those put and not written yet (every
+    /// one is in `rows` too, so reads by key never need them written first).
+    write_behind: bool,
+    pending: Vec<PendingRow>,
+}
+
+/// A row [`PushCache`] holds back, as its upsert binds it.
+#[derive(Debug)]
+struct PendingRow {
+    kind: &'static str,
+    key: String,
+    scope: String,
+    seq: i64,
+    body: String,
+    project: Option<Vec<u8>>,
+    hash: Option<String>,
+    creator: Option<Vec<u8>>,
 }
 
 /// What an apply did.
@@ -238,7 +264,7 @@ pub(super) fn epoch_text(bytes: &[u8]) -> String {
 
 /// Instantiates the sync SQL for one backend's connection and pool types.
 macro_rules! sync_sql {
-    ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr) => {
+    ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr, $numbered:expr) => {
         pub(super) mod $name {
             use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
             use atelier_domain::{AssetId, Id as _, StudioRole};
@@ -250,9 +276,38 @@ macro_rules! sync_sql {
             use super::super::rows::{AccountRow, account, user_id};
             use super::super::StoreResult;
             use super::{
-                Applied, FactsQuery, PushCache, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope,
+                Applied, FactsQuery, PendingRow, PushCache, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope,
                 epoch_text, json, now_ms, parse, user_scope,
             };
+
+            /// `n` placeholders for a statement of many rows, `per_row` to a row: PostgreSQL's
+            /// are numbered; SQLite's are anonymous, bound in order (naming a thousand of them
+            /// costs SQLite a walk of its parameter list per name: quadratic).
+            fn placeholders(rows: usize, per_row: usize) -> String {
+                let mut sql = String::new();
+                for r in 0..rows {
+                    if r > 0 {
+                        sql.push(',');
+                    }
+                    if per_row > 1 {
+                        sql.push('(');
+                    }
+                    for i in 0..per_row {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        if $numbered {
+                            sql.push_str(&format!("${}", r * per_row + i + 1));
+                        } else {
+                            sql.push('?');
+                        }
+                    }
+                    if per_row > 1 {
+                        sql.push(')');
+                    }
+                }
+                sql
+            }
 
             /// A writing transaction holding the writer's lock until it ends (SQLite's write
             /// lock; on PostgreSQL the counter row), so that decisions read every earlier one.
@@ -265,8 +320,13 @@ macro_rules! sync_sql {
                 Ok(tx)
             }
 
-            /// Hands out the next seq (the row stays locked until the transaction ends).
-            async fn next_seq(c: &mut $conn) -> StoreResult<i64> {
+            /// Hands out the next seq: from the transaction's own count in a push, else from
+            /// the counter row (which stays locked until the transaction ends).
+            async fn next_seq(c: &mut $conn, cache: &mut PushCache) -> StoreResult<i64> {
+                if let Some(seq) = cache.seq.as_mut() {
+                    *seq += 1;
+                    return Ok(*seq);
+                }
                 let (seq,): (i64,) =
                     sqlx::query_as("UPDATE sync_meta SET seq = seq + 1 WHERE id = 1 RETURNING seq")
                         .fetch_one(&mut *c)
@@ -280,28 +340,72 @@ macro_rules! sync_sql {
                 Ok(seq)
             }
 
+            /// From here on this transaction hands out seqs itself, from the counter as it is
+            /// now: the writer's lock, held since `begin`, keeps every other writer waiting.
+            async fn take_seqs(c: &mut $conn, cache: &mut PushCache) -> StoreResult<()> {
+                let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
+                cache.seq = Some(seq);
+                cache.seq_taken = seq;
+                Ok(())
+            }
+
+            /// Writes back what [`take_seqs`] counted (once, with one notify), before the commit.
+            async fn settle_seqs(c: &mut $conn, cache: &mut PushCache) -> StoreResult<()> {
+                let Some(seq) = cache.seq.take() else {
+                    return Ok(());
+                };
+                if seq == cache.seq_taken {
+                    return Ok(());
+                }
+                sqlx::query("UPDATE sync_meta SET seq = $1 WHERE id = 1").bind(seq).execute(&mut *c).await?;
+                let notify: &str = $notify;
+                if !notify.is_empty() {
+                    sqlx::query(notify).bind(seq.to_string()).execute(&mut *c).await?;
+                }
+                Ok(())
+            }
+
+            /// The last seq handed out, counting this transaction's.
+            async fn current_seq(c: &mut $conn, cache: &PushCache) -> StoreResult<i64> {
+                if let Some(seq) = cache.seq {
+                    return Ok(seq);
+                }
+                let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
+                Ok(seq)
+            }
+
             /// Stores `data` as the current row of its (kind, key) in `scope`, with a new seq.
-            pub(in crate::store) async fn put_row(c: &mut $conn, data: &SyncData, scope: &str) -> StoreResult<i64> {
-                put_row_in(c, data, scope, None).await
+            pub(in crate::store) async fn put_row(
+                c: &mut $conn,
+                cache: &mut PushCache,
+                data: &SyncData,
+                scope: &str,
+            ) -> StoreResult<i64> {
+                put_row_in(c, cache, data, scope, None).await
             }
 
             /// [`put_row`], noting the shared project an asset row belongs to. A row that was
             /// in another scope leaves a Gone row there, so that readers of that scope drop it.
             async fn put_row_in(
                 c: &mut $conn,
+                cache: &mut PushCache,
                 data: &SyncData,
                 scope: &str,
                 project: Option<ProjectId>,
             ) -> StoreResult<i64> {
                 let (kind, key) = data.key();
-                let before: Option<(String,)> = sqlx::query_as("SELECT scope FROM sync_row WHERE kind = $1 AND key = $2")
-                    .bind(kind)
-                    .bind(&key)
-                    .fetch_optional(&mut *c)
-                    .await?;
+                let before: Option<String> = match cache.rows.get(&(kind, key.clone())) {
+                    Some(known) => known.as_ref().map(|(scope, _)| scope.clone()),
+                    None => sqlx::query_as("SELECT scope FROM sync_row WHERE kind = $1 AND key = $2")
+                        .bind(kind)
+                        .bind(&key)
+                        .fetch_optional(&mut *c)
+                        .await?
+                        .map(|(scope,): (String,)| scope),
+                };
                 let new = before.is_none();
-                if let Some((old,)) = before.filter(|(old,)| old != scope) {
-                    gone(c, kind, &key, &old).await?;
+                if let Some(old) = before.filter(|old| old != scope) {
+                    gone(c, cache, kind, &key, &old).await?;
                 }
                 // A new asset whose content already has a grid thumbnail here says so (another
                 // member sent the same file before). A row already here says so already: a
@@ -323,12 +427,26 @@ macro_rules! sync_sql {
                     }
                     _ => data,
                 };
-                let seq = next_seq(c).await?;
+                let seq = next_seq(c, cache).await?;
                 // An asset's file and creator, for deciding who may read the file.
                 let (hash, creator) = match data {
                     SyncData::Asset(a) => (Some(a.hash.clone()), Some(a.creator.to_bytes().to_vec())),
                     _ => (None, None),
                 };
+                if cache.write_behind {
+                    cache.pending.push(PendingRow {
+                        kind,
+                        key: key.clone(),
+                        scope: scope.to_string(),
+                        seq,
+                        body: json(data)?,
+                        project: project.map(|p| p.to_bytes().to_vec()),
+                        hash,
+                        creator,
+                    });
+                    cache.rows.insert((kind, key), Some((scope.to_string(), data.clone())));
+                    return Ok(seq);
+                }
                 sqlx::query(
                     "INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -337,7 +455,7 @@ macro_rules! sync_sql {
                          creator = excluded.creator",
                 )
                 .bind(kind)
-                .bind(key)
+                .bind(&key)
                 .bind(scope)
                 .bind(seq)
                 .bind(json(data)?)
@@ -346,14 +464,56 @@ macro_rules! sync_sql {
                 .bind(creator)
                 .execute(&mut *c)
                 .await?;
+                cache.rows.insert((kind, key), Some((scope.to_string(), data.clone())));
                 Ok(seq)
             }
 
+            /// Writes the rows [`PushCache`] held back, many per statement; a row put twice is
+            /// written as it was put last (one statement can't upsert a key twice).
+            async fn flush(c: &mut $conn, cache: &mut PushCache) -> StoreResult<()> {
+                if cache.pending.is_empty() {
+                    return Ok(());
+                }
+                let mut seen = std::collections::HashSet::new();
+                let mut rows: Vec<PendingRow> = std::mem::take(&mut cache.pending)
+                    .into_iter()
+                    .rev()
+                    .filter(|r| seen.insert((r.kind, r.key.clone())))
+                    .collect();
+                rows.reverse();
+                for chunk in rows.chunks(100) {
+                    let mut sql =
+                        String::from("INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator) VALUES ");
+                    sql.push_str(&placeholders(chunk.len(), 8));
+                    sql.push_str(
+                        " ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
+                           body = excluded.body, project = excluded.project, hash = excluded.hash,
+                           creator = excluded.creator",
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for r in chunk {
+                        q = q
+                            .bind(r.kind)
+                            .bind(&r.key)
+                            .bind(&r.scope)
+                            .bind(r.seq)
+                            .bind(&r.body)
+                            .bind(&r.project)
+                            .bind(&r.hash)
+                            .bind(&r.creator);
+                    }
+                    q.execute(&mut *c).await?;
+                }
+                Ok(())
+            }
+
             /// Marks (kind, key) as gone from `scope`, with a new seq.
-            async fn gone(c: &mut $conn, kind: &str, key: &str, scope: &str) -> StoreResult<i64> {
+            async fn gone(c: &mut $conn, cache: &mut PushCache, kind: &str, key: &str, scope: &str) -> StoreResult<i64> {
                 let mark = SyncData::Gone(GoneRow { kind: kind.to_string(), key: key.to_string(), scope: scope.to_string() });
-                let seq = next_seq(c).await?;
+                let seq = next_seq(c, cache).await?;
                 let (gone_kind, gone_key) = mark.key();
+                // Upserted below without its scope: read afresh if this transaction asks.
+                cache.rows.remove(&(gone_kind, gone_key.clone()));
                 sqlx::query(
                     "INSERT INTO sync_row (kind, key, scope, seq, body) VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body",
@@ -369,45 +529,85 @@ macro_rules! sync_sql {
             }
 
             /// Deletes the row (kind, key), leaving a Gone row in its scope; `None` if there was none.
-            async fn remove_row(c: &mut $conn, kind: &str, key: &str) -> StoreResult<Option<i64>> {
+            async fn remove_row(c: &mut $conn, cache: &mut PushCache, kind: &'static str, key: &str) -> StoreResult<Option<i64>> {
+                // A row put earlier in this push must be there to be deleted.
+                flush(c, cache).await?;
                 let removed: Option<(String,)> =
                     sqlx::query_as("DELETE FROM sync_row WHERE kind = $1 AND key = $2 RETURNING scope")
                         .bind(kind)
                         .bind(key)
                         .fetch_optional(&mut *c)
                         .await?;
+                cache.rows.insert((kind, key.to_string()), None);
                 match removed {
-                    Some((scope,)) => Ok(Some(gone(c, kind, key, &scope).await?)),
+                    Some((scope,)) => Ok(Some(gone(c, cache, kind, key, &scope).await?)),
                     None => Ok(None),
                 }
             }
 
-            /// The current row of (kind, key), if any.
-            async fn row(c: &mut $conn, kind: &str, key: &str) -> StoreResult<Option<SyncData>> {
-                let body: Option<(String,)> = sqlx::query_as("SELECT body FROM sync_row WHERE kind = $1 AND key = $2")
-                    .bind(kind)
-                    .bind(key)
-                    .fetch_optional(&mut *c)
-                    .await?;
-                body.map(|(b,)| parse(&b)).transpose()
+            /// The current row of (kind, key), if any (from `cache` when this transaction read
+            /// or wrote it already).
+            async fn row(c: &mut $conn, cache: &mut PushCache, kind: &'static str, key: &str) -> StoreResult<Option<SyncData>> {
+                if let Some(known) = cache.rows.get(&(kind, key.to_string())) {
+                    return Ok(known.as_ref().map(|(_, data)| data.clone()));
+                }
+                let found: Option<(String, String)> =
+                    sqlx::query_as("SELECT scope, body FROM sync_row WHERE kind = $1 AND key = $2")
+                        .bind(kind)
+                        .bind(key)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                let found = found.map(|(scope, body)| Ok::<_, super::StoreError>((scope, parse::<SyncData>(&body)?))).transpose()?;
+                let data = found.as_ref().map(|(_, data)| data.clone());
+                cache.rows.insert((kind, key.to_string()), found);
+                Ok(data)
             }
 
-            async fn asset_row(c: &mut $conn, id: AssetId) -> StoreResult<Option<AssetSyncRow>> {
-                Ok(match row(c, "asset", &id.to_string()).await? {
+            /// Reads the asset rows of `ids` into `cache`, many per statement (a push's intents
+            /// then decide without a read each).
+            async fn read_assets(c: &mut $conn, cache: &mut PushCache, ids: &[AssetId]) -> StoreResult<()> {
+                let mut keys: Vec<String> = ids
+                    .iter()
+                    .map(|id| id.to_string())
+                    .filter(|key| !cache.rows.contains_key(&("asset", key.clone())))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                for chunk in keys.chunks(200) {
+                    let mut sql = String::from("SELECT key, scope, body FROM sync_row WHERE kind = 'asset' AND key IN (");
+                    sql.push_str(&placeholders(chunk.len(), 1));
+                    sql.push(')');
+                    let mut q = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(sql));
+                    for key in chunk {
+                        q = q.bind(key);
+                    }
+                    let found = q.fetch_all(&mut *c).await?;
+                    for key in chunk {
+                        cache.rows.insert(("asset", key.clone()), None);
+                    }
+                    for (key, scope, body) in found {
+                        cache.rows.insert(("asset", key), Some((scope, parse(&body)?)));
+                    }
+                }
+                Ok(())
+            }
+
+            async fn asset_row(c: &mut $conn, cache: &mut PushCache, id: AssetId) -> StoreResult<Option<AssetSyncRow>> {
+                Ok(match row(c, cache, "asset", &id.to_string()).await? {
                     Some(SyncData::Asset(a)) => Some(a),
                     _ => None,
                 })
             }
 
-            async fn collection_row(c: &mut $conn, id: CollectionId) -> StoreResult<Option<CollectionSyncRow>> {
-                Ok(match row(c, "collection", &id.to_string()).await? {
+            async fn collection_row(c: &mut $conn, cache: &mut PushCache, id: CollectionId) -> StoreResult<Option<CollectionSyncRow>> {
+                Ok(match row(c, cache, "collection", &id.to_string()).await? {
                     Some(SyncData::Collection(r)) => Some(r),
                     _ => None,
                 })
             }
 
-            async fn campaign_row(c: &mut $conn, id: CampaignId) -> StoreResult<Option<CampaignSyncRow>> {
-                Ok(match row(c, "campaign", &id.to_string()).await? {
+            async fn campaign_row(c: &mut $conn, cache: &mut PushCache, id: CampaignId) -> StoreResult<Option<CampaignSyncRow>> {
+                Ok(match row(c, cache, "campaign", &id.to_string()).await? {
                     Some(SyncData::Campaign(r)) => Some(r),
                     _ => None,
                 })
@@ -423,8 +623,8 @@ macro_rules! sync_sql {
                 bodies.into_iter().map(|(b,)| parse(&b)).collect()
             }
 
-            async fn project_row(c: &mut $conn, id: ProjectId) -> StoreResult<Option<ProjectSyncRow>> {
-                Ok(match row(c, "project", &id.to_string()).await? {
+            async fn project_row(c: &mut $conn, cache: &mut PushCache, id: ProjectId) -> StoreResult<Option<ProjectSyncRow>> {
+                Ok(match row(c, cache, "project", &id.to_string()).await? {
                     Some(SyncData::Project(p)) => Some(p),
                     _ => None,
                 })
@@ -483,7 +683,7 @@ macro_rules! sync_sql {
             }
 
             /// Republishes a brand: team brands to everyone, a Personal brand to its person.
-            async fn publish_brand(c: &mut $conn, id: BrandId) -> StoreResult<i64> {
+            async fn publish_brand(c: &mut $conn, cache: &mut PushCache, id: BrandId) -> StoreResult<i64> {
                 let Some(row) = brand(c, id).await? else {
                     return Err(super::StoreError::Damaged(format!("brand {id} vanished while being written")));
                 };
@@ -491,12 +691,13 @@ macro_rules! sync_sql {
                     Some(u) => user_scope(u),
                     None => STUDIO_SCOPE.to_string(),
                 };
-                put_row(c, &SyncData::Brand(row), &scope).await
+                put_row(c, cache, &SyncData::Brand(row), &scope).await
             }
 
             /// Republishes a person as every member sees them, giving them their Personal brand
             /// the first time; a removed person leaves every brand (each republished).
             pub(in crate::store) async fn publish_member(c: &mut $conn, who: UserId, now: i64) -> StoreResult<()> {
+                let cache = &mut PushCache::default();
                 let id = who.to_bytes().to_vec();
                 let row: Option<(Vec<u8>, String, String, i64, Option<i64>)> = sqlx::query_as(
                     "SELECT id, email, display_name, studio_role, removed_at FROM account WHERE id = $1",
@@ -521,7 +722,7 @@ macro_rules! sync_sql {
                 .execute(&mut *c)
                 .await?;
                 if personal.rows_affected() > 0 {
-                    publish_brand(c, BrandId::from_uuid(who.uuid())).await?;
+                    publish_brand(c, cache, BrandId::from_uuid(who.uuid())).await?;
                 }
                 let removed = removed_at.is_some();
                 if removed {
@@ -531,11 +732,11 @@ macro_rules! sync_sql {
                             .fetch_all(&mut *c)
                             .await?;
                     for (b,) in brands {
-                        publish_brand(c, brand_id(&b)?).await?;
+                        publish_brand(c, cache, brand_id(&b)?).await?;
                     }
                 }
                 let member = MemberRow { id: who, email, display_name, role, removed };
-                put_row(c, &SyncData::Member(member), STUDIO_SCOPE).await?;
+                put_row(c, cache, &SyncData::Member(member), STUDIO_SCOPE).await?;
                 Ok(())
             }
 
@@ -613,19 +814,19 @@ macro_rules! sync_sql {
                     None => None,
                 };
                 let asset = match q.asset {
-                    Some(a) => asset_row(c, a).await?,
+                    Some(a) => asset_row(c, cache, a).await?,
                     None => None,
                 };
                 let other = match q.other {
-                    Some(a) => asset_row(c, a).await?,
+                    Some(a) => asset_row(c, cache, a).await?,
                     None => None,
                 };
                 let collection = match q.collection {
-                    Some(id) => collection_row(c, id).await?,
+                    Some(id) => collection_row(c, cache, id).await?,
                     None => None,
                 };
                 let campaign = match q.campaign {
-                    Some(id) => campaign_row(c, id).await?,
+                    Some(id) => campaign_row(c, cache, id).await?,
                     None => None,
                 };
                 // The brand: the one named, else the asset's, else the group's.
@@ -645,6 +846,7 @@ macro_rules! sync_sql {
                         campaigns = ks.clone();
                     } else {
                         let scope = brand_scope(b);
+                        flush(c, cache).await?;
                         for data in rows_of(c, "collection", &scope).await? {
                             if let SyncData::Collection(r) = data {
                                 collections.push(r);
@@ -659,11 +861,11 @@ macro_rules! sync_sql {
                     }
                 }
                 let project = match q.project {
-                    Some(p) => project_row(c, p).await?,
+                    Some(p) => project_row(c, cache, p).await?,
                     None => None,
                 };
                 let to_project = match q.to_project {
-                    Some(p) => project_row(c, p).await?,
+                    Some(p) => project_row(c, cache, p).await?,
                     None => None,
                 };
                 let to_brand = match q.to_brand {
@@ -688,12 +890,13 @@ macro_rules! sync_sql {
 
             /// Runs one decided write; the seq of the rows it published itself (brand writes
             /// are published after, once per brand).
-            async fn write(c: &mut $conn, w: &SyncWrite, now: i64) -> StoreResult<Option<i64>> {
+            async fn write(c: &mut $conn, cache: &mut PushCache, w: &SyncWrite, now: i64) -> StoreResult<Option<i64>> {
                 match w {
                     SyncWrite::PutProject(p) => {
-                        return Ok(Some(put_row(c, &SyncData::Project(p.clone()), STUDIO_SCOPE).await?));
+                        return Ok(Some(put_row(c, cache, &SyncData::Project(p.clone()), STUDIO_SCOPE).await?));
                     }
                     SyncWrite::Unshare { project } => {
+                        flush(c, cache).await?;
                         let keys: Vec<(String,)> =
                             sqlx::query_as("SELECT key FROM sync_row WHERE kind = 'asset' AND project = $1 ORDER BY key")
                                 .bind(project.to_bytes().to_vec())
@@ -701,28 +904,29 @@ macro_rules! sync_sql {
                                 .await?;
                         let mut seq = None;
                         for (key,) in keys {
-                            seq = remove_row(c, "asset", &key).await?.or(seq);
+                            seq = remove_row(c, cache, "asset", &key).await?.or(seq);
                         }
-                        return Ok(remove_row(c, "project", &project.to_string()).await?.or(seq));
+                        return Ok(remove_row(c, cache, "project", &project.to_string()).await?.or(seq));
                     }
                     SyncWrite::PutAsset { row, scope } => {
                         let project = row.project;
-                        return Ok(Some(put_row_in(c, &SyncData::Asset((**row).clone()), scope, Some(project)).await?));
+                        return Ok(Some(put_row_in(c, cache, &SyncData::Asset((**row).clone()), scope, Some(project)).await?));
                     }
-                    SyncWrite::DeleteAsset { id } => return remove_row(c, "asset", &id.to_string()).await,
+                    SyncWrite::DeleteAsset { id } => return remove_row(c, cache, "asset", &id.to_string()).await,
                     SyncWrite::PutCollection { row, scope } => {
-                        return Ok(Some(put_row(c, &SyncData::Collection(row.clone()), scope).await?));
+                        return Ok(Some(put_row(c, cache, &SyncData::Collection(row.clone()), scope).await?));
                     }
                     SyncWrite::PutCampaign { row, scope } => {
-                        return Ok(Some(put_row(c, &SyncData::Campaign(row.clone()), scope).await?));
+                        return Ok(Some(put_row(c, cache, &SyncData::Campaign(row.clone()), scope).await?));
                     }
                     SyncWrite::DeleteGroups { kind, ids, scope } => {
                         let mut seq = None;
                         for id in ids {
-                            seq = remove_row(c, kind, &id.to_string()).await?.or(seq);
+                            seq = remove_row(c, cache, kind, &id.to_string()).await?.or(seq);
                         }
                         // The assets that name them, found by their id in the row's text (a
                         // rare write: a scan of one brand's asset rows).
+                        flush(c, cache).await?;
                         let mut keys: Vec<String> = Vec::new();
                         for id in ids {
                             let found: Vec<(String,)> = sqlx::query_as(
@@ -737,13 +941,13 @@ macro_rules! sync_sql {
                         keys.sort();
                         keys.dedup();
                         for key in keys {
-                            if let Some(SyncData::Asset(mut a)) = row(c, "asset", &key).await? {
+                            if let Some(SyncData::Asset(mut a)) = row(c, cache, "asset", &key).await? {
                                 let before = (a.collections.len(), a.campaigns.len());
                                 a.collections.retain(|g| !ids.contains(&g.uuid()));
                                 a.campaigns.retain(|g| !ids.contains(&g.uuid()));
                                 if before != (a.collections.len(), a.campaigns.len()) {
                                     let project = a.project;
-                                    let s = put_row_in(c, &SyncData::Asset(a), scope, Some(project)).await?;
+                                    let s = put_row_in(c, cache, &SyncData::Asset(a), scope, Some(project)).await?;
                                     seq = Some(seq.unwrap_or(0).max(s));
                                 }
                             }
@@ -833,13 +1037,7 @@ macro_rules! sync_sql {
                 let account = account.to_bytes().to_vec();
                 for chunk in answers.chunks(200) {
                     let mut sql = String::from("INSERT INTO applied_intent (replica, intent_id, account_id, result, at) VALUES ");
-                    for i in 0..chunk.len() {
-                        let n = i * 5;
-                        if i > 0 {
-                            sql.push(',');
-                        }
-                        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5));
-                    }
+                    sql.push_str(&placeholders(chunk.len(), 5));
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for (intent, result, at) in chunk {
                         q = q.bind(replica.to_vec()).bind(*intent).bind(account.clone()).bind(result.clone()).bind(*at);
@@ -862,7 +1060,9 @@ macro_rules! sync_sql {
                 items: &[(i64, FactsQuery)],
                 decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
             ) -> StoreResult<Vec<Applied>> {
+                let asked = std::time::Instant::now();
                 let mut tx = begin(pool).await?;
+                let began = std::time::Instant::now();
                 let mut out = Vec::with_capacity(items.len());
                 let mut cache = PushCache::default();
                 let replica_bytes = replica.as_bytes().to_vec();
@@ -871,6 +1071,15 @@ macro_rules! sync_sql {
                     items.iter().map(|(i, _)| *i).max().unwrap_or(0),
                 );
                 let before = earlier(&mut tx, &replica_bytes, first, last).await?;
+                take_seqs(&mut tx, &mut cache).await?;
+                cache.write_behind = true;
+                let assets: Vec<AssetId> = items
+                    .iter()
+                    .filter(|(intent, _)| !before.contains_key(intent))
+                    .flat_map(|(_, q)| [q.asset, q.other])
+                    .flatten()
+                    .collect();
+                read_assets(&mut tx, &mut cache, &assets).await?;
                 let mut answers = Vec::with_capacity(items.len());
                 for (i, (intent, query)) in items.iter().enumerate() {
                     let applied = match before.get(intent) {
@@ -883,8 +1092,17 @@ macro_rules! sync_sql {
                     };
                     out.push(applied);
                 }
+                flush(&mut tx, &mut cache).await?;
+                settle_seqs(&mut tx, &mut cache).await?;
                 keep_answers(&mut tx, &replica_bytes, account, &answers).await?;
                 tx.commit().await?;
+                tracing::debug!(
+                    target: "atelier_studio::push",
+                    intents = items.len(),
+                    waited_ms = (began - asked).as_secs_f64() * 1000.0,
+                    held_ms = began.elapsed().as_secs_f64() * 1000.0,
+                    "applied"
+                );
                 Ok(out)
             }
 
@@ -909,7 +1127,7 @@ macro_rules! sync_sql {
                             ) {
                                 cache.groups.clear();
                             }
-                            if let Some(s) = write(c, w, now).await? {
+                            if let Some(s) = write(c, cache, w, now).await? {
                                 seq = seq.max(s);
                             }
                             if let Some(b) = w.brand().filter(|b| !touched.contains(b)) {
@@ -921,14 +1139,12 @@ macro_rules! sync_sql {
                             cache.brands.clear();
                         }
                         for b in touched {
-                            seq = seq.max(publish_brand(c, b).await?);
+                            seq = seq.max(publish_brand(c, cache, b).await?);
                         }
                         if seq == 0 {
                             // Nothing to publish (an unshare of a project never shared): the
                             // intent still counts as applied, at the studio's current seq.
-                            let (last,): (i64,) =
-                                sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
-                            seq = last;
+                            seq = current_seq(c, cache).await?;
                         }
                         PushOutcome::Applied { seq }
                     }
@@ -991,7 +1207,7 @@ macro_rules! sync_sql {
                     }
                     a.thumb = true;
                     let project = project.as_deref().and_then(ProjectId::from_slice);
-                    put_row_in(c, &SyncData::Asset(a), &scope, project).await?;
+                    put_row_in(c, &mut PushCache::default(), &SyncData::Asset(a), &scope, project).await?;
                     changed += 1;
                 }
                 tx.commit().await?;
@@ -1025,7 +1241,7 @@ macro_rules! sync_sql {
                     .bind(l.storage_per_project.map(|v| v.min(i64::MAX as u64) as i64))
                     .execute(&mut *c)
                     .await?;
-                put_row(c, &SyncData::Limits(l.clone()), STUDIO_SCOPE).await?;
+                put_row(c, &mut PushCache::default(), &SyncData::Limits(l.clone()), STUDIO_SCOPE).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1049,7 +1265,8 @@ sync_sql!(
     sqlx::SqlitePool,
     "BEGIN IMMEDIATE",
     "",
-    ""
+    "",
+    false
 );
 sync_sql!(
     postgres,
@@ -1057,7 +1274,8 @@ sync_sql!(
     sqlx::PgPool,
     "BEGIN",
     "SELECT seq FROM sync_meta WHERE id = 1 FOR UPDATE",
-    "SELECT pg_notify('atelier_sync', $1)"
+    "SELECT pg_notify('atelier_sync', $1)",
+    true
 );
 
 /// The channel every studio process on one PostgreSQL database listens on for pokes.
