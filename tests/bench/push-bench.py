@@ -20,6 +20,9 @@ Must run inside a Secret Service session (scripts/services.sh in_secret_service)
 Usage: push-bench.py BIN_DIR [--postgres URL] [--libraries N] [--assets N]"""
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import pct, run, start, stop_all  # noqa: E402
+
 args = sys.argv[1:]
 bin_dir = args[0]
 pg = args[args.index("--postgres") + 1] if "--postgres" in args else None
@@ -36,13 +39,6 @@ db = ["--database-url", pg] if pg else []
 logs = []
 
 
-def run(cmd, stdin=None):
-    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)}: {r.stderr}{r.stdout}")
-    return r.stdout
-
-
 def lib(name, *a, stdin=None):
     return run([atelier, "--library", os.path.join(tmp, name), *a], stdin)
 
@@ -51,24 +47,13 @@ def serve(data, listen="127.0.0.1:0"):
     log = os.path.join(tmp, f"studio-{len(logs)}.log")
     logs.append(log)
     env = dict(os.environ, RUST_LOG="info,atelier_studio::access=debug,atelier_studio::push=debug")
-    p = subprocess.Popen([studio_bin, "serve", "--data", data, "--listen", listen, *db],
-                         stdout=subprocess.PIPE, stderr=open(log, "w"), text=True, env=env)
-    procs.append(p)
-    line = p.stdout.readline().strip()
-    prefix = "Atelier studio is serving at "
-    if not line.startswith(prefix):
-        raise SystemExit(f"studio: {line!r}")
-    return p, line[len(prefix):]
+    return start(procs, [studio_bin, "serve", "--data", data, "--listen", listen, *db],
+                 "Atelier studio is serving at ", stderr=open(log, "w"), env=env)
 
 
 def stop(p):
     p.terminate()
     p.wait()
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
 ACCESS = re.compile(r'method=(\w+) route="?([^" ]+)"? status=(\d+) ms=([\d.]+)')
@@ -160,22 +145,16 @@ try:
     print(f"backend: {backend}; {libraries} libraries, each {pushed[0]} tag.add intents queued")
     print(f"all synced in {wall:.2f} s; intents applied per library: min {min(pushed)}, max {max(pushed)}; "
           f"{len(pushes)} pushes ({len(failed)} not 200), {len(pulls)} pulls")
-    print(f"push (≤ 500 intents) answered by the studio: median {statistics.median(ms):.0f} ms, "
+    print(f"push (a library sends at most 100 intents each) answered by the studio: median {statistics.median(ms):.0f} ms, "
           f"p95 {pct(ms, 95):.0f} ms, max {max(ms):.0f} ms; a pull in the same run: median "
           f"{statistics.median([m for _, m in pulls]):.0f} ms")
     print(f"of which the writing transaction: held median {statistics.median([h for _, h in held]):.0f} ms, "
-          f"max {max(h for _, h in held):.0f} ms (for up to 500 intents); waited for the writer: median "
+          f"max {max(h for _, h in held):.0f} ms; waited for the writer: median "
           f"{statistics.median([w for w, _ in held]):.0f} ms, p95 {pct([w for w, _ in held], 95):.0f} ms")
     print("every asset carries each library's tag" if not wrong and pushed[0] > 0
           else f"NOT all applied: (tag count, intents applied) {wrong}; pushed {pushed}")
     if wrong or failed or pushed[0] == 0:
         sys.exit(1)
 finally:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            p.kill()
+    stop_all(procs)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -20,7 +20,10 @@ The reference for the first sync is Immich's mobile app: 491k remote assets show
 
 Must run inside a Secret Service session (scripts/services.sh in_secret_service).
 Usage: share-bench.py BIN_DIR [--assets N] [--files]"""
-import json, os, shutil, subprocess, sys, tempfile, time, urllib.request
+import json, os, shutil, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import run, start, stop_all  # noqa: E402
 
 args = sys.argv[1:]
 bin_dir = args[0]
@@ -32,13 +35,6 @@ studio_bin = os.path.join(bin_dir, "atelier-studio")
 tmp = tempfile.mkdtemp(prefix="share-bench-")
 procs = []
 PASSWORD = "bench password 1"
-
-
-def run(cmd, stdin=None):
-    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)}: {r.stderr}{r.stdout}")
-    return r.stdout
 
 
 # ATELIER_BENCH_PERF=first|burst records that step system-wide with `perf record -g` (both
@@ -61,14 +57,8 @@ def timed(f):
 
 
 def serve(data, listen="127.0.0.1:0"):
-    p = subprocess.Popen([studio_bin, "serve", "--data", data, "--listen", listen],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    procs.append(p)
-    line = p.stdout.readline().strip()
-    prefix = "Atelier studio is serving at "
-    if not line.startswith(prefix):
-        raise SystemExit(f"studio: {line!r}")
-    return p, line[len(prefix):]
+    return start(procs, [studio_bin, "serve", "--data", data, "--listen", listen],
+                 "Atelier studio is serving at ")
 
 
 try:
@@ -98,10 +88,9 @@ try:
     seen = page["total"]
     if files:
         # The rest of the thumbnails come in the app's background sync.
-        app = subprocess.Popen([atelier, "--library", os.path.join(tmp, "b"), "serve", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        procs.append(app)
-        base, token = app.stdout.readline().strip().removeprefix("Atelier is serving at ").split("/?token=")
+        app, url_b = start(procs, [atelier, "--library", os.path.join(tmp, "b"), "serve", "--port", "0"],
+                           "Atelier is serving at ")
+        base, token = url_b.split("/?token=")
         while True:
             req = urllib.request.Request(base + "/api/studio/sync",
                                          headers={"authorization": f"Bearer {token}"})
@@ -115,6 +104,10 @@ try:
         thumbs_s = time.perf_counter() - t_first
         app.terminate()
         app.wait()
+        # Checked, not trusted: a sync now finds no thumbnail left to fetch.
+        left = json.loads(lib("b", "sync", "--json"))["thumbnails"]
+        if left:
+            raise SystemExit(f"the app said no thumbnail waits, but a sync then fetched {left}")
 
     studio.terminate()
     studio.wait()
@@ -138,6 +131,5 @@ try:
           f"pushed and applied by the studio, rows pulled back: {push_s:.2f} s "
           f"({pushed['pushed']} intents; ratio {push_s / local_s:.1f}x the local change)")
 finally:
-    for p in procs:
-        p.terminate()
+    stop_all(procs)
     shutil.rmtree(tmp, ignore_errors=True)

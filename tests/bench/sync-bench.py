@@ -14,7 +14,10 @@ processes through LISTEN/NOTIFY).
 
 Must run inside a Secret Service session (scripts/services.sh in_secret_service).
 Usage: sync-bench.py BIN_DIR [--postgres URL] [--runs N]"""
-import json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import json, os, shutil, statistics, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import pct, run, start as start_server, stop_all  # noqa: E402
 
 args = sys.argv[1:]
 bin_dir = args[0]
@@ -30,20 +33,8 @@ FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtur
                        "formats", "pngsuite", "pngsuite__png_basi2c08.png")
 
 
-def run(cmd, stdin=None):
-    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)}: {r.stderr}{r.stdout}")
-    return r.stdout
-
-
 def start(cmd, prefix):
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    procs.append(p)
-    line = p.stdout.readline().strip()
-    if not line.startswith(prefix):
-        raise SystemExit(f"{' '.join(cmd)}: {line!r}")
-    return line[len(prefix):]
+    return start_server(procs, cmd, prefix)[1]
 
 
 def lib(name, *a, stdin=None):
@@ -83,11 +74,6 @@ class App:
                 return
             time.sleep(0.005)
         raise SystemExit(f"never up to date: {s}")
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
 try:
@@ -175,11 +161,5 @@ try:
           f"{ms(statistics.median(rated_own))}")
     print(f"sign-in -> first sync complete: median {ms(statistics.median(firsts))}, max {ms(max(firsts))}")
 finally:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            p.kill()
+    stop_all(procs)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -496,9 +496,16 @@ impl LiveSync {
                 if report.pushed + report.refused + report.pulled > 0 {
                     tracing::info!(?report, "synced");
                 }
-                self.set(SyncState::UpToDate, None);
-                if let Ok(waiting) = self.library.transfers_waiting() {
-                    self.shared.live.lock().unwrap_or_else(|p| p.into_inner()).waiting = waiting;
+                // The state and what waits change together: "up to date" never shows with
+                // the counts of before (nothing waiting, on the first round).
+                let waiting = self.library.transfers_waiting().ok();
+                {
+                    let mut live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner());
+                    live.state = SyncState::UpToDate;
+                    live.message = None;
+                    if let Some(waiting) = waiting {
+                        live.waiting = waiting;
+                    }
                 }
                 self.ensure_events();
                 // A whole batch of thumbnails or of originals kept offline came: the next one
