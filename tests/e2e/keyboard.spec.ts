@@ -89,6 +89,20 @@ test('the lightbox takes the same keys, and F toggles fit / 100 %', async () => 
   await expect(cards(page).nth(5)).toBeVisible();
 });
 
+test('T on a card opens the lightbox with its tag field ready', async () => {
+  await cards(page).nth(2).focus();
+  await page.keyboard.press('t');
+  const box = page.getByRole('dialog', { name: /^Lightbox/ });
+  await expect(box).toBeVisible();
+  await expect(box.getByRole('combobox', { name: 'Add a tag' })).toBeFocused();
+  await page.keyboard.type('from-grid');
+  await page.keyboard.press('Enter');
+  await expect(box.getByRole('list', { name: 'Tags of this asset' })).toContainText('from-grid');
+  await expect.poll(() => a.cliJson<SearchPage>('search', '--tag', 'from-grid').total).toBe(1);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(box).toBeHidden();
+});
+
 test('/ focuses search and typing there triggers nothing', async () => {
   await cards(page).first().focus();
   await page.keyboard.press('/');

@@ -82,7 +82,7 @@ export function gridCommand(ctrl: GridController, cmd: Command): boolean {
         bulkUi.openTags += 1;
       } else if (total > 0) {
         ctrl.lightbox = ctrl.cursor;
-        bulkUi.focusLightboxTags += 1;
+        bulkUi.lightboxTagsWanted = true;
       }
       return true;
     default:
