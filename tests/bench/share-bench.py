@@ -39,14 +39,18 @@ PASSWORD = "bench password 1"
 
 # ATELIER_BENCH_PERF=first|burst records that step system-wide with `perf record -g` (both
 # processes: the library and the studio) into /tmp/atelier-<step>.perf, for finding where the
-# time goes; the figures of a recorded run are not for docs/benchmarks.md.
+# time goes; the figures of a recorded run are not for docs/benchmarks.md. ATELIER_BENCH_PERF_CALLS
+# (for example `dwarf,8192 -F 250`) replaces `-g`: release builds keep no frame pointers, so
+# only DWARF unwinding sees through Rust frames.
 PERF = os.environ.get("ATELIER_BENCH_PERF")
+PERF_CALLS = os.environ.get("ATELIER_BENCH_PERF_CALLS")
 
 
 def lib(name, *a, stdin=None, step=None):
     cmd = [atelier, "--library", os.path.join(tmp, name), *a]
     if step is not None and step == PERF:
-        cmd = ["perf", "record", "-q", "-g", "-a", "-o", f"/tmp/atelier-{step}.perf", "--", *cmd]
+        calls = ["--call-graph", *PERF_CALLS.split()] if PERF_CALLS else ["-g"]
+        cmd = ["perf", "record", "-q", *calls, "-a", "-o", f"/tmp/atelier-{step}.perf", "--", *cmd]
     return run(cmd, stdin)
 
 

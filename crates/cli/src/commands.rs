@@ -265,6 +265,7 @@ fn export(library: &Acting<'_>, a: ExportArgs) -> Result<ExitCode> {
     // Other members' originals only on the studio come down first (progress on stderr); one
     // that can't (offline) is reported as not exported.
     let remote = library.remote_among(&selection)?;
+    let mut unfetched = Vec::new();
     for (i, id) in remote.iter().enumerate() {
         let got = atelier_sync::download_original(library, *id, |done, total| {
             if !a.sel.json && total > 0 {
@@ -272,13 +273,14 @@ fn export(library: &Acting<'_>, a: ExportArgs) -> Result<ExitCode> {
             }
         });
         if let Err(e) = got {
-            eprintln!("note: {id} stays on the studio: {e}");
+            unfetched.push((*id, e.to_string()));
         }
     }
     if !remote.is_empty() && !a.sel.json {
         eprintln!();
     }
-    let report = library.export_zip(&selection, &a.zip, existing, &cancel)?;
+    let mut report = library.export_zip(&selection, &a.zip, existing, &cancel)?;
+    report.explain_unfetched(&unfetched);
     if a.sel.json {
         output::json(&report)?;
     } else {

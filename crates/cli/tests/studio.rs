@@ -1194,7 +1194,7 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("studio");
     init_studio(&data);
-    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
+    let (server, url) = serve_studio(&data, "127.0.0.1:0");
     let (olive, ana, bo) = (
         tmp.path().join("olive"),
         tmp.path().join("ana"),
@@ -1572,6 +1572,30 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
     archive.by_index(0).unwrap().read_to_end(&mut inside).unwrap();
     assert_eq!(inside, std::fs::read(&theirs).unwrap());
     assert_eq!(in_project(&ana, "Pair")[&one]["presence"], "ok");
+
+    // With the studio out of reach the other can't come down, and the export says so — not
+    // "missing": its original is on the studio.
+    drop(server);
+    let other = in_project(&ana, "Pair")
+        .into_iter()
+        .find(|(_, a)| a["presence"] == "remote")
+        .map(|(id, _)| id)
+        .unwrap();
+    let zip2 = tmp.path().join("other.zip");
+    let out = atelier(
+        &ana,
+        &["export", "--zip", zip2.to_str().unwrap(), &other, "--json"],
+        None,
+    );
+    assert!(!out.status.success(), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["failed"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("only on the studio")),
+        "{report}"
+    );
+    let _server = serve_studio(&data, url.trim_start_matches("http://")).0;
 
     // Ana keeps "Pair" available offline: her next sync brings the rest down. A private
     // project has nothing only on the studio: refused, with why.

@@ -68,6 +68,19 @@ pub struct ExportFailure {
     pub reason: String,
 }
 
+impl ExportReport {
+    /// Gives the assets whose originals could not be fetched from the studio first (offline,
+    /// signed out) that reason instead of the export's own "not found": the file isn't
+    /// missing, it stays on the studio.
+    pub fn explain_unfetched(&mut self, unfetched: &[(AssetId, String)]) {
+        for f in &mut self.failed {
+            if let Some((_, why)) = unfetched.iter().find(|(id, _)| *id == f.id) {
+                f.reason = format!("its original is only on the studio and couldn't be fetched: {why}");
+            }
+        }
+    }
+}
+
 impl Acting<'_> {
     /// The assets of `selection` whose originals are only on the studio (other members'
     /// not downloaded yet): what an export or a drag out fetches first.

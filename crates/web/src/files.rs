@@ -252,21 +252,28 @@ pub(crate) async fn export(
         let selection = selection.clone();
         blocking(&s, move |l| l.remote_among(&selection)).await?
     };
-    if !remote.is_empty() {
+    let unfetched = if remote.is_empty() {
+        Vec::new()
+    } else {
         let transfers = crate::studio::transfers_of(&s);
         crate::studio::on_library(&s, move |lib| {
-            for id in remote {
-                // Not fetched (offline): the export lists it as not exported.
-                let _ = crate::studio::fetch_original(lib, id, &transfers);
-            }
-            Ok(())
+            // Not fetched (offline): the export lists it as not exported, saying why.
+            Ok(remote
+                .into_iter()
+                .filter_map(|id| {
+                    crate::studio::fetch_original(lib, id, &transfers)
+                        .err()
+                        .map(|e| (id, e.to_string()))
+                })
+                .collect::<Vec<_>>())
         })
-        .await?;
-    }
-    let (name, report) = blocking(&s, move |l| {
+        .await?
+    };
+    let (name, mut report) = blocking(&s, move |l| {
         l.export_for_download(&selection, &CancelToken::new())
     })
     .await?;
+    report.explain_unfetched(&unfetched);
     Ok(Json(
         serde_json::json!({ "url": format!("/media/export/{name}"), "report": report }),
     ))
