@@ -1022,18 +1022,16 @@ impl Tx<'_> {
                             sidecar_mtime_ms: None,
                         },
                     };
-                    let s = tx.insert_replica(&insert)?;
-                    // A new row: nothing to journal about its file (the page's arrival entry
-                    // says it came), and only what an insert doesn't set is left to set.
-                    tx.tx
-                        .prepare_cached("UPDATE asset_file SET presence = ?2 WHERE asset = ?1")?
-                        .execute(params![s, Presence::Remote.code()])?;
-                    if a.flag != Flag::None {
-                        tx.set_column(crate::assets::Column::Flag, &[s], a.flag.code(), actor, now)?;
-                    }
-                    if a.status != Status::Draft {
-                        tx.set_column(crate::assets::Column::Status, &[s], a.status.code(), actor, now)?;
-                    }
+                    // A new row: its flag, status and file's presence are part of what the
+                    // page's arrival entry says came, not changes of their own to journal.
+                    let s = tx.insert_replica(
+                        &insert,
+                        crate::assets::Arrival {
+                            flag: a.flag,
+                            status: a.status,
+                            presence: Presence::Remote,
+                        },
+                    )?;
                     if a.trashed {
                         tx.set_trashed(&[s], true, actor, now)?;
                     }

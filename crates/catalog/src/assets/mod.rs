@@ -17,6 +17,7 @@ use crate::{Catalog, CatalogError, Result, paths};
 mod links;
 mod write;
 
+pub(crate) use write::Arrival;
 pub use write::Column;
 
 /// Where an asset's bytes are and what they are.

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use atelier_domain::{AssetId, Flag, Id, Status};
+use atelier_domain::{AssetId, Flag, Id, Presence, Status};
 use atelier_protocol::{ChangeAction, Entity};
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
@@ -75,6 +75,23 @@ impl Column {
     }
 }
 
+/// What a new row starts with besides its [`NewAsset`]: an import's are always the same; a row
+/// from the studio arrives with the flag and status it has there, its original not here yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arrival {
+    pub(crate) flag: Flag,
+    pub(crate) status: Status,
+    pub(crate) presence: Presence,
+}
+
+impl Arrival {
+    const IMPORTED: Arrival = Arrival {
+        flag: Flag::None,
+        status: Status::Draft,
+        presence: Presence::Ok,
+    };
+}
+
 impl Tx<'_> {
     /// Inserts an asset unless its content is already in the library, in which case the
     /// existing asset is returned and nothing changes.
@@ -82,17 +99,19 @@ impl Tx<'_> {
         if let Some(dup) = find_by_hash(&self.tx, &a.hash)? {
             return Ok(Err(dup));
         }
-        let seq = self.insert_row(a)?;
+        let seq = self.insert_row(a, Arrival::IMPORTED)?;
         Ok(Ok(seq))
     }
 
     /// Inserts another member's asset from the studio as it is (the same content may already be
-    /// here as another asset: each keeps its own row).
-    pub(crate) fn insert_replica(&mut self, a: &NewAsset) -> Result<i64> {
-        self.insert_row(a)
+    /// here as another asset: each keeps its own row), with its flag, status and the presence of
+    /// its original as they arrive: in the insert itself, not in updates after it (a first sync
+    /// inserts a hundred thousand of them).
+    pub(crate) fn insert_replica(&mut self, a: &NewAsset, arrival: Arrival) -> Result<i64> {
+        self.insert_row(a, arrival)
     }
 
-    fn insert_row(&mut self, a: &NewAsset) -> Result<i64> {
+    fn insert_row(&mut self, a: &NewAsset, arrival: Arrival) -> Result<i64> {
         let tx = &self.tx;
         // `added_at` never decreases along `seq`, so "Recently added" is a seq range (a clock
         // stepping back must not hide new assets from it).
@@ -102,8 +121,8 @@ impl Tx<'_> {
         let added_at = latest.map_or(a.added_at, |l| l.max(a.added_at));
         tx.prepare_cached(
             "INSERT INTO asset (uid, hash, name, kind, source, project, brand, creator, width, height,
-                                added_at, captured_at, sort_captured, prompt, rating)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                added_at, captured_at, sort_captured, prompt, rating, flag, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             a.id.to_bytes(),
@@ -121,13 +140,15 @@ impl Tx<'_> {
             a.sort_captured,
             a.prompt,
             a.rating.stars(),
+            arrival.flag.code(),
+            arrival.status.code(),
         ])?;
         let seq = tx.last_insert_rowid();
         let f = &a.file;
         tx.prepare_cached(
             "INSERT INTO asset_file (asset, path, managed, bytes, mime, format, mtime_ms, orientation, thumb, duration_ms,
-                                     sidecar_mtime_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                     sidecar_mtime_ms, presence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             seq,
@@ -140,7 +161,8 @@ impl Tx<'_> {
             f.orientation,
             f.thumb,
             f.duration_ms,
-            f.sidecar_mtime_ms
+            f.sidecar_mtime_ms,
+            arrival.presence.code()
         ])?;
         if a.title.is_some()
             || a.description.is_some()
@@ -172,9 +194,9 @@ impl Tx<'_> {
         let own = Own {
             kind: a.kind.code(),
             source: a.source.code(),
-            status: Status::Draft.code(),
+            status: arrival.status.code(),
             rating: i64::from(a.rating.stars()),
-            flag: Flag::None.code(),
+            flag: arrival.flag.code(),
             brand: a.brand.0,
             project: a.project.0,
             stacked: false,
