@@ -305,6 +305,7 @@ impl Catalog {
             imported: Vec::new(),
             stage_terms: true,
             synced: false,
+            memo: shared::Memo::default(),
         };
         let out = f(&mut w)?;
         journal::record_imports(&w.tx, &w.imported)?;
@@ -392,4 +393,6 @@ pub struct Tx<'c> {
     stage_terms: bool,
     /// Inside [`Tx::as_synced`]: what is written is the studio's (a nested call adds nothing).
     synced: bool,
+    /// Lookups the rows of a pull repeat (see [`shared::Memo`]).
+    memo: shared::Memo,
 }

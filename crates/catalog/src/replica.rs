@@ -210,6 +210,7 @@ fn unknown_change(seq: i64) -> Change {
 impl Tx<'_> {
     /// Keeps the studio's plan limits (from a pull).
     pub fn set_studio_limits(&mut self, l: &StudioLimits) -> Result<()> {
+        self.memo = crate::shared::Memo::default();
         self.tx.execute(
             "INSERT INTO studio_limits (id, projects_per_member, storage_per_project) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET projects_per_member = excluded.projects_per_member,
@@ -520,6 +521,7 @@ impl Tx<'_> {
 
     /// Applies a person's row from the studio.
     pub fn apply_member(&mut self, m: &MemberRow) -> Result<()> {
+        self.memo = crate::shared::Memo::default();
         let row = self.studio_user(m.id)?;
         self.set_user(row, m.id, &m.email, &m.display_name, m.role)
     }
@@ -572,6 +574,7 @@ impl Tx<'_> {
     /// standalone) becomes that brand (binding matches brands by name). Journaled for the
     /// app's live refresh, never queued for the studio.
     pub fn apply_brand(&mut self, b: &BrandSyncRow, at: i64) -> Result<()> {
+        self.memo = crate::shared::Memo::default();
         let uid = b.id.to_bytes().to_vec();
         let mut row: Option<i64> = self
             .tx

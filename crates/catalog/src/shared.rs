@@ -7,6 +7,8 @@
 //! studio already has it. Knows tables and the wire rows; must not know HTTP, the studio's rules
 //! or when to sync.
 
+use std::collections::HashMap;
+
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{AssetId, Flag, Id, Kind, Presence, Rating, Source, Status, names};
 use atelier_protocol::{AssetSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow, ProjectSyncRow};
@@ -45,6 +47,17 @@ impl Purged {
         self.assets.extend(other.assets);
         self.freed.extend(other.freed);
     }
+}
+
+/// What every asset row of a page asks again — the local rows of its brand, its project and its
+/// people — answered once per transaction. Any other kind of row (a brand, a member, a project,
+/// a group, a row gone) may change those answers, and empties it.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    brands: HashMap<BrandId, BrandRow>,
+    projects: HashMap<ProjectId, ProjectRow>,
+    users: HashMap<UserId, UserRow>,
+    local_user: Option<Option<UserRow>>,
 }
 
 fn parse_hash(text: &str) -> Result<[u8; 32]> {
@@ -883,6 +896,7 @@ impl Tx<'_> {
     /// Applies a shared project's row: made here if it is someone else's, marked shared and
     /// renamed as the studio has it.
     pub fn apply_project(&mut self, p: &ProjectSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.memo = Memo::default();
         self.as_synced(|tx| {
             let row = tx.shared_project(p.id, p.owner, Some(&p.name), now)?;
             let mine = tx.project_is_mine(row)?;
@@ -962,17 +976,39 @@ impl Tx<'_> {
             if tx.replicated_seq("asset", &uid)?.is_some_and(|s| s > seq) {
                 return Ok(false); // a backfill brought a newer state already
             }
-            let Some(brand) = tx.brand_by_uid(a.brand)? else {
-                return Err(CatalogError::Corrupt(format!(
-                    "asset {} is on brand {}, which this library hasn't received",
-                    a.id, a.brand
-                )));
+            let brand = match tx.memo.brands.get(&a.brand) {
+                Some(b) => *b,
+                None => {
+                    let Some(b) = tx.brand_by_uid(a.brand)? else {
+                        return Err(CatalogError::Corrupt(format!(
+                            "asset {} is on brand {}, which this library hasn't received",
+                            a.id, a.brand
+                        )));
+                    };
+                    tx.memo.brands.insert(a.brand, b);
+                    b
+                }
             };
-            let owner = tx.project_owner_hint(a)?;
-            let project = tx.shared_project(a.project, owner, None, now)?;
-            let actor = match tx.local_user()? {
+            let project = match tx.memo.projects.get(&a.project) {
+                Some(p) => *p,
+                None => {
+                    let owner = tx.project_owner_hint(a)?;
+                    let p = tx.shared_project(a.project, owner, None, now)?;
+                    tx.memo.projects.insert(a.project, p);
+                    p
+                }
+            };
+            let local = match tx.memo.local_user {
+                Some(l) => l,
+                None => {
+                    let l = tx.local_user()?;
+                    tx.memo.local_user = Some(l);
+                    l
+                }
+            };
+            let actor = match local {
                 Some(u) => u,
-                None => tx.studio_user(a.creator)?,
+                None => tx.remembered_user(a.creator)?,
             };
             let existing: Option<i64> = tx
                 .tx
@@ -983,7 +1019,7 @@ impl Tx<'_> {
             let seq_here = match existing {
                 Some(s) => s,
                 None => {
-                    let creator = tx.studio_user(a.creator)?;
+                    let creator = tx.remembered_user(a.creator)?;
                     let path = remote_original_path(&a.hash, &a.name);
                     let insert = NewAsset {
                         id: a.id,
@@ -1052,6 +1088,16 @@ impl Tx<'_> {
             tx.remember("asset", &uid, scope, seq, a.thumb)?;
             Ok(new)
         })
+    }
+
+    /// [`Tx::studio_user`], once per transaction for each person.
+    fn remembered_user(&mut self, id: UserId) -> Result<UserRow> {
+        if let Some(u) = self.memo.users.get(&id) {
+            return Ok(*u);
+        }
+        let u = self.studio_user(id)?;
+        self.memo.users.insert(id, u);
+        Ok(u)
     }
 
     /// Sets an arriving asset's stack and fork original to the studio's. An asset named that
@@ -1377,6 +1423,7 @@ impl Tx<'_> {
     /// renamed and moved to match. A collection only this library has that holds the name
     /// there gives way (renamed with a number): the studio's came first.
     pub fn apply_collection(&mut self, c: &CollectionSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.memo = Memo::default();
         self.as_synced(|tx| {
             let uid = c.id.to_bytes();
             let Some(brand) = tx.group_brand("collection", &uid, c.brand, seq)? else {
@@ -1539,6 +1586,7 @@ impl Tx<'_> {
     /// Applies a campaign of a team brand the studio sent (a campaign only this library has
     /// that holds its name gives way, renamed with a number).
     pub fn apply_campaign(&mut self, c: &CampaignSyncRow, seq: i64, scope: &str, now: i64) -> Result<()> {
+        self.memo = Memo::default();
         self.as_synced(|tx| {
             let uid = c.id.to_bytes();
             let Some(brand) = tx.group_brand("campaign", &uid, c.brand, seq)? else {
@@ -1628,6 +1676,7 @@ impl Tx<'_> {
     /// leaves this library; ours stays ours (only its studio link is forgotten) — a project of
     /// ours that was unshared stays, private.
     pub fn apply_gone(&mut self, g: &GoneRow, seq: i64, now: i64) -> Result<Purged> {
+        self.memo = Memo::default();
         let Ok(uuid) = g.key.parse::<uuid::Uuid>() else {
             return Ok(Purged::default()); // a kind this build doesn't replicate
         };
