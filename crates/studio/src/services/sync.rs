@@ -22,8 +22,12 @@ use crate::store::{Applied, FactsQuery, SyncFacts, SyncWrite, brand_scope, user_
 /// At most this many intents per push: a bigger outbox pushes in several requests.
 pub const MAX_PUSH: usize = 500;
 
-/// At most this many rows per pull page.
-pub const MAX_PULL: i64 = 1000;
+/// At most this many rows per pull page. A library applies a page in one transaction, and a
+/// first sync's cost is its commits: the catalog's indexes on random keys (content hashes, file
+/// paths, ids) dirty a page per row each, so bigger transactions write each such page once for
+/// several rows. 5,000 rather than 1,000 took a 90,000-asset first sync from 10.4–11.3 s to
+/// 6.9–7.8 s (docs/decisions/0015-pull-pages.md).
+pub const MAX_PULL: i64 = 5000;
 
 impl Studio {
     /// Applies pushed intents in order, each decided on what every earlier one wrote, the
