@@ -32,6 +32,9 @@ pub const THUMBS_PER_SYNC: usize = 500;
 /// Thumbnail requests in flight at once.
 const THUMB_FETCHERS: usize = 4;
 
+/// Originals uploaded at once when the studio sets no storage limit (see [`send_files`]).
+const UPLOADERS: usize = 4;
+
 /// Originals downloaded per sync for projects kept available offline: the rest come with the
 /// next (the background sync goes on at once while some wait).
 pub const OFFLINE_PER_SYNC: usize = 20;
@@ -94,7 +97,8 @@ impl Drop for Transfer {
     }
 }
 
-/// Sends what the studio needs of the shared projects' originals, with their thumbnails.
+/// Sends what the studio needs of the shared projects' originals, with their thumbnails, a few
+/// at once.
 pub fn send_files(
     library: &Library,
     client: &StudioClient,
@@ -110,46 +114,101 @@ pub fn send_files(
         let needed = client
             .blobs_needed(token, batch.iter().map(|o| o.hash.clone()).collect())?
             .needed;
-        let mut sent = Vec::new();
-        for o in &batch {
-            if needed.contains(&o.hash) {
-                match upload(client, token, o, transfers) {
-                    Ok(()) => report.uploaded += 1,
-                    // The file changed or went since it was cataloged: the watcher will catch
-                    // up and the next sync sends the new content.
-                    Err(SyncError::Studio(e)) if e.code == ErrorCode::BadUpload => continue,
-                    // Over the plan's storage per project: said once in Couldn't sync (with
-                    // the limit and the use), tried again at each sync while it waits.
-                    Err(SyncError::Studio(e)) if e.code == ErrorCode::LimitReached => {
-                        let what = format!("Upload {}", display_name(o));
-                        let listed = library
-                            .refusals()?
-                            .iter()
-                            .any(|r| r.what == what && r.code == e.code.as_str());
-                        if !listed {
-                            library.add_refusal("upload", &what, e.code.as_str(), &e.message)?;
+        // The studio checks a project's storage limit when an upload starts, counting what
+        // it holds: uploads in flight together could pass it. Under a limit, one at a time.
+        let uploaders = if library.studio_limits()?.storage_per_project.is_some() {
+            1
+        } else {
+            UPLOADERS
+        };
+        let next = AtomicUsize::new(0);
+        let sent: Mutex<Vec<(usize, bool)>> = Mutex::new(Vec::new());
+        let failed: Mutex<Option<SyncError>> = Mutex::new(None);
+        // Most originals are small: the time is in the round trips (start, part, complete,
+        // thumbnail), so a few go at once, as thumbnails come.
+        std::thread::scope(|s| {
+            for _ in 0..uploaders.min(batch.len()) {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(o) = batch.get(i) else { return };
+                        if failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                            return;
                         }
-                        continue;
+                        match send_one(library, client, token, o, needed.contains(&o.hash), transfers) {
+                            Ok(Some(uploaded)) => {
+                                sent.lock().unwrap_or_else(|p| p.into_inner()).push((i, uploaded))
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                                return;
+                            }
+                        }
                     }
-                    Err(SyncError::Library(e)) => {
-                        tracing::warn!(hash = %o.hash, error = %e, "an original can't be read; it is sent once it can");
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                }
+                });
             }
-            if let Some((thumb, mime)) = &o.thumb
-                && let Ok(bytes) = std::fs::read(thumb)
-            {
-                client.put_rendition(token, &o.hash, "thumb", mime, bytes)?;
-            }
-            sent.push(o.hash.clone());
+        });
+        let mut sent = sent.into_inner().unwrap_or_else(|p| p.into_inner());
+        sent.sort_unstable();
+        report.uploaded += sent.iter().filter(|(_, uploaded)| *uploaded).count() as u32;
+        let hashes: Vec<String> = sent.iter().map(|(i, _)| batch[*i].hash.clone()).collect();
+        // What went is recorded even when another failed: the next sync sends the rest.
+        if !hashes.is_empty() {
+            library.mark_sent(&hashes)?;
         }
-        if sent.is_empty() {
+        if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
+        if hashes.is_empty() {
             return Ok(()); // nothing could go this time: try again at the next sync
         }
-        library.mark_sent(&sent)?;
     }
+}
+
+/// One original the studio may need (`needed`: it doesn't have the content yet) and its
+/// thumbnail. `Some(uploaded)` when done; `None` when it waits for a later sync (changed on
+/// disk, over the plan's storage, unreadable); an error stops the sync's sending.
+fn send_one(
+    library: &Library,
+    client: &StudioClient,
+    token: &str,
+    o: &Outgoing,
+    needed: bool,
+    transfers: &Transfers,
+) -> Result<Option<bool>> {
+    if needed {
+        match upload(client, token, o, transfers) {
+            Ok(()) => {}
+            // The file changed or went since it was cataloged: the watcher will catch up and
+            // the next sync sends the new content.
+            Err(SyncError::Studio(e)) if e.code == ErrorCode::BadUpload => return Ok(None),
+            // Over the plan's storage per project: said once in Couldn't sync (with the limit
+            // and the use), tried again at each sync while it waits.
+            Err(SyncError::Studio(e)) if e.code == ErrorCode::LimitReached => {
+                let what = format!("Upload {}", display_name(o));
+                let listed = library
+                    .refusals()?
+                    .iter()
+                    .any(|r| r.what == what && r.code == e.code.as_str());
+                if !listed {
+                    library.add_refusal("upload", &what, e.code.as_str(), &e.message)?;
+                }
+                return Ok(None);
+            }
+            Err(SyncError::Library(e)) => {
+                tracing::warn!(hash = %o.hash, error = %e, "an original can't be read; it is sent once it can");
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some((thumb, mime)) = &o.thumb
+        && let Ok(bytes) = std::fs::read(thumb)
+    {
+        client.put_rendition(token, &o.hash, "thumb", mime, bytes)?;
+    }
+    Ok(Some(needed))
 }
 
 /// The file name an upload is shown by.
