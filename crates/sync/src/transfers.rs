@@ -121,33 +121,15 @@ pub fn send_files(
         } else {
             UPLOADERS
         };
-        let next = AtomicUsize::new(0);
         let sent: Mutex<Vec<(usize, bool)>> = Mutex::new(Vec::new());
-        let failed: Mutex<Option<SyncError>> = Mutex::new(None);
         // Most originals are small: the time is in the round trips (start, part, complete,
         // thumbnail), so a few go at once, as thumbnails come.
-        std::thread::scope(|s| {
-            for _ in 0..uploaders.min(batch.len()) {
-                s.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(o) = batch.get(i) else { return };
-                        if failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
-                            return;
-                        }
-                        match send_one(library, client, token, o, needed.contains(&o.hash), transfers) {
-                            Ok(Some(uploaded)) => {
-                                sent.lock().unwrap_or_else(|p| p.into_inner()).push((i, uploaded))
-                            }
-                            Ok(None) => {}
-                            Err(e) => {
-                                failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
-                                return;
-                            }
-                        }
-                    }
-                });
+        let outcome = each_at_once(&batch, uploaders, |i, o| {
+            if let Some(uploaded) = send_one(library, client, token, o, needed.contains(&o.hash), transfers)?
+            {
+                sent.lock().unwrap_or_else(|p| p.into_inner()).push((i, uploaded));
             }
+            Ok(())
         });
         let mut sent = sent.into_inner().unwrap_or_else(|p| p.into_inner());
         sent.sort_unstable();
@@ -157,9 +139,7 @@ pub fn send_files(
         if !hashes.is_empty() {
             library.mark_sent(&hashes)?;
         }
-        if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(e);
-        }
+        outcome?;
         if hashes.is_empty() {
             return Ok(()); // nothing could go this time: try again at the next sync
         }
@@ -259,45 +239,55 @@ pub fn fetch_thumbs(
     report: &mut SyncReport,
 ) -> Result<()> {
     let wanted = library.thumbs_wanted(THUMBS_PER_SYNC)?;
-    let next = AtomicUsize::new(0);
     let fetched: Mutex<Vec<ArrivedThumb>> = Mutex::new(Vec::new());
-    let failed: Mutex<Option<SyncError>> = Mutex::new(None);
     // Small files one request each: the time is in the round trips, so a few run at once.
-    std::thread::scope(|s| {
-        for _ in 0..THUMB_FETCHERS.min(wanted.len()) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(w) = wanted.get(i) else { return };
-                    if failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
-                        return;
-                    }
-                    match client.rendition(token, &w.hash, "thumb") {
-                        Ok(Some((mime, bytes))) => {
-                            fetched
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .push(ArrivedThumb {
-                                    id: w.id,
-                                    hash: w.hash.clone(),
-                                    mime,
-                                    bytes,
-                                })
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
-                            return;
-                        }
-                    }
-                }
-            });
+    let outcome = each_at_once(&wanted, THUMB_FETCHERS, |_, w| {
+        if let Some((mime, bytes)) = client.rendition(token, &w.hash, "thumb")? {
+            fetched
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(ArrivedThumb {
+                    id: w.id,
+                    hash: w.hash.clone(),
+                    mime,
+                    bytes,
+                });
         }
+        Ok(())
     });
     // What came is kept even when a fetch failed: the next sync asks for the rest.
     let fetched = fetched.into_inner().unwrap_or_else(|p| p.into_inner());
     library.store_thumbs(&fetched)?;
     report.thumbnails += fetched.len() as u32;
+    outcome
+}
+
+/// Runs `work` on each of `items`, up to `workers` at once, until one fails: that first error is
+/// returned (what the others did stays done).
+fn each_at_once<T: Sync>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(usize, &T) -> Result<()> + Sync,
+) -> Result<()> {
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<SyncError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..workers.min(items.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { return };
+                    if failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                        return;
+                    }
+                    if let Err(e) = work(i, item) {
+                        failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                        return;
+                    }
+                }
+            });
+        }
+    });
     match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
         Some(e) => Err(e),
         None => Ok(()),
