@@ -552,24 +552,17 @@ impl Catalog {
             [],
             |r| r.get(0),
         )?;
-        let thumbs: i64 = conn.query_row(
-            "SELECT count(*) FROM asset a JOIN asset_file f ON f.asset = a.seq
-             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
-             WHERE f.presence = 3 AND f.thumb IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        let thumbs: i64 = conn.query_row("SELECT count(*) FROM thumb_wanted", [], |r| r.get(0))?;
         Ok((uploads, thumbs))
     }
 
     /// Other members' assets without a grid thumbnail here whose thumbnail the studio has,
-    /// newest first, at most `limit`.
+    /// newest first, at most `limit` (kept in `thumb_wanted` by the catalog's triggers).
     pub fn thumbs_wanted(&self, limit: usize) -> Result<Vec<ThumbWanted>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT a.uid, a.hash FROM asset a JOIN asset_file f ON f.asset = a.seq
-             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
-             WHERE f.presence = 3 AND f.thumb IS NULL ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
+            "SELECT a.uid, a.hash FROM thumb_wanted w JOIN asset a ON a.seq = w.asset
+             ORDER BY w.added_at DESC, w.asset DESC LIMIT ?1",
         )?;
         let rows = stmt
             .query_map([limit as i64], |r| {
@@ -1915,3 +1908,6 @@ impl Tx<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests;
