@@ -19,6 +19,8 @@
 #   scripts/bench.sh share     # share N synthetic assets (ASSETS, default 20000), a new library's
 #                              # first sync of them, a burst of tag intents pushed and applied;
 #                              # FILES=1: with files, uploaded, and every thumbnail fetched
+#   scripts/bench.sh upload    # ~2 GB of originals of mixed sizes to a studio on SeaweedFS vs
+#                              # rclone copy to the same SeaweedFS; the uploading sync's memory
 #   scripts/bench.sh all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -224,6 +226,16 @@ bench_push() {
   stop_services
 }
 
+bench_upload() {
+  # Uploads' target (issue 12): originals to a studio whose blobs are on SeaweedFS, against
+  # rclone copy of the same files straight to it, in one run; in a Secret Service session.
+  cargo build --release --locked -q -p atelier -p atelier-studio
+  source scripts/services.sh
+  start_services >/dev/null
+  BENCH_DIR="$B" in_secret_service python3 tests/bench/upload-bench.py "$CARGO_TARGET_DIR/release" --runs "${RUNS:-3}"
+  stop_services
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
@@ -236,6 +248,7 @@ case "${1:-all}" in
   sync) bench_sync ;;
   share) bench_share ;;
   push) bench_push ;;
+  upload) bench_upload ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|upload|all" >&2; exit 2 ;;
 esac

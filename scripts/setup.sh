@@ -9,6 +9,7 @@ need_pkgs=(
   libimage-exiftool-perl                  # tests compare our metadata with ExifTool's
   libvips-tools                           # the thumbnail benchmark's reference (vipsthumbnail)
   hyperfine                               # whole-process benchmarks
+  rclone                                  # the upload benchmark's reference (rclone copy to S3)
   zip unzip
   libheif-dev                             # HEIC/HEIF and AVIF (libheif 1.15 with libde265 and dav1d)
   ffmpeg                                  # video duration, codec and poster frames (ffprobe, ffmpeg)

@@ -136,4 +136,8 @@ try:
           f"({pushed['pushed']} intents; ratio {push_s / local_s:.1f}x the local change)")
 finally:
     stop_all(procs)
-    shutil.rmtree(tmp, ignore_errors=True)
+    # ATELIER_BENCH_KEEP=1 keeps the studio and the libraries, to look into afterwards.
+    if os.environ.get("ATELIER_BENCH_KEEP"):
+        print(f"kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)

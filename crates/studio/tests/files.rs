@@ -91,7 +91,11 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
         hash: hash.clone(),
         size: file.len() as u64,
     };
-    let session = t.studio.start_upload(&t.ana, start.clone()).await.unwrap();
+    let session = t
+        .studio
+        .start_upload(&t.ana, &blobs, start.clone())
+        .await
+        .unwrap();
     assert_eq!((session.parts, session.received.clone()), (3, vec![]));
     let id = session.id.clone();
     // A part damaged on the way (one byte flipped) is refused, and so is a wrong size.
@@ -114,7 +118,11 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
         .unwrap();
     assert_eq!(after.received, vec![0]);
     // Cut off: starting again (the same or another member) resumes the one session.
-    let again = t.studio.start_upload(&t.admin, start.clone()).await.unwrap();
+    let again = t
+        .studio
+        .start_upload(&t.admin, &blobs, start.clone())
+        .await
+        .unwrap();
     assert_eq!((again.id.clone(), again.received), (id.clone(), vec![0]));
     let r = t.studio.complete_upload(&t.ana, &blobs, &id).await;
     assert_eq!(code(r), ErrorCode::UploadIncomplete);
@@ -201,13 +209,15 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
         vec![hash.clone()]
     );
 
-    // A session whose parts don't make the file they claim stores nothing and goes.
+    // A session whose bytes don't make the file they claim stores nothing and goes: a file of
+    // one part is refused as it arrives, one of several when it is completed.
     let other = noise(5000, 2);
     let claimed = hash_of(&noise(5000, 3));
     let lie = t
         .studio
         .start_upload(
             &t.bo,
+            &blobs,
             UploadStart {
                 hash: claimed.clone(),
                 size: 5000,
@@ -215,10 +225,38 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
         )
         .await
         .unwrap();
-    t.studio
-        .put_part(&blobs, &lie.id, 0, &hash_of(&other), Bytes::from(other))
+    assert_eq!(
+        code(
+            t.studio
+                .put_part(&blobs, &lie.id, 0, &hash_of(&other), Bytes::from(other))
+                .await
+        ),
+        ErrorCode::BadUpload
+    );
+    assert_eq!(
+        code(t.studio.complete_upload(&t.bo, &blobs, &lie.id).await),
+        ErrorCode::NotFound
+    );
+    let other = noise(PART_SIZE as usize + 10, 9);
+    let claimed_big = hash_of(&noise(PART_SIZE as usize + 10, 10));
+    let lie = t
+        .studio
+        .start_upload(
+            &t.bo,
+            &blobs,
+            UploadStart {
+                hash: claimed_big.clone(),
+                size: other.len() as u64,
+            },
+        )
         .await
         .unwrap();
+    for n in [0, 1] {
+        t.studio
+            .put_part(&blobs, &lie.id, n, &hash_of(&part(&other, n)), part(&other, n))
+            .await
+            .unwrap();
+    }
     assert_eq!(
         code(t.studio.complete_upload(&t.bo, &blobs, &lie.id).await),
         ErrorCode::BadUpload
@@ -227,21 +265,23 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
         code(t.studio.complete_upload(&t.bo, &blobs, &lie.id).await),
         ErrorCode::NotFound
     );
+    let claimed_big = claimed_big.parse::<ContentHash>().unwrap();
+    assert_eq!(blobs.head(&claimed_big).await.unwrap(), None, "nothing stored");
     // Bad input: not a hash, empty and too large files, unknown sessions.
     let bad = |hash: &str, size| UploadStart {
         hash: hash.into(),
         size,
     };
     assert_eq!(
-        code(t.studio.start_upload(&t.bo, bad("abc", 10)).await),
+        code(t.studio.start_upload(&t.bo, &blobs, bad("abc", 10)).await),
         ErrorCode::InvalidId
     );
     assert_eq!(
-        code(t.studio.start_upload(&t.bo, bad(&claimed, 0)).await),
+        code(t.studio.start_upload(&t.bo, &blobs, bad(&claimed, 0)).await),
         ErrorCode::BadUpload
     );
     assert_eq!(
-        code(t.studio.start_upload(&t.bo, bad(&claimed, 6 << 30)).await),
+        code(t.studio.start_upload(&t.bo, &blobs, bad(&claimed, 6 << 30)).await),
         ErrorCode::LimitReached
     );
     assert_eq!(
@@ -272,6 +312,7 @@ async fn renditions_follow_their_original(t: Team, blobs: Blobs) {
         .studio
         .start_upload(
             &t.ana,
+            &blobs,
             UploadStart {
                 hash: hash.clone(),
                 size: 3000,
@@ -354,7 +395,11 @@ async fn storage_per_project_is_checked_before_an_upload(t: Team, blobs: Blobs) 
         size: file.len() as u64,
     };
     // 3,000 bytes fit; then 6,000 more would make 9,000 of 8,000.
-    let session = t.studio.start_upload(&t.ana, start(&small)).await.unwrap();
+    let session = t
+        .studio
+        .start_upload(&t.ana, &blobs, start(&small))
+        .await
+        .unwrap();
     t.studio
         .put_part(
             &blobs,
@@ -369,11 +414,18 @@ async fn storage_per_project_is_checked_before_an_upload(t: Team, blobs: Blobs) 
         .complete_upload(&t.ana, &blobs, &session.id)
         .await
         .unwrap();
-    let err = t.studio.start_upload(&t.ana, start(&big)).await.unwrap_err();
+    let err = t
+        .studio
+        .start_upload(&t.ana, &blobs, start(&big))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::LimitReached);
     assert!(err.to_string().contains("of its"), "{err}");
     // Held already: it costs nothing more, so starting it again is not refused.
-    t.studio.start_upload(&t.ana, start(&small)).await.unwrap();
+    t.studio
+        .start_upload(&t.ana, &blobs, start(&small))
+        .await
+        .unwrap();
 }
 
 macro_rules! on_every_backend {

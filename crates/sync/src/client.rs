@@ -305,9 +305,16 @@ impl StudioClient {
         )
     }
 
-    /// Sends one part with its BLAKE3.
-    pub fn upload_part(&self, token: &str, session: &str, n: u32, bytes: Vec<u8>) -> Result<UploadSession> {
-        let hash = blake3::hash(&bytes).to_hex().to_string();
+    /// Sends one part (`len` bytes read from `bytes`, streamed) with its BLAKE3 (hex).
+    pub fn upload_part(
+        &self,
+        token: &str,
+        session: &str,
+        n: u32,
+        hash: &str,
+        bytes: impl std::io::Read + Send + 'static,
+        len: u64,
+    ) -> Result<UploadSession> {
         self.call(
             self.http
                 .put(self.at(&format!("/uploads/{session}/parts/{n}")))
@@ -316,7 +323,7 @@ impl StudioClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
                 // A part is up to 16 MiB: minutes on a slow link, not the API's 30 s.
                 .timeout(TRANSFER_TIMEOUT)
-                .body(bytes),
+                .body(reqwest::blocking::Body::sized(bytes, len)),
         )
     }
 

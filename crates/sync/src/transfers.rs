@@ -217,16 +217,34 @@ fn upload(client: &StudioClient, token: &str, o: &Outgoing, transfers: &Transfer
         }
         let offset = u64::from(n) * session.part_size;
         let len = session.part_size.min(session.size - offset);
-        let mut part = vec![0u8; len as usize];
-        file.seek(SeekFrom::Start(offset))
-            .and_then(|_| file.read_exact(&mut part))
+        // Read twice, never held: once for its hash, then streamed as the request's body (the
+        // page cache serves the second read). A few uploads of large files at once keep the
+        // library's memory flat. Should the file change in between, the studio finds the
+        // part's hash wrong, and the next sync sends the new content.
+        let hash = part_hash(&mut file, offset, len).map_err(|e| LibraryError::io(&o.path, e))?;
+        let mut body = std::fs::File::open(&o.path).map_err(|e| LibraryError::io(&o.path, e))?;
+        body.seek(SeekFrom::Start(offset))
             .map_err(|e| LibraryError::io(&o.path, e))?;
-        client.upload_part(token, &session.id, n, part)?;
+        client.upload_part(token, &session.id, n, &hash, body.take(len), len)?;
         done += len;
         shown.advance(done, session.size);
     }
     client.upload_complete(token, &session.id)?;
     Ok(())
+}
+
+/// The BLAKE3 (hex) of `len` bytes of `file` from `offset`, read a piece at a time.
+fn part_hash(file: &mut std::fs::File, offset: u64, len: u64) -> std::io::Result<String> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut hasher = blake3::Hasher::new();
+    let read = std::io::copy(&mut file.take(len), &mut hasher)?;
+    if read != len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!("the file ended {} bytes early", len - read),
+        ));
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// Fetches grid thumbnails of other members' assets, newest first, [`THUMB_FETCHERS`] at a

@@ -24,6 +24,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt as _, TryStreamExt as _};
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
+use object_store::multipart::{MultipartStore, PartId};
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetResult, ObjectStore, ObjectStoreExt as _, PutPayload, WriteMultipart};
@@ -36,7 +37,7 @@ mod s3;
 pub mod testing;
 
 pub use error::BlobError;
-pub use hash::ContentHash;
+pub use hash::{ContentHash, PartHash, whole_from_parts};
 pub use location::{ALLOWED as ALLOWED_URLS, BlobLocation, EMBEDDED_FOLDER};
 pub use s3::S3Access;
 
@@ -59,6 +60,10 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
+    /// The same S3 bucket through its multipart API, and the blob root in it: an upload sent
+    /// in parts goes straight into the blob's own multipart upload (see
+    /// [`Blobs::start_multipart`]). `None` for the folder (and in memory).
+    multipart: Option<(Arc<dyn MultipartStore>, Path)>,
     /// Where, for messages: a folder or an `s3://` URL (never credentials).
     at: Arc<str>,
     /// What to look at when the start-up check fails.
@@ -132,6 +137,7 @@ impl Blobs {
             at: at.clone(),
             reason,
         };
+        let mut multipart: Option<(Arc<dyn MultipartStore>, Path)> = None;
         let (store, hint): (Arc<dyn ObjectStore>, _) = match location {
             BlobLocation::Dir(dir) => {
                 // LocalFileSystem wants its root to exist; made here so that the embedded
@@ -154,6 +160,7 @@ impl Blobs {
                 } else {
                     Path::from(format!("{prefix}/{EMBEDDED_FOLDER}"))
                 };
+                multipart = Some((s3.clone(), root.clone()));
                 (
                     Arc::new(PrefixStore::new(s3, root)),
                     "Check that the bucket exists, that AWS_ENDPOINT_URL (and AWS_REGION) point at \
@@ -164,6 +171,7 @@ impl Blobs {
         };
         Ok(Blobs {
             store,
+            multipart,
             at: at.into(),
             hint,
         })
@@ -174,6 +182,7 @@ impl Blobs {
     pub fn in_memory() -> Blobs {
         Blobs {
             store: Arc::new(InMemory::new()),
+            multipart: None,
             at: "memory".into(),
             hint: "",
         }
@@ -449,6 +458,91 @@ impl Blobs {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(self.failed(e)),
         }
+    }
+
+    /// Starts the S3 multipart upload that an upload session sent in parts goes into, straight
+    /// at the blob's key: each part is stored once, where it stays ([`Blobs::put_multipart_part`]),
+    /// and the blob appears only when [`Blobs::complete_multipart`] is called — which the caller
+    /// does only after the parts' [`PartHash`]es made the content hash. `None` when the store
+    /// has no multipart API (the folder: its parts wait as objects of their own, and
+    /// [`Blobs::put_stream`] makes the blob of them).
+    pub async fn start_multipart(&self, hash: &ContentHash) -> Result<Option<String>, BlobError> {
+        let Some((store, root)) = &self.multipart else {
+            return Ok(None);
+        };
+        let id = store
+            .create_multipart(&Self::rooted(root, hash))
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(Some(id))
+    }
+
+    /// Stores part `n` of the multipart upload `upload` of blob `hash` (sending it again
+    /// replaces it); returns what completing needs of it (S3's ETag).
+    pub async fn put_multipart_part(
+        &self,
+        hash: &ContentHash,
+        upload: &str,
+        n: u32,
+        bytes: Bytes,
+    ) -> Result<String, BlobError> {
+        let (store, root) = self.multipart_store()?;
+        let part = store
+            .put_part(
+                &Self::rooted(root, hash),
+                &upload.to_string(),
+                n as usize,
+                PutPayload::from(bytes),
+            )
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(part.content_id)
+    }
+
+    /// Completes the multipart upload `upload`: the blob `hash` appears, whole, made of the
+    /// parts as `tags` (from [`Blobs::put_multipart_part`], in order) name them. The caller
+    /// has checked the bytes (their [`PartHash`]es) first.
+    pub async fn complete_multipart(
+        &self,
+        hash: &ContentHash,
+        upload: &str,
+        tags: Vec<String>,
+    ) -> Result<(), BlobError> {
+        let (store, root) = self.multipart_store()?;
+        let parts = tags.into_iter().map(|content_id| PartId { content_id }).collect();
+        store
+            .complete_multipart(&Self::rooted(root, hash), &upload.to_string(), parts)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    /// Drops a multipart upload and its parts (gone already: not an error). The blob never
+    /// appears.
+    pub async fn abort_multipart(&self, hash: &ContentHash, upload: &str) -> Result<(), BlobError> {
+        let (store, root) = self.multipart_store()?;
+        match store
+            .abort_multipart(&Self::rooted(root, hash), &upload.to_string())
+            .await
+        {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    fn multipart_store(&self) -> Result<(&Arc<dyn MultipartStore>, &Path), BlobError> {
+        self.multipart
+            .as_ref()
+            .map(|(s, r)| (s, r))
+            .ok_or_else(|| BlobError::Config {
+                at: self.at.to_string(),
+                reason: "this store has no multipart uploads".into(),
+            })
+    }
+
+    /// A blob's key in the bucket, under the blob root (what the `PrefixStore` adds).
+    fn rooted(root: &Path, hash: &ContentHash) -> Path {
+        root.parts().chain(hash.key().parts()).collect()
     }
 
     /// The blob's size, or `None` when it isn't stored.

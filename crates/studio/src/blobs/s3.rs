@@ -10,8 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
-use object_store::{ClientOptions, ObjectStore};
+use object_store::ClientOptions;
+use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 
 use super::BlobError;
 
@@ -46,7 +46,7 @@ impl fmt::Debug for S3Access {
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// An S3 store for `bucket`; `at` names it in messages.
-pub(super) fn open(bucket: &str, access: &S3Access, at: &str) -> Result<Arc<dyn ObjectStore>, BlobError> {
+pub(super) fn open(bucket: &str, access: &S3Access, at: &str) -> Result<Arc<AmazonS3>, BlobError> {
     let config = |reason: String| BlobError::Config {
         at: at.to_string(),
         reason,

@@ -7,6 +7,7 @@
 //! fails, saying what is missing (as `crate::testing` does for PostgreSQL).
 
 use futures_util::TryStreamExt as _;
+use object_store::ObjectStore as _;
 use object_store::path::Path;
 
 use super::{BlobLocation, Blobs, S3Access, s3};

@@ -322,7 +322,9 @@ pub async fn upload_start(
     Device(caller): Device,
     Json(body): Json<UploadStart>,
 ) -> ApiResult<Json<UploadSession>> {
-    Ok(Json(state.studio.start_upload(&caller, body).await?))
+    Ok(Json(
+        state.studio.start_upload(&caller, &state.blobs, body).await?,
+    ))
 }
 
 /// `PUT /api/v1/uploads/{id}/parts/{n}`: one part, its BLAKE3 in `x-atelier-part-blake3`.

@@ -17,8 +17,8 @@ use atelier_protocol::{
 };
 
 use super::{Caller, ServiceError, ServiceResult, Studio, refused};
-use crate::blobs::{BlobError, Blobs, ContentHash};
-use crate::store::StoredUpload;
+use crate::blobs::{BlobError, Blobs, ContentHash, PartHash, whole_from_parts};
+use crate::store::{NewUpload, StoredUpload, UploadWay};
 
 /// The renditions a member may send beside an original.
 pub const RENDITION_KINDS: [&str; 2] = ["thumb", "preview"];
@@ -124,8 +124,15 @@ impl Studio {
     }
 
     /// Starts sending an original, or resumes: one session per hash, listing the parts the
-    /// studio has.
-    pub async fn start_upload(&self, caller: &Caller, start: UploadStart) -> ServiceResult<UploadSession> {
+    /// studio has. A file of one part is checked and stored whole when it arrives; a larger
+    /// one goes straight into the blob's multipart upload where the store has them (S3), so
+    /// that its bytes are written once (migration 0008 of the store says the ways).
+    pub async fn start_upload(
+        &self,
+        caller: &Caller,
+        blobs: &Blobs,
+        start: UploadStart,
+    ) -> ServiceResult<UploadSession> {
         let hash = content_hash(&start.hash)?.to_string();
         if start.size == 0 {
             return Err(refused(
@@ -165,13 +172,10 @@ impl Studio {
                 }
             }
         }
-        let mut id = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
-        let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
-        let session = self
-            .store
-            .start_upload(&id, &hash, start.size, PART_SIZE, caller.account.id, self.now())
-            .await?;
+        let session = match self.store.upload_of(&hash).await? {
+            Some(open) => open,
+            None => self.open_upload(caller, blobs, &hash, start.size).await?,
+        };
         if session.size != start.size {
             return Err(refused(
                 ErrorCode::BadUpload,
@@ -182,6 +186,48 @@ impl Studio {
             ));
         }
         Ok(session_of(session))
+    }
+
+    /// Opens the session for `hash` (or finds the one another request opened meanwhile).
+    async fn open_upload(
+        &self,
+        caller: &Caller,
+        blobs: &Blobs,
+        hash: &str,
+        size: u64,
+    ) -> ServiceResult<StoredUpload> {
+        let mut id = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
+        let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let content = content_hash(hash)?;
+        let way = if parts_of(size, PART_SIZE) == 1 {
+            UploadWay::Whole
+        } else {
+            match blobs.start_multipart(&content).await.map_err(from_blob)? {
+                Some(upload) => UploadWay::Multipart(upload),
+                None => UploadWay::Parts,
+            }
+        };
+        let session = self
+            .store
+            .start_upload(&NewUpload {
+                id: &id,
+                hash,
+                size,
+                part_size: PART_SIZE,
+                way: &way,
+                by: caller.account.id,
+                at: self.now(),
+            })
+            .await?;
+        // Another request opened one first: the multipart upload made here isn't needed.
+        if session.id != id
+            && let UploadWay::Multipart(upload) = &way
+            && let Err(e) = blobs.abort_multipart(&content, upload).await
+        {
+            tracing::warn!(%hash, error = %e, "can't abort an unneeded multipart upload; it stays invisible");
+        }
+        Ok(session)
     }
 
     async fn session(&self, id: &str) -> ServiceResult<StoredUpload> {
@@ -232,16 +278,61 @@ impl Studio {
             ));
         }
         let claimed = content_hash(part_hash)?;
-        let actual = ContentHash::of(&body);
+        // A part's hashes cost milliseconds of a core each: off the request threads.
+        let offset = u64::from(n) * session.part_size;
+        let multipart = matches!(session.way, UploadWay::Multipart(_));
+        let (actual, subtree) = {
+            let body = body.clone();
+            tokio::task::spawn_blocking(move || {
+                (
+                    ContentHash::of(&body),
+                    multipart.then(|| PartHash::of(offset, &body)),
+                )
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(format!("hashing a part: {e}")))?
+        };
         if actual != claimed {
             return Err(refused(
                 ErrorCode::BadUpload,
                 format!("part {n} arrived damaged (its BLAKE3 is {actual}, not {claimed}): send it again"),
             ));
         }
-        blobs.put_part(id, n, body).await.map_err(from_blob)?;
+        let tag = match &session.way {
+            UploadWay::Parts => {
+                blobs.put_part(id, n, body).await.map_err(from_blob)?;
+                None
+            }
+            UploadWay::Whole => {
+                let whole = content_hash(&session.hash)?;
+                if actual != whole {
+                    self.store.drop_upload(id).await?;
+                    return Err(refused(
+                        ErrorCode::BadUpload,
+                        format!(
+                            "the file's bytes hash to {actual}, not {whole}: the upload was dropped; start it again"
+                        ),
+                    ));
+                }
+                blobs.put(&whole, body).await.map_err(from_blob)?;
+                None
+            }
+            UploadWay::Multipart(upload) => Some(
+                blobs
+                    .put_multipart_part(&content_hash(&session.hash)?, upload, n, body)
+                    .await
+                    .map_err(from_blob)?,
+            ),
+        };
         self.store
-            .record_part(id, n, expected, &actual.to_string())
+            .record_part(
+                id,
+                n,
+                expected,
+                &actual.to_string(),
+                subtree.as_ref().map(|s| s.as_bytes().as_slice()),
+                tag.as_deref(),
+            )
             .await?;
         Ok(session_of(self.session(id).await?))
     }
@@ -270,6 +361,16 @@ impl Studio {
             ));
         }
         let hash = content_hash(&session.hash)?;
+        match &session.way {
+            UploadWay::Parts => {}
+            // Stored as the blob when it arrived, after its hash was checked.
+            UploadWay::Whole => return self.finished(caller, &session, session.size).await,
+            UploadWay::Multipart(upload) => {
+                return self
+                    .complete_multipart(caller, blobs, &session, &hash, upload)
+                    .await;
+            }
+        }
         let reader = blobs.clone();
         let sid = session.id.clone();
         // Part after part, in order, each read as it is needed: memory stays at a part or two.
@@ -280,19 +381,13 @@ impl Studio {
             .boxed();
         match blobs.put_stream(&hash, body).await {
             Ok(size) => {
-                self.store
-                    .finish_upload(id, &session.hash, size, caller.account.id, self.now())
-                    .await?;
+                let done = self.finished(caller, &session, size).await?;
                 for n in 0..parts {
                     if let Err(e) = blobs.delete_part(id, n).await {
                         tracing::warn!(upload = id, part = n, error = %e, "can't delete an uploaded part");
                     }
                 }
-                tracing::info!(by = %caller.account.id, %hash, size, "original stored");
-                Ok(UploadDone {
-                    hash: session.hash,
-                    size,
-                })
+                Ok(done)
             }
             Err(e @ BlobError::HashMismatch { .. }) => {
                 self.store.drop_upload(id).await?;
@@ -308,6 +403,71 @@ impl Studio {
             }
             Err(e) => Err(from_blob(e)),
         }
+    }
+
+    /// Completes an upload sent into a multipart upload: the parts' subtree hashes make the
+    /// whole's (no byte is read back), then the store assembles the blob. A mismatch stores
+    /// nothing and drops the session.
+    async fn complete_multipart(
+        &self,
+        caller: &Caller,
+        blobs: &Blobs,
+        session: &StoredUpload,
+        hash: &ContentHash,
+        upload: &str,
+    ) -> ServiceResult<UploadDone> {
+        let parts = self.store.upload_parts(&session.id).await?;
+        let subtrees: Option<Vec<PartHash>> = parts
+            .iter()
+            .map(|p| {
+                let bytes: [u8; 32] = p.subtree.as_deref()?.try_into().ok()?;
+                Some(PartHash::from_bytes(bytes))
+            })
+            .collect();
+        let tags: Option<Vec<String>> = parts.iter().map(|p| p.tag.clone()).collect();
+        let made = subtrees.and_then(|s| whole_from_parts(&s, session.part_size, session.size));
+        let (Some(made), Some(tags)) = (made, tags) else {
+            return Err(ServiceError::Internal(format!(
+                "upload {} lacks what its parts left behind",
+                session.id
+            )));
+        };
+        if made != *hash {
+            self.store.drop_upload(&session.id).await?;
+            if let Err(e) = blobs.abort_multipart(hash, upload).await {
+                tracing::warn!(%hash, error = %e, "can't abort a refused upload; its parts stay invisible until swept");
+            }
+            return Err(refused(
+                ErrorCode::BadUpload,
+                format!(
+                    "the parts don't make the file they claim to (they hash to {made}, not {hash}): the upload was dropped; start it again"
+                ),
+            ));
+        }
+        if let Err(e) = blobs.complete_multipart(hash, upload, tags).await {
+            // Completed already by an earlier try whose answer was lost: the blob is there.
+            if blobs.head(hash).await.map_err(from_blob)? != Some(session.size) {
+                return Err(from_blob(e));
+            }
+        }
+        self.finished(caller, session, session.size).await
+    }
+
+    /// Records a stored upload: the blob, the sender's grant; the session goes.
+    async fn finished(
+        &self,
+        caller: &Caller,
+        session: &StoredUpload,
+        size: u64,
+    ) -> ServiceResult<UploadDone> {
+        self.store
+            .finish_upload(&session.id, &session.hash, size, caller.account.id, self.now())
+            .await?;
+        tracing::info!(by = %caller.account.id, hash = %session.hash, size, "original stored");
+        Ok(UploadDone {
+            hash: session.hash.clone(),
+            size,
+        })
     }
 
     /// An original, for a caller who may read it (else `not_found`, as for a file that isn't

@@ -5,6 +5,8 @@
 //! Must not know HTTP, the blob store's API or the rules: it answers the lookups the services
 //! decide on (may this person read this file?) and records what they did.
 
+use super::{StoreError, StoreResult};
+
 /// An upload session as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredUpload {
@@ -18,6 +20,71 @@ pub struct StoredUpload {
     pub part_size: u64,
     /// Parts received, ascending.
     pub received: Vec<u32>,
+    /// How its parts are kept.
+    pub way: UploadWay,
+}
+
+/// How an upload's parts are kept until it completes (see migration 0008).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadWay {
+    /// Each part an object of its own, streamed into the blob at completion.
+    Parts,
+    /// One part, stored as the blob itself once it hashes to the content hash.
+    Whole,
+    /// Straight into the blob's S3 multipart upload of this id.
+    Multipart(String),
+}
+
+impl UploadWay {
+    fn columns(&self) -> (&'static str, Option<&str>) {
+        match self {
+            UploadWay::Parts => ("parts", None),
+            UploadWay::Whole => ("whole", None),
+            UploadWay::Multipart(id) => ("multipart", Some(id)),
+        }
+    }
+
+    fn from_columns(way: &str, multipart: Option<String>) -> StoreResult<UploadWay> {
+        match (way, multipart) {
+            ("parts", _) => Ok(UploadWay::Parts),
+            ("whole", _) => Ok(UploadWay::Whole),
+            ("multipart", Some(id)) => Ok(UploadWay::Multipart(id)),
+            (other, _) => Err(StoreError::Damaged(format!(
+                "an upload session is kept in an unknown way '{other}'"
+            ))),
+        }
+    }
+}
+
+/// An upload session to open.
+#[derive(Debug, Clone)]
+pub struct NewUpload<'a> {
+    /// Its id (random).
+    pub id: &'a str,
+    /// The content hash to be sent.
+    pub hash: &'a str,
+    /// Its size.
+    pub size: u64,
+    /// Bytes per part.
+    pub part_size: u64,
+    /// How its parts are kept.
+    pub way: &'a UploadWay,
+    /// Who opens it.
+    pub by: atelier_domain::ids::UserId,
+    /// When.
+    pub at: i64,
+}
+
+/// A part received, as completing an upload needs it: its subtree hash and the store's tag
+/// (multipart uploads only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPart {
+    /// Its number.
+    pub n: u32,
+    /// Its subtree of the whole's BLAKE3 tree.
+    pub subtree: Option<Vec<u8>>,
+    /// What the blob store named it.
+    pub tag: Option<String>,
 }
 
 macro_rules! files_sql {
@@ -102,16 +169,13 @@ macro_rules! files_sql {
             /// The upload session for this hash, made when there is none (one per hash).
             pub(in crate::store) async fn start_upload(
                 pool: &$pool,
-                id: &str,
-                hash: &str,
-                size: u64,
-                part_size: u64,
-                who: UserId,
-                now: i64,
+                new: &super::NewUpload<'_>,
             ) -> StoreResult<StoredUpload> {
+                let super::NewUpload { id, hash, size, part_size, way, by: who, at: now } = *new;
+                let (way, multipart) = way.columns();
                 sqlx::query(
-                    "INSERT INTO upload_session (id, hash, size, part_size, created_by, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
+                    "INSERT INTO upload_session (id, hash, size, part_size, created_by, created_at, way, multipart)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (hash) DO NOTHING",
                 )
                 .bind(id)
                 .bind(hash)
@@ -119,25 +183,37 @@ macro_rules! files_sql {
                 .bind(part_size as i64)
                 .bind(who.to_bytes().to_vec())
                 .bind(now)
+                .bind(way)
+                .bind(multipart)
                 .execute(pool)
                 .await?;
-                let (id,): (String,) = sqlx::query_as("SELECT id FROM upload_session WHERE hash = $1")
+                match upload_of(pool, hash).await? {
+                    Some(u) => Ok(u),
+                    None => Err(super::super::StoreError::Damaged(format!("upload session {id} vanished"))),
+                }
+            }
+
+            /// The upload session sending `hash`, if one is open.
+            pub(in crate::store) async fn upload_of(pool: &$pool, hash: &str) -> StoreResult<Option<StoredUpload>> {
+                let id: Option<(String,)> = sqlx::query_as("SELECT id FROM upload_session WHERE hash = $1")
                     .bind(hash)
-                    .fetch_one(pool)
+                    .fetch_optional(pool)
                     .await?;
-                upload(pool, &id)
-                    .await?
-                    .ok_or_else(|| super::super::StoreError::Damaged(format!("upload session {id} vanished")))
+                match id {
+                    Some((id,)) => upload(pool, &id).await,
+                    None => Ok(None),
+                }
             }
 
             /// An upload session with the parts it has.
             pub(in crate::store) async fn upload(pool: &$pool, id: &str) -> StoreResult<Option<StoredUpload>> {
-                let row: Option<(String, i64, i64)> =
-                    sqlx::query_as("SELECT hash, size, part_size FROM upload_session WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(pool)
-                        .await?;
-                let Some((hash, size, part_size)) = row else {
+                let row: Option<(String, i64, i64, String, Option<String>)> = sqlx::query_as(
+                    "SELECT hash, size, part_size, way, multipart FROM upload_session WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+                let Some((hash, size, part_size, way, multipart)) = row else {
                     return Ok(None);
                 };
                 let parts: Vec<(i64,)> = sqlx::query_as("SELECT n FROM upload_part WHERE session = $1 ORDER BY n")
@@ -150,7 +226,25 @@ macro_rules! files_sql {
                     size: clamp(size),
                     part_size: clamp(part_size),
                     received: parts.into_iter().map(|(n,)| n.clamp(0, i64::from(u32::MAX)) as u32).collect(),
+                    way: super::UploadWay::from_columns(&way, multipart)?,
                 }))
+            }
+
+            /// The parts an upload received, in order, with what completing it needs.
+            pub(in crate::store) async fn upload_parts(pool: &$pool, id: &str) -> StoreResult<Vec<super::StoredPart>> {
+                let rows: Vec<(i64, Option<Vec<u8>>, Option<String>)> =
+                    sqlx::query_as("SELECT n, subtree, tag FROM upload_part WHERE session = $1 ORDER BY n")
+                        .bind(id)
+                        .fetch_all(pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(n, subtree, tag)| super::StoredPart {
+                        n: n.clamp(0, i64::from(u32::MAX)) as u32,
+                        subtree,
+                        tag,
+                    })
+                    .collect())
             }
 
             /// Records a part received (again: replaces it).
@@ -160,15 +254,20 @@ macro_rules! files_sql {
                 n: u32,
                 size: u64,
                 hash: &str,
+                subtree: Option<&[u8]>,
+                tag: Option<&str>,
             ) -> StoreResult<()> {
                 sqlx::query(
-                    "INSERT INTO upload_part (session, n, size, hash) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (session, n) DO UPDATE SET size = excluded.size, hash = excluded.hash",
+                    "INSERT INTO upload_part (session, n, size, hash, subtree, tag) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (session, n) DO UPDATE SET size = excluded.size, hash = excluded.hash,
+                         subtree = excluded.subtree, tag = excluded.tag",
                 )
                 .bind(id)
                 .bind(i64::from(n))
                 .bind(size as i64)
                 .bind(hash)
+                .bind(subtree)
+                .bind(tag)
                 .execute(pool)
                 .await?;
                 Ok(())

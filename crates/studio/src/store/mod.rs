@@ -19,7 +19,7 @@ mod postgres;
 mod sqlite;
 pub mod sync;
 
-pub use files::StoredUpload;
+pub use files::{NewUpload, StoredPart, StoredUpload, UploadWay};
 pub use sync::{
     Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
 };
@@ -412,16 +412,8 @@ impl Store {
     }
 
     /// The upload session for `hash` (made with `id` when there is none).
-    pub async fn start_upload(
-        &self,
-        id: &str,
-        hash: &str,
-        size: u64,
-        part_size: u64,
-        who: UserId,
-        now: i64,
-    ) -> StoreResult<StoredUpload> {
-        on_files!(self, start_upload(id, hash, size, part_size, who, now))
+    pub async fn start_upload(&self, new: &NewUpload<'_>) -> StoreResult<StoredUpload> {
+        on_files!(self, start_upload(new))
     }
 
     /// An upload session.
@@ -429,9 +421,28 @@ impl Store {
         on_files!(self, upload(id))
     }
 
-    /// Records a part received.
-    pub async fn record_part(&self, id: &str, n: u32, size: u64, hash: &str) -> StoreResult<()> {
-        on_files!(self, record_part(id, n, size, hash))
+    /// The upload session sending `hash`, if one is open.
+    pub async fn upload_of(&self, hash: &str) -> StoreResult<Option<StoredUpload>> {
+        on_files!(self, upload_of(hash))
+    }
+
+    /// The parts an upload received, in order.
+    pub async fn upload_parts(&self, id: &str) -> StoreResult<Vec<StoredPart>> {
+        on_files!(self, upload_parts(id))
+    }
+
+    /// Records a part received, with its subtree hash and the blob store's tag for it when the
+    /// upload goes straight into a multipart upload.
+    pub async fn record_part(
+        &self,
+        id: &str,
+        n: u32,
+        size: u64,
+        hash: &str,
+        subtree: Option<&[u8]>,
+        tag: Option<&str>,
+    ) -> StoreResult<()> {
+        on_files!(self, record_part(id, n, size, hash, subtree, tag))
     }
 
     /// A finished upload: blob stored, sender granted, session gone.
@@ -843,7 +854,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 7 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 8 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

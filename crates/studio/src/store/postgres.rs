@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_pull_by_scope.sql",
         include_str!("migrations/postgres/0007_pull_by_scope.sql"),
     ),
+    (
+        8,
+        "0008_upload_ways.sql",
+        include_str!("migrations/postgres/0008_upload_ways.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_pull_by_scope.sql",
         include_str!("migrations/sqlite/0007_pull_by_scope.sql"),
     ),
+    (
+        8,
+        "0008_upload_ways.sql",
+        include_str!("migrations/sqlite/0008_upload_ways.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a
