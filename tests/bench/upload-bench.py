@@ -11,7 +11,8 @@ The files: 2 × 256 MiB (video-sized), 6 × 96 MiB, 30 × 20 MiB (RAW-sized) and
 at the picture's end marker), so every one imports as a photo and none compresses.
 
 Needs SeaweedFS as scripts/services.sh starts it (ATELIER_TEST_S3_*), rclone, and a Secret
-Service session (in_secret_service). Usage: upload-bench.py BIN_DIR [--runs N]"""
+Service session (in_secret_service). The files are imported with the studio stopped, so that
+the sync timed is the one that sends them. Usage: upload-bench.py BIN_DIR [--runs N]"""
 import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,7 +33,9 @@ SIZES_MIB = [256] * 2 + [96] * 6 + [20] * 30 + [3] * 100
 
 s3_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1",
               AWS_ACCESS_KEY_ID=keys[0], AWS_SECRET_ACCESS_KEY=keys[1], AWS_ALLOW_HTTP="true")
-rclone_env = dict(os.environ, RCLONE_CONFIG_SW_TYPE="s3", RCLONE_CONFIG_SW_PROVIDER="SeaweedFS",
+# rclone's S3 client reads AWS_* settings too (a CA bundle set for other tools breaks it over
+# plain HTTP): it gets only its own.
+rclone_env = dict({k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, RCLONE_CONFIG_SW_TYPE="s3", RCLONE_CONFIG_SW_PROVIDER="SeaweedFS",
                   RCLONE_CONFIG_SW_ENDPOINT=endpoint, RCLONE_CONFIG_SW_ACCESS_KEY_ID=keys[0],
                   RCLONE_CONFIG_SW_SECRET_ACCESS_KEY=keys[1], RCLONE_CONFIG_SW_ENV_AUTH="false")
 
@@ -79,7 +82,14 @@ def atelier_round(i, files):
     lib("brand", "create", "Bench")
     lib("project", "create", "Uploads")
     lib("project", "share", "Uploads")
+    # Imported with the studio away (a command that changes a bound library syncs at once):
+    # the uploads wait for the sync timed below.
+    studio.terminate()
+    studio.wait()
+    procs.remove(studio)
     lib("import", files, "--project", "Uploads", "--brand", "Bench", "--json")
+    studio, _ = start(procs, [studio_bin, "serve", "--data", data, "--listen", url.removeprefix("http://"),
+                              "--blob-url", prefix], "Atelier studio is serving at ", env=s3_env)
     t0 = time.perf_counter()
     out, peak = peak_rss_kb([atelier, "--library", library, "sync", "--json"])
     seconds = time.perf_counter() - t0

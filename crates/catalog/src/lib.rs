@@ -57,7 +57,7 @@ pub use replica::{LocalBrand, Refusal, SyncCursor};
 pub use reviews::ReviewEvent;
 pub use rows::{BrandRow, CampaignRow, CollectionRow, ProjectRow, TagRow, UserRow};
 pub use scope::{Scope, Viewer};
-pub use shared::{Purged, RemoteOriginal, ThumbWanted, Unsent, remote_original_path};
+pub use shared::{Purged, RemoteOriginal, ThumbWanted, Unsent, UnsentGeneration, remote_original_path};
 pub use sidecars::{SidecarFailure, SidecarJob};
 pub use signatures::{StoredSignature, Unsigned};
 pub use tags::TagInfo;

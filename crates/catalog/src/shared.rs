@@ -511,7 +511,37 @@ pub struct RemoteOriginal {
     pub name: String,
 }
 
+/// Whether an original may wait to be sent (migration 0022): the count of the changes that can
+/// make one wait, and the count at which a look last found none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnsentGeneration {
+    changes: i64,
+    settled: i64,
+}
+
+impl UnsentGeneration {
+    /// Nothing changed since a look found no original waiting: none waits.
+    pub fn nothing_waits(&self) -> bool {
+        self.changes == self.settled
+    }
+}
+
 impl Catalog {
+    /// See [`UnsentGeneration`]; read before looking with [`Catalog::unsent`], so that a look
+    /// that finds nothing can settle it ([`Tx::settle_unsent`]).
+    pub fn unsent_generation(&self) -> Result<UnsentGeneration> {
+        Ok(self.conn().query_row(
+            "SELECT gen, settled FROM unsent_generation WHERE id = 1",
+            [],
+            |r| {
+                Ok(UnsentGeneration {
+                    changes: r.get(0)?,
+                    settled: r.get(1)?,
+                })
+            },
+        )?)
+    }
+
     /// Originals in shared projects, with their file here, that the studio may not hold yet
     /// for this library's person — at most `limit`, newest first.
     pub fn unsent(&self, limit: usize) -> Result<Vec<Unsent>> {
@@ -543,15 +573,19 @@ impl Catalog {
     /// library doesn't (what the sync indicator's panel says).
     pub fn transfers_waiting(&self) -> Result<(i64, i64)> {
         let conn = self.conn();
-        let uploads: i64 = conn.query_row(
-            "SELECT count(DISTINCT a.hash) FROM asset a
+        let uploads: i64 = if self.unsent_generation()?.nothing_waits() {
+            0
+        } else {
+            conn.query_row(
+                "SELECT count(DISTINCT a.hash) FROM asset a
              JOIN project p ON p.id = a.project AND p.shared = 1
              JOIN asset_file f ON f.asset = a.seq
              WHERE f.presence = 0 AND a.trashed_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM sent_file s WHERE s.hash = a.hash)",
-            [],
-            |r| r.get(0),
-        )?;
+                [],
+                |r| r.get(0),
+            )?
+        };
         let thumbs: i64 = conn.query_row("SELECT count(*) FROM thumb_wanted", [], |r| r.get(0))?;
         Ok((uploads, thumbs))
     }
@@ -663,6 +697,16 @@ impl Tx<'_> {
             crate::journal::Entry::assets(now, actor, atelier_protocol::ChangeAction::Synced, &uids)
                 .change(None, Some(serde_json::json!({ what: ids.len() }))),
         )
+    }
+
+    /// A look at the originals waiting to be sent, made at `seen`, found none: until the next
+    /// change that can make one wait, none does (nothing is settled if one came meanwhile).
+    pub fn settle_unsent(&mut self, seen: UnsentGeneration) -> Result<()> {
+        self.tx.execute(
+            "UPDATE unsent_generation SET settled = ?1 WHERE id = 1 AND gen = ?1",
+            [seen.changes],
+        )?;
+        Ok(())
     }
 
     /// Notes that the studio holds these originals for this library's person.

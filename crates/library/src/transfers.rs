@@ -84,7 +84,16 @@ impl Incoming {
 impl Library {
     /// Originals in shared projects the studio may not hold yet, newest first, at most `limit`.
     pub fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>> {
+        // Looking visits every asset of the shared projects: skipped while nothing changed
+        // since a look found none (every sync of a library whose files are all sent).
+        let seen = self.catalog().unsent_generation()?;
+        if seen.nothing_waits() {
+            return Ok(Vec::new());
+        }
         let unsent: Vec<Unsent> = self.catalog().unsent(limit)?;
+        if unsent.is_empty() {
+            self.catalog().write(|tx| tx.settle_unsent(seen))?;
+        }
         Ok(unsent
             .into_iter()
             .map(|u| {

@@ -152,3 +152,50 @@ fn thumbnails_wanted_follow_every_change_of_the_rows() {
     c.write(|tx| tx.purge_scope(&scope, 6).map(drop)).unwrap();
     assert_eq!(wanted(&c), []);
 }
+
+#[test]
+fn a_look_that_finds_no_original_to_send_holds_until_something_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Catalog::open(&dir.path().join("catalog.db")).unwrap();
+    let (brand, project, creator) = (BrandId::new_v7(), ProjectId::new_v7(), UserId::new_v7());
+    let scope = format!("brand:{brand}");
+    let brand_row = BrandSyncRow {
+        id: brand,
+        name: "Acme".into(),
+        personal_of: None,
+        kit: Kit::default(),
+        members: Vec::new(),
+    };
+    let a = row(project, brand, creator, 10, true);
+    c.write(|tx| {
+        tx.apply_brand(&brand_row, 1)?;
+        tx.apply_asset(&a, 1, &scope, 1).map(drop)
+    })
+    .unwrap();
+    // Something arrived: look. Another member's asset (only on the studio) waits for nothing.
+    let seen = c.unsent_generation().unwrap();
+    assert!(!seen.nothing_waits());
+    assert!(c.unsent(10).unwrap().is_empty());
+    c.write(|tx| tx.settle_unsent(seen)).unwrap();
+    assert!(c.unsent_generation().unwrap().nothing_waits());
+    assert_eq!(c.transfers_waiting().unwrap().0, 0);
+
+    // Its file here now (as if it were ours): it may wait, and does.
+    c.conn()
+        .execute("UPDATE asset_file SET presence = 0", [])
+        .unwrap();
+    let seen = c.unsent_generation().unwrap();
+    assert!(!seen.nothing_waits());
+    assert_eq!(c.unsent(10).unwrap().len(), 1);
+    assert_eq!(c.transfers_waiting().unwrap().0, 1);
+
+    // Sent: a look finds none, but a change between the look and settling keeps it unsettled.
+    c.write(|tx| tx.mark_sent(std::slice::from_ref(&a.hash), 2))
+        .unwrap();
+    let seen = c.unsent_generation().unwrap();
+    assert!(c.unsent(10).unwrap().is_empty());
+    c.conn().execute("DELETE FROM sent_file", []).unwrap();
+    c.write(|tx| tx.settle_unsent(seen)).unwrap();
+    assert!(!c.unsent_generation().unwrap().nothing_waits());
+    assert_eq!(c.unsent(10).unwrap().len(), 1);
+}
