@@ -1,6 +1,8 @@
 -- 0021: the thumbnails this library still wants from the studio — other members' assets
 -- (presence 3) with no grid thumbnail here whose thumbnail the studio said it has — kept as a
--- table, newest first, by triggers on every way those three facts change. Finding them by
+-- table, newest first, by triggers on every way those three facts change. (A file row is
+-- never inserted after its asset's `replicated` row: an arriving asset is inserted, then
+-- remembered.) Finding them by
 -- visiting every remote asset made each round of a 100,000-asset first sync cost more than
 -- the last (quadratic over the sync).
 
@@ -50,15 +52,6 @@ BEGIN
         SELECT a.seq, a.added_at FROM asset a
         JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
         WHERE a.seq = NEW.asset AND NEW.presence = 3 AND NEW.thumb IS NULL;
-END;
-
-CREATE TRIGGER thumb_wanted_on_new_file AFTER INSERT ON asset_file
-    WHEN NEW.presence = 3 AND NEW.thumb IS NULL
-BEGIN
-    INSERT OR IGNORE INTO thumb_wanted (asset, added_at)
-        SELECT a.seq, a.added_at FROM asset a
-        JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
-        WHERE a.seq = NEW.asset;
 END;
 
 CREATE TRIGGER thumb_wanted_on_file_gone AFTER DELETE ON asset_file

@@ -1,10 +1,10 @@
 -- 0022: whether any original may wait to be sent to the studio, without looking. Finding the
 -- originals to send visits every asset of the shared projects (those already sent are known by
 -- hash), at every sync — and a library whose files are all sent finds none, again and again.
--- `gen` counts the changes that can make an original wait (an asset or file arriving, its
--- project, content, Trash or presence changing, a project shared, the record of a sent file
--- forgotten); `settled` is the `gen` at which a look found none waiting. While they are equal,
--- nothing waits. (Sending one removes it from the waiting: no change to count.)
+-- `gen` counts the changes that can make an original wait (a file of ours arriving, its asset's
+-- project, content or Trash changing, its presence changing, a project shared, the record of a
+-- sent file forgotten); `settled` is the `gen` at which a look found none waiting. While they
+-- are equal, nothing waits. (Sending one removes it from the waiting: no change to count.)
 
 CREATE TABLE unsent_generation (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -13,11 +13,6 @@ CREATE TABLE unsent_generation (
 );
 INSERT INTO unsent_generation (id, gen, settled) VALUES (1, 1, 0);
 
-CREATE TRIGGER unsent_on_asset AFTER INSERT ON asset
-BEGIN
-    UPDATE unsent_generation SET gen = gen + 1;
-END;
-
 CREATE TRIGGER unsent_on_asset_change AFTER UPDATE OF project, hash, trashed_at ON asset
     WHEN NEW.project IS NOT OLD.project OR NEW.hash IS NOT OLD.hash
         OR NEW.trashed_at IS NOT OLD.trashed_at
@@ -25,7 +20,9 @@ BEGIN
     UPDATE unsent_generation SET gen = gen + 1;
 END;
 
-CREATE TRIGGER unsent_on_file AFTER INSERT ON asset_file
+-- An asset waits only with its file here (presence 0): other members' arriving assets (presence
+-- 3) change nothing.
+CREATE TRIGGER unsent_on_file AFTER INSERT ON asset_file WHEN NEW.presence = 0
 BEGIN
     UPDATE unsent_generation SET gen = gen + 1;
 END;

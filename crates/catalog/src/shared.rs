@@ -85,8 +85,16 @@ impl Catalog {
     /// The scopes rows from the studio are held in here (whatever the bookkeeping says: a
     /// pull cut off after its pages still leaves their rows to purge).
     pub fn replicated_scopes(&self) -> Result<Vec<String>> {
-        // The index on scope makes this a walk over its distinct keys.
-        let mut stmt = self.conn().prepare("SELECT DISTINCT scope FROM replicated")?;
+        // A few scopes over many rows: each found by a jump along the index on scope from the
+        // last (SQLite's DISTINCT would read every entry — 60 ms at 100,000 rows, each sync).
+        let mut stmt = self.conn().prepare_cached(
+            "WITH RECURSIVE s(scope) AS (
+                 SELECT min(scope) FROM replicated
+                 UNION ALL
+                 SELECT (SELECT min(scope) FROM replicated WHERE scope > s.scope) FROM s WHERE s.scope IS NOT NULL
+             )
+             SELECT scope FROM s WHERE scope IS NOT NULL",
+        )?;
         let scopes = stmt
             .query_map([], |r| r.get(0))?
             .collect::<std::result::Result<Vec<String>, _>>()?;
@@ -641,9 +649,12 @@ impl Catalog {
     pub fn remote_in_offline_projects(&self, limit: usize) -> Result<Vec<AssetId>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT a.uid FROM asset a JOIN asset_file f ON f.asset = a.seq
-             JOIN project p ON p.id = a.project
-             JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
+            // From the projects kept offline to their assets (CROSS JOIN keeps that order):
+            // left to itself SQLite started from every remote asset, 200 ms at 100,000 each
+            // sync, with no project kept offline.
+            "SELECT a.uid FROM project p CROSS JOIN asset a ON a.project = p.id
+             CROSS JOIN asset_file f ON f.asset = a.seq
+             CROSS JOIN replicated r ON r.kind = 'asset' AND r.key = a.uid AND r.thumb = 1
              WHERE p.offline = 1 AND p.shared = 1 AND f.presence = 3 AND a.trashed_at IS NULL
              ORDER BY a.added_at DESC, a.seq DESC LIMIT ?1",
         )?;
