@@ -718,6 +718,38 @@ fn a_library_signs_in_through_the_browser() {
     );
 }
 
+/// A new studio's data folder in `tmp`, served on a free port, and where Olive's (its Owner),
+/// Ana's and Bo's libraries go.
+struct NewStudio {
+    data: PathBuf,
+    server: Server,
+    url: String,
+    olive: PathBuf,
+    ana: PathBuf,
+    bo: PathBuf,
+}
+
+fn new_studio(tmp: &Path) -> NewStudio {
+    let data = tmp.join("studio");
+    init_studio(&data);
+    let (server, url) = serve_studio(&data, "127.0.0.1:0");
+    NewStudio {
+        data,
+        server,
+        url,
+        olive: tmp.join("olive"),
+        ana: tmp.join("ana"),
+        bo: tmp.join("bo"),
+    }
+}
+
+/// Olive signs in as the Owner and invites Ana and Bo, who join.
+fn olive_ana_and_bo(s: &NewStudio) {
+    owner_login(&s.olive, &s.url);
+    invite_and_join(&s.olive, &s.ana, "ana@studio.test", "Ana");
+    invite_and_join(&s.olive, &s.bo, "bo@studio.test", "Bo");
+}
+
 /// Invites `email` from `owner_lib` and joins it from `lib` (signing `lib` in as them).
 /// Signs `lib` in to the studio at `url` as its Owner, Olive; the sign-in's report.
 fn owner_login(lib: &Path, url: &str) -> Value {
@@ -806,15 +838,15 @@ fn libraries_share_brands_and_members_through_the_studio() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("studio");
-    init_studio(&data);
-    let (server, url) = serve_studio(&data, "127.0.0.1:0");
+    let NewStudio {
+        data,
+        server,
+        url,
+        olive,
+        ana,
+        bo,
+    } = new_studio(tmp.path());
     let listen = url.trim_start_matches("http://").to_string();
-    let (olive, ana, bo) = (
-        tmp.path().join("olive"),
-        tmp.path().join("ana"),
-        tmp.path().join("bo"),
-    );
 
     // Olive's standalone library has two brands; bound (she is the Owner), both are created
     // on the studio under the ids they have, with the library's kit.
@@ -1192,17 +1224,16 @@ fn a_shared_project_reaches_its_brand_and_edits_converge() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("studio");
-    init_studio(&data);
-    let (server, url) = serve_studio(&data, "127.0.0.1:0");
-    let (olive, ana, bo) = (
-        tmp.path().join("olive"),
-        tmp.path().join("ana"),
-        tmp.path().join("bo"),
-    );
-    owner_login(&olive, &url);
-    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
-    invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
+    let studio = new_studio(tmp.path());
+    olive_ana_and_bo(&studio);
+    let NewStudio {
+        data,
+        server,
+        url,
+        olive,
+        ana,
+        bo,
+    } = studio;
     ok(&atelier(&olive, &["brand", "create", "Acme"], None));
     ok(&atelier(
         &olive,
@@ -2027,11 +2058,15 @@ fn an_upload_damaged_on_the_way_or_cut_off_completes_whole() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("studio");
-    init_studio(&data);
-    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
+    let NewStudio {
+        data,
+        server: _server,
+        url,
+        olive,
+        ana,
+        ..
+    } = new_studio(tmp.path());
     let (proxy, flipped) = damaging_proxy(&url);
-    let (olive, ana) = (tmp.path().join("olive"), tmp.path().join("ana"));
     owner_login(&olive, &proxy);
     invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
     ok(&atelier(&olive, &["brand", "create", "Acme"], None));
@@ -2226,17 +2261,15 @@ fn clock_skew_between_machines_changes_nothing() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("studio");
-    init_studio(&data);
-    let (_server, url) = serve_studio(&data, "127.0.0.1:0");
-    let (olive, ana, bo) = (
-        tmp.path().join("olive"),
-        tmp.path().join("ana"),
-        tmp.path().join("bo"),
-    );
-    owner_login(&olive, &url);
-    invite_and_join(&olive, &ana, "ana@studio.test", "Ana");
-    invite_and_join(&olive, &bo, "bo@studio.test", "Bo");
+    let studio = new_studio(tmp.path());
+    olive_ana_and_bo(&studio);
+    let NewStudio {
+        server: _server,
+        olive,
+        ana,
+        bo,
+        ..
+    } = studio;
     ok(&atelier(&olive, &["brand", "create", "Acme"], None));
     for who in ["ana@studio.test", "bo@studio.test"] {
         ok(&atelier(

@@ -211,20 +211,16 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
 
     // A session whose bytes don't make the file they claim stores nothing and goes: a file of
     // one part is refused as it arrives, one of several when it is completed.
+    let start_as_bo = |hash: &str, size: usize| {
+        let start = UploadStart {
+            hash: hash.to_string(),
+            size: size as u64,
+        };
+        t.studio.start_upload(&t.bo, &blobs, start)
+    };
     let other = noise(5000, 2);
     let claimed = hash_of(&noise(5000, 3));
-    let lie = t
-        .studio
-        .start_upload(
-            &t.bo,
-            &blobs,
-            UploadStart {
-                hash: claimed.clone(),
-                size: 5000,
-            },
-        )
-        .await
-        .unwrap();
+    let lie = start_as_bo(&claimed, 5000).await.unwrap();
     assert_eq!(
         code(
             t.studio
@@ -239,18 +235,7 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
     );
     let other = noise(PART_SIZE as usize + 10, 9);
     let claimed_big = hash_of(&noise(PART_SIZE as usize + 10, 10));
-    let lie = t
-        .studio
-        .start_upload(
-            &t.bo,
-            &blobs,
-            UploadStart {
-                hash: claimed_big.clone(),
-                size: other.len() as u64,
-            },
-        )
-        .await
-        .unwrap();
+    let lie = start_as_bo(&claimed_big, other.len()).await.unwrap();
     for n in [0, 1] {
         t.studio
             .put_part(&blobs, &lie.id, n, &hash_of(&part(&other, n)), part(&other, n))
@@ -268,20 +253,10 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
     let claimed_big = claimed_big.parse::<ContentHash>().unwrap();
     assert_eq!(blobs.head(&claimed_big).await.unwrap(), None, "nothing stored");
     // Bad input: not a hash, empty and too large files, unknown sessions.
-    let bad = |hash: &str, size| UploadStart {
-        hash: hash.into(),
-        size,
-    };
+    assert_eq!(code(start_as_bo("abc", 10).await), ErrorCode::InvalidId);
+    assert_eq!(code(start_as_bo(&claimed, 0).await), ErrorCode::BadUpload);
     assert_eq!(
-        code(t.studio.start_upload(&t.bo, &blobs, bad("abc", 10)).await),
-        ErrorCode::InvalidId
-    );
-    assert_eq!(
-        code(t.studio.start_upload(&t.bo, &blobs, bad(&claimed, 0)).await),
-        ErrorCode::BadUpload
-    );
-    assert_eq!(
-        code(t.studio.start_upload(&t.bo, &blobs, bad(&claimed, 6 << 30)).await),
+        code(start_as_bo(&claimed, 6 << 30).await),
         ErrorCode::LimitReached
     );
     assert_eq!(

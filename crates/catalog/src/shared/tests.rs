@@ -60,24 +60,43 @@ fn wanted(c: &Catalog) -> Vec<AssetId> {
     kept
 }
 
-#[test]
-fn thumbnails_wanted_follow_every_change_of_the_rows() {
+/// A team brand as the studio sent it, in a new catalog, and who makes its assets.
+struct Brand {
+    brand: BrandId,
+    project: ProjectId,
+    creator: UserId,
+    scope: String,
+}
+
+fn team_brand() -> (tempfile::TempDir, Catalog, Brand) {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Catalog::open(&dir.path().join("catalog.db")).unwrap();
-    let (brand, project, creator) = (BrandId::new_v7(), ProjectId::new_v7(), UserId::new_v7());
-    let scope = format!("brand:{brand}");
-    let brand_row = BrandSyncRow {
+    let brand = BrandId::new_v7();
+    let row = BrandSyncRow {
         id: brand,
         name: "Acme".into(),
         personal_of: None,
         kit: Kit::default(),
         members: Vec::new(),
     };
+    c.write(|tx| tx.apply_brand(&row, 1)).unwrap();
+    let t = Brand {
+        brand,
+        project: ProjectId::new_v7(),
+        creator: UserId::new_v7(),
+        scope: format!("brand:{brand}"),
+    };
+    (dir, c, t)
+}
+
+#[test]
+fn thumbnails_wanted_follow_every_change_of_the_rows() {
+    let (_dir, mut c, t) = team_brand();
+    let (project, brand, creator, scope) = (t.project, t.brand, t.creator, t.scope.clone());
     let a = row(project, brand, creator, 10, true);
     let b = row(project, brand, creator, 20, false);
     let d = row(project, brand, creator, 30, true);
     c.write(|tx| {
-        tx.apply_brand(&brand_row, 1)?;
         for (i, r) in [&a, &b, &d].into_iter().enumerate() {
             tx.apply_asset(r, i as i64 + 1, &scope, 1)?;
         }
@@ -155,23 +174,10 @@ fn thumbnails_wanted_follow_every_change_of_the_rows() {
 
 #[test]
 fn a_look_that_finds_no_original_to_send_holds_until_something_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = Catalog::open(&dir.path().join("catalog.db")).unwrap();
-    let (brand, project, creator) = (BrandId::new_v7(), ProjectId::new_v7(), UserId::new_v7());
-    let scope = format!("brand:{brand}");
-    let brand_row = BrandSyncRow {
-        id: brand,
-        name: "Acme".into(),
-        personal_of: None,
-        kit: Kit::default(),
-        members: Vec::new(),
-    };
+    let (_dir, mut c, t) = team_brand();
+    let (project, brand, creator, scope) = (t.project, t.brand, t.creator, t.scope.clone());
     let a = row(project, brand, creator, 10, true);
-    c.write(|tx| {
-        tx.apply_brand(&brand_row, 1)?;
-        tx.apply_asset(&a, 1, &scope, 1).map(drop)
-    })
-    .unwrap();
+    c.write(|tx| tx.apply_asset(&a, 1, &scope, 1).map(drop)).unwrap();
     // Something arrived: look. Another member's asset (only on the studio) waits for nothing.
     let seen = c.unsent_generation().unwrap();
     assert!(!seen.nothing_waits());
