@@ -252,6 +252,28 @@ async fn originals_go_up_in_parts_and_only_their_readers_get_them(t: Team, blobs
     );
     let claimed_big = claimed_big.parse::<ContentHash>().unwrap();
     assert_eq!(blobs.head(&claimed_big).await.unwrap(), None, "nothing stored");
+    // The one part of a small file damaged on the way: refused, the session stays, and the
+    // part sent again is stored.
+    let small = noise(4000, 11);
+    let small_hash = hash_of(&small);
+    let session = start_as_bo(&small_hash, small.len()).await.unwrap();
+    let mut flipped = small.clone();
+    flipped[10] ^= 1;
+    let r = t
+        .studio
+        .put_part(&blobs, &session.id, 0, &small_hash, Bytes::from(flipped))
+        .await;
+    assert_eq!(code(r), ErrorCode::BadUpload);
+    t.studio
+        .put_part(&blobs, &session.id, 0, &small_hash, Bytes::from(small.clone()))
+        .await
+        .unwrap();
+    let done = t
+        .studio
+        .complete_upload(&t.bo, &blobs, &session.id)
+        .await
+        .unwrap();
+    assert_eq!(done.size, small.len() as u64);
     // Bad input: not a hash, empty and too large files, unknown sessions.
     assert_eq!(code(start_as_bo("abc", 10).await), ErrorCode::InvalidId);
     assert_eq!(code(start_as_bo(&claimed, 0).await), ErrorCode::BadUpload);

@@ -278,6 +278,9 @@ impl Studio {
             ));
         }
         let claimed = content_hash(part_hash)?;
+        if session.way == UploadWay::Whole {
+            return self.put_whole(blobs, &session, claimed, body).await;
+        }
         // A part's hashes cost milliseconds of a core each: off the request threads.
         let offset = u64::from(n) * session.part_size;
         let multipart = matches!(session.way, UploadWay::Multipart(_));
@@ -299,22 +302,9 @@ impl Studio {
             ));
         }
         let tag = match &session.way {
-            UploadWay::Parts => {
+            // (A one-part upload was stored whole above.)
+            UploadWay::Parts | UploadWay::Whole => {
                 blobs.put_part(id, n, body).await.map_err(from_blob)?;
-                None
-            }
-            UploadWay::Whole => {
-                let whole = content_hash(&session.hash)?;
-                if actual != whole {
-                    self.store.drop_upload(id).await?;
-                    return Err(refused(
-                        ErrorCode::BadUpload,
-                        format!(
-                            "the file's bytes hash to {actual}, not {whole}: the upload was dropped; start it again"
-                        ),
-                    ));
-                }
-                blobs.put(&whole, body).await.map_err(from_blob)?;
                 None
             }
             UploadWay::Multipart(upload) => Some(
@@ -335,6 +325,43 @@ impl Studio {
             )
             .await?;
         Ok(session_of(self.session(id).await?))
+    }
+
+    /// The one part of a one-part upload: stored as the blob itself — which checks that its
+    /// bytes hash to the file's (one hash of them, not two). A part whose own hash is another
+    /// file's drops the session; bytes damaged on the way are refused, to be sent again.
+    async fn put_whole(
+        &self,
+        blobs: &Blobs,
+        session: &StoredUpload,
+        claimed: ContentHash,
+        body: Bytes,
+    ) -> ServiceResult<UploadSession> {
+        let whole = content_hash(&session.hash)?;
+        if claimed != whole {
+            self.store.drop_upload(&session.id).await?;
+            return Err(refused(
+                ErrorCode::BadUpload,
+                format!(
+                    "the file's bytes hash to {claimed}, not {whole}: the upload was dropped; start it again"
+                ),
+            ));
+        }
+        let size = body.len() as u64;
+        match blobs.put(&whole, body).await {
+            Ok(()) => {}
+            Err(BlobError::HashMismatch { actual, .. }) => {
+                return Err(refused(
+                    ErrorCode::BadUpload,
+                    format!("part 0 arrived damaged (its BLAKE3 is {actual}, not {claimed}): send it again"),
+                ));
+            }
+            Err(e) => return Err(from_blob(e)),
+        }
+        self.store
+            .record_part(&session.id, 0, size, &claimed.to_string(), None, None)
+            .await?;
+        Ok(session_of(self.session(&session.id).await?))
     }
 
     /// Completes an upload: every part in, the whole verified against its content hash while it
