@@ -9,12 +9,16 @@ one studio: all applied exactly once, push p95 < 100 ms), through the real binar
 - with the studio stopped, each of them tags every asset with a tag of their own (one `tag.add`
   intent per asset, queued in each outbox);
 - the studio starts again and all 20 libraries run `atelier sync` at the same moment: each push
-  (at most 500 intents) is timed by the studio itself (its access log, debug level), from the
+  (at most 100 intents) is timed by the studio itself (its access log, debug level), from the
   request's arrival to its answer; the reference is a pull answered in the same run;
 - afterwards the Owner's library syncs: every asset carries all 20 tags, once.
 
 Backends: the embedded SQLite studio (one process), or with --postgres URL (an empty database)
 a PostgreSQL studio served by two processes, the libraries taking turns between them.
+
+ATELIER_BENCH_PERF=storm records the studio processes during the storm with `perf record`
+into /tmp/atelier-storm.perf (ATELIER_BENCH_PERF_CALLS, for example `dwarf,8192 -F 500`,
+replaces `-g`); the figures of a recorded run are not for docs/benchmarks.md.
 
 Must run inside a Secret Service session (scripts/services.sh in_secret_service).
 Usage: push-bench.py BIN_DIR [--postgres URL] [--libraries N] [--assets N]"""
@@ -57,7 +61,8 @@ def stop(p):
 
 
 ACCESS = re.compile(r'method=(\w+) route="?([^" ]+)"? status=(\d+) ms=([\d.]+)')
-WRITER = re.compile(r'intents=(\d+) waited_ms=([\d.]+) held_ms=([\d.]+)')
+WRITER = re.compile(r'pushes=(\d+) intents=(\d+) waited_ms=([\d.]+) held_ms=([\d.]+) read_ms=([\d.]+) '
+                    r'decide_ms=([\d.]+) write_ms=([\d.]+) commit_ms=([\d.]+)')
 
 
 def matches(pattern, since):
@@ -77,8 +82,9 @@ def timings(route, since):
 
 
 def writer_times(since):
-    """(waited, held) ms of each push's writing transaction (the store's debug line)."""
-    return [(float(m.group(2)), float(m.group(3))) for m in matches(WRITER, since)]
+    """(pushes, waited, held, read, decide, write, commit) of each writing transaction — a group
+    of the pushes waiting (the store's debug line; ms)."""
+    return [tuple(float(m.group(i)) for i in range(1, 9)) for m in matches(WRITER, since)]
 
 
 try:
@@ -114,6 +120,12 @@ try:
     servers = [serve(data, u.removeprefix("http://")) for u in urls]
     since = {log: os.path.getsize(log) for log in logs}
 
+    perf = None
+    if os.environ.get("ATELIER_BENCH_PERF") == "storm":
+        calls = os.environ.get("ATELIER_BENCH_PERF_CALLS")
+        perf = subprocess.Popen(["perf", "record", "-q", *(["--call-graph", *calls.split()] if calls else ["-g"]),
+                                 "-o", "/tmp/atelier-storm.perf", "-p", ",".join(str(p.pid) for p, _ in servers)])
+        time.sleep(0.5)
     t0 = time.perf_counter()
     # The libraries run at the lowest priority: on this one machine they stand in for 20 other
     # computers, whose CPU would not be the studio's (else the push times are mostly the
@@ -128,6 +140,9 @@ try:
             raise SystemExit(f"{name}: sync failed: {err}{out}")
         reports.append(json.loads(out))
     wall = time.perf_counter() - t0
+    if perf:
+        perf.send_signal(2)
+        perf.wait()
     pushes = timings("/api/v1/sync/push", since)
     pulls = timings("/api/v1/sync/pull", since)
     failed = [s for s, _ in pushes if s != 200]
@@ -145,12 +160,16 @@ try:
     print(f"backend: {backend}; {libraries} libraries, each {pushed[0]} tag.add intents queued")
     print(f"all synced in {wall:.2f} s; intents applied per library: min {min(pushed)}, max {max(pushed)}; "
           f"{len(pushes)} pushes ({len(failed)} not 200), {len(pulls)} pulls")
-    print(f"push (a library sends at most 100 intents each) answered by the studio: median {statistics.median(ms):.0f} ms, "
+    print(f"push ({len(pushes) // libraries} per library) answered by the studio: median {statistics.median(ms):.0f} ms, "
           f"p95 {pct(ms, 95):.0f} ms, max {max(ms):.0f} ms; a pull in the same run: median "
           f"{statistics.median([m for _, m in pulls]):.0f} ms")
-    print(f"of which the writing transaction: held median {statistics.median([h for _, h in held]):.0f} ms, "
-          f"max {max(h for _, h in held):.0f} ms; waited for the writer: median "
-          f"{statistics.median([w for w, _ in held]):.0f} ms, p95 {pct([w for w, _ in held], 95):.0f} ms")
+    print(f"writing transactions: {len(held)} for {sum(h[0] for h in held):.0f} pushes (pushes per group: median "
+          f"{statistics.median([h[0] for h in held]):.0f}, max {max(h[0] for h in held):.0f}); held median "
+          f"{statistics.median([h[3] for h in held]):.1f} ms, max {max(h[3] for h in held):.0f} ms; waited for the "
+          f"writer: median {statistics.median([h[2] for h in held]):.0f} ms, p95 {pct([h[2] for h in held], 95):.0f} ms")
+    print("the writer held, median ms: " + ", ".join(
+        f"{name} {statistics.median([h[i] for h in held]):.2f}"
+        for i, name in [(4, "begin and read"), (5, "decide"), (6, "write"), (7, "commit")]))
     print("every asset carries each library's tag" if not wrong and pushed[0] > 0
           else f"NOT all applied: (tag count, intents applied) {wrong}; pushed {pushed}")
     if wrong or failed or pushed[0] == 0:

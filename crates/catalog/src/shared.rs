@@ -1938,18 +1938,6 @@ impl Tx<'_> {
             .prepare_cached("SELECT uid FROM asset WHERE seq IN rarray(?1)")?
             .query_map([array(seqs)], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
-        // What stays and names one of them (a stack member of ours, a fork of ours) waits for
-        // it: access regained brings it back, and the link with it.
-        for (kind, column) in [("stack", "stack"), ("parent", "parent")] {
-            self.tx.execute(
-                &format!(
-                    "INSERT OR REPLACE INTO link_pending (asset, kind, target)
-                     SELECT a.seq, ?2, t.uid FROM asset a JOIN asset t ON t.seq = a.{column}
-                     WHERE a.{column} IN rarray(?1) AND a.seq NOT IN rarray(?1)"
-                ),
-                params![array(seqs), kind],
-            )?;
-        }
         let freed = self.delete_assets(seqs, actor, now)?;
         let mut out = Purged::default();
         for id in ids {

@@ -28,7 +28,7 @@ pub use studio::{
 };
 pub use sync::{
     AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow,
-    Kit, KitPatch, MemberRow, ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse,
+    Kit, KitPatch, MAX_PUSH, MemberRow, ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse,
     PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
     SyncState, SyncStatus, TransferKind, TransferProgress,
 };

@@ -335,6 +335,9 @@ pub struct PushedIntent {
     pub intent: SyncIntent,
 }
 
+/// At most this many intents per push: a bigger outbox pushes in several requests.
+pub const MAX_PUSH: usize = 500;
+
 /// `POST /api/v1/sync/push`: intents in the order they were made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {

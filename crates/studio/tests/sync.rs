@@ -1165,6 +1165,63 @@ async fn anchors_are_pinned_as_a_whole_list(t: Team) {
     assert_eq!(acme.kit.anchors, vec![a.id]);
 }
 
+/// Pushes that arrive together are applied together (one writing transaction for those
+/// waiting): each intent is decided on every earlier one's writes and applied at most once —
+/// also when a library's push arrives twice at once (sent again while the first waited).
+async fn pushes_waiting_together_apply_each_intent_once(t: Team) {
+    let s = shared(&t).await;
+    let made: Vec<AssetSyncRow> = (0..12)
+        .map(|i| new_asset(s.shoot, s.acme, &format!("a{i}.jpg")))
+        .collect();
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        2,
+        made.iter()
+            .map(|a| SyncIntent::AssetCreate { asset: a.clone() })
+            .collect(),
+    )
+    .await;
+    for o in &r {
+        applied(o);
+    }
+    let seq = t.studio.latest_seq().await.unwrap();
+    // Eight libraries of the Admin's each tag every asset; the last push is sent twice.
+    let libs: Vec<uuid::Uuid> = (0..8).map(|_| uuid::Uuid::now_v7()).collect();
+    let tagging = |i: usize| -> Vec<SyncIntent> {
+        made.iter()
+            .map(|a| SyncIntent::TagAdd {
+                asset: a.id,
+                tag: format!("by-{i}"),
+            })
+            .collect()
+    };
+    let mut sends: Vec<_> = libs
+        .iter()
+        .enumerate()
+        .map(|(i, lib)| push(&t, &t.admin, *lib, 1, tagging(i)))
+        .collect();
+    sends.push(push(&t, &t.admin, libs[7], 1, tagging(7)));
+    let answers = futures_util::future::join_all(sends).await;
+    for o in answers.iter().flatten() {
+        applied(o);
+    }
+    assert_eq!(answers[7], answers[8], "the push sent twice got the same answers");
+    // Each of the 8 × 12 intents made one change.
+    assert_eq!(t.studio.latest_seq().await.unwrap(), seq + 8 * 12);
+    let seen = assets(&view(&t, &t.bo).await);
+    for a in &made {
+        let mut want: Vec<String> = (0..8).map(|i| format!("by-{i}")).collect();
+        want.push("Beach".into());
+        want.sort_by_key(|t| t.to_lowercase());
+        assert_eq!(seen[&a.id].tags, want, "{}", a.name);
+    }
+    // Sent once more, later: answered as before, nothing changed.
+    assert_eq!(push(&t, &t.admin, libs[0], 1, tagging(0)).await, answers[0]);
+    assert_eq!(t.studio.latest_seq().await.unwrap(), seq + 8 * 12);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -1195,4 +1252,5 @@ on_both_backends!(
     stacks_and_forks_stay_within_a_brand,
     the_trash_is_the_teams,
     anchors_are_pinned_as_a_whole_list,
+    pushes_waiting_together_apply_each_intent_once,
 );

@@ -33,10 +33,30 @@ use crate::wire::{Http, Wire};
 /// assets).
 const OUTBOX_BATCH: usize = 200;
 
-/// Intents per push request (the studio takes at most 500). A push holds the studio's one
-/// writer while it is applied, so its size is what every other library's push may wait for:
-/// 100 keeps that to a few milliseconds while a burst still goes in few requests.
-const PUSH_BATCH: usize = 100;
+/// Intents per push request: it starts at [`PUSH_FIRST`] and adapts, between [`PUSH_MIN`] and
+/// the studio's limit [`PUSH_MAX`], to how long the studio took to answer. A push waits for
+/// the pushes ahead of it at the studio's one writer, so when answers come slowly (other
+/// libraries are pushing) smaller pushes keep every library's wait short, and when they come
+/// quickly (this library alone, a burst) bigger ones send it in few requests — the studio
+/// applies the pushes waiting together, so many small ones cost it little
+/// (docs/decisions/0016).
+const PUSH_FIRST: usize = 50;
+const PUSH_MIN: usize = 25;
+const PUSH_MAX: usize = atelier_protocol::MAX_PUSH;
+/// An answer quicker than this doubles the next push; one slower than [`PUSH_SLOW`] halves it.
+const PUSH_QUICK: std::time::Duration = std::time::Duration::from_millis(25);
+const PUSH_SLOW: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The next push's size after one of `size` answered in `took`.
+fn next_push_size(size: usize, took: std::time::Duration) -> usize {
+    if took < PUSH_QUICK {
+        (size * 2).min(PUSH_MAX)
+    } else if took > PUSH_SLOW {
+        (size / 2).max(PUSH_MIN)
+    } else {
+        size
+    }
+}
 
 /// One outbox entry's intents get ids `entry << INTENT_BITS | k`: increasing per library, the
 /// same again when a push is retried (the studio's at-most-once key), and room for a project
@@ -52,6 +72,7 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
             "this library isn't bound to a studio: run 'atelier studio login URL' first".into(),
         )
     })?;
+    let mut size = PUSH_FIRST;
     loop {
         let batch = library.outbox(OUTBOX_BATCH)?;
         if batch.is_empty() {
@@ -74,11 +95,19 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
             }
         }
         let mut refusals = Vec::new();
-        for chunk in intents.chunks(PUSH_BATCH) {
+        let mut rest = &intents[..];
+        while !rest.is_empty() {
+            let (chunk, after) = rest.split_at(size.min(rest.len()));
+            rest = after;
+            let asked = std::time::Instant::now();
             let answer = wire.push(&PushRequest {
                 replica,
                 intents: chunk.to_vec(),
             })?;
+            // Only a full push says how the studio copes with that size.
+            if chunk.len() == size {
+                size = next_push_size(size, asked.elapsed());
+            }
             for r in answer.results {
                 match r.outcome {
                     PushOutcome::Applied { .. } => report.pushed += 1,
@@ -591,5 +620,27 @@ impl LiveSync {
             self.wake();
             std::thread::sleep(Duration::from_millis(500));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn push_size_grows_when_answers_are_quick_and_shrinks_when_slow_within_bounds() {
+        let mut size = PUSH_FIRST;
+        for _ in 0..10 {
+            size = next_push_size(size, Duration::from_millis(3));
+        }
+        assert_eq!(size, PUSH_MAX, "a library alone reaches the studio's limit");
+        size = next_push_size(size, Duration::from_millis(30));
+        assert_eq!(size, PUSH_MAX, "between quick and slow it stays");
+        for _ in 0..10 {
+            size = next_push_size(size, Duration::from_millis(120));
+        }
+        assert_eq!(size, PUSH_MIN, "a busy studio gets small pushes, never none");
+        assert_eq!(next_push_size(PUSH_MIN, Duration::from_millis(10)), 2 * PUSH_MIN);
     }
 }

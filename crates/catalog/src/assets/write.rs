@@ -356,6 +356,20 @@ impl Tx<'_> {
     /// Deletes assets with everything that indexes them. Returns the files no remaining asset
     /// uses (forks and duplicates share bytes).
     pub fn delete_assets(&mut self, seqs: &[i64], actor: UserRow, now: i64) -> Result<Vec<FreedFile>> {
+        // What stays and names one of them (a stack member, a fork) waits for it: should it
+        // come back from the studio — access regained, or its project shared again by a
+        // library that still had it after it was deleted here — the link comes back with it
+        // (the studio's row of what stays still names it; nothing else would send it again).
+        for (kind, column) in [("stack", "stack"), ("parent", "parent")] {
+            self.tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO link_pending (asset, kind, target)
+                     SELECT a.seq, ?2, t.uid FROM asset a JOIN asset t ON t.seq = a.{column}
+                     WHERE a.{column} IN rarray(?1) AND a.seq NOT IN rarray(?1) AND t.uid IS NOT NULL"
+                ),
+                params![array(seqs), kind],
+            )?;
+        }
         let mut freed = Vec::new();
         let mut deleted: Vec<Vec<u8>> = Vec::new();
         for seq in seqs {

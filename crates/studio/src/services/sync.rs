@@ -17,10 +17,11 @@ use atelier_protocol::{
 };
 
 use super::{Caller, ServiceResult, Studio, refused};
-use crate::store::{Applied, FactsQuery, SyncFacts, SyncWrite, brand_scope, user_scope};
+use std::sync::Arc;
 
-/// At most this many intents per push: a bigger outbox pushes in several requests.
-pub const MAX_PUSH: usize = 500;
+use crate::store::{Applied, FactsQuery, PushJob, SyncFacts, SyncWrite, brand_scope, user_scope};
+
+pub use atelier_protocol::MAX_PUSH;
 
 /// At most this many rows per pull page. A library applies a page in one transaction, and a
 /// first sync's cost is its commits: the catalog's indexes on random keys (content hashes, file
@@ -55,11 +56,15 @@ impl Studio {
             .map(|p| (p.id, facts_needed(&p.intent)))
             .collect();
         let actor = caller.account.clone();
-        let intents = &push.intents;
+        // The decision goes with the push into the group that applies it (a task of its own).
+        let intents: Arc<[SyncIntent]> = push.intents.iter().map(|p| p.intent.clone()).collect();
         let applied = self
             .store
-            .apply_intents(push.replica, actor.id, &items, |i, facts| {
-                decide(&actor, &intents[i].intent, facts)
+            .apply_push(PushJob {
+                replica: push.replica,
+                account: actor.id,
+                items,
+                decide: Box::new(move |i, facts| decide(&actor, &intents[i], facts)),
             })
             .await?;
         let mut results = Vec::with_capacity(applied.len());
@@ -290,7 +295,7 @@ fn no_campaign(id: CampaignId) -> InvalidInput {
 /// Collections and campaigns of team brands are the brand's; a Personal brand's stay in its
 /// person's library.
 fn team_brand<'a>(facts: &'a SyncFacts, id: BrandId, what: &str) -> Result<&'a BrandSyncRow, InvalidInput> {
-    let brand = facts.brand.as_ref().ok_or_else(|| no_brand(id))?;
+    let brand = facts.brand.as_deref().ok_or_else(|| no_brand(id))?;
     if brand.personal_of.is_some() {
         return Err(InvalidInput::new(
             ErrorCode::Forbidden,
@@ -456,7 +461,7 @@ fn decide_group(
                     format!("a campaign with the id {} is already on the studio", campaign.id),
                 ));
             }
-            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(campaign.brand))?;
+            let brand = facts.brand.as_deref().ok_or_else(|| no_brand(campaign.brand))?;
             let (who, target) = on_brand(actor, brand);
             policy::can(&who, Action::CreateCampaign, &target)?;
             let name = rules::campaign_name(&campaign.name)?;
@@ -470,7 +475,7 @@ fn decide_group(
         }
         SyncIntent::CampaignRename { campaign, name } => {
             let current = facts.campaign.as_ref().ok_or_else(|| no_campaign(*campaign))?;
-            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(current.brand))?;
+            let brand = facts.brand.as_deref().ok_or_else(|| no_brand(current.brand))?;
             let (who, target) = on_brand(actor, brand);
             policy::can(&who, Action::CreateCampaign, &target)?;
             let name = rules::campaign_name(name)?;
@@ -484,7 +489,7 @@ fn decide_group(
             let Some(current) = facts.campaign.as_ref() else {
                 return Ok(Vec::new());
             };
-            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(current.brand))?;
+            let brand = facts.brand.as_deref().ok_or_else(|| no_brand(current.brand))?;
             let (who, target) = on_brand(actor, brand);
             policy::can(&who, Action::DeleteCampaign, &target)?;
             Ok(vec![SyncWrite::DeleteGroups {
@@ -554,7 +559,7 @@ fn asset_facts<'a>(
 /// The asset and its brand from the facts, or why the intent can't go on.
 fn asset_of(facts: &SyncFacts, id: AssetId) -> Result<(&AssetSyncRow, &BrandSyncRow), InvalidInput> {
     let asset = facts.asset.as_ref().ok_or_else(|| no_asset(id))?;
-    let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;
+    let brand = facts.brand.as_deref().ok_or_else(|| no_brand(asset.brand))?;
     Ok((asset, brand))
 }
 
@@ -575,7 +580,7 @@ fn decide_asset(
     if !matches!(
         intent,
         SyncIntent::AssetTrash { .. } | SyncIntent::AssetDelete { .. }
-    ) && let (Some(current), Some(brand)) = (&facts.asset, &facts.brand)
+    ) && let (Some(current), Some(brand)) = (&facts.asset, facts.brand.as_deref())
     {
         rules::live(&asset_facts(actor, current, brand).1)?;
     }
@@ -608,12 +613,19 @@ fn decide_asset(
             let tag = names::normalize_tag(tag)?;
             let key = names::key(&tag);
             let mut row = current.clone();
-            let has = row.tags.iter().position(|t| names::key(t) == key);
+            // Each tag's key once (a key is an allocation; sorting by it would make one per
+            // comparison).
+            let keys: Vec<String> = row.tags.iter().map(|t| names::key(t)).collect();
+            let has = keys.iter().position(|k| *k == key);
             if matches!(intent, SyncIntent::TagAdd { .. }) {
                 rules::tag(&who, &f, u32::from(has.is_none()))?;
                 if has.is_none() {
-                    row.tags.push(tag);
-                    row.tags.sort_by_key(|t| names::key(t));
+                    if keys.is_sorted() {
+                        row.tags.insert(keys.partition_point(|k| *k < key), tag);
+                    } else {
+                        row.tags.push(tag);
+                        row.tags.sort_by_cached_key(|t| names::key(t));
+                    }
                 }
             } else {
                 rules::organise(&who, &f)?;
@@ -656,7 +668,7 @@ fn decide_asset(
             }
             let mut dest = brand;
             if let Some(b) = to.filter(|b| *b != current.brand) {
-                let target = facts.to_brand.as_ref().ok_or_else(|| no_brand(b))?;
+                let target = facts.to_brand.as_deref().ok_or_else(|| no_brand(b))?;
                 let (into, to_target) = on_brand(actor, target);
                 rules::move_brand(&who, &f, &into, &to_target)?;
                 row.brand = b;
@@ -805,7 +817,7 @@ fn decide(
             }])
         }
         SyncIntent::BrandRename { brand, name } => {
-            let b = facts.brand.as_ref().ok_or_else(|| no_brand(*brand))?;
+            let b = facts.brand.as_deref().ok_or_else(|| no_brand(*brand))?;
             let (who, target) = on_brand(actor, b);
             rules::rename_brand(target.brand)?;
             policy::can(&who, Action::EditKit, &target)?;
@@ -823,7 +835,7 @@ fn decide(
             }])
         }
         SyncIntent::BrandKit { brand, kit: patch } => {
-            let b = facts.brand.as_ref().ok_or_else(|| no_brand(*brand))?;
+            let b = facts.brand.as_deref().ok_or_else(|| no_brand(*brand))?;
             let (who, target) = on_brand(actor, b);
             // Pinning anchors is a right of its own; every other field is the kit's.
             let anchors_only = KitPatch {
@@ -843,7 +855,7 @@ fn decide(
             }])
         }
         SyncIntent::BrandMember { brand, user, role } => {
-            let b = facts.brand.as_ref().ok_or_else(|| no_brand(*brand))?;
+            let b = facts.brand.as_deref().ok_or_else(|| no_brand(*brand))?;
             let (who, target) = on_brand(actor, b);
             policy::can(&who, Action::ManageMembers, &target)?;
             let person = match &facts.user {
@@ -918,7 +930,7 @@ fn decide(
                 ));
             }
             facts.project.as_ref().ok_or_else(|| not_shared(asset.project))?;
-            let brand = facts.brand.as_ref().ok_or_else(|| no_brand(asset.brand))?;
+            let brand = facts.brand.as_deref().ok_or_else(|| no_brand(asset.brand))?;
             let (who, target) = on_brand(actor, brand);
             policy::can(&who, Action::Upload, &target)?;
             let mut row = asset.clone();

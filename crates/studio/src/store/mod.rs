@@ -16,10 +16,12 @@ use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 mod rows;
 pub mod files;
 mod postgres;
+pub mod pushes;
 mod sqlite;
 pub mod sync;
 
 pub use files::{NewUpload, StoredPart, StoredUpload, UploadWay};
+pub use pushes::{Decide, PushJob};
 pub use sync::{
     Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
 };
@@ -535,16 +537,19 @@ impl Store {
         dispatch!(self, s => s.account_by_email(email_key).await)
     }
 
-    /// Decides and applies a whole push in one writing transaction (see `sync::apply_intents`):
-    /// `decide(i, facts)` decides the `i`th intent.
-    pub async fn apply_intents(
-        &self,
-        replica: uuid::Uuid,
-        account: UserId,
-        items: &[(i64, FactsQuery)],
-        decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, InvalidInput> + Send + Sync,
-    ) -> StoreResult<Vec<Applied>> {
-        on_writer!(self, apply_intents(replica, account, items, decide))
+    /// Decides and applies a push — with the others waiting for the writer, in one writing
+    /// transaction (`pushes.rs`, `sync::apply_group`) — and returns its answers, one per intent.
+    pub async fn apply_push(&self, job: PushJob) -> StoreResult<Vec<Applied>> {
+        let queue = match self {
+            Store::Sqlite(s) => s.pushes.clone(),
+            Store::Postgres(s) => s.pushes.clone(),
+        };
+        pushes::submit(self, &queue, job).await
+    }
+
+    /// Applies a group of pushes in one writing transaction (see `sync::apply_group`).
+    pub(crate) async fn apply_group(&self, jobs: &[&PushJob]) -> StoreResult<Vec<Vec<Applied>>> {
+        on_writer!(self, apply_group(jobs))
     }
 
     /// Marks the asset rows of content `hash` as having a grid thumbnail (republished).
@@ -854,7 +859,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 8 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 9 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_upload_ways.sql",
         include_str!("migrations/postgres/0008_upload_ways.sql"),
     ),
+    (
+        9,
+        "0009_lighter_writes.sql",
+        include_str!("migrations/postgres/0009_lighter_writes.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).
@@ -87,6 +92,7 @@ const LOCK_STUDIO: &str = "SELECT id FROM studio WHERE id = 1 FOR UPDATE";
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pub(super) pool: PgPool,
+    pub(super) pushes: std::sync::Arc<super::pushes::Queue>,
 }
 
 impl PgStore {
@@ -102,7 +108,10 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            pushes: Default::default(),
+        };
         if !create {
             let (known,): (bool,) = sqlx::query_as("SELECT to_regclass('schema_migration') IS NOT NULL")
                 .fetch_one(&store.pool)

@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_upload_ways.sql",
         include_str!("migrations/sqlite/0008_upload_ways.sql"),
     ),
+    (
+        9,
+        "0009_lighter_writes.sql",
+        include_str!("migrations/sqlite/0009_lighter_writes.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a
@@ -78,6 +83,7 @@ const SEEN_EVERY_MS: i64 = 60_000;
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     pub(super) writer: SqlitePool,
+    pub(super) pushes: std::sync::Arc<super::pushes::Queue>,
 }
 
 impl SqliteStore {
@@ -101,7 +107,11 @@ impl SqliteStore {
             .max_connections(1)
             .connect_with(options.create_if_missing(false))
             .await?;
-        let store = SqliteStore { pool, writer };
+        let store = SqliteStore {
+            pool,
+            writer,
+            pushes: Default::default(),
+        };
         store.migrate().await?;
         super::sync::sqlite::backfill(&store.writer).await?;
         Ok(store)

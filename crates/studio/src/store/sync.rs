@@ -15,6 +15,8 @@ use atelier_protocol::{
     SyncData,
 };
 
+use std::sync::Arc;
+
 use super::{Account, StoreError, StoreResult};
 
 /// The scope every member sees.
@@ -33,8 +35,9 @@ pub fn brand_scope(brand: BrandId) -> String {
 /// What a sync decision is taken on, read inside the transaction that writes.
 #[derive(Debug, Clone, Default)]
 pub struct SyncFacts {
-    /// The brand the intent names, as stored now.
-    pub brand: Option<BrandSyncRow>,
+    /// The brand the intent names, as stored now (shared with the transaction's cache: a
+    /// burst of intents on one brand reads it once and copies it never).
+    pub brand: Option<Arc<BrandSyncRow>>,
     /// The team brand already holding the name the intent asks for, if any.
     pub name_holder: Option<BrandId>,
     /// The person the intent names, with whether they were removed from the studio.
@@ -48,7 +51,7 @@ pub struct SyncFacts {
     /// The shared project an asset moves to, if shared.
     pub to_project: Option<ProjectSyncRow>,
     /// The brand an asset moves to.
-    pub to_brand: Option<BrandSyncRow>,
+    pub to_brand: Option<Arc<BrandSyncRow>>,
     /// The collection the intent names.
     pub collection: Option<CollectionSyncRow>,
     /// The campaign the intent names.
@@ -197,7 +200,7 @@ impl SyncWrite {
 /// in a push, the seq counter, taken once under the writer's lock and written back once.
 #[derive(Debug, Default)]
 pub(super) struct PushCache {
-    brands: std::collections::HashMap<BrandId, Option<BrandSyncRow>>,
+    brands: std::collections::HashMap<BrandId, Option<Arc<BrandSyncRow>>>,
     groups: std::collections::HashMap<BrandId, (Vec<CollectionSyncRow>, Vec<CampaignSyncRow>)>,
     /// (kind, key) → the row's scope and data, or `None` for no row.
     rows: std::collections::HashMap<(&'static str, String), Option<(String, SyncData)>>,
@@ -222,6 +225,16 @@ struct PendingRow {
     project: Option<Vec<u8>>,
     hash: Option<String>,
     creator: Option<Vec<u8>>,
+}
+
+/// An answer kept, as its row binds it.
+#[derive(Debug)]
+struct Answer {
+    replica: [u8; 16],
+    account: [u8; 16],
+    intent: i64,
+    result: String,
+    at: i64,
 }
 
 /// What an apply did.
@@ -262,10 +275,149 @@ pub(super) fn epoch_text(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The many-row writes of a push, per backend: SQLite takes rows as one statement of many
+/// anonymous placeholders; PostgreSQL takes each column as an array (one statement text
+/// whatever the count: prepared once, no plan of a thousand parameters each time).
+mod sqlite_bulk {
+    use super::super::StoreResult;
+    use super::{Answer, PendingRow};
+
+    /// `rows` rows of `per_row` anonymous placeholders.
+    fn placeholders(rows: usize, per_row: usize) -> String {
+        let row = format!("({})", vec!["?"; per_row].join(", "));
+        vec![row.as_str(); rows].join(",")
+    }
+
+    /// Upserts rows held back (each (kind, key) at most once).
+    pub(super) async fn write_rows(c: &mut sqlx::SqliteConnection, rows: &[PendingRow]) -> StoreResult<()> {
+        for chunk in rows.chunks(100) {
+            let mut sql = String::from(
+                "INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator) VALUES ",
+            );
+            sql.push_str(&placeholders(chunk.len(), 8));
+            sql.push_str(ROW_UPSERT);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(r.kind)
+                    .bind(&r.key)
+                    .bind(&r.scope)
+                    .bind(r.seq)
+                    .bind(&r.body)
+                    .bind(&r.project)
+                    .bind(&r.hash)
+                    .bind(&r.creator);
+            }
+            q.execute(&mut *c).await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the answers.
+    pub(super) async fn keep_answers(c: &mut sqlx::SqliteConnection, answers: &[Answer]) -> StoreResult<()> {
+        for chunk in answers.chunks(200) {
+            let mut sql = String::from(
+                "INSERT INTO applied_intent (replica, intent_id, account_id, result, at) VALUES ",
+            );
+            sql.push_str(&placeholders(chunk.len(), 5));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for a in chunk {
+                q = q
+                    .bind(a.replica.to_vec())
+                    .bind(a.intent)
+                    .bind(a.account.to_vec())
+                    .bind(&a.result)
+                    .bind(a.at);
+            }
+            q.execute(&mut *c).await?;
+        }
+        Ok(())
+    }
+
+    const ROW_UPSERT: &str =
+        " ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
+        body = excluded.body, project = excluded.project, hash = excluded.hash, creator = excluded.creator";
+}
+
+mod postgres_bulk {
+    use super::super::StoreResult;
+    use super::{Answer, PendingRow};
+
+    /// Upserts rows held back (each (kind, key) at most once).
+    pub(super) async fn write_rows(c: &mut sqlx::PgConnection, rows: &[PendingRow]) -> StoreResult<()> {
+        let mut cols = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        for r in rows {
+            cols.0.push(r.kind);
+            cols.1.push(r.key.as_str());
+            cols.2.push(r.scope.as_str());
+            cols.3.push(r.seq);
+            cols.4.push(r.body.as_str());
+            cols.5.push(r.project.as_deref());
+            cols.6.push(r.hash.as_deref());
+            cols.7.push(r.creator.as_deref());
+        }
+        sqlx::query(
+            "INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::bytea[], $7::text[], $8::bytea[])
+             ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
+                 body = excluded.body, project = excluded.project, hash = excluded.hash, creator = excluded.creator",
+        )
+        .bind(cols.0)
+        .bind(cols.1)
+        .bind(cols.2)
+        .bind(cols.3)
+        .bind(cols.4)
+        .bind(cols.5)
+        .bind(cols.6)
+        .bind(cols.7)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps the answers.
+    pub(super) async fn keep_answers(c: &mut sqlx::PgConnection, answers: &[Answer]) -> StoreResult<()> {
+        if answers.is_empty() {
+            return Ok(());
+        }
+        let mut cols = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for a in answers {
+            cols.0.push(&a.replica[..]);
+            cols.1.push(a.intent);
+            cols.2.push(&a.account[..]);
+            cols.3.push(a.result.as_str());
+            cols.4.push(a.at);
+        }
+        sqlx::query(
+            "INSERT INTO applied_intent (replica, intent_id, account_id, result, at)
+             SELECT * FROM UNNEST($1::bytea[], $2::int8[], $3::bytea[], $4::text[], $5::int8[])",
+        )
+        .bind(cols.0)
+        .bind(cols.1)
+        .bind(cols.2)
+        .bind(cols.3)
+        .bind(cols.4)
+        .execute(&mut *c)
+        .await?;
+        Ok(())
+    }
+}
+
 /// Instantiates the sync SQL for one backend's connection and pool types.
 macro_rules! sync_sql {
-    ($name:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr, $numbered:expr) => {
+    ($name:ident, $bulk:ident, $conn:ty, $pool:ty, $begin:expr, $lock:expr, $notify:expr, $numbered:expr) => {
         pub(super) mod $name {
+            use std::sync::Arc;
+
             use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
             use atelier_domain::{AssetId, Id as _, StudioRole};
             use atelier_protocol::{
@@ -273,11 +425,12 @@ macro_rules! sync_sql {
                 ProjectSyncRow, PushOutcome, StudioLimits, SyncData, SyncRow,
             };
 
+            use super::super::pushes::PushJob;
             use super::super::rows::{AccountRow, account, user_id};
             use super::super::StoreResult;
             use super::{
-                Applied, FactsQuery, PendingRow, PushCache, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role, brand_scope,
-                epoch_text, json, now_ms, parse, user_scope,
+                Answer, Applied, FactsQuery, PendingRow, PushCache, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_id, brand_role,
+                brand_scope, epoch_text, json, now_ms, parse, user_scope,
             };
 
             /// `n` placeholders for a statement of many rows, `per_row` to a row: PostgreSQL's
@@ -312,12 +465,22 @@ macro_rules! sync_sql {
             /// A writing transaction holding the writer's lock until it ends (SQLite's write
             /// lock; on PostgreSQL the counter row), so that decisions read every earlier one.
             async fn begin(pool: &$pool) -> StoreResult<sqlx::Transaction<'static, <$conn as sqlx::Connection>::Database>> {
+                Ok(begin_counted(pool).await?.0)
+            }
+
+            /// [`begin`], with the counter as the lock found it when taking the lock reads it
+            /// (PostgreSQL's; `None` for SQLite's, taken by `BEGIN`).
+            async fn begin_counted(
+                pool: &$pool,
+            ) -> StoreResult<(sqlx::Transaction<'static, <$conn as sqlx::Connection>::Database>, Option<i64>)> {
                 let mut tx = pool.begin_with($begin).await?;
                 let lock: &str = $lock;
+                let mut seq = None;
                 if !lock.is_empty() {
-                    sqlx::query(lock).execute(&mut *tx).await?;
+                    let (found,): (i64,) = sqlx::query_as(lock).fetch_one(&mut *tx).await?;
+                    seq = Some(found);
                 }
-                Ok(tx)
+                Ok((tx, seq))
             }
 
             /// Hands out the next seq: from the transaction's own count in a push, else from
@@ -342,8 +505,11 @@ macro_rules! sync_sql {
 
             /// From here on this transaction hands out seqs itself, from the counter as it is
             /// now: the writer's lock, held since `begin`, keeps every other writer waiting.
-            async fn take_seqs(c: &mut $conn, cache: &mut PushCache) -> StoreResult<()> {
-                let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?;
+            async fn take_seqs(c: &mut $conn, cache: &mut PushCache, locked: Option<i64>) -> StoreResult<()> {
+                let seq = match locked {
+                    Some(seq) => seq,
+                    None => sqlx::query_as::<_, (i64,)>("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(&mut *c).await?.0,
+                };
                 cache.seq = Some(seq);
                 cache.seq_taken = seq;
                 Ok(())
@@ -378,7 +544,7 @@ macro_rules! sync_sql {
             pub(in crate::store) async fn put_row(
                 c: &mut $conn,
                 cache: &mut PushCache,
-                data: &SyncData,
+                data: SyncData,
                 scope: &str,
             ) -> StoreResult<i64> {
                 put_row_in(c, cache, data, scope, None).await
@@ -389,7 +555,7 @@ macro_rules! sync_sql {
             async fn put_row_in(
                 c: &mut $conn,
                 cache: &mut PushCache,
-                data: &SyncData,
+                data: SyncData,
                 scope: &str,
                 project: Option<ProjectId>,
             ) -> StoreResult<i64> {
@@ -410,26 +576,21 @@ macro_rules! sync_sql {
                 // A new asset whose content already has a grid thumbnail here says so (another
                 // member sent the same file before). A row already here says so already: a
                 // thumbnail's arrival republishes every row of its content.
-                let with_thumb;
-                let data = match data {
-                    SyncData::Asset(a) if !a.thumb && new => {
-                        let known: Option<(String,)> =
-                            sqlx::query_as("SELECT kind FROM rendition WHERE hash = $1 AND kind = 'thumb'")
-                                .bind(&a.hash)
-                                .fetch_optional(&mut *c)
-                                .await?;
-                        if known.is_some() {
-                            with_thumb = SyncData::Asset(AssetSyncRow { thumb: true, ..a.clone() });
-                            &with_thumb
-                        } else {
-                            data
-                        }
-                    }
-                    _ => data,
-                };
+                let mut data = data;
+                if let SyncData::Asset(a) = &mut data
+                    && !a.thumb
+                    && new
+                {
+                    let known: Option<(String,)> =
+                        sqlx::query_as("SELECT kind FROM rendition WHERE hash = $1 AND kind = 'thumb'")
+                            .bind(&a.hash)
+                            .fetch_optional(&mut *c)
+                            .await?;
+                    a.thumb = known.is_some();
+                }
                 let seq = next_seq(c, cache).await?;
                 // An asset's file and creator, for deciding who may read the file.
-                let (hash, creator) = match data {
+                let (hash, creator) = match &data {
                     SyncData::Asset(a) => (Some(a.hash.clone()), Some(a.creator.to_bytes().to_vec())),
                     _ => (None, None),
                 };
@@ -439,12 +600,12 @@ macro_rules! sync_sql {
                         key: key.clone(),
                         scope: scope.to_string(),
                         seq,
-                        body: json(data)?,
+                        body: json(&data)?,
                         project: project.map(|p| p.to_bytes().to_vec()),
                         hash,
                         creator,
                     });
-                    cache.rows.insert((kind, key), Some((scope.to_string(), data.clone())));
+                    cache.rows.insert((kind, key), Some((scope.to_string(), data)));
                     return Ok(seq);
                 }
                 sqlx::query(
@@ -458,13 +619,13 @@ macro_rules! sync_sql {
                 .bind(&key)
                 .bind(scope)
                 .bind(seq)
-                .bind(json(data)?)
+                .bind(json(&data)?)
                 .bind(project.map(|p| p.to_bytes().to_vec()))
                 .bind(hash)
                 .bind(creator)
                 .execute(&mut *c)
                 .await?;
-                cache.rows.insert((kind, key), Some((scope.to_string(), data.clone())));
+                cache.rows.insert((kind, key), Some((scope.to_string(), data)));
                 Ok(seq)
             }
 
@@ -481,30 +642,7 @@ macro_rules! sync_sql {
                     .filter(|r| seen.insert((r.kind, r.key.clone())))
                     .collect();
                 rows.reverse();
-                for chunk in rows.chunks(100) {
-                    let mut sql =
-                        String::from("INSERT INTO sync_row (kind, key, scope, seq, body, project, hash, creator) VALUES ");
-                    sql.push_str(&placeholders(chunk.len(), 8));
-                    sql.push_str(
-                        " ON CONFLICT (kind, key) DO UPDATE SET scope = excluded.scope, seq = excluded.seq,
-                           body = excluded.body, project = excluded.project, hash = excluded.hash,
-                           creator = excluded.creator",
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for r in chunk {
-                        q = q
-                            .bind(r.kind)
-                            .bind(&r.key)
-                            .bind(&r.scope)
-                            .bind(r.seq)
-                            .bind(&r.body)
-                            .bind(&r.project)
-                            .bind(&r.hash)
-                            .bind(&r.creator);
-                    }
-                    q.execute(&mut *c).await?;
-                }
-                Ok(())
+                super::$bulk::write_rows(c, &rows).await
             }
 
             /// Marks (kind, key) as gone from `scope`, with a new seq.
@@ -691,7 +829,7 @@ macro_rules! sync_sql {
                     Some(u) => user_scope(u),
                     None => STUDIO_SCOPE.to_string(),
                 };
-                put_row(c, cache, &SyncData::Brand(row), &scope).await
+                put_row(c, cache, SyncData::Brand(row), &scope).await
             }
 
             /// Republishes a person as every member sees them, giving them their Personal brand
@@ -736,7 +874,7 @@ macro_rules! sync_sql {
                     }
                 }
                 let member = MemberRow { id: who, email, display_name, role, removed };
-                put_row(c, cache, &SyncData::Member(member), STUDIO_SCOPE).await?;
+                put_row(c, cache, SyncData::Member(member), STUDIO_SCOPE).await?;
                 Ok(())
             }
 
@@ -764,11 +902,11 @@ macro_rules! sync_sql {
 
             /// A brand as [`brand`] reads it, from `cache` when this push read it already (a
             /// burst of intents on one brand's assets reads it once).
-            async fn brand_cached(c: &mut $conn, cache: &mut PushCache, id: BrandId) -> StoreResult<Option<BrandSyncRow>> {
+            async fn brand_cached(c: &mut $conn, cache: &mut PushCache, id: BrandId) -> StoreResult<Option<Arc<BrandSyncRow>>> {
                 if let Some(found) = cache.brands.get(&id) {
                     return Ok(found.clone());
                 }
-                let found = brand(c, id).await?;
+                let found = brand(c, id).await?.map(Arc::new);
                 cache.brands.insert(id, found.clone());
                 Ok(found)
             }
@@ -890,10 +1028,10 @@ macro_rules! sync_sql {
 
             /// Runs one decided write; the seq of the rows it published itself (brand writes
             /// are published after, once per brand).
-            async fn write(c: &mut $conn, cache: &mut PushCache, w: &SyncWrite, now: i64) -> StoreResult<Option<i64>> {
+            async fn write(c: &mut $conn, cache: &mut PushCache, w: SyncWrite, now: i64) -> StoreResult<Option<i64>> {
                 match w {
                     SyncWrite::PutProject(p) => {
-                        return Ok(Some(put_row(c, cache, &SyncData::Project(p.clone()), STUDIO_SCOPE).await?));
+                        return Ok(Some(put_row(c, cache, SyncData::Project(p), STUDIO_SCOPE).await?));
                     }
                     SyncWrite::Unshare { project } => {
                         flush(c, cache).await?;
@@ -910,29 +1048,29 @@ macro_rules! sync_sql {
                     }
                     SyncWrite::PutAsset { row, scope } => {
                         let project = row.project;
-                        return Ok(Some(put_row_in(c, cache, &SyncData::Asset((**row).clone()), scope, Some(project)).await?));
+                        return Ok(Some(put_row_in(c, cache, SyncData::Asset(*row), &scope, Some(project)).await?));
                     }
                     SyncWrite::DeleteAsset { id } => return remove_row(c, cache, "asset", &id.to_string()).await,
                     SyncWrite::PutCollection { row, scope } => {
-                        return Ok(Some(put_row(c, cache, &SyncData::Collection(row.clone()), scope).await?));
+                        return Ok(Some(put_row(c, cache, SyncData::Collection(row), &scope).await?));
                     }
                     SyncWrite::PutCampaign { row, scope } => {
-                        return Ok(Some(put_row(c, cache, &SyncData::Campaign(row.clone()), scope).await?));
+                        return Ok(Some(put_row(c, cache, SyncData::Campaign(row), &scope).await?));
                     }
                     SyncWrite::DeleteGroups { kind, ids, scope } => {
                         let mut seq = None;
-                        for id in ids {
+                        for id in &ids {
                             seq = remove_row(c, cache, kind, &id.to_string()).await?.or(seq);
                         }
                         // The assets that name them, found by their id in the row's text (a
                         // rare write: a scan of one brand's asset rows).
                         flush(c, cache).await?;
                         let mut keys: Vec<String> = Vec::new();
-                        for id in ids {
+                        for id in &ids {
                             let found: Vec<(String,)> = sqlx::query_as(
                                 "SELECT key FROM sync_row WHERE kind = 'asset' AND scope = $1 AND body LIKE $2",
                             )
-                            .bind(scope)
+                            .bind(&scope)
                             .bind(format!("%{id}%"))
                             .fetch_all(&mut *c)
                             .await?;
@@ -947,7 +1085,7 @@ macro_rules! sync_sql {
                                 a.campaigns.retain(|g| !ids.contains(&g.uuid()));
                                 if before != (a.collections.len(), a.campaigns.len()) {
                                     let project = a.project;
-                                    let s = put_row_in(c, cache, &SyncData::Asset(a), scope, Some(project)).await?;
+                                    let s = put_row_in(c, cache, SyncData::Asset(a), &scope, Some(project)).await?;
                                     seq = Some(seq.unwrap_or(0).max(s));
                                 }
                             }
@@ -966,7 +1104,7 @@ macro_rules! sync_sql {
                         .bind(now)
                         .execute(&mut *c)
                         .await?;
-                        set_member(c, *id, creator.0, Some(creator.1)).await?;
+                        set_member(c, id, creator.0, Some(creator.1)).await?;
                     }
                     SyncWrite::RenameBrand { id, name, name_key } => {
                         sqlx::query("UPDATE brand SET name = $1, name_key = $2 WHERE id = $3")
@@ -978,12 +1116,12 @@ macro_rules! sync_sql {
                     }
                     SyncWrite::SetKit { id, kit } => {
                         sqlx::query("UPDATE brand SET kit = $1 WHERE id = $2")
-                            .bind(json(kit)?)
+                            .bind(json(&kit)?)
                             .bind(id.to_bytes().to_vec())
                             .execute(&mut *c)
                             .await?;
                     }
-                    SyncWrite::SetMember { brand, user, role } => set_member(c, *brand, *user, *role).await?,
+                    SyncWrite::SetMember { brand, user, role } => set_member(c, brand, user, role).await?,
                 }
                 Ok(None)
             }
@@ -1013,94 +1151,112 @@ macro_rules! sync_sql {
                 Ok(())
             }
 
-            /// The answers earlier pushes got for this library's intents `first..=last`, by id —
-            /// read once per push.
+            /// The answers earlier pushes got for the intents of `jobs`, by (library, intent) —
+            /// one statement for a group (each push's ids are a range of its library's).
             async fn earlier(
                 c: &mut $conn,
-                replica: &[u8],
-                first: i64,
-                last: i64,
-            ) -> StoreResult<std::collections::HashMap<i64, PushOutcome>> {
-                let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT intent_id, result FROM applied_intent WHERE replica = $1 AND intent_id >= $2 AND intent_id <= $3",
-                )
-                .bind(replica)
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?;
-                rows.into_iter().map(|(id, r)| Ok((id, parse(&r)?))).collect()
-            }
-
-            /// Keeps a push's answers (`(intent, outcome JSON, at)`), many rows per statement.
-            async fn keep_answers(c: &mut $conn, replica: &[u8], account: UserId, answers: &[(i64, String, i64)]) -> StoreResult<()> {
-                let account = account.to_bytes().to_vec();
-                for chunk in answers.chunks(200) {
-                    let mut sql = String::from("INSERT INTO applied_intent (replica, intent_id, account_id, result, at) VALUES ");
-                    sql.push_str(&placeholders(chunk.len(), 5));
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for (intent, result, at) in chunk {
-                        q = q.bind(replica.to_vec()).bind(*intent).bind(account.clone()).bind(result.clone()).bind(*at);
+                jobs: &[&PushJob],
+            ) -> StoreResult<std::collections::HashMap<(uuid::Uuid, i64), PushOutcome>> {
+                let mut sql = String::from("SELECT replica, intent_id, result FROM applied_intent WHERE ");
+                let mut n = 0;
+                for (i, _) in jobs.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(" OR ");
                     }
-                    q.execute(&mut *c).await?;
+                    if $numbered {
+                        sql.push_str(&format!("(replica = ${} AND intent_id >= ${} AND intent_id <= ${})", n + 1, n + 2, n + 3));
+                    } else {
+                        sql.push_str("(replica = ? AND intent_id >= ? AND intent_id <= ?)");
+                    }
+                    n += 3;
                 }
-                Ok(())
+                let mut q = sqlx::query_as::<_, (Vec<u8>, i64, String)>(sqlx::AssertSqlSafe(sql));
+                for job in jobs {
+                    let first = job.items.iter().map(|(i, _)| *i).min().unwrap_or(0);
+                    let last = job.items.iter().map(|(i, _)| *i).max().unwrap_or(0);
+                    q = q.bind(job.replica.as_bytes().to_vec()).bind(first).bind(last);
+                }
+                let rows = q.fetch_all(&mut *c).await?;
+                rows.into_iter()
+                    .map(|(replica, id, r)| {
+                        let replica = uuid::Uuid::from_slice(&replica)
+                            .map_err(|_| super::StoreError::Damaged("an answer's library id isn't 16 bytes".into()))?;
+                        Ok(((replica, id), parse(&r)?))
+                    })
+                    .collect()
             }
 
-            /// Decides and applies a whole push in one writing transaction (which holds the
-            /// writer's lock): each intent at most once per (replica, intent), decided on facts
-            /// read here that include every earlier intent's writes (as if each had its own
-            /// transaction, in order), the touched brands republished, the answers kept; the
-            /// push commits once — a store failure anywhere rolls all of it back, and the
-            /// library sends the push again.
-            pub(in crate::store) async fn apply_intents(
+            /// Decides and applies a group of pushes (`super::super::pushes`) in one writing
+            /// transaction (which holds the writer's lock): each intent at most once per
+            /// (replica, intent) — an intent answered before, or earlier in the group (a push
+            /// sent again while the first was waiting), gets that answer again — decided on
+            /// facts read here that include every earlier intent's writes (as if each had its
+            /// own transaction, in order), the touched brands republished, the answers kept;
+            /// the group commits once — a store failure anywhere rolls all of it back.
+            pub(in crate::store) async fn apply_group(
                 pool: &$pool,
-                replica: uuid::Uuid,
-                account: UserId,
-                items: &[(i64, FactsQuery)],
-                decide: impl Fn(usize, &SyncFacts) -> Result<Vec<SyncWrite>, atelier_domain::InvalidInput>,
-            ) -> StoreResult<Vec<Applied>> {
+                jobs: &[&PushJob],
+            ) -> StoreResult<Vec<Vec<Applied>>> {
                 let asked = std::time::Instant::now();
-                let mut tx = begin(pool).await?;
+                let (mut tx, locked) = begin_counted(pool).await?;
                 let began = std::time::Instant::now();
-                let mut out = Vec::with_capacity(items.len());
                 let mut cache = PushCache::default();
-                let replica_bytes = replica.as_bytes().to_vec();
-                let (first, last) = (
-                    items.iter().map(|(i, _)| *i).min().unwrap_or(0),
-                    items.iter().map(|(i, _)| *i).max().unwrap_or(0),
-                );
-                let before = earlier(&mut tx, &replica_bytes, first, last).await?;
-                take_seqs(&mut tx, &mut cache).await?;
+                // Answered before, and (below) decided earlier in this group, by (library, intent).
+                let mut known = earlier(&mut tx, jobs).await?;
+                take_seqs(&mut tx, &mut cache, locked).await?;
                 cache.write_behind = true;
-                let assets: Vec<AssetId> = items
+                let assets: Vec<AssetId> = jobs
                     .iter()
-                    .filter(|(intent, _)| !before.contains_key(intent))
-                    .flat_map(|(_, q)| [q.asset, q.other])
+                    .flat_map(|job| {
+                        job.items
+                            .iter()
+                            .filter(|(intent, _)| !known.contains_key(&(job.replica, *intent)))
+                            .flat_map(|(_, q)| [q.asset, q.other])
+                    })
                     .flatten()
                     .collect();
                 read_assets(&mut tx, &mut cache, &assets).await?;
-                let mut answers = Vec::with_capacity(items.len());
-                for (i, (intent, query)) in items.iter().enumerate() {
-                    let applied = match before.get(intent) {
-                        Some(b) => Applied::Before(b.clone()),
-                        None => {
-                            let (outcome, at) = apply(&mut tx, query, &mut cache, |f| decide(i, f)).await?;
-                            answers.push((*intent, json(&outcome)?, at));
-                            Applied::Now(outcome)
-                        }
-                    };
+                let read = std::time::Instant::now();
+                let mut out = Vec::with_capacity(jobs.len());
+                let mut answers: Vec<Answer> = Vec::new();
+                for job in jobs {
+                    let mut applied = Vec::with_capacity(job.items.len());
+                    for (i, (intent, query)) in job.items.iter().enumerate() {
+                        applied.push(match known.get(&(job.replica, *intent)) {
+                            Some(b) => Applied::Before(b.clone()),
+                            None => {
+                                let (outcome, at) = apply(&mut tx, query, &mut cache, |f| (job.decide)(i, f)).await?;
+                                answers.push(Answer {
+                                    replica: *job.replica.as_bytes(),
+                                    account: job.account.to_bytes(),
+                                    intent: *intent,
+                                    result: json(&outcome)?,
+                                    at,
+                                });
+                                known.insert((job.replica, *intent), outcome.clone());
+                                Applied::Now(outcome)
+                            }
+                        });
+                    }
                     out.push(applied);
                 }
+                let decided = std::time::Instant::now();
                 flush(&mut tx, &mut cache).await?;
                 settle_seqs(&mut tx, &mut cache).await?;
-                keep_answers(&mut tx, &replica_bytes, account, &answers).await?;
+                super::$bulk::keep_answers(&mut tx, &answers).await?;
+                let written = std::time::Instant::now();
                 tx.commit().await?;
+                let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_secs_f64() * 1000.0;
                 tracing::debug!(
                     target: "atelier_studio::push",
-                    intents = items.len(),
-                    waited_ms = (began - asked).as_secs_f64() * 1000.0,
+                    pushes = jobs.len(),
+                    intents = jobs.iter().map(|j| j.items.len()).sum::<usize>(),
+                    waited_ms = ms(asked, began),
                     held_ms = began.elapsed().as_secs_f64() * 1000.0,
+                    read_ms = ms(began, read),
+                    decide_ms = ms(read, decided),
+                    write_ms = ms(decided, written),
+                    commit_ms = written.elapsed().as_secs_f64() * 1000.0,
                     "applied"
                 );
                 Ok(out)
@@ -1120,18 +1276,18 @@ macro_rules! sync_sql {
                     Ok(writes) => {
                         let mut touched: Vec<BrandId> = Vec::new();
                         let mut seq = 0;
-                        for w in &writes {
+                        for w in writes {
                             if matches!(
                                 w,
                                 SyncWrite::PutCollection { .. } | SyncWrite::PutCampaign { .. } | SyncWrite::DeleteGroups { .. }
                             ) {
                                 cache.groups.clear();
                             }
-                            if let Some(s) = write(c, cache, w, now).await? {
-                                seq = seq.max(s);
-                            }
                             if let Some(b) = w.brand().filter(|b| !touched.contains(b)) {
                                 touched.push(b);
+                            }
+                            if let Some(s) = write(c, cache, w, now).await? {
+                                seq = seq.max(s);
                             }
                         }
                         // A brand written is read afresh by the intents after.
@@ -1207,7 +1363,7 @@ macro_rules! sync_sql {
                     }
                     a.thumb = true;
                     let project = project.as_deref().and_then(ProjectId::from_slice);
-                    put_row_in(c, &mut PushCache::default(), &SyncData::Asset(a), &scope, project).await?;
+                    put_row_in(c, &mut PushCache::default(), SyncData::Asset(a), &scope, project).await?;
                     changed += 1;
                 }
                 tx.commit().await?;
@@ -1241,7 +1397,7 @@ macro_rules! sync_sql {
                     .bind(l.storage_per_project.map(|v| v.min(i64::MAX as u64) as i64))
                     .execute(&mut *c)
                     .await?;
-                put_row(c, &mut PushCache::default(), &SyncData::Limits(l.clone()), STUDIO_SCOPE).await?;
+                put_row(c, &mut PushCache::default(), SyncData::Limits(l.clone()), STUDIO_SCOPE).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1261,6 +1417,7 @@ macro_rules! sync_sql {
 
 sync_sql!(
     sqlite,
+    sqlite_bulk,
     sqlx::SqliteConnection,
     sqlx::SqlitePool,
     "BEGIN IMMEDIATE",
@@ -1270,6 +1427,7 @@ sync_sql!(
 );
 sync_sql!(
     postgres,
+    postgres_bulk,
     sqlx::PgConnection,
     sqlx::PgPool,
     "BEGIN",
