@@ -183,6 +183,9 @@ error_codes! {
     // Roles and rules.
     /// The caller's role is not enough.
     Forbidden = "forbidden",
+    /// Public links need the studio's public sharing (a `--public-url` and the Owner's or
+    /// Admin's switch), or a studio at all (standalone libraries have none).
+    PublicSharingOff = "public_sharing_off",
     /// The caller doesn't belong to the brand.
     NotAMember = "not_a_member",
     /// Someone else's Personal brand.

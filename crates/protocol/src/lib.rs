@@ -27,9 +27,10 @@ pub use studio::{
     StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
 };
 pub use sync::{
-    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CollectionSyncRow, GoneRow,
-    Kit, KitPatch, MAX_PUSH, MemberRow, ProjectSyncRow, PullResponse, PushOutcome, PushRequest, PushResponse,
-    PushResult, PushedIntent, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
+    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CampaignVisibility,
+    CollectionSyncRow, GoneRow, Kit, KitPatch, MAX_PUSH, MemberRow, ProjectSyncRow, PublicSharing,
+    PublishCampaign, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, PushedIntent,
+    SetPublicSharing, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
     SyncState, SyncStatus, TransferKind, TransferProgress,
 };
 

@@ -443,6 +443,44 @@ pub struct BrandSyncRow {
     pub members: Vec<BrandMemberEntry>,
 }
 
+/// `GET|POST /api/v1/sharing`: whether public campaign links can be made (R8.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PublicSharing {
+    /// The studio is served with a public URL (`--public-url`).
+    pub configured: bool,
+    /// An Owner or Admin turned public sharing on.
+    pub on: bool,
+}
+
+/// `POST /api/v1/sharing`: turn public sharing on or off (Owners and Admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SetPublicSharing {
+    /// On or off.
+    pub on: bool,
+}
+
+/// `POST /api/v1/campaigns/{id}/link`: make the campaign public (its link kept if it is
+/// already), or with `regenerate` give it a new link, the old one dead at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PublishCampaign {
+    /// A new link, the old one dead at once.
+    #[serde(default)]
+    pub regenerate: bool,
+}
+
+/// A campaign's visibility, as those who manage it see it (`/api/v1/campaigns/{id}/link`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CampaignVisibility {
+    /// Anyone with the link can view its approved assets.
+    pub public: bool,
+    /// The link, when public.
+    pub link: Option<String>,
+}
+
 /// The studio's plan limits (R9.5); `None`: no limit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

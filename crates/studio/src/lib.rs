@@ -181,7 +181,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{bound}"));
-    let studio = Arc::new(studio.with_base_url(&base));
+    let studio = Arc::new(
+        studio
+            .with_base_url(&base)
+            .with_public_url(options.public_url.as_deref()),
+    );
     // Pokes from the other studio processes sharing a PostgreSQL database (none on SQLite).
     studio.listen_for_pokes().await?;
     {

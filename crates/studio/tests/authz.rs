@@ -57,6 +57,9 @@ fn sample_body(verb: Verb, path: &str) -> Option<&'static str> {
         }
         (Verb::Post, "/api/v1/limits") => Some(r#"{"projects_per_member":0,"storage_per_project":null}"#),
         (Verb::Post, "/api/v1/blobs/check") => Some(r#"{"hashes":[]}"#),
+        // Off already (the fixture never turns it on); an unknown campaign.
+        (Verb::Post, "/api/v1/sharing") => Some(r#"{"on":false}"#),
+        (Verb::Post, "/api/v1/campaigns/{id}/link") => Some(r#"{"regenerate":false}"#),
         (Verb::Post, "/api/v1/uploads") => {
             Some(r#"{"hash":"0000000000000000000000000000000000000000000000000000000000000000","size":0}"#)
         }
@@ -374,6 +377,8 @@ async fn every_route_refuses_exactly_who_its_class_says(f: Fixture) {
                         "{at}"
                     )
                 }
+                // No live link in the fixture: the one "no longer active" page, for anyone.
+                Access::PublicLink => assert_eq!(status, StatusCode::NOT_FOUND, "{at}"),
                 Access::Device if signed_out => {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{at}");
                     assert_eq!(json["code"], "unauthorized", "{at}");

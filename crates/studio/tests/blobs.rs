@@ -50,6 +50,14 @@ impl Store {
         })
     }
 
+    /// Another handle on the same store (as another studio process would open it).
+    fn again(&self) -> Blobs {
+        match &self.at {
+            Backend::Local(dir) => Blobs::open(&BlobLocation::embedded(dir.path())).unwrap(),
+            Backend::S3(bucket) => bucket.blobs(),
+        }
+    }
+
     /// Everything anyone could see in the store, read around `Blobs`: files (staging files of
     /// the local store included) or objects, as keys under the store's root.
     async fn visible(&self) -> Vec<String> {
@@ -144,7 +152,19 @@ on_both_stores!(
     ranges,
     head_and_delete,
     the_check_passes_and_leaves_nothing_behind,
+    the_link_key_is_made_once_and_kept,
 );
+
+/// The public links' key (docs/decisions/0017): made by whichever process asks first, the
+/// same for every process on the store, kept across restarts.
+async fn the_link_key_is_made_once_and_kept(s: Store) {
+    let other = s.again();
+    let (a, b) = tokio::join!(s.blobs.link_key(), other.link_key());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a, b, "two processes asking at once agree on one key");
+    assert_ne!(a, [0u8; 32]);
+    assert_eq!(s.again().link_key().await.unwrap(), a, "kept");
+}
 
 async fn round_trip(s: Store) {
     let bytes = Bytes::from_static(b"a small rendition");

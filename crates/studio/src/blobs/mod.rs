@@ -43,6 +43,9 @@ pub use s3::S3Access;
 
 use hash::Hasher;
 
+/// Where [`Blobs::link_key`] keeps the key, beside the blobs (whose keys are `ab/cd/<hex>`).
+const LINK_KEY: &str = "keys/campaign-links";
+
 /// The size of each part of a multipart upload (S3 wants at least 5 MiB but the last; 8 MiB
 /// keeps a 5 GiB file well under S3's 10,000 parts).
 const PART_SIZE: usize = 8 * 1024 * 1024;
@@ -575,6 +578,48 @@ impl Blobs {
             })
             .boxed();
         BlobRead { size, range, stream }
+    }
+
+    /// The studio's key for public campaign links (docs/decisions/0017): 32 random bytes kept
+    /// in the blob store, never in the database — made by whichever process asks first (a
+    /// create-if-absent write, so processes sharing the store agree on one key).
+    pub async fn link_key(&self) -> Result<[u8; 32], BlobError> {
+        let at = Path::from(LINK_KEY);
+        for _ in 0..2 {
+            match self.store.get(&at).await {
+                Ok(got) => {
+                    let bytes = got.bytes().await.map_err(|e| self.failed(e))?;
+                    return <[u8; 32]>::try_from(bytes.as_ref()).map_err(|_| BlobError::Config {
+                        at: self.at.to_string(),
+                        reason: format!("{LINK_KEY} holds {} bytes, not the 32 of a link key", bytes.len()),
+                    });
+                }
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(self.failed(e)),
+            }
+            let mut key = [0u8; 32];
+            rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut key).map_err(|e| {
+                BlobError::Config {
+                    at: self.at.to_string(),
+                    reason: format!("the OS random number generator failed: {e}"),
+                }
+            })?;
+            let opts = object_store::PutOptions::from(object_store::PutMode::Create);
+            match self
+                .store
+                .put_opts(&at, PutPayload::from(key.to_vec()), opts)
+                .await
+            {
+                Ok(_) => return Ok(key),
+                // Another process made it first: read theirs.
+                Err(object_store::Error::AlreadyExists { .. }) => {}
+                Err(e) => return Err(self.failed(e)),
+            }
+        }
+        Err(BlobError::Config {
+            at: self.at.to_string(),
+            reason: format!("{LINK_KEY} could be neither read nor made"),
+        })
     }
 
     fn failed(&self, source: object_store::Error) -> BlobError {

@@ -41,10 +41,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         Unauthorized | BadCredentials | RefreshReused | DeviceRevoked | BadToken => StatusCode::UNAUTHORIZED,
         Forbidden => StatusCode::FORBIDDEN,
         NotFound | UserNotFound | DeviceNotFound | StudioNotFound | InvitationNotFound
-        | InvitationInvalid | BrandNotFound => StatusCode::NOT_FOUND,
-        NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager | StaleState => {
-            StatusCode::CONFLICT
-        }
+        | InvitationInvalid | BrandNotFound | CampaignNotFound => StatusCode::NOT_FOUND,
+        NameTaken | LastOwner | StudioExists | AlreadyMember | LastManager | StaleState
+        | PublicSharingOff => StatusCode::CONFLICT,
         LimitReached => StatusCode::PAYLOAD_TOO_LARGE,
         TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         SignInPending => StatusCode::ACCEPTED,

@@ -5,13 +5,14 @@
 //! beyond taking [`Device`] or [`Admin`].
 
 use atelier_domain::ErrorCode;
-use atelier_domain::ids::{DeviceId, UserId};
+use atelier_domain::ids::{CampaignId, DeviceId, UserId};
 use atelier_protocol::{
     ApiError as ErrorBody, BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, InvitationAccept,
     InvitationLink, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,
     StudioInfo, StudioInvitation, StudioMe, StudioMember,
 };
 use atelier_protocol::{BlobCheck, BlobsNeeded, PART_HASH_HEADER, UploadDone, UploadSession, UploadStart};
+use atelier_protocol::{CampaignVisibility, PublicSharing, PublishCampaign, SetPublicSharing};
 use atelier_protocol::{PullResponse, PushRequest, PushResponse, StudioLimits, SyncPoke};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -428,4 +429,64 @@ pub async fn rendition_get(
             .read_rendition(&caller, &state.blobs, &hash, &kind)
             .await?,
     ))
+}
+
+/// `GET /api/v1/sharing`: whether public campaign links can be made (every member: the
+/// campaign page says why its Visibility control is off).
+pub async fn sharing(
+    State(state): State<AppState>,
+    Device(_caller): Device,
+) -> ApiResult<Json<PublicSharing>> {
+    Ok(Json(state.studio.public_sharing().await?))
+}
+
+/// `POST /api/v1/sharing`: turn public sharing on or off (Owners and Admins).
+pub async fn set_sharing(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Json(body): Json<SetPublicSharing>,
+) -> ApiResult<Json<PublicSharing>> {
+    Ok(Json(state.studio.set_public_sharing(&caller, body.on).await?))
+}
+
+/// `GET /api/v1/campaigns/{id}/link`: the campaign's visibility and link (who may control
+/// its public link: the brand's Managers, the studio's Owners and Admins).
+pub async fn campaign_link(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CampaignVisibility>> {
+    let id: CampaignId = parse_id(&id)?;
+    Ok(Json(
+        state
+            .studio
+            .campaign_visibility(&caller, &state.blobs, id)
+            .await?,
+    ))
+}
+
+/// `POST /api/v1/campaigns/{id}/link`: publish (or regenerate) the campaign's link.
+pub async fn publish_campaign(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path(id): Path<String>,
+    Json(body): Json<PublishCampaign>,
+) -> ApiResult<Json<CampaignVisibility>> {
+    let id: CampaignId = parse_id(&id)?;
+    Ok(Json(
+        state
+            .studio
+            .publish_campaign(&caller, &state.blobs, id, body.regenerate)
+            .await?,
+    ))
+}
+
+/// `DELETE /api/v1/campaigns/{id}/link`: make the campaign private (its link deleted).
+pub async fn unpublish_campaign(
+    State(state): State<AppState>,
+    Device(caller): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CampaignVisibility>> {
+    let id: CampaignId = parse_id(&id)?;
+    Ok(Json(state.studio.unpublish_campaign(&caller, id).await?))
 }

@@ -42,6 +42,11 @@ pub enum Access {
     Device,
     /// A signed-in device of an Owner or Admin, by their current role (`auth::Admin`).
     Admin,
+    /// Anyone holding a live public campaign link (the token in the path): every route of
+    /// this class opens it through `Studio::open_link` and admits an asset only through
+    /// `services::links::admits` (on the campaign and Approved now) — anything else is the
+    /// same 404 (`pages::public`).
+    PublicLink,
 }
 
 /// The HTTP methods the studio's routes use.
@@ -153,6 +158,18 @@ pub fn routes() -> Vec<Route> {
         route(Get, "/api/v1/sync/events", Device, h::sync_events),
         route(Get, "/api/v1/limits", Device, h::limits),
         route(Post, "/api/v1/limits", Admin, h::set_limits),
+        // Public campaign links (docs/decisions/0017): the link routes decide per campaign
+        // (who may control its public link now), in the service.
+        route(Get, "/api/v1/sharing", Device, h::sharing),
+        route(Post, "/api/v1/sharing", Admin, h::set_sharing),
+        route(Get, "/api/v1/campaigns/{id}/link", Device, h::campaign_link),
+        route(Post, "/api/v1/campaigns/{id}/link", Device, h::publish_campaign),
+        route(
+            Delete,
+            "/api/v1/campaigns/{id}/link",
+            Device,
+            h::unpublish_campaign,
+        ),
         // Files (STUDIO.md §5): who reads which file is the files service's one rule.
         route(Post, "/api/v1/blobs/check", Device, h::blobs_check),
         route(Post, "/api/v1/uploads", Device, h::upload_start),
@@ -176,6 +193,13 @@ pub fn routes() -> Vec<Route> {
         route(Get, "/invite/{token}", Public, pages::invite_page),
         route(Post, "/invite/{token}", Public, pages::invite_submit),
         // The browser sign-in's page: its link's secret is in the path the same way.
+        route(Get, "/c/{slug}", PublicLink, pages::public::campaign_page),
+        route(
+            Get,
+            "/c/{slug}/thumb/{asset}",
+            PublicLink,
+            pages::public::thumbnail,
+        ),
         route(Get, "/login/{secret}", Public, pages::login_page),
         route(Post, "/login/{secret}", Public, pages::login_submit),
     ]

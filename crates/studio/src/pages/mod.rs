@@ -14,6 +14,8 @@
 //! is the link); nothing here logs it, and the studio has no request-logging layer that would —
 //! one added later must skip `/invite/` and `/login/` paths.
 
+pub mod public;
+
 use atelier_domain::{ErrorCode, StudioRole};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};

@@ -27,7 +27,7 @@ pub const RENDITION_KINDS: [&str; 2] = ["thumb", "preview"];
 const RENDITION_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 
 /// A content hash as the wire has it (64 lowercase hex digits), or `invalid_id`.
-fn content_hash(text: &str) -> ServiceResult<ContentHash> {
+pub(super) fn content_hash(text: &str) -> ServiceResult<ContentHash> {
     text.parse::<ContentHash>().map_err(|_| {
         refused(
             ErrorCode::InvalidId,
@@ -36,7 +36,7 @@ fn content_hash(text: &str) -> ServiceResult<ContentHash> {
     })
 }
 
-fn from_blob(e: BlobError) -> ServiceError {
+pub(super) fn from_blob(e: BlobError) -> ServiceError {
     match e {
         BlobError::NotFound(_) => refused(ErrorCode::NotFound, "no such file on the studio"),
         BlobError::HashMismatch { .. }

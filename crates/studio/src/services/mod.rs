@@ -26,6 +26,7 @@ use crate::store::{
 pub mod browser;
 pub mod files;
 pub mod invitations;
+pub mod links;
 pub mod secrets;
 pub mod sync;
 pub mod throttle;
@@ -107,6 +108,8 @@ pub struct Studio {
     /// trailing `/`; invitation links start with it. Empty until [`Studio::with_base_url`]:
     /// links are then paths.
     base_url: String,
+    /// `--public-url`, without a trailing `/`: public campaign links need it (R8.6).
+    public_url: Option<String>,
     /// Milliseconds added to the system clock: zero, except in tests that move time on.
     skew_ms: Arc<AtomicI64>,
     /// The latest seq this process knows committed: live pokes (SSE) wait on it. Written after
@@ -233,6 +236,7 @@ impl Studio {
             store,
             name,
             base_url: String::new(),
+            public_url: None,
             skew_ms: Arc::default(),
             pokes: Arc::new(tokio::sync::watch::Sender::new(0)),
             throttle: Arc::default(),
@@ -243,6 +247,13 @@ impl Studio {
     /// a trailing `/` dropped).
     pub fn with_base_url(mut self, url: &str) -> Studio {
         self.base_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// The public URL the studio is served at (`--public-url`): public campaign links start
+    /// with it, and can't be made without it.
+    pub fn with_public_url(mut self, url: Option<&str>) -> Studio {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_string());
         self
     }
 

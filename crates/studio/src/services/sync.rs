@@ -758,7 +758,7 @@ fn decide_asset(
 }
 
 /// The actor's roles on `brand`, and the brand as a policy target.
-fn on_brand(actor: &crate::store::Account, brand: &BrandSyncRow) -> (Actor, Target) {
+pub(super) fn on_brand(actor: &crate::store::Account, brand: &BrandSyncRow) -> (Actor, Target) {
     let brand_role = brand.members.iter().find(|m| m.user == actor.id).map(|m| m.role);
     let kind = match brand.personal_of {
         Some(owner) => BrandKind::Personal {

@@ -15,12 +15,14 @@ use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 #[macro_use]
 mod rows;
 pub mod files;
+pub mod links;
 mod postgres;
 pub mod pushes;
 mod sqlite;
 pub mod sync;
 
 pub use files::{NewUpload, StoredPart, StoredUpload, UploadWay};
+pub use links::StoredLink;
 pub use pushes::{Decide, PushJob};
 pub use sync::{
     Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
@@ -383,6 +385,78 @@ macro_rules! on_files {
             Store::Postgres(s) => files::postgres::$f(&s.pool $(, $arg)*).await,
         }
     };
+}
+
+/// Calls the links SQL (`links.rs`): reads on the pool, writes on SQLite's writer.
+macro_rules! on_links {
+    ($self:ident, read $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => links::sqlite::$f(&s.pool $(, $arg)*).await,
+            Store::Postgres(s) => links::postgres::$f(&s.pool $(, $arg)*).await,
+        }
+    };
+    ($self:ident, write $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => links::sqlite::$f(&s.writer $(, $arg)*).await,
+            Store::Postgres(s) => links::postgres::$f(&s.pool $(, $arg)*).await,
+        }
+    };
+}
+
+/// Public campaign links (docs/decisions/0017): see `links.rs`.
+impl Store {
+    /// Whether public sharing is on.
+    pub async fn public_sharing(&self) -> StoreResult<bool> {
+        on_links!(self, read public_sharing())
+    }
+
+    /// Turns public sharing on or off.
+    pub async fn set_public_sharing(&self, on: bool) -> StoreResult<()> {
+        on_links!(self, write set_public_sharing(on))
+    }
+
+    /// Makes or replaces a campaign's link.
+    pub async fn put_link(&self, link: &StoredLink, made_by: UserId, at: i64) -> StoreResult<()> {
+        let by = atelier_domain::Id::to_bytes(&made_by);
+        on_links!(self, write put_link(link, &by[..], at))
+    }
+
+    /// A campaign's link, if public.
+    pub async fn link_of(&self, campaign: &[u8]) -> StoreResult<Option<StoredLink>> {
+        on_links!(self, read link_of(campaign))
+    }
+
+    /// The link a token's hash finds, if any.
+    pub async fn link_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<StoredLink>> {
+        on_links!(self, read link_by_token(token_hash))
+    }
+
+    /// Deletes a campaign's link; whether there was one.
+    pub async fn drop_link(&self, campaign: &[u8]) -> StoreResult<bool> {
+        on_links!(self, write drop_link(campaign))
+    }
+
+    /// The current sync row of (kind, key), as every member would pull it.
+    pub async fn stored_row(&self, kind: &str, key: &str) -> StoreResult<Option<atelier_protocol::SyncData>> {
+        on_pool!(self, stored_row(kind, key))
+    }
+
+    /// The asset rows of `scope` whose stored text names `needle` (an id), to be checked on.
+    pub async fn assets_naming(
+        &self,
+        scope: &str,
+        needle: &str,
+    ) -> StoreResult<Vec<atelier_protocol::AssetSyncRow>> {
+        on_pool!(self, assets_naming(scope, needle))
+    }
+
+    /// A brand with its kit and members, as stored now.
+    pub async fn brand_now(
+        &self,
+        id: atelier_domain::ids::BrandId,
+    ) -> StoreResult<Option<atelier_protocol::BrandSyncRow>> {
+        on_pool!(self, brand_now(id))
+    }
 }
 
 /// The files' records (STUDIO.md §5): see `files.rs`.
@@ -859,7 +933,7 @@ mod tests {
             .await;
             let newer = open(&fresh.at).await;
             assert!(
-                matches!(newer, Err(StoreError::TooNew { found: 99, known: 9 })),
+                matches!(newer, Err(StoreError::TooNew { found: 99, known: 10 })),
                 "{:?}: {newer:?}",
                 fresh.at
             );

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_lighter_writes.sql",
         include_str!("migrations/postgres/0009_lighter_writes.sql"),
     ),
+    (
+        10,
+        "0010_campaign_links.sql",
+        include_str!("migrations/postgres/0010_campaign_links.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most (as on SQLite: a read stays a read).

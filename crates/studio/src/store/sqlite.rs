@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_lighter_writes.sql",
         include_str!("migrations/sqlite/0009_lighter_writes.sql"),
     ),
+    (
+        10,
+        "0010_campaign_links.sql",
+        include_str!("migrations/sqlite/0010_campaign_links.sql"),
+    ),
 ];
 
 /// How often a device's `last_seen_at` is written at most: each request would otherwise be a

@@ -791,6 +791,40 @@ macro_rules! sync_sql {
                 Ok(scopes)
             }
 
+            /// The current row of (kind, key), outside any writing transaction.
+            pub(in crate::store) async fn stored_row(pool: &$pool, kind: &str, key: &str) -> StoreResult<Option<SyncData>> {
+                let found: Option<(String,)> = sqlx::query_as("SELECT body FROM sync_row WHERE kind = $1 AND key = $2")
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?;
+                found.map(|(body,)| parse(&body)).transpose()
+            }
+
+            /// The asset rows of `scope` whose text names `needle` (an id): candidates a caller
+            /// then checks on the parsed rows.
+            pub(in crate::store) async fn assets_naming(pool: &$pool, scope: &str, needle: &str) -> StoreResult<Vec<AssetSyncRow>> {
+                let bodies: Vec<(String,)> =
+                    sqlx::query_as("SELECT body FROM sync_row WHERE kind = 'asset' AND scope = $1 AND body LIKE $2 ORDER BY key")
+                        .bind(scope)
+                        .bind(format!("%{needle}%"))
+                        .fetch_all(pool)
+                        .await?;
+                let mut out = Vec::with_capacity(bodies.len());
+                for (body,) in bodies {
+                    if let SyncData::Asset(a) = parse(&body)? {
+                        out.push(a);
+                    }
+                }
+                Ok(out)
+            }
+
+            /// [`brand`], outside any writing transaction.
+            pub(in crate::store) async fn brand_now(pool: &$pool, id: BrandId) -> StoreResult<Option<BrandSyncRow>> {
+                let mut c = pool.acquire().await?;
+                brand(&mut c, id).await
+            }
+
             /// A brand with its kit and members, as stored now.
             pub(in crate::store) async fn brand(c: &mut $conn, id: BrandId) -> StoreResult<Option<BrandSyncRow>> {
                 let row: Option<(String, Option<Vec<u8>>, String)> =

@@ -1,0 +1,173 @@
+//! Public campaign pages (SPEC R8.5, STUDIO.md §6), for anyone holding a live link, signed in
+//! or not: `GET /c/{slug}` (brand, campaign, a grid of the approved assets with their
+//! creators) and `GET /c/{slug}/thumb/{asset}`. Every route opens the link through
+//! `Studio::open_link` and admits an asset only through `services::links::admits` — the one
+//! authoriser; an unknown, private or regenerated link, or an asset not admitted now, is the
+//! same plain 404 "This link is no longer active".
+//!
+//! Must not know SQL or the rules. Shows nothing but brand name, campaign name, file names,
+//! creators' display names and pictures: no prompts, tags, review status, ids in the text,
+//! paths or emails. The slug holds the token: nothing here logs it, and the access log logs
+//! the route as declared, never the path.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use atelier_domain::AssetId;
+
+use super::escape;
+use crate::http::AppState;
+use crate::services::ServiceError;
+use crate::services::links::PublicAsset;
+
+/// The Content-Security-Policy of public pages: pictures from the studio itself, inline
+/// styles, nothing else — no scripts, no forms, no framing, no base URL.
+pub const PUBLIC_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
+     form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}\
+header{padding:1.5rem 1rem .5rem;max-width:72rem;margin:auto}\
+.brand{color:#6e6e73;margin:0;font-size:.95rem}h1{margin:.1rem 0 0;font-size:1.6rem}\
+ul{list-style:none;margin:0 auto;padding:1rem;max-width:72rem;display:grid;gap:1rem;\
+grid-template-columns:repeat(auto-fill,minmax(min(100%,15rem),1fr))}\
+li{background:#fff;border-radius:8px;overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.12)}\
+img{display:block;width:100%;height:auto;background:#eee}\
+.meta{padding:.5rem .7rem;font-size:.9rem}.name{overflow-wrap:anywhere}.by{color:#6e6e73}\
+.empty{max-width:72rem;margin:3rem auto;padding:0 1rem;color:#6e6e73}";
+
+/// The headers of every public response (STUDIO.md §6).
+fn harden(headers: &mut HeaderMap) {
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PUBLIC_CSP),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"no-referrer\"><meta name=\"robots\" content=\"noindex, nofollow\">\
+         <title>{title}</title><style>{STYLE}</style></head><body>{body}</body></html>\n"
+    );
+    let mut response = (status, page).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    harden(headers);
+    response
+}
+
+/// The one answer for a link that doesn't work, or an asset it doesn't admit.
+fn no_longer_active() -> Response {
+    html(
+        StatusCode::NOT_FOUND,
+        "This link is no longer active",
+        "<p class=\"empty\">This link is no longer active.</p>",
+    )
+}
+
+fn failed(e: &ServiceError) -> Response {
+    tracing::error!(error = %e, "a public page failed");
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "<p class=\"empty\">Something went wrong: try again in a moment.</p>",
+    )
+}
+
+/// One card of the grid: the picture at its own aspect (width and height given, so nothing
+/// moves when it loads), lazily loaded after the first screen.
+fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
+    let (w, h) = if a.width > 0 && a.height > 0 {
+        (a.width, a.height)
+    } else {
+        (4, 3)
+    };
+    let lazy = if n < 6 { "eager" } else { "lazy" };
+    format!(
+        "<li><img src=\"/c/{slug}/thumb/{id}\" width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\">\
+         <div class=\"meta\"><div class=\"name\">{name}</div><div class=\"by\">by {by}</div></div></li>",
+        slug = escape(slug),
+        id = a.id,
+        name = escape(&a.name),
+        by = escape(if a.creator.is_empty() {
+            "a studio member"
+        } else {
+            &a.creator
+        }),
+    )
+}
+
+/// `GET /c/{slug}`: the campaign's public page.
+pub async fn campaign_page(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let link = match state.studio.open_link(&slug).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return no_longer_active(),
+        Err(e) => return failed(&e),
+    };
+    let assets = match state.studio.public_assets(&link).await {
+        Ok(assets) => assets,
+        Err(e) => return failed(&e),
+    };
+    let title = format!("{} — {}", escape(&link.campaign.name), escape(&link.brand_name));
+    let mut body = format!(
+        "<header><p class=\"brand\">{}</p><h1>{}</h1></header>",
+        escape(&link.brand_name),
+        escape(&link.campaign.name)
+    );
+    if assets.is_empty() {
+        body.push_str("<p class=\"empty\">Nothing here yet: approved work will appear on this page.</p>");
+    } else {
+        body.push_str("<ul>");
+        for (n, a) in assets.iter().enumerate() {
+            body.push_str(&card(&slug, n, a));
+        }
+        body.push_str("</ul>");
+    }
+    html(StatusCode::OK, &title, &body)
+}
+
+/// `GET /c/{slug}/thumb/{asset}`: an admitted asset's thumbnail.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    Path((slug, asset)): Path<(String, String)>,
+) -> Response {
+    let Ok(id) = asset.parse::<uuid::Uuid>().map(atelier_domain::Id::from_uuid) else {
+        return no_longer_active();
+    };
+    let id: AssetId = id;
+    let link = match state.studio.open_link(&slug).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return no_longer_active(),
+        Err(e) => return failed(&e),
+    };
+    match state.studio.public_thumbnail(&state.blobs, &link, id).await {
+        Ok(Some(read)) => {
+            let mut response = Response::new(axum::body::Body::from_stream(read.body));
+            let headers = response.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&read.mime) {
+                headers.insert(header::CONTENT_TYPE, v);
+            }
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(read.size));
+            harden(headers);
+            response
+        }
+        Ok(None) => no_longer_active(),
+        Err(e) => failed(&e),
+    }
+}

@@ -1,0 +1,413 @@
+//! Public campaign links (SPEC R8.4–R8.6, STUDIO.md §6, docs/decisions/0017): the studio's
+//! public sharing switch, and publishing, regenerating, showing and withdrawing a campaign's
+//! link — each allowed to who may control the campaign's public link now (atelier-domain's
+//! `ControlPublicLink`: the brand's Managers, the studio's Owners and Admins), checked here on
+//! every call.
+//!
+//! Must not know HTTP or SQL. Tokens are derived here and never stored or logged: the store
+//! keeps the nonce and the token's SHA-256, the blob store the key.
+
+use atelier_domain::ids::CampaignId;
+use atelier_domain::policy::{self, Action};
+use atelier_domain::{AssetId, Status};
+use atelier_domain::{ErrorCode, Id as _, StudioRole};
+use atelier_protocol::{AssetSyncRow, CampaignSyncRow, CampaignVisibility, PublicSharing, SyncData};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac as _};
+use rand::TryRngCore as _;
+use rand::rngs::OsRng;
+use sha2::Sha256;
+use subtle::ConstantTimeEq as _;
+
+use super::sync::on_brand;
+use super::{Caller, ServiceError, ServiceResult, Studio, refused, secrets};
+use crate::blobs::Blobs;
+use crate::store::{StoredLink, brand_scope};
+
+/// Characters of the campaign's name kept in a link's stem (decoration: lookup is by token).
+const STEM_CHARS: usize = 40;
+
+/// Why public links can't be made here, said as the campaign page says it (R8.6).
+fn sharing_off() -> ServiceError {
+    refused(
+        ErrorCode::PublicSharingOff,
+        "Public sharing isn't set up for your studio yet — ask your studio admin",
+    )
+}
+
+/// The link token of `campaign` under `key` with `nonce` (base64url of HMAC-SHA256).
+fn token(key: &[u8; 32], campaign: &[u8], nonce: &[u8]) -> ServiceResult<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|e| ServiceError::Internal(format!("the link key can't key an HMAC: {e}")))?;
+    mac.update(campaign);
+    mac.update(nonce);
+    Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// The decorative stem of a link: the campaign's name, lower case, ASCII letters and digits
+/// with `-` between words, at most [`STEM_CHARS`]; `campaign` when nothing is left.
+pub fn stem(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= STEM_CHARS {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "campaign".into()
+    } else {
+        out.into()
+    }
+}
+
+/// The token of a public path's last segment (`<stem>-<token>`): its last 43 characters, when
+/// they are base64url.
+pub fn token_of_slug(slug: &str) -> Option<&str> {
+    let at = slug.len().checked_sub(43)?;
+    let token = slug.get(at..)?;
+    let stem_ok = at == 0 || slug.get(..at).is_some_and(|s| s.ends_with('-'));
+    (stem_ok
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then_some(token)
+}
+
+impl Studio {
+    /// Whether public links can be made: the server has a public URL and an Owner or Admin
+    /// turned sharing on.
+    pub async fn public_sharing(&self) -> ServiceResult<PublicSharing> {
+        Ok(PublicSharing {
+            configured: self.public_url.is_some(),
+            on: self.store.public_sharing().await?,
+        })
+    }
+
+    /// Turns public sharing on or off (Owners and Admins; the route checks, and so does this).
+    pub async fn set_public_sharing(&self, caller: &Caller, on: bool) -> ServiceResult<PublicSharing> {
+        if !matches!(caller.account.role, StudioRole::Owner | StudioRole::Admin) {
+            return Err(refused(
+                ErrorCode::Forbidden,
+                "only the studio's Owners and Admins turn public sharing on or off",
+            ));
+        }
+        if on && self.public_url.is_none() {
+            return Err(refused(
+                ErrorCode::PublicSharingOff,
+                "public sharing needs the studio's public URL: serve it with --public-url https://… first",
+            ));
+        }
+        self.store.set_public_sharing(on).await?;
+        self.public_sharing().await
+    }
+
+    /// The campaign's brand, checked: `caller` may control its public link now.
+    async fn managed_campaign(&self, caller: &Caller, campaign: CampaignId) -> ServiceResult<String> {
+        let not_found = || {
+            refused(
+                ErrorCode::CampaignNotFound,
+                format!("campaign {campaign} isn't on the studio (it may have been deleted)"),
+            )
+        };
+        let Some(SyncData::Campaign(row)) = self.store.stored_row("campaign", &campaign.to_string()).await?
+        else {
+            return Err(not_found());
+        };
+        let Some(brand) = self.store.brand_now(row.brand).await? else {
+            return Err(not_found());
+        };
+        let (who, target) = on_brand(&caller.account, &brand);
+        policy::can(&who, Action::ControlPublicLink, &target)?;
+        Ok(row.name)
+    }
+
+    /// The link of `campaign` from its stored nonce.
+    async fn link_for(&self, blobs: &Blobs, name: &str, stored: &StoredLink) -> ServiceResult<String> {
+        let base = self.public_url.as_deref().ok_or_else(sharing_off)?;
+        let key = blobs
+            .link_key()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("the link key: {e}")))?;
+        Ok(format!(
+            "{base}/c/{}-{}",
+            stem(name),
+            token(&key, &stored.campaign, &stored.nonce)?
+        ))
+    }
+
+    /// Publishes a campaign — or, with `regenerate`, gives it a new link (the old one dead when
+    /// this returns) — and returns its link. Publishing a public campaign keeps its link.
+    pub async fn publish_campaign(
+        &self,
+        caller: &Caller,
+        blobs: &Blobs,
+        campaign: CampaignId,
+        regenerate: bool,
+    ) -> ServiceResult<CampaignVisibility> {
+        let name = self.managed_campaign(caller, campaign).await?;
+        let sharing = self.public_sharing().await?;
+        if !(sharing.configured && sharing.on) {
+            return Err(sharing_off());
+        }
+        let id = campaign.to_bytes().to_vec();
+        let kept = match self.store.link_of(&id).await? {
+            Some(stored) if !regenerate => stored,
+            _ => {
+                let mut nonce = [0u8; 32];
+                OsRng.try_fill_bytes(&mut nonce).map_err(|e| {
+                    ServiceError::Internal(format!("the OS random number generator failed: {e}"))
+                })?;
+                let key = blobs
+                    .link_key()
+                    .await
+                    .map_err(|e| ServiceError::Internal(format!("the link key: {e}")))?;
+                let made = token(&key, &id, &nonce)?;
+                let stored = StoredLink {
+                    campaign: id,
+                    nonce: nonce.to_vec(),
+                    token_hash: secrets::digest(&made).to_vec(),
+                };
+                self.store
+                    .put_link(&stored, caller.account.id, self.now())
+                    .await?;
+                stored
+            }
+        };
+        Ok(CampaignVisibility {
+            public: true,
+            link: Some(self.link_for(blobs, &name, &kept).await?),
+        })
+    }
+
+    /// The campaign's visibility and, when public, its link (to who manages it only).
+    pub async fn campaign_visibility(
+        &self,
+        caller: &Caller,
+        blobs: &Blobs,
+        campaign: CampaignId,
+    ) -> ServiceResult<CampaignVisibility> {
+        let name = self.managed_campaign(caller, campaign).await?;
+        match self.store.link_of(&campaign.to_bytes()).await? {
+            Some(stored) => Ok(CampaignVisibility {
+                public: true,
+                link: Some(self.link_for(blobs, &name, &stored).await?),
+            }),
+            None => Ok(CampaignVisibility {
+                public: false,
+                link: None,
+            }),
+        }
+    }
+
+    /// Makes a campaign private: its link is deleted (publishing again makes a new one).
+    pub async fn unpublish_campaign(
+        &self,
+        caller: &Caller,
+        campaign: CampaignId,
+    ) -> ServiceResult<CampaignVisibility> {
+        self.managed_campaign(caller, campaign).await?;
+        self.store.drop_link(&campaign.to_bytes()).await?;
+        Ok(CampaignVisibility {
+            public: false,
+            link: None,
+        })
+    }
+
+    /// The campaign a public path's token opens, if its link is live: the token's hash finds
+    /// the row, and the stored hash is compared with it in constant time.
+    pub async fn campaign_of_token(&self, token: &str) -> ServiceResult<Option<CampaignId>> {
+        let presented = secrets::digest(token);
+        let Some(stored) = self.store.link_by_token(&presented).await? else {
+            return Ok(None);
+        };
+        if !bool::from(stored.token_hash.as_slice().ct_eq(&presented)) {
+            return Ok(None);
+        }
+        let id = uuid::Uuid::from_slice(&stored.campaign)
+            .map_err(|_| ServiceError::Internal("a campaign link's campaign id isn't 16 bytes".into()))?;
+        Ok(Some(CampaignId::from_uuid(id)))
+    }
+}
+
+/// A live public link, opened: the campaign it shows and its brand's name.
+#[derive(Debug, Clone)]
+pub struct OpenLink {
+    /// The campaign, as stored now.
+    pub campaign: CampaignSyncRow,
+    /// Its brand's name.
+    pub brand_name: String,
+}
+
+/// An asset a public page shows: only what the page may say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicAsset {
+    /// Its id (in the page's own URLs only, always checked again through the link).
+    pub id: AssetId,
+    /// Its file name.
+    pub name: String,
+    /// Its creator's display name.
+    pub creator: String,
+    /// Pixels, for the grid's layout.
+    pub width: u32,
+    /// Pixels.
+    pub height: u32,
+    /// Its content hash (the studio's key for its renditions; never shown).
+    pub hash: String,
+}
+
+/// The one rule for what a public link admits (R8.5): an asset on this campaign, of its brand,
+/// Approved now and not in the Trash. Every public route asks it, for every asset, every time.
+pub fn admits(link: &OpenLink, asset: &AssetSyncRow) -> bool {
+    asset.brand == link.campaign.brand
+        && asset.status == Status::Approved
+        && !asset.trashed
+        && asset.campaigns.contains(&link.campaign.id)
+}
+
+impl Studio {
+    /// Opens a public path's link (`<stem>-<token>`): the campaign, if its link is the live
+    /// one, public sharing is on, and the campaign still exists. Anything else is `None` — the
+    /// same "no longer active" page whatever the reason.
+    pub async fn open_link(&self, slug: &str) -> ServiceResult<Option<OpenLink>> {
+        let Some(token) = token_of_slug(slug) else {
+            return Ok(None);
+        };
+        if self.public_url.is_none() || !self.store.public_sharing().await? {
+            return Ok(None);
+        }
+        let Some(campaign) = self.campaign_of_token(token).await? else {
+            return Ok(None);
+        };
+        let Some(SyncData::Campaign(campaign)) =
+            self.store.stored_row("campaign", &campaign.to_string()).await?
+        else {
+            return Ok(None);
+        };
+        let Some(brand) = self.store.brand_now(campaign.brand).await? else {
+            return Ok(None);
+        };
+        Ok(Some(OpenLink {
+            campaign,
+            brand_name: brand.name,
+        }))
+    }
+
+    /// What a public page shows: the assets [`admits`] lets through, oldest first, with their
+    /// creators' display names.
+    pub async fn public_assets(&self, link: &OpenLink) -> ServiceResult<Vec<PublicAsset>> {
+        let scope = brand_scope(link.campaign.brand);
+        let rows = self
+            .store
+            .assets_naming(&scope, &link.campaign.id.to_string())
+            .await?;
+        let people = self.store.accounts().await?;
+        let name_of = |a: &AssetSyncRow| {
+            people
+                .iter()
+                .find(|p| p.id == a.creator)
+                .map_or_else(String::new, |p| p.display_name.clone())
+        };
+        let mut shown: Vec<(i64, PublicAsset)> = rows
+            .iter()
+            .filter(|a| admits(link, a))
+            .map(|a| {
+                (
+                    a.added_at,
+                    PublicAsset {
+                        id: a.id,
+                        name: a.name.clone(),
+                        creator: name_of(a),
+                        width: a.width,
+                        height: a.height,
+                        hash: a.hash.clone(),
+                    },
+                )
+            })
+            .collect();
+        shown.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        Ok(shown.into_iter().map(|(_, a)| a).collect())
+    }
+
+    /// An asset's thumbnail through a link, if the link admits the asset now and the studio
+    /// has a thumbnail of it.
+    pub async fn public_thumbnail(
+        &self,
+        blobs: &Blobs,
+        link: &OpenLink,
+        id: AssetId,
+    ) -> ServiceResult<Option<super::files::FileRead>> {
+        let Some(asset) = self.public_asset(link, id).await? else {
+            return Ok(None);
+        };
+        let Some((blob, mime)) = self.store.rendition(&asset.hash, "thumb").await? else {
+            return Ok(None);
+        };
+        let read = blobs
+            .get(&super::files::content_hash(&blob)?)
+            .await
+            .map_err(super::files::from_blob)?;
+        Ok(Some(super::files::FileRead {
+            size: read.size,
+            mime,
+            body: read.into_stream(),
+        }))
+    }
+
+    /// One asset through a link, if the link admits it now.
+    pub async fn public_asset(&self, link: &OpenLink, id: AssetId) -> ServiceResult<Option<AssetSyncRow>> {
+        Ok(match self.store.stored_row("asset", &id.to_string()).await? {
+            Some(SyncData::Asset(a)) if admits(link, &a) => Some(a),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stem_is_the_name_in_plain_lower_case_words() {
+        assert_eq!(stem("Summer Launch 2026!"), "summer-launch-2026");
+        assert_eq!(stem("  Été — ça va  "), "t-a-va");
+        assert_eq!(stem("東京"), "campaign");
+        assert!(stem(&"x".repeat(300)).len() <= STEM_CHARS);
+    }
+
+    #[test]
+    fn the_token_is_the_last_43_base64url_characters_of_the_slug() {
+        let t = "A".repeat(43);
+        assert_eq!(token_of_slug(&format!("summer-{t}")), Some(t.as_str()));
+        assert_eq!(token_of_slug(&t), Some(t.as_str()));
+        assert_eq!(
+            token_of_slug(&format!("summer{t}")),
+            None,
+            "the stem ends with '-'"
+        );
+        assert_eq!(token_of_slug("short"), None);
+        assert_eq!(token_of_slug(&format!("x-{}!", "A".repeat(42))), None);
+    }
+
+    #[test]
+    fn tokens_are_32_bytes_and_differ_by_key_campaign_and_nonce() {
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let t = token(&k1, b"campaign-a", b"nonce-1").unwrap_or_default();
+        assert_eq!(t.len(), 43);
+        assert_eq!(URL_SAFE_NO_PAD.decode(&t).map(|b| b.len()).unwrap_or(0), 32);
+        assert_eq!(
+            t,
+            token(&k1, b"campaign-a", b"nonce-1").unwrap_or_default(),
+            "recomputable"
+        );
+        assert_ne!(t, token(&k2, b"campaign-a", b"nonce-1").unwrap_or_default());
+        assert_ne!(t, token(&k1, b"campaign-b", b"nonce-1").unwrap_or_default());
+        assert_ne!(t, token(&k1, b"campaign-a", b"nonce-2").unwrap_or_default());
+    }
+}

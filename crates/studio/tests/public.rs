@@ -1,0 +1,307 @@
+//! Public campaign pages through the studio's router (SPEC R8.5, STUDIO.md §6), in process on
+//! SQLite and, when a test server is configured, PostgreSQL: a campaign of assets in mixed
+//! statuses, published; the page, fetched with no credentials, shows exactly the approved
+//! ones on the campaign with their creators, none of what it must never show, with the public
+//! headers; each thumbnail route admits exactly what the page shows, at that moment —
+//! approving, archiving, regenerating, making private and deleting the campaign all take
+//! effect on the next request.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use std::sync::Arc;
+
+use atelier_domain::ids::CampaignId;
+use atelier_domain::{Id as _, ReviewAction, Status};
+use atelier_protocol::{AssetSyncRow, CampaignSyncRow, SyncIntent, UploadStart};
+use atelier_studio::blobs::Blobs;
+use atelier_studio::http::router_with_blobs;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use bytes::Bytes;
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+mod common;
+use common::team::{Team, applied, new_asset, push, shared, team};
+
+/// GET `path` with no credentials: status, headers, body.
+async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Bytes) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    (
+        status,
+        headers,
+        res.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+fn assert_public_headers(headers: &axum::http::HeaderMap, at: &str) {
+    assert_eq!(headers["cache-control"], "private, no-store", "{at}");
+    assert_eq!(headers["x-robots-tag"], "noindex, nofollow", "{at}");
+    assert_eq!(headers["referrer-policy"], "no-referrer", "{at}");
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{at}");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+        "{at}: {csp}"
+    );
+}
+
+async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
+    let s = shared(&t).await;
+    let original = |i: u8| Bytes::from(format!("the original of asset {i}"));
+    let asset = |i: u8, name: &str| {
+        let mut a = new_asset(s.shoot, s.acme, name);
+        a.hash = blake3::hash(&original(i)).to_hex().to_string();
+        a.bytes = original(i).len() as u64;
+        a.prompt = Some("a secret prompt about the launch".into());
+        a.tags = vec!["internal-tag".into()];
+        a
+    };
+    let (shown, waiting, draft, elsewhere, later) = (
+        asset(1, "shown.jpg"),
+        asset(2, "waiting.jpg"),
+        asset(3, "draft.jpg"),
+        asset(4, "elsewhere.jpg"),
+        asset(5, "later.jpg"),
+    );
+    let spring = CampaignSyncRow {
+        id: CampaignId::new_v7(),
+        brand: s.acme,
+        name: "Spring <Launch>".into(),
+        description: "internal notes".into(),
+    };
+    let mut intents: Vec<SyncIntent> = [&shown, &waiting, &draft, &elsewhere, &later]
+        .iter()
+        .map(|a| SyncIntent::AssetCreate { asset: (*a).clone() })
+        .collect();
+    intents.push(SyncIntent::CampaignCreate {
+        campaign: spring.clone(),
+    });
+    for a in [&shown, &waiting, &draft, &later] {
+        intents.push(SyncIntent::CampaignAdd {
+            campaign: spring.id,
+            asset: a.id,
+        });
+    }
+    for o in push(&t, &t.ana, s.ana_lib, 10, intents).await {
+        applied(&o);
+    }
+    let review = |a: &AssetSyncRow, from, action| SyncIntent::ReviewTransition {
+        asset: a.id,
+        from,
+        action,
+    };
+    let mut decisions = Vec::new();
+    for a in [&shown, &waiting, &elsewhere, &later] {
+        decisions.push(review(a, Status::Draft, ReviewAction::Submit));
+    }
+    for a in [&shown, &elsewhere] {
+        decisions.push(review(a, Status::InReview, ReviewAction::Approve));
+    }
+    for o in push(&t, &t.admin, s.admin_lib, 100, decisions).await {
+        applied(&o);
+    }
+    let blobs = Blobs::in_memory();
+    for (i, a) in [&shown, &waiting, &draft, &elsewhere, &later].iter().enumerate() {
+        // Ana sends the original (one part), then its thumbnail.
+        let bytes = original(i as u8 + 1);
+        let start = UploadStart {
+            hash: a.hash.clone(),
+            size: bytes.len() as u64,
+        };
+        let session = t.studio.start_upload(&t.ana, &blobs, start).await.unwrap();
+        t.studio
+            .put_part(&blobs, &session.id, 0, &a.hash, bytes)
+            .await
+            .unwrap();
+        t.studio
+            .complete_upload(&t.ana, &blobs, &session.id)
+            .await
+            .unwrap();
+        let jpeg = Bytes::from(format!("thumbnail {i} of {}", a.name));
+        t.studio
+            .put_rendition(&t.ana, &blobs, &a.hash, "thumb", "image/jpeg", jpeg)
+            .await
+            .unwrap();
+    }
+    let studio = Arc::new(
+        t.studio
+            .clone()
+            .with_public_url(Some("https://share.studio.test")),
+    );
+    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    let app = router_with_blobs(studio.clone(), blobs.clone());
+    let link = studio
+        .publish_campaign(&t.admin, &blobs, spring.id, false)
+        .await
+        .unwrap()
+        .link
+        .unwrap();
+    let path = link
+        .strip_prefix("https://share.studio.test")
+        .unwrap()
+        .to_string();
+    let thumb = |a: &AssetSyncRow, page: &str| format!("{page}/thumb/{}", a.id);
+
+    // The page: brand, campaign, the approved asset on the campaign and its creator — nothing else.
+    let (status, headers, body) = get(&app, &path).await;
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_public_headers(&headers, "page");
+    assert!(
+        html.contains("Acme") && html.contains("Spring &lt;Launch&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("shown.jpg") && html.contains("Ana Member"),
+        "{html}"
+    );
+    for never in [
+        "waiting.jpg",
+        "draft.jpg",
+        "elsewhere.jpg",
+        "later.jpg",
+        "secret prompt",
+        "internal-tag",
+        "internal notes",
+        "ana@studio.test",
+        "approved",
+        "Approved",
+        &shown.hash,
+        &spring.id.to_string(),
+        &s.acme.to_string(),
+    ] {
+        assert!(!html.contains(never), "the page shows {never:?}: {html}");
+    }
+    assert!(!html.contains("<script"), "works without JavaScript");
+    // Each thumbnail route admits exactly what the page shows.
+    let (status, headers, body) = get(&app, &thumb(&shown, &path)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_public_headers(&headers, "thumbnail");
+    assert_eq!(body, Bytes::from("thumbnail 0 of shown.jpg"));
+    for a in [&waiting, &draft, &elsewhere, &later] {
+        assert_eq!(
+            get(&app, &thumb(a, &path)).await.0,
+            StatusCode::NOT_FOUND,
+            "{}",
+            a.name
+        );
+    }
+
+    // Approved later: it appears at once; archived: its entry and thumbnail are gone at once.
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        200,
+        vec![review(&later, Status::InReview, ReviewAction::Approve)],
+    )
+    .await;
+    applied(&r[0]);
+    let html = String::from_utf8(get(&app, &path).await.2.to_vec()).unwrap();
+    assert!(html.contains("later.jpg"), "{html}");
+    assert_eq!(get(&app, &thumb(&later, &path)).await.0, StatusCode::OK);
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        201,
+        vec![review(&shown, Status::Approved, ReviewAction::Archive)],
+    )
+    .await;
+    applied(&r[0]);
+    let html = String::from_utf8(get(&app, &path).await.2.to_vec()).unwrap();
+    assert!(
+        !html.contains("shown.jpg") && html.contains("later.jpg"),
+        "{html}"
+    );
+    assert_eq!(get(&app, &thumb(&shown, &path)).await.0, StatusCode::NOT_FOUND);
+
+    // Regenerated: the old page and every old asset URL are the same 404 at once.
+    let new_link = studio
+        .publish_campaign(&t.owner, &blobs, spring.id, true)
+        .await
+        .unwrap()
+        .link
+        .unwrap();
+    let new_path = new_link
+        .strip_prefix("https://share.studio.test")
+        .unwrap()
+        .to_string();
+    let (status, headers, body) = get(&app, &path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_public_headers(&headers, "404");
+    assert!(
+        String::from_utf8(body.to_vec())
+            .unwrap()
+            .contains("This link is no longer active")
+    );
+    assert_eq!(get(&app, &thumb(&later, &path)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &new_path).await.0, StatusCode::OK);
+    assert_eq!(get(&app, &thumb(&later, &new_path)).await.0, StatusCode::OK);
+    // The stem is decoration: another stem with the live token opens the same page; a path
+    // with no token, or someone else's asset through this link, is the 404.
+    let token = &new_path[new_path.len() - 43..];
+    assert_eq!(get(&app, &format!("/c/renamed-{token}")).await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/c/spring-launch").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, &format!("{new_path}/thumb/not-an-id")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Private, then public again: a new token; neither old one comes back.
+    studio.unpublish_campaign(&t.admin, spring.id).await.unwrap();
+    assert_eq!(get(&app, &new_path).await.0, StatusCode::NOT_FOUND);
+    let third = studio
+        .publish_campaign(&t.admin, &blobs, spring.id, false)
+        .await
+        .unwrap()
+        .link
+        .unwrap();
+    let third = third
+        .strip_prefix("https://share.studio.test")
+        .unwrap()
+        .to_string();
+    assert_eq!(get(&app, &third).await.0, StatusCode::OK);
+    for old in [&path, &new_path] {
+        assert_eq!(get(&app, old).await.0, StatusCode::NOT_FOUND);
+    }
+
+    // Sharing turned off stops every live link; the campaign deleted stops its link for good.
+    studio.set_public_sharing(&t.owner, false).await.unwrap();
+    assert_eq!(get(&app, &third).await.0, StatusCode::NOT_FOUND);
+    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    assert_eq!(get(&app, &third).await.0, StatusCode::OK);
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        300,
+        vec![SyncIntent::CampaignDelete { campaign: spring.id }],
+    )
+    .await;
+    applied(&r[0]);
+    assert_eq!(get(&app, &third).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &thumb(&later, &third)).await.0, StatusCode::NOT_FOUND);
+}
+
+mod the_page_shows_exactly_what_is_approved_on_the_campaign_now {
+    #[tokio::test]
+    async fn sqlite() {
+        super::the_page_shows_exactly_what_is_approved_on_the_campaign_now(super::team(false).await.unwrap())
+            .await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(t) = super::team(true).await {
+            super::the_page_shows_exactly_what_is_approved_on_the_campaign_now(t).await;
+        }
+    }
+}
