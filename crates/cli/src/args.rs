@@ -901,7 +901,7 @@ pub enum CampaignCommand {
         #[command(flatten)]
         sel: SelArgs,
     },
-    /// Publish a campaign through a public link.
+    /// Make a campaign public: prints its link (the same link if it is public already).
     Publish {
         /// The campaign.
         name: String,
@@ -912,7 +912,18 @@ pub enum CampaignCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Make a campaign private again.
+    /// Give a public campaign a new link: the old one stops working at once.
+    Regenerate {
+        /// The campaign.
+        name: String,
+        /// The brand.
+        #[arg(long, value_name = "B")]
+        brand: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a campaign private again: its link stops working (publishing again makes a new one).
     Unpublish {
         /// The campaign.
         name: String,
@@ -1049,6 +1060,16 @@ pub enum StudioCommand {
         /// Bytes of originals each project may hold: 500MB, 20GB, 1TB… or "none".
         #[arg(long, value_name = "SIZE|none")]
         storage_per_project: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Public campaign links (R8.6): whether they can be made here; `on`/`off` switches them
+    /// (Owners and Admins; the studio needs --public-url). Off stops every live link.
+    Sharing {
+        /// Turn public sharing on or off.
+        #[arg(value_enum)]
+        set: Option<OnOff>,
         /// Print JSON.
         #[arg(long)]
         json: bool,

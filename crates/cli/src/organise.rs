@@ -466,17 +466,52 @@ pub fn campaign(lib: &Acting<'_>, cmd: CampaignCommand) -> Result<ExitCode> {
             let campaign = lib.campaign_id(&name, &brand)?;
             apply(lib, "Removed", &sel, Intent::CampaignRemove { campaign })
         }
-        CampaignCommand::Publish { name, brand, json } => show(
-            &lib.campaign_visibility(&name, &brand, true)?,
-            json,
-            campaign_line,
-        ),
-        CampaignCommand::Unpublish { name, brand, json } => show(
-            &lib.campaign_visibility(&name, &brand, false)?,
-            json,
-            campaign_line,
-        ),
+        CampaignCommand::Publish { name, brand, json } => {
+            public_link(lib, &name, &brand, json, LinkOp::Publish)
+        }
+        CampaignCommand::Regenerate { name, brand, json } => {
+            public_link(lib, &name, &brand, json, LinkOp::Regenerate)
+        }
+        CampaignCommand::Unpublish { name, brand, json } => {
+            public_link(lib, &name, &brand, json, LinkOp::Unpublish)
+        }
     }
+}
+
+/// What `campaign publish|regenerate|unpublish` asks of the studio.
+#[derive(Clone, Copy)]
+enum LinkOp {
+    Publish,
+    Regenerate,
+    Unpublish,
+}
+
+/// `campaign publish|regenerate|unpublish NAME --brand B`: the studio makes, replaces or
+/// deletes the campaign's public link (it decides who may; the library checks first).
+fn public_link(lib: &Acting<'_>, name: &str, brand: &str, json: bool, op: LinkOp) -> Result<ExitCode> {
+    let campaign = lib.public_link_campaign(name, brand)?;
+    let library: &atelier_library::Library = lib;
+    let v = atelier_sync::session::with_studio(library, |c, s| match op {
+        LinkOp::Publish => c.publish_campaign(&s.access_token, campaign, false),
+        LinkOp::Regenerate => c.publish_campaign(&s.access_token, campaign, true),
+        LinkOp::Unpublish => c.unpublish_campaign(&s.access_token, campaign),
+    })?;
+    let text = match (&v.link, op) {
+        (Some(link), LinkOp::Regenerate) => {
+            format!("{name} has a new link (the old one no longer works):\n{link}")
+        }
+        (Some(link), _) => {
+            format!("{name} is public: anyone with the link can view its approved assets\n{link}")
+        }
+        (None, _) => {
+            format!("{name} is private: only studio members can view it; its old links no longer work")
+        }
+    };
+    done(
+        json,
+        serde_json::json!({ "campaign": name, "brand": brand, "public": v.public, "link": v.link }),
+        text,
+    )
 }
 
 /// `move SEL (--project P | --brand B)`: here --project and --brand name the destination.

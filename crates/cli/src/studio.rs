@@ -333,6 +333,28 @@ pub fn run(library: &Library, command: StudioCommand) -> Result<ExitCode> {
                 ))?;
             }
         }
+        StudioCommand::Sharing { set, json } => {
+            let sharing = session::with_studio(library, |c, s| match set {
+                Some(on) => c.set_sharing(&s.access_token, matches!(on, crate::args::OnOff::On)),
+                None => c.sharing(&s.access_token),
+            })?;
+            if json {
+                output::json(&sharing)?;
+            } else if !sharing.configured {
+                output::text(format_args!(
+                    "Public sharing isn't set up: the studio is served without --public-url"
+                ))?;
+            } else {
+                output::text(format_args!(
+                    "Public sharing is {}",
+                    if sharing.on {
+                        "on: managers can publish campaigns"
+                    } else {
+                        "off"
+                    }
+                ))?;
+            }
+        }
         StudioCommand::Refusals { json, action: None } => {
             let list = atelier_sync::engine::refusals(library)?;
             if json {

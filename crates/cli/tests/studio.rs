@@ -2345,3 +2345,233 @@ fn clock_skew_between_machines_changes_nothing() {
         );
     }
 }
+
+/// Public campaign links through the real binaries (issue 13, SPEC R8.4–R8.6): a standalone
+/// library has none; the studio's switch (Owners and Admins, needs --public-url); a Creator
+/// can't publish; the Owner publishes and the page, fetched with no credentials, shows the
+/// approved asset on the campaign and its creator, not the one waiting for review nor its
+/// tags; regenerate kills the old link at once; unpublish kills the new one.
+#[test]
+fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("studio");
+    init_studio(&data);
+    // The public URL is where people reach it (invitations too): the address it serves at.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let public = format!("http://127.0.0.1:{port}");
+    let (server, url) = serve_studio_with(
+        &data,
+        &format!("127.0.0.1:{port}"),
+        &["--public-url", &format!("{public}/")],
+        &[],
+    );
+    assert_eq!(url, public);
+    let s = NewStudio {
+        data,
+        server,
+        url,
+        olive: tmp.path().join("olive"),
+        ana: tmp.path().join("ana"),
+        bo: tmp.path().join("bo"),
+    };
+    olive_ana_and_bo(&s);
+    let (olive, ana, bo) = (&s.olive, &s.ana, &s.bo);
+    ok(&atelier(olive, &["brand", "create", "Acme"], None));
+    ok(&atelier(
+        olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "ana@studio.test",
+            "--role",
+            "manager",
+        ],
+        None,
+    ));
+    ok(&atelier(
+        olive,
+        &[
+            "brand",
+            "member",
+            "Acme",
+            "add",
+            "bo@studio.test",
+            "--role",
+            "creator",
+        ],
+        None,
+    ));
+    let shoot = tmp.path().join("shoot");
+    jpegs(&shoot, 3, 5);
+    ok(&atelier(
+        olive,
+        &[
+            "import",
+            shoot.to_str().unwrap(),
+            "--project",
+            "Shoot",
+            "--brand",
+            "Acme",
+        ],
+        None,
+    ));
+    ok(&atelier(olive, &["project", "share", "Shoot"], None));
+    let assets = in_project(olive, "Shoot");
+    let ids: Vec<&String> = assets.keys().collect();
+    let name = |id: &str| assets[id]["name"].as_str().unwrap().to_string();
+    ok(&atelier(
+        olive,
+        &["campaign", "create", "Spring Launch", "--brand", "Acme"],
+        None,
+    ));
+    for id in &ids[..2] {
+        ok(&atelier(
+            olive,
+            &["campaign", "add", "Spring Launch", id, "--brand", "Acme"],
+            None,
+        ));
+    }
+    ok(&atelier(olive, &["tag", "add", "internal-only", ids[0]], None));
+    for id in &ids {
+        ok(&atelier(olive, &["review", "submit", id], None));
+    }
+    // Approved by Ana (a Manager; Olive's own need another Manager): the first (on the
+    // campaign) and the third (not on it); the second waits.
+    ok(&atelier(olive, &["sync"], None));
+    ok(&atelier(ana, &["sync"], None));
+    ok(&atelier(ana, &["review", "approve", ids[0]], None));
+    ok(&atelier(ana, &["review", "approve", ids[2]], None));
+    ok(&atelier(ana, &["sync"], None));
+    ok(&atelier(olive, &["sync"], None));
+    ok(&atelier(bo, &["sync"], None));
+
+    // A standalone library has no public links, and says why.
+    let solo = tmp.path().join("solo");
+    ok(&atelier(&solo, &["brand", "create", "Acme"], None));
+    ok(&atelier(
+        &solo,
+        &["campaign", "create", "Spring", "--brand", "Acme"],
+        None,
+    ));
+    let out = atelier(&solo, &["campaign", "publish", "Spring", "--brand", "Acme"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs a studio"),
+        "{out:?}"
+    );
+
+    // Sharing is off until an Owner or Admin turns it on; a Member can't.
+    let out = atelier(
+        olive,
+        &["campaign", "publish", "Spring Launch", "--brand", "Acme"],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Public sharing isn't set up for your studio yet"),
+        "{out:?}"
+    );
+    assert!(!atelier(bo, &["studio", "sharing", "on"], None).status.success());
+    let sharing = ok_json(&atelier(olive, &["studio", "sharing", "on", "--json"], None));
+    assert_eq!(
+        (sharing["configured"].as_bool(), sharing["on"].as_bool()),
+        (Some(true), Some(true))
+    );
+    // Bo is a Creator: he can't control the link.
+    assert!(
+        !atelier(
+            bo,
+            &["campaign", "publish", "Spring Launch", "--brand", "Acme"],
+            None
+        )
+        .status
+        .success()
+    );
+
+    let published = ok_json(&atelier(
+        olive,
+        &[
+            "campaign",
+            "publish",
+            "Spring Launch",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    let link = published["link"].as_str().unwrap().to_string();
+    assert!(
+        link.starts_with(&format!("{public}/c/spring-launch-")),
+        "{published}"
+    );
+    let page = |link: &str| {
+        let res = reqwest::blocking::get(link).unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    };
+    let (status, html) = page(&link);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Acme") && html.contains("Spring Launch"), "{html}");
+    assert!(html.contains(&name(ids[0])) && html.contains("Olive"), "{html}");
+    for never in [
+        name(ids[1]),
+        name(ids[2]),
+        "internal-only".into(),
+        "olive@studio.test".into(),
+    ] {
+        assert!(!html.contains(&never), "the page shows {never}: {html}");
+    }
+    // Shown again to who manages it: the same link.
+    let again = ok_json(&atelier(
+        olive,
+        &[
+            "campaign",
+            "publish",
+            "Spring Launch",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(again["link"], published["link"]);
+
+    let regenerated = ok_json(&atelier(
+        olive,
+        &[
+            "campaign",
+            "regenerate",
+            "Spring Launch",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    let new_link = regenerated["link"].as_str().unwrap().to_string();
+    assert_ne!(new_link, link);
+    let (status, html) = page(&link);
+    assert_eq!(status, 404);
+    assert!(html.contains("This link is no longer active"), "{html}");
+    assert_eq!(page(&new_link).0, 200);
+
+    let private = ok_json(&atelier(
+        olive,
+        &[
+            "campaign",
+            "unpublish",
+            "Spring Launch",
+            "--brand",
+            "Acme",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(private["public"], false);
+    assert_eq!(page(&new_link).0, 404);
+}

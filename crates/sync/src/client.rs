@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use atelier_domain::StudioRole;
-use atelier_domain::ids::{DeviceId, UserId};
+use atelier_domain::ids::{CampaignId, DeviceId, UserId};
 use atelier_protocol::{ApiError, PROTOCOL_VERSION};
 use atelier_protocol::{BlobCheck, BlobsNeeded, PART_HASH_HEADER, UploadDone, UploadSession, UploadStart};
 use atelier_protocol::{
@@ -15,6 +15,7 @@ use atelier_protocol::{
     NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice, StudioInfo,
     StudioInvitation, StudioMe, StudioMember,
 };
+use atelier_protocol::{CampaignVisibility, PublicSharing, PublishCampaign, SetPublicSharing};
 use atelier_protocol::{PullResponse, PushRequest, PushResponse, StudioLimits, SyncPoke};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -243,6 +244,54 @@ impl StudioClient {
     /// Sets the plan limits (Owners and Admins).
     pub fn set_limits(&self, token: &str, limits: &StudioLimits) -> Result<StudioLimits> {
         self.call(self.http.post(self.at("/limits")).bearer_auth(token).json(limits))
+    }
+
+    /// Whether public campaign links can be made on the studio.
+    pub fn sharing(&self, token: &str) -> Result<PublicSharing> {
+        self.call(self.http.get(self.at("/sharing")).bearer_auth(token))
+    }
+
+    /// Turns public sharing on or off (Owners and Admins).
+    pub fn set_sharing(&self, token: &str, on: bool) -> Result<PublicSharing> {
+        self.call(
+            self.http
+                .post(self.at("/sharing"))
+                .bearer_auth(token)
+                .json(&SetPublicSharing { on }),
+        )
+    }
+
+    /// A campaign's visibility and link (who manages the campaign only).
+    pub fn campaign_link(&self, token: &str, campaign: CampaignId) -> Result<CampaignVisibility> {
+        self.call(
+            self.http
+                .get(self.at(&format!("/campaigns/{campaign}/link")))
+                .bearer_auth(token),
+        )
+    }
+
+    /// Makes a campaign public (its link kept if it is already), or gives it a new link.
+    pub fn publish_campaign(
+        &self,
+        token: &str,
+        campaign: CampaignId,
+        regenerate: bool,
+    ) -> Result<CampaignVisibility> {
+        self.call(
+            self.http
+                .post(self.at(&format!("/campaigns/{campaign}/link")))
+                .bearer_auth(token)
+                .json(&PublishCampaign { regenerate }),
+        )
+    }
+
+    /// Makes a campaign private: its link deleted.
+    pub fn unpublish_campaign(&self, token: &str, campaign: CampaignId) -> Result<CampaignVisibility> {
+        self.call(
+            self.http
+                .delete(self.at(&format!("/campaigns/{campaign}/link")))
+                .bearer_auth(token),
+        )
     }
 
     /// Opens the live pokes (`GET /sync/events`, server-sent events): each item is the latest

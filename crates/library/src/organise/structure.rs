@@ -670,8 +670,22 @@ impl Acting<'_> {
             .write(|tx| tx.delete_campaign(c, acting.user, now_ms()))?)
     }
 
-    /// Makes a campaign public or private (R8.4, R8.6): a standalone library has no public
-    /// links.
+    /// The campaign whose public link the actor is about to control on the studio: checked
+    /// here first (the studio decides again) — the actor may control it (a Manager of its
+    /// brand, a studio Owner or Admin), and the library has a studio (standalone libraries
+    /// have no public links).
+    pub fn public_link_campaign(&self, name: &str, brand: &str) -> Result<atelier_domain::ids::CampaignId> {
+        let acting = self.roles()?;
+        let (b, c) = self.campaign_row(name, brand)?;
+        acting.may_on_brand(Action::ControlPublicLink, b, self)?;
+        if self.studio_binding()?.is_none() {
+            return Err(needs_studio("a public link"));
+        }
+        Ok(self.catalog().id_of(c)?)
+    }
+
+    /// Makes a campaign public or private from the app (R8.4, R8.6): not through the app yet
+    /// (`atelier campaign publish` does it); a standalone library has no public links.
     pub fn campaign_visibility(&self, name: &str, brand: &str, _public: bool) -> Result<CampaignInfo> {
         let acting = self.roles()?;
         let (b, _) = self.campaign_row(name, brand)?;
