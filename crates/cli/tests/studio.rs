@@ -2493,18 +2493,15 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         .success()
     );
 
-    let published = ok_json(&atelier(
-        olive,
-        &[
-            "campaign",
-            "publish",
-            "Spring Launch",
-            "--brand",
-            "Acme",
-            "--json",
-        ],
-        None,
-    ));
+    // `campaign publish|regenerate|unpublish` on Spring Launch, as Olive.
+    let link_op = |op: &str| {
+        ok_json(&atelier(
+            olive,
+            &["campaign", op, "Spring Launch", "--brand", "Acme", "--json"],
+            None,
+        ))
+    };
+    let published = link_op("publish");
     let link = published["link"].as_str().unwrap().to_string();
     assert!(
         link.starts_with(&format!("{public}/c/spring-launch-")),
@@ -2527,32 +2524,10 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         assert!(!html.contains(&never), "the page shows {never}: {html}");
     }
     // Shown again to who manages it: the same link.
-    let again = ok_json(&atelier(
-        olive,
-        &[
-            "campaign",
-            "publish",
-            "Spring Launch",
-            "--brand",
-            "Acme",
-            "--json",
-        ],
-        None,
-    ));
+    let again = link_op("publish");
     assert_eq!(again["link"], published["link"]);
 
-    let regenerated = ok_json(&atelier(
-        olive,
-        &[
-            "campaign",
-            "regenerate",
-            "Spring Launch",
-            "--brand",
-            "Acme",
-            "--json",
-        ],
-        None,
-    ));
+    let regenerated = link_op("regenerate");
     let new_link = regenerated["link"].as_str().unwrap().to_string();
     assert_ne!(new_link, link);
     let (status, html) = page(&link);
@@ -2560,18 +2535,7 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     assert!(html.contains("This link is no longer active"), "{html}");
     assert_eq!(page(&new_link).0, 200);
 
-    let private = ok_json(&atelier(
-        olive,
-        &[
-            "campaign",
-            "unpublish",
-            "Spring Launch",
-            "--brand",
-            "Acme",
-            "--json",
-        ],
-        None,
-    ));
+    let private = link_op("unpublish");
     assert_eq!(private["public"], false);
     assert_eq!(page(&new_link).0, 404);
 }

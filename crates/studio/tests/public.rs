@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use atelier_domain::ids::CampaignId;
 use atelier_domain::{Id as _, ReviewAction, Status};
-use atelier_protocol::{AssetSyncRow, CampaignSyncRow, SyncIntent, UploadStart};
+use atelier_protocol::{AssetSyncRow, CampaignSyncRow, SyncIntent};
 use atelier_studio::blobs::Blobs;
 use atelier_studio::http::router_with_blobs;
 use axum::body::Body;
@@ -22,7 +22,7 @@ use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 
 mod common;
-use common::team::{Team, applied, new_asset, push, shared, team};
+use common::team::{Team, applied, new_asset, push, shared, team, upload_whole};
 
 /// GET `path` with no credentials: status, headers, body.
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Bytes) {
@@ -110,20 +110,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
     let blobs = Blobs::in_memory();
     for (i, a) in [&shown, &waiting, &draft, &elsewhere, &later].iter().enumerate() {
         // Ana sends the original (one part), then its thumbnail.
-        let bytes = original(i as u8 + 1);
-        let start = UploadStart {
-            hash: a.hash.clone(),
-            size: bytes.len() as u64,
-        };
-        let session = t.studio.start_upload(&t.ana, &blobs, start).await.unwrap();
-        t.studio
-            .put_part(&blobs, &session.id, 0, &a.hash, bytes)
-            .await
-            .unwrap();
-        t.studio
-            .complete_upload(&t.ana, &blobs, &session.id)
-            .await
-            .unwrap();
+        upload_whole(&t, &blobs, &t.ana, &a.hash, original(i as u8 + 1)).await;
         let jpeg = Bytes::from(format!("thumbnail {i} of {}", a.name));
         t.studio
             .put_rendition(&t.ana, &blobs, &a.hash, "thumb", "image/jpeg", jpeg)

@@ -200,3 +200,23 @@ pub async fn shared(t: &Team) -> Shared {
     applied(&r[0]);
     s
 }
+
+/// `who` sends an original of one part (start, the part, complete), as a library does.
+pub async fn upload_whole(
+    t: &Team,
+    blobs: &atelier_studio::blobs::Blobs,
+    who: &Caller,
+    hash: &str,
+    bytes: bytes::Bytes,
+) {
+    let start = atelier_protocol::UploadStart {
+        hash: hash.to_string(),
+        size: bytes.len() as u64,
+    };
+    let session = t.studio.start_upload(who, blobs, start).await.unwrap();
+    t.studio
+        .put_part(blobs, &session.id, 0, hash, bytes)
+        .await
+        .unwrap();
+    t.studio.complete_upload(who, blobs, &session.id).await.unwrap();
+}
