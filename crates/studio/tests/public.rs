@@ -135,6 +135,8 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         .unwrap()
         .to_string();
     let thumb = |a: &AssetSyncRow, page: &str| format!("{page}/thumb/{}", a.id);
+    let view = |a: &AssetSyncRow, page: &str| format!("{page}/view/{}", a.id);
+    let preview = |a: &AssetSyncRow, page: &str| format!("{page}/preview/{}", a.id);
 
     // The page: brand, campaign, the approved asset on the campaign and its creator — nothing else.
     let (status, headers, body) = get(&app, &path).await;
@@ -172,13 +174,52 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
     assert_eq!(status, StatusCode::OK);
     assert_public_headers(&headers, "thumbnail");
     assert_eq!(body, Bytes::from("thumbnail 0 of shown.jpg"));
+    // The lightbox as a page: the asset large, its name and creator, the way back.
+    let (status, headers, body) = get(&app, &view(&shown, &path)).await;
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_public_headers(&headers, "view");
+    assert!(
+        html.contains("shown.jpg")
+            && html.contains("Ana Member")
+            && html.contains(&format!("href=\"{path}\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains("secret prompt") && !html.contains("internal-tag"),
+        "{html}"
+    );
+    // Its picture: the thumbnail until a preview is sent, then the preview.
+    assert_eq!(
+        get(&app, &preview(&shown, &path)).await.2,
+        Bytes::from("thumbnail 0 of shown.jpg")
+    );
+    t.studio
+        .put_rendition(
+            &t.ana,
+            &blobs,
+            &shown.hash,
+            "preview",
+            "image/jpeg",
+            Bytes::from("the preview of shown.jpg"),
+        )
+        .await
+        .unwrap();
+    let (status, headers, body) = get(&app, &preview(&shown, &path)).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, Bytes::from("the preview of shown.jpg"))
+    );
+    assert_public_headers(&headers, "preview");
     for a in [&waiting, &draft, &elsewhere, &later] {
-        assert_eq!(
-            get(&app, &thumb(a, &path)).await.0,
-            StatusCode::NOT_FOUND,
-            "{}",
-            a.name
-        );
+        for route in [thumb(a, &path), view(a, &path), preview(a, &path)] {
+            assert_eq!(
+                get(&app, &route).await.0,
+                StatusCode::NOT_FOUND,
+                "{route} ({})",
+                a.name
+            );
+        }
     }
 
     // Approved later: it appears at once; archived: its entry and thumbnail are gone at once.
@@ -208,7 +249,9 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         !html.contains("shown.jpg") && html.contains("later.jpg"),
         "{html}"
     );
-    assert_eq!(get(&app, &thumb(&shown, &path)).await.0, StatusCode::NOT_FOUND);
+    for route in [thumb(&shown, &path), view(&shown, &path), preview(&shown, &path)] {
+        assert_eq!(get(&app, &route).await.0, StatusCode::NOT_FOUND, "{route}");
+    }
 
     // Regenerated: the old page and every old asset URL are the same 404 at once.
     let new_link = studio

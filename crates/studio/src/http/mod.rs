@@ -193,15 +193,24 @@ pub fn routes() -> Vec<Route> {
         route(Get, "/invite/{token}", Public, pages::invite_page),
         route(Post, "/invite/{token}", Public, pages::invite_submit),
         // The browser sign-in's page: its link's secret is in the path the same way.
+        route(Get, "/login/{secret}", Public, pages::login_page),
+        route(Post, "/login/{secret}", Public, pages::login_submit),
+        // Public campaign pages (pages/public.rs): the link's token is in the path; each
+        // opens it and admits assets through services::links alone.
         route(Get, "/c/{slug}", PublicLink, pages::public::campaign_page),
+        route(Get, "/c/{slug}/view/{asset}", PublicLink, pages::public::view),
         route(
             Get,
             "/c/{slug}/thumb/{asset}",
             PublicLink,
             pages::public::thumbnail,
         ),
-        route(Get, "/login/{secret}", Public, pages::login_page),
-        route(Post, "/login/{secret}", Public, pages::login_submit),
+        route(
+            Get,
+            "/c/{slug}/preview/{asset}",
+            PublicLink,
+            pages::public::preview,
+        ),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! Public campaign pages (SPEC R8.5, STUDIO.md §6), for anyone holding a live link, signed in
 //! or not: `GET /c/{slug}` (brand, campaign, a grid of the approved assets with their
-//! creators) and `GET /c/{slug}/thumb/{asset}`. Every route opens the link through
+//! creators), `GET /c/{slug}/view/{asset}` (one asset large: the lightbox, as a page — no
+//! JavaScript), and its pictures `GET /c/{slug}/thumb/{asset}` and `/preview/{asset}`. Every route opens the link through
 //! `Studio::open_link` and admits an asset only through `services::links::admits` — the one
 //! authoriser; an unknown, private or regenerated link, or an asset not admitted now, is the
 //! same plain 404 "This link is no longer active".
@@ -34,7 +35,10 @@ grid-template-columns:repeat(auto-fill,minmax(min(100%,15rem),1fr))}\
 li{background:#fff;border-radius:8px;overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.12)}\
 img{display:block;width:100%;height:auto;background:#eee}\
 .meta{padding:.5rem .7rem;font-size:.9rem}.name{overflow-wrap:anywhere}.by{color:#6e6e73}\
-.empty{max-width:72rem;margin:3rem auto;padding:0 1rem;color:#6e6e73}";
+.empty{max-width:72rem;margin:3rem auto;padding:0 1rem;color:#6e6e73}\
+li a{color:inherit;text-decoration:none}nav{padding:1rem;max-width:72rem;margin:auto}\
+figure{margin:0 auto;padding:0 1rem 2rem;max-width:72rem}figure img{max-height:80vh;width:auto;max-width:100%;margin:auto}\
+figcaption{text-align:center;padding:.6rem}";
 
 /// The headers of every public response (STUDIO.md §6).
 fn harden(headers: &mut HeaderMap) {
@@ -100,8 +104,8 @@ fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
     };
     let lazy = if n < 6 { "eager" } else { "lazy" };
     format!(
-        "<li><img src=\"/c/{slug}/thumb/{id}\" width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\">\
-         <div class=\"meta\"><div class=\"name\">{name}</div><div class=\"by\">by {by}</div></div></li>",
+        "<li><a href=\"/c/{slug}/view/{id}\"><img src=\"/c/{slug}/thumb/{id}\" width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\">\
+         <div class=\"meta\"><div class=\"name\">{name}</div><div class=\"by\">by {by}</div></div></a></li>",
         slug = escape(slug),
         id = a.id,
         name = escape(&a.name),
@@ -142,21 +146,84 @@ pub async fn campaign_page(State(state): State<AppState>, Path(slug): Path<Strin
     html(StatusCode::OK, &title, &body)
 }
 
+/// The asset id of a public path, and the link it is opened through — or the 404.
+async fn opened(
+    state: &AppState,
+    slug: &str,
+    asset: &str,
+) -> Result<(crate::services::links::OpenLink, AssetId), Response> {
+    let id: AssetId = match asset.parse::<uuid::Uuid>() {
+        Ok(u) => atelier_domain::Id::from_uuid(u),
+        Err(_) => return Err(no_longer_active()),
+    };
+    match state.studio.open_link(slug).await {
+        Ok(Some(link)) => Ok((link, id)),
+        Ok(None) => Err(no_longer_active()),
+        Err(e) => Err(failed(&e)),
+    }
+}
+
+/// `GET /c/{slug}/view/{asset}`: one admitted asset, large (the grid's lightbox, as a page).
+pub async fn view(State(state): State<AppState>, Path((slug, asset)): Path<(String, String)>) -> Response {
+    let (link, id) = match opened(&state, &slug, &asset).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
+    let a = match state.studio.public_view(&link, id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return no_longer_active(),
+        Err(e) => return failed(&e),
+    };
+    let (w, h) = if a.width > 0 && a.height > 0 {
+        (a.width, a.height)
+    } else {
+        (4, 3)
+    };
+    let body = format!(
+        "<nav><a href=\"/c/{slug}\">← {campaign}</a></nav><figure>\
+         <img src=\"/c/{slug}/preview/{id}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\">\
+         <figcaption><span class=\"name\">{name}</span> <span class=\"by\">by {by}</span></figcaption></figure>",
+        slug = escape(&slug),
+        campaign = escape(&link.campaign.name),
+        id = a.id,
+        name = escape(&a.name),
+        by = escape(if a.creator.is_empty() {
+            "a studio member"
+        } else {
+            &a.creator
+        }),
+    );
+    html(
+        StatusCode::OK,
+        &format!("{} — {}", escape(&a.name), escape(&link.campaign.name)),
+        &body,
+    )
+}
+
 /// `GET /c/{slug}/thumb/{asset}`: an admitted asset's thumbnail.
 pub async fn thumbnail(
     State(state): State<AppState>,
     Path((slug, asset)): Path<(String, String)>,
 ) -> Response {
-    let Ok(id) = asset.parse::<uuid::Uuid>().map(atelier_domain::Id::from_uuid) else {
-        return no_longer_active();
+    picture(&state, &slug, &asset, false).await
+}
+
+/// `GET /c/{slug}/preview/{asset}`: an admitted asset's large preview (its thumbnail when the
+/// studio has no preview).
+pub async fn preview(State(state): State<AppState>, Path((slug, asset)): Path<(String, String)>) -> Response {
+    picture(&state, &slug, &asset, true).await
+}
+
+async fn picture(state: &AppState, slug: &str, asset: &str, preview: bool) -> Response {
+    let (link, id) = match opened(state, slug, asset).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
-    let id: AssetId = id;
-    let link = match state.studio.open_link(&slug).await {
-        Ok(Some(link)) => link,
-        Ok(None) => return no_longer_active(),
-        Err(e) => return failed(&e),
-    };
-    match state.studio.public_thumbnail(&state.blobs, &link, id).await {
+    match state
+        .studio
+        .public_rendition(&state.blobs, &link, id, preview)
+        .await
+    {
         Ok(Some(read)) => {
             let mut response = Response::new(axum::body::Body::from_stream(read.body));
             let headers = response.headers_mut();

@@ -335,18 +335,26 @@ impl Studio {
         Ok(shown.into_iter().map(|(_, a)| a).collect())
     }
 
-    /// An asset's thumbnail through a link, if the link admits the asset now and the studio
-    /// has a thumbnail of it.
-    pub async fn public_thumbnail(
+    /// An asset's rendition through a link, if the link admits the asset now: the
+    /// thumbnail, or for `preview` the large preview (its thumbnail when the studio has none).
+    pub async fn public_rendition(
         &self,
         blobs: &Blobs,
         link: &OpenLink,
         id: AssetId,
+        preview: bool,
     ) -> ServiceResult<Option<super::files::FileRead>> {
         let Some(asset) = self.public_asset(link, id).await? else {
             return Ok(None);
         };
-        let Some((blob, mime)) = self.store.rendition(&asset.hash, "thumb").await? else {
+        let mut found = None;
+        if preview {
+            found = self.store.rendition(&asset.hash, "preview").await?;
+        }
+        if found.is_none() {
+            found = self.store.rendition(&asset.hash, "thumb").await?;
+        }
+        let Some((blob, mime)) = found else {
             return Ok(None);
         };
         let read = blobs
@@ -357,6 +365,28 @@ impl Studio {
             size: read.size,
             mime,
             body: read.into_stream(),
+        }))
+    }
+
+    /// An asset a link admits now, as its page shows it.
+    pub async fn public_view(&self, link: &OpenLink, id: AssetId) -> ServiceResult<Option<PublicAsset>> {
+        let Some(a) = self.public_asset(link, id).await? else {
+            return Ok(None);
+        };
+        let creator = self
+            .store
+            .accounts()
+            .await?
+            .into_iter()
+            .find(|p| p.id == a.creator)
+            .map_or_else(String::new, |p| p.display_name);
+        Ok(Some(PublicAsset {
+            id: a.id,
+            name: a.name,
+            creator,
+            width: a.width,
+            height: a.height,
+            hash: a.hash,
         }))
     }
 
