@@ -44,6 +44,9 @@ pub struct ServeOptions {
     pub public_url: Option<String>,
     /// The S3 bucket holding the blobs instead of `data/blobs/`.
     pub blob_url: Option<BlobLocation>,
+    /// Requests each client address may make of the public campaign pages per 10 s (0: no
+    /// limit).
+    pub public_rate: u32,
 }
 
 /// Why `serve` stopped with an error.
@@ -204,7 +207,10 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             tracing::debug!(error = %e, "can't set TCP_NODELAY on a connection");
         }
     });
-    axum::serve(listener, http::router_with_blobs(studio.clone(), blobs))
+    // With each connection's address: the public pages are limited per client address.
+    let app =
+        http::router_with_blobs(studio.clone(), blobs).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     studio.close().await;

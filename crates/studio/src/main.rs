@@ -59,6 +59,10 @@ enum Command {
         /// The URL people reach the studio at, when behind a proxy (invitation links start with it).
         #[arg(long)]
         public_url: Option<String>,
+        /// Requests each client address may make of the public campaign pages per 10 seconds
+        /// (every request counts, a 404 too); 0: no limit.
+        #[arg(long, value_name = "N", default_value_t = atelier_studio::services::throttle::PUBLIC_REQUESTS_PER_WINDOW)]
+        public_rate: u32,
         /// The PostgreSQL database holding the studio's rows (as given to init); several serve
         /// processes on one database behave as one studio.
         #[arg(long, env = "ATELIER_STUDIO_DATABASE_URL", hide_env_values = true, value_parser = postgres_url)]
@@ -148,6 +152,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             public_url,
             database_url,
             blob_url,
+            public_rate,
         } => {
             atelier_studio::serve(atelier_studio::ServeOptions {
                 data,
@@ -155,6 +160,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 listen,
                 public_url,
                 blob_url,
+                public_rate,
             })
             .await?;
             Ok(())

@@ -335,3 +335,41 @@ mod the_page_shows_exactly_what_is_approved_on_the_campaign_now {
         }
     }
 }
+
+/// Every public request counts against its client's limit — a 404 too — and past it the
+/// answer is 429 with when to try again, on the public headers.
+async fn public_requests_are_limited_per_client_with_404s_counted(t: Team) {
+    let studio = Arc::new(
+        t.studio
+            .clone()
+            .with_public_url(Some("https://share.studio.test"))
+            .with_public_rate(5),
+    );
+    let app = router_with_blobs(studio, Blobs::in_memory());
+    let guess = format!("/c/spring-{}", "A".repeat(43));
+    for i in 0..5 {
+        assert_eq!(get(&app, &guess).await.0, StatusCode::NOT_FOUND, "request {i}");
+    }
+    let (status, headers, _) = get(&app, &guess).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_public_headers(&headers, "429");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
+    // Only the public routes count: the studio's API answers as before.
+    assert_eq!(get(&app, "/api/v1/studio").await.0, StatusCode::OK);
+}
+
+mod public_requests_are_limited_per_client_with_404s_counted {
+    #[tokio::test]
+    async fn sqlite() {
+        super::public_requests_are_limited_per_client_with_404s_counted(super::team(false).await.unwrap())
+            .await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(t) = super::team(true).await {
+            super::public_requests_are_limited_per_client_with_404s_counted(t).await;
+        }
+    }
+}

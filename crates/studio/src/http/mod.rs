@@ -223,13 +223,53 @@ pub fn router(studio: Arc<Studio>) -> Router {
 /// The studio's router over `blobs`.
 pub fn router_with_blobs(studio: Arc<Studio>, blobs: Blobs) -> Router {
     let state = AppState { studio, blobs };
-    routes()
+    let table = routes();
+    let public: Arc<std::collections::HashSet<&'static str>> = Arc::new(
+        table
+            .iter()
+            .filter(|r| r.access == Access::PublicLink)
+            .map(|r| r.path)
+            .collect(),
+    );
+    table
         .into_iter()
         // Routes sharing a path merge their methods (axum's `route` does that).
         .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), public),
+            limit_public,
+        ))
         .layer(axum::middleware::from_fn(access_log))
         .with_state(state)
+}
+
+/// Counts every request to a [`Access::PublicLink`] route against its client's address
+/// (STUDIO.md §6: a 404 counts too); past the limit, 429 with when to try again. The address
+/// is the connection's (behind a proxy, the proxy's: one limit for all its clients — set
+/// `--public-rate` to suit).
+async fn limit_public(
+    axum::extract::State((state, public)): axum::extract::State<(
+        AppState,
+        Arc<std::collections::HashSet<&'static str>>,
+    )>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_public = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|p| public.contains(p.as_str()));
+    if is_public {
+        let client = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        if let Err(wait_ms) = state.studio.public_request(&client) {
+            return pages::public::too_many(wait_ms);
+        }
+    }
+    next.run(req).await
 }
 
 /// One line per request at debug level (`RUST_LOG=atelier_studio::access=debug`): the method,

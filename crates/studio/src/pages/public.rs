@@ -85,6 +85,20 @@ fn no_longer_active() -> Response {
     )
 }
 
+/// Past a client address's limit (every public request counts, a 404 too).
+pub fn too_many(retry_after_ms: i64) -> Response {
+    let mut response = html(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+        "<p class=\"empty\">Too many requests from your network: wait a few seconds, then reload.</p>",
+    );
+    let seconds = (retry_after_ms.max(0) + 999) / 1000;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 fn failed(e: &ServiceError) -> Response {
     tracing::error!(error = %e, "a public page failed");
     html(

@@ -117,6 +117,8 @@ pub struct Studio {
     pokes: Arc<tokio::sync::watch::Sender<i64>>,
     /// Wrong passwords per email lately (this process's count).
     throttle: Arc<throttle::SignInThrottle>,
+    /// Public pages' requests per client address (this process's count).
+    public_throttle: Arc<throttle::RequestThrottle>,
 }
 
 fn now_ms() -> i64 {
@@ -240,6 +242,9 @@ impl Studio {
             skew_ms: Arc::default(),
             pokes: Arc::new(tokio::sync::watch::Sender::new(0)),
             throttle: Arc::default(),
+            public_throttle: Arc::new(throttle::RequestThrottle::new(
+                throttle::PUBLIC_REQUESTS_PER_WINDOW,
+            )),
         }
     }
 
@@ -248,6 +253,18 @@ impl Studio {
     pub fn with_base_url(mut self, url: &str) -> Studio {
         self.base_url = url.trim_end_matches('/').to_string();
         self
+    }
+
+    /// Requests each client address may make of the public pages per 10 s (0: no limit).
+    pub fn with_public_rate(mut self, per_window: u32) -> Studio {
+        self.public_throttle = Arc::new(throttle::RequestThrottle::new(per_window));
+        self
+    }
+
+    /// Counts a public page request from `client` (an address); `Err(ms)`: over its limit
+    /// for `ms` more milliseconds.
+    pub fn public_request(&self, client: &str) -> Result<(), i64> {
+        self.public_throttle.request(client, self.now())
     }
 
     /// The public URL the studio is served at (`--public-url`): public campaign links start

@@ -4,6 +4,10 @@
 //! count. Unknown emails are counted the same way, so the refusal tells nothing about which
 //! emails have accounts.
 //!
+//! And [`RequestThrottle`]: requests per client address in a fixed window, for the public
+//! campaign pages (STUDIO.md §6: every request counts, a 404 too, so guessing links costs
+//! the guesser as much as browsing).
+//!
 //! Kept in this process's memory: each `serve` process of a studio counts on its own (behind a
 //! load balancer a guesser gets the limit once per process — still a few dozen tries per
 //! window), and a restart forgets. Knows nothing of HTTP, stores or passwords themselves.
@@ -83,9 +87,80 @@ impl SignInThrottle {
     }
 }
 
+/// The public pages' window (milliseconds).
+pub const PUBLIC_WINDOW_MS: i64 = 10_000;
+
+/// Requests per client address per [`PUBLIC_WINDOW_MS`] by default: a page and the ~200
+/// thumbnails of a large campaign, a few times over, in ten seconds.
+pub const PUBLIC_REQUESTS_PER_WINDOW: u32 = 600;
+
+/// Requests counted per key (a client address) in a fixed window.
+#[derive(Debug)]
+pub struct RequestThrottle {
+    /// At most this many per window; 0: no limit.
+    limit: u32,
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl RequestThrottle {
+    /// A throttle allowing `limit` requests per key per window (0: no limit).
+    pub fn new(limit: u32) -> RequestThrottle {
+        RequestThrottle {
+            limit,
+            windows: Mutex::default(),
+        }
+    }
+
+    /// Counts a request of `key`; `Err(ms)`: over the limit for `ms` more milliseconds.
+    pub fn request(&self, key: &str, now_ms: i64) -> Result<(), i64> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if windows.len() >= MAX_TRACKED && !windows.contains_key(key) {
+            windows.retain(|_, (started, _)| now_ms < *started + PUBLIC_WINDOW_MS);
+            if windows.len() >= MAX_TRACKED {
+                // Every window is live: an address spray gets no window of its own rather
+                // than growing the map (it is limited as one).
+                return Err(PUBLIC_WINDOW_MS);
+            }
+        }
+        let w = windows.entry(key.to_string()).or_insert((now_ms, 0));
+        if now_ms >= w.0 + PUBLIC_WINDOW_MS {
+            *w = (now_ms, 0);
+        }
+        w.1 = w.1.saturating_add(1);
+        if w.1 > self.limit {
+            Err(w.0 + PUBLIC_WINDOW_MS - now_ms)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_past_the_limit_wait_for_the_window_per_address() {
+        let t = RequestThrottle::new(3);
+        for i in 0..3 {
+            assert_eq!(t.request("10.0.0.1", i), Ok(()), "request {i}");
+        }
+        assert_eq!(t.request("10.0.0.1", 1_000), Err(PUBLIC_WINDOW_MS - 1_000));
+        assert_eq!(
+            t.request("10.0.0.2", 1_000),
+            Ok(()),
+            "another address has its own count"
+        );
+        assert_eq!(t.request("10.0.0.1", PUBLIC_WINDOW_MS), Ok(()), "a new window");
+        let off = RequestThrottle::new(0);
+        assert!((0..10_000).all(|i| off.request("x", i).is_ok()), "0: no limit");
+    }
 
     #[test]
     fn pauses_after_the_limit_until_the_window_ends() {
