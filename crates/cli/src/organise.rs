@@ -451,10 +451,30 @@ pub fn campaign(lib: &Acting<'_>, cmd: CampaignCommand) -> Result<ExitCode> {
             )
         }
         CampaignCommand::List { brand, json } => {
-            let list = lib.campaign_list(brand.as_deref())?;
-            show(&list, json, |l| {
-                l.iter().map(campaign_line).collect::<Vec<_>>().join("\n")
-            })
+            let mut list = lib.campaign_list(brand.as_deref())?;
+            let links = studio_visibility(lib, &mut list);
+            if json {
+                let mut out = Vec::with_capacity(list.len());
+                for (c, link) in list.iter().zip(&links) {
+                    let mut v = serde_json::to_value(c)?;
+                    if let Some(link) = link {
+                        v["link"] = serde_json::Value::String(link.clone());
+                    }
+                    out.push(v);
+                }
+                output::json(&out)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let lines: Vec<String> = list
+                .iter()
+                .zip(&links)
+                .map(|(c, link)| match link {
+                    Some(link) => format!("{}\n    {link}", campaign_line(c)),
+                    None => campaign_line(c),
+                })
+                .collect();
+            output::text(format_args!("{}", lines.join("\n")))?;
+            Ok(ExitCode::SUCCESS)
         }
         CampaignCommand::Add { name, mut sel } => {
             let brand = need_brand(&mut sel)?;
@@ -476,6 +496,32 @@ pub fn campaign(lib: &Acting<'_>, cmd: CampaignCommand) -> Result<ExitCode> {
             public_link(lib, &name, &brand, json, LinkOp::Unpublish)
         }
     }
+}
+
+/// On a library with a studio, each campaign's visibility as the studio has it (into
+/// `list`), and its link for who manages it; offline, or for a campaign the studio doesn't
+/// have yet, what the library knows.
+fn studio_visibility(lib: &Acting<'_>, list: &mut [atelier_library::CampaignInfo]) -> Vec<Option<String>> {
+    let mut links = vec![None; list.len()];
+    let library: &atelier_library::Library = lib;
+    if list.is_empty() || !matches!(library.studio_binding(), Ok(Some(_))) {
+        return links;
+    }
+    let asked = atelier_sync::session::with_studio(library, |c, s| {
+        Ok(list
+            .iter()
+            .map(|campaign| c.campaign_link(&s.access_token, campaign.id).ok())
+            .collect::<Vec<_>>())
+    });
+    if let Ok(found) = asked {
+        for ((campaign, link), seen) in list.iter_mut().zip(links.iter_mut()).zip(found) {
+            if let Some(v) = seen {
+                campaign.visibility = if v.public { "public" } else { "private" }.to_string();
+                *link = v.link;
+            }
+        }
+    }
+    links
 }
 
 /// What `campaign publish|regenerate|unpublish` asks of the studio.

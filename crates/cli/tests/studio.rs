@@ -2526,6 +2526,29 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     // Shown again to who manages it: the same link.
     let again = link_op("publish");
     assert_eq!(again["link"], published["link"]);
+    // `campaign list`: the visibility for every member of the brand, the link for who manages it.
+    let listed = |lib: &Path| {
+        let list = ok_json(&atelier(
+            lib,
+            &["campaign", "list", "--brand", "Acme", "--json"],
+            None,
+        ));
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Spring Launch")
+            .cloned()
+            .unwrap()
+    };
+    let mine = listed(olive);
+    assert_eq!(
+        (mine["visibility"].as_str(), mine["link"].as_str()),
+        (Some("public"), Some(link.as_str())),
+        "{mine}"
+    );
+    let his = listed(bo);
+    assert_eq!(his["visibility"], "public", "{his}");
+    assert!(his.get("link").is_none(), "a Creator isn't shown the link: {his}");
 
     let regenerated = link_op("regenerate");
     let new_link = regenerated["link"].as_str().unwrap().to_string();
@@ -2537,5 +2560,6 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
 
     let private = link_op("unpublish");
     assert_eq!(private["public"], false);
+    assert_eq!(listed(olive)["visibility"], "private");
     assert_eq!(page(&new_link).0, 404);
 }

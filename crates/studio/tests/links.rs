@@ -69,14 +69,10 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
             .await
             .unwrap_err();
         assert_eq!(e.code(), ErrorCode::Forbidden, "{e}");
-        assert_eq!(
-            studio
-                .campaign_visibility(who, &blobs, spring.id)
-                .await
-                .unwrap_err()
-                .code(),
-            ErrorCode::Forbidden
-        );
+        let e = studio.unpublish_campaign(who, spring.id).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Forbidden, "{e}");
+        let seen = studio.campaign_visibility(who, &blobs, spring.id).await.unwrap();
+        assert!(!seen.public && seen.link.is_none(), "{seen:?}");
     }
     let unknown = studio
         .publish_campaign(&t.admin, &blobs, CampaignId::new_v7(), false)
@@ -97,6 +93,11 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
     );
     let t1 = token(&link);
     assert_eq!(studio.campaign_of_token(&t1).await.unwrap(), Some(spring.id));
+    // The brand's members see that it is public, not the link.
+    for who in [&t.ana, &t.bo] {
+        let seen = studio.campaign_visibility(who, &blobs, spring.id).await.unwrap();
+        assert!(seen.public && seen.link.is_none(), "{seen:?}");
+    }
     // Shown again, the same, to who manages it; publishing again keeps it.
     assert_eq!(
         studio

@@ -449,8 +449,9 @@ pub async fn set_sharing(
     Ok(Json(state.studio.set_public_sharing(&caller, body.on).await?))
 }
 
-/// `GET /api/v1/campaigns/{id}/link`: the campaign's visibility and link (who may control
-/// its public link: the brand's Managers, the studio's Owners and Admins).
+/// `GET /api/v1/campaigns/{id}/link`: the campaign's visibility (whoever sees the brand's
+/// campaigns) and, when public, its link (only who may control it: the brand's Managers, the
+/// studio's Owners and Admins).
 pub async fn campaign_link(
     State(state): State<AppState>,
     Device(caller): Device,

@@ -108,8 +108,13 @@ impl Studio {
         self.public_sharing().await
     }
 
-    /// The campaign's brand, checked: `caller` may control its public link now.
-    async fn managed_campaign(&self, caller: &Caller, campaign: CampaignId) -> ServiceResult<String> {
+    /// The campaign's name, checked: `caller` may take `action` on its brand now.
+    async fn campaign_for(
+        &self,
+        caller: &Caller,
+        campaign: CampaignId,
+        action: Action,
+    ) -> ServiceResult<String> {
         let not_found = || {
             refused(
                 ErrorCode::CampaignNotFound,
@@ -124,7 +129,7 @@ impl Studio {
             return Err(not_found());
         };
         let (who, target) = on_brand(&caller.account, &brand);
-        policy::can(&who, Action::ControlPublicLink, &target)?;
+        policy::can(&who, action, &target)?;
         Ok(row.name)
     }
 
@@ -151,7 +156,9 @@ impl Studio {
         campaign: CampaignId,
         regenerate: bool,
     ) -> ServiceResult<CampaignVisibility> {
-        let name = self.managed_campaign(caller, campaign).await?;
+        let name = self
+            .campaign_for(caller, campaign, Action::ControlPublicLink)
+            .await?;
         let sharing = self.public_sharing().await?;
         if !(sharing.configured && sharing.on) {
             return Err(sharing_off());
@@ -186,24 +193,33 @@ impl Studio {
         })
     }
 
-    /// The campaign's visibility and, when public, its link (to who manages it only).
+    /// The campaign's visibility, to whoever sees the brand's campaigns; its link, when
+    /// public, only to who may control it (R8.4).
     pub async fn campaign_visibility(
         &self,
         caller: &Caller,
         blobs: &Blobs,
         campaign: CampaignId,
     ) -> ServiceResult<CampaignVisibility> {
-        let name = self.managed_campaign(caller, campaign).await?;
-        match self.store.link_of(&campaign.to_bytes()).await? {
-            Some(stored) => Ok(CampaignVisibility {
-                public: true,
-                link: Some(self.link_for(blobs, &name, &stored).await?),
-            }),
-            None => Ok(CampaignVisibility {
+        let name = self.campaign_for(caller, campaign, Action::ViewAsset).await?;
+        let Some(stored) = self.store.link_of(&campaign.to_bytes()).await? else {
+            return Ok(CampaignVisibility {
                 public: false,
                 link: None,
-            }),
-        }
+            });
+        };
+        let manages = self
+            .campaign_for(caller, campaign, Action::ControlPublicLink)
+            .await
+            .is_ok();
+        Ok(CampaignVisibility {
+            public: true,
+            link: if manages {
+                Some(self.link_for(blobs, &name, &stored).await?)
+            } else {
+                None
+            },
+        })
     }
 
     /// Makes a campaign private: its link is deleted (publishing again makes a new one).
@@ -212,7 +228,8 @@ impl Studio {
         caller: &Caller,
         campaign: CampaignId,
     ) -> ServiceResult<CampaignVisibility> {
-        self.managed_campaign(caller, campaign).await?;
+        self.campaign_for(caller, campaign, Action::ControlPublicLink)
+            .await?;
         self.store.drop_link(&campaign.to_bytes()).await?;
         Ok(CampaignVisibility {
             public: false,
