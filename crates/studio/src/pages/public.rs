@@ -108,14 +108,29 @@ fn failed(e: &ServiceError) -> Response {
     )
 }
 
-/// One card of the grid: the picture at its own aspect (width and height given, so nothing
-/// moves when it loads), lazily loaded after the first screen.
-fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
-    let (w, h) = if a.width > 0 && a.height > 0 {
+/// A picture's width and height for its `<img>` (a 4:3 box when unknown), so that nothing
+/// moves when it loads.
+fn size(a: &PublicAsset) -> (u32, u32) {
+    if a.width > 0 && a.height > 0 {
         (a.width, a.height)
     } else {
         (4, 3)
-    };
+    }
+}
+
+/// Who made it, as the page says it.
+fn creator(a: &PublicAsset) -> &str {
+    if a.creator.is_empty() {
+        "a studio member"
+    } else {
+        &a.creator
+    }
+}
+
+/// One card of the grid: the picture at its own aspect (width and height given, so nothing
+/// moves when it loads), lazily loaded after the first screen.
+fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
+    let (w, h) = size(a);
     let lazy = if n < 6 { "eager" } else { "lazy" };
     format!(
         "<li><a href=\"/c/{slug}/view/{id}\"><img src=\"/c/{slug}/thumb/{id}\" width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\">\
@@ -123,11 +138,7 @@ fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
         slug = escape(slug),
         id = a.id,
         name = escape(&a.name),
-        by = escape(if a.creator.is_empty() {
-            "a studio member"
-        } else {
-            &a.creator
-        }),
+        by = escape(creator(a)),
     )
 }
 
@@ -188,11 +199,7 @@ pub async fn view(State(state): State<AppState>, Path((slug, asset)): Path<(Stri
         Ok(None) => return no_longer_active(),
         Err(e) => return failed(&e),
     };
-    let (w, h) = if a.width > 0 && a.height > 0 {
-        (a.width, a.height)
-    } else {
-        (4, 3)
-    };
+    let (w, h) = size(&a);
     let body = format!(
         "<nav><a href=\"/c/{slug}\">← {campaign}</a></nav><figure>\
          <img src=\"/c/{slug}/preview/{id}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\">\
@@ -201,11 +208,7 @@ pub async fn view(State(state): State<AppState>, Path((slug, asset)): Path<(Stri
         campaign = escape(&link.campaign.name),
         id = a.id,
         name = escape(&a.name),
-        by = escape(if a.creator.is_empty() {
-            "a studio member"
-        } else {
-            &a.creator
-        }),
+        by = escape(creator(&a)),
     );
     html(
         StatusCode::OK,
