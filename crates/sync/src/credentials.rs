@@ -176,7 +176,7 @@ impl Credentials {
     pub fn load(&self) -> Result<Option<DeviceCredential>, CredentialError> {
         match &self.backend {
             Backend::Session => Ok(session().get(&self.key).cloned()),
-            Backend::Os(vault) => match entry(*vault, &self.key).and_then(|e| e.get_password()) {
+            Backend::Os(vault) => match again(|| entry(*vault, &self.key)?.get_password()) {
                 Ok(text) => serde_json::from_str(&text)
                     .map(Some)
                     .map_err(|_| CredentialError::Corrupt),
@@ -199,9 +199,7 @@ impl Credentials {
                     action: "save",
                     reason: e.to_string(),
                 })?;
-                entry(*vault, &self.key)
-                    .and_then(|e| e.set_password(&text))
-                    .map_err(|e| store_error("save", e))
+                again(|| entry(*vault, &self.key)?.set_password(&text)).map_err(|e| store_error("save", e))
             }
         }
     }
@@ -213,7 +211,7 @@ impl Credentials {
                 session().remove(&self.key);
                 Ok(())
             }
-            Backend::Os(vault) => match entry(*vault, &self.key).and_then(|e| e.delete_credential()) {
+            Backend::Os(vault) => match again(|| entry(*vault, &self.key)?.delete_credential()) {
                 Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
                 Err(e) => Err(store_error("forget", e)),
             },
@@ -237,9 +235,39 @@ fn entry(vault: Vault, library: &str) -> keyring::Result<keyring::Entry> {
     Ok(keyring::Entry::new_with_credential(credential))
 }
 
+/// How many times a keyring call is tried when the keyring fails underneath it.
+const ATTEMPTS: u32 = 3;
+
+/// `op` again after the keyring's daemon went away under it, a little later each time. Why: the Secret Service is a
+/// separate daemon that D-Bus starts on demand; when it dies mid-call (GNOME Keyring has, under
+/// many clients at once) the caller sees "recipient disconnected" and the next call starts a
+/// fresh daemon over the same unlocked keyring. Each operation here is idempotent (read, write
+/// the whole value, delete), so trying it again is safe; a keyring that keeps failing still
+/// fails, with its own words.
+fn again<T>(mut op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+    let mut attempt = 1;
+    loop {
+        match op() {
+            Err(keyring::Error::PlatformFailure(why)) if attempt < ATTEMPTS && went_away(&*why) => {
+                std::thread::sleep(std::time::Duration::from_millis(100 << attempt));
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether a platform failure is the daemon going away mid-call (D-Bus `NoReply`: "recipient
+/// disconnected … without replying"), not a keyring that isn't there at all — that one falls
+/// through to the next vault at once.
+fn went_away(why: &(dyn std::error::Error + Send + Sync)) -> bool {
+    let text = why.to_string();
+    text.contains("disconnected") || text.contains("NoReply")
+}
+
 /// Whether `vault` answers: reading an entry must give a value or "no entry", not a failure.
 fn probe(vault: Vault, library: &str) -> Result<(), String> {
-    match entry(vault, library).and_then(|e| e.get_password()) {
+    match again(|| entry(vault, library)?.get_password()) {
         Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(e.to_string()),
     }
@@ -249,5 +277,49 @@ fn store_error(action: &'static str, e: keyring::Error) -> CredentialError {
     CredentialError::Store {
         action,
         reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(text: &str) -> keyring::Error {
+        keyring::Error::PlatformFailure(text.to_string().into())
+    }
+
+    #[test]
+    fn a_daemon_that_went_away_is_asked_again_and_anything_else_is_not() {
+        let mut calls = 0;
+        let answer = again(|| {
+            calls += 1;
+            if calls < 3 {
+                Err(failure(
+                    "DBus error: Message recipient disconnected from message bus without replying",
+                ))
+            } else {
+                Ok("secret")
+            }
+        });
+        assert_eq!((answer.unwrap(), calls), ("secret", 3));
+
+        let mut calls = 0;
+        let answer: keyring::Result<()> = again(|| {
+            calls += 1;
+            Err(failure("DBus error: no session bus"))
+        });
+        assert!(matches!(answer, Err(keyring::Error::PlatformFailure(_))));
+        assert_eq!(calls, 1, "a keyring that isn't there is not asked again");
+
+        let mut calls = 0;
+        let answer: keyring::Result<()> = again(|| {
+            calls += 1;
+            Err(failure("recipient disconnected"))
+        });
+        assert!(answer.is_err());
+        assert_eq!(
+            calls, ATTEMPTS,
+            "a daemon that keeps going away still fails, in the end"
+        );
     }
 }
