@@ -2407,8 +2407,25 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         ],
         None,
     ));
+    // Eight real photos, two of them carrying where they were taken (GPS).
     let shoot = tmp.path().join("shoot");
-    jpegs(&shoot, 3, 5);
+    std::fs::create_dir_all(&shoot).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus");
+    let mut photos: Vec<PathBuf> = std::fs::read_dir(fixtures.join("photos/digicam"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    photos.sort();
+    photos.truncate(6);
+    for gps in [
+        "exif-samples__jpg_gps_DSCN0010.jpg",
+        "exif-samples__jpg_gps_DSCN0021.jpg",
+    ] {
+        photos.push(fixtures.join("exif/exif-samples").join(gps));
+    }
+    for p in &photos {
+        std::fs::copy(p, shoot.join(p.file_name().unwrap())).unwrap();
+    }
     ok(&atelier(
         olive,
         &[
@@ -2423,14 +2440,18 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     ));
     ok(&atelier(olive, &["project", "share", "Shoot"], None));
     let assets = in_project(olive, "Shoot");
-    let ids: Vec<&String> = assets.keys().collect();
+    assert_eq!(assets.len(), 8, "{assets:?}");
     let name = |id: &str| assets[id]["name"].as_str().unwrap().to_string();
+    let original = |id: &str| std::fs::read(shoot.join(name(id))).unwrap();
+    // By name: the GPS ones first, then the others.
+    let mut ids: Vec<&String> = assets.keys().collect();
+    ids.sort_by_key(|id| (!name(id).contains("gps"), name(id)));
     ok(&atelier(
         olive,
         &["campaign", "create", "Spring Launch", "--brand", "Acme"],
         None,
     ));
-    for id in &ids[..2] {
+    for id in &ids {
         ok(&atelier(
             olive,
             &["campaign", "add", "Spring Launch", id, "--brand", "Acme"],
@@ -2438,15 +2459,16 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         ));
     }
     ok(&atelier(olive, &["tag", "add", "internal-only", ids[0]], None));
-    for id in &ids {
+    // Mixed statuses: 0–3 approved (both GPS photos among them), 4–5 in review, 6–7 drafts.
+    for id in &ids[..6] {
         ok(&atelier(olive, &["review", "submit", id], None));
     }
-    // Approved by Ana (a Manager; Olive's own need another Manager): the first (on the
-    // campaign) and the third (not on it); the second waits.
+    // Approved by Ana (a Manager; Olive's own need another Manager).
     ok(&atelier(olive, &["sync"], None));
     ok(&atelier(ana, &["sync"], None));
-    ok(&atelier(ana, &["review", "approve", ids[0]], None));
-    ok(&atelier(ana, &["review", "approve", ids[2]], None));
+    for id in &ids[..4] {
+        ok(&atelier(ana, &["review", "approve", id], None));
+    }
     ok(&atelier(ana, &["sync"], None));
     ok(&atelier(olive, &["sync"], None));
     ok(&atelier(bo, &["sync"], None));
@@ -2507,22 +2529,132 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         link.starts_with(&format!("{public}/c/spring-launch-")),
         "{published}"
     );
+    // Fetched with no cookie, as anyone would: exactly the approved ones, with their creator.
+    let fetch = |url: &str| {
+        let res = reqwest::blocking::get(url).unwrap();
+        let status = res.status().as_u16();
+        let headers = format!("{:?}", res.headers());
+        let disposition = res
+            .headers()
+            .get("content-disposition")
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, headers, disposition, res.bytes().unwrap().to_vec())
+    };
     let page = |link: &str| {
-        let res = reqwest::blocking::get(link).unwrap();
-        (res.status().as_u16(), res.text().unwrap())
+        let (status, headers, _, body) = fetch(link);
+        (status, format!("{headers}\n{}", String::from_utf8(body).unwrap()))
+    };
+    let forbidden = |text: &str| {
+        for never in [
+            "internal-only",
+            "olive@studio.test",
+            "ana@studio.test",
+            "GPS",
+            "approved",
+            "Approved",
+            "in_review",
+            "shoot/",
+        ] {
+            assert!(!text.contains(never), "{never:?} is shown: {text}");
+        }
+        for id in &ids {
+            if let Some(hash) = assets[id.as_str()]["hash"].as_str() {
+                assert!(!text.contains(hash), "a content hash is shown: {text}");
+            }
+        }
     };
     let (status, html) = page(&link);
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Acme") && html.contains("Spring Launch"), "{html}");
-    assert!(html.contains(&name(ids[0])) && html.contains("Olive"), "{html}");
-    for never in [
-        name(ids[1]),
-        name(ids[2]),
-        "internal-only".into(),
-        "olive@studio.test".into(),
-    ] {
-        assert!(!html.contains(&never), "the page shows {never}: {html}");
+    assert!(
+        html.contains("Acme") && html.contains("Spring Launch") && html.contains("Olive"),
+        "{html}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(html.contains(&name(id)), n < 4, "{}: {html}", name(id));
     }
+    forbidden(&html);
+    let urls =
+        |link: &str, id: &str| ["thumb", "preview", "view", "download"].map(|r| format!("{link}/{r}/{id}"));
+    for id in &ids[..4] {
+        for url in urls(&link, id) {
+            let (status, headers, disposition, body) = fetch(&url);
+            assert_eq!(status, 200, "{url}");
+            forbidden(&headers);
+            if url.contains("/view/") {
+                forbidden(&String::from_utf8(body).unwrap());
+                continue;
+            }
+            // Every picture it gives — thumbnail, preview, download: ExifTool finds no
+            // location in it.
+            let file = tmp.path().join("fetched.jpg");
+            std::fs::write(&file, &body).unwrap();
+            let found = Command::new("exiftool")
+                .args(["-s", "-gps:all", "-xmp:all", "-iptc:all"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&found.stdout), "", "{url}");
+            if url.contains("/download/") {
+                // The original minus its location: the picture byte for byte, as an
+                // attachment.
+                assert!(disposition.unwrap().starts_with("attachment;"));
+                let was = original(id);
+                // From the first scan (found by walking the segments: an EXIF thumbnail has
+                // scans of its own) to the end.
+                let scan = |b: &[u8]| {
+                    let mut at = 2;
+                    while b[at + 1] != 0xDA {
+                        at += 2 + usize::from(u16::from_be_bytes([b[at + 2], b[at + 3]]));
+                    }
+                    at
+                };
+                assert!(
+                    body[scan(&body)..] == was[scan(&was)..],
+                    "{}: the picture changed",
+                    name(id)
+                );
+                if name(id).contains("gps") {
+                    let before = Command::new("exiftool")
+                        .args(["-s", "-gps:all"])
+                        .arg(shoot.join(name(id)))
+                        .output()
+                        .unwrap();
+                    assert!(
+                        String::from_utf8_lossy(&before.stdout).contains("GPSLatitude"),
+                        "the original has GPS"
+                    );
+                }
+            }
+        }
+    }
+    for id in &ids[4..] {
+        for url in urls(&link, id) {
+            assert_eq!(fetch(&url).0, 404, "{url}");
+        }
+    }
+    // Approve one more: it appears. Archive one: its entry, thumbnail and download are gone.
+    ok(&atelier(ana, &["review", "approve", ids[4]], None));
+    ok(&atelier(ana, &["review", "archive", ids[0]], None));
+    ok(&atelier(ana, &["sync"], None));
+    let (_, html) = page(&link);
+    assert!(
+        html.contains(&name(ids[4])) && !html.contains(&name(ids[0])),
+        "{html}"
+    );
+    for url in urls(&link, ids[0]) {
+        assert_eq!(fetch(&url).0, 404, "{url}");
+    }
+    assert_eq!(fetch(&format!("{link}/download/{}", ids[4])).0, 200);
+    // Download all: the five approved now, each cleaned.
+    let (status, _, disposition, zip) = fetch(&format!("{link}/download"));
+    assert_eq!(status, 200);
+    assert!(disposition.unwrap().contains("spring-launch.zip"));
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut names: Vec<&str> = zip.file_names().collect();
+    names.sort();
+    let mut expected: Vec<String> = ids[1..5].iter().map(|id| name(id)).collect();
+    expected.sort();
+    assert_eq!(names, expected);
     // Shown again to who manages it: the same link.
     let again = link_op("publish");
     assert_eq!(again["link"], published["link"]);
@@ -2556,10 +2688,21 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     let (status, html) = page(&link);
     assert_eq!(status, 404);
     assert!(html.contains("This link is no longer active"), "{html}");
+    for id in &ids[1..5] {
+        for url in urls(&link, id) {
+            assert_eq!(fetch(&url).0, 404, "{url}");
+        }
+    }
+    assert_eq!(fetch(&format!("{link}/download")).0, 404);
     assert_eq!(page(&new_link).0, 200);
 
     let private = link_op("unpublish");
     assert_eq!(private["public"], false);
     assert_eq!(listed(olive)["visibility"], "private");
     assert_eq!(page(&new_link).0, 404);
+    // Public again: a new token; neither old link comes back.
+    let third = link_op("publish")["link"].as_str().unwrap().to_string();
+    assert!(third != link && third != new_link);
+    assert_eq!(page(&third).0, 200);
+    assert_eq!((page(&link).0, page(&new_link).0), (404, 404));
 }

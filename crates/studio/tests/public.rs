@@ -373,3 +373,205 @@ mod public_requests_are_limited_per_client_with_404s_counted {
         }
     }
 }
+
+/// A committed fixture (tests/fixtures/corpus/…).
+fn fixture(path: &str) -> Bytes {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus");
+    Bytes::from(std::fs::read(root.join(path)).unwrap())
+}
+
+/// What ExifTool finds of location in `bytes` (group:tag names).
+fn location_in(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("download.jpg");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("exiftool")
+        .args(["-j", "-G1", "-a", "-gps:all", "-xmp:all", "-iptc:all"])
+        .arg(&file)
+        .output()
+        .expect("exiftool runs (scripts/setup.sh installs it)");
+    let found: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&out.stdout).unwrap();
+    found[0].keys().filter(|k| *k != "SourceFile").cloned().collect()
+}
+
+/// Downloads through a link: an admitted asset's original without its location (the image
+/// data byte for byte), as an attachment; Download all as a zip of exactly those; a type that
+/// can't be cleaned offered for nothing; an archived asset's download gone at once.
+async fn downloads_are_admitted_originals_without_their_location(t: Team) {
+    let s = shared(&t).await;
+    let gps_jpeg = fixture("exif/exif-samples/exif-samples__jpg_gps_DSCN0010.jpg");
+    let prompt_png = fixture("ai-png/comfyui/a1111_alpine-lake.png");
+    assert!(!location_in(&gps_jpeg).is_empty(), "the fixture has GPS");
+    let asset = |name: &str, bytes: &Bytes, mime: &str| {
+        let mut a = new_asset(s.shoot, s.acme, name);
+        a.hash = blake3::hash(bytes).to_hex().to_string();
+        a.bytes = bytes.len() as u64;
+        a.mime = mime.into();
+        a
+    };
+    let film = Bytes::from_static(b"\0\0\0\x18ftypisom\0\0\0\0isommp41 a film");
+    let (photo, render, clip) = (
+        asset("Harbour \"dawn\".jpg", &gps_jpeg, "image/jpeg"),
+        asset("alpine lake.png", &prompt_png, "image/png"),
+        asset("clip.mp4", &film, "video/mp4"),
+    );
+    let summer = CampaignSyncRow {
+        id: CampaignId::new_v7(),
+        brand: s.acme,
+        name: "Summer".into(),
+        description: String::new(),
+    };
+    let mut intents: Vec<SyncIntent> = [&photo, &render, &clip]
+        .iter()
+        .map(|a| SyncIntent::AssetCreate { asset: (*a).clone() })
+        .collect();
+    intents.push(SyncIntent::CampaignCreate {
+        campaign: summer.clone(),
+    });
+    for a in [&photo, &render, &clip] {
+        intents.push(SyncIntent::CampaignAdd {
+            campaign: summer.id,
+            asset: a.id,
+        });
+    }
+    for o in push(&t, &t.ana, s.ana_lib, 10, intents).await {
+        applied(&o);
+    }
+    let mut decisions = Vec::new();
+    for a in [&photo, &render, &clip] {
+        for (from, action) in [
+            (Status::Draft, ReviewAction::Submit),
+            (Status::InReview, ReviewAction::Approve),
+        ] {
+            decisions.push(SyncIntent::ReviewTransition {
+                asset: a.id,
+                from,
+                action,
+            });
+        }
+    }
+    for o in push(&t, &t.admin, s.admin_lib, 100, decisions).await {
+        applied(&o);
+    }
+    let blobs = Blobs::in_memory();
+    for (a, bytes) in [(&photo, &gps_jpeg), (&render, &prompt_png), (&clip, &film)] {
+        upload_whole(&t, &blobs, &t.ana, &a.hash, bytes.clone()).await;
+    }
+    let studio = Arc::new(
+        t.studio
+            .clone()
+            .with_public_url(Some("https://share.studio.test")),
+    );
+    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    let app = router_with_blobs(studio.clone(), blobs.clone());
+    let link = studio
+        .publish_campaign(&t.admin, &blobs, summer.id, false)
+        .await
+        .unwrap()
+        .link
+        .unwrap();
+    let path = link
+        .strip_prefix("https://share.studio.test")
+        .unwrap()
+        .to_string();
+    let download = |a: &AssetSyncRow| format!("{path}/download/{}", a.id);
+
+    // The page offers Download for what can be cleaned, and Download all.
+    let html = String::from_utf8(get(&app, &path).await.2.to_vec()).unwrap();
+    assert!(
+        html.contains(&download(&photo)) && html.contains(&download(&render)),
+        "{html}"
+    );
+    assert!(!html.contains(&download(&clip)), "a video isn't offered: {html}");
+    assert!(html.contains(&format!("{path}/download\"")), "{html}");
+    assert!(
+        html.contains("srcset=") && html.contains(" 400w") && html.contains("sizes="),
+        "{html}"
+    );
+
+    // The photo: no location left, the picture itself byte for byte, as an attachment.
+    let (status, headers, body) = get(&app, &download(&photo)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_public_headers(&headers, "download");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment;")
+            && disposition.contains("filename*=UTF-8''Harbour%20%22dawn%22.jpg"),
+        "{disposition}"
+    );
+    assert_eq!(location_in(&body), Vec::<String>::new());
+    let scan = |b: &[u8]| b.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+    assert_eq!(
+        body[scan(&body)..],
+        gps_jpeg[scan(&gps_jpeg)..],
+        "the image data untouched"
+    );
+    assert_eq!(body, atelier_scrub::scrub(gps_jpeg.to_vec()).unwrap().bytes);
+    // The render: its prompt (a PNG text chunk) gone.
+    let body = get(&app, &download(&render)).await.2;
+    assert!(
+        !body.windows(10).any(|w| w == b"parameters"),
+        "the prompt is gone"
+    );
+    assert!(prompt_png.windows(10).any(|w| w == b"parameters"));
+    // The video: nothing to download.
+    assert_eq!(get(&app, &download(&clip)).await.0, StatusCode::NOT_FOUND);
+
+    // Download all: exactly the cleaned files, under their names.
+    let (status, headers, body) = get(&app, &format!("{path}/download")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_public_headers(&headers, "zip");
+    assert_eq!(headers["content-type"], "application/zip");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("summer.zip")
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(body.to_vec())).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(String::from).collect();
+    names.sort();
+    assert_eq!(names, ["Harbour _dawn_.jpg", "alpine lake.png"]);
+    let mut entry = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("Harbour _dawn_.jpg").unwrap(), &mut entry).unwrap();
+    assert_eq!(entry, atelier_scrub::scrub(gps_jpeg.to_vec()).unwrap().bytes);
+
+    // Archived: its download is gone at once, and Download all leaves it out.
+    let r = push(
+        &t,
+        &t.admin,
+        s.admin_lib,
+        200,
+        vec![SyncIntent::ReviewTransition {
+            asset: photo.id,
+            from: Status::Approved,
+            action: ReviewAction::Archive,
+        }],
+    )
+    .await;
+    applied(&r[0]);
+    assert_eq!(get(&app, &download(&photo)).await.0, StatusCode::NOT_FOUND);
+    let body = get(&app, &format!("{path}/download")).await.2;
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(body.to_vec())).unwrap();
+    assert_eq!(zip.file_names().collect::<Vec<_>>(), ["alpine lake.png"]);
+    // Made private: every download is the 404.
+    studio.unpublish_campaign(&t.admin, summer.id).await.unwrap();
+    for route in [download(&render), format!("{path}/download")] {
+        assert_eq!(get(&app, &route).await.0, StatusCode::NOT_FOUND, "{route}");
+    }
+}
+
+mod downloads_are_admitted_originals_without_their_location {
+    #[tokio::test]
+    async fn sqlite() {
+        super::downloads_are_admitted_originals_without_their_location(super::team(false).await.unwrap())
+            .await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(t) = super::team(true).await {
+            super::downloads_are_admitted_originals_without_their_location(t).await;
+        }
+    }
+}

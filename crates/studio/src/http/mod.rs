@@ -211,6 +211,13 @@ pub fn routes() -> Vec<Route> {
             PublicLink,
             pages::public::preview,
         ),
+        route(
+            Get,
+            "/c/{slug}/download/{asset}",
+            PublicLink,
+            pages::public::download,
+        ),
+        route(Get, "/c/{slug}/download", PublicLink, pages::public::download_all),
     ]
 }
 

@@ -1,7 +1,9 @@
 //! Public campaign pages (SPEC R8.5, STUDIO.md §6), for anyone holding a live link, signed in
 //! or not: `GET /c/{slug}` (brand, campaign, a grid of the approved assets with their
 //! creators), `GET /c/{slug}/view/{asset}` (one asset large: the lightbox, as a page — no
-//! JavaScript), and its pictures `GET /c/{slug}/thumb/{asset}` and `/preview/{asset}`. Every route opens the link through
+//! JavaScript), its pictures `GET /c/{slug}/thumb/{asset}` and `/preview/{asset}`, and the
+//! downloads `GET /c/{slug}/download/{asset}` and `GET /c/{slug}/download` (all, a zip).
+//! Every route opens the link through
 //! `Studio::open_link` and admits an asset only through `services::links::admits` — the one
 //! authoriser; an unknown, private or regenerated link, or an asset not admitted now, is the
 //! same plain 404 "This link is no longer active".
@@ -20,6 +22,7 @@ use atelier_domain::AssetId;
 use super::escape;
 use crate::http::AppState;
 use crate::services::ServiceError;
+use crate::services::downloads::ZipAnswer;
 use crate::services::links::PublicAsset;
 
 /// The Content-Security-Policy of public pages: pictures from the studio itself, inline
@@ -34,7 +37,8 @@ ul{list-style:none;margin:0 auto;padding:1rem;max-width:72rem;display:grid;gap:1
 grid-template-columns:repeat(auto-fill,minmax(min(100%,15rem),1fr))}\
 li{background:#fff;border-radius:8px;overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.12)}\
 img{display:block;width:100%;height:auto;background:#eee}\
-.meta{padding:.5rem .7rem;font-size:.9rem}.name{overflow-wrap:anywhere}.by{color:#6e6e73}\
+.meta{padding:.5rem .7rem;font-size:.9rem}.dl{display:inline-block;margin-top:.3rem;padding:.25rem .7rem;border-radius:6px;background:#1d1d1f;color:#fff;text-decoration:none;font-size:.85rem}\
+nav.all{padding:0 1rem;text-align:right}.name{overflow-wrap:anywhere}.by{color:#6e6e73}\
 .empty{max-width:72rem;margin:3rem auto;padding:0 1rem;color:#6e6e73}\
 li a{color:inherit;text-decoration:none}nav{padding:1rem;max-width:72rem;margin:auto}\
 figure{margin:0 auto;padding:0 1rem 2rem;max-width:72rem}figure img{max-height:80vh;width:auto;max-width:100%;margin:auto}\
@@ -127,19 +131,79 @@ fn creator(a: &PublicAsset) -> &str {
     }
 }
 
+/// The longest side of the renditions a library sends: its thumbnail and its large preview.
+const THUMB_SIDE: u32 = 400;
+const PREVIEW_SIDE: u32 = 2048;
+
+/// The picture's width in its thumbnail and in its preview (for `srcset`: a phone's screen
+/// gets the preview, a desktop's grid the thumbnail).
+fn widths(a: &PublicAsset) -> (u64, u64) {
+    let (w, h) = size(a);
+    let long = u64::from(w.max(h));
+    let scaled = |side: u32| (u64::from(w) * u64::from(side).min(long) / long).max(1);
+    (scaled(THUMB_SIDE), scaled(PREVIEW_SIDE))
+}
+
+/// The grid's column widths: one column on a phone, two on a small tablet, then ~18rem.
+const GRID_SIZES: &str = "(max-width: 34rem) 100vw, (max-width: 52rem) 50vw, 18rem";
+
+/// The Download link of an asset, when its type can be cleaned.
+fn download_link(slug: &str, a: &PublicAsset) -> String {
+    if !a.downloadable {
+        return String::new();
+    }
+    format!(
+        "<a class=\"dl\" href=\"/c/{slug}/download/{id}\" download>Download</a>",
+        slug = escape(slug),
+        id = a.id,
+    )
+}
+
 /// One card of the grid: the picture at its own aspect (width and height given, so nothing
-/// moves when it loads), lazily loaded after the first screen.
+/// moves when it loads), the size that fits the screen (`srcset`), lazily loaded after the
+/// first screen; its name, its creator and Download.
 fn card(slug: &str, n: usize, a: &PublicAsset) -> String {
     let (w, h) = size(a);
+    let (thumb_w, preview_w) = widths(a);
     let lazy = if n < 6 { "eager" } else { "lazy" };
     format!(
-        "<li><a href=\"/c/{slug}/view/{id}\"><img src=\"/c/{slug}/thumb/{id}\" width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\">\
-         <div class=\"meta\"><div class=\"name\">{name}</div><div class=\"by\">by {by}</div></div></a></li>",
+        "<li><a href=\"/c/{slug}/view/{id}\"><img src=\"/c/{slug}/thumb/{id}\" \
+         srcset=\"/c/{slug}/thumb/{id} {thumb_w}w, /c/{slug}/preview/{id} {preview_w}w\" sizes=\"{GRID_SIZES}\" \
+         width=\"{w}\" height=\"{h}\" loading=\"{lazy}\" decoding=\"async\" alt=\"{name}\"></a>\
+         <div class=\"meta\"><div class=\"name\">{name}</div><div class=\"by\">by {by}</div>{download}</div></li>",
         slug = escape(slug),
         id = a.id,
         name = escape(&a.name),
         by = escape(creator(a)),
+        download = download_link(slug, a),
     )
+}
+
+/// `Content-Disposition: attachment` for `name`: a plain ASCII `filename` for old clients,
+/// the exact name in `filename*` (RFC 6266 / RFC 5987).
+fn attachment(name: &str) -> HeaderValue {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut exact = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            exact.push(char::from(b));
+        } else {
+            exact.push_str(&format!("%{b:02X}"));
+        }
+    }
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{plain}\"; filename*=UTF-8''{exact}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
 /// `GET /c/{slug}`: the campaign's public page.
@@ -162,6 +226,12 @@ pub async fn campaign_page(State(state): State<AppState>, Path(slug): Path<Strin
     if assets.is_empty() {
         body.push_str("<p class=\"empty\">Nothing here yet: approved work will appear on this page.</p>");
     } else {
+        if assets.iter().any(|a| a.downloadable) {
+            body.push_str(&format!(
+                "<nav class=\"all\"><a class=\"dl\" href=\"/c/{}/download\" download>Download all</a></nav>",
+                escape(&slug)
+            ));
+        }
         body.push_str("<ul>");
         for (n, a) in assets.iter().enumerate() {
             body.push_str(&card(&slug, n, a));
@@ -203,12 +273,13 @@ pub async fn view(State(state): State<AppState>, Path((slug, asset)): Path<(Stri
     let body = format!(
         "<nav><a href=\"/c/{slug}\">← {campaign}</a></nav><figure>\
          <img src=\"/c/{slug}/preview/{id}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\">\
-         <figcaption><span class=\"name\">{name}</span> <span class=\"by\">by {by}</span></figcaption></figure>",
+         <figcaption><span class=\"name\">{name}</span> <span class=\"by\">by {by}</span> {download}</figcaption></figure>",
         slug = escape(&slug),
         campaign = escape(&link.campaign.name),
         id = a.id,
         name = escape(&a.name),
         by = escape(creator(&a)),
+        download = download_link(&slug, &a),
     );
     html(
         StatusCode::OK,
@@ -249,6 +320,61 @@ async fn picture(state: &AppState, slug: &str, asset: &str, preview: bool) -> Re
             }
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(read.size));
             harden(headers);
+            response
+        }
+        Ok(None) => no_longer_active(),
+        Err(e) => failed(&e),
+    }
+}
+
+/// `GET /c/{slug}/download/{asset}`: an admitted asset's original, its location and private
+/// metadata removed (atelier-scrub), as an attachment.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((slug, asset)): Path<(String, String)>,
+) -> Response {
+    let (link, id) = match opened(&state, &slug, &asset).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
+    match state.studio.public_download(&state.blobs, &link, id).await {
+        Ok(Some(file)) => {
+            let mut response = Response::new(axum::body::Body::from(file.bytes));
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            headers.insert(header::CONTENT_DISPOSITION, attachment(&file.name));
+            harden(headers);
+            response
+        }
+        Ok(None) => no_longer_active(),
+        Err(e) => failed(&e),
+    }
+}
+
+/// `GET /c/{slug}/download`: Download all — every asset the link admits, cleaned, in a zip
+/// streamed while it is built.
+pub async fn download_all(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    match state.studio.public_zip(&state.blobs, &slug).await {
+        Ok(Some(ZipAnswer::Ready { name, body })) => {
+            let mut response = Response::new(axum::body::Body::from_stream(body));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+            headers.insert(header::CONTENT_DISPOSITION, attachment(&name));
+            harden(headers);
+            response
+        }
+        Ok(Some(ZipAnswer::Busy)) => {
+            let mut response = html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy",
+                "<p class=\"empty\">Many downloads are being prepared right now: try again in a minute.</p>",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
             response
         }
         Ok(None) => no_longer_active(),

@@ -277,6 +277,8 @@ pub struct PublicAsset {
     pub height: u32,
     /// Its content hash (the studio's key for its renditions; never shown).
     pub hash: String,
+    /// Whether its type can be cleaned for download (atelier-scrub).
+    pub downloadable: bool,
 }
 
 /// The one rule for what a public link admits (R8.5): an asset on this campaign, of its brand,
@@ -344,6 +346,7 @@ impl Studio {
                         width: a.width,
                         height: a.height,
                         hash: a.hash.clone(),
+                        downloadable: super::downloads::downloadable(&a.mime),
                     },
                 )
             })
@@ -403,6 +406,7 @@ impl Studio {
             creator,
             width: a.width,
             height: a.height,
+            downloadable: super::downloads::downloadable(&a.mime),
             hash: a.hash,
         }))
     }

@@ -24,6 +24,7 @@ use crate::store::{
 };
 
 pub mod browser;
+pub mod downloads;
 pub mod files;
 pub mod invitations;
 pub mod links;
@@ -119,6 +120,8 @@ pub struct Studio {
     throttle: Arc<throttle::SignInThrottle>,
     /// Public pages' requests per client address (this process's count).
     public_throttle: Arc<throttle::RequestThrottle>,
+    /// Public downloads being cleaned and zips being built (this process's).
+    downloads: downloads::DownloadSlots,
 }
 
 fn now_ms() -> i64 {
@@ -245,6 +248,7 @@ impl Studio {
             public_throttle: Arc::new(throttle::RequestThrottle::new(
                 throttle::PUBLIC_REQUESTS_PER_WINDOW,
             )),
+            downloads: downloads::DownloadSlots::default(),
         }
     }
 
