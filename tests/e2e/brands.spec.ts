@@ -105,7 +105,7 @@ test('campaigns tab: create a campaign; its page shows the standalone visibility
   const vis = page.getByRole('region', { name: 'Visibility' });
   await expect(vis).toContainText('Private');
   await expect(vis).toContainText('Only studio members can view this campaign');
-  await expect(vis).toContainText('Public sharing isn’t set up for your studio yet — ask your studio admin');
+  await expect(vis).toContainText('This library isn’t connected to a studio: public links are made by a studio server');
   await expect(page.getByText('No assets in Spring launch yet')).toBeVisible();
 });
 

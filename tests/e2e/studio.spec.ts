@@ -7,9 +7,14 @@
 // reaches the other's open app within seconds, and a change the studio refuses is listed in the
 // *Couldn't sync* panel with its reason until discarded (R14.2). Sharing a project (issue 12):
 // it appears under the member's Organization Projects, with the cards of the brand they belong
-// to marked "On the studio", and leaves their app when unshared — live, without a reload.
+// to marked "On the studio", and leaves their app when unshared — live, without a reload. A
+// campaign made public from its page (issue 13): the link with Copy and Preview, seen by another
+// member's open app at once; the public page itself in Chromium with no cookie — grid, the
+// lightbox page, Download and Download all, a phone's width —; Regenerate and Make private kill
+// the old links.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -30,7 +35,9 @@ let studioDir: string;
 
 /** Serves the studio in `studioDir` on `listen`; resolves with its address. */
 async function serveStudio(listen: string): Promise<string> {
-  studio = spawn(STUDIO_BIN, ['serve', '--data', studioDir, '--listen', listen], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Its public URL (campaign links) is the address it serves at.
+  const args = ['serve', '--data', studioDir, '--listen', listen, '--public-url', `http://${listen}`];
+  studio = spawn(STUDIO_BIN, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: studio.stdout! });
     const timer = setTimeout(() => reject(new Error('atelier-studio serve printed nothing in 20 s')), 20_000);
@@ -41,6 +48,15 @@ async function serveStudio(listen: string): Promise<string> {
       else reject(new Error(`unexpected first line from atelier-studio: ${line}`));
     });
   });
+}
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Stops the studio and waits until it is gone (killed when it still waits for its open event
@@ -65,7 +81,7 @@ test.beforeAll(async ({ browser }) => {
     ['init', '--data', studioDir, '--owner', 'olive@studio.test', '--name', 'Olive Owner', '--studio', 'Test Studio', '--password-stdin'],
     { input: `${PASSWORD}\n` },
   );
-  studioUrl = await serveStudio('127.0.0.1:0');
+  studioUrl = await serveStudio(`127.0.0.1:${await freePort()}`);
   a = await startAtelier({ empty: true });
   page = await signIn(browser, a);
 });
@@ -449,6 +465,165 @@ test('a shared project reaches a brand member’s open app, and leaves it when u
     await expect(org).toContainText('No shared projects yet', { timeout: 20_000 });
     expect(member.cliJson<{ total: number }>('search').total).toBe(0);
     expect(owner.cliJson<{ total: number }>('search', '--project', 'Canon').total).toBe(canon);
+
+    for (const p of pages) expect(errorsOf(p), 'uncaught errors in the page').toEqual([]);
+  } finally {
+    for (const p of pages) await p.context().close().catch(() => {});
+    await owner.stop();
+    await member.stop();
+  }
+});
+
+test('a campaign goes public from its page: live for the brand, a public page that works on a phone, links that die', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const RAY = 'ray@studio.test';
+  const owner = await startAtelier({});
+  const member = await startAtelier({ empty: true });
+  const pages: Page[] = [];
+  try {
+    await owner.api('/api/studio/login', { url: studioUrl, email: 'olive@studio.test', password: PASSWORD });
+    const invited = await owner.api<{ link: string }>('/api/studio/invite', { email: RAY, role: 'member' });
+    const accepted = await fetch(invited.link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: RAY, mode: 'sign_up', display_name: 'Ray Creator', password: PASSWORD, confirm: PASSWORD }).toString(),
+    });
+    expect(accepted.status).toBe(200);
+    // Olive's Canon photos, shared on a brand "Gamma" where Ray is a Creator; two approved, on
+    // a campaign "Autumn", with one more there still in review.
+    owner.cli('brand', 'create', 'Gamma');
+    owner.cli('brand', 'member', 'Gamma', 'add', RAY, '--role', 'creator');
+    owner.cli('brand', 'kit', 'Gamma', '--self-approval', 'on');
+    owner.cli('project', 'create', 'Launch');
+    owner.cli('move', '--text', 'canon', '--brand', 'Gamma');
+    owner.cli('move', '--text', 'canon', '--project', 'Launch');
+    owner.cli('project', 'share', 'Launch');
+    const items = owner.cliJson<{ items: { id: string; name: string }[] }>('search', '--project', 'Launch').items;
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    owner.cli('campaign', 'create', 'Autumn', '--brand', 'Gamma');
+    for (const it of items.slice(0, 3)) {
+      owner.cli('campaign', 'add', 'Autumn', it.id, '--brand', 'Gamma');
+      owner.cli('review', 'submit', it.id);
+    }
+    for (const it of items.slice(0, 2)) owner.cli('review', 'approve', it.id);
+    owner.cli('studio', 'sharing', 'on');
+    const approved = items.slice(0, 2).map((i) => i.name);
+    const waiting = items[2]!.name;
+    // The studio has the campaign once the app's sync sent it.
+    await owner.api('/api/studio/sync', {});
+    await expect
+      .poll(() => owner.api('/api/campaigns/link?name=Autumn&brand=Gamma').then(() => 'there', (e: Error) => e.message), { timeout: 30_000 })
+      .toBe('there');
+
+    await member.api('/api/studio/login', { url: studioUrl, email: RAY, password: PASSWORD });
+    const mp = await signIn(browser, member);
+    pages.push(mp);
+    await mp.goto(`${member.origin}/brands/Gamma/campaigns/Autumn`);
+    const mVis = mp.getByRole('region', { name: 'Visibility' });
+    await expect(mVis.getByTestId('visibility-state')).toHaveText('Private', { timeout: 30_000 });
+    // Ray is a Creator: the control is there, greyed out (the studio would refuse him anyway).
+    await expect(mVis.getByRole('button', { name: 'Make public' })).toBeDisabled();
+
+    const op = await signIn(browser, owner);
+    pages.push(op);
+    await op.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: owner.origin });
+    await op.goto(`${owner.origin}/brands/Gamma/campaigns/Autumn`);
+    const vis = op.getByRole('region', { name: 'Visibility' });
+    await expect(vis).toContainText('Only studio members can view this campaign');
+    const published = Date.now();
+    await vis.getByRole('button', { name: 'Make public' }).click();
+    await expect(vis).toContainText('Anyone with the link can view this campaign’s approved assets');
+    const field = vis.getByRole('textbox', { name: 'Public link' });
+    await expect(field).toHaveValue(new RegExp(`^${studioUrl}/c/autumn-[A-Za-z0-9_-]{43}$`));
+    const link = await field.inputValue();
+    // Ray's open app hears of it without a reload (this first publish pays for cold paths on
+    // both sides; the timed ones below are the steady state), and is shown no link.
+    await mp.waitForFunction(() => document.querySelector('[data-testid="visibility-state"]')?.textContent?.trim() === 'Public', null, {
+      polling: 'raf',
+      timeout: 5_000,
+    });
+    console.log(`published → seen by another member's app: ${Date.now() - published} ms`);
+    await expect(mVis.getByRole('textbox', { name: 'Public link' })).toHaveCount(0);
+    await vis.getByRole('button', { name: 'Copy' }).click();
+    await expect(vis.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await op.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    const preview = vis.getByRole('link', { name: 'Preview public page' });
+    await expect(preview).toHaveAttribute('href', link);
+    await expect(preview).toHaveAttribute('target', '_blank');
+    await shot(op, 'campaign-public');
+
+    // The public page, as a client opens it: no cookie, no JavaScript needed.
+    const client = await browser.newContext({ acceptDownloads: true, javaScriptEnabled: false });
+    const pp = await client.newPage();
+    const res = await pp.goto(link);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['x-robots-tag']).toBe('noindex, nofollow');
+    await expect(pp.getByRole('heading', { level: 1 })).toHaveText('Autumn');
+    const grid = pp.getByRole('listitem');
+    await expect(grid).toHaveCount(2);
+    for (const name of approved) await expect(pp.getByText(name, { exact: true })).toBeVisible();
+    await expect(pp.getByText(waiting, { exact: true })).toHaveCount(0);
+    await expect(pp.getByText('by Olive Owner')).toHaveCount(2);
+    // Every picture loaded, sized before it loaded.
+    await expect.poll(() => pp.locator('img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0 && i.getAttribute('width')))).toBe(true);
+    await shot(pp, 'public-page');
+    // Download: the file, as an attachment, under its name.
+    const [file] = await Promise.all([pp.waitForEvent('download'), grid.first().getByRole('link', { name: 'Download' }).click()]);
+    expect(approved).toContain(file.suggestedFilename());
+    // Download all: a zip.
+    const [zip] = await Promise.all([pp.waitForEvent('download'), pp.getByRole('link', { name: 'Download all' }).click()]);
+    expect(zip.suggestedFilename()).toBe('autumn.zip');
+    // The lightbox, as a page: the large picture, its name, the way back.
+    await grid.first().getByRole('img').click();
+    await expect(pp).toHaveURL(/\/view\//);
+    await expect(pp.getByRole('figure')).toBeVisible();
+    await expect.poll(() => pp.locator('figure img').evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await pp.getByRole('link', { name: /Autumn/ }).click();
+    await expect(grid).toHaveCount(2);
+    // At a phone's width: one column, nothing wider than the screen.
+    await pp.setViewportSize({ width: 390, height: 844 });
+    const boxes = await grid.evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width })));
+    expect(boxes[0]!.x).toBe(boxes[1]!.x);
+    expect(boxes[1]!.y).toBeGreaterThan(boxes[0]!.y);
+    expect(boxes[0]!.w).toBeGreaterThan(300);
+    expect(await pp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(pp, 'public-page-phone');
+
+    // Regenerate: a new link, copied; the old one is the plain 404 at once.
+    await vis.getByRole('button', { name: 'Regenerate' }).click();
+    await op.getByRole('dialog', { name: 'Regenerate the link?' }).getByRole('button', { name: 'Regenerate link' }).click();
+    await expect(field).not.toHaveValue(link);
+    const second = await field.inputValue();
+    await expect.poll(() => op.evaluate(() => navigator.clipboard.readText())).toBe(second);
+    expect((await fetch(link)).status).toBe(404);
+    expect((await fetch(second)).status).toBe(200);
+    await pp.goto(link);
+    await expect(pp.getByText('This link is no longer active')).toBeVisible();
+
+    // Make private: Ray's app follows; the link is dead; publishing again gives a new one.
+    await vis.getByRole('button', { name: 'Make private' }).click();
+    await op.getByRole('dialog', { name: /Make “Autumn” private\?/ }).getByRole('button', { name: 'Make private' }).click();
+    await expect(vis.getByTestId('visibility-state')).toHaveText('Private');
+    await expect(mVis.getByTestId('visibility-state')).toHaveText('Private', { timeout: 5_000 });
+    expect((await fetch(second)).status).toBe(404);
+    await vis.getByRole('button', { name: 'Make public' }).click();
+    await expect(field).toBeVisible();
+    const third = await field.inputValue();
+    expect([link, second]).not.toContain(third);
+    // Live within a second: made private and public again by Olive, each seen in Ray's open app.
+    for (const [op, state] of [['unpublish', 'Private'], ['publish', 'Public'], ['unpublish', 'Private'], ['publish', 'Public']]) {
+      const t0 = Date.now();
+      await owner.api('/api/campaigns/link', { name: 'Autumn', brand: 'Gamma', op });
+      const answered = Date.now() - t0;
+      await mp.waitForFunction((want) => document.querySelector('[data-testid="visibility-state"]')?.textContent?.trim() === want, state, {
+        polling: 'raf',
+        timeout: 5000,
+      });
+      const seen = Date.now() - t0;
+      console.log(`${op}: answered in ${answered} ms, seen by another member's app after ${seen} ms`);
+      expect(seen).toBeLessThan(1000);
+    }
+    await client.close();
 
     for (const p of pages) expect(errorsOf(p), 'uncaught errors in the page').toEqual([]);
   } finally {

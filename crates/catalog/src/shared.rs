@@ -457,21 +457,23 @@ impl Catalog {
 
     /// A campaign as `campaign.create` carries it (`None`: gone, or not a team brand's).
     pub fn campaign_sync_row(&self, id: CampaignId) -> Result<Option<CampaignSyncRow>> {
-        let row: Option<(Vec<u8>, String, String, bool)> = self
+        let row: Option<(Vec<u8>, String, String, bool, bool)> = self
             .conn()
             .query_row(
-                "SELECT b.uid, c.name, c.description, b.personal_of IS NULL FROM campaign c JOIN brand b ON b.id = c.brand
-                 WHERE c.uid = ?1",
+                "SELECT b.uid, c.name, c.description, b.personal_of IS NULL, c.visibility = 'public'
+                 FROM campaign c JOIN brand b ON b.id = c.brand WHERE c.uid = ?1",
                 [id.to_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         Ok(match row {
-            Some((brand, name, description, true)) => Some(CampaignSyncRow {
+            Some((brand, name, description, true, public)) => Some(CampaignSyncRow {
                 id,
                 brand: BrandId::from_uuid(uuid_of(&brand)?),
                 name,
                 description,
+                // As the studio last said (a library sending it changes nothing there).
+                public,
             }),
             _ => None,
         })
@@ -1655,6 +1657,8 @@ impl Tx<'_> {
                 )
                 .optional()?;
             let mut name = c.name.clone();
+            // Public or not is the studio's to say (it holds the links).
+            let visibility = if c.public { "public" } else { "private" };
             if let Some((other, other_uid)) = holder {
                 if tx.replicated_seq("campaign", &other_uid)?.is_some() {
                     name = format!("{} ({})", c.name, c.id.uuid().simple());
@@ -1679,14 +1683,15 @@ impl Tx<'_> {
             match found {
                 Some(id) => {
                     tx.tx.execute(
-                        "UPDATE campaign SET name = ?2, name_key = ?3, description = ?4 WHERE id = ?1",
-                        params![id, name, names::key(&name), c.description],
+                        "UPDATE campaign SET name = ?2, name_key = ?3, description = ?4, visibility = ?5 WHERE id = ?1",
+                        params![id, name, names::key(&name), c.description, visibility],
                     )?;
                 }
                 None => {
                     tx.tx.execute(
-                        "INSERT INTO campaign (uid, brand, name, name_key, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![uid, brand.0, name, names::key(&name), c.description, now],
+                        "INSERT INTO campaign (uid, brand, name, name_key, description, created_at, visibility)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![uid, brand.0, name, names::key(&name), c.description, now, visibility],
                     )?;
                 }
             }

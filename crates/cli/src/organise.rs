@@ -1,6 +1,7 @@
 //! Handlers for the organising commands (issue 3): each turns arguments into one library
 //! call and prints the result — the bulk report for selections, the object for creations.
 
+use atelier_sync::links::LinkOp;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -507,13 +508,8 @@ fn studio_visibility(lib: &Acting<'_>, list: &mut [atelier_library::CampaignInfo
     if list.is_empty() || !matches!(library.studio_binding(), Ok(Some(_))) {
         return links;
     }
-    let asked = atelier_sync::session::with_studio(library, |c, s| {
-        Ok(list
-            .iter()
-            .map(|campaign| c.campaign_link(&s.access_token, campaign.id).ok())
-            .collect::<Vec<_>>())
-    });
-    if let Ok(found) = asked {
+    let ids: Vec<_> = list.iter().map(|c| c.id).collect();
+    if let Ok(found) = atelier_sync::links::visibilities(library, &ids) {
         for ((campaign, link), seen) in list.iter_mut().zip(links.iter_mut()).zip(found) {
             if let Some(v) = seen {
                 campaign.visibility = if v.public { "public" } else { "private" }.to_string();
@@ -524,24 +520,10 @@ fn studio_visibility(lib: &Acting<'_>, list: &mut [atelier_library::CampaignInfo
     links
 }
 
-/// What `campaign publish|regenerate|unpublish` asks of the studio.
-#[derive(Clone, Copy)]
-enum LinkOp {
-    Publish,
-    Regenerate,
-    Unpublish,
-}
-
 /// `campaign publish|regenerate|unpublish NAME --brand B`: the studio makes, replaces or
 /// deletes the campaign's public link (it decides who may; the library checks first).
 fn public_link(lib: &Acting<'_>, name: &str, brand: &str, json: bool, op: LinkOp) -> Result<ExitCode> {
-    let campaign = lib.public_link_campaign(name, brand)?;
-    let library: &atelier_library::Library = lib;
-    let v = atelier_sync::session::with_studio(library, |c, s| match op {
-        LinkOp::Publish => c.publish_campaign(&s.access_token, campaign, false),
-        LinkOp::Regenerate => c.publish_campaign(&s.access_token, campaign, true),
-        LinkOp::Unpublish => c.unpublish_campaign(&s.access_token, campaign),
-    })?;
+    let v = atelier_sync::links::control(lib, name, brand, op)?;
     let text = match (&v.link, op) {
         (Some(link), LinkOp::Regenerate) => {
             format!("{name} has a new link (the old one no longer works):\n{link}")

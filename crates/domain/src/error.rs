@@ -55,6 +55,8 @@ error_codes! {
     InvalidKind = "invalid_kind",
     /// An unknown source.
     InvalidSource = "invalid_source",
+    /// An unknown action on a campaign's public link (publish, regenerate, unpublish).
+    InvalidLinkAction = "invalid_link_action",
     /// An unknown studio role.
     InvalidStudioRole = "invalid_studio_role",
     /// An unknown brand role.

@@ -637,7 +637,7 @@ fn campaigns_take_their_brands_assets_and_report_the_rest() {
     assert_eq!(
         t.lib
             .as_owner()
-            .campaign_visibility("Summer", "Acme", true)
+            .public_link_campaign("Summer", "Acme")
             .unwrap_err()
             .code(),
         "needs_studio"

@@ -27,11 +27,11 @@ pub use studio::{
     StudioInfo, StudioInvitation, StudioMe, StudioMember, StudioUser,
 };
 pub use sync::{
-    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignSyncRow, CampaignVisibility,
-    CollectionSyncRow, GoneRow, Kit, KitPatch, MAX_PUSH, MemberRow, ProjectSyncRow, PublicSharing,
-    PublishCampaign, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, PushedIntent,
-    SetPublicSharing, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport, SyncRow,
-    SyncState, SyncStatus, TransferKind, TransferProgress,
+    AssetPatch, AssetSyncRow, BrandMemberEntry, BrandSyncRow, CampaignLinkState, CampaignSyncRow,
+    CampaignVisibility, CollectionSyncRow, GoneRow, Kit, KitPatch, MAX_PUSH, MemberRow, ProjectSyncRow,
+    PublicSharing, PublishCampaign, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult,
+    PushedIntent, SetPublicSharing, StudioLimits, SyncData, SyncIntent, SyncPoke, SyncRefusal, SyncReport,
+    SyncRow, SyncState, SyncStatus, TransferKind, TransferProgress,
 };
 
 /// The version of these types; a peer speaking another one is told so.

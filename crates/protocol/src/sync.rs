@@ -481,6 +481,23 @@ pub struct CampaignVisibility {
     pub link: Option<String>,
 }
 
+/// What a library's app shows in a campaign's Visibility section (the app's own API,
+/// `/api/campaigns/link`): the studio's sharing switch, the campaign's visibility and — for who
+/// manages it — its link, and whether this person may control it (the buttons grey out
+/// otherwise; the studio decides).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CampaignLinkState {
+    /// Whether the studio can make public links.
+    pub sharing: PublicSharing,
+    /// Anyone with the link can view its approved assets.
+    pub public: bool,
+    /// The link, when public and this person manages the campaign.
+    pub link: Option<String>,
+    /// Whether this person may publish, regenerate or withdraw it.
+    pub can_control: bool,
+}
+
 /// The studio's plan limits (R9.5); `None`: no limit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -604,6 +621,10 @@ pub struct CampaignSyncRow {
     /// Its description.
     #[serde(default)]
     pub description: String,
+    /// Whether it has a live public link (R8.4). The studio alone sets it, when a link is made
+    /// or withdrawn; what a library sends here is ignored.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// What a row is.

@@ -104,7 +104,10 @@ fn studio_view(world: &World, c: usize) -> Result<(Assets, Groups), Failure> {
                     groups.insert(g.id.uuid(), (row.seq, "collection", said));
                 }
                 SyncData::Campaign(g) => {
-                    let said = format!("brand={} name={} description={}", g.brand, g.name, g.description);
+                    let said = format!(
+                        "brand={} name={} description={} public={}",
+                        g.brand, g.name, g.description, g.public
+                    );
                     groups.insert(g.id.uuid(), (row.seq, "campaign", said));
                 }
                 SyncData::Gone(g) if g.kind == "asset" => {
@@ -212,7 +215,12 @@ pub fn check(world: &mut World) -> Result<(), Failure> {
                 _ => lib
                     .campaign_sync_row(atelier_domain::ids::CampaignId::from_uuid(*id))
                     .map_err(|e| broken(e.to_string()))?
-                    .map(|g| format!("brand={} name={} description={}", g.brand, g.name, g.description)),
+                    .map(|g| {
+                        format!(
+                            "brand={} name={} description={} public={}",
+                            g.brand, g.name, g.description, g.public
+                        )
+                    }),
             };
             if ours.as_deref() != Some(theirs.as_str()) {
                 return Err(broken(format!(

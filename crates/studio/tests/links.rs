@@ -22,6 +22,26 @@ fn token(link: &str) -> String {
     token_of_slug(slug).unwrap().to_string()
 }
 
+/// Whether the campaign's row, as `who` pulls it, says it is public (`None`: not pulled).
+async fn public_in_pull(t: &Team, who: &atelier_studio::services::Caller, id: CampaignId) -> Option<bool> {
+    let mut cursor = 0;
+    let mut found = None;
+    loop {
+        let page = t.studio.pull(who, cursor, None, None).await.unwrap();
+        for row in page.rows {
+            if let atelier_protocol::SyncData::Campaign(c) = row.data
+                && c.id == id
+            {
+                found = Some(c.public);
+            }
+        }
+        cursor = page.cursor;
+        if !page.more {
+            return found;
+        }
+    }
+}
+
 async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
     let s = shared(&t).await;
     let spring = CampaignSyncRow {
@@ -29,6 +49,8 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
         brand: s.acme,
         name: "Spring Launch".into(),
         description: String::new(),
+        // A library saying it is public changes nothing: only publishing does.
+        public: true,
     };
     let r = push(
         &t,
@@ -41,6 +63,7 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
     )
     .await;
     applied(&r[0]);
+    assert_eq!(public_in_pull(&t, &t.ana, spring.id).await, Some(false));
     let blobs = Blobs::in_memory();
     let off = |e: atelier_studio::services::ServiceError| assert_eq!(e.code(), ErrorCode::PublicSharingOff);
 
@@ -93,6 +116,10 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
     );
     let t1 = token(&link);
     assert_eq!(studio.campaign_of_token(&t1).await.unwrap(), Some(spring.id));
+    // Every member's library hears it in the campaign's row.
+    for who in [&t.ana, &t.bo] {
+        assert_eq!(public_in_pull(&t, who, spring.id).await, Some(true));
+    }
     // The brand's members see that it is public, not the link.
     for who in [&t.ana, &t.bo] {
         let seen = studio.campaign_visibility(who, &blobs, spring.id).await.unwrap();
@@ -127,6 +154,7 @@ async fn links_are_controlled_by_managers_and_die_when_replaced(t: Team) {
     // Private: no link; publishing again gives a third token, and neither old one comes back.
     let private = studio.unpublish_campaign(&t.admin, spring.id).await.unwrap();
     assert!(!private.public && private.link.is_none());
+    assert_eq!(public_in_pull(&t, &t.ana, spring.id).await, Some(false));
     assert_eq!(studio.campaign_of_token(&t2).await.unwrap(), None);
     assert_eq!(
         studio

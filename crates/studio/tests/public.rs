@@ -75,6 +75,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         brand: s.acme,
         name: "Spring <Launch>".into(),
         description: "internal notes".into(),
+        public: false,
     };
     let mut intents: Vec<SyncIntent> = [&shown, &waiting, &draft, &elsewhere, &later]
         .iter()
@@ -420,6 +421,7 @@ async fn downloads_are_admitted_originals_without_their_location(t: Team) {
         brand: s.acme,
         name: "Summer".into(),
         description: String::new(),
+        public: false,
     };
     let mut intents: Vec<SyncIntent> = [&photo, &render, &clip]
         .iter()

@@ -827,6 +827,7 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
         brand: s.acme,
         name: "Spring".into(),
         description: "The spring launch".into(),
+        public: false,
     };
     let a = new_asset(s.shoot, s.acme, "a.jpg");
     let r = push(

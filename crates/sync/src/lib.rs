@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod engine;
 mod error;
 pub mod intents;
+pub mod links;
 pub mod session;
 pub mod transfers;
 pub mod wire;

@@ -608,7 +608,6 @@ pub(crate) async fn campaign_rename(
 pub(crate) struct CampaignRef {
     name: String,
     brand: String,
-    public: Option<bool>,
 }
 
 pub(crate) async fn campaign_delete(
@@ -618,18 +617,6 @@ pub(crate) async fn campaign_delete(
     let name = c.name.clone();
     blocking(&s, move |l| l.campaign_delete(&c.name, &c.brand)).await?;
     Ok(Json(serde_json::json!({ "deleted": name })))
-}
-
-pub(crate) async fn campaign_visibility(
-    State(s): State<AppState>,
-    Json(c): Json<CampaignRef>,
-) -> ApiResult<Json<atelier_library::CampaignInfo>> {
-    Ok(Json(
-        blocking(&s, move |l| {
-            l.campaign_visibility(&c.name, &c.brand, c.public.unwrap_or(true))
-        })
-        .await?,
-    ))
 }
 
 // ---- tags

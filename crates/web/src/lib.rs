@@ -84,7 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route("/campaigns/create", post(api::campaign_create))
         .route("/campaigns/rename", post(api::campaign_rename))
         .route("/campaigns/delete", post(api::campaign_delete))
-        .route("/campaigns/visibility", post(api::campaign_visibility))
+        .route(
+            "/campaigns/link",
+            get(studio::campaign_link).post(studio::campaign_link_change),
+        )
         .route("/sidecars/failures", get(api::sidecar_failures))
         .route("/models", get(api::models))
         .route("/models/{id}", get(api::model))

@@ -13,8 +13,8 @@ use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_library::Library;
 use atelier_protocol::{
-    InvitationLink, NewInvitation, StudioDevice, StudioInvitation, StudioMember, SyncRefusal, SyncState,
-    SyncStatus,
+    CampaignLinkState, InvitationLink, NewInvitation, StudioDevice, StudioInvitation, StudioMember,
+    SyncRefusal, SyncState, SyncStatus,
 };
 use atelier_sync::SyncError;
 use atelier_sync::session::{self, SignIn, SignedInReport, StudioStatus};
@@ -475,4 +475,70 @@ pub(crate) async fn browser_login(
 
 pub(crate) async fn browser_login_state() -> Json<BrowserLogin> {
     Json(browser().1.clone())
+}
+
+/// `GET /api/campaigns/link?name=&brand=`.
+#[derive(Debug, Deserialize)]
+pub struct CampaignLinkQuery {
+    name: String,
+    brand: String,
+}
+
+/// `GET /api/campaigns/link`: what the campaign page's Visibility section shows — asked of
+/// the studio (a standalone library answers `needs_studio`).
+pub(crate) async fn campaign_link(
+    State(s): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<CampaignLinkQuery>,
+) -> ApiResult<Json<CampaignLinkState>> {
+    Ok(Json(
+        on_library(&s, move |lib| {
+            atelier_sync::links::state(&lib.as_owner(), &q.name, &q.brand)
+        })
+        .await?,
+    ))
+}
+
+/// `POST /api/campaigns/link`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CampaignLinkChange {
+    /// The campaign.
+    pub name: String,
+    /// Its brand.
+    pub brand: String,
+    /// `publish` (a public campaign keeps its link), `regenerate` (a new link, the old one
+    /// dead at once) or `unpublish` (private; its link deleted).
+    pub op: String,
+}
+
+/// `POST /api/campaigns/link`: publishes, regenerates or withdraws the link (the studio
+/// decides who may), then the section's state.
+pub(crate) async fn campaign_link_change(
+    State(s): State<AppState>,
+    Json(body): Json<CampaignLinkChange>,
+) -> ApiResult<Json<CampaignLinkState>> {
+    use atelier_sync::links::LinkOp;
+    let op = match body.op.as_str() {
+        "publish" => LinkOp::Publish,
+        "regenerate" => LinkOp::Regenerate,
+        "unpublish" => LinkOp::Unpublish,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                atelier_domain::ErrorCode::InvalidLinkAction,
+                format!("'{other}' isn't something a link can do: use publish, regenerate or unpublish"),
+            ));
+        }
+    };
+    let state = on_library(&s, move |lib| {
+        let acting = lib.as_owner();
+        atelier_sync::links::control(&acting, &body.name, &body.brand, op)?;
+        atelier_sync::links::state(&acting, &body.name, &body.brand)
+    })
+    .await?;
+    // The studio republished the campaign's row: pull it now rather than at the next poke.
+    if let Some(live) = &s.sync {
+        live.wake();
+    }
+    Ok(Json(state))
 }

@@ -684,15 +684,6 @@ impl Acting<'_> {
         Ok(self.catalog().id_of(c)?)
     }
 
-    /// Makes a campaign public or private from the app (R8.4, R8.6): not through the app yet
-    /// (`atelier campaign publish` does it); a standalone library has no public links.
-    pub fn campaign_visibility(&self, name: &str, brand: &str, _public: bool) -> Result<CampaignInfo> {
-        let acting = self.roles()?;
-        let (b, _) = self.campaign_row(name, brand)?;
-        acting.may_on_brand(Action::ControlPublicLink, b, self)?;
-        Err(needs_studio("public sharing"))
-    }
-
     /// Every tag with its count.
     pub fn tag_list(&self) -> Result<Vec<TagInfo>> {
         let scope = self.scope()?;

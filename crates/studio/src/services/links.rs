@@ -182,8 +182,10 @@ impl Studio {
                     token_hash: secrets::digest(&made).to_vec(),
                 };
                 self.store
-                    .put_link(&stored, caller.account.id, self.now())
+                    .put_link(campaign, &stored, caller.account.id, self.now())
                     .await?;
+                // Every member's library hears the campaign is public (its row changed).
+                self.poke().await;
                 stored
             }
         };
@@ -230,7 +232,8 @@ impl Studio {
     ) -> ServiceResult<CampaignVisibility> {
         self.campaign_for(caller, campaign, Action::ControlPublicLink)
             .await?;
-        self.store.drop_link(&campaign.to_bytes()).await?;
+        self.store.drop_link(campaign).await?;
+        self.poke().await;
         Ok(CampaignVisibility {
             public: false,
             link: None,

@@ -470,6 +470,8 @@ fn decide_group(
             put_campaign(CampaignSyncRow {
                 name,
                 description,
+                // A new campaign is private: only publishing, on the studio, makes it public.
+                public: false,
                 ..campaign.clone()
             })
         }

@@ -17,7 +17,7 @@ pub struct StoredLink {
 }
 
 macro_rules! links_sql {
-    ($name:ident, $pool:ty) => {
+    ($name:ident, $pool:ty, $conn:ty) => {
         pub(super) mod $name {
             use super::super::StoreResult;
             use super::StoredLink;
@@ -40,9 +40,10 @@ macro_rules! links_sql {
             }
 
             /// Makes (or replaces: a regenerated link) a campaign's link, in one statement: the
-            /// old token's hash is gone when this returns.
+            /// old token's hash is gone when its transaction commits (sync.rs's `set_link`,
+            /// which republishes the campaign's row in the same one).
             pub(in crate::store) async fn put_link(
-                pool: &$pool,
+                c: &mut $conn,
                 link: &StoredLink,
                 made_by: &[u8],
                 at: i64,
@@ -58,7 +59,7 @@ macro_rules! links_sql {
                 .bind(&link.token_hash)
                 .bind(made_by)
                 .bind(at)
-                .execute(pool)
+                .execute(&mut *c)
                 .await?;
                 Ok(())
             }
@@ -69,6 +70,16 @@ macro_rules! links_sql {
                     sqlx::query_as("SELECT campaign, nonce, token_hash FROM campaign_link WHERE campaign = $1")
                         .bind(campaign)
                         .fetch_optional(pool)
+                        .await?;
+                Ok(row.map(|(campaign, nonce, token_hash)| StoredLink { campaign, nonce, token_hash }))
+            }
+
+            /// [`link_of`] inside a transaction.
+            pub(in crate::store) async fn link_of_in(c: &mut $conn, campaign: &[u8]) -> StoreResult<Option<StoredLink>> {
+                let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>)> =
+                    sqlx::query_as("SELECT campaign, nonce, token_hash FROM campaign_link WHERE campaign = $1")
+                        .bind(campaign)
+                        .fetch_optional(&mut *c)
                         .await?;
                 Ok(row.map(|(campaign, nonce, token_hash)| StoredLink { campaign, nonce, token_hash }))
             }
@@ -84,10 +95,10 @@ macro_rules! links_sql {
             }
 
             /// Deletes a campaign's link; whether there was one.
-            pub(in crate::store) async fn drop_link(pool: &$pool, campaign: &[u8]) -> StoreResult<bool> {
+            pub(in crate::store) async fn drop_link(c: &mut $conn, campaign: &[u8]) -> StoreResult<bool> {
                 let done = sqlx::query("DELETE FROM campaign_link WHERE campaign = $1")
                     .bind(campaign)
-                    .execute(pool)
+                    .execute(&mut *c)
                     .await?;
                 Ok(done.rows_affected() > 0)
             }
@@ -95,5 +106,5 @@ macro_rules! links_sql {
     };
 }
 
-links_sql!(sqlite, sqlx::SqlitePool);
-links_sql!(postgres, sqlx::PgPool);
+links_sql!(sqlite, sqlx::SqlitePool, sqlx::SqliteConnection);
+links_sql!(postgres, sqlx::PgPool, sqlx::PgConnection);

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use atelier_domain::ids::{DeviceId, UserId};
+use atelier_domain::ids::{CampaignId, DeviceId, UserId};
 use atelier_domain::{ErrorCode, InvalidInput, StudioRole};
 
 #[macro_use]
@@ -415,10 +415,17 @@ impl Store {
         on_links!(self, write set_public_sharing(on))
     }
 
-    /// Makes or replaces a campaign's link.
-    pub async fn put_link(&self, link: &StoredLink, made_by: UserId, at: i64) -> StoreResult<()> {
+    /// Makes or replaces a campaign's link, and republishes its row as public.
+    pub async fn put_link(
+        &self,
+        campaign: CampaignId,
+        link: &StoredLink,
+        made_by: UserId,
+        at: i64,
+    ) -> StoreResult<()> {
         let by = atelier_domain::Id::to_bytes(&made_by);
-        on_links!(self, write put_link(link, &by[..], at))
+        on_writer!(self, set_link(campaign, Some((link, &by[..], at))))?;
+        Ok(())
     }
 
     /// A campaign's link, if public.
@@ -431,9 +438,9 @@ impl Store {
         on_links!(self, read link_by_token(token_hash))
     }
 
-    /// Deletes a campaign's link; whether there was one.
-    pub async fn drop_link(&self, campaign: &[u8]) -> StoreResult<bool> {
-        on_links!(self, write drop_link(campaign))
+    /// Deletes a campaign's link, and republishes its row as private; whether there was one.
+    pub async fn drop_link(&self, campaign: CampaignId) -> StoreResult<bool> {
+        on_writer!(self, set_link(campaign, None))
     }
 
     /// The current sync row of (kind, key), as every member would pull it.

@@ -1404,6 +1404,37 @@ macro_rules! sync_sql {
                 Ok(changed)
             }
 
+            /// Makes or replaces (`Some`: the link, who, when) or deletes (`None`) a campaign's
+            /// public link, and republishes the campaign's row with `public` to match — in one
+            /// transaction, so the two never disagree and every member's library hears of it
+            /// at once. Whether there was a link before.
+            pub(in crate::store) async fn set_link(
+                pool: &$pool,
+                campaign: CampaignId,
+                link: Option<(&super::super::links::StoredLink, &[u8], i64)>,
+            ) -> StoreResult<bool> {
+                let mut tx = begin(pool).await?;
+                let c = &mut *tx;
+                let id = campaign.to_bytes();
+                let had = super::super::links::$name::link_of_in(c, &id).await?.is_some();
+                match link {
+                    Some((link, by, at)) => super::super::links::$name::put_link(c, link, by, at).await?,
+                    None => {
+                        super::super::links::$name::drop_link(c, &id).await?;
+                    }
+                }
+                let mut cache = PushCache::default();
+                // Republished even when `public` stays (a regenerated link): the apps showing
+                // the campaign ask the studio for its link again.
+                if let Some(mut row) = campaign_row(c, &mut cache, campaign).await? {
+                    row.public = link.is_some();
+                    let scope = brand_scope(row.brand);
+                    put_row(c, &mut cache, SyncData::Campaign(row), &scope).await?;
+                }
+                tx.commit().await?;
+                Ok(had)
+            }
+
             /// The last seq handed out.
             pub(in crate::store) async fn last_seq(pool: &$pool) -> StoreResult<i64> {
                 let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM sync_meta WHERE id = 1").fetch_one(pool).await?;

@@ -44,6 +44,7 @@ import type { BulkFailure } from './types/BulkFailure';
 import type { Intent } from './types/Intent';
 import type { BulkReport } from './types/BulkReport';
 import type { CampaignInfo } from './types/CampaignInfo';
+import type { CampaignLinkState } from './types/CampaignLinkState';
 import type { Change } from './types/Change';
 import type { Cursor } from './types/Cursor';
 import type { CollectionInfo } from './types/CollectionInfo';
@@ -110,6 +111,7 @@ export type {
   Intent,
   BulkReport,
   CampaignInfo,
+  CampaignLinkState,
   Change,
   CollectionInfo,
   Cursor,
@@ -326,8 +328,11 @@ export const api = {
   campaignRename: (old: string, name: string, brand: string) =>
     post<CampaignInfo>('/api/campaigns/rename', { old, new: name, brand }),
   campaignDelete: (name: string, brand: string) => post<{ deleted: string }>('/api/campaigns/delete', { name, brand }),
-  campaignVisibility: (name: string, brand: string, isPublic: boolean) =>
-    post<CampaignInfo>('/api/campaigns/visibility', { name, brand, public: isPublic }),
+  /** The Visibility section's state, asked of the studio (`needs_studio` when standalone). */
+  campaignLink: (name: string, brand: string, signal?: AbortSignal) =>
+    get<CampaignLinkState>(`/api/campaigns/link${qs({ name, brand })}`, signal),
+  campaignLinkChange: (name: string, brand: string, op: 'publish' | 'regenerate' | 'unpublish') =>
+    post<CampaignLinkState>('/api/campaigns/link', { name, brand, op }),
 
   // ---- watched folders
   projectUsage: (project: string, signal?: AbortSignal) =>

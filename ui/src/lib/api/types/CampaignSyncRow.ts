@@ -21,4 +21,9 @@ name: string,
 /**
  * Its description.
  */
-description: string, };
+description: string, 
+/**
+ * Whether it has a live public link (R8.4). The studio alone sets it, when a link is made
+ * or withdrawn; what a library sends here is ignored.
+ */
+public: boolean, };
