@@ -236,6 +236,19 @@ bench_upload() {
   stop_services
 }
 
+bench_public() {
+  # Public campaign pages (issue 13): a 200-photo campaign's page and a thumbnail through the
+  # public link against nginx serving the same bytes (wrk, one run), on SQLite; then revocation
+  # on PostgreSQL with two studio processes.
+  cargo build --release --locked -q -p atelier -p atelier-studio
+  python3 tests/bench/public-bench.py "$CARGO_TARGET_DIR/release" --runs "${RUNS:-3}"
+  source scripts/services.sh
+  start_services >/dev/null
+  python3 tests/bench/public-bench.py "$CARGO_TARGET_DIR/release" --runs "${RUNS:-3}" \
+    --postgres "$ATELIER_TEST_DATABASE_URL"
+  stop_services
+}
+
 case "${1:-all}" in
   import) bench_import ;;
   synth) bench_synth ;;
@@ -249,6 +262,7 @@ case "${1:-all}" in
   share) bench_share ;;
   push) bench_push ;;
   upload) bench_upload ;;
+  public) bench_public ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|upload|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|upload|public|all" >&2; exit 2 ;;
 esac

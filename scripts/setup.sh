@@ -20,6 +20,7 @@ need_pkgs=(
   postgresql python3-venv                 # the studio's tests: PostgreSQL, and SeaweedFS (S3) from PyPI
   gnome-keyring dbus-x11 libsecret-tools keyutils libdbus-1-dev   # the keyring: a Secret Service session
   faketime                                # a library whose clock is wrong (sync tests: skew changes nothing)
+  wrk nginx-light                         # the public page benchmark: the load tool, and the reference server
 )
 
 missing=()

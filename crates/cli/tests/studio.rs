@@ -2366,7 +2366,8 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     let (server, url) = serve_studio_with(
         &data,
         &format!("127.0.0.1:{port}"),
-        &["--public-url", &format!("{public}/")],
+        // A limit below the default (600): the flag is honoured, as the end of the test checks.
+        &["--public-url", &format!("{public}/"), "--public-rate", "400"],
         &[],
     );
     assert_eq!(url, public);
@@ -2705,4 +2706,13 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     assert!(third != link && third != new_link);
     assert_eq!(page(&third).0, 200);
     assert_eq!((page(&link).0, page(&new_link).0), (404, 404));
+    // Guessing links: every request from this address counts, 404s too; past the 400 it may
+    // make per 10 s, the answer is 429 with when to try again.
+    let guess = format!("{public}/c/guess-{}", "A".repeat(43));
+    let refused = (0..401).find_map(|_| {
+        let res = reqwest::blocking::get(&guess).unwrap();
+        (res.status().as_u16() == 429).then(|| res.headers()["retry-after"].to_str().unwrap().to_string())
+    });
+    let wait: u64 = refused.expect("429 within 400 requests").parse().unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
 }

@@ -187,7 +187,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let studio = Arc::new(
         studio
             .with_base_url(&base)
-            .with_public_url(options.public_url.as_deref()),
+            .with_public_url(options.public_url.as_deref())
+            .with_public_rate(options.public_rate),
     );
     // Pokes from the other studio processes sharing a PostgreSQL database (none on SQLite).
     studio.listen_for_pokes().await?;

@@ -577,3 +577,375 @@ mod downloads_are_admitted_originals_without_their_location {
         }
     }
 }
+
+/// Regenerating on one studio process kills the old link on every other process sharing its
+/// PostgreSQL database within 100 ms — through NOTIFY, and, on a process that hears none, by
+/// checking again (services::public::RECHECK_MS) — while each serves a live link from memory.
+#[tokio::test]
+async fn a_link_regenerated_on_one_process_dies_on_every_other_at_once() {
+    let Some(t) = team(true).await else {
+        return;
+    };
+    let s = shared(&t).await;
+    let winter = CampaignSyncRow {
+        id: CampaignId::new_v7(),
+        brand: s.acme,
+        name: "Winter".into(),
+        description: String::new(),
+        public: false,
+    };
+    applied(
+        &push(
+            &t,
+            &t.ana,
+            s.ana_lib,
+            10,
+            vec![SyncIntent::CampaignCreate {
+                campaign: winter.clone(),
+            }],
+        )
+        .await[0],
+    );
+    let blobs = Blobs::in_memory();
+    let url = Some("https://share.studio.test");
+    let a = Arc::new(t.studio.clone().with_public_url(url));
+    a.set_public_sharing(&t.owner, true).await.unwrap();
+    // Another process: its own caches, hearing the database's NOTIFYs.
+    let b = Arc::new(
+        atelier_studio::Studio::open(&t._backend.database)
+            .await
+            .unwrap()
+            .with_public_url(url),
+    );
+    b.listen_for_pokes().await.unwrap();
+    // And one that hears none (its listening connection lost).
+    let c = Arc::new(
+        atelier_studio::Studio::open(&t._backend.database)
+            .await
+            .unwrap()
+            .with_public_url(url),
+    );
+    let apps = [
+        router_with_blobs(b, blobs.clone()),
+        router_with_blobs(c, blobs.clone()),
+    ];
+    for _ in 0..3 {
+        let link = a
+            .publish_campaign(&t.admin, &blobs, winter.id, false)
+            .await
+            .unwrap()
+            .link
+            .unwrap();
+        let path = link
+            .strip_prefix("https://share.studio.test")
+            .unwrap()
+            .to_string();
+        for app in &apps {
+            // Served, and again from memory.
+            assert_eq!(get(app, &path).await.0, StatusCode::OK);
+            assert_eq!(get(app, &path).await.0, StatusCode::OK);
+        }
+        a.publish_campaign(&t.admin, &blobs, winter.id, true)
+            .await
+            .unwrap();
+        let regenerated = std::time::Instant::now();
+        for (n, app) in apps.iter().enumerate() {
+            while get(app, &path).await.0 != StatusCode::NOT_FOUND {
+                assert!(
+                    regenerated.elapsed() < std::time::Duration::from_millis(100),
+                    "process {n} still serves the old link after 100 ms"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        a.unpublish_campaign(&t.admin, winter.id).await.unwrap();
+    }
+}
+
+/// Every asset row the studio holds now, as the Admin (who sees every brand) pulls them.
+async fn asset_rows(t: &Team) -> std::collections::HashMap<atelier_domain::AssetId, AssetSyncRow> {
+    let mut rows = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let page = t.studio.pull(&t.admin, cursor, None, None).await.unwrap();
+        for row in page.rows {
+            match row.data {
+                atelier_protocol::SyncData::Asset(a) => {
+                    rows.insert(a.id, a);
+                }
+                atelier_protocol::SyncData::Gone(g) if g.kind == "asset" => {
+                    rows.retain(|id, _| id.to_string() != g.key);
+                }
+                _ => {}
+            }
+        }
+        cursor = page.cursor;
+        if !page.more {
+            return rows;
+        }
+    }
+}
+
+/// A tiny JPEG of its own content (a comment block names it): enough for the scrubber, which
+/// reads its structure, not its pixels.
+fn tiny_jpeg(name: &str) -> Bytes {
+    let mut j = vec![0xFF, 0xD8, 0xFF, 0xFE];
+    j.extend_from_slice(&((name.len() + 2) as u16).to_be_bytes());
+    j.extend_from_slice(name.as_bytes());
+    j.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 1, 2, 3, 0xFF, 0xD9]);
+    Bytes::from(j)
+}
+
+/// Checks every public route through every link against the rule, computed here from the rows
+/// the studio holds now: an asset is admitted iff it is on the link's campaign, of its brand,
+/// Approved and not in the Trash — and through a dead link nothing is.
+async fn check_every_route(
+    t: &Team,
+    app: &axum::Router,
+    links: &[(String, Option<CampaignSyncRow>)],
+    seed: u64,
+) {
+    let rows = asset_rows(t).await;
+    for (path, live) in links {
+        let admitted: Vec<&AssetSyncRow> = match live {
+            None => Vec::new(),
+            Some(c) => rows
+                .values()
+                .filter(|a| {
+                    a.campaigns.contains(&c.id)
+                        && a.brand == c.brand
+                        && a.status == Status::Approved
+                        && !a.trashed
+                })
+                .collect(),
+        };
+        let (status, _, body) = get(app, path).await;
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        if live.is_none() {
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "seed {seed}: dead link {path} answers"
+            );
+        } else {
+            assert_eq!(status, StatusCode::OK, "seed {seed}: {path}");
+            for a in rows.values() {
+                let shown = html.contains(&format!(">{}<", a.name));
+                assert_eq!(
+                    shown,
+                    admitted.iter().any(|x| x.id == a.id),
+                    "seed {seed}: {} ({:?}, campaigns {:?}, trashed {}) on the page of {path}",
+                    a.name,
+                    a.status,
+                    a.campaigns,
+                    a.trashed
+                );
+            }
+        }
+        // Every asset id there is — each one guessable from some other page.
+        for a in rows.values() {
+            let expected = admitted.iter().any(|x| x.id == a.id);
+            for route in ["view", "thumb", "preview", "download"] {
+                let at = format!("{path}/{route}/{}", a.id);
+                let (status, _, _) = get(app, &at).await;
+                assert_eq!(
+                    status == StatusCode::OK,
+                    expected,
+                    "seed {seed}: {at} ({}, {:?}) answered {status}",
+                    a.name,
+                    a.status
+                );
+                if !expected {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "seed {seed}: {at}");
+                }
+            }
+        }
+        // Download all: exactly the admitted ones.
+        let (status, _, body) = get(app, &format!("{path}/download")).await;
+        if live.is_none() {
+            assert_eq!(status, StatusCode::NOT_FOUND, "seed {seed}");
+            continue;
+        }
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(body.to_vec())).unwrap();
+        let mut names: Vec<&str> = zip.file_names().collect();
+        names.sort_unstable();
+        let mut expected: Vec<&str> = admitted.iter().map(|a| a.name.as_str()).collect();
+        expected.sort_unstable();
+        assert_eq!(names, expected, "seed {seed}: Download all of {path}");
+    }
+}
+
+/// The property of the one authoriser, over random worlds: random campaigns, memberships,
+/// statuses and trashings, links live, regenerated and made private; every public route × every
+/// asset id, then again after random changes.
+async fn every_route_admits_exactly_what_is_on_the_campaign_and_approved_now(t: Team, seed: u64) {
+    use rand::{Rng as _, SeedableRng as _};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let s = shared(&t).await;
+    let campaigns: Vec<CampaignSyncRow> = (0..3)
+        .map(|i| CampaignSyncRow {
+            id: CampaignId::new_v7(),
+            brand: s.acme,
+            name: format!("Campaign {i}"),
+            description: String::new(),
+            public: false,
+        })
+        .collect();
+    let assets: Vec<AssetSyncRow> = (0..10)
+        .map(|i| {
+            let name = format!("asset-{i:02}.jpg");
+            let mut a = new_asset(s.shoot, s.acme, &name);
+            let file = tiny_jpeg(&format!("{seed}-{name}"));
+            a.hash = blake3::hash(&file).to_hex().to_string();
+            a.bytes = file.len() as u64;
+            a
+        })
+        .collect();
+    let mut intents: Vec<SyncIntent> = campaigns
+        .iter()
+        .map(|c| SyncIntent::CampaignCreate { campaign: c.clone() })
+        .collect();
+    for a in &assets {
+        intents.push(SyncIntent::AssetCreate { asset: a.clone() });
+        for c in &campaigns {
+            if rng.random_bool(0.5) {
+                intents.push(SyncIntent::CampaignAdd {
+                    campaign: c.id,
+                    asset: a.id,
+                });
+            }
+        }
+    }
+    for o in push(&t, &t.ana, s.ana_lib, 10, intents).await {
+        applied(&o);
+    }
+    let blobs = Blobs::in_memory();
+    for a in &assets {
+        let file = tiny_jpeg(&format!("{seed}-{}", a.name));
+        upload_whole(&t, &blobs, &t.ana, &a.hash, file.clone()).await;
+        t.studio
+            .put_rendition(&t.ana, &blobs, &a.hash, "thumb", "image/jpeg", file)
+            .await
+            .unwrap();
+    }
+    // Statuses: each asset walked to a random one (the Admin decides).
+    let review = |a: &AssetSyncRow, from, action| SyncIntent::ReviewTransition {
+        asset: a.id,
+        from,
+        action,
+    };
+    let mut decisions = Vec::new();
+    for a in &assets {
+        let path: &[(Status, ReviewAction)] = match rng.random_range(0..5) {
+            0 => &[],
+            1 => &[(Status::Draft, ReviewAction::Submit)],
+            2 | 3 => &[
+                (Status::Draft, ReviewAction::Submit),
+                (Status::InReview, ReviewAction::Approve),
+            ],
+            _ => &[
+                (Status::Draft, ReviewAction::Submit),
+                (Status::InReview, ReviewAction::Approve),
+                (Status::Approved, ReviewAction::Archive),
+            ],
+        };
+        decisions.extend(path.iter().map(|(from, action)| review(a, *from, *action)));
+    }
+    for o in push(&t, &t.admin, s.admin_lib, 100, decisions).await {
+        applied(&o);
+    }
+    // Some in the Trash (refusals — an approved asset may be locked — only change the rows the
+    // check reads).
+    let trash: Vec<SyncIntent> = assets
+        .iter()
+        .filter(|_| rng.random_bool(0.2))
+        .map(|a| SyncIntent::AssetTrash {
+            asset: a.id,
+            trashed: true,
+        })
+        .collect();
+    push(&t, &t.admin, s.admin_lib, 200, trash).await;
+
+    // Thousands of requests from one address: the per-client limit is another test's.
+    let studio = Arc::new(
+        t.studio
+            .clone()
+            .with_public_url(Some("https://share.studio.test"))
+            .with_public_rate(0),
+    );
+    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    let app = router_with_blobs(studio.clone(), blobs.clone());
+    let path_of = |link: String| {
+        link.strip_prefix("https://share.studio.test")
+            .unwrap()
+            .to_string()
+    };
+    let mut links = Vec::new();
+    for c in &campaigns {
+        let link = studio
+            .publish_campaign(&t.admin, &blobs, c.id, false)
+            .await
+            .unwrap();
+        links.push((path_of(link.link.unwrap()), Some(c.clone())));
+    }
+    // The first regenerated (its old link dead), the second made private.
+    let fresh = studio
+        .publish_campaign(&t.admin, &blobs, campaigns[0].id, true)
+        .await
+        .unwrap();
+    links[0].1 = None;
+    links.push((path_of(fresh.link.unwrap()), Some(campaigns[0].clone())));
+    studio
+        .unpublish_campaign(&t.admin, campaigns[1].id)
+        .await
+        .unwrap();
+    links[1].1 = None;
+    check_every_route(&t, &app, &links, seed).await;
+
+    // Random changes, each seen at once: approvals, archivings, removals, restorations.
+    for round in 0..3 {
+        let mut changes = Vec::new();
+        for a in &assets {
+            if !rng.random_bool(0.3) {
+                continue;
+            }
+            changes.push(match rng.random_range(0..5) {
+                0 => review(a, Status::InReview, ReviewAction::Approve),
+                1 => review(a, Status::Approved, ReviewAction::Archive),
+                2 => review(a, Status::Draft, ReviewAction::Submit),
+                3 => SyncIntent::CampaignRemove {
+                    campaign: campaigns[rng.random_range(0..campaigns.len())].id,
+                    asset: a.id,
+                },
+                _ => SyncIntent::AssetTrash {
+                    asset: a.id,
+                    trashed: false,
+                },
+            });
+        }
+        push(&t, &t.admin, s.admin_lib, 300 + 100 * round, changes).await;
+        check_every_route(&t, &app, &links, seed).await;
+    }
+}
+
+mod every_route_admits_exactly_what_is_on_the_campaign_and_approved_now {
+    #[tokio::test]
+    async fn sqlite() {
+        for seed in 0..6 {
+            super::every_route_admits_exactly_what_is_on_the_campaign_and_approved_now(
+                super::team(false).await.unwrap(),
+                seed,
+            )
+            .await;
+        }
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        for seed in 100..102 {
+            if let Some(t) = super::team(true).await {
+                super::every_route_admits_exactly_what_is_on_the_campaign_and_approved_now(t, seed).await;
+            }
+        }
+    }
+}

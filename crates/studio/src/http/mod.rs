@@ -43,8 +43,8 @@ pub enum Access {
     /// A signed-in device of an Owner or Admin, by their current role (`auth::Admin`).
     Admin,
     /// Anyone holding a live public campaign link (the token in the path): every route of
-    /// this class opens it through `Studio::open_link` and admits an asset only through
-    /// `services::links::admits` (on the campaign and Approved now) — anything else is the
+    /// this class opens it through `Studio::open_public` and admits an asset only through
+    /// `services::public::admits` (on the campaign and Approved now) — anything else is the
     /// same 404 (`pages::public`).
     PublicLink,
 }

@@ -4,8 +4,8 @@
 //! JavaScript), its pictures `GET /c/{slug}/thumb/{asset}` and `/preview/{asset}`, and the
 //! downloads `GET /c/{slug}/download/{asset}` and `GET /c/{slug}/download` (all, a zip).
 //! Every route opens the link through
-//! `Studio::open_link` and admits an asset only through `services::links::admits` — the one
-//! authoriser; an unknown, private or regenerated link, or an asset not admitted now, is the
+//! `Studio::open_public` (the view of what the link admits now, built through
+//! `services::public::admits` — the one authoriser); an unknown, private or regenerated link, or an asset not admitted now, is the
 //! same plain 404 "This link is no longer active".
 //!
 //! Must not know SQL or the rules. Shows nothing but brand name, campaign name, file names,
@@ -16,6 +16,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use std::sync::Arc;
 
 use atelier_domain::AssetId;
 
@@ -23,7 +25,7 @@ use super::escape;
 use crate::http::AppState;
 use crate::services::ServiceError;
 use crate::services::downloads::ZipAnswer;
-use crate::services::links::PublicAsset;
+use crate::services::public::{PublicAsset, PublicView};
 
 /// The Content-Security-Policy of public pages: pictures from the studio itself, inline
 /// styles, nothing else — no scripts, no forms, no framing, no base URL.
@@ -63,13 +65,21 @@ fn harden(headers: &mut HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
+/// A whole public page around `body`.
+fn document(title: &str, body: &str) -> String {
+    format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\"><meta name=\"robots\" content=\"noindex, nofollow\">\
          <title>{title}</title><style>{STYLE}</style></head><body>{body}</body></html>\n"
-    );
+    )
+}
+
+fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    html_bytes(status, Bytes::from(document(title, body)))
+}
+
+fn html_bytes(status: StatusCode, page: Bytes) -> Response {
     let mut response = (status, page).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -206,53 +216,54 @@ fn attachment(name: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
-/// `GET /c/{slug}`: the campaign's public page.
+/// `GET /c/{slug}`: the campaign's public page — rendered once per view (the same bytes for
+/// everyone until what it shows changes).
 pub async fn campaign_page(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    let link = match state.studio.open_link(&slug).await {
-        Ok(Some(link)) => link,
+    let view = match state.studio.open_public(&slug).await {
+        Ok(Some(view)) => view,
         Ok(None) => return no_longer_active(),
         Err(e) => return failed(&e),
     };
-    let assets = match state.studio.public_assets(&link).await {
-        Ok(assets) => assets,
-        Err(e) => return failed(&e),
-    };
+    let page = view.rendered.get_or_init(|| render_page(&view)).clone();
+    html_bytes(StatusCode::OK, page)
+}
+
+/// The page of a view: brand, campaign, Download all, the grid (or the empty state).
+fn render_page(view: &PublicView) -> Bytes {
+    let link = &view.link;
+    let slug = &view.slug;
     let title = format!("{} — {}", escape(&link.campaign.name), escape(&link.brand_name));
     let mut body = format!(
         "<header><p class=\"brand\">{}</p><h1>{}</h1></header>",
         escape(&link.brand_name),
         escape(&link.campaign.name)
     );
-    if assets.is_empty() {
+    if view.assets.is_empty() {
         body.push_str("<p class=\"empty\">Nothing here yet: approved work will appear on this page.</p>");
     } else {
-        if assets.iter().any(|a| a.downloadable) {
+        if view.assets.iter().any(|a| a.downloadable) {
             body.push_str(&format!(
                 "<nav class=\"all\"><a class=\"dl\" href=\"/c/{}/download\" download>Download all</a></nav>",
-                escape(&slug)
+                escape(slug)
             ));
         }
         body.push_str("<ul>");
-        for (n, a) in assets.iter().enumerate() {
-            body.push_str(&card(&slug, n, a));
+        for (n, a) in view.assets.iter().enumerate() {
+            body.push_str(&card(slug, n, a));
         }
         body.push_str("</ul>");
     }
-    html(StatusCode::OK, &title, &body)
+    Bytes::from(document(&title, &body))
 }
 
-/// The asset id of a public path, and the link it is opened through — or the 404.
-async fn opened(
-    state: &AppState,
-    slug: &str,
-    asset: &str,
-) -> Result<(crate::services::links::OpenLink, AssetId), Response> {
+/// The view a public path's slug opens, and the asset id it names — or the 404.
+async fn opened(state: &AppState, slug: &str, asset: &str) -> Result<(Arc<PublicView>, AssetId), Response> {
     let id: AssetId = match asset.parse::<uuid::Uuid>() {
         Ok(u) => atelier_domain::Id::from_uuid(u),
         Err(_) => return Err(no_longer_active()),
     };
-    match state.studio.open_link(slug).await {
-        Ok(Some(link)) => Ok((link, id)),
+    match state.studio.open_public(slug).await {
+        Ok(Some(view)) => Ok((view, id)),
         Ok(None) => Err(no_longer_active()),
         Err(e) => Err(failed(&e)),
     }
@@ -260,30 +271,28 @@ async fn opened(
 
 /// `GET /c/{slug}/view/{asset}`: one admitted asset, large (the grid's lightbox, as a page).
 pub async fn view(State(state): State<AppState>, Path((slug, asset)): Path<(String, String)>) -> Response {
-    let (link, id) = match opened(&state, &slug, &asset).await {
+    let (view, id) = match opened(&state, &slug, &asset).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };
-    let a = match state.studio.public_view(&link, id).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return no_longer_active(),
-        Err(e) => return failed(&e),
+    let Some(a) = view.asset(id) else {
+        return no_longer_active();
     };
-    let (w, h) = size(&a);
+    let (w, h) = size(a);
     let body = format!(
         "<nav><a href=\"/c/{slug}\">← {campaign}</a></nav><figure>\
          <img src=\"/c/{slug}/preview/{id}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\">\
          <figcaption><span class=\"name\">{name}</span> <span class=\"by\">by {by}</span> {download}</figcaption></figure>",
-        slug = escape(&slug),
-        campaign = escape(&link.campaign.name),
+        slug = escape(&view.slug),
+        campaign = escape(&view.link.campaign.name),
         id = a.id,
         name = escape(&a.name),
-        by = escape(creator(&a)),
-        download = download_link(&slug, &a),
+        by = escape(creator(a)),
+        download = download_link(&view.slug, a),
     );
     html(
         StatusCode::OK,
-        &format!("{} — {}", escape(&a.name), escape(&link.campaign.name)),
+        &format!("{} — {}", escape(&a.name), escape(&view.link.campaign.name)),
         &body,
     )
 }
@@ -303,13 +312,13 @@ pub async fn preview(State(state): State<AppState>, Path((slug, asset)): Path<(S
 }
 
 async fn picture(state: &AppState, slug: &str, asset: &str, preview: bool) -> Response {
-    let (link, id) = match opened(state, slug, asset).await {
+    let (view, id) = match opened(state, slug, asset).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };
     match state
         .studio
-        .public_rendition(&state.blobs, &link, id, preview)
+        .public_rendition(&state.blobs, &view, id, preview)
         .await
     {
         Ok(Some(read)) => {
@@ -333,11 +342,11 @@ pub async fn download(
     State(state): State<AppState>,
     Path((slug, asset)): Path<(String, String)>,
 ) -> Response {
-    let (link, id) = match opened(&state, &slug, &asset).await {
+    let (view, id) = match opened(&state, &slug, &asset).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };
-    match state.studio.public_download(&state.blobs, &link, id).await {
+    match state.studio.public_download(&state.blobs, &view, id).await {
         Ok(Some(file)) => {
             let mut response = Response::new(axum::body::Body::from(file.bytes));
             let headers = response.headers_mut();

@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex};
 
 use atelier_archive::UniqueNames;
 use atelier_domain::AssetId;
-use atelier_protocol::AssetSyncRow;
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use tokio::sync::Semaphore;
@@ -23,7 +22,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::files::{content_hash, from_blob};
-use super::links::{OpenLink, stem};
+use super::links::stem;
+use super::public::{PublicAsset, PublicView};
 use super::{ServiceResult, Studio, blocking};
 use crate::blobs::Blobs;
 
@@ -83,16 +83,16 @@ impl Studio {
     pub async fn public_download(
         &self,
         blobs: &Blobs,
-        link: &OpenLink,
+        view: &PublicView,
         id: AssetId,
     ) -> ServiceResult<Option<Download>> {
-        let Some(asset) = self.public_asset(link, id).await? else {
+        let Some(asset) = view.asset(id) else {
             return Ok(None);
         };
-        self.cleaned(blobs, &asset).await
+        self.cleaned(blobs, asset).await
     }
 
-    async fn cleaned(&self, blobs: &Blobs, asset: &AssetSyncRow) -> ServiceResult<Option<Download>> {
+    async fn cleaned(&self, blobs: &Blobs, asset: &PublicAsset) -> ServiceResult<Option<Download>> {
         if !downloadable(&asset.mime) || !self.store.blob_stored(&asset.hash).await? {
             return Ok(None);
         }
@@ -126,13 +126,13 @@ impl Studio {
     /// is built (stored, not compressed: pictures are compressed already). `None` when the
     /// link isn't live.
     pub async fn public_zip(&self, blobs: &Blobs, slug: &str) -> ServiceResult<Option<ZipAnswer>> {
-        let Some(link) = self.open_link(slug).await? else {
+        let Some(view) = self.open_public(slug).await? else {
             return Ok(None);
         };
         let Ok(slot) = self.downloads.zips.clone().try_acquire_owned() else {
             return Ok(Some(ZipAnswer::Busy));
         };
-        let listed = self.public_assets(&link).await?;
+        let listed = view.assets.clone();
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
         let studio = self.clone();
         let blobs = blobs.clone();
@@ -145,7 +145,7 @@ impl Studio {
             }
         });
         Ok(Some(ZipAnswer::Ready {
-            name: format!("{}.zip", stem(&link.campaign.name)),
+            name: format!("{}.zip", stem(&view.link.campaign.name)),
             body: Box::pin(tokio_stream_of(rx)),
         }))
     }
@@ -154,7 +154,7 @@ impl Studio {
         &self,
         blobs: &Blobs,
         slug: &str,
-        listed: Vec<super::links::PublicAsset>,
+        listed: Vec<PublicAsset>,
         tx: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
     ) -> Result<(), String> {
         let sink = Sink::default();
@@ -174,13 +174,13 @@ impl Studio {
         };
         for listed in listed {
             // Admitted again now: the link still live, the asset still on it and Approved.
-            let link = match self.open_link(slug).await {
-                Ok(Some(link)) => link,
+            let view = match self.open_public(slug).await {
+                Ok(Some(view)) => view,
                 Ok(None) => return Err("the link was withdrawn while the zip was built".into()),
                 Err(e) => return Err(e.to_string()),
             };
             let Some(file) = self
-                .public_download(blobs, &link, listed.id)
+                .public_download(blobs, &view, listed.id)
                 .await
                 .map_err(|e| e.to_string())?
             else {

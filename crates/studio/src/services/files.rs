@@ -86,6 +86,17 @@ pub struct FileRead {
     pub body: Bytestream,
 }
 
+impl FileRead {
+    /// A file already in memory.
+    pub fn whole(bytes: Bytes, mime: String) -> FileRead {
+        FileRead {
+            size: bytes.len() as u64,
+            mime,
+            body: Box::pin(futures_util::stream::once(async move { Ok(bytes) })),
+        }
+    }
+}
+
 impl Studio {
     async fn reader_scopes(&self, caller: &Caller) -> ServiceResult<Vec<String>> {
         Ok(self

@@ -9,9 +9,8 @@
 
 use atelier_domain::ids::CampaignId;
 use atelier_domain::policy::{self, Action};
-use atelier_domain::{AssetId, Status};
 use atelier_domain::{ErrorCode, Id as _, StudioRole};
-use atelier_protocol::{AssetSyncRow, CampaignSyncRow, CampaignVisibility, PublicSharing, SyncData};
+use atelier_protocol::{CampaignVisibility, PublicSharing, SyncData};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac as _};
@@ -23,7 +22,7 @@ use subtle::ConstantTimeEq as _;
 use super::sync::on_brand;
 use super::{Caller, ServiceError, ServiceResult, Studio, refused, secrets};
 use crate::blobs::Blobs;
-use crate::store::{StoredLink, brand_scope};
+use crate::store::StoredLink;
 
 /// Characters of the campaign's name kept in a link's stem (decoration: lookup is by token).
 const STEM_CHARS: usize = 40;
@@ -105,6 +104,9 @@ impl Studio {
             ));
         }
         self.store.set_public_sharing(on).await?;
+        // The switch moves no seq: what this process showed is forgotten now (other
+        // processes check again within public::RECHECK_MS).
+        self.public_views.clear();
         self.public_sharing().await
     }
 
@@ -253,173 +255,6 @@ impl Studio {
         let id = uuid::Uuid::from_slice(&stored.campaign)
             .map_err(|_| ServiceError::Internal("a campaign link's campaign id isn't 16 bytes".into()))?;
         Ok(Some(CampaignId::from_uuid(id)))
-    }
-}
-
-/// A live public link, opened: the campaign it shows and its brand's name.
-#[derive(Debug, Clone)]
-pub struct OpenLink {
-    /// The campaign, as stored now.
-    pub campaign: CampaignSyncRow,
-    /// Its brand's name.
-    pub brand_name: String,
-}
-
-/// An asset a public page shows: only what the page may say about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicAsset {
-    /// Its id (in the page's own URLs only, always checked again through the link).
-    pub id: AssetId,
-    /// Its file name.
-    pub name: String,
-    /// Its creator's display name.
-    pub creator: String,
-    /// Pixels, for the grid's layout.
-    pub width: u32,
-    /// Pixels.
-    pub height: u32,
-    /// Its content hash (the studio's key for its renditions; never shown).
-    pub hash: String,
-    /// Whether its type can be cleaned for download (atelier-scrub).
-    pub downloadable: bool,
-}
-
-/// The one rule for what a public link admits (R8.5): an asset on this campaign, of its brand,
-/// Approved now and not in the Trash. Every public route asks it, for every asset, every time.
-pub fn admits(link: &OpenLink, asset: &AssetSyncRow) -> bool {
-    asset.brand == link.campaign.brand
-        && asset.status == Status::Approved
-        && !asset.trashed
-        && asset.campaigns.contains(&link.campaign.id)
-}
-
-impl Studio {
-    /// Opens a public path's link (`<stem>-<token>`): the campaign, if its link is the live
-    /// one, public sharing is on, and the campaign still exists. Anything else is `None` — the
-    /// same "no longer active" page whatever the reason.
-    pub async fn open_link(&self, slug: &str) -> ServiceResult<Option<OpenLink>> {
-        let Some(token) = token_of_slug(slug) else {
-            return Ok(None);
-        };
-        if self.public_url.is_none() || !self.store.public_sharing().await? {
-            return Ok(None);
-        }
-        let Some(campaign) = self.campaign_of_token(token).await? else {
-            return Ok(None);
-        };
-        let Some(SyncData::Campaign(campaign)) =
-            self.store.stored_row("campaign", &campaign.to_string()).await?
-        else {
-            return Ok(None);
-        };
-        let Some(brand) = self.store.brand_now(campaign.brand).await? else {
-            return Ok(None);
-        };
-        Ok(Some(OpenLink {
-            campaign,
-            brand_name: brand.name,
-        }))
-    }
-
-    /// What a public page shows: the assets [`admits`] lets through, oldest first, with their
-    /// creators' display names.
-    pub async fn public_assets(&self, link: &OpenLink) -> ServiceResult<Vec<PublicAsset>> {
-        let scope = brand_scope(link.campaign.brand);
-        let rows = self
-            .store
-            .assets_naming(&scope, &link.campaign.id.to_string())
-            .await?;
-        let people = self.store.accounts().await?;
-        let name_of = |a: &AssetSyncRow| {
-            people
-                .iter()
-                .find(|p| p.id == a.creator)
-                .map_or_else(String::new, |p| p.display_name.clone())
-        };
-        let mut shown: Vec<(i64, PublicAsset)> = rows
-            .iter()
-            .filter(|a| admits(link, a))
-            .map(|a| {
-                (
-                    a.added_at,
-                    PublicAsset {
-                        id: a.id,
-                        name: a.name.clone(),
-                        creator: name_of(a),
-                        width: a.width,
-                        height: a.height,
-                        hash: a.hash.clone(),
-                        downloadable: super::downloads::downloadable(&a.mime),
-                    },
-                )
-            })
-            .collect();
-        shown.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        Ok(shown.into_iter().map(|(_, a)| a).collect())
-    }
-
-    /// An asset's rendition through a link, if the link admits the asset now: the
-    /// thumbnail, or for `preview` the large preview (its thumbnail when the studio has none).
-    pub async fn public_rendition(
-        &self,
-        blobs: &Blobs,
-        link: &OpenLink,
-        id: AssetId,
-        preview: bool,
-    ) -> ServiceResult<Option<super::files::FileRead>> {
-        let Some(asset) = self.public_asset(link, id).await? else {
-            return Ok(None);
-        };
-        let mut found = None;
-        if preview {
-            found = self.store.rendition(&asset.hash, "preview").await?;
-        }
-        if found.is_none() {
-            found = self.store.rendition(&asset.hash, "thumb").await?;
-        }
-        let Some((blob, mime)) = found else {
-            return Ok(None);
-        };
-        let read = blobs
-            .get(&super::files::content_hash(&blob)?)
-            .await
-            .map_err(super::files::from_blob)?;
-        Ok(Some(super::files::FileRead {
-            size: read.size,
-            mime,
-            body: read.into_stream(),
-        }))
-    }
-
-    /// An asset a link admits now, as its page shows it.
-    pub async fn public_view(&self, link: &OpenLink, id: AssetId) -> ServiceResult<Option<PublicAsset>> {
-        let Some(a) = self.public_asset(link, id).await? else {
-            return Ok(None);
-        };
-        let creator = self
-            .store
-            .accounts()
-            .await?
-            .into_iter()
-            .find(|p| p.id == a.creator)
-            .map_or_else(String::new, |p| p.display_name);
-        Ok(Some(PublicAsset {
-            id: a.id,
-            name: a.name,
-            creator,
-            width: a.width,
-            height: a.height,
-            downloadable: super::downloads::downloadable(&a.mime),
-            hash: a.hash,
-        }))
-    }
-
-    /// One asset through a link, if the link admits it now.
-    pub async fn public_asset(&self, link: &OpenLink, id: AssetId) -> ServiceResult<Option<AssetSyncRow>> {
-        Ok(match self.store.stored_row("asset", &id.to_string()).await? {
-            Some(SyncData::Asset(a)) if admits(link, &a) => Some(a),
-            _ => None,
-        })
     }
 }
 

@@ -28,6 +28,7 @@ pub mod downloads;
 pub mod files;
 pub mod invitations;
 pub mod links;
+pub mod public;
 pub mod secrets;
 pub mod sync;
 pub mod throttle;
@@ -122,6 +123,8 @@ pub struct Studio {
     public_throttle: Arc<throttle::RequestThrottle>,
     /// Public downloads being cleaned and zips being built (this process's).
     downloads: downloads::DownloadSlots,
+    /// What public links show, kept while still true (`public.rs`).
+    public_views: Arc<public::ViewCache>,
 }
 
 fn now_ms() -> i64 {
@@ -249,6 +252,7 @@ impl Studio {
                 throttle::PUBLIC_REQUESTS_PER_WINDOW,
             )),
             downloads: downloads::DownloadSlots::default(),
+            public_views: Arc::default(),
         }
     }
 
@@ -307,6 +311,11 @@ impl Studio {
             Ok(seq) => self.seen_seq(seq),
             Err(e) => tracing::warn!(error = %e, "can't read the latest seq for pokes"),
         }
+    }
+
+    /// The latest seq this process knows committed.
+    fn known_seq(&self) -> i64 {
+        *self.pokes.borrow()
     }
 
     /// Wakes the live pokes up to `seq` (never backwards).

@@ -5,6 +5,20 @@
 //! Must not know HTTP, the link key or the rules: services derive and check tokens, decide who
 //! may publish, and hand this module bytes to keep.
 
+/// What a public request needs to know at once: the link its token hashes to, whether sharing
+/// is on, and the studio's seq now — one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkGate {
+    /// The campaign's id (16 bytes).
+    pub campaign: Vec<u8>,
+    /// The stored SHA-256 of the token.
+    pub token_hash: Vec<u8>,
+    /// Whether public sharing is on.
+    pub sharing: bool,
+    /// The last seq handed out.
+    pub seq: i64,
+}
+
 /// A campaign's link as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLink {
@@ -20,7 +34,7 @@ macro_rules! links_sql {
     ($name:ident, $pool:ty, $conn:ty) => {
         pub(super) mod $name {
             use super::super::StoreResult;
-            use super::StoredLink;
+            use super::{LinkGate, StoredLink};
 
             /// Whether an Owner or Admin turned public sharing on.
             pub(in crate::store) async fn public_sharing(pool: &$pool) -> StoreResult<bool> {
@@ -72,6 +86,19 @@ macro_rules! links_sql {
                         .fetch_optional(pool)
                         .await?;
                 Ok(row.map(|(campaign, nonce, token_hash)| StoredLink { campaign, nonce, token_hash }))
+            }
+
+            /// The link `token_hash` finds, the sharing switch and the seq, in one statement.
+            pub(in crate::store) async fn link_gate(pool: &$pool, token_hash: &[u8]) -> StoreResult<Option<LinkGate>> {
+                let row: Option<(Vec<u8>, Vec<u8>, bool, i64)> = sqlx::query_as(
+                    "SELECT l.campaign, l.token_hash, s.public_sharing, m.seq
+                     FROM campaign_link l, studio s, sync_meta m
+                     WHERE l.token_hash = $1 AND s.id = 1 AND m.id = 1",
+                )
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?;
+                Ok(row.map(|(campaign, token_hash, sharing, seq)| LinkGate { campaign, token_hash, sharing, seq }))
             }
 
             /// [`link_of`] inside a transaction.

@@ -22,7 +22,7 @@ mod sqlite;
 pub mod sync;
 
 pub use files::{NewUpload, StoredPart, StoredUpload, UploadWay};
-pub use links::StoredLink;
+pub use links::{LinkGate, StoredLink};
 pub use pushes::{Decide, PushJob};
 pub use sync::{
     Applied, FactsQuery, NOTIFY_CHANNEL, STUDIO_SCOPE, SyncFacts, SyncWrite, brand_scope, user_scope,
@@ -431,6 +431,11 @@ impl Store {
     /// A campaign's link, if public.
     pub async fn link_of(&self, campaign: &[u8]) -> StoreResult<Option<StoredLink>> {
         on_links!(self, read link_of(campaign))
+    }
+
+    /// The link a token's hash finds, with the sharing switch and the seq now (one query).
+    pub async fn link_gate(&self, token_hash: &[u8]) -> StoreResult<Option<LinkGate>> {
+        on_links!(self, read link_gate(token_hash))
     }
 
     /// The link a token's hash finds, if any.
