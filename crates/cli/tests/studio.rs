@@ -98,6 +98,17 @@ fn serve_studio(data: &Path, listen: &str) -> (Server, String) {
 
 /// [`serve_studio`] with more arguments and environment (another database, a bucket).
 fn serve_studio_with(data: &Path, listen: &str, args: &[&str], env: &[(&str, String)]) -> (Server, String) {
+    serve_studio_logged(data, listen, args, env, Stdio::null())
+}
+
+/// [`serve_studio_with`], its log (stderr) going to `log`.
+fn serve_studio_logged(
+    data: &Path,
+    listen: &str,
+    args: &[&str],
+    env: &[(&str, String)],
+    log: impl Into<Stdio>,
+) -> (Server, String) {
     let mut child = Command::new(studio_bin())
         .args(["serve", "--data"])
         .arg(data)
@@ -105,7 +116,7 @@ fn serve_studio_with(data: &Path, listen: &str, args: &[&str], env: &[(&str, Str
         .args(args)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -2363,12 +2374,15 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
         .unwrap()
         .port();
     let public = format!("http://127.0.0.1:{port}");
-    let (server, url) = serve_studio_with(
+    // Every request in the log (the access log at debug): the tokens must not be there.
+    let log = tmp.path().join("studio.log");
+    let (server, url) = serve_studio_logged(
         &data,
         &format!("127.0.0.1:{port}"),
         // A limit below the default (600): the flag is honoured, as the end of the test checks.
         &["--public-url", &format!("{public}/"), "--public-rate", "400"],
-        &[],
+        &[("RUST_LOG", "debug".to_string())],
+        std::fs::File::create(&log).unwrap(),
     );
     assert_eq!(url, public);
     let s = NewStudio {
@@ -2715,4 +2729,14 @@ fn a_campaign_goes_public_through_a_link_that_shows_only_approved_work() {
     });
     let wait: u64 = refused.expect("429 within 400 requests").parse().unwrap();
     assert!((1..=10).contains(&wait), "{wait}");
+    // The log has every public request, by its route — never a token.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("/c/{slug}"),
+        "the access log is on: {logged:.2000}"
+    );
+    for l in [&link, &new_link, &third] {
+        let token = &l[l.len() - 43..];
+        assert!(!logged.contains(token), "a link's token is in the studio's log");
+    }
 }
