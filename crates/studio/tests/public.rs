@@ -538,6 +538,40 @@ async fn downloads_are_admitted_originals_without_their_location(t: Team) {
     std::io::Read::read_to_end(&mut zip.by_name("Harbour _dawn_.jpg").unwrap(), &mut entry).unwrap();
     assert_eq!(entry, atelier_scrub::scrub(gps_jpeg.to_vec()).unwrap().bytes);
 
+    // Zips are built two at a time per studio process: while two are being sent, a third is
+    // told to come back (503, Retry-After); one abandoned frees its place.
+    let zip_request = || {
+        Request::get(format!("{path}/download"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let first = app.clone().oneshot(zip_request()).await.unwrap();
+    let second = app.clone().oneshot(zip_request()).await.unwrap();
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let (status, headers, body) = get(&app, &format!("{path}/download")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_public_headers(&headers, "busy");
+    assert!(headers.contains_key("retry-after"));
+    assert!(String::from_utf8_lossy(&body).contains("try again"));
+    for abandoned in [first, second] {
+        drop(abandoned);
+        let mut freed = false;
+        for _ in 0..200 {
+            let res = app.clone().oneshot(zip_request()).await.unwrap();
+            if res.status() == StatusCode::OK {
+                // Read to its end: this one frees its place by finishing.
+                res.into_body().collect().await.unwrap();
+                freed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(freed, "an abandoned zip frees its place");
+    }
+
     // Archived: its download is gone at once, and Download all leaves it out.
     let r = push(
         &t,
