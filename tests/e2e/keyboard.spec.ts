@@ -55,6 +55,18 @@ test('0–5 rate and P/X/U flag the card under the cursor', async () => {
   await expect.poll(() => byName(name).rating).toBe(0);
   await page.keyboard.press('p');
   await expect.poll(() => byName(name).flag).toBe('pick');
+  // The pick shows on the card without hovering it, and doesn't cover its selection box.
+  await page.mouse.move(0, 0);
+  const card = page.getByRole('gridcell').filter({ has: page.getByRole('button', { name, exact: true }) });
+  await expect(card.getByLabel('Pick', { exact: true })).toBeVisible();
+  const flagBox = (await card.getByLabel('Pick', { exact: true }).boundingBox())!;
+  const selectBox = (await card.getByRole('checkbox').boundingBox())!;
+  expect(flagBox.y > selectBox.y + selectBox.height || flagBox.x + flagBox.width < selectBox.x).toBe(true);
+  await card.getByRole('checkbox').click();
+  await expect(card.getByRole('checkbox')).toBeChecked();
+  await card.getByRole('checkbox').click();
+  await expect(card.getByRole('checkbox')).not.toBeChecked();
+  await card.getByRole('button', { name, exact: true }).focus();
   await page.keyboard.press('x');
   await expect.poll(() => byName(name).flag).toBe('reject');
   await page.keyboard.press('u');

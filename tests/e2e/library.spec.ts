@@ -174,7 +174,13 @@ test('dragging a selection onto a collection files it; Include nested rolls up',
 
   await tree.getByRole('button', { name: /^Shoots/ }).click();
   await expect(cards(page)).toHaveCount(0);
-  await rail().getByRole('checkbox', { name: 'Include nested' }).check();
+  // A parent that holds nothing itself: no talk of filters; its count says 0 here, 3 nested; the
+  // empty state offers Include nested.
+  await expect(tree.getByRole('button', { name: /^Shoots/ })).toContainText('0+3');
+  await expect(page.getByText('Nothing filed in Shoots yet')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Clear filters' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Include nested' }).click();
+  await expect(rail().getByRole('checkbox', { name: 'Include nested' })).toBeChecked();
   await expect(cards(page)).toHaveCount(3);
   await expect(tree.getByRole('button', { name: /^Shoots/ })).toContainText('3');
   await rail().getByRole('checkbox', { name: 'Include nested' }).uncheck();

@@ -59,24 +59,46 @@ test('the queue is oldest first, and A approves then jumps to the next undecided
 
   await page.keyboard.press('a');
   await expect(page.getByText('2 of 7 · 6 undecided')).toBeVisible();
-  await expect.poll(() => statusOf(oldest[0]!.id)).toBe('approved');
+  // A stray A can be taken back: nothing is sent for a few seconds, and the toast offers Undo.
+  expect(statusOf(oldest[0]!.id)).toBe('in_review');
+  await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Undo' })).toBeVisible();
+  await expect.poll(() => statusOf(oldest[0]!.id), { timeout: 10_000 }).toBe('approved');
   await expect(queue.getByRole('button').nth(0)).toHaveClass(/decided/);
 });
 
-test('N writes a note, typing never triggers keys, R requests changes with it', async () => {
+test('N writes a note, typing never triggers keys; J/K keep it; Ctrl+Enter requests changes with it', async () => {
   await page.keyboard.press('n');
   const note = page.getByRole('textbox', { name: /Note/ });
   await expect(note).toBeFocused();
   await note.type('Crop tighter; jarring colours');
   await expect(page.getByText('2 of 7 · 6 undecided')).toBeVisible();
   await note.press('Escape');
-  await page.keyboard.press('r');
+  // Stepping away and back keeps the note (the queue says a note is drafted).
+  await page.keyboard.press('j');
+  await expect(page.getByText('3 of 7 · 6 undecided')).toBeVisible();
+  await expect(note).toHaveValue('');
+  await expect(page.getByRole('list', { name: 'Queue, oldest first' })).toContainText('Note drafted');
+  await page.keyboard.press('k');
+  await expect(note).toHaveValue('Crop tighter; jarring colours');
+  await note.focus();
+  await note.press('Control+Enter');
   await expect(page.getByText('3 of 7 · 5 undecided')).toBeVisible();
-  // The queue moves on at once; the decision reaches the catalog a moment later.
-  await expect.poll(() => a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'rejected').total).toBe(1);
+  // The queue moves on at once; the decision reaches the catalog after its grace period.
+  await expect.poll(() => a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'rejected').total, { timeout: 10_000 }).toBe(1);
   const rejected = a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'rejected');
   const log = await a.api<{ note: string | null; to: string }[]>(`/api/assets/${rejected.items[0]!.id}/review-log`);
   expect(log.at(-1)).toMatchObject({ to: 'rejected', note: 'Crop tighter; jarring colours' });
+});
+
+test('a stray decision is taken back with Ctrl+Z within its grace period: nothing is sent', async () => {
+  const inReview = () => a.cliJson<SearchPage>('search', '--brand', 'Acme', '--status', 'in_review').total;
+  expect(inReview()).toBe(5);
+  await page.keyboard.press('a');
+  await expect(page.getByText('4 of 7 · 4 undecided')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByText('3 of 7 · 5 undecided')).toBeVisible();
+  await page.waitForTimeout(5_500);
+  expect(inReview()).toBe(5);
 });
 
 test('J and K move; modifiers do nothing; decided items keep their label', async () => {
@@ -97,6 +119,7 @@ test('deciding the rest ends in "everything decided", and the card says All clea
   for (let i = 0; i < 4; i += 1) await page.keyboard.press('a');
   await expect(page.getByText(/0 undecided/)).toBeVisible();
   await expect(page.getByText('Everything in this queue is decided.')).toBeVisible();
+  // Leaving sends what waits at once.
   await page.goto(`${a.origin}/review`);
-  await expect(page.getByRole('link', { name: 'Acme: All clear' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Acme: All clear' })).toBeVisible({ timeout: 10_000 });
 });

@@ -64,6 +64,20 @@ test('the Import dialog uploads with project, brand, tags and collection; outcom
   await expect(panel()).toContainText('Not a supported image or video');
   await expect(panel().getByRole('button', { name: `Retry ${path.basename(files.corrupt)}` })).toBeVisible();
   await shot(page, 'upload-panel');
+  // The tray never covers the rail's Upload to library; Hide folds it to one line.
+  const rail = page.getByRole('button', { name: 'Upload to library' });
+  const uncovered = () =>
+    rail.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return !!hit && b.contains(hit);
+    });
+  expect(await uncovered()).toBe(true);
+  await panel().getByRole('button', { name: 'Hide' }).click();
+  await expect(panel().getByRole('listitem')).toHaveCount(0);
+  await expect(panel().getByRole('status')).toContainText('2 imported');
+  expect(await uncovered()).toBe(true);
+  await panel().getByRole('button', { name: 'Show' }).click();
 
   expect(a.cliJson<SearchPage>('search', '--tag', 'upload-test').total).toBe(2);
   expect(a.cliJson<SearchPage>('search', '--project', 'Studio day', '--source', 'uploaded').total).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, binaryBytes, bulkSummary, bytes, captureTime, count, dimensions, duration, groupFailures, plural, sentence } from './format';
+import { ago, binaryBytes, bulkSummary, bytes, captureTime, count, dimensions, duration, groupFailures, middle, plural, sentence } from './format';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
 
@@ -81,5 +81,19 @@ describe('bulk summaries', () => {
   it('capitalises server messages', () => {
     expect(sentence('self-approval is off')).toBe('Self-approval is off');
     expect(sentence('')).toBe('');
+  });
+});
+
+describe('long names', () => {
+  it('are shortened in the middle, keeping their end and extension', () => {
+    expect(middle('short.jpg')).toBe('short.jpg');
+    const long = 'Client_Campaign_Autumn_Shoot_Day2_IMG_2041_final_v3.jpg';
+    const m = middle(long);
+    expect([...m].length).toBe(30);
+    expect(m.startsWith('Client_Campaign')).toBe(true);
+    expect(m.endsWith('_v3.jpg')).toBe(true);
+    expect(m).toContain('…');
+    expect([...middle('a'.repeat(100))].length).toBe(30);
+    expect(middle('東京'.repeat(40)).length).toBeLessThanOrEqual(30);
   });
 });

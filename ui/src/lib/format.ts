@@ -208,3 +208,17 @@ export function duration(seconds: number): string {
   const mm = h ? String(m).padStart(2, '0') : String(m);
   return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
+
+/**
+ * A long file name shortened in the middle, its end and extension kept (`IMG_2041…final.jpg`):
+ * names of one shoot differ at the end, which truncation at the end would hide.
+ */
+export function middle(name: string, max = 30): string {
+  const chars = [...name];
+  if (chars.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 8 ? [...name.slice(dot)] : [];
+  const keepEnd = Math.min(chars.length - 1, ext.length + Math.max(4, Math.floor((max - ext.length) / 3)));
+  const keepStart = Math.max(1, max - keepEnd - 1);
+  return `${chars.slice(0, keepStart).join('')}…${chars.slice(chars.length - keepEnd).join('')}`;
+}
