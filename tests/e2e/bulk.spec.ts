@@ -82,10 +82,26 @@ test('tags, collection and campaign for the selection', async () => {
   await tags.getByRole('combobox', { name: 'Add a tag' }).press('Enter');
   await expect(toast('All 3 tagged “hero”')).toBeVisible();
   await expect(tags.getByRole('button', { name: 'Remove tag hero from the selection' })).toBeVisible();
+  // Suggestions push the selection's chips down instead of covering them.
+  await tags.getByRole('combobox', { name: 'Add a tag' }).fill('he');
+  const suggestions = tags.getByRole('listbox', { name: 'Tag suggestions' });
+  await expect(suggestions).toBeVisible();
+  const list = (await suggestions.boundingBox())!;
+  const chip = (await tags.getByRole('button', { name: 'Remove tag hero from the selection' }).boundingBox())!;
+  expect(chip.y >= list.y + list.height || chip.y + chip.height <= list.y).toBe(true);
+  await tags.getByRole('combobox', { name: 'Add a tag' }).fill('');
   await page.keyboard.press('Escape');
 
+  // At the bottom of the window the picker opens upward, whole, inside the window; Enter files
+  // into the first match.
   await bar().getByRole('button', { name: 'Collection' }).click();
-  await page.getByRole('dialog', { name: 'Add to collection' }).getByRole('button', { name: /Picks/ }).click();
+  const picker = page.getByRole('dialog', { name: 'Add to collection' });
+  await expect(picker.getByRole('button', { name: /Picks/ })).toBeVisible();
+  const box = (await picker.boundingBox())!;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+  await picker.getByRole('searchbox', { name: 'Find a collection' }).fill('pic');
+  await picker.getByRole('searchbox', { name: 'Find a collection' }).press('Enter');
   await expect(toast('All 3 filed in Picks')).toBeVisible();
   await page.keyboard.press('Escape');
 
