@@ -3,7 +3,8 @@
 // tags (create inline), collections, campaigns (team brands only), and shows the read-only facts
 // with the prompt and generation parameters and camera data; Download, Delete; no desktop-only
 // actions in a browser.
-import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, type Atelier, type SearchPage } from './atelier';
+import path from 'node:path';
+import { test, expect, startAtelier, signIn, shot, cards, haveCorpus, SKIP_REASON, errorsOf, FIXTURES, type Atelier, type SearchPage } from './atelier';
 import type { Page } from '@playwright/test';
 
 test.skip(!haveCorpus, SKIP_REASON);
@@ -148,4 +149,21 @@ test('delete from the lightbox asks first', async () => {
   const confirm = page.getByRole('dialog', { name: /Delete “/ });
   await confirm.getByRole('button', { name: 'Delete asset' }).click();
   await expect.poll(() => a.cliJson<SearchPage>('search').total).toBe(before - 1);
+});
+
+test('a video the browser can’t play says so and offers the file', async () => {
+  const mpg = path.join(FIXTURES, 'video/real/Sony_FD100__MVC-008V.MPG');
+  a.cli('import', mpg);
+  await search().fill('MVC-008V');
+  await expect(cards(page)).toHaveCount(1);
+  await cards(page).first().click();
+  const said = box().getByRole('status').filter({ hasText: 'can’t play here' });
+  await expect(said).toContainText('(MPG)');
+  const download = said.getByRole('link', { name: 'Download' });
+  await expect(download).toHaveAttribute('download', 'Sony_FD100__MVC-008V.MPG');
+  const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  expect(file.suggestedFilename()).toBe('Sony_FD100__MVC-008V.MPG');
+  await shot(page, 'lightbox-video-unplayable');
+  await page.keyboard.press('Escape');
+  await search().fill('');
 });
