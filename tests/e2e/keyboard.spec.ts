@@ -166,3 +166,29 @@ test('? lists the shortcuts', async () => {
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 });
+
+test('Delete rejected: the view’s rejects, counted, confirmed, to the Trash', async () => {
+  await page.getByRole('searchbox', { name: 'Search', exact: true }).fill('');
+  await cards(page).first().focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('toolbar', { name: 'Selection actions' })).toHaveCount(0);
+  const allAssets = page.getByRole('button', { name: /^All assets/ });
+  await expect(allAssets).toContainText('36');
+  await expect(page.getByRole('button', { name: /Delete \d+ rejected/ })).toHaveCount(0);
+  // The second and the fifth card, reached with the arrows.
+  await cards(page).first().focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('x');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('x');
+  const button = page.getByRole('button', { name: 'Delete 2 rejected' });
+  await expect(button).toBeVisible();
+  await button.click();
+  const confirm = page.getByRole('dialog', { name: 'Delete 2 rejected assets?' });
+  await expect(confirm).toContainText('Trash');
+  await confirm.getByRole('button', { name: 'Delete 2 rejected assets' }).click();
+  await expect(allAssets).toContainText('34');
+  await expect(button).toHaveCount(0);
+  expect(a.cliJson<SearchPage>('search', '--flag', 'reject').total).toBe(0);
+  expect(a.cliJson<SearchPage>('trash', 'list').total).toBe(2);
+});
