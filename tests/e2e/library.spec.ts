@@ -220,3 +220,27 @@ test('a fresh, empty library greets with Upload', async ({ browser }) => {
     await empty.stop();
   }
 });
+
+test('cards say what the Caption setting asks — file name by default — and it is kept', async () => {
+  await brandPicker().selectOption('');
+  await bucket('All assets').click();
+  const first = page.getByRole('gridcell').first();
+  const name = (await cards(page).first().getAttribute('aria-label'))!.replace(/^Open /, '');
+  const foot = first.locator('.foot');
+  await expect(foot).toContainText(name);
+  const caption = page.getByRole('combobox', { name: 'Caption' });
+  await caption.selectOption('dimensions');
+  await expect(foot).toContainText(/\d+ × \d+/);
+  await caption.selectOption('captured');
+  await expect(foot).not.toContainText(name);
+  await caption.selectOption('none');
+  await expect(foot).toHaveText('');
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Caption' })).toHaveValue('none');
+  await page.getByRole('combobox', { name: 'Caption' }).selectOption('name');
+  // The size slider goes from a contact sheet to big pictures.
+  const size = page.getByRole('slider', { name: 'Card size' });
+  await expect(size).toHaveAttribute('min', '100');
+  await expect(size).toHaveAttribute('max', '560');
+  await shot(page, 'library-caption');
+});

@@ -26,6 +26,8 @@ export class GridController {
   cols = $state(1);
   /** Card size (px), persisted by the Library. */
   cardSize = $state(220);
+  /** What each card's foot says (the Caption setting). */
+  caption = $state<Caption>('name');
   /** Asks the grid to scroll a card into view. */
   reveal = $state<{ index: number; n: number } | null>(null);
 
@@ -103,3 +105,20 @@ export class GridController {
     return { selection: { ids: [it.id] }, count: 1, single: it };
   }
 }
+
+/** The card size slider's range, in pixels: from a contact sheet to a wall of big pictures. */
+export const CARD_MIN = 100;
+export const CARD_MAX = 560;
+
+/** What a card's foot says: its file name, pixel size, capture date, stars, creator, or nothing. */
+export type Caption = 'name' | 'dimensions' | 'captured' | 'rating' | 'creator' | 'none';
+
+/** The Caption setting's choices, as the toolbar lists them. */
+export const CAPTIONS: [Caption, string][] = [
+  ['name', 'File name'],
+  ['dimensions', 'Dimensions'],
+  ['captured', 'Capture date'],
+  ['rating', 'Rating'],
+  ['creator', 'Creator'],
+  ['none', 'Nothing'],
+];
