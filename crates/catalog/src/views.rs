@@ -27,7 +27,9 @@ pub struct StoredAsset {
 
 const SUMMARY_COLUMNS: &str =
     "a.seq, a.uid, a.name, a.kind, a.source, a.status, a.rating, a.flag, b.name, p.name,
-     u.display_name, a.width, a.height, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
+     u.display_name,
+     CASE WHEN f.orientation BETWEEN 5 AND 8 THEN a.height ELSE a.width END,
+     CASE WHEN f.orientation BETWEEN 5 AND 8 THEN a.width ELSE a.height END, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
      f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL, b.uid,
      p.uid, (p.shared AND u.is_local AND f.presence != 3
              AND NOT EXISTS (SELECT 1 FROM sent_file x WHERE x.hash = a.hash))";

@@ -205,8 +205,8 @@ fn metadata_becomes_orientation_tags_rating_and_title() {
     let d = t.lib.as_owner().show(r.imported[0].id).unwrap();
     assert_eq!(
         (d.summary.width, d.summary.height),
-        (600, 300),
-        "stored dimensions, not rotated"
+        (300, 600),
+        "the dimensions as displayed: stored 600 × 300, turned a quarter by orientation 6"
     );
     assert_eq!(d.orientation, 6);
     let thumb = image::open(d.thumbnail.as_deref().unwrap()).unwrap();

@@ -36,9 +36,10 @@ pub struct AssetSummary {
     pub project: String,
     /// Who added it (display name).
     pub creator: String,
-    /// Stored pixel width.
+    /// Pixel width as displayed (the stored one turned by the EXIF orientation: a portrait
+    /// phone photo stored 4032 × 3024 with orientation 6 is 3024 wide).
     pub width: u32,
-    /// Stored pixel height.
+    /// Pixel height as displayed.
     pub height: u32,
     /// When it was added (RFC 3339, UTC).
     pub added_at: String,

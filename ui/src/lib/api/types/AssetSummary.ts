@@ -66,11 +66,12 @@ project: string,
  */
 creator: string, 
 /**
- * Stored pixel width.
+ * Pixel width as displayed (the stored one turned by the EXIF orientation: a portrait
+ * phone photo stored 4032 × 3024 with orientation 6 is 3024 wide).
  */
 width: number, 
 /**
- * Stored pixel height.
+ * Pixel height as displayed.
  */
 height: number, 
 /**
