@@ -244,3 +244,17 @@ test('cards say what the Caption setting asks — file name by default — and i
   await expect(size).toHaveAttribute('max', '560');
   await shot(page, 'library-caption');
 });
+
+test('the smallest cards: Similar shrinks to its icon and the badges step aside', async () => {
+  const size = page.getByRole('slider', { name: 'Card size' });
+  await size.fill('100');
+  const card = page.getByRole('gridcell').filter({ has: page.locator('.badge') }).first();
+  await card.hover();
+  const similar = card.getByRole('button', { name: /^Find similar/ });
+  await expect(similar).toBeVisible();
+  await expect(similar.locator('.similar-label')).toBeHidden();
+  const badges = card.locator('.badges');
+  await expect(badges).toHaveCSS('opacity', '0');
+  await shot(page, 'library-smallest-cards');
+  await size.fill('220');
+});

@@ -164,6 +164,26 @@ test('a video the browser can’t play says so and offers the file', async () =>
   const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
   expect(file.suggestedFilename()).toBe('Sony_FD100__MVC-008V.MPG');
   await shot(page, 'lightbox-video-unplayable');
-  await page.keyboard.press('Escape');
+  await box().getByRole('button', { name: 'Close' }).click();
+  await expect(box()).toBeHidden();
+  await search().fill('');
+});
+
+test('while the large preview is made, the stand-in says so', async () => {
+  await page.route('**/media/preview/**', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  // A picture not opened before in this session (the browser keeps previews it has shown).
+  await search().fill('iphone');
+  await expect(cards(page)).toHaveCount(4);
+  await cards(page).last().click();
+  const cue = box().getByRole('status').filter({ hasText: 'Loading preview…' });
+  await expect(cue).toBeVisible();
+  await shot(page, 'lightbox-loading-preview');
+  await expect(cue).toBeHidden({ timeout: 10_000 });
+  await page.unroute('**/media/preview/**');
+  await box().getByRole('button', { name: 'Close' }).click();
+  await expect(box()).toBeHidden();
   await search().fill('');
 });
