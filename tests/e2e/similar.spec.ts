@@ -15,8 +15,8 @@ test.describe.configure({ mode: 'serial' });
 let a: Atelier;
 let page: Page;
 const SOURCE = 'Nikon_D90__DSC_0001.JPG';
-/** Imported as a copy: the rename template lowercases the extension. */
-const ORIGINAL = 'Nikon_D90__DSC_0001.jpg';
+/** Imported as a copy: the rename template keeps the name, extension and its case included. */
+const ORIGINAL = SOURCE;
 
 test.beforeAll(async ({ browser }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-similar-'));

@@ -1,5 +1,6 @@
 //! Rename templates for copy imports (SPEC R2.3), e.g. `{date:%Y-%m-%d}_{seq:04}.{ext}`.
-//! Tokens: `{name}` (original file name without extension), `{ext}` (lower-case extension),
+//! Tokens: `{name}` (original file name without extension), `{ext}` (its extension as the file
+//! has it: a camera's `JPG` stays `JPG` — a name is the person's, not ours to change),
 //! `{date:FORMAT}` (capture date, else the file's date; strftime format), `{seq}` / `{seq:04}`
 //! (position in this import, zero-padded to the width given), `{hash:N}` (first N hex digits of
 //! the content hash), `{camera}` (camera model, else "unknown"). `/` makes folders. A template
@@ -131,7 +132,7 @@ impl Template {
             match p {
                 Part::Text(t) => out.push_str(t),
                 Part::Name => out.push_str(&f.name.replace('/', "_")),
-                Part::Ext => out.push_str(&f.ext.to_lowercase()),
+                Part::Ext => out.push_str(f.ext),
                 Part::Date(fmt) => out.push_str(&f.date.format(fmt).to_string().replace('/', "-")),
                 Part::Seq(w) => out.push_str(&format!("{:0w$}", f.seq, w = *w)),
                 Part::Hash(n) => out.push_str(f.hash.get(..*n).unwrap_or(f.hash)),
@@ -174,11 +175,11 @@ mod tests {
     #[test]
     fn renders_every_token() {
         let t = Template::parse("{date:%Y-%m-%d}_{seq:04}.{ext}").unwrap();
-        assert_eq!(t.render(&fields()), "2026-06-01_0007.jpg");
+        assert_eq!(t.render(&fields()), "2026-06-01_0007.JPG");
         let t = Template::parse(DEFAULT_TEMPLATE).unwrap();
-        assert_eq!(t.render(&fields()), "2026/2026-06-01/IMG_0001.jpg");
+        assert_eq!(t.render(&fields()), "2026/2026-06-01/IMG_0001.JPG", "the extension's case kept");
         let t = Template::parse("{camera}/{hash:6}-{name}.{ext}").unwrap();
-        assert_eq!(t.render(&fields()), "EOS R5/abcdef-IMG_0001.jpg");
+        assert_eq!(t.render(&fields()), "EOS R5/abcdef-IMG_0001.JPG");
     }
 
     #[test]
