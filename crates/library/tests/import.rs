@@ -292,7 +292,11 @@ fn copy_mode_verifies_renames_and_never_touches_the_source() {
         names.push(d.detail.summary.name);
     }
     names.sort();
-    assert_eq!(names, ["001-IMG_1.JPG", "002-IMG_2.JPG"], "the extensions as the files had them");
+    assert_eq!(
+        names,
+        ["001-IMG_1.JPG", "002-IMG_2.JPG"],
+        "the extensions as the files had them"
+    );
     assert_eq!(
         (
             fs::read(&a).unwrap(),

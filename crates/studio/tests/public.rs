@@ -24,6 +24,21 @@ use tower::ServiceExt as _;
 mod common;
 use common::team::{Team, applied, new_asset, push, shared, team, upload_whole};
 
+/// Where the test studios say they are reached; links start with it.
+const PUBLIC_URL: &str = "https://share.studio.test";
+
+/// The path of a public link (what a request to the studio's router asks for).
+fn path_of(link: &str) -> String {
+    link.strip_prefix(PUBLIC_URL).unwrap().to_string()
+}
+
+/// The team's studio reached at [`PUBLIC_URL`], with public sharing turned on by its Owner.
+async fn sharing_studio(t: &Team) -> Arc<atelier_studio::Studio> {
+    let studio = Arc::new(t.studio.clone().with_public_url(Some(PUBLIC_URL)));
+    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    studio
+}
+
 /// GET `path` with no credentials: status, headers, body.
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Bytes) {
     let res = app
@@ -118,12 +133,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
             .await
             .unwrap();
     }
-    let studio = Arc::new(
-        t.studio
-            .clone()
-            .with_public_url(Some("https://share.studio.test")),
-    );
-    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    let studio = sharing_studio(&t).await;
     let app = router_with_blobs(studio.clone(), blobs.clone());
     let link = studio
         .publish_campaign(&t.admin, &blobs, spring.id, false)
@@ -131,10 +141,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         .unwrap()
         .link
         .unwrap();
-    let path = link
-        .strip_prefix("https://share.studio.test")
-        .unwrap()
-        .to_string();
+    let path = path_of(&link);
     let thumb = |a: &AssetSyncRow, page: &str| format!("{page}/thumb/{}", a.id);
     let view = |a: &AssetSyncRow, page: &str| format!("{page}/view/{}", a.id);
     let preview = |a: &AssetSyncRow, page: &str| format!("{page}/preview/{}", a.id);
@@ -261,10 +268,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         .unwrap()
         .link
         .unwrap();
-    let new_path = new_link
-        .strip_prefix("https://share.studio.test")
-        .unwrap()
-        .to_string();
+    let new_path = path_of(&new_link);
     let (status, headers, body) = get(&app, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_public_headers(&headers, "404");
@@ -295,10 +299,7 @@ async fn the_page_shows_exactly_what_is_approved_on_the_campaign_now(t: Team) {
         .unwrap()
         .link
         .unwrap();
-    let third = third
-        .strip_prefix("https://share.studio.test")
-        .unwrap()
-        .to_string();
+    let third = path_of(&third);
     assert_eq!(get(&app, &third).await.0, StatusCode::OK);
     for old in [&path, &new_path] {
         assert_eq!(get(&app, old).await.0, StatusCode::NOT_FOUND);
@@ -343,7 +344,7 @@ async fn public_requests_are_limited_per_client_with_404s_counted(t: Team) {
     let studio = Arc::new(
         t.studio
             .clone()
-            .with_public_url(Some("https://share.studio.test"))
+            .with_public_url(Some(PUBLIC_URL))
             .with_public_rate(5),
     );
     let app = router_with_blobs(studio, Blobs::in_memory());
@@ -459,12 +460,7 @@ async fn downloads_are_admitted_originals_without_their_location(t: Team) {
     for (a, bytes) in [(&photo, &gps_jpeg), (&render, &prompt_png), (&clip, &film)] {
         upload_whole(&t, &blobs, &t.ana, &a.hash, bytes.clone()).await;
     }
-    let studio = Arc::new(
-        t.studio
-            .clone()
-            .with_public_url(Some("https://share.studio.test")),
-    );
-    studio.set_public_sharing(&t.owner, true).await.unwrap();
+    let studio = sharing_studio(&t).await;
     let app = router_with_blobs(studio.clone(), blobs.clone());
     let link = studio
         .publish_campaign(&t.admin, &blobs, summer.id, false)
@@ -472,10 +468,7 @@ async fn downloads_are_admitted_originals_without_their_location(t: Team) {
         .unwrap()
         .link
         .unwrap();
-    let path = link
-        .strip_prefix("https://share.studio.test")
-        .unwrap()
-        .to_string();
+    let path = path_of(&link);
     let download = |a: &AssetSyncRow| format!("{path}/download/{}", a.id);
 
     // The page offers Download for what can be cleaned, and Download all.
@@ -641,7 +634,7 @@ async fn a_link_regenerated_on_one_process_dies_on_every_other_at_once() {
         .await[0],
     );
     let blobs = Blobs::in_memory();
-    let url = Some("https://share.studio.test");
+    let url = Some(PUBLIC_URL);
     let a = Arc::new(t.studio.clone().with_public_url(url));
     a.set_public_sharing(&t.owner, true).await.unwrap();
     // Another process: its own caches, hearing the database's NOTIFYs.
@@ -670,10 +663,7 @@ async fn a_link_regenerated_on_one_process_dies_on_every_other_at_once() {
             .unwrap()
             .link
             .unwrap();
-        let path = link
-            .strip_prefix("https://share.studio.test")
-            .unwrap()
-            .to_string();
+        let path = path_of(&link);
         for app in &apps {
             // Served, and again from memory.
             assert_eq!(get(app, &path).await.0, StatusCode::OK);
@@ -904,23 +894,18 @@ async fn every_route_admits_exactly_what_is_on_the_campaign_and_approved_now(t: 
     let studio = Arc::new(
         t.studio
             .clone()
-            .with_public_url(Some("https://share.studio.test"))
+            .with_public_url(Some(PUBLIC_URL))
             .with_public_rate(0),
     );
     studio.set_public_sharing(&t.owner, true).await.unwrap();
     let app = router_with_blobs(studio.clone(), blobs.clone());
-    let path_of = |link: String| {
-        link.strip_prefix("https://share.studio.test")
-            .unwrap()
-            .to_string()
-    };
     let mut links = Vec::new();
     for c in &campaigns {
         let link = studio
             .publish_campaign(&t.admin, &blobs, c.id, false)
             .await
             .unwrap();
-        links.push((path_of(link.link.unwrap()), Some(c.clone())));
+        links.push((path_of(&link.link.unwrap()), Some(c.clone())));
     }
     // The first regenerated (its old link dead), the second made private.
     let fresh = studio
@@ -928,7 +913,7 @@ async fn every_route_admits_exactly_what_is_on_the_campaign_and_approved_now(t: 
         .await
         .unwrap();
     links[0].1 = None;
-    links.push((path_of(fresh.link.unwrap()), Some(campaigns[0].clone())));
+    links.push((path_of(&fresh.link.unwrap()), Some(campaigns[0].clone())));
     studio
         .unpublish_campaign(&t.admin, campaigns[1].id)
         .await

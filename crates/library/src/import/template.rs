@@ -177,7 +177,11 @@ mod tests {
         let t = Template::parse("{date:%Y-%m-%d}_{seq:04}.{ext}").unwrap();
         assert_eq!(t.render(&fields()), "2026-06-01_0007.JPG");
         let t = Template::parse(DEFAULT_TEMPLATE).unwrap();
-        assert_eq!(t.render(&fields()), "2026/2026-06-01/IMG_0001.JPG", "the extension's case kept");
+        assert_eq!(
+            t.render(&fields()),
+            "2026/2026-06-01/IMG_0001.JPG",
+            "the extension's case kept"
+        );
         let t = Template::parse("{camera}/{hash:6}-{name}.{ext}").unwrap();
         assert_eq!(t.render(&fields()), "EOS R5/abcdef-IMG_0001.JPG");
     }
