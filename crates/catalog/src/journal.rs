@@ -8,7 +8,7 @@
 
 use atelier_domain::ids::UserId;
 use atelier_domain::{AssetId, Id};
-use atelier_protocol::{Change, ChangeAction, Entity};
+use atelier_protocol::{Change, ChangeAction, Entity, JournalSpan};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::rows::UserRow;
@@ -98,6 +98,14 @@ pub(crate) fn record(conn: &Connection, e: Entry<'_>) -> Result<()> {
             .execute(params![seq, e.at])?;
     }
     Ok(())
+}
+
+/// The journal's last `seq` (0 when empty). Entries are never removed, and `seq` is the rowid:
+/// a new entry takes the last plus one.
+pub(crate) fn last_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM change")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// One Import entry per creator for the assets a transaction added, listing them: an import of
@@ -210,11 +218,55 @@ impl Catalog {
 
     /// Journal entries after `since` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<Change>> {
+        self.changes_between(since.saturating_add(1), i64::MAX, limit)
+    }
+
+    /// The journal entries of `spans`, oldest first (at most `limit` in all).
+    pub fn changes_in(&self, spans: &[JournalSpan], limit: usize) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        for s in spans {
+            out.extend(self.changes_between(s.first, s.last, limit.saturating_sub(out.len()))?);
+        }
+        out.sort_by_key(|c| c.seq);
+        out.dedup_by_key(|c| c.seq);
+        Ok(out)
+    }
+
+    /// Which of the entries of `spans` an Undo already took back.
+    pub fn undone_in(&self, spans: &[JournalSpan]) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT seq FROM undone WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let mut out = Vec::new();
+        for s in spans {
+            for seq in stmt.query_map(params![s.first, s.last], |r| r.get(0))? {
+                out.push(seq?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether any entry of `spans` was written by someone other than `actor` (or by no one:
+    /// the studio's changes arriving).
+    pub fn others_in(&self, spans: &[JournalSpan], actor: UserRow) -> Result<bool> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM change WHERE seq BETWEEN ?1 AND ?2 AND actor IS NOT ?3)",
+        )?;
+        for s in spans {
+            if stmt.query_row(params![s.first, s.last, actor.0], |r| r.get::<_, bool>(0))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn changes_between(&self, first: i64, last: i64, limit: usize) -> Result<Vec<Change>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.seq, c.at, u.uid, u.handle, c.entity, c.entity_uid, c.action, c.before, c.after, c.assets
-             FROM change c LEFT JOIN user u ON u.id = c.actor WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2",
+             FROM change c LEFT JOIN user u ON u.id = c.actor WHERE c.seq BETWEEN ?1 AND ?2
+             ORDER BY c.seq LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![since, limit as i64], |r| {
+        let rows = stmt.query_map(params![first, last, limit as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -266,6 +318,18 @@ impl Catalog {
 }
 
 impl Tx<'_> {
+    /// Records that an Undo took back these journal entries (the same action can't be undone
+    /// twice). Entries already recorded are left as they are.
+    pub fn mark_undone(&mut self, seqs: &[i64], now: i64) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO undone (seq, at) VALUES (?1, ?2)")?;
+        for seq in seqs {
+            stmt.execute(params![seq, now])?;
+        }
+        Ok(())
+    }
+
     /// The public id of a row of `entity`'s table (tag, collection, campaign, project, brand).
     pub(crate) fn uid(&self, entity: Entity, id: i64) -> Result<Vec<u8>> {
         uid_of(&self.tx, entity.as_str(), id)

@@ -294,6 +294,24 @@ impl Catalog {
     /// Runs `f` in one immediate transaction; postings edited through [`Tx`] are written
     /// before the commit, so rows and postings can never disagree.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        Ok(self.write_inner(f, false)?.0)
+    }
+
+    /// [`Catalog::write`], also saying which journal entries the transaction wrote (what an
+    /// Undo of it names). The transaction holds the write lock from its start, so its entries
+    /// are consecutive.
+    pub fn write_journaled<T>(
+        &mut self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<(T, Option<atelier_protocol::JournalSpan>)> {
+        self.write_inner(f, true)
+    }
+
+    fn write_inner<T>(
+        &mut self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+        spanned: bool,
+    ) -> Result<(T, Option<atelier_protocol::JournalSpan>)> {
         self.check_files()?;
         let tx = self
             .conn
@@ -307,13 +325,23 @@ impl Catalog {
             synced: false,
             memo: shared::Memo::default(),
         };
+        let start = if spanned { journal::last_seq(&w.tx)? } else { 0 };
         let out = f(&mut w)?;
         journal::record_imports(&w.tx, &w.imported)?;
+        let span = if spanned {
+            let end = journal::last_seq(&w.tx)?;
+            (end > start).then_some(atelier_protocol::JournalSpan {
+                first: start + 1,
+                last: end,
+            })
+        } else {
+            None
+        };
         w.text.flush(&w.tx)?;
         w.postings.flush(&w.tx)?;
         text::flush_terms(&w.tx)?;
         w.tx.commit()?;
-        Ok(out)
+        Ok((out, span))
     }
 
     /// Refuses to write when the catalog or its write-ahead log was deleted or replaced while

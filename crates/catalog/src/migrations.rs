@@ -34,6 +34,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("../migrations/0020_studio_anchors.sql"), None),
     (include_str!("../migrations/0021_thumbs_wanted.sql"), None),
     (include_str!("../migrations/0022_unsent_generation.sql"), None),
+    (include_str!("../migrations/0023_undone.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -127,6 +127,12 @@ error_codes! {
     NothingToImport = "nothing_to_import",
     /// Nothing to merge.
     NothingToMerge = "nothing_to_merge",
+    /// An undo that names no change of the journal.
+    NothingToUndo = "nothing_to_undo",
+    /// An undo of changes already undone.
+    AlreadyUndone = "already_undone",
+    /// Left as it is by an undo: it changed again since the action.
+    ChangedSince = "changed_since",
     /// The asset kept is also among those merged.
     KeepInOthers = "keep_in_others",
     /// Too few photos for the benchmark.

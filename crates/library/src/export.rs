@@ -20,6 +20,9 @@ pub enum Selection {
     Ids(Vec<AssetId>),
     /// Every asset the query matches (its page size and cursor are ignored).
     Query(Box<AssetQuery>),
+    /// These assets alone, not the other members of their stacks: an undo puts each asset back
+    /// as it was recorded. Never from the wire.
+    Exact(Vec<AssetId>),
 }
 
 impl TryFrom<atelier_protocol::AssetSelection> for Selection {
@@ -97,7 +100,7 @@ impl Acting<'_> {
     /// Resolves a selection to asset ids (at most 10,000 at once, SPEC R16.1).
     pub fn resolve(&self, selection: &Selection) -> Result<Vec<AssetId>> {
         let ids = match selection {
-            Selection::Ids(ids) => ids.clone(),
+            Selection::Ids(ids) | Selection::Exact(ids) => ids.clone(),
             Selection::Query(q) => {
                 let scope = self.scope()?;
                 self.catalog().select_ids(q, now_ms(), &scope)?

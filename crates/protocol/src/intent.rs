@@ -139,6 +139,10 @@ pub struct BulkReport {
     /// the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<BulkFailure>,
+    /// The journal entries the change wrote (one span per transaction): what `POST /api/undo`
+    /// takes back. Empty when nothing changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undo: Vec<JournalSpan>,
 }
 
 impl BulkReport {
@@ -148,7 +152,36 @@ impl BulkReport {
         self.succeeded.extend(other.succeeded);
         self.failed.extend(other.failed);
         self.skipped.extend(other.skipped);
+        self.undo.extend(other.undo);
     }
+}
+
+/// A run of consecutive journal entries that one transaction wrote, first to last (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct JournalSpan {
+    /// The first entry's `seq`.
+    pub first: i64,
+    /// The last entry's `seq`.
+    pub last: i64,
+}
+
+/// `POST /api/undo`: take back one action — the spans its report gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UndoRequest {
+    /// What the action wrote (its report's `undo`).
+    pub spans: Vec<JournalSpan>,
+}
+
+/// What an undo did: per asset, as any bulk action, plus what it could not take back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UndoReport {
+    /// The assets put back (`succeeded`), refused, or left alone because they changed since.
+    pub assets: BulkReport,
+    /// Parts of the action that can't be undone, for people ("the review status stays Draft").
+    pub notes: Vec<String>,
 }
 
 #[cfg(test)]

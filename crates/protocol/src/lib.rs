@@ -20,7 +20,9 @@ pub use files::{
     BlobCheck, BlobsNeeded, MAX_CHECK, MAX_FILE_BYTES, MAX_RENDITION_BYTES, PART_HASH_HEADER, PART_SIZE,
     UploadDone, UploadSession, UploadStart,
 };
-pub use intent::{AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent};
+pub use intent::{
+    AssetSelection, BulkFailure, BulkReport, BulkRequest, Intent, JournalSpan, UndoReport, UndoRequest,
+};
 pub use studio::{
     BrowserSignIn, BrowserSignInPoll, BrowserSignInStart, DeviceCredential, InvitationAccept, InvitationLink,
     InvitationState, NewInvitation, PasswordSignIn, RefreshRequest, RoleChange, SignedIn, StudioDevice,

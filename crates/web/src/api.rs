@@ -93,14 +93,30 @@ pub(crate) struct Rename {
     name: String,
 }
 
+/// A renamed asset, and the journal entry the rename wrote (what Undo takes back).
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct Renamed {
+    #[serde(flatten)]
+    asset: LocalAsset,
+    undo: Vec<atelier_protocol::JournalSpan>,
+}
+
 pub(crate) async fn rename(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(r): Json<Rename>,
-) -> ApiResult<Json<LocalAsset>> {
+) -> ApiResult<Json<Renamed>> {
     let id = parse_id(&id)?;
     Ok(Json(
-        blocking(&s, move |l| l.rename_asset(id, &r.name).and_then(|()| l.show(id))).await?,
+        blocking(&s, move |l| {
+            let span = l.rename_asset(id, &r.name)?;
+            Ok(Renamed {
+                asset: l.show(id)?,
+                undo: span.into_iter().collect(),
+            })
+        })
+        .await?,
     ))
 }
 
@@ -223,6 +239,15 @@ pub(crate) async fn bulk(
     let sel = selection(b.selection)?;
     let intent = b.intent;
     Ok(Json(blocking(&s, move |l| l.apply(&sel, &intent)).await?))
+}
+
+/// Takes back one action (the spans its report gave): Undo, and Redo when the spans are an
+/// undo's own.
+pub(crate) async fn undo(
+    State(s): State<AppState>,
+    Json(b): Json<atelier_protocol::UndoRequest>,
+) -> ApiResult<Json<atelier_protocol::UndoReport>> {
+    Ok(Json(blocking(&s, move |l| l.undo(&b.spans)).await?))
 }
 
 /// Empties the Trash.

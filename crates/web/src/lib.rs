@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{id}/fork", post(api::fork))
         .route("/assets/{id}/review-log", get(api::review_log))
         .route("/bulk", post(api::bulk))
+        .route("/undo", post(api::undo))
         .route("/trash/empty", post(api::trash_empty))
         .route("/stack", post(api::stack))
         .route("/unstack", post(api::unstack))

@@ -24,7 +24,9 @@ export type Command =
   | { kind: 'approve' }
   | { kind: 'requestChanges' }
   | { kind: 'note' }
-  | { kind: 'info' };
+  | { kind: 'info' }
+  | { kind: 'undo' }
+  | { kind: 'redo' };
 
 /** The subset of KeyboardEvent the router reads (so tests can build plain objects). */
 export interface KeyLike {
@@ -65,6 +67,8 @@ export function commandFor(e: KeyLike, ctx: Context): Command | null {
     if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a' && (ctx === 'grid' || ctx === 'lightbox')) {
       return ctx === 'grid' ? { kind: 'selectAll' } : null;
     }
+    if (mod && !e.altKey && e.key.toLowerCase() === 'z') return { kind: e.shiftKey ? 'redo' : 'undo' };
+    if (e.ctrlKey && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'y') return { kind: 'redo' };
     return null;
   }
   const key = e.key;
@@ -134,6 +138,8 @@ export const SHORTCUTS: { keys: string; what: string; where: string }[] = [
   { keys: 'P / X / U', what: 'Flag as pick / reject / unflag', where: 'Grid, lightbox' },
   { keys: '/', what: 'Focus the search box', where: 'Everywhere' },
   { keys: 'Ctrl/⌘ A', what: 'Select every result', where: 'Grid' },
+  { keys: 'Ctrl/⌘ Z', what: 'Undo the last change (ratings, flags, tags, collections, moves, deletes…)', where: 'Everywhere' },
+  { keys: 'Ctrl/⌘ Shift Z', what: 'Redo', where: 'Everywhere' },
   { keys: 'Delete', what: 'Delete (asks first)', where: 'Grid, lightbox' },
   { keys: 'T', what: 'Focus tags', where: 'Grid, lightbox' },
   { keys: 'J / K', what: 'Next / previous in the queue', where: 'Review' },

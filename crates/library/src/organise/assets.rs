@@ -256,8 +256,9 @@ impl Acting<'_> {
         )
     }
 
-    /// Renames one asset (approved work keeps its name).
-    pub fn rename_asset(&self, id: AssetId, name: &str) -> Result<()> {
+    /// Renames one asset (approved work keeps its name); returns the journal entry it wrote
+    /// (what an Undo names).
+    pub fn rename_asset(&self, id: AssetId, name: &str) -> Result<Option<atelier_protocol::JournalSpan>> {
         let f = self.one(id)?;
         let format = self.catalog().formats_of(&[f.seq])?;
         let content_ext = match format.first().map(String::as_str) {
@@ -271,9 +272,10 @@ impl Acting<'_> {
         let acting = self.roles()?;
         let (actor, facts) = acting.judge(&f);
         rules::edit(&actor, &facts)?;
-        Ok(self
+        let ((), span) = self
             .catalog()
-            .write(|tx| tx.rename_asset(f.seq, &name, acting.user, now_ms()))?)
+            .write_journaled(|tx| tx.rename_asset(f.seq, &name, acting.user, now_ms()))?;
+        Ok(span)
     }
 
     /// Makes a new Draft from an asset, pointing to it (R7.5). Bytes are shared.

@@ -9,6 +9,7 @@ mod assets;
 mod intents;
 mod stacks;
 mod structure;
+mod undo;
 
 use std::collections::HashMap;
 
@@ -158,7 +159,7 @@ impl Acting<'_> {
     /// may be larger and are worked through in batches of 10,000 (R16.1, issue 3).
     pub(crate) fn batches(&self, selection: &Selection, report: &mut BulkReport) -> Result<Vec<Vec<i64>>> {
         let seqs: Vec<i64> = match selection {
-            Selection::Ids(ids) => {
+            Selection::Ids(ids) | Selection::Exact(ids) => {
                 if ids.is_empty() {
                     return Err(InvalidInput::new(
                         ErrorCode::EmptySelection,
@@ -209,8 +210,13 @@ impl Acting<'_> {
                 seqs
             }
         };
-        // A stack moves, rates and reviews as one: its other members come along.
-        let seqs = self.catalog().with_stacks(seqs)?;
+        // A stack moves, rates and reviews as one: its other members come along (an undo
+        // names each member itself).
+        let seqs = if matches!(selection, Selection::Exact(_)) {
+            seqs
+        } else {
+            self.catalog().with_stacks(seqs)?
+        };
         Ok(seqs.chunks(MAX_BULK_ASSETS).map(<[i64]>::to_vec).collect())
     }
 
@@ -256,8 +262,9 @@ impl Acting<'_> {
                 }
             }
             if !todo.is_empty() {
-                self.catalog().write(|tx| apply(tx, &acting, &todo))?;
+                let ((), span) = self.catalog().write_journaled(|tx| apply(tx, &acting, &todo))?;
                 report.succeeded.extend(todo.iter().map(|(f, _)| f.id));
+                report.undo.extend(span);
             }
         }
         Ok(report)

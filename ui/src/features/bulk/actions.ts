@@ -8,6 +8,7 @@ import { api, messageOf, type AssetSummary, type Intent, type BulkReport, type S
 import { bulkSummary, sentence } from '../../lib/format';
 import { changes } from '../../lib/stores/changes.svelte';
 import { toasts } from '../../lib/stores/toasts.svelte';
+import { undo } from '../../lib/stores/undo.svelte';
 import type { GridController } from '../library/controller.svelte';
 
 /** Shows a report: success quietly, partial or failed results with their reasons. */
@@ -38,9 +39,9 @@ export interface RunOptions {
   ctrl?: GridController;
   optimistic?: (s: AssetSummary) => AssetSummary;
   ids?: string[];
-  /** Don't toast a plain success (keyboard culling stays quiet). */
+  /** Don't toast a plain success on one asset (keyboard culling stays quiet). */
   quiet?: boolean;
-  /** A button on the result's toast, given what succeeded (Undo). */
+  /** A button on the result's toast, given what succeeded, when the journal names nothing to undo. */
   undo?: (succeeded: string[]) => import('../../lib/stores/toasts.svelte').ToastAction;
 }
 
@@ -49,9 +50,13 @@ export async function runBulk(selection: Selection, op: Intent, opts: RunOptions
   if (opts.ctrl && opts.optimistic && opts.ids) opts.ctrl.results.patch(new Set(opts.ids), opts.optimistic);
   try {
     const report = await api.bulk(selection, op);
-    if (!(opts.quiet && report.failed.length === 0)) {
-      showReport(report, opts.verb, opts.names ?? namesFrom(opts.ctrl), opts.undo?.(report.succeeded));
-    }
+    // Every action that changed something can be taken back: the toast's Undo, or Ctrl/⌘+Z.
+    const entry = undo.push(opts.verb, report.succeeded.length, report.undo);
+    const action = entry ? undo.action(entry) : opts.undo?.(report.succeeded);
+    // Keyboard culling stays quiet on one asset; on a selection it says what it did, so a
+    // stray key on eight cards is seen and can be undone.
+    const quiet = opts.quiet && report.failed.length === 0 && report.succeeded.length <= 1;
+    if (!quiet) showReport(report, opts.verb, opts.names ?? namesFrom(opts.ctrl), action);
     return report;
   } catch (e) {
     toasts.show('error', sentence(messageOf(e)));

@@ -72,9 +72,15 @@ import type { Source } from './types/Source';
 import type { Status } from './types/Status';
 import type { TagInfo } from './types/TagInfo';
 import type { TagMode } from './types/TagMode';
+import type { JournalSpan } from './types/JournalSpan';
+import type { UndoReport } from './types/UndoReport';
+import type { UndoRequest } from './types/UndoRequest';
+import type { Renamed } from './types/Renamed';
 
 export type {
   ApiError,
+  JournalSpan,
+  UndoReport,
   BrowserLogin,
   SignedInReport,
   StudioMember,
@@ -270,7 +276,7 @@ export const api = {
   search: (q: AssetQuery, signal?: AbortSignal) => post<Page>('/api/search', q, signal),
   buckets: (brand: string | null, signal?: AbortSignal) => get<BucketCounts>(`/api/buckets${qs({ brand })}`, signal),
   asset: (id: AssetId, signal?: AbortSignal) => get<LocalAsset>(`/api/assets/${enc(id)}`, signal),
-  rename: (id: AssetId, name: string) => post<LocalAsset>(`/api/assets/${enc(id)}/rename`, { name }),
+  rename: (id: AssetId, name: string) => post<Renamed>(`/api/assets/${enc(id)}/rename`, { name }),
   fork: (id: AssetId) => post<LocalAsset>(`/api/assets/${enc(id)}/fork`, {}),
   stack: (ids: AssetId[], cover?: AssetId) => post<BulkReport>('/api/stack', { ids, cover }),
   unstack: (ids: AssetId[]) => post<BulkReport>('/api/unstack', { ids }),
@@ -285,6 +291,8 @@ export const api = {
   reviewLog: (id: AssetId, signal?: AbortSignal) => get<ReviewEvent[]>(`/api/assets/${enc(id)}/review-log`, signal),
   /** The one organising call: an intent (ids, never names) on a selection. */
   bulk: (selection: Selection, intent: Intent) => post<BulkReport>('/api/bulk', bulkBody(selection, intent)),
+  /** Takes back one action (the spans its report gave); Redo when they are an undo's own. */
+  undo: (spans: JournalSpan[]) => post<UndoReport>('/api/undo', { spans } satisfies UndoRequest),
   emptyTrash: () => post<BulkReport>('/api/trash/empty', {}),
 
   // ---- projects
