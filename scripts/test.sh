@@ -27,6 +27,7 @@ if [ -n "$(git status --porcelain -- ui/src/lib/api/types)" ]; then
   exit 1
 fi
 echo "== binaries"; cargo build --locked -q -p atelier -p atelier-desktop -p atelier-studio
+echo "== demo";     ATELIER_BIN="$CARGO_TARGET_DIR/debug/atelier" bash tests/demo-check.sh
 # Browser end-to-end: Debian's Chromium against a real `atelier serve` per spec.
 echo "== e2e"
 ATELIER_BIN="$CARGO_TARGET_DIR/debug/atelier" node tests/e2e/run.mjs
