@@ -43,6 +43,12 @@ for (const size of [
         const link = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section });
         expect(inside(page, await link.boundingBox()), `${section} is on screen`).toBe(true);
       }
+      // Every filter, the sort and View options stay reachable (the toolbar wraps).
+      const toolbar = page.getByRole('toolbar', { name: 'Filters' });
+      for (const name of [/^Tag/, /^More/, /^File/, /^Dates/, 'Reverse order', 'View options']) {
+        expect(inside(page, await toolbar.getByRole('button', { name }).boundingBox()), `${name} is on screen`).toBe(true);
+      }
+      expect(inside(page, await toolbar.getByRole('combobox', { name: 'Sort' }).boundingBox())).toBe(true);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
       await shot(page, `layout-library-${size.width}`);
 

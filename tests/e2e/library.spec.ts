@@ -228,6 +228,9 @@ test('cards say what the Caption setting asks — file name by default — and i
   const name = (await cards(page).first().getAttribute('aria-label'))!.replace(/^Open /, '');
   const foot = first.locator('.foot');
   await expect(foot).toContainText(name);
+  // Caption and card size live under View options (Lightroom's View Options).
+  const viewOptions = page.getByRole('button', { name: 'View options' });
+  await viewOptions.click();
   const caption = page.getByRole('combobox', { name: 'Caption' });
   await caption.selectOption('dimensions');
   await expect(foot).toContainText(/\d+ × \d+/);
@@ -236,6 +239,7 @@ test('cards say what the Caption setting asks — file name by default — and i
   await caption.selectOption('none');
   await expect(foot).toHaveText('');
   await page.reload();
+  await viewOptions.click();
   await expect(page.getByRole('combobox', { name: 'Caption' })).toHaveValue('none');
   await page.getByRole('combobox', { name: 'Caption' }).selectOption('name');
   // The size slider goes from a contact sheet to big pictures.
@@ -243,11 +247,14 @@ test('cards say what the Caption setting asks — file name by default — and i
   await expect(size).toHaveAttribute('min', '100');
   await expect(size).toHaveAttribute('max', '560');
   await shot(page, 'library-caption');
+  await page.keyboard.press('Escape');
 });
 
 test('the smallest cards: Similar shrinks to its icon and the badges step aside', async () => {
+  await page.getByRole('button', { name: 'View options' }).click();
   const size = page.getByRole('slider', { name: 'Card size' });
   await size.fill('100');
+  await page.keyboard.press('Escape');
   const card = page.getByRole('gridcell').filter({ has: page.locator('.badge') }).first();
   await card.hover();
   const similar = card.getByRole('button', { name: /^Find similar/ });
@@ -256,5 +263,7 @@ test('the smallest cards: Similar shrinks to its icon and the badges step aside'
   const badges = card.locator('.badges');
   await expect(badges).toHaveCSS('opacity', '0');
   await shot(page, 'library-smallest-cards');
+  await page.getByRole('button', { name: 'View options' }).click();
   await size.fill('220');
+  await page.keyboard.press('Escape');
 });

@@ -44,9 +44,23 @@ test('Find similar from a card lists the re-encoded copy first; Back to library 
   await card.hover();
   await card.getByRole('button', { name: `Find similar to ${ORIGINAL}` }).click();
   await expect(page.getByRole('heading', { name: `Similar to ${ORIGINAL}` })).toBeVisible();
-  await expect(cards(page)).toHaveCount(4);
+  // Only the close matches, each with its cue; the list says where they end, and the rest
+  // waits behind "Show less similar" — as the CLI reads the same distances.
+  const id = a.cliJson<SearchPage>('search', 'Nikon_D90').items[0]!.id;
+  const cli = a.cliJson<{ items: { name: string; closeness: string }[] }>('similar', id);
+  const close = cli.items.filter((i) => i.closeness !== 'distant').length;
+  expect(close).toBeGreaterThanOrEqual(1);
+  expect(cli.items[0]!.closeness).toBe('same');
+  await expect(cards(page)).toHaveCount(close);
   await expect(cards(page).first()).toHaveAccessibleName(/Open export-small\.jpg/);
+  const head = page.getByRole('region', { name: 'Find similar' });
+  await expect(page.getByRole('gridcell').first()).toContainText('Same picture');
   await shot(page, 'similar-grid');
+  if (close < 4) {
+    await expect(head).toContainText('No more close matches');
+    await head.getByRole('button', { name: `Show less similar (${4 - close})` }).click();
+  }
+  await expect(cards(page)).toHaveCount(4);
   await page.getByRole('button', { name: 'Back to library' }).click();
   await expect(page.getByRole('heading', { name: /Similar to/ })).toBeHidden();
   await expect(cards(page)).toHaveCount(5);

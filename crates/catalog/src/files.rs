@@ -317,10 +317,30 @@ impl Tx<'_> {
         let uid: Vec<u8> = self
             .tx
             .query_row("SELECT uid FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        let was = crate::postings::Own::read(&self.tx, seq)?;
+        let name: String = self
+            .tx
+            .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        // A new camera, lens, type, position, size or capture day: the filters follow.
+        let described = crate::facets::Described::read(fresh.exif_json.as_deref(), &fresh.file.format, &name);
+        let (camera, lens, file_type) = crate::facets::ids_of(&self.tx, &described)?;
         self.tx.execute(
-            "UPDATE asset SET hash = ?2, width = ?3, height = ?4, captured_at = ?5, sort_captured = ?6, prompt = ?7
+            "UPDATE asset SET hash = ?2, width = ?3, height = ?4, captured_at = ?5, sort_captured = ?6, prompt = ?7,
+                    camera = ?8, lens = ?9, file_type = ?10, gps = ?11
              WHERE seq = ?1",
-            params![seq, fresh.hash, fresh.width, fresh.height, fresh.captured_at, fresh.sort_captured, fresh.prompt],
+            params![
+                seq,
+                fresh.hash,
+                fresh.width,
+                fresh.height,
+                fresh.captured_at,
+                fresh.sort_captured,
+                fresh.prompt,
+                camera,
+                lens,
+                file_type,
+                described.gps
+            ],
         )?;
         match &fresh.signature {
             Some(sig) => self.set_signature(seq, sig)?,
@@ -344,9 +364,16 @@ impl Tx<'_> {
                 fresh.generation_json
             ],
         )?;
-        let name: String = self
-            .tx
-            .query_row("SELECT name FROM asset WHERE seq = ?1", [seq], |r| r.get(0))?;
+        let now_own = crate::postings::Own::read(&self.tx, seq)?;
+        if let (Some(was), Some(is)) = (was, now_own) {
+            let s = crate::postings::seq_u32(seq)?;
+            for f in was.facets() {
+                self.postings.remove(f, s);
+            }
+            for f in is.facets() {
+                self.postings.add(f, s);
+            }
+        }
         self.text.index_text(
             seq,
             false,

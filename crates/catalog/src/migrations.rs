@@ -35,6 +35,11 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("../migrations/0021_thumbs_wanted.sql"), None),
     (include_str!("../migrations/0022_unsent_generation.sql"), None),
     (include_str!("../migrations/0023_undone.sql"), None),
+    (
+        include_str!("../migrations/0024_filters.sql"),
+        Some(crate::facets::fill),
+    ),
+    (include_str!("../migrations/0025_saved_searches.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -35,7 +35,25 @@ pub(crate) enum Facet {
     StackMember,
     /// In the Trash (left out of every view but the Trash's).
     Trashed,
+    /// A colour label's code (0: none).
+    Label(i64),
+    /// A camera (`facet_name` id).
+    Camera(i64),
+    /// A lens (`facet_name` id).
+    Lens(i64),
+    /// A file type (`facet_name` id).
+    FileType(i64),
+    /// Knows where it was taken.
+    Gps,
+    /// Shown landscape, portrait or square (`Shape::code`).
+    Shape(i64),
+    /// Captured on this day (days since 1970-01-01, the camera's wall clock), offset by
+    /// [`DAY_OFFSET`] so that a range of days is a range of keys.
+    Day(i64),
 }
+
+/// Added to a day number in [`Facet::Day`]'s key: days before 1970 stay positive.
+pub(crate) const DAY_OFFSET: i64 = 1 << 20;
 
 impl Facet {
     pub(crate) fn key(self) -> i64 {
@@ -54,6 +72,13 @@ impl Facet {
             Facet::Filed => (12, 0),
             Facet::StackMember => (13, 0),
             Facet::Trashed => (14, 0),
+            Facet::Label(v) => (15, v),
+            Facet::Camera(v) => (16, v),
+            Facet::Lens(v) => (17, v),
+            Facet::FileType(v) => (18, v),
+            Facet::Gps => (19, 0),
+            Facet::Shape(v) => (20, v),
+            Facet::Day(d) => (21, (d + DAY_OFFSET).clamp(0, (1 << 40) - 1)),
         };
         (kind << 40) | value
     }
@@ -131,7 +156,7 @@ impl Edits {
     }
 
     /// Writes whole bitmaps at once, replacing what is stored (bulk loads and rebuilds).
-    pub(crate) fn replace_all(tx: &Transaction<'_>, key: i64, bits: &RoaringBitmap) -> Result<()> {
+    pub(crate) fn replace_all(tx: &Connection, key: i64, bits: &RoaringBitmap) -> Result<()> {
         tx.execute("DELETE FROM posting WHERE key = ?1", [key])?;
         let mut write = tx.prepare_cached("INSERT INTO posting (key, chunk, bits) VALUES (?1, ?2, ?3)")?;
         let mut chunk_bits = RoaringBitmap::new();
@@ -178,6 +203,18 @@ pub(crate) fn load(conn: &Connection, facet: Facet) -> Result<RoaringBitmap> {
     Ok(out)
 }
 
+/// Loads the union of the postings of one kind whose values are `from..=to` (a range of days).
+pub(crate) fn load_range(conn: &Connection, from: Facet, to: Facet) -> Result<RoaringBitmap> {
+    let mut stmt = conn.prepare_cached("SELECT bits FROM posting WHERE key BETWEEN ?1 AND ?2")?;
+    let mut rows = stmt.query(params![from.key(), to.key()])?;
+    let mut out = RoaringBitmap::new();
+    while let Some(row) = rows.next()? {
+        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        out |= decode(bytes)?;
+    }
+    Ok(out)
+}
+
 /// Loads the union of several facets' bitmaps.
 pub(crate) fn load_any(conn: &Connection, facets: impl IntoIterator<Item = Facet>) -> Result<RoaringBitmap> {
     let mut out = RoaringBitmap::new();
@@ -201,12 +238,22 @@ pub(crate) struct Own {
     /// Under another asset's cover.
     pub(crate) stacked: bool,
     pub(crate) trashed: bool,
+    pub(crate) label: i64,
+    pub(crate) camera: Option<i64>,
+    pub(crate) lens: Option<i64>,
+    pub(crate) file_type: Option<i64>,
+    pub(crate) gps: bool,
+    /// `Shape::code` of the displayed size, when known.
+    pub(crate) shape: Option<i64>,
+    /// The capture day (see [`Facet::Day`]).
+    pub(crate) day: i64,
 }
 
 impl Own {
     /// The `asset` columns [`Own::from_row`] reads, in order.
     pub(crate) const COLUMNS: &'static str = "kind, source, status, rating, flag, brand, project,
-         stack IS NOT NULL AND stack != seq, trashed_at IS NOT NULL";
+         stack IS NOT NULL AND stack != seq, trashed_at IS NOT NULL, label, camera, lens, file_type, gps,
+         width, height, (SELECT orientation FROM asset_file WHERE asset_file.asset = asset.seq), sort_captured";
 
     /// Reads [`Own::COLUMNS`] starting at column `at`.
     pub(crate) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Own> {
@@ -220,6 +267,17 @@ impl Own {
             project: r.get(at + 6)?,
             stacked: r.get(at + 7)?,
             trashed: r.get(at + 8)?,
+            label: r.get(at + 9)?,
+            camera: r.get(at + 10)?,
+            lens: r.get(at + 11)?,
+            file_type: r.get(at + 12)?,
+            gps: r.get(at + 13)?,
+            shape: shape_of(
+                r.get(at + 14)?,
+                r.get(at + 15)?,
+                r.get::<_, Option<i64>>(at + 16)?.unwrap_or(1),
+            ),
+            day: day_of(r.get(at + 17)?),
         })
     }
 
@@ -242,11 +300,36 @@ impl Own {
             Facet::Flag(self.flag),
             Facet::Brand(self.brand),
             Facet::Project(self.project),
+            Facet::Label(self.label),
+            Facet::Day(self.day),
         ]
         .into_iter()
         .chain(self.stacked.then_some(Facet::StackMember))
         .chain(self.trashed.then_some(Facet::Trashed))
+        .chain(self.camera.map(Facet::Camera))
+        .chain(self.lens.map(Facet::Lens))
+        .chain(self.file_type.map(Facet::FileType))
+        .chain(self.gps.then_some(Facet::Gps))
+        .chain(self.shape.map(Facet::Shape))
     }
+}
+
+/// The shape code of a picture stored `width` × `height` with EXIF `orientation` (5–8 turn it
+/// a quarter: what is shown is the other way round).
+pub(crate) fn shape_of(width: i64, height: i64, orientation: i64) -> Option<i64> {
+    let (w, h) = if (5..=8).contains(&orientation) {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let w = u32::try_from(w).ok()?;
+    let h = u32::try_from(h).ok()?;
+    atelier_domain::Shape::of(w, h).map(atelier_domain::Shape::code)
+}
+
+/// The day (since 1970-01-01) of a capture sort key in seconds.
+pub(crate) fn day_of(sort_captured: i64) -> i64 {
+    sort_captured.div_euclid(86_400)
 }
 
 /// A membership an asset can have: a tag, a collection, a campaign.
@@ -341,7 +424,7 @@ fn compute(conn: &Connection) -> Result<HashMap<i64, RoaringBitmap>> {
 }
 
 /// Recomputes every posting from the tables.
-pub(crate) fn rebuild(tx: &Transaction<'_>) -> Result<()> {
+pub(crate) fn rebuild(tx: &Connection) -> Result<()> {
     let all = compute(tx)?;
     tx.execute("DELETE FROM posting", [])?;
     for (key, bits) in all {

@@ -10,12 +10,15 @@
 use std::rc::Rc;
 
 use atelier_domain::limits::RECENT_WINDOW_MS;
-use atelier_domain::{AssetId, AssetQuery, Bucket, Cursor, ErrorCode, Id, InvalidInput, Sort, TagMode};
+use atelier_domain::{
+    AssetId, AssetQuery, Bucket, Cursor, DateRange, ErrorCode, Id, InvalidInput, Presence, Sort, TagMode,
+};
 use roaring::RoaringBitmap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::postings::{self, Facet, load, load_any, page_desc};
+use crate::facets::{self, NameKind};
+use crate::postings::{self, DAY_OFFSET, Facet, load, load_any, load_range, page_desc};
 use crate::views::load_summaries;
 use crate::{Catalog, Result, Scope, text};
 use atelier_protocol::{BucketCounts, Page};
@@ -26,11 +29,33 @@ const SORT_IN_MEMORY_MAX: u64 = 50_000;
 /// Field tiers, best first.
 const TIERS: usize = 4;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A sort key read from the catalog: a number (times, sizes, pixels) or text (names).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Int(i64),
+    Text(String),
+}
+
+/// Where a page starts: the last item of the previous page, in the order searched.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Position {
     Added(u32),
-    Captured(i64, u32),
     Relevance(usize, u32),
+    /// Stars, then seq.
+    Rating(i64, u32),
+    /// A key read from a column ([`Keyed`]), then seq.
+    Keyed(Key, u32),
+}
+
+impl Position {
+    fn seq(&self) -> u32 {
+        match *self {
+            Position::Added(s)
+            | Position::Relevance(_, s)
+            | Position::Rating(_, s)
+            | Position::Keyed(_, s) => s,
+        }
+    }
 }
 
 fn bad_cursor(c: &Cursor) -> InvalidInput {
@@ -42,35 +67,125 @@ fn bad_cursor(c: &Cursor) -> InvalidInput {
     )
 }
 
-fn parse_cursor(c: &Cursor) -> Result<Position, InvalidInput> {
+/// The cursor's tag for an order: one letter per sort, upper case when ascending.
+fn tag(order: Order) -> String {
+    let letter = match order.by {
+        By::Added => 'a',
+        By::Relevance => 'r',
+        By::Rating => 't',
+        By::Keyed(Keyed::Captured) => 'c',
+        By::Keyed(Keyed::Name) => 'n',
+        By::Keyed(Keyed::Size) => 's',
+        By::Keyed(Keyed::Dimensions) => 'd',
+    };
+    if order.ascending {
+        letter.to_ascii_uppercase().to_string()
+    } else {
+        letter.to_string()
+    }
+}
+
+fn parse_cursor(c: &Cursor, order: Order) -> Result<Position, InvalidInput> {
     let mut parts = c.0.split('.');
-    let kind = parts.next().unwrap_or_default();
-    let nums: Vec<i64> = parts
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad_cursor(c))?;
-    let seq = |v: i64| u32::try_from(v).map_err(|_| bad_cursor(c));
-    match (kind, nums.as_slice()) {
-        ("a", [s]) => Ok(Position::Added(seq(*s)?)),
-        ("c", [k, s]) => Ok(Position::Captured(*k, seq(*s)?)),
-        ("r", [t, s]) if (0..TIERS as i64).contains(t) => Ok(Position::Relevance(*t as usize, seq(*s)?)),
+    if parts.next() != Some(tag(order).as_str()) {
+        return Err(bad_cursor(c));
+    }
+    let rest: Vec<&str> = parts.collect();
+    let int = |v: &str| v.parse::<i64>().map_err(|_| bad_cursor(c));
+    let seq = |v: &str| v.parse::<u32>().map_err(|_| bad_cursor(c));
+    match (order.by, rest.as_slice()) {
+        (By::Added, [s]) => Ok(Position::Added(seq(s)?)),
+        (By::Relevance, [t, s]) => {
+            let t = int(t)?;
+            if !(0..TIERS as i64).contains(&t) {
+                return Err(bad_cursor(c));
+            }
+            Ok(Position::Relevance(t as usize, seq(s)?))
+        }
+        (By::Rating, [r, s]) => Ok(Position::Rating(int(r)?, seq(s)?)),
+        (By::Keyed(Keyed::Name), [k, s]) => {
+            let bytes = hex_decode(k).ok_or_else(|| bad_cursor(c))?;
+            let text = String::from_utf8(bytes).map_err(|_| bad_cursor(c))?;
+            Ok(Position::Keyed(Key::Text(text), seq(s)?))
+        }
+        (By::Keyed(_), [k, s]) => Ok(Position::Keyed(Key::Int(int(k)?), seq(s)?)),
         _ => Err(bad_cursor(c)),
     }
 }
 
-fn format_cursor(p: Position) -> Cursor {
+fn format_cursor(p: &Position, order: Order) -> Cursor {
+    let t = tag(order);
     Cursor(match p {
-        Position::Added(s) => format!("a.{s}"),
-        Position::Captured(k, s) => format!("c.{k}.{s}"),
-        Position::Relevance(t, s) => format!("r.{t}.{s}"),
+        Position::Added(s) => format!("{t}.{s}"),
+        Position::Relevance(r, s) => format!("{t}.{r}.{s}"),
+        Position::Rating(r, s) => format!("{t}.{r}.{s}"),
+        Position::Keyed(Key::Int(k), s) => format!("{t}.{k}.{s}"),
+        Position::Keyed(Key::Text(k), s) => format!("{t}.{}.{s}", crate::rows::hex(k.as_bytes())),
     })
 }
 
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The sorts read from a column and its index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    Added,
+enum Keyed {
     Captured,
+    Name,
+    Size,
+    Dimensions,
+}
+
+impl Keyed {
+    /// The table, the key expression (as its index spells it) and the asset's seq column.
+    fn source(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Keyed::Captured => ("asset", "sort_captured", "seq"),
+            Keyed::Name => ("asset", "sort_name", "seq"),
+            Keyed::Dimensions => ("asset", "width * height", "seq"),
+            Keyed::Size => ("asset_file", "bytes", "asset"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum By {
+    Added,
     Relevance,
+    Rating,
+    Keyed(Keyed),
+}
+
+/// What a search is ordered by, and which way (`ascending` against the sort's natural order
+/// is folded in: this says the direction of the keys themselves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Order {
+    by: By,
+    ascending: bool,
+}
+
+impl Order {
+    fn of(q: &AssetQuery, text: bool) -> Order {
+        let by = match q.sort {
+            None if text => By::Relevance,
+            None | Some(Sort::Added) => By::Added,
+            Some(Sort::Captured) => By::Keyed(Keyed::Captured),
+            Some(Sort::Name) => By::Keyed(Keyed::Name),
+            Some(Sort::Size) => By::Keyed(Keyed::Size),
+            Some(Sort::Dimensions) => By::Keyed(Keyed::Dimensions),
+            Some(Sort::Rating) => By::Rating,
+        };
+        let natural_descending = q.sort.is_none_or(Sort::descending);
+        let ascending = by != By::Relevance && (natural_descending == q.ascending);
+        Order { by, ascending }
+    }
 }
 
 impl Catalog {
@@ -85,22 +200,8 @@ impl Catalog {
             .map(|t| text::query_terms(conn, t))
             .transpose()?
             .unwrap_or_default();
-        let order = match (q.sort, terms.is_empty()) {
-            (Some(Sort::Captured), _) => Order::Captured,
-            (Some(Sort::Added), _) | (None, true) => Order::Added,
-            (None, false) => Order::Relevance,
-        };
-        let cursor = q.cursor.as_ref().map(parse_cursor).transpose()?;
-        let cursor_fits = matches!(
-            (cursor, order),
-            (None, _)
-                | (Some(Position::Added(_)), Order::Added)
-                | (Some(Position::Captured(..)), Order::Captured)
-                | (Some(Position::Relevance(..)), Order::Relevance)
-        );
-        if !cursor_fits && let Some(c) = &q.cursor {
-            return Err(bad_cursor(c).into());
-        }
+        let order = Order::of(q, !terms.is_empty());
+        let cursor = q.cursor.as_ref().map(|c| parse_cursor(c, order)).transpose()?;
 
         // One more than a page tells whether a next page exists.
         let (total, mut positions) = if terms.is_empty() {
@@ -108,7 +209,7 @@ impl Catalog {
         } else {
             let tiers = text_tiers(conn, &terms, &base)?;
             let total = tiers.iter().map(RoaringBitmap::len).sum();
-            if order == Order::Relevance {
+            if order.by == By::Relevance {
                 (total, page_tiers(&tiers, cursor, limit + 1))
             } else {
                 let all = tiers.into_iter().fold(RoaringBitmap::new(), |a, b| a | b);
@@ -117,15 +218,10 @@ impl Catalog {
         };
         let more = positions.len() > limit;
         positions.truncate(limit);
-        let seqs: Vec<u32> = positions
-            .iter()
-            .map(|p| match *p {
-                Position::Added(s) | Position::Captured(_, s) | Position::Relevance(_, s) => s,
-            })
-            .collect();
+        let seqs: Vec<u32> = positions.iter().map(Position::seq).collect();
         let items = load_summaries(conn, &seqs)?;
         let next = if more {
-            positions.last().copied().map(format_cursor)
+            positions.last().map(|p| format_cursor(p, order))
         } else {
             None
         };
@@ -245,6 +341,44 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
     if !q.flags.is_empty() {
         set &= load_any(conn, q.flags.iter().map(|f| Facet::Flag(f.code())))?;
     }
+    if let Some(min) = q.min_rating.filter(|r| r.stars() > 0) {
+        set &= load_any(conn, (i64::from(min.stars())..=5).map(Facet::Rating))?;
+    }
+    if !q.labels.is_empty() {
+        set &= load_any(conn, q.labels.iter().map(|l| Facet::Label(l.code())))?;
+    }
+    for (wanted, kind, facet) in [
+        (&q.cameras, NameKind::Camera, Facet::Camera as fn(i64) -> Facet),
+        (&q.lenses, NameKind::Lens, Facet::Lens),
+        (&q.file_types, NameKind::FileType, Facet::FileType),
+    ] {
+        if !wanted.is_empty() {
+            let ids = facets::ids_named(conn, kind, wanted)?;
+            set &= load_any(conn, ids.into_iter().map(facet))?;
+        }
+    }
+    if !q.shapes.is_empty() {
+        set &= load_any(conn, q.shapes.iter().map(|s| Facet::Shape(s.code())))?;
+    }
+    match q.gps {
+        Some(true) => set &= load(conn, Facet::Gps)?,
+        Some(false) => set -= load(conn, Facet::Gps)?,
+        None => {}
+    }
+    if !q.presences.is_empty() {
+        set &= presence_set(conn, &q.presences)?;
+    }
+    if let Some(range) = q.captured.as_ref().filter(|r| !r.is_open()) {
+        let (from, to) = range.days()?;
+        set &= load_range(
+            conn,
+            Facet::Day(from.unwrap_or(-DAY_OFFSET)),
+            Facet::Day(to.unwrap_or(DAY_OFFSET)),
+        )?;
+    }
+    if let Some(range) = q.added.as_ref().filter(|r| !r.is_open()) {
+        set &= added_set(conn, range)?;
+    }
     if !q.tags.is_empty() {
         let mut any = RoaringBitmap::new();
         for tag in &q.tags {
@@ -273,6 +407,56 @@ fn base_set(conn: &Connection, q: &AssetQuery, now_ms: i64, scope: &Scope) -> Re
         Bucket::All | Bucket::Trash => {}
         Bucket::Recent => set &= recent_set(conn, now_ms)?,
         Bucket::Unfiled => set -= load(conn, Facet::Filed)?,
+    }
+    Ok(set)
+}
+
+/// Assets whose original's presence is one of `wanted`. Missing and offline files are few
+/// and have their own index; the others are read from the whole file table.
+fn presence_set(conn: &Connection, wanted: &[Presence]) -> Result<RoaringBitmap> {
+    let mut out = RoaringBitmap::new();
+    for p in wanted {
+        let sql = if matches!(p, Presence::Missing | Presence::Offline) {
+            "SELECT asset FROM asset_file WHERE presence IN (1, 2) AND presence = ?1"
+        } else {
+            "SELECT asset FROM asset_file WHERE presence = ?1"
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([p.code()])?;
+        while let Some(r) = rows.next()? {
+            out.insert(postings::seq_u32(r.get(0)?)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Assets added within a range of days (the caller's calendar: its offset from UTC). As for
+/// "Recently added", `added_at` grows with `seq`, so the range is a range of seqs.
+fn added_set(conn: &Connection, range: &DateRange) -> Result<RoaringBitmap> {
+    const DAY_MS: i64 = 86_400_000;
+    let (from, to) = range.days()?;
+    let offset = i64::from(range.offset_minutes) * 60_000;
+    let first: Option<i64> = match from {
+        None => Some(0),
+        Some(d) => conn
+            .prepare_cached("SELECT seq FROM asset WHERE added_at >= ?1 ORDER BY added_at, seq LIMIT 1")?
+            .query_row([d * DAY_MS - offset], |r| r.get(0))
+            .optional()?,
+    };
+    let last: Option<i64> = match to {
+        None => Some(i64::from(u32::MAX)),
+        Some(d) => conn
+            .prepare_cached(
+                "SELECT seq FROM asset WHERE added_at < ?1 ORDER BY added_at DESC, seq DESC LIMIT 1",
+            )?
+            .query_row([(d + 1) * DAY_MS - offset], |r| r.get(0))
+            .optional()?,
+    };
+    let mut set = RoaringBitmap::new();
+    if let (Some(first), Some(last)) = (first, last)
+        && first <= last
+    {
+        set.insert_range(postings::seq_u32(first)?..=postings::seq_u32(last)?);
     }
     Ok(set)
 }
@@ -356,6 +540,12 @@ fn page_tiers(tiers: &[RoaringBitmap; TIERS], cursor: Option<Position>, limit: u
     out
 }
 
+/// Up to `limit` members of `bits` above `after` (all when `None`), lowest first.
+fn page_asc(bits: &RoaringBitmap, after: Option<u32>, limit: usize) -> Vec<u32> {
+    let skip = after.map_or(0, |a| bits.rank(a));
+    bits.iter().skip(skip as usize).take(limit).collect()
+}
+
 fn page_of(
     conn: &Connection,
     set: &RoaringBitmap,
@@ -364,40 +554,87 @@ fn page_of(
     limit: usize,
 ) -> Result<(u64, Vec<Position>)> {
     let total = set.len();
-    let page = match order {
-        Order::Added | Order::Relevance => {
-            let before = match cursor {
+    let page = match order.by {
+        By::Added | By::Relevance => {
+            let from = match cursor {
                 Some(Position::Added(s)) => Some(s),
                 _ => None,
             };
-            page_desc(set, before, limit)
-                .into_iter()
-                .map(Position::Added)
-                .collect()
+            let seqs = if order.ascending {
+                page_asc(set, from, limit)
+            } else {
+                page_desc(set, from, limit)
+            };
+            seqs.into_iter().map(Position::Added).collect()
         }
-        Order::Captured => {
+        By::Rating => page_rating(conn, set, order.ascending, cursor, limit)?,
+        By::Keyed(k) => {
             let after = match cursor {
-                Some(Position::Captured(k, s)) => Some((k, s)),
+                Some(Position::Keyed(key, s)) => Some((key, s)),
                 _ => None,
             };
-            page_captured(conn, set, after, limit)?
+            page_keyed(conn, set, k, order.ascending, after, limit)?
         }
     };
     Ok((total, page))
 }
 
-/// Newest captured first, below `after`. Two ways, chosen by expected cost: walk the
-/// `(sort_captured, seq)` index keeping members of `set` (cheap when members are dense: about
-/// `limit × all / matches` index entries), or fetch every match's capture time and sort (cheap
-/// when they are few). A walk that finds its page slower than predicted (matches clustered far
-/// down the index) gives up and sorts instead.
-fn page_captured(
+/// By stars: the members of each rating's posting in turn, newest first within (oldest first
+/// when ascending).
+fn page_rating(
     conn: &Connection,
     set: &RoaringBitmap,
-    after: Option<(i64, u32)>,
+    ascending: bool,
+    cursor: Option<Position>,
     limit: usize,
 ) -> Result<Vec<Position>> {
-    let (k0, s0) = after.unwrap_or((i64::MAX, u32::MAX));
+    let stars: Vec<i64> = if ascending {
+        (0..=5).collect()
+    } else {
+        (0..=5).rev().collect()
+    };
+    let (start, from) = match cursor {
+        Some(Position::Rating(r, s)) => (Some(r), Some(s)),
+        _ => (None, None),
+    };
+    let mut out = Vec::with_capacity(limit);
+    let mut started = start.is_none();
+    for r in stars {
+        if !started {
+            if Some(r) != start {
+                continue;
+            }
+            started = true;
+        }
+        let bits = set & load(conn, Facet::Rating(r))?;
+        let from = if Some(r) == start { from } else { None };
+        let left = limit - out.len();
+        let seqs = if ascending {
+            page_asc(&bits, from, left)
+        } else {
+            page_desc(&bits, from, left)
+        };
+        out.extend(seqs.into_iter().map(|s| Position::Rating(r, s)));
+        if out.len() == limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// By a column's key (capture time, name, size, pixels), past `after`. Two ways, chosen by
+/// expected cost: walk the column's `(key, seq)` index keeping members of `set` (cheap when
+/// members are dense: about `limit × all / matches` index entries), or fetch every match's key
+/// and sort (cheap when they are few). A walk that finds its page slower than predicted
+/// (matches clustered far down the index) gives up and sorts instead.
+fn page_keyed(
+    conn: &Connection,
+    set: &RoaringBitmap,
+    keyed: Keyed,
+    ascending: bool,
+    after: Option<(Key, u32)>,
+    limit: usize,
+) -> Result<Vec<Position>> {
     let matches = set.len();
     if matches == 0 {
         return Ok(Vec::new());
@@ -412,39 +649,75 @@ fn page_captured(
         } else {
             walk_steps.saturating_mul(8).max(10_000)
         };
-        if let Some(page) = walk_captured(conn, set, (k0, s0), limit, budget)? {
+        if let Some(page) = walk_keyed(conn, set, keyed, ascending, after.as_ref(), limit, budget)? {
             return Ok(page);
         }
     }
+    let (table, key, seq) = keyed.source();
     let list: Rc<Vec<Value>> = Rc::new(set.iter().map(|s| Value::Integer(i64::from(s))).collect());
-    let mut stmt = conn.prepare_cached("SELECT sort_captured, seq FROM asset WHERE seq IN rarray(?1)")?;
-    let mut keys: Vec<(i64, u32)> = stmt
-        .query_map([list], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {key}, {seq} FROM {table} WHERE {seq} IN rarray(?1)"
+    ))?;
+    let mut keys: Vec<(Key, u32)> = stmt
+        .query_map([list], |r| Ok((read_key(r, 0)?, r.get::<_, i64>(1)?)))?
         .map(|r| {
             let (k, s) = r?;
             Ok((k, postings::seq_u32(s)?))
         })
         .collect::<Result<_>>()?;
-    keys.retain(|key| *key < (k0, s0));
-    keys.sort_unstable_by(|a, b| b.cmp(a));
+    if let Some(after) = &after {
+        keys.retain(|k| if ascending { k > after } else { k < after });
+    }
+    if ascending {
+        keys.sort_unstable();
+    } else {
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+    }
     keys.truncate(limit);
-    Ok(keys.into_iter().map(|(k, s)| Position::Captured(k, s)).collect())
+    Ok(keys.into_iter().map(|(k, s)| Position::Keyed(k, s)).collect())
 }
 
-/// Walks the capture-time index downward from `from`; `None` when `budget` steps were not
+fn read_key(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Key> {
+    Ok(match r.get_ref(at)? {
+        rusqlite::types::ValueRef::Text(t) => Key::Text(String::from_utf8_lossy(t).into_owned()),
+        rusqlite::types::ValueRef::Integer(i) => Key::Int(i),
+        rusqlite::types::ValueRef::Real(f) => Key::Int(f as i64),
+        _ => Key::Int(0),
+    })
+}
+
+fn key_value(k: &Key) -> Value {
+    match k {
+        Key::Int(i) => Value::Integer(*i),
+        Key::Text(t) => Value::Text(t.clone()),
+    }
+}
+
+/// Walks a column's index from `after` in the order asked; `None` when `budget` steps were not
 /// enough to fill the page.
-fn walk_captured(
+fn walk_keyed(
     conn: &Connection,
     set: &RoaringBitmap,
-    from: (i64, u32),
+    keyed: Keyed,
+    ascending: bool,
+    after: Option<&(Key, u32)>,
     limit: usize,
     budget: u64,
 ) -> Result<Option<Vec<Position>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT sort_captured, seq FROM asset WHERE (sort_captured, seq) < (?1, ?2)
-         ORDER BY sort_captured DESC, seq DESC",
-    )?;
-    let mut rows = stmt.query(params![from.0, i64::from(from.1)])?;
+    let (table, key, seq) = keyed.source();
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    let from = if after.is_some() {
+        format!("WHERE ({key}, {seq}) {cmp} (?1, ?2)")
+    } else {
+        String::new()
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {key}, {seq} FROM {table} {from} ORDER BY {key} {dir}, {seq} {dir}"
+    ))?;
+    let mut rows = match after {
+        Some((k, s)) => stmt.query(params![key_value(k), i64::from(*s)])?,
+        None => stmt.query([])?,
+    };
     let mut out = Vec::with_capacity(limit);
     let mut steps = 0u64;
     while let Some(r) = rows.next()? {
@@ -454,7 +727,7 @@ fn walk_captured(
         }
         let seq = postings::seq_u32(r.get(1)?)?;
         if set.contains(seq) {
-            out.push(Position::Captured(r.get(0)?, seq));
+            out.push(Position::Keyed(read_key(r, 0)?, seq));
             if out.len() == limit {
                 break;
             }
@@ -469,20 +742,39 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        for p in [
-            Position::Added(7),
-            Position::Captured(-5, 9),
-            Position::Relevance(2, 11),
+        let order = |by, ascending| Order { by, ascending };
+        for (p, o) in [
+            (Position::Added(7), order(By::Added, false)),
+            (Position::Added(7), order(By::Added, true)),
+            (
+                Position::Keyed(Key::Int(-5), 9),
+                order(By::Keyed(Keyed::Captured), false),
+            ),
+            (
+                Position::Keyed(Key::Text("img_0.2b".into()), 9),
+                order(By::Keyed(Keyed::Name), true),
+            ),
+            (Position::Rating(3, 4), order(By::Rating, false)),
+            (Position::Relevance(2, 11), order(By::Relevance, false)),
         ] {
-            assert_eq!(parse_cursor(&format_cursor(p)).unwrap(), p);
+            assert_eq!(parse_cursor(&format_cursor(&p, o), o).unwrap(), p);
         }
-        for bad in ["", "a", "a.x", "r.9.1", "c.1", "z.1", "a.-1"] {
+        let added = order(By::Added, false);
+        for bad in ["", "a", "a.x", "r.9.1", "c.1", "z.1", "a.-1", "A.3"] {
             assert_eq!(
-                parse_cursor(&Cursor(bad.into())).unwrap_err().code,
+                parse_cursor(&Cursor(bad.into()), added).unwrap_err().code,
                 "invalid_cursor",
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn ascending_pages_walk_up_from_the_cursor() {
+        let bits: RoaringBitmap = [1, 5, 9, 70_000].into_iter().collect();
+        assert_eq!(page_asc(&bits, None, 2), [1, 5]);
+        assert_eq!(page_asc(&bits, Some(5), 10), [9, 70_000]);
+        assert_eq!(page_asc(&bits, Some(70_000), 10), Vec::<u32>::new());
     }
 
     #[test]
@@ -495,9 +787,9 @@ mod tests {
         ];
         let first = page_tiers(&tiers, None, 2);
         assert_eq!(first, [Position::Relevance(0, 9), Position::Relevance(0, 5)]);
-        let second = page_tiers(&tiers, first.last().copied(), 2);
+        let second = page_tiers(&tiers, first.last().cloned(), 2);
         assert_eq!(second, [Position::Relevance(1, 7), Position::Relevance(3, 2)]);
-        let third = page_tiers(&tiers, second.last().copied(), 2);
+        let third = page_tiers(&tiers, second.last().cloned(), 2);
         assert_eq!(third, [Position::Relevance(3, 1)]);
     }
 }

@@ -32,7 +32,7 @@ const SUMMARY_COLUMNS: &str =
      CASE WHEN f.orientation BETWEEN 5 AND 8 THEN a.width ELSE a.height END, a.added_at, a.captured_at, a.prompt, f.thumb, a.hash, f.presence,
      f.duration_ms, (SELECT count(*) FROM asset s WHERE s.stack = a.seq), a.trashed_at IS NOT NULL, b.uid,
      p.uid, (p.shared AND u.is_local AND f.presence != 3
-             AND NOT EXISTS (SELECT 1 FROM sent_file x WHERE x.hash = a.hash))";
+             AND NOT EXISTS (SELECT 1 FROM sent_file x WHERE x.hash = a.hash)), a.label, f.bytes";
 
 const SUMMARY_FROM: &str = "asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
      JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq";
@@ -75,6 +75,8 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AssetSummary)> {
             stack_count: u32::try_from(r.get::<_, i64>(20)?).ok().filter(|n| *n > 1),
             trashed: r.get(21)?,
             unsent: r.get(24)?,
+            label: atelier_domain::Label::from_code(r.get(25)?).unwrap_or_default(),
+            bytes: u64::try_from(r.get::<_, i64>(26)?).unwrap_or(0),
         },
     ))
 }
@@ -136,10 +138,10 @@ impl Catalog {
         let seq = self.seq_of(id)?;
         let summary = self.summary(id)?;
         let conn = self.conn();
-        type File = (String, bool, i64, String, String, u8, Option<String>, Vec<u8>);
-        let (path, managed, bytes, mime, format, orientation, thumb_ext, hash): File = conn
+        type File = (String, bool, String, String, u8, Option<String>, Vec<u8>);
+        let (path, managed, mime, format, orientation, thumb_ext, hash): File = conn
             .prepare_cached(
-                "SELECT f.path, f.managed, f.bytes, f.mime, f.format, f.orientation, f.thumb, a.hash
+                "SELECT f.path, f.managed, f.mime, f.format, f.orientation, f.thumb, a.hash
                  FROM asset_file f JOIN asset a ON a.seq = f.asset WHERE f.asset = ?1",
             )?
             .query_row([seq], |r| {
@@ -151,7 +153,6 @@ impl Catalog {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
-                    r.get(7)?,
                 ))
             })?;
         type Meta = (Option<String>, Option<String>, Option<String>, Option<String>);
@@ -178,7 +179,6 @@ impl Catalog {
             hash: hex(&hash),
             summary,
             managed,
-            bytes: bytes as u64,
             mime,
             format,
             orientation,

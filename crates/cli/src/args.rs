@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use atelier_domain::{
-    AssetQuery, BrandRole, Bucket, Flag, Kind, Rating, ReviewAction, Sort, Source, Status, StudioRole,
-    TagMode,
+    AssetQuery, BrandRole, Bucket, DateRange, Flag, Kind, Label, Presence, Rating, ReviewAction, Shape, Sort,
+    Source, Status, StudioRole, TagMode,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -54,6 +54,14 @@ pub enum Command {
     Rate {
         /// 0 (none) to 5.
         rating: Rating,
+        /// The assets.
+        #[command(flatten)]
+        sel: SelArgs,
+    },
+    /// Set the colour label of a selection: red, yellow, green, blue, purple, or none.
+    Label {
+        /// The colour.
+        label: Label,
         /// The assets.
         #[command(flatten)]
         sel: SelArgs,
@@ -207,6 +215,16 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+    /// The cameras, lenses and file types in the library (what `search --camera`, `--lens` and
+    /// `--type` take), with counts.
+    Facets {
+        /// Brand scope (default: all brands).
+        #[arg(long, value_name = "NAME")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Count the rail's buckets: all, recently added (7 days), unfiled.
     Buckets {
         /// Brand scope (default: all brands).
@@ -286,6 +304,58 @@ pub struct FilterArgs {
     /// Images or videos only.
     #[arg(long, value_name = "image|video")]
     pub kind: Option<Kind>,
+    /// At least this many stars, 1 to 5 ("3★ and up").
+    #[arg(long, value_name = "N")]
+    pub min_rating: Option<Rating>,
+    /// Colour label (repeatable): red, yellow, green, blue, purple, none.
+    #[arg(long = "label", value_name = "COLOUR")]
+    pub labels: Vec<Label>,
+    /// Camera, as `atelier facets` lists it (repeatable), e.g. "Canon EOS 5D".
+    #[arg(long = "camera", value_name = "NAME")]
+    pub cameras: Vec<String>,
+    /// Lens, as listed (repeatable).
+    #[arg(long = "lens", value_name = "NAME")]
+    pub lenses: Vec<String>,
+    /// File type (repeatable): jpeg, png, heif, webp, tiff, cr2, nef, mp4, mov…
+    #[arg(long = "type", value_name = "TYPE")]
+    pub file_types: Vec<String>,
+    /// Orientation (repeatable): landscape, portrait, square.
+    #[arg(long = "orientation", value_name = "SHAPE")]
+    pub shapes: Vec<Shape>,
+    /// Only assets that know where they were taken (`--gps yes`), or only those that don't.
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub gps: Option<bool>,
+    /// Original's presence (repeatable): missing, offline (files that need attention), ok, remote.
+    #[arg(long = "presence", value_name = "P")]
+    pub presences: Vec<Presence>,
+    /// Captured on or after this day (YYYY-MM-DD, the camera's clock).
+    #[arg(long, value_name = "DATE")]
+    pub captured_from: Option<String>,
+    /// Captured on or before this day.
+    #[arg(long, value_name = "DATE")]
+    pub captured_to: Option<String>,
+    /// Added on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub added_from: Option<String>,
+    /// Added on or before this day.
+    #[arg(long, value_name = "DATE")]
+    pub added_to: Option<String>,
+}
+
+fn yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "y" => Ok(true),
+        "no" | "false" | "n" => Ok(false),
+        other => Err(format!("'{other}': expected yes or no")),
+    }
+}
+
+fn range(from: &Option<String>, to: &Option<String>) -> Option<DateRange> {
+    (from.is_some() || to.is_some()).then(|| DateRange {
+        from: from.clone(),
+        to: to.clone(),
+        offset_minutes: 0,
+    })
 }
 
 impl FilterArgs {
@@ -306,7 +376,18 @@ impl FilterArgs {
             project: self.project.clone(),
             brand: self.brand.clone(),
             kind: self.kind,
+            min_rating: self.min_rating,
+            labels: self.labels.clone(),
+            cameras: self.cameras.clone(),
+            lenses: self.lenses.clone(),
+            file_types: self.file_types.clone(),
+            shapes: self.shapes.clone(),
+            gps: self.gps,
+            presences: self.presences.clone(),
+            captured: range(&self.captured_from, &self.captured_to),
+            added: range(&self.added_from, &self.added_to),
             sort: None,
+            ascending: false,
             limit: None,
             cursor: None,
         }
@@ -328,9 +409,13 @@ pub struct SearchArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Order: added (default; relevance first when searching text) or captured.
-    #[arg(long, value_name = "added|captured")]
+    /// Order: added (default; relevance first when searching text), captured, name, rating,
+    /// size or dimensions — newest, largest, most stars first; names A to Z.
+    #[arg(long, value_name = "ORDER")]
     pub sort: Option<Sort>,
+    /// The other way round: oldest, smallest, fewest stars first; names Z to A.
+    #[arg(long, requires = "sort")]
+    pub reverse: bool,
     /// Page size, 1 to 1000 (default 100).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,

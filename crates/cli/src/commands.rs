@@ -134,6 +134,7 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         Command::Campaign(c) => organise::campaign(library, c),
         Command::Rate { rating, sel } => organise::apply(library, "Rated", &sel, Intent::Rate { rating }),
         Command::Flag { flag, sel } => organise::apply(library, "Flagged", &sel, Intent::Flag { flag }),
+        Command::Label { label, sel } => organise::apply(library, "Labelled", &sel, Intent::Label { label }),
         Command::Review { action, sel, note } => organise::apply(
             library,
             organise::review_verb(action),
@@ -175,6 +176,24 @@ fn command(library: &Acting<'_>, command: Command) -> Result<ExitCode> {
         }
         Command::Delete { sel } => organise::apply(library, "Moved to the Trash", &sel, Intent::Delete),
         Command::Trash(c) => organise::trash(library, c),
+        Command::Facets { brand, json } => {
+            let v = library.facet_values(brand.as_deref())?;
+            if json {
+                output::json(&v)?;
+            } else {
+                for (title, list) in [
+                    ("Cameras", &v.cameras),
+                    ("Lenses", &v.lenses),
+                    ("File types", &v.file_types),
+                ] {
+                    output::text(format_args!("{title}"))?;
+                    for f in list {
+                        output::text(format_args!("  {} ({})", f.name, f.count))?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Buckets { brand, json } => {
             let counts = library.bucket_counts(brand.as_deref())?;
             if json {
@@ -232,6 +251,7 @@ fn import(library: &Acting<'_>, a: ImportArgs) -> Result<ExitCode> {
 fn search(library: &Acting<'_>, a: SearchArgs) -> Result<ExitCode> {
     let mut q = a.filters.query(a.text);
     q.sort = a.sort;
+    q.ascending = a.reverse;
     q.limit = a.limit;
     q.cursor = a.cursor.map(Cursor);
     let page = library.search(&q)?;

@@ -171,7 +171,7 @@ pub fn detail_text(d: &LocalAsset) -> io::Result<()> {
     line("project", &s.project)?;
     line(
         "size",
-        &format!("{}×{} px, {} bytes, {}", s.width, s.height, d.bytes, d.mime),
+        &format!("{}×{} px, {} bytes, {}", s.width, s.height, s.bytes, d.mime),
     )?;
     line("added", &s.added_at)?;
     line("captured", s.captured_at.as_deref().unwrap_or(""))?;

@@ -1,5 +1,6 @@
 //! `atelier similar` and `atelier duplicates [merge]`.
 
+use atelier_domain::similarity::Closeness;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -51,10 +52,22 @@ pub fn similar(
         return Ok(ExitCode::SUCCESS);
     }
     output::text(format_args!("Similar to {}", page.of.name))?;
+    let mut close = true;
     for i in &page.items {
+        if close && !i.closeness.is_close() {
+            // Where close matches end: what follows only looks alike, at best.
+            output::text(format_args!("-- no more close matches; less similar: --"))?;
+            close = false;
+        }
+        let cue = match i.closeness {
+            Closeness::Same => "same picture",
+            Closeness::VeryClose => "very close",
+            Closeness::Similar => "similar",
+            Closeness::Distant => "less similar",
+        };
         output::text(format_args!(
-            "{}  {:<40}  {:.3}  {:>5}x{:<5}",
-            i.asset.id, i.asset.name, i.distance, i.asset.width, i.asset.height
+            "{}  {:<40}  {:.3}  {:<12}  {:>5}x{:<5}",
+            i.asset.id, i.asset.name, i.distance, cue, i.asset.width, i.asset.height
         ))?;
     }
     if page.items.is_empty() {

@@ -1,4 +1,5 @@
-//! The enumerations that describe an asset — kind, source, review status, flag — and its rating.
+//! The enumerations that describe an asset — kind, source, review status, flag, colour label,
+//! shape — and its rating.
 //! Each has one spelling everywhere (Rust, SQL code, JSON, CLI): the snake_case `as_str`.
 
 use crate::ErrorCode;
@@ -135,6 +136,63 @@ text_enum!(
         Reject = 2 => "reject",
     }
 );
+
+text_enum!(
+    /// A colour label (issue 14): Lightroom's five, for whatever a studio wants them to mean
+    /// (keys 6–9 set red to blue).
+    Label, "label", InvalidLabel {
+        /// No label.
+        None = 0 => "none",
+        /// Red (key 6).
+        Red = 1 => "red",
+        /// Yellow (key 7).
+        Yellow = 2 => "yellow",
+        /// Green (key 8).
+        Green = 3 => "green",
+        /// Blue (key 9).
+        Blue = 4 => "blue",
+        /// Purple (no key, as in Lightroom).
+        Purple = 5 => "purple",
+    }
+);
+
+text_enum!(
+    /// The shape a picture is shown in (its displayed width against its height).
+    Shape, "orientation", InvalidShape {
+        /// Wider than tall.
+        Landscape = 0 => "landscape",
+        /// Taller than wide.
+        Portrait = 1 => "portrait",
+        /// As wide as tall (within 2 %).
+        Square = 2 => "square",
+    }
+);
+
+// The enum comes from `text_enum!`, which can't mark one variant `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for Label {
+    fn default() -> Self {
+        Label::None
+    }
+}
+
+impl Shape {
+    /// The shape of a picture shown `width` × `height` (already turned by its orientation);
+    /// `None` when its size is unknown.
+    pub fn of(width: u32, height: u32) -> Option<Shape> {
+        if width == 0 || height == 0 {
+            return None;
+        }
+        let (w, h) = (u64::from(width), u64::from(height));
+        Some(if w * 50 > h * 51 {
+            Shape::Landscape
+        } else if h * 50 > w * 51 {
+            Shape::Portrait
+        } else {
+            Shape::Square
+        })
+    }
+}
 
 /// A star rating: 0 means none, otherwise 1 to 5 (SPEC R6.2).
 #[derive(

@@ -51,6 +51,12 @@ error_codes! {
     InvalidFlag = "invalid_flag",
     /// An unknown file presence (ok, missing, offline).
     InvalidPresence = "invalid_presence",
+    /// An unknown colour label.
+    InvalidLabel = "invalid_label",
+    /// An unknown orientation (landscape, portrait, square).
+    InvalidShape = "invalid_shape",
+    /// A date that is not YYYY-MM-DD, or a range that ends before it starts.
+    InvalidDate = "invalid_date",
     /// An unknown kind (image, video).
     InvalidKind = "invalid_kind",
     /// An unknown source.

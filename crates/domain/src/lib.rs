@@ -13,13 +13,14 @@ pub mod query;
 pub mod review;
 pub mod roles;
 pub mod rules;
+pub mod similarity;
 pub mod visibility;
 
-pub use asset::{Flag, Kind, Presence, Rating, Source, Status};
+pub use asset::{Flag, Kind, Label, Presence, Rating, Shape, Source, Status};
 pub use error::{ErrorCode, InvalidInput};
 pub use ids::{AssetId, Id, ModelId};
 pub use policy::{Action, Actor, BrandKind, Target, can};
-pub use query::{AssetQuery, Bucket, Cursor, Sort, TagMode};
+pub use query::{AssetQuery, Bucket, Cursor, DateRange, Sort, TagMode};
 pub use review::{
     NOTE_MAX_CHARS, PERSONAL_TRANSITIONS, ReviewAction, TRANSITIONS, Transition, next_status,
     personal_next_status, validate_note,

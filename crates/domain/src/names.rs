@@ -10,6 +10,35 @@ pub fn key(name: &str) -> String {
     name.to_lowercase()
 }
 
+/// The key a file name sorts by, as Finder and Lightroom order names: case aside, and runs of
+/// digits as numbers (`IMG_2` before `IMG_10`). Each run is written as its length (two digits)
+/// and its digits without leading zeros, so plain string order is number order.
+pub fn sort_key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let mut out = String::with_capacity(lower.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.is_empty() {
+            return;
+        }
+        let trimmed = digits.trim_start_matches('0');
+        let number = if trimmed.is_empty() { "0" } else { trimmed };
+        out.push_str(&format!("{:02}", number.len().min(99)));
+        out.push_str(number);
+        digits.clear();
+    };
+    for c in lower.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 /// Validates a display name (asset, project, brand, campaign): trimmed, 1 to 255 characters,
 /// no control characters. `what` names the thing in the error ("project name").
 pub fn validate_name(what: &str, raw: &str) -> Result<String, InvalidInput> {
@@ -333,5 +362,29 @@ mod tests {
         assert!(validate_name("project name", "").is_err());
         assert!(validate_name("project name", &"é".repeat(256)).is_err());
         assert!(validate_name("project name", &"é".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn names_sort_with_numbers_in_order() {
+        let mut names = [
+            "IMG_10.jpg",
+            "img_2.JPG",
+            "IMG_1.jpg",
+            "IMG_002b.jpg",
+            "a.jpg",
+            "Z.jpg",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "a.jpg",
+                "IMG_1.jpg",
+                "img_2.JPG",
+                "IMG_002b.jpg",
+                "IMG_10.jpg",
+                "Z.jpg"
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@ mod layout;
 mod models;
 mod organise;
 mod read;
+mod saved;
 mod sidecar;
 mod similar;
 pub mod studio;

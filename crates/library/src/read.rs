@@ -52,6 +52,13 @@ impl Acting<'_> {
         Ok(self.catalog().bucket_counts(brand, now_ms(), &scope)?)
     }
 
+    /// The cameras, lenses and file types among what the actor sees in a brand scope, with
+    /// counts: what the toolbar's filters offer.
+    pub fn facet_values(&self, brand: Option<&str>) -> Result<atelier_protocol::FacetValues> {
+        let scope = self.scope()?;
+        Ok(self.catalog().facet_values(brand, &scope)?)
+    }
+
     /// Everything about one asset the actor may see, with absolute paths for its original and
     /// thumbnail.
     pub fn show(&self, id: AssetId) -> Result<LocalAsset> {

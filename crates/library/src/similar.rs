@@ -14,6 +14,7 @@
 //! collections and campaigns onto the one kept, then deletes or stacks the others only as the
 //! user chose; every step reports per asset.
 
+use atelier_domain::similarity::Closeness;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -53,9 +54,13 @@ pub struct SimilarItem {
     /// The asset, as search shows it.
     #[serde(flatten)]
     pub asset: AssetSummary,
-    /// Distance to the query: 0 the same picture, about 0.1 a re-encode or resize, 0.2–0.6 a
-    /// crop, edit or burst frame, above 1 unrelated.
+    /// Distance to the query, as measured on the corpus: 0 the same pixels; up to about 0.06 a
+    /// copy, re-encode, resize or mirror; up to 0.15–0.2 a colour edit; 0.1–0.7 a light crop,
+    /// rotation or burst frame; unrelated pictures from about 0.5, mostly above 1.
     pub distance: f32,
+    /// What the distance means for people (the card's cue), and whether the match is a close
+    /// one: the list of close matches ends at the first that isn't.
+    pub closeness: Closeness,
 }
 
 /// The answer to "Find similar".
@@ -210,9 +215,13 @@ impl Acting<'_> {
             .catalog()
             .summaries(&seqs)?
             .into_iter()
-            .map(|(seq, asset)| SimilarItem {
-                asset,
-                distance: distances.get(&seq).copied().unwrap_or_default(),
+            .map(|(seq, asset)| {
+                let distance = distances.get(&seq).copied().unwrap_or_default();
+                SimilarItem {
+                    asset,
+                    distance,
+                    closeness: Closeness::of(distance),
+                }
             })
             .collect();
         Ok(SimilarPage {
@@ -275,12 +284,16 @@ impl Acting<'_> {
                 keep: keep.id,
                 items: items
                     .iter()
-                    .map(|(seq, a)| SimilarItem {
-                        asset: (*a).clone(),
-                        distance: match (keep_sig, signatures.get(seq)) {
+                    .map(|(seq, a)| {
+                        let distance = match (keep_sig, signatures.get(seq)) {
                             (Some(k), Some(s)) => atelier_similar::to_distance(k.distance_sq(s).0),
                             _ => 0.0,
-                        },
+                        };
+                        SimilarItem {
+                            asset: (*a).clone(),
+                            distance,
+                            closeness: Closeness::of(distance),
+                        }
                     })
                     .collect(),
             });

@@ -105,6 +105,13 @@ fn find_similar_ranks_the_edits_first_within_the_scope() {
     );
     assert!(page.items[0].distance < 0.15, "{}", page.items[0].distance);
     assert!(page.items[2].distance > page.items[1].distance);
+    // The cue: a resize and a mirror are the same picture; the cue never improves down the list.
+    use atelier_domain::similarity::Closeness;
+    assert_eq!(
+        (page.items[0].closeness, page.items[1].closeness),
+        (Closeness::Same, Closeness::Same)
+    );
+    assert!(page.items.windows(2).all(|w| w[0].closeness <= w[1].closeness));
 
     // From the edit, the original comes first; within Shoot only, the edits are out of scope.
     let page = t.lib.as_owner().similar(half, &AssetQuery::default(), 1).unwrap();

@@ -7,7 +7,7 @@
 
 mod common;
 
-use atelier_domain::{AssetId, AssetQuery, BrandRole, Flag, Rating, ReviewAction, Status};
+use atelier_domain::{AssetId, AssetQuery, BrandRole, Flag, Label, Rating, ReviewAction, Status};
 use atelier_library::{ImportOptions, MoveTarget};
 use common::{TestLibrary, ids};
 
@@ -59,6 +59,19 @@ fn a_bulk_rating_is_undone_to_each_assets_own_rating_and_redone() {
     // Redo: undoing the undo.
     me.undo(&undone.assets.undo).unwrap();
     assert_eq!(ratings(&t, &a), [3; 8]);
+    t.assert_consistent();
+}
+
+#[test]
+fn a_colour_label_is_undone_too() {
+    let t = TestLibrary::new();
+    let a = t.photos("l", 3, &ImportOptions::default());
+    let me = t.lib.as_owner();
+    me.label(&ids(&a[..1]), Label::Blue).unwrap();
+    let r = me.label(&ids(&a), Label::Red).unwrap();
+    me.undo(&r.undo).unwrap();
+    let labels: Vec<Label> = a.iter().map(|id| summary(&t, *id).label).collect();
+    assert_eq!(labels, [Label::Blue, Label::None, Label::None]);
     t.assert_consistent();
 }
 

@@ -3,7 +3,7 @@
 //! local file path crosses here (a desktop's local API adds the path where it needs one).
 
 use atelier_domain::ids::{BrandId, ModelId, ProjectId};
-use atelier_domain::{AssetId, Cursor, Flag, Kind, Presence, Rating, Source, Status};
+use atelier_domain::{AssetId, AssetQuery, Cursor, Flag, Kind, Label, Presence, Rating, Source, Status};
 use serde::{Deserialize, Serialize};
 
 /// One asset as a grid card and a search result show it.
@@ -60,6 +60,13 @@ pub struct AssetSummary {
     /// yet (the app's "Not yet uploaded" badge).
     #[serde(default)]
     pub unsent: bool,
+    /// Its colour label (this library's).
+    #[serde(default)]
+    pub label: Label,
+    /// The original's size in bytes.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub bytes: u64,
 }
 
 /// A cataloged model a generation names.
@@ -83,9 +90,6 @@ pub struct AssetDetail {
     pub hash: String,
     /// True when the library manages the file (it was copied in).
     pub managed: bool,
-    /// Size in bytes.
-    #[ts(type = "number")]
-    pub bytes: u64,
     /// MIME type from the content.
     pub mime: String,
     /// Short format name.
@@ -141,4 +145,45 @@ pub struct BucketCounts {
     /// In the Trash.
     #[ts(type = "number")]
     pub trash: u64,
+}
+
+/// One value a filter offers, with how many assets in view have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FacetValue {
+    /// As the filter takes it.
+    pub name: String,
+    /// Assets in view with it.
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// What the toolbar's filters can offer in view: the cameras, lenses and file types present,
+/// most common first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FacetValues {
+    /// Cameras.
+    pub cameras: Vec<FacetValue>,
+    /// Lenses.
+    pub lenses: Vec<FacetValue>,
+    /// File types (`jpeg`, `heif`, `cr2`, `mp4`…).
+    pub file_types: Vec<FacetValue>,
+}
+
+/// A saved search (Lightroom's smart collection): a person's own filters, by name, with how
+/// many assets they find now in the brand scope asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SavedSearch {
+    /// Its id.
+    #[ts(type = "string")]
+    pub id: uuid::Uuid,
+    /// Its name.
+    pub name: String,
+    /// The filters, sort and rail pick (no brand scope, page size or cursor).
+    pub query: AssetQuery,
+    /// Assets it finds now.
+    #[ts(type = "number")]
+    pub count: u64,
 }

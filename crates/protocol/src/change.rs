@@ -76,6 +76,8 @@ wire_enum!(
         Rating = "rating",
         /// Culling flag set.
         Flag = "flag",
+        /// Colour label set (this library's own: not sent to the studio).
+        Label = "label",
         /// Review status changed (a transition).
         Status = "status",
         /// Moved to another brand.
@@ -150,6 +152,7 @@ impl ChangeAction {
                 | ChangeAction::WatchAdd
                 | ChangeAction::WatchRemove
                 | ChangeAction::Synced
+                | ChangeAction::Label
         )
     }
 }

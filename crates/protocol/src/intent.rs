@@ -6,7 +6,7 @@
 //! "red" offline must meet at one tag, which an id minted on each machine would split.
 
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
-use atelier_domain::{AssetId, AssetQuery, ErrorCode, Flag, Rating, ReviewAction};
+use atelier_domain::{AssetId, AssetQuery, ErrorCode, Flag, Label, Rating, ReviewAction};
 use serde::{Deserialize, Serialize};
 
 /// One organising action.
@@ -23,6 +23,11 @@ pub enum Intent {
     Flag {
         /// Pick, reject or none.
         flag: Flag,
+    },
+    /// Set the colour label (this library's own, as Lightroom's are its catalog's).
+    Label {
+        /// Red, yellow, green, blue, purple or none.
+        label: Label,
     },
     /// Add tags (created when new).
     TagAdd {

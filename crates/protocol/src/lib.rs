@@ -12,7 +12,9 @@ mod intent;
 mod studio;
 mod sync;
 
-pub use asset::{AssetDetail, AssetSummary, BucketCounts, ModelLink, Page};
+pub use asset::{
+    AssetDetail, AssetSummary, BucketCounts, FacetValue, FacetValues, ModelLink, Page, SavedSearch,
+};
 pub use atelier_domain::ErrorCode;
 pub use change::{Change, ChangeAction, Entity};
 pub use error::ApiError;

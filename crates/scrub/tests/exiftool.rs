@@ -33,8 +33,15 @@ fn read_all(dir: &Path) -> HashMap<String, (Vec<String>, String)> {
         .arg(dir)
         .output()
         .expect("exiftool runs (scripts/setup.sh installs libimage-exiftool-perl)");
-    let found: Vec<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(&out.stdout).expect("exiftool's JSON");
+    let found: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| {
+            panic!(
+                "exiftool's JSON ({e}; status {}): stdout starts {:?}; stderr {:?}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(300)]),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
     found
         .into_iter()
         .map(|m| {

@@ -82,6 +82,16 @@ pub(crate) async fn buckets(
     ))
 }
 
+/// The cameras, lenses and file types in view, with counts (what the filters offer).
+pub(crate) async fn facets(
+    State(s): State<AppState>,
+    Query(b): Query<BrandScope>,
+) -> ApiResult<Json<atelier_protocol::FacetValues>> {
+    Ok(Json(
+        blocking(&s, move |l| l.facet_values(b.brand.as_deref())).await?,
+    ))
+}
+
 pub(crate) async fn asset(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<LocalAsset>> {
     let id = parse_id(&id)?;
     Ok(Json(blocking(&s, move |l| l.show(id)).await?))
@@ -239,6 +249,71 @@ pub(crate) async fn bulk(
     let sel = selection(b.selection)?;
     let intent = b.intent;
     Ok(Json(blocking(&s, move |l| l.apply(&sel, &intent)).await?))
+}
+
+// ---- saved searches
+
+pub(crate) async fn saved_searches(
+    State(s): State<AppState>,
+    Query(b): Query<BrandScope>,
+) -> ApiResult<Json<Vec<atelier_protocol::SavedSearch>>> {
+    Ok(Json(
+        blocking(&s, move |l| l.saved_searches(b.brand.as_deref())).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct SavedSearchCreate {
+    name: String,
+    query: AssetQuery,
+}
+
+pub(crate) async fn saved_search_create(
+    State(s): State<AppState>,
+    Json(r): Json<SavedSearchCreate>,
+) -> ApiResult<Json<atelier_protocol::SavedSearch>> {
+    Ok(Json(
+        blocking(&s, move |l| l.saved_search_create(&r.name, &r.query)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct SavedSearchUpdate {
+    #[ts(type = "string")]
+    id: uuid::Uuid,
+    #[ts(optional)]
+    name: Option<String>,
+    #[ts(optional)]
+    query: Option<AssetQuery>,
+}
+
+pub(crate) async fn saved_search_update(
+    State(s): State<AppState>,
+    Json(r): Json<SavedSearchUpdate>,
+) -> ApiResult<Json<atelier_protocol::SavedSearch>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.saved_search_update(r.id, r.name.as_deref(), r.query.as_ref())
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct SavedSearchDelete {
+    #[ts(type = "string")]
+    id: uuid::Uuid,
+}
+
+pub(crate) async fn saved_search_delete(
+    State(s): State<AppState>,
+    Json(r): Json<SavedSearchDelete>,
+) -> ApiResult<Json<serde_json::Value>> {
+    blocking(&s, move |l| l.saved_search_delete(r.id)).await?;
+    Ok(Json(serde_json::json!({ "deleted": true })))
 }
 
 /// Takes back one action (the spans its report gave): Undo, and Redo when the spans are an

@@ -396,3 +396,107 @@ async fn a_real_socket_serves_the_same_app() {
     let _ = stop_tx.send(());
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn undo_takes_an_action_back_once_and_refuses_what_it_cannot() {
+    let f = fixture();
+    let body = json!({ "selection": { "ids": f.ids }, "op": "rate", "rating": 3 });
+    let (_, report) = call(&f, req("POST", "/api/bulk", Some(body))).await;
+    let spans = report["undo"].clone();
+    assert!(spans.as_array().is_some_and(|s| !s.is_empty()), "{report}");
+
+    let (status, undone) = call(&f, req("POST", "/api/undo", Some(json!({ "spans": spans })))).await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["assets"]["succeeded"].as_array().unwrap().len(), 3);
+    let (_, detail) = call(&f, req("GET", &format!("/api/assets/{}", f.ids[0]), None)).await;
+    assert_eq!(detail["rating"], 0);
+
+    let (status, err) = call(&f, req("POST", "/api/undo", Some(json!({ "spans": spans })))).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("already_undone"))
+    );
+    let (status, err) = call(&f, req("POST", "/api/undo", Some(json!({ "spans": [] })))).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("nothing_to_undo"))
+    );
+    let (status, _) = call(&f, req("POST", "/api/undo", Some(json!({ "spans": "all" })))).await;
+    assert!(status.is_client_error());
+    // Redo: the undo's own spans.
+    let (status, _) = call(
+        &f,
+        req(
+            "POST",
+            "/api/undo",
+            Some(json!({ "spans": undone["assets"]["undo"] })),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = call(&f, req("GET", &format!("/api/assets/{}", f.ids[0]), None)).await;
+    assert_eq!(detail["rating"], 3);
+}
+
+#[tokio::test]
+async fn saved_searches_keep_filters_by_name_with_live_counts() {
+    let f = fixture();
+    let (_, facets) = call(&f, req("GET", "/api/facets", None)).await;
+    assert_eq!(facets["file_types"][0]["name"], "jpeg");
+    assert_eq!(facets["file_types"][0]["count"], 3);
+
+    let body = json!({ "name": "Five stars", "query": { "ratings": [5] } });
+    let (status, saved) = call(&f, req("POST", "/api/saved-searches/create", Some(body.clone()))).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["count"], 0);
+    let (status, err) = call(&f, req("POST", "/api/saved-searches/create", Some(body))).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("name_taken"))
+    );
+    let bad = json!({ "name": "Bad", "query": { "captured": { "from": "June" } } });
+    let (status, err) = call(&f, req("POST", "/api/saved-searches/create", Some(bad))).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_date"))
+    );
+    let blank = json!({ "name": "  ", "query": {} });
+    let (status, _) = call(&f, req("POST", "/api/saved-searches/create", Some(blank))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Live: a rating makes the count follow.
+    let body = json!({ "selection": { "ids": [f.ids[0]] }, "op": "rate", "rating": 5 });
+    call(&f, req("POST", "/api/bulk", Some(body))).await;
+    let (_, list) = call(&f, req("GET", "/api/saved-searches", None)).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["count"], 1);
+
+    let id = saved["id"].as_str().unwrap();
+    let (status, renamed) = call(
+        &f,
+        req(
+            "POST",
+            "/api/saved-searches/update",
+            Some(json!({ "id": id, "name": "Best" })),
+        ),
+    )
+    .await;
+    assert_eq!((status, renamed["name"].as_str()), (StatusCode::OK, Some("Best")));
+    let (status, _) = call(
+        &f,
+        req("POST", "/api/saved-searches/delete", Some(json!({ "id": id }))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, err) = call(
+        &f,
+        req("POST", "/api/saved-searches/delete", Some(json!({ "id": id }))),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let (_, list) = call(&f, req("GET", "/api/saved-searches", None)).await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}

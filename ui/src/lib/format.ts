@@ -2,7 +2,7 @@
  * Formatting for people: counts, sizes, dates, labels of statuses and sources, and the one-line
  * summaries of bulk reports ("12 of 14 moved; 2 are approved").
  */
-import type { BulkReport, Flag, Source, Status } from './api/client';
+import type { BulkReport, Closeness, Flag, Label, Shape, Source, Status } from './api/client';
 import type { Presence } from './api/types/Presence';
 
 const numberFmt = new Intl.NumberFormat('en');
@@ -121,6 +121,46 @@ export const SOURCES: Source[] = ['uploaded', 'imported', 'generated'];
 export const FLAG_LABEL: Record<Flag, string> = { none: 'Unflagged', pick: 'Pick', reject: 'Reject' };
 
 export const FLAGS: Flag[] = ['pick', 'reject', 'none'];
+
+/** Colour labels as people read them (Lightroom's five). */
+export const LABEL_NAME: Record<Label, string> = {
+  none: 'No label',
+  red: 'Red',
+  yellow: 'Yellow',
+  green: 'Green',
+  blue: 'Blue',
+  purple: 'Purple',
+};
+
+/** The labels in Lightroom's order; keys 6–9 set the first four. */
+export const LABELS: Label[] = ['red', 'yellow', 'green', 'blue', 'purple'];
+
+/** Each label's swatch colour. */
+export const LABEL_COLOR: Record<Label, string> = {
+  none: 'transparent',
+  red: '#e5484d',
+  yellow: '#f5d90a',
+  green: '#46a758',
+  blue: '#3e63dd',
+  purple: '#8e4ec6',
+};
+
+/** A Find-similar match's closeness, on its card. */
+export const CLOSENESS_LABEL: Record<Closeness, string> = {
+  same: 'Same picture',
+  very_close: 'Very close',
+  similar: 'Similar',
+  distant: 'Less similar',
+};
+
+export const SHAPE_LABEL: Record<Shape, string> = { landscape: 'Landscape', portrait: 'Portrait', square: 'Square' };
+
+export const SHAPES: Shape[] = ['landscape', 'portrait', 'square'];
+
+/** A file type as the filter names it (`jpeg` → JPEG, `heif` → HEIC/HEIF, `cr2` → CR2). */
+export function fileTypeLabel(t: string): string {
+  return t === 'heif' ? 'HEIC/HEIF' : t.toUpperCase();
+}
 
 /** Server messages start lower-case (they read well after "error:"); sentences don't. */
 export function sentence(s: string): string {

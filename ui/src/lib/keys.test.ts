@@ -39,7 +39,10 @@ describe('commandFor', () => {
     expect(commandFor(key('Enter'), 'grid')).toEqual({ kind: 'open' });
     expect(commandFor(key('0'), 'grid')).toEqual({ kind: 'rate', rating: 0 });
     expect(commandFor(key('5'), 'grid')).toEqual({ kind: 'rate', rating: 5 });
-    expect(commandFor(key('6'), 'grid')).toBe(null);
+    expect(commandFor(key('6'), 'grid')).toEqual({ kind: 'label', label: 'red' });
+    expect(commandFor(key('9'), 'lightbox')).toEqual({ kind: 'label', label: 'blue' });
+    expect(commandFor({ ...key('z'), ctrlKey: true }, 'grid')).toEqual({ kind: 'undo' });
+    expect(commandFor({ ...key('z'), metaKey: true, shiftKey: true }, 'page')).toEqual({ kind: 'redo' });
     expect(commandFor(key('P'), 'grid')).toEqual({ kind: 'flag', flag: 'pick' });
     expect(commandFor(key('x'), 'grid')).toEqual({ kind: 'flag', flag: 'reject' });
     expect(commandFor(key('u'), 'grid')).toEqual({ kind: 'flag', flag: 'none' });

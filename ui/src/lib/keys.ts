@@ -3,7 +3,7 @@
  * one global listener in App.svelte asks {@link commandFor} and dispatches; nothing fires while a
  * text field has focus, and single-key shortcuts never fire with Ctrl, Cmd or Alt held.
  */
-import type { Flag, Rating } from './api/client';
+import type { Flag, Label, Rating } from './api/client';
 
 export type Context = 'grid' | 'lightbox' | 'review' | 'page';
 
@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'escape' }
   | { kind: 'rate'; rating: Rating }
   | { kind: 'flag'; flag: Flag }
+  | { kind: 'label'; label: Label }
   | { kind: 'search' }
   | { kind: 'selectAll' }
   | { kind: 'delete' }
@@ -51,6 +52,9 @@ export function isTypingTarget(target: unknown): boolean {
   }
   return false;
 }
+
+/** Keys 6–9 set these labels, as in Lightroom (purple has no key). */
+const KEY_LABELS: Label[] = ['red', 'yellow', 'green', 'blue'];
 
 const ARROWS: Record<string, [number, number]> = {
   ArrowLeft: [-1, 0],
@@ -108,6 +112,7 @@ export function commandFor(e: KeyLike, ctx: Context): Command | null {
     return ctx === 'grid' ? { kind: 'open' } : null;
   }
   if (/^[0-5]$/.test(key)) return { kind: 'rate', rating: Number(key) as Rating };
+  if (/^[6-9]$/.test(key)) return { kind: 'label', label: KEY_LABELS[Number(key) - 6]! };
   switch (key.toLowerCase()) {
     case 'p':
       return { kind: 'flag', flag: 'pick' };
@@ -136,6 +141,7 @@ export const SHORTCUTS: { keys: string; what: string; where: string }[] = [
   { keys: 'Esc', what: 'Close the lightbox, or clear the selection', where: 'Everywhere' },
   { keys: '0 – 5', what: 'Set the rating (0 clears it)', where: 'Grid, lightbox' },
   { keys: 'P / X / U', what: 'Flag as pick / reject / unflag', where: 'Grid, lightbox' },
+  { keys: '6 / 7 / 8 / 9', what: 'Label red / yellow / green / blue (again: no label)', where: 'Grid, lightbox' },
   { keys: '/', what: 'Focus the search box', where: 'Everywhere' },
   { keys: 'Ctrl/⌘ A', what: 'Select every result', where: 'Grid' },
   { keys: 'Ctrl/⌘ Z', what: 'Undo the last change (ratings, flags, tags, collections, moves, deletes…)', where: 'Everywhere' },

@@ -53,3 +53,52 @@ describe('filter state', () => {
     expect(railTitle({ collection: 'Shoots/2026/June' })).toBe('June');
   });
 });
+
+describe('the view in the address bar', () => {
+  it('round-trips every filter, the rail and the sort', async () => {
+    const { viewToSearch, viewFromSearch } = await import('./query');
+    const v = defaultView();
+    v.rail = { collection: 'Shoots/June' };
+    v.nested = true;
+    v.sort = 'name';
+    v.ascending = true;
+    v.kind = 'video';
+    v.filters = {
+      ...emptyFilters(),
+      text: 'hero shot',
+      tags: ['a/b', 'c'],
+      tagMode: 'all',
+      ratings: [0, 5],
+      flags: ['pick'],
+      minRating: 3,
+      labels: ['red', 'none'],
+      cameras: ['Canon EOS 5D'],
+      lenses: ['EF 50mm f/1.8'],
+      fileTypes: ['cr2'],
+      shapes: ['portrait'],
+      gps: false,
+      presences: ['missing', 'offline'],
+      capturedFrom: '2026-06-01',
+      capturedTo: '2026-06-30',
+      addedFrom: '2026-12-01',
+      campaign: 'Launch & more',
+    };
+    const search = viewToSearch(v);
+    expect(viewFromSearch(search)).toEqual(v);
+    expect(viewToSearch(defaultView())).toBe('');
+  });
+  it('ignores what it cannot read', async () => {
+    const { viewFromSearch } = await import('./query');
+    const v = viewFromSearch('?sort=biggest&min_rating=9&captured_from=June&gps=maybe&rating=7&bucket=nope');
+    expect(v).toEqual(defaultView());
+  });
+  it('builds the query the server takes', () => {
+    const v = defaultView();
+    v.filters = { ...emptyFilters(), minRating: 4, capturedFrom: '2026-01-01', gps: true };
+    v.sort = 'size';
+    v.ascending = true;
+    const q = buildQuery(v, null);
+    expect(q).toMatchObject({ min_rating: 4, gps: true, sort: 'size', ascending: true, captured: { from: '2026-01-01', to: null, offset_minutes: 0 } });
+    expect(chips(v.filters).map((c) => c.label)).toEqual(['★★★★ and up', 'With location', 'Captured from 2026-01-01']);
+  });
+});

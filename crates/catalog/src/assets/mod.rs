@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use atelier_domain::{AssetId, Flag, Id, Kind, Rating, Source, Status};
+use atelier_domain::{AssetId, Flag, Id, Kind, Label, Rating, Source, Status};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::rows::{BrandRow, ProjectRow, UserRow, array, uuid_of};
@@ -123,6 +123,8 @@ pub struct AssetFacts {
     pub rating: u8,
     /// Culling flag.
     pub flag: Flag,
+    /// Colour label.
+    pub label: Label,
     /// Brand row.
     pub brand: BrandRow,
     /// The owner, when the brand is a Personal brand.
@@ -160,7 +162,8 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
     let mut stmt = conn.prepare_cached(
         "SELECT a.seq, a.uid, a.name, a.status, a.rating, a.flag, a.brand, b.personal_of, b.self_approval,
                 a.creator, a.project, p.shared,
-                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq), p.owner, a.trashed_at IS NOT NULL
+                (SELECT count(*) FROM asset_tag t WHERE t.asset = a.seq), p.owner, a.trashed_at IS NOT NULL,
+                a.label
          FROM asset a JOIN brand b ON b.id = a.brand JOIN project p ON p.id = a.project
          WHERE a.seq IN rarray(?1)",
     )?;
@@ -187,6 +190,7 @@ pub(crate) fn facts(conn: &Connection, seqs: &[i64]) -> Result<Vec<AssetFacts>> 
             tag_count: r.get(12)?,
             project_owner: UserRow(r.get(13)?),
             trashed: r.get(14)?,
+            label: Label::from_code(r.get(15)?).unwrap_or(Label::None),
         };
         by_seq.insert(f.seq, f);
     }

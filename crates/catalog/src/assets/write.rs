@@ -6,15 +6,15 @@
 
 use std::path::Path;
 
-use atelier_domain::{AssetId, Flag, Id, Presence, Status};
+use atelier_domain::{AssetId, Flag, Id, Label, Presence, Status, names};
 use atelier_protocol::{ChangeAction, Entity};
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
 use super::{DuplicateOf, FreedFile, NewAsset, find_by_hash};
-use crate::postings::{Facet, Link, Own, memberships, seq_u32};
+use crate::postings::{self, Facet, Link, Own, memberships, seq_u32};
 use crate::rows::{UserRow, array, hex};
-use crate::{Result, Tx, journal, paths};
+use crate::{Result, Tx, facets, journal, paths};
 
 /// A column that bulk edits set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub enum Column {
     Brand,
     /// Project row.
     Project,
+    /// `Label::code`.
+    Label,
 }
 
 impl Column {
@@ -39,6 +41,7 @@ impl Column {
             Column::Status => "status",
             Column::Brand => "brand",
             Column::Project => "project",
+            Column::Label => "label",
         }
     }
 
@@ -49,6 +52,7 @@ impl Column {
             Column::Status => Facet::Status(value),
             Column::Brand => Facet::Brand(value),
             Column::Project => Facet::Project(value),
+            Column::Label => Facet::Label(value),
         }
     }
 
@@ -60,6 +64,7 @@ impl Column {
             Column::Status => ChangeAction::Status,
             Column::Brand => ChangeAction::Brand,
             Column::Project => ChangeAction::Project,
+            Column::Label => ChangeAction::Label,
         }
     }
 
@@ -71,6 +76,7 @@ impl Column {
             Column::Status => json!(Status::from_code(value).map(Status::as_str)),
             Column::Brand => json!(journal::uid_text(&journal::uid_of(conn, "brand", value)?)),
             Column::Project => json!(journal::uid_text(&journal::uid_of(conn, "project", value)?)),
+            Column::Label => json!(Label::from_code(value).map(Label::as_str)),
         })
     }
 }
@@ -119,10 +125,14 @@ impl Tx<'_> {
             .prepare_cached("SELECT max(added_at) FROM asset")?
             .query_row([], |r| r.get(0))?;
         let added_at = latest.map_or(a.added_at, |l| l.max(a.added_at));
+        let described = facets::Described::read(a.exif_json.as_deref(), &a.file.format, &a.name);
+        let (camera, lens, file_type) = facets::ids_of(tx, &described)?;
         tx.prepare_cached(
             "INSERT INTO asset (uid, hash, name, kind, source, project, brand, creator, width, height,
-                                added_at, captured_at, sort_captured, prompt, rating, flag, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                added_at, captured_at, sort_captured, prompt, rating, flag, status,
+                                camera, lens, file_type, gps, sort_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19, ?20, ?21, ?22)",
         )?
         .execute(params![
             a.id.to_bytes(),
@@ -142,6 +152,11 @@ impl Tx<'_> {
             a.rating.stars(),
             arrival.flag.code(),
             arrival.status.code(),
+            camera,
+            lens,
+            file_type,
+            described.gps,
+            names::sort_key(&a.name),
         ])?;
         let seq = tx.last_insert_rowid();
         let f = &a.file;
@@ -201,6 +216,17 @@ impl Tx<'_> {
             project: a.project.0,
             stacked: false,
             trashed: false,
+            label: Label::None.code(),
+            camera,
+            lens,
+            file_type,
+            gps: described.gps,
+            shape: postings::shape_of(
+                i64::from(a.width),
+                i64::from(a.height),
+                i64::from(a.file.orientation),
+            ),
+            day: postings::day_of(a.sort_captured),
         };
         for facet in own
             .facets()
@@ -309,8 +335,10 @@ impl Tx<'_> {
                 .query_row("SELECT name, uid FROM asset WHERE seq = ?1", [seq], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })?;
-        self.tx
-            .execute("UPDATE asset SET name = ?2 WHERE seq = ?1", params![seq, name])?;
+        self.tx.execute(
+            "UPDATE asset SET name = ?2, sort_name = ?3 WHERE seq = ?1",
+            params![seq, name, names::sort_key(name)],
+        )?;
         self.text.rename(seq, name);
         journal::record(
             &self.tx,

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use atelier_catalog::{BrandRow, CampaignRow, CollectionRow, Column, FreedFile, ProjectRow};
 use atelier_domain::rules;
 use atelier_domain::{
-    AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status, names,
-    validate_note,
+    AssetId, AssetQuery, Bucket, ErrorCode, Flag, Id, InvalidInput, Label, Rating, ReviewAction, Status,
+    names, validate_note,
 };
 
 use super::{BulkReport, Pool};
@@ -42,6 +42,19 @@ impl Acting<'_> {
                 Ok((f.flag != flag).then_some(()))
             },
             |tx, a, todo| tx.set_column(Column::Flag, &seqs(todo), flag.code(), a.user, now_ms()),
+        )
+    }
+
+    /// Sets the colour label of a selection (a local label: anyone who may organise it).
+    pub(super) fn set_label(&self, selection: &Selection, label: Label) -> Result<BulkReport> {
+        self.bulk(
+            selection,
+            |a, f| {
+                let (actor, facts) = a.judge(f);
+                rules::organise(&actor, &facts)?;
+                Ok((f.label != label).then_some(()))
+            },
+            |tx, a, todo| tx.set_column(Column::Label, &seqs(todo), label.code(), a.user, now_ms()),
         )
     }
 

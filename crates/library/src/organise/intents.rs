@@ -8,7 +8,7 @@
 
 use atelier_catalog::{BrandRow, CampaignRow, CollectionRow, ProjectRow};
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
-use atelier_domain::{ErrorCode, Flag, InvalidInput, Rating, ReviewAction};
+use atelier_domain::{ErrorCode, Flag, InvalidInput, Label, Rating, ReviewAction};
 use atelier_protocol::Intent;
 
 use super::{BulkReport, project_not_found};
@@ -32,6 +32,7 @@ impl Acting<'_> {
         match intent {
             Intent::Rate { rating } => self.set_rating(selection, *rating),
             Intent::Flag { flag } => self.set_flag(selection, *flag),
+            Intent::Label { label } => self.set_label(selection, *label),
             Intent::TagAdd { tags } => self.add_tags(selection, tags),
             Intent::TagRemove { tags } => self.remove_tags(selection, tags),
             Intent::CollectionAdd { collection } => {
@@ -173,7 +174,12 @@ impl Acting<'_> {
         self.apply(selection, &Intent::Flag { flag })
     }
 
-    /// Adds tags to a selection (at most 64 per asset).
+    /// Sets the colour label of a selection.
+    pub fn label(&self, selection: &Selection, label: Label) -> Result<BulkReport> {
+        self.apply(selection, &Intent::Label { label })
+    }
+
+    /// Adds tags (created when new) to a selection.
     pub fn tag_add(&self, selection: &Selection, tags: &[String]) -> Result<BulkReport> {
         self.apply(selection, &Intent::TagAdd { tags: tags.to_vec() })
     }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId};
-use atelier_domain::{AssetId, ErrorCode, Flag, Id, InvalidInput, Rating, ReviewAction, Status};
+use atelier_domain::{AssetId, ErrorCode, Flag, Id, InvalidInput, Label, Rating, ReviewAction, Status};
 use atelier_protocol::{BulkFailure, Change, ChangeAction, Entity, Intent, JournalSpan, UndoReport};
 use serde_json::Value;
 
@@ -91,6 +91,7 @@ impl Acting<'_> {
         match (c.entity, c.action) {
             (Entity::Asset, ChangeAction::Rating) => self.undo_column(c, "rating", out),
             (Entity::Asset, ChangeAction::Flag) => self.undo_column(c, "flag", out),
+            (Entity::Asset, ChangeAction::Label) => self.undo_column(c, "label", out),
             (Entity::Asset, ChangeAction::Project) => self.undo_column(c, "project", out),
             (Entity::Asset, ChangeAction::Brand) => self.undo_column(c, "brand", out),
             (Entity::Asset, ChangeAction::Status) => self.undo_status(c, out),
@@ -176,7 +177,7 @@ impl Acting<'_> {
         }
     }
 
-    /// A column a bulk action set (rating, flag, project, brand): each asset still at the
+    /// A column a bulk action set (rating, flag, label, project, brand): each asset still at the
     /// value the action gave it goes back to its own value before; the others are left alone.
     fn undo_column(&self, c: &Change, col: &str, out: &mut UndoReport) -> Result<()> {
         let (Some(Value::Object(before)), Some(after)) = (
@@ -311,6 +312,7 @@ impl Acting<'_> {
             let v = match col {
                 "rating" => Value::from(f.rating),
                 "flag" => Value::from(f.flag.as_str()),
+                "label" => Value::from(f.label.as_str()),
                 "project" => Value::from(catalog.id_of::<ProjectId>(f.project)?.to_string()),
                 "brand" => Value::from(catalog.id_of::<BrandId>(f.brand)?.to_string()),
                 "name" => Value::from(f.name.clone()),
@@ -333,6 +335,9 @@ fn set_intent(col: &str, was: &Value) -> Option<Intent> {
         }
         "flag" => Some(Intent::Flag {
             flag: was.as_str()?.parse::<Flag>().ok()?,
+        }),
+        "label" => Some(Intent::Label {
+            label: was.as_str()?.parse::<Label>().ok()?,
         }),
         "project" => Some(Intent::MoveProject {
             project: ProjectId::from_uuid(was.as_str()?.parse().ok()?),

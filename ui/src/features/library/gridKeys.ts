@@ -5,7 +5,7 @@
  */
 import type { Command } from '../../lib/keys';
 import { confirmAction } from '../../lib/stores/modal.svelte';
-import { plural } from '../../lib/format';
+import { LABEL_NAME, plural } from '../../lib/format';
 import { runBulk } from '../bulk/actions';
 import { bulkUi } from '../bulk/bulkUi.svelte';
 import type { GridController } from './controller.svelte';
@@ -46,11 +46,23 @@ export function gridCommand(ctrl: GridController, cmd: Command): boolean {
       }
       return true;
     case 'rate':
-    case 'flag': {
+    case 'flag':
+    case 'label': {
       const t = ctrl.targetSelection();
       if (!t) return true;
       const ids = 'ids' in t.selection ? t.selection.ids : undefined;
-      if (cmd.kind === 'rate') {
+      if (cmd.kind === 'label') {
+        // As in Lightroom: the label again takes it off (when every target has it).
+        const targets = ids ? ctrl.results.items.filter((s) => ids.includes(s.id)) : [];
+        const label = targets.length > 0 && targets.every((s) => s.label === cmd.label) ? 'none' : cmd.label;
+        void runBulk(t.selection, { op: 'label', label }, {
+          verb: label === 'none' ? 'unlabelled' : `labelled ${LABEL_NAME[label].toLowerCase()}`,
+          ctrl,
+          ids,
+          optimistic: (s) => ({ ...s, label }),
+          quiet: true,
+        });
+      } else if (cmd.kind === 'rate') {
         const rating = cmd.rating;
         void runBulk(t.selection, { op: 'rate', rating }, {
           verb: rating ? `rated ${rating}★` : 'unrated',

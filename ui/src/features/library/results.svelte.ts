@@ -8,7 +8,7 @@
  * `grid:first-paint` (navigation → first results painted) and `grid:results` (query sent →
  * results painted).
  */
-import { api, isAbort, messageOf, type AssetId, type AssetQuery, type AssetSummary, type Cursor } from '../../lib/api/client';
+import { api, isAbort, messageOf, type AssetId, type AssetQuery, type AssetSummary, type Closeness, type Cursor, type SimilarItem } from '../../lib/api/client';
 import { queryKey } from '../../lib/query';
 
 const PAGE = 200;
@@ -52,6 +52,12 @@ export class Results {
   similarTo: AssetId | null = null;
   /** In similar mode: the asset has no visual signature yet ("Still indexing"). */
   indexing = $state(false);
+  /** In similar mode: each match's closeness (the card's cue). */
+  closeness = new Map<AssetId, Closeness>();
+  /** In similar mode: matches past where close matches end, kept back until asked for. */
+  distant: SimilarItem[] = [];
+  /** How many are kept back (the "Show less similar" button's count). */
+  distantCount = $state(0);
   key = '';
   /**
    * The key of the newest query asked for; differs from `key` while its first page is on the
@@ -97,8 +103,14 @@ export class Results {
       this.key = key;
       this.pending = null;
       this.indexing = !page.indexed;
-      this.items = page.items.map(slim);
-      this.total = page.items.length;
+      // Close matches first; the list stops where they end ("No more close matches") and the
+      // rest waits behind "Show less similar".
+      this.closeness = new Map(page.items.map((it) => [it.id, it.closeness]));
+      const close = page.items.filter((it) => it.closeness !== 'distant');
+      this.distant = page.items.filter((it) => it.closeness === 'distant');
+      this.distantCount = this.distant.length;
+      this.items = close.map(slim);
+      this.total = close.length;
       this.next = null;
       this.loading = false;
       this.version += 1;
@@ -113,10 +125,23 @@ export class Results {
     }
   }
 
+  /** In similar mode: adds the matches past the close ones (closest first). */
+  showDistant(): void {
+    if (!this.distant.length) return;
+    this.items = [...this.items, ...this.distant.map(slim)];
+    this.total = this.items.length;
+    this.distant = [];
+    this.distantCount = 0;
+    this.version += 1;
+  }
+
   /** Runs a new query from the top (aborting whatever was in flight). */
   async reset(query: AssetQuery): Promise<void> {
     this.similarTo = null;
     this.indexing = false;
+    this.closeness = new Map();
+    this.distant = [];
+    this.distantCount = 0;
     this.controller?.abort();
     this.moreController?.abort();
     this.loadingMore = false;

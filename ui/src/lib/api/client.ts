@@ -50,6 +50,14 @@ import type { Cursor } from './types/Cursor';
 import type { CollectionInfo } from './types/CollectionInfo';
 import type { ExportReport } from './types/ExportReport';
 import type { Flag } from './types/Flag';
+import type { Label } from './types/Label';
+import type { Closeness } from './types/Closeness';
+import type { Shape } from './types/Shape';
+import type { Presence } from './types/Presence';
+import type { FacetValues } from './types/FacetValues';
+import type { FacetValue } from './types/FacetValue';
+import type { SavedSearch } from './types/SavedSearch';
+import type { DateRange } from './types/DateRange';
 import type { ImportMode } from './types/ImportMode';
 import type { ImportOptions } from './types/ImportOptions';
 import type { ImportReport } from './types/ImportReport';
@@ -123,6 +131,14 @@ export type {
   Cursor,
   ExportReport,
   Flag,
+  Label,
+  Closeness,
+  Shape,
+  Presence,
+  FacetValues,
+  FacetValue,
+  SavedSearch,
+  DateRange,
   ImportMode,
   ImportOptions,
   ImportReport,
@@ -256,7 +272,18 @@ export function emptyQuery(): AssetQuery {
     project: null,
     brand: null,
     kind: null,
+    min_rating: null,
+    labels: [],
+    cameras: [],
+    lenses: [],
+    file_types: [],
+    shapes: [],
+    gps: null,
+    presences: [],
+    captured: null,
+    added: null,
     sort: null,
+    ascending: false,
     limit: null,
     cursor: null,
   };
@@ -275,6 +302,14 @@ export const api = {
   // ---- assets
   search: (q: AssetQuery, signal?: AbortSignal) => post<Page>('/api/search', q, signal),
   buckets: (brand: string | null, signal?: AbortSignal) => get<BucketCounts>(`/api/buckets${qs({ brand })}`, signal),
+  /** The person's saved searches, each with its count in the brand scope. */
+  savedSearches: (brand: string | null, signal?: AbortSignal) => get<SavedSearch[]>(`/api/saved-searches${qs({ brand })}`, signal),
+  savedSearchCreate: (name: string, query: AssetQuery) => post<SavedSearch>('/api/saved-searches/create', { name, query }),
+  savedSearchUpdate: (id: string, change: { name?: string; query?: AssetQuery }) =>
+    post<SavedSearch>('/api/saved-searches/update', { id, ...change }),
+  savedSearchDelete: (id: string) => post<{ deleted: boolean }>('/api/saved-searches/delete', { id }),
+  /** The cameras, lenses and file types in view, with counts (what the filters offer). */
+  facets: (brand: string | null, signal?: AbortSignal) => get<FacetValues>(`/api/facets${qs({ brand })}`, signal),
   asset: (id: AssetId, signal?: AbortSignal) => get<LocalAsset>(`/api/assets/${enc(id)}`, signal),
   rename: (id: AssetId, name: string) => post<Renamed>(`/api/assets/${enc(id)}/rename`, { name }),
   fork: (id: AssetId) => post<LocalAsset>(`/api/assets/${enc(id)}/fork`, {}),

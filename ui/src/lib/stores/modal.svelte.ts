@@ -12,6 +12,8 @@ export interface ConfirmRequest {
   typed?: string;
   /** An optional note field (review decisions). */
   note?: { label: string; value: string };
+  /** A one-line text field that must not be blank (a name). */
+  input?: { label: string; value: string };
   resolve: (ok: boolean, note?: string) => void;
 }
 
@@ -58,6 +60,20 @@ export function confirmWithNote(opts: {
       danger: opts.danger ?? false,
       note: { label: opts.noteLabel, value: '' },
       resolve: (ok, note) => resolve(ok ? { note: note ?? '' } : null),
+    };
+  });
+}
+
+/** Asks for a name (one line, not blank); resolves it trimmed, or null when cancelled. */
+export function promptName(opts: { title: string; message: string; confirm: string; label: string; value?: string }): Promise<string | null> {
+  return new Promise((resolve) => {
+    modals.pending = {
+      title: opts.title,
+      message: opts.message,
+      confirm: opts.confirm,
+      danger: false,
+      input: { label: opts.label, value: opts.value ?? '' },
+      resolve: (ok, text) => resolve(ok && text?.trim() ? text.trim() : null),
     };
   });
 }

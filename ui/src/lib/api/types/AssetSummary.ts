@@ -3,6 +3,7 @@ import type { AssetId } from "./AssetId";
 import type { BrandId } from "./BrandId";
 import type { Flag } from "./Flag";
 import type { Kind } from "./Kind";
+import type { Label } from "./Label";
 import type { Presence } from "./Presence";
 import type { ProjectId } from "./ProjectId";
 import type { Rating } from "./Rating";
@@ -107,4 +108,12 @@ trashed: boolean,
  * This library's own work in a shared project whose original the studio hasn't received
  * yet (the app's "Not yet uploaded" badge).
  */
-unsent: boolean, };
+unsent: boolean, 
+/**
+ * Its colour label (this library's).
+ */
+label: Label, 
+/**
+ * The original's size in bytes.
+ */
+bytes: number, };

@@ -3,6 +3,7 @@ import type { BrandId } from "./BrandId";
 import type { CampaignId } from "./CampaignId";
 import type { CollectionId } from "./CollectionId";
 import type { Flag } from "./Flag";
+import type { Label } from "./Label";
 import type { ProjectId } from "./ProjectId";
 import type { Rating } from "./Rating";
 import type { ReviewAction } from "./ReviewAction";
@@ -18,7 +19,11 @@ rating: Rating, } | { "op": "flag",
 /**
  * Pick, reject or none.
  */
-flag: Flag, } | { "op": "tag_add", 
+flag: Flag, } | { "op": "label", 
+/**
+ * Red, yellow, green, blue, purple or none.
+ */
+label: Label, } | { "op": "tag_add", 
 /**
  * Tag names.
  */

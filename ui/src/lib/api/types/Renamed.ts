@@ -4,6 +4,7 @@ import type { BrandId } from "./BrandId";
 import type { Flag } from "./Flag";
 import type { JournalSpan } from "./JournalSpan";
 import type { Kind } from "./Kind";
+import type { Label } from "./Label";
 import type { ModelLink } from "./ModelLink";
 import type { Presence } from "./Presence";
 import type { ProjectId } from "./ProjectId";
@@ -31,10 +32,6 @@ hash: string,
  * True when the library manages the file (it was copied in).
  */
 managed: boolean, 
-/**
- * Size in bytes.
- */
-bytes: number, 
 /**
  * MIME type from the content.
  */
@@ -173,4 +170,12 @@ trashed: boolean,
  * This library's own work in a shared project whose original the studio hasn't received
  * yet (the app's "Not yet uploaded" badge).
  */
-unsent: boolean, };
+unsent: boolean, 
+/**
+ * Its colour label (this library's).
+ */
+label: Label, 
+/**
+ * The original's size in bytes.
+ */
+bytes: number, };

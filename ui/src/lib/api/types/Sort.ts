@@ -2,6 +2,7 @@
 
 /**
  * Result order (SPEC R3.5). With search text and no explicit sort, results are ordered by
- * relevance, then newest.
+ * relevance, then newest. Each sort has a natural direction ([`Sort::descending`]) that
+ * [`AssetQuery::ascending`] turns around; ties go by date added.
  */
-export type Sort = "added" | "captured";
+export type Sort = "added" | "captured" | "name" | "rating" | "size" | "dimensions";
