@@ -133,6 +133,9 @@ rows = [
     ("filter → results", med(lambda r: r["filterResultsMs"]), 200, "ms"),
     ("clear → results", med(lambda r: r["clearResultsMs"]), 200, "ms"),
     ("search → results", med(lambda r: r["searchResultsMs"]), 200, "ms"),
+] + [
+    (f"{k} → results", med(lambda r, k=k: r["moreMs"][k]), 200, "ms") for k in runs[0].get("moreMs", {})
+] + [
     ("scroll 10,000 rows: frame p95", med(lambda r: r["scroll"]["p95"]), 16.7, "ms"),
     ("JS heap after scrolling", med(lambda r: r["jsHeapMB"]), 200, "MB"),
 ]

@@ -164,6 +164,12 @@ test('a video the browser can’t play says so and offers the file', async () =>
   const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
   expect(file.suggestedFilename()).toBe('Sony_FD100__MVC-008V.MPG');
   await shot(page, 'lightbox-video-unplayable');
+  // The Info panel says what the file is (video facts, as ffprobe reads them).
+  const info = box().getByRole('complementary', { name: 'Asset details' });
+  for (const [k, v] of [['Video codec', 'MPEG-1'], ['Frame rate', '25 fps'], ['Bit rate', '191 kb/s'], ['Audio', 'MP2'], ['Duration', '0:01']]) {
+    await expect(info.getByText(k, { exact: true })).toBeVisible();
+    await expect(info).toContainText(v);
+  }
   await box().getByRole('button', { name: 'Close' }).click();
   await expect(box()).toBeHidden();
   await search().fill('');

@@ -6,7 +6,9 @@
 
 use std::time::Instant;
 
-use atelier_domain::{AssetQuery, Bucket, Flag, Kind, Rating, Sort, Source, Status, TagMode};
+use atelier_domain::{
+    AssetQuery, Bucket, DateRange, Flag, Kind, Label, Presence, Rating, Shape, Sort, Source, Status, TagMode,
+};
 use atelier_library::Selection;
 use serde::Serialize;
 
@@ -61,6 +63,20 @@ impl Bench<'_> {
             ..q()
         };
         let brand = Some(BENCH_BRAND.to_string());
+        // Days relative to today (the synthetic library spans the last three years).
+        let days = |from: i64, to: i64| {
+            let day = |d: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(d)).to_string();
+            DateRange {
+                from: Some(day(from)),
+                to: Some(day(to)),
+                offset_minutes: 0,
+            }
+        };
+        let sorted = |sort: Sort, ascending: bool| AssetQuery {
+            sort: Some(sort),
+            ascending,
+            ..q()
+        };
         Ok(vec![
             ("list: all, newest first".into(), q()),
             (
@@ -200,6 +216,123 @@ impl Bench<'_> {
                     bucket: Bucket::Unfiled,
                     flags: vec![Flag::Pick],
                     sort: Some(Sort::Captured),
+                    ..q()
+                },
+            ),
+            (
+                "filter: 4★ and up".into(),
+                AssetQuery {
+                    min_rating: Some(Rating::new(4)?),
+                    ..q()
+                },
+            ),
+            (
+                "filter: label none".into(),
+                AssetQuery {
+                    labels: vec![Label::None],
+                    ..q()
+                },
+            ),
+            (
+                "filter: common camera".into(),
+                AssetQuery {
+                    cameras: vec!["Canon EOS R5".into()],
+                    ..q()
+                },
+            ),
+            (
+                "filter: rare camera".into(),
+                AssetQuery {
+                    cameras: vec!["Hasselblad X2D 100C".into()],
+                    ..q()
+                },
+            ),
+            (
+                "filter: lens".into(),
+                AssetQuery {
+                    lenses: vec!["FE 24-70mm F2.8 GM II".into()],
+                    ..q()
+                },
+            ),
+            (
+                "filter: file type jpeg".into(),
+                AssetQuery {
+                    file_types: vec!["jpeg".into()],
+                    ..q()
+                },
+            ),
+            (
+                "filter: portrait".into(),
+                AssetQuery {
+                    shapes: vec![Shape::Portrait],
+                    ..q()
+                },
+            ),
+            (
+                "filter: with GPS".into(),
+                AssetQuery {
+                    gps: Some(true),
+                    ..q()
+                },
+            ),
+            (
+                "filter: missing or offline".into(),
+                AssetQuery {
+                    presences: vec![Presence::Missing, Presence::Offline],
+                    ..q()
+                },
+            ),
+            (
+                "filter: captured in one month".into(),
+                AssetQuery {
+                    captured: Some(days(-400, -370)),
+                    ..q()
+                },
+            ),
+            (
+                "filter: captured in a year".into(),
+                AssetQuery {
+                    captured: Some(days(-730, -365)),
+                    ..q()
+                },
+            ),
+            (
+                "filter: added in one month".into(),
+                AssetQuery {
+                    added: Some(days(-400, -370)),
+                    ..q()
+                },
+            ),
+            ("sort: name A to Z".into(), sorted(Sort::Name, false)),
+            ("sort: name Z to A".into(), sorted(Sort::Name, true)),
+            ("sort: rating, most first".into(), sorted(Sort::Rating, false)),
+            ("sort: rating, fewest first".into(), sorted(Sort::Rating, true)),
+            ("sort: size, largest first".into(), sorted(Sort::Size, false)),
+            (
+                "sort: dimensions, most first".into(),
+                sorted(Sort::Dimensions, false),
+            ),
+            (
+                "sort: captured, oldest first".into(),
+                sorted(Sort::Captured, true),
+            ),
+            ("sort: added, oldest first".into(), sorted(Sort::Added, true)),
+            (
+                "combined: camera + 3★ and up, by name".into(),
+                AssetQuery {
+                    cameras: vec!["Canon EOS R5".into()],
+                    min_rating: Some(Rating::new(3)?),
+                    sort: Some(Sort::Name),
+                    ..q()
+                },
+            ),
+            (
+                "combined: portrait + GPS + pick, by size".into(),
+                AssetQuery {
+                    shapes: vec![Shape::Portrait],
+                    gps: Some(true),
+                    flags: vec![Flag::Pick],
+                    sort: Some(Sort::Size),
                     ..q()
                 },
             ),

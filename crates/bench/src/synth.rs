@@ -314,7 +314,8 @@ impl Bench<'_> {
                     // Managed paths that don't exist: reconciliation (which looks at files
                     // added in place) leaves synthetic assets alone.
                     std::path::PathBuf::from(format!("originals/synthetic/{name}")),
-                    1_000_000,
+                    // Sizes spread from 0.2 to 40 MB, for the size sort.
+                    200_000 + spread(i) % 40_000_000,
                     None,
                 ),
                 Some(picture) => {
@@ -359,7 +360,7 @@ impl Bench<'_> {
                     tags: tag_idx.iter().map(|t| tags[*t].clone()).collect(),
                     title: None,
                     description: None,
-                    exif_json: None,
+                    exif_json: (source != Source::Generated).then(|| camera_exif(i)),
                     generation_json: None,
                     search_extra: String::new(),
                     model_refs: Vec::new(),
@@ -514,4 +515,56 @@ fn synth_name(rng: &mut SmallRng, source: Source, kind: Kind, i: u64, words: &[S
             }
         }
     }
+}
+
+/// A fixed pseudo-random number for asset `i` (kept out of the generator, so that adding
+/// fields doesn't change the ones drawn before).
+fn spread(i: u64) -> u64 {
+    let x = i
+        .wrapping_add(0x9E37_79B9_7F4A_7C15)
+        .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^ (x >> 31)
+}
+
+/// The cameras and lenses photos were taken with: a few common, many rare (as a studio's
+/// library has them), one in five with a GPS position.
+fn camera_exif(i: u64) -> String {
+    const CAMERAS: [(&str, &str); 12] = [
+        ("Canon", "Canon EOS R5"),
+        ("SONY", "ILCE-7M4"),
+        ("NIKON CORPORATION", "NIKON Z 6_2"),
+        ("Apple", "iPhone 15 Pro"),
+        ("FUJIFILM", "X-T5"),
+        ("Canon", "Canon EOS 5D Mark IV"),
+        ("Panasonic", "DC-S5M2"),
+        ("OM Digital Solutions", "OM-1"),
+        ("Leica Camera AG", "LEICA Q3"),
+        ("Google", "Pixel 8 Pro"),
+        ("SONY", "ILCE-1"),
+        ("Hasselblad", "X2D 100C"),
+    ];
+    const LENSES: [&str; 8] = [
+        "RF24-70mm F2.8 L IS USM",
+        "FE 24-70mm F2.8 GM II",
+        "NIKKOR Z 50mm f/1.8 S",
+        "iPhone 15 Pro back triple camera 6.765mm f/1.78",
+        "XF56mmF1.2 R WR",
+        "EF50mm f/1.8 STM",
+        "RF100-500mm F4.5-7.1 L IS USM",
+        "Summilux 28 f/1.7 ASPH.",
+    ];
+    let r = spread(i.wrapping_mul(31));
+    // Squared: the first cameras are the common ones.
+    let pick = |n: usize, r: u64| {
+        let u = (r % 10_000) as f64 / 10_000.0;
+        ((u * u) * n as f64) as usize
+    };
+    let (make, model) = CAMERAS[pick(CAMERAS.len(), r)];
+    let lens = LENSES[pick(LENSES.len(), r >> 20)];
+    let gps = if (r >> 40).is_multiple_of(5) {
+        r#","gps":{"latitude":43.46,"longitude":11.88,"altitude":null}"#
+    } else {
+        ""
+    };
+    format!(r#"{{"make":"{make}","model":"{model}","lens":"{lens}"{gps}}}"#)
 }

@@ -487,7 +487,7 @@ impl Catalog {
                     })
                 })
                 .collect::<Result<_>>()?,
-            count: (load(conn, Facet::Brand(brand.0))? & &scope.assets).len(),
+            count: (load(conn, Facet::Brand(brand.0))? & &scope.cards(conn)?).len(),
         })
     }
 

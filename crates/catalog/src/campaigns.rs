@@ -202,6 +202,7 @@ impl Catalog {
     /// what the reader may see.
     pub fn list_campaigns(&self, brand: Option<BrandRow>, scope: &Scope) -> Result<Vec<CampaignInfo>> {
         let conn = self.conn();
+        let cards = scope.cards(conn)?;
         let rows: Vec<(i64, Vec<u8>, String, String, String, String)> = conn
             .prepare_cached(
                 "SELECT c.id, c.uid, c.name, c.description, b.name, c.visibility FROM campaign c
@@ -221,7 +222,7 @@ impl Catalog {
                     description,
                     brand,
                     visibility,
-                    count: (load(conn, Facet::Campaign(id))? & &scope.assets).len(),
+                    count: (load(conn, Facet::Campaign(id))? & &cards).len(),
                 })
             })
             .collect()

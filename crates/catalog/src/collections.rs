@@ -392,6 +392,7 @@ impl Catalog {
     /// The collections of a brand, parents before children, with direct and rolled-up counts.
     pub fn list_collections(&self, brand: BrandRow, scope: &Scope) -> Result<Vec<CollectionInfo>> {
         let conn = self.conn();
+        let cards = scope.cards(conn)?;
         let rows: Vec<(i64, Vec<u8>, Option<i64>, String)> = conn
             .prepare_cached(
                 "SELECT id, uid, parent, name FROM collection WHERE brand = ?1 ORDER BY name_key",
@@ -400,7 +401,7 @@ impl Catalog {
             .collect::<Result<_, _>>()?;
         let mut bits: HashMap<i64, RoaringBitmap> = HashMap::new();
         for (id, ..) in &rows {
-            bits.insert(*id, load(conn, Facet::Collection(*id))? & &scope.assets);
+            bits.insert(*id, load(conn, Facet::Collection(*id))? & &cards);
         }
         let mut out = Vec::new();
         // Returns the rolled-up set of the subtree at `parent`'s children.

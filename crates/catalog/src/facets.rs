@@ -151,7 +151,7 @@ impl Catalog {
     /// (`None`: all brands), each with its count.
     pub fn facet_values(&self, brand: Option<&str>, scope: &Scope) -> Result<FacetValues> {
         let conn = self.conn();
-        let mut shown = &scope.assets - &load(conn, Facet::StackMember)?;
+        let mut shown = scope.cards(conn)?;
         if let Some(b) = brand {
             shown &= postings::load_any(
                 conn,

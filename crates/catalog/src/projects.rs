@@ -434,6 +434,7 @@ impl Catalog {
                 ),
             ))
         })?;
+        let cards = scope.cards(conn)?;
         let mut out = Vec::new();
         for row in rows {
             let (
@@ -462,7 +463,7 @@ impl Catalog {
                 import_mode,
                 rename_template,
                 default_tags: serde_json::from_str(&tags).unwrap_or_default(),
-                count: (load(conn, Facet::Project(id))? & &scope.assets).len(),
+                count: (load(conn, Facet::Project(id))? & &cards).len(),
             });
         }
         Ok(out)

@@ -59,6 +59,12 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// What the grid shows of what the reader may see: one card per stack (its cover). Every
+    /// count is of these (docs/decisions/0020: one counting rule).
+    pub(crate) fn cards(&self, conn: &rusqlite::Connection) -> Result<RoaringBitmap> {
+        Ok(&self.assets - &load(conn, Facet::StackMember)?)
+    }
+
     /// Whether the reader may see the asset with this seq.
     pub fn sees(&self, seq: i64) -> bool {
         u32::try_from(seq).is_ok_and(|s| self.assets.contains(s))

@@ -204,6 +204,7 @@ impl Catalog {
     /// Every tag with its asset count, by name.
     pub fn list_tags(&self, scope: &Scope) -> Result<Vec<TagInfo>> {
         let conn = self.conn();
+        let cards = scope.cards(conn)?;
         let rows: Vec<(i64, String)> = conn
             .prepare_cached("SELECT id, name FROM tag ORDER BY key")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -212,7 +213,7 @@ impl Catalog {
             .map(|(id, name)| {
                 Ok(TagInfo {
                     name,
-                    count: (load(conn, Facet::Tag(id))? & &scope.assets).len(),
+                    count: (load(conn, Facet::Tag(id))? & &cards).len(),
                 })
             })
             .collect()

@@ -64,7 +64,8 @@ fn a_raw_and_its_jpeg_are_one_card_that_rates_as_one() {
         .as_owner()
         .rate(&ids(&[cover.id]), Rating::new(4).unwrap())
         .unwrap();
-    assert_eq!(report.succeeded.len(), 2, "{report:?}");
+    // One card asked for, one counted (the RAW behind it changes with it: checked below).
+    assert_eq!(report.succeeded, [cover.id], "{report:?}");
     assert_eq!(
         t.lib
             .as_owner()
@@ -113,7 +114,94 @@ fn stacks_by_hand_with_a_chosen_cover() {
 
     // Deleting the stack deletes every member (it is one card).
     let trash = t.lib.as_owner().delete(&ids(&[made[0]])).unwrap();
-    assert_eq!(trash.succeeded.len(), 3, "{trash:?}");
+    assert_eq!(
+        trash.succeeded,
+        [made[0]],
+        "one card asked for, one counted: {trash:?}"
+    );
     assert_eq!(t.count(AssetQuery::default()), 1);
+    let in_trash = AssetQuery {
+        bucket: atelier_domain::Bucket::Trash,
+        ..Default::default()
+    };
+    assert_eq!(t.count(in_trash), 1, "the stack is one card in the Trash too");
+    assert_eq!(t.lib.as_owner().bucket_counts(None).unwrap().trash, 1);
+    t.assert_consistent();
+}
+
+/// One counting rule (issue 14, defect 5): every count is of cards, a stack counting once —
+/// the grid, the buckets, collections, campaigns, tags, projects, brands, saved searches and
+/// the bulk report all agree.
+#[test]
+fn every_count_counts_a_stack_once() {
+    let t = TestLibrary::new();
+    let me = t.lib.as_owner();
+    me.brand_create("Acme").unwrap();
+    let opts = ImportOptions {
+        brand: Some("Acme".into()),
+        project: Some("June".into()),
+        ..in_place()
+    };
+    let made = t.photos("june", 3, &opts);
+    me.stack(&made[..2], Some(made[0])).unwrap();
+    me.collection_create("Shoots/June", "Acme").unwrap();
+    me.campaign_create("Launch", "Acme", None).unwrap();
+
+    // Three cards asked for by the person (the grid shows 2: the stack and the single one).
+    let cards = [made[0], made[2]];
+    let r = me.tag_add(&ids(&cards), &["hero".into()]).unwrap();
+    assert_eq!(r.succeeded.len(), 2, "{r:?}");
+    me.collection_add("Shoots/June", &ids(&cards), None).unwrap();
+    me.campaign_add("Launch", &ids(&cards), "Acme").unwrap();
+    let saved = me
+        .saved_search_create(
+            "Heroes",
+            &AssetQuery {
+                tags: vec!["hero".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    let grid = t.count(AssetQuery::default());
+    assert_eq!(grid, 2);
+    let tag = me
+        .tag_list()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "hero")
+        .unwrap();
+    let coll = me
+        .collection_list("Acme")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "Shoots/June")
+        .unwrap();
+    let camp = me
+        .campaign_list(Some("Acme"))
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Launch")
+        .unwrap();
+    let project = me
+        .project_list()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "June")
+        .unwrap();
+    let brand = me.brand("Acme").unwrap();
+    let buckets = me.bucket_counts(Some("Acme")).unwrap();
+    assert_eq!(
+        (
+            tag.count,
+            coll.count,
+            camp.count,
+            project.count,
+            brand.count,
+            buckets.all,
+            saved.count
+        ),
+        (2, 2, 2, 2, 2, 2, 2)
+    );
     t.assert_consistent();
 }

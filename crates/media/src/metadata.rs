@@ -308,6 +308,16 @@ fn from_video(info: VideoInfo) -> Metadata {
         m.exif.insert("rotation".into(), json!(info.rotation));
     }
     m.exif.insert("container".into(), json!(info.container));
+    if let Some(fps) = info.frame_rate {
+        m.exif
+            .insert("frame_rate".into(), json!((fps * 1000.0).round() / 1000.0));
+    }
+    if let Some(rate) = info.bit_rate {
+        m.exif.insert("bit_rate".into(), json!(rate));
+    }
+    if let Some(audio) = &info.audio_codec {
+        m.exif.insert("audio_codec".into(), json!(audio));
+    }
     m.video = Some(info);
     m
 }

@@ -48,6 +48,12 @@ pub struct VideoInfo {
     pub camera_make: Option<String>,
     /// Camera model, from QuickTime tags, when present.
     pub camera_model: Option<String>,
+    /// Frames per second (the stream's average), when known.
+    pub frame_rate: Option<f64>,
+    /// Bits per second of the whole file (the container's, else the video stream's), when known.
+    pub bit_rate: Option<u64>,
+    /// The first audio stream's codec, ffmpeg's short name ("aac", "pcm_s16le"…); `None`: silent.
+    pub audio_codec: Option<String>,
 }
 
 impl VideoInfo {
@@ -276,7 +282,26 @@ pub fn probe(path: &Path) -> Result<VideoInfo, MediaError> {
     let captured_at = ["com.apple.quicktime.creationdate", "creation_time", "date"]
         .iter()
         .find_map(|k| tag(k).as_deref().and_then(capture_time));
+    // "30000/1001": a ratio; "0/0" when unknown.
+    let frame_rate = ["avg_frame_rate", "r_frame_rate"].iter().find_map(|k| {
+        let (n, d) = text(video.get(*k))?
+            .split_once('/')
+            .map(|(n, d)| (n.to_string(), d.to_string()))?;
+        let (n, d): (f64, f64) = (n.parse().ok()?, d.parse().ok()?);
+        (n > 0.0 && d > 0.0).then_some(n / d).filter(|f| *f < 1000.0)
+    });
+    let bit_rate = number(format.and_then(|f| f.get("bit_rate")))
+        .or_else(|| number(video.get("bit_rate")))
+        .filter(|b| *b > 0.0)
+        .map(|b| b as u64);
+    let audio_codec = streams
+        .iter()
+        .find(|s| s.get("codec_type").and_then(Value::as_str) == Some("audio"))
+        .and_then(|s| text(s.get("codec_name")));
     Ok(VideoInfo {
+        frame_rate,
+        bit_rate,
+        audio_codec,
         duration_secs: duration,
         width,
         height,
@@ -389,6 +414,9 @@ mod tests {
             captured_at: None,
             camera_make: None,
             camera_model: None,
+            frame_rate: None,
+            bit_rate: None,
+            audio_codec: None,
         }
     }
 

@@ -512,6 +512,18 @@ fn videos_get_duration_size_codec_and_a_poster() {
                 assert!((got - d).abs() < 0.15, "{rel}: {got} s, manifest says {d} s");
             }
             assert!(m.exif.contains_key("video_codec"));
+            // Frame rate and bit rate for the Info panel: a plausible rate, and a bit rate
+            // that is the file's size over its running time.
+            let fps = info.frame_rate.unwrap_or_else(|| panic!("{rel}: no frame rate"));
+            assert!((1.0..=240.0).contains(&fps), "{rel}: {fps} fps");
+            if let (Some(rate), Some(d)) = (info.bit_rate, info.duration_secs.filter(|d| *d >= 0.5)) {
+                let expected = bytes.len() as f64 * 8.0 / d;
+                let ratio = rate as f64 / expected;
+                assert!(
+                    (0.8..=1.25).contains(&ratio),
+                    "{rel}: {rate} b/s, size over time {expected:.0}"
+                );
+            }
             let r = render_path(&path, format, m.orientation, THUMB_SIDE)
                 .unwrap_or_else(|e| panic!("{rel}: {e}"));
             assert_eq!(r.format, RenditionFormat::Jpeg);

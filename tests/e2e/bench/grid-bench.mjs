@@ -69,6 +69,38 @@ const filterMs = await timedQuery(async () => {
 });
 await page.keyboard.press('Escape');
 const clearMs = await timedQuery(() => page.getByRole('button', { name: 'Clear all' }).click());
+// Issue 14's filters and sorts, each from the toolbar, each undone before the next.
+const more = {};
+const reset = async () => {
+  const clear = page.getByRole('button', { name: 'Clear all' });
+  if (await clear.isVisible()) await timedQuery(() => clear.click());
+};
+more['4★ and up'] = await timedQuery(async () => {
+  await page.getByRole('button', { name: /^More/ }).click();
+  await page.getByRole('combobox', { name: 'Rating at least' }).selectOption('4');
+});
+await page.keyboard.press('Escape');
+await reset();
+more['camera'] = await timedQuery(async () => {
+  await page.getByRole('button', { name: /^File/ }).click();
+  await page.getByRole('group', { name: 'Camera' }).getByRole('checkbox').first().check();
+});
+more['portrait'] = await timedQuery(() => page.getByRole('checkbox', { name: 'Portrait' }).check());
+await page.keyboard.press('Escape');
+await reset();
+await page.getByRole('button', { name: /^Dates/ }).click();
+const day = (d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+await timedQuery(() => page.getByLabel('Captured from').fill(day(-400)));
+more['captured range'] = await timedQuery(() => page.getByLabel('Captured to').fill(day(-370)));
+await page.keyboard.press('Escape');
+await reset();
+for (const [label, value] of [['sort: name', 'name'], ['sort: rating', 'rating'], ['sort: size', 'size'], ['sort: dimensions', 'dimensions'], ['sort: captured', 'captured']]) {
+  more[label] = await timedQuery(() => page.getByRole('combobox', { name: 'Sort' }).selectOption(value));
+}
+more['reverse order'] = await timedQuery(() => page.getByRole('button', { name: 'Reverse order' }).click());
+await timedQuery(() => page.getByRole('combobox', { name: 'Sort' }).selectOption('added'));
+await timedQuery(() => page.getByRole('button', { name: 'Reverse order' }).click());
+
 // A search (the measure starts when the debounced query is sent).
 const searchMs = await timedQuery(() => page.getByRole('searchbox', { name: 'Search', exact: true }).fill('a'));
 await page.getByRole('searchbox', { name: 'Search', exact: true }).fill('');
@@ -112,6 +144,7 @@ console.log(
       filterResultsMs: Math.round(filterMs),
       clearResultsMs: Math.round(clearMs),
       searchResultsMs: Math.round(searchMs),
+      moreMs: Object.fromEntries(Object.entries(more).map(([k, v]) => [k, Math.round(v)])),
       scroll: { ...scroll, p50: Math.round(scroll.p50 * 10) / 10, p95: Math.round(scroll.p95 * 10) / 10, max: Math.round(scroll.max) },
       cardsInDom: loaded,
       jsHeapMB: Math.round((heap.usedSize / 1e6) * 10) / 10,

@@ -11,7 +11,7 @@ mod stacks;
 mod structure;
 mod undo;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use atelier_catalog::{AssetFacts, BrandRow, Scope, UserRow, Viewer};
 use atelier_domain::limits::MAX_BULK_ASSETS;
@@ -158,6 +158,16 @@ impl Acting<'_> {
     /// reported as failures. Explicit ids are limited to 10,000 per call; filter selections
     /// may be larger and are worked through in batches of 10,000 (R16.1, issue 3).
     pub(crate) fn batches(&self, selection: &Selection, report: &mut BulkReport) -> Result<Vec<Vec<i64>>> {
+        Ok(self.batches_carrying(selection, report)?.0)
+    }
+
+    /// [`Acting::batches`], and the stack members carried along with a cover that was asked
+    /// for (they change with it, and aren't counted as asked for).
+    fn batches_carrying(
+        &self,
+        selection: &Selection,
+        report: &mut BulkReport,
+    ) -> Result<(Vec<Vec<i64>>, HashSet<i64>)> {
         let seqs: Vec<i64> = match selection {
             Selection::Ids(ids) | Selection::Exact(ids) => {
                 if ids.is_empty() {
@@ -212,12 +222,18 @@ impl Acting<'_> {
         };
         // A stack moves, rates and reviews as one: its other members come along (an undo
         // names each member itself).
-        let seqs = if matches!(selection, Selection::Exact(_)) {
-            seqs
+        let (seqs, carried) = if matches!(selection, Selection::Exact(_)) {
+            (seqs, HashSet::new())
         } else {
-            self.catalog().with_stacks(seqs)?
+            let asked: HashSet<i64> = seqs.iter().copied().collect();
+            let all = self.catalog().with_stacks(seqs)?;
+            let carried = all.iter().filter(|s| !asked.contains(s)).copied().collect();
+            (all, carried)
         };
-        Ok(seqs.chunks(MAX_BULK_ASSETS).map(<[i64]>::to_vec).collect())
+        Ok((
+            seqs.chunks(MAX_BULK_ASSETS).map(<[i64]>::to_vec).collect(),
+            carried,
+        ))
     }
 
     /// Runs `check` on every selected live asset, then `apply` on the allowed ones, batch by
@@ -247,7 +263,11 @@ impl Acting<'_> {
     ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let acting = self.roles()?;
-        for batch in self.batches(selection, &mut report)? {
+        let (batches, carried) = self.batches_carrying(selection, &mut report)?;
+        // The report names the assets asked for (one counting rule: cards); a refusal is
+        // reported whoever it is about.
+        let asked = |f: &AssetFacts| !carried.contains(&f.seq);
+        for batch in batches {
             let facts = self.catalog().facts(&batch)?;
             let mut todo = Vec::with_capacity(facts.len());
             for f in facts {
@@ -257,13 +277,16 @@ impl Acting<'_> {
                     .and_then(|()| check(&acting, &f));
                 match verdict {
                     Ok(Some(plan)) => todo.push((f, plan)),
-                    Ok(None) => report.succeeded.push(f.id),
+                    Ok(None) if asked(&f) => report.succeeded.push(f.id),
+                    Ok(None) => {}
                     Err(e) => fail(&mut report, f.id, e),
                 }
             }
             if !todo.is_empty() {
                 let ((), span) = self.catalog().write_journaled(|tx| apply(tx, &acting, &todo))?;
-                report.succeeded.extend(todo.iter().map(|(f, _)| f.id));
+                report
+                    .succeeded
+                    .extend(todo.iter().filter(|(f, _)| asked(f)).map(|(f, _)| f.id));
                 report.undo.extend(span);
             }
         }

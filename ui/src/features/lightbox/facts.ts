@@ -54,6 +54,50 @@ export function cameraFacts(exif: Json): [string, string][] {
   return out;
 }
 
+const CODEC: Record<string, string> = {
+  h264: 'H.264',
+  hevc: 'HEVC (H.265)',
+  vp8: 'VP8',
+  vp9: 'VP9',
+  av1: 'AV1',
+  mpeg1video: 'MPEG-1',
+  mpeg2video: 'MPEG-2',
+  mpeg4: 'MPEG-4 Part 2',
+  mjpeg: 'Motion JPEG',
+  prores: 'ProRes',
+  dnxhd: 'DNxHD',
+  aac: 'AAC',
+  mp2: 'MP2',
+  mp3: 'MP3',
+  opus: 'Opus',
+  pcm_s16le: 'PCM',
+  pcm_s24le: 'PCM',
+};
+
+/** A video's running time, codecs, frame rate, bit rate and container (what ffprobe said). */
+export function videoFacts(exif: Json): [string, string][] {
+  const out: [string, string][] = [];
+  const d = typeof exif.duration_secs === 'number' ? exif.duration_secs : null;
+  if (d !== null) {
+    const s = Math.round(d);
+    const hms = s >= 3600 ? `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    out.push(['Duration', `${hms} (${Math.round(d * 100) / 100} s)`]);
+  }
+  const codec = str(exif.video_codec);
+  if (codec) out.push(['Video codec', CODEC[codec] ?? codec]);
+  const fps = typeof exif.frame_rate === 'number' ? exif.frame_rate : null;
+  if (fps !== null && fps > 0) out.push(['Frame rate', `${Math.round(fps * 100) / 100} fps`]);
+  const rate = typeof exif.bit_rate === 'number' ? exif.bit_rate : null;
+  if (rate !== null && rate > 0) {
+    out.push(['Bit rate', rate >= 1e6 ? `${Math.round(rate / 1e5) / 10} Mb/s` : `${Math.round(rate / 1e3)} kb/s`]);
+  }
+  const audio = str(exif.audio_codec);
+  out.push(['Audio', audio ? (CODEC[audio] ?? audio) : 'None']);
+  const container = str(exif.container);
+  if (container) out.push(['Container', container.split(',')[0]!.toUpperCase()]);
+  return out;
+}
+
 const TOOL: Record<string, string> = {
   automatic1111: 'AUTOMATIC1111',
   forge: 'Forge',
