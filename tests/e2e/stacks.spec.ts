@@ -36,14 +36,45 @@ test('a RAW and its JPEG are one card with a count, the JPEG on top', async () =
   expect(a.cliJson<SearchPage>('search').total).toBe(1);
 });
 
-test('the Info tab shows the stack; Unstack makes two cards', async () => {
+test('the Info tab shows the stack, its members labelled; Unstack makes two cards', async () => {
   await cards(page).first().click();
   const stack = page.getByRole('list', { name: 'Assets in this stack' });
   await expect(stack.getByRole('listitem')).toHaveCount(2);
+  await expect(stack.getByRole('listitem').nth(0)).toContainText('JPEG');
+  await expect(stack.getByRole('listitem').nth(1)).toContainText('RAW');
   await shot(page, 'stack-info');
   await page.getByRole('button', { name: 'Unstack' }).click();
   await expect(stack).toBeHidden();
   await expect.poll(() => a.cliJson<SearchPage>('search').total).toBe(2);
   await page.keyboard.press('Escape');
   await expect(cards(page)).toHaveCount(2);
+});
+
+test('Stack from the bulk bar: the picked cards become one, the first picked on top', async () => {
+  const bar = page.getByRole('toolbar', { name: 'Selection actions' });
+  const boxes = page.getByRole('grid').getByRole('checkbox');
+  await boxes.nth(0).check({ force: true });
+  await expect(bar.getByRole('button', { name: 'Stack' })).toHaveAttribute('aria-disabled', 'true');
+  await boxes.nth(1).check({ force: true });
+  await expect(bar).toContainText('2 selected');
+  await bar.getByRole('button', { name: 'Stack' }).click();
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText('Stacked');
+  await expect(cards(page)).toHaveCount(1);
+  await expect(page.getByRole('grid').first()).toContainText('2 in stack');
+  expect(a.cliJson<SearchPage>('search').total).toBe(1);
+});
+
+test('a RAW and its JPEG uploaded from the browser stack as an import does', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-stack-upload-'));
+  copyFileSync(path.join(CORPUS, 'raw/real/Kodak_DC120__P003909.KDC'), path.join(dir, 'DSC_0042.KDC'));
+  copyFileSync(path.join(CORPUS, 'photos/digicam/Nikon_D90__DSC_0001.JPG'), path.join(dir, 'DSC_0042.JPG'));
+  await page.getByRole('button', { name: 'Upload to library' }).click();
+  const dlg = page.getByRole('dialog', { name: 'Upload to library' });
+  await dlg.getByLabel('Choose files').setInputFiles([path.join(dir, 'DSC_0042.KDC'), path.join(dir, 'DSC_0042.JPG')]);
+  await dlg.getByRole('button', { name: 'Upload 2 files' }).click();
+  await expect(page.getByRole('region', { name: 'Uploads' }).getByRole('status')).toHaveText('2 imported', { timeout: 30_000 });
+  await expect.poll(() => a.cliJson<SearchPage>('search', 'DSC_0042').total).toBe(1);
+  const card = a.cliJson<SearchPage>('search', 'DSC_0042').items[0]!;
+  expect(card.name).toBe('DSC_0042.JPG');
+  expect(card.stack_count).toBe(2);
 });

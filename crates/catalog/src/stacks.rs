@@ -69,6 +69,26 @@ impl Catalog {
 
 impl Catalog {
     /// The ids of the stack `seq` is in, cover first.
+    /// What each member of `seq`'s stack is, cover first: RAW, JPEG, HEIC, PNG, Video… (what a
+    /// person calls the file, to tell a RAW+JPEG pair's members apart).
+    pub(crate) fn stack_kinds(&self, seq: i64) -> Result<Vec<String>> {
+        let seqs = self.stack_of(seq)?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT format FROM asset_file WHERE asset = ?1")?;
+        seqs.iter()
+            .map(|s| {
+                let format: String = stmt.query_row([s], |r| r.get(0))?;
+                Ok(match format.as_str() {
+                    "raw" => "RAW".to_string(),
+                    "heif" => "HEIC".to_string(),
+                    "video" => "Video".to_string(),
+                    other => other.to_uppercase(),
+                })
+            })
+            .collect()
+    }
+
     pub(crate) fn stack_ids(&self, seq: i64) -> Result<Vec<atelier_domain::AssetId>> {
         let seqs = self.stack_of(seq)?;
         if seqs.is_empty() {

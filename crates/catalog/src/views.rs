@@ -190,6 +190,7 @@ impl Catalog {
             campaigns,
             models: Catalog::asset_models(conn, seq)?,
             stack: self.stack_ids(seq)?,
+            stack_kinds: self.stack_kinds(seq)?,
         };
         Ok(StoredAsset {
             detail,

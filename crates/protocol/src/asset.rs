@@ -114,6 +114,10 @@ pub struct AssetDetail {
     pub models: Vec<ModelLink>,
     /// The assets of its stack, cover first (empty when it is not stacked).
     pub stack: Vec<AssetId>,
+    /// What each of `stack` is, in the same order: RAW, JPEG, HEIC, PNG, Video… (the Info
+    /// panel labels the members with it).
+    #[serde(default)]
+    pub stack_kinds: Vec<String>,
 }
 
 /// One page of results.

@@ -191,6 +191,12 @@ class Uploads {
   /** Files the batch's new assets into its collection and campaign, then says how it went. */
   private async finish(batch: Batch): Promise<void> {
     const ids = batch.items.filter((i) => i.status === 'imported' && i.assetId).map((i) => i.assetId!);
+    // A RAW and the JPEG or HEIC of the same name become one card, as an import stacks them.
+    for (const pair of rawPairs(batch.items.filter((i) => i.status === 'imported' && i.assetId))) {
+      await api.stack(pair.ids, pair.cover).catch((e) =>
+        toasts.show('error', `Couldn’t stack ${pair.name}: ${messageOf(e)}`),
+      );
+    }
     const { collection, campaign } = batch.target;
     if (ids.length && collection) {
       await api.bulk({ ids }, { op: 'collection_add', collection: collection.id }).catch((e) =>
@@ -210,3 +216,30 @@ class Uploads {
 }
 
 export const uploads = new Uploads();
+
+/** Camera RAW extensions (the formats the library reads as RAW). */
+const RAW = new Set(['cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'dng', 'raf', 'orf', 'rw2', 'pef', 'srw', 'kdc', 'dcr', 'gpr', '3fr', 'iiq', 'x3f', 'erf', 'mos', 'mrw', 'rwl']);
+const COVER = new Set(['jpg', 'jpeg', 'heic', 'heif']);
+
+/**
+ * The RAW+JPEG (or HEIC) pairs among uploaded files: the same name but for the extension, the
+ * JPEG/HEIC on top, every RAW of that name under it — the rule an import follows (R2.9).
+ */
+export function rawPairs(items: { name: string; assetId: string | null }[]): { name: string; cover: string; ids: string[] }[] {
+  const groups = new Map<string, { name: string; id: string; ext: string }[]>();
+  for (const it of items) {
+    if (!it.assetId) continue;
+    const dot = it.name.lastIndexOf('.');
+    if (dot <= 0) continue;
+    const stem = it.name.slice(0, dot).toLowerCase();
+    const ext = it.name.slice(dot + 1).toLowerCase();
+    groups.set(stem, [...(groups.get(stem) ?? []), { name: it.name, id: it.assetId, ext }]);
+  }
+  const out: { name: string; cover: string; ids: string[] }[] = [];
+  for (const members of groups.values()) {
+    const cover = members.find((m) => COVER.has(m.ext));
+    const raws = members.filter((m) => RAW.has(m.ext));
+    if (cover && raws.length) out.push({ name: cover.name, cover: cover.id, ids: [cover.id, ...raws.map((r) => r.id)] });
+  }
+  return out;
+}

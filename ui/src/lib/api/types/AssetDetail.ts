@@ -68,6 +68,11 @@ models: Array<ModelLink>,
  */
 stack: Array<AssetId>, 
 /**
+ * What each of `stack` is, in the same order: RAW, JPEG, HEIC, PNG, Video… (the Info
+ * panel labels the members with it).
+ */
+stack_kinds: Array<string>, 
+/**
  * Public id.
  */
 id: AssetId, 

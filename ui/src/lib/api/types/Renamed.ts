@@ -77,6 +77,11 @@ models: Array<ModelLink>,
  */
 stack: Array<AssetId>, 
 /**
+ * What each of `stack` is, in the same order: RAW, JPEG, HEIC, PNG, Video… (the Info
+ * panel labels the members with it).
+ */
+stack_kinds: Array<string>, 
+/**
  * Public id.
  */
 id: AssetId, 
