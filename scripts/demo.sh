@@ -43,8 +43,8 @@ json() {
 }
 
 # A command on a selection: every asset asked for must have succeeded (the CLI keeps a partial
-# success and exits 0 for it, which a seeding script must not take for success). A stack counts
-# all its members, so there may be more successes than ids asked for.
+# success and exits 0 for it, which a seeding script must not take for success). The report
+# names the cards asked for (a stack's other members change with it, uncounted).
 sel() {
   json "$@" | python3 -c '
 import json, sys

@@ -187,6 +187,25 @@ test('dragging a selection onto a collection files it; Include nested rolls up',
   await bucket('All assets').click();
 });
 
+test('a collection dragged onto another nests there, onto the heading goes to the top; right-click opens its menu', async () => {
+  const tree = rail().getByRole('list', { name: 'Collections of Acme' });
+  await a.api('/api/collections/create', { path: 'Moodboard', brand: 'Acme' });
+  const mood = tree.getByRole('button', { name: /^Moodboard/ });
+  await expect(mood).toBeVisible();
+  const shoots = tree.locator('li', { has: page.getByRole('button', { name: /^Shoots/ }) }).first();
+  await mood.dragTo(shoots);
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText('Moved “Moodboard” into Shoots');
+  await expect.poll(async () => (await a.api<{ path: string }[]>('/api/collections?brand=Acme')).map((c) => c.path)).toContain('Shoots/Moodboard');
+
+  await tree.getByRole('button', { name: /^Moodboard/ }).click({ button: 'right' });
+  await expect(page.getByRole('menuitem', { name: 'Move…' })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  await tree.getByRole('button', { name: /^Moodboard/ }).dragTo(rail().getByRole('heading', { name: 'Collections' }));
+  await expect.poll(async () => (await a.api<{ path: string }[]>('/api/collections?brand=Acme')).map((c) => c.path)).toContain('Moodboard');
+  await shot(page, 'library-collection-nested');
+});
+
 test('changes made elsewhere appear without a reload', async () => {
   await brandPicker().selectOption('');
   await page.getByRole('button', { name: /^More/ }).click();

@@ -26,6 +26,7 @@ export type Command =
   | { kind: 'requestChanges' }
   | { kind: 'note' }
   | { kind: 'info' }
+  | { kind: 'compare' }
   | { kind: 'undo' }
   | { kind: 'redo' };
 
@@ -126,6 +127,8 @@ export function commandFor(e: KeyLike, ctx: Context): Command | null {
       return ctx === 'lightbox' ? { kind: 'info' } : null;
     case 'f':
       return ctx === 'lightbox' ? { kind: 'fit' } : null;
+    case 'c':
+      return ctx === 'grid' ? { kind: 'compare' } : null;
   }
   if (key === 'Delete' || key === 'Backspace') return { kind: 'delete' };
   return null;
@@ -148,6 +151,8 @@ export const SHORTCUTS: { keys: string; what: string; where: string }[] = [
   { keys: 'Ctrl/⌘ Shift Z', what: 'Redo', where: 'Everywhere' },
   { keys: 'Delete', what: 'Delete (asks first)', where: 'Grid, lightbox' },
   { keys: 'T', what: 'Focus tags', where: 'Grid, lightbox' },
+  { keys: 'C', what: 'Compare the selection side by side (2 to 6)', where: 'Grid' },
+  { keys: 'Enter / Z', what: 'Make the candidate the select / zoom every pane to 100 %', where: 'Compare' },
   { keys: 'J / K', what: 'Next / previous in the queue', where: 'Review' },
   { keys: 'A / R', what: 'Approve / request changes', where: 'Review' },
   { keys: 'N', what: 'Write a note', where: 'Review' },

@@ -38,6 +38,9 @@ export class GridController {
 
   query = $derived.by((): AssetQuery => ({ ...buildQuery(this.view, this.brand), ...this.fixed }));
 
+  /** Compare (issue 14): the picked assets shown side by side, or null. */
+  compare = $state<AssetSummary[] | null>(null);
+
   /** Find similar (R13.1): the asset whose matches the grid shows instead of the query. */
   similar = $state<{ id: AssetId; name: string } | null>(null);
 

@@ -7,6 +7,7 @@ import type { Command } from '../../lib/keys';
 import { confirmAction } from '../../lib/stores/modal.svelte';
 import { LABEL_NAME, plural } from '../../lib/format';
 import { runBulk } from '../bulk/actions';
+import { toasts } from '../../lib/stores/toasts.svelte';
 import { bulkUi } from '../bulk/bulkUi.svelte';
 import type { GridController } from './controller.svelte';
 
@@ -81,6 +82,12 @@ export function gridCommand(ctrl: GridController, cmd: Command): boolean {
           quiet: true,
         });
       }
+      return true;
+    }
+    case 'compare': {
+      const picked = ctrl.pickedItems();
+      if (picked && picked.length >= 2 && picked.length <= 6) ctrl.compare = picked;
+      else toasts.show('info', 'Select 2 to 6 cards to compare them side by side');
       return true;
     }
     case 'delete': {
