@@ -46,7 +46,7 @@ test('delete moves to the Trash, and Undo brings them back', async () => {
   expect(total()).toBe(before - 2);
   expect(inTrash()).toBe(2);
   await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Undo' }).click();
-  await expect(toast('All 2 restored')).toBeVisible();
+  await expect(toast('Undone: deleted (2 assets)')).toBeVisible();
   expect(total()).toBe(before);
   expect(inTrash()).toBe(0);
 });

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use atelier_domain::ids::CollectionId;
-use atelier_domain::{ErrorCode, Id, InvalidInput, names};
+use atelier_domain::{AssetId, ErrorCode, Id, InvalidInput, names};
 use atelier_protocol::{ChangeAction, Entity};
 use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -37,6 +37,8 @@ pub struct CollectionInfo {
     /// Assets in it or any sub-collection (each counted once).
     #[ts(type = "number")]
     pub nested_count: u64,
+    /// Its cover: the newest card in it or a sub-collection (none when it holds nothing).
+    pub cover: Option<AssetId>,
 }
 
 /// Collections at `path` ("Shoots/2026/June"), in `brands`; with `nested`, their descendants
@@ -411,7 +413,7 @@ impl Catalog {
             parent: Option<i64>,
             prefix: &str,
             depth: usize,
-            out: &mut Vec<CollectionInfo>,
+            out: &mut Vec<(CollectionInfo, Option<u32>)>,
         ) -> Result<RoaringBitmap> {
             let mut all = RoaringBitmap::new();
             if depth > 512 {
@@ -430,22 +432,37 @@ impl Catalog {
                 };
                 let at = out.len();
                 let direct = bits.get(id).cloned().unwrap_or_default();
-                out.push(CollectionInfo {
-                    id: CollectionId::from_uuid(uuid_of(uid)?),
-                    path: path.clone(),
-                    name: name.clone(),
-                    depth,
-                    count: direct.len(),
-                    nested_count: 0,
-                });
+                out.push((
+                    CollectionInfo {
+                        id: CollectionId::from_uuid(uuid_of(uid)?),
+                        path: path.clone(),
+                        name: name.clone(),
+                        depth,
+                        count: direct.len(),
+                        nested_count: 0,
+                        cover: None,
+                    },
+                    None,
+                ));
                 let below = walk(rows, bits, Some(*id), &path, depth + 1, out)? | direct;
-                out[at].nested_count = below.len();
+                out[at].0.nested_count = below.len();
+                out[at].1 = below.max();
                 all |= below;
             }
             Ok(all)
         }
         walk(&rows, &bits, None, "", 0, &mut out)?;
-        Ok(out)
+        // Covers: the newest card of each (seqs grow with time added).
+        let mut uid_of = conn.prepare_cached("SELECT uid FROM asset WHERE seq = ?1")?;
+        out.into_iter()
+            .map(|(mut info, cover)| {
+                if let Some(seq) = cover {
+                    let uid: Vec<u8> = uid_of.query_row([i64::from(seq)], |r| r.get(0))?;
+                    info.cover = Some(AssetId::from_uuid(uuid_of(&uid)?));
+                }
+                Ok(info)
+            })
+            .collect()
     }
 
     /// The ids of a collection and all its descendants.

@@ -249,7 +249,8 @@ impl Catalog {
         let row = conn
             .prepare_cached(
                 "SELECT a.uid, p.uid, b.uid, u.uid, a.name, a.kind, a.source, a.hash, f.bytes, f.mime, a.width,
-                        a.height, a.captured_at, a.added_at, a.status, a.rating, a.flag, a.prompt, b.personal_of
+                        a.height, a.captured_at, a.added_at, a.status, a.rating, a.flag, a.prompt, b.personal_of,
+                        a.label
                  FROM asset a JOIN project p ON p.id = a.project JOIN brand b ON b.id = a.brand
                  JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq WHERE a.seq = ?1",
             )?
@@ -277,6 +278,7 @@ impl Catalog {
                         r.get::<_, i64>(16)?,
                         r.get::<_, Option<String>>(17)?,
                         r.get::<_, Option<i64>>(18)?,
+                        r.get::<_, i64>(19)?,
                     ),
                 ))
             })
@@ -284,8 +286,20 @@ impl Catalog {
         let Some(((uid, project, brand, creator, name, kind, source, hash), rest)) = row else {
             return Ok(None);
         };
-        let (bytes, mime, width, height, captured_at, added_at, status, rating, flag, prompt, personal_of) =
-            rest;
+        let (
+            bytes,
+            mime,
+            width,
+            height,
+            captured_at,
+            added_at,
+            status,
+            rating,
+            flag,
+            prompt,
+            personal_of,
+            label,
+        ) = rest;
         // A Personal brand's studio id is its person's.
         let brand = match (brand, personal_of) {
             (Some(b), _) => BrandId::from_uuid(uuid_of(&b)?),
@@ -355,6 +369,7 @@ impl Catalog {
             status: Status::from_code(status).ok_or_else(|| corrupt("status"))?,
             rating: Rating::new(rating).map_err(|_| corrupt("rating"))?,
             flag: Flag::from_code(flag).ok_or_else(|| corrupt("flag"))?,
+            label: atelier_domain::Label::from_code(label).unwrap_or_default(),
             tags,
             prompt,
             thumb: false,
@@ -1121,6 +1136,9 @@ impl Tx<'_> {
                     if a.trashed {
                         tx.set_trashed(&[s], true, actor, now)?;
                     }
+                    if a.label != atelier_domain::Label::None {
+                        tx.set_column(crate::assets::Column::Label, &[s], a.label.code(), actor, now)?;
+                    }
                     s
                 }
             };
@@ -1309,14 +1327,25 @@ impl Tx<'_> {
     ) -> Result<()> {
         use crate::assets::Column;
         // One read of what is here; only what differs is written (and journaled).
-        let (name, rating, flag, status, brand_now, project_now, trashed): (String, i64, i64, i64, i64, i64, bool) =
-            self.tx
-                .prepare_cached(
-                    "SELECT name, rating, flag, status, brand, project, trashed_at IS NOT NULL FROM asset WHERE seq = ?1",
-                )?
-                .query_row([seq], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })?;
+        type Fields = (String, i64, i64, i64, i64, i64, bool, i64);
+        let (name, rating, flag, status, brand_now, project_now, trashed, label): Fields = self
+            .tx
+            .prepare_cached(
+                "SELECT name, rating, flag, status, brand, project, trashed_at IS NOT NULL, label FROM asset
+                 WHERE seq = ?1",
+            )?
+            .query_row([seq], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?;
         if trashed != a.trashed {
             self.set_trashed(&[seq], a.trashed, actor, now)?;
         }
@@ -1326,6 +1355,7 @@ impl Tx<'_> {
         for (column, now_is, to) in [
             (Column::Rating, rating, i64::from(a.rating.stars())),
             (Column::Flag, flag, a.flag.code()),
+            (Column::Label, label, a.label.code()),
             (Column::Status, status, a.status.code()),
             (Column::Brand, brand_now, brand.0),
             (Column::Project, project_now, project.0),

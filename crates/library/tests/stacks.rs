@@ -203,5 +203,17 @@ fn every_count_counts_a_stack_once() {
         ),
         (2, 2, 2, 2, 2, 2, 2)
     );
+    // Its cover is one of its cards (the newest), never a member hidden in a stack.
+    assert!(coll.cover.is_some_and(|c| cards.contains(&c)), "{:?}", coll.cover);
+    let parent = me
+        .collection_list("Acme")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "Shoots")
+        .unwrap();
+    assert_eq!(
+        parent.cover, coll.cover,
+        "a parent's cover comes from its sub-collections too"
+    );
     t.assert_consistent();
 }

@@ -60,7 +60,7 @@ pub struct AssetSummary {
     /// yet (the app's "Not yet uploaded" badge).
     #[serde(default)]
     pub unsent: bool,
-    /// Its colour label (this library's).
+    /// Its colour label.
     #[serde(default)]
     pub label: Label,
     /// The original's size in bytes.

@@ -76,7 +76,7 @@ wire_enum!(
         Rating = "rating",
         /// Culling flag set.
         Flag = "flag",
-        /// Colour label set (this library's own: not sent to the studio).
+        /// Colour label set.
         Label = "label",
         /// Review status changed (a transition).
         Status = "status",
@@ -152,7 +152,6 @@ impl ChangeAction {
                 | ChangeAction::WatchAdd
                 | ChangeAction::WatchRemove
                 | ChangeAction::Synced
-                | ChangeAction::Label
         )
     }
 }

@@ -24,7 +24,7 @@ pub enum Intent {
         /// Pick, reject or none.
         flag: Flag,
     },
-    /// Set the colour label (this library's own, as Lightroom's are its catalog's).
+    /// Set the colour label.
     Label {
         /// Red, yellow, green, blue, purple or none.
         label: Label,

@@ -6,7 +6,7 @@
 
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::{
-    AssetId, BrandRole, ErrorCode, Flag, Kind, Rating, ReviewAction, Source, Status, StudioRole,
+    AssetId, BrandRole, ErrorCode, Flag, Kind, Label, Rating, ReviewAction, Source, Status, StudioRole,
 };
 use serde::{Deserialize, Serialize};
 
@@ -275,6 +275,10 @@ pub struct AssetPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub flag: Option<Flag>,
+    /// Colour label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub label: Option<Label>,
 }
 
 impl AssetPatch {
@@ -562,6 +566,9 @@ pub struct AssetSyncRow {
     pub rating: Rating,
     /// Culling flag.
     pub flag: Flag,
+    /// Colour label (older rows have none).
+    #[serde(default)]
+    pub label: Label,
     /// Tags, sorted by their case-folded key.
     #[serde(default)]
     pub tags: Vec<String>,

@@ -46,7 +46,7 @@ fn comparable(a: &AssetSyncRow) -> String {
     let mut tags: Vec<String> = a.tags.iter().map(|t| t.to_lowercase()).collect();
     tags.sort();
     format!(
-        "name={} project={} brand={} creator={} hash={} status={:?} rating={:?} flag={:?} tags={tags:?} collections={:?} campaigns={:?} stack={:?} forked_from={:?} trashed={}",
+        "name={} project={} brand={} creator={} hash={} status={:?} rating={:?} flag={:?} label={:?} tags={tags:?} collections={:?} campaigns={:?} stack={:?} forked_from={:?} trashed={}",
         a.name,
         a.project,
         a.brand,
@@ -55,6 +55,7 @@ fn comparable(a: &AssetSyncRow) -> String {
         a.status,
         a.rating,
         a.flag,
+        a.label,
         a.collections,
         a.campaigns,
         a.stack,

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use atelier_domain::ids::DeviceId;
-use atelier_domain::{AssetId, BrandRole, Flag, Rating, ReviewAction, StudioRole};
+use atelier_domain::{AssetId, BrandRole, Flag, Label, Rating, ReviewAction, StudioRole};
 use atelier_library::{CancelToken, ImportOptions, Library, MoveTarget, OpenOptions, Selection};
 use atelier_protocol::StudioUser;
 use atelier_studio::{Database, NewStudio, Studio};
@@ -664,7 +664,15 @@ impl World {
                 format!("rate {rating}"),
                 me.rate(&one, rating_of(rating)).map(|_| ()),
             ),
-            15..24 => (format!("flag {flag:?}"), me.flag(&one, flag).map(|_| ())),
+            15..21 => (format!("flag {flag:?}"), me.flag(&one, flag).map(|_| ())),
+            21..24 => {
+                let label = if flag == Flag::Pick {
+                    Label::Red
+                } else {
+                    Label::None
+                };
+                (format!("label {label:?}"), me.label(&one, label).map(|_| ()))
+            }
             24..38 => (
                 format!("tag +{tag}"),
                 me.tag_add(&one, std::slice::from_ref(&tag)).map(|_| ()),

@@ -576,6 +576,7 @@ async fn asset_intents_merge_as_the_protocol_says(t: Team) {
                     asset: id,
                     fields: AssetPatch {
                         flag: Some(Flag::Pick),
+                        label: Some(atelier_domain::Label::Green),
                         ..AssetPatch::default()
                     },
                 },
@@ -589,7 +590,10 @@ async fn asset_intents_merge_as_the_protocol_says(t: Team) {
     );
     let now = assets(&view(&t, &t.bo).await)[&id].clone();
     assert_eq!(now.tags, vec!["hero".to_string(), "sunset".to_string()]);
-    assert_eq!((now.rating, now.flag), (Rating::new(2).unwrap(), Flag::Pick));
+    assert_eq!(
+        (now.rating, now.flag, now.label),
+        (Rating::new(2).unwrap(), Flag::Pick, atelier_domain::Label::Green)
+    );
 
     // Review: Ana submits; two Managers approve what they both saw in review — the second is
     // stale. Approved work keeps its name.

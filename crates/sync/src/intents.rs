@@ -12,7 +12,7 @@
 
 use atelier_domain::ids::{BrandId, CampaignId, CollectionId, ProjectId, UserId};
 use atelier_domain::review::action_between;
-use atelier_domain::{AssetId, BrandRole, Flag, Id as _, Rating, Status};
+use atelier_domain::{AssetId, BrandRole, Flag, Id as _, Label, Rating, Status};
 use atelier_library::Library;
 use atelier_protocol::{AssetPatch, AssetSyncRow, Change, ChangeAction, Entity, KitPatch, SyncIntent};
 
@@ -464,6 +464,17 @@ fn asset_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, Strin
                             ..AssetPatch::default()
                         }),
                         format!("Flag {name} as {}", f.as_str()),
+                    ));
+                }
+            }
+            ChangeAction::Label if row.is_some() => {
+                if let Some(l) = after_text(c, "label").and_then(|l| l.parse::<Label>().ok()) {
+                    out.push((
+                        set(AssetPatch {
+                            label: Some(l),
+                            ..AssetPatch::default()
+                        }),
+                        format!("Label {name} {}", l.as_str()),
                     ));
                 }
             }

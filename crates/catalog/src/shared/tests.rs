@@ -26,6 +26,7 @@ fn row(project: ProjectId, brand: BrandId, creator: UserId, added_at: i64, thumb
         status: Status::Draft,
         rating: Rating::default(),
         flag: Flag::None,
+        label: atelier_domain::Label::None,
         tags: Vec::new(),
         prompt: None,
         thumb,

@@ -597,16 +597,22 @@ fn decide_asset(
                 ));
             }
             let mut row = current.clone();
-            let AssetPatch { name, rating, flag } = fields;
+            let AssetPatch {
+                name,
+                rating,
+                flag,
+                label,
+            } = fields;
             if let Some(name) = name.as_deref() {
                 rules::edit(&who, &f)?;
                 row.name = names::asset_file_name(name, &current.name, names::extension(&current.name))?;
             }
-            if rating.is_some() || flag.is_some() {
+            if rating.is_some() || flag.is_some() || label.is_some() {
                 rules::organise(&who, &f)?;
             }
             row.rating = rating.unwrap_or(row.rating);
             row.flag = flag.unwrap_or(row.flag);
+            row.label = label.unwrap_or(row.label);
             put(row, brand)
         }
         SyncIntent::TagAdd { asset, tag } | SyncIntent::TagRemove { asset, tag } => {

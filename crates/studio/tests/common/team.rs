@@ -130,6 +130,7 @@ pub fn new_asset(project: ProjectId, brand: BrandId, name: &str) -> AssetSyncRow
         status: Status::Draft,
         rating: Rating::default(),
         flag: Flag::None,
+        label: atelier_domain::Label::None,
         tags: vec!["Beach".into()],
         prompt: None,
         thumb: false,

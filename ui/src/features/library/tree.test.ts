@@ -9,6 +9,7 @@ const c = (path: string): CollectionInfo => ({
   depth: path.split('/').length - 1,
   count: 0,
   nested_count: 0,
+  cover: null,
 });
 const list = ['Shoots', 'Shoots/2026', 'Shoots/2026/June', 'Shoots/2026/May', 'Refs'].map(c);
 

@@ -168,7 +168,7 @@ trashed: boolean,
  */
 unsent: boolean, 
 /**
- * Its colour label (this library's).
+ * Its colour label.
  */
 label: Label, 
 /**

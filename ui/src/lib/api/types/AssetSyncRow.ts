@@ -5,6 +5,7 @@ import type { CampaignId } from "./CampaignId";
 import type { CollectionId } from "./CollectionId";
 import type { Flag } from "./Flag";
 import type { Kind } from "./Kind";
+import type { Label } from "./Label";
 import type { ProjectId } from "./ProjectId";
 import type { Rating } from "./Rating";
 import type { Source } from "./Source";
@@ -84,6 +85,10 @@ rating: Rating,
  * Culling flag.
  */
 flag: Flag, 
+/**
+ * Colour label (older rows have none).
+ */
+label: Label, 
 /**
  * Tags, sorted by their case-folded key.
  */

@@ -177,7 +177,7 @@ trashed: boolean,
  */
 unsent: boolean, 
 /**
- * Its colour label (this library's).
+ * Its colour label.
  */
 label: Label, 
 /**
