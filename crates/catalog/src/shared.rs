@@ -248,8 +248,12 @@ impl Catalog {
         let conn = self.conn();
         let row = conn
             .prepare_cached(
-                "SELECT a.uid, p.uid, b.uid, u.uid, a.name, a.kind, a.source, a.hash, f.bytes, f.mime, a.width,
-                        a.height, a.captured_at, a.added_at, a.status, a.rating, a.flag, a.prompt, b.personal_of,
+                "SELECT a.uid, p.uid, b.uid, u.uid, a.name, a.kind, a.source, a.hash, f.bytes, f.mime,
+                        -- As displayed (the row's promise): a photo turned by its EXIF orientation
+                        -- is sent as it is seen, so other members' copies (orientation 1) agree.
+                        CASE WHEN f.orientation BETWEEN 5 AND 8 THEN a.height ELSE a.width END,
+                        CASE WHEN f.orientation BETWEEN 5 AND 8 THEN a.width ELSE a.height END,
+                        a.captured_at, a.added_at, a.status, a.rating, a.flag, a.prompt, b.personal_of,
                         a.label
                  FROM asset a JOIN project p ON p.id = a.project JOIN brand b ON b.id = a.brand
                  JOIN user u ON u.id = a.creator JOIN asset_file f ON f.asset = a.seq WHERE a.seq = ?1",

@@ -307,3 +307,45 @@ fn every_sort_pages_both_ways_without_gaps_or_repeats() {
         }
     }
 }
+
+/// A JPEG stored 64 × 48 with EXIF orientation 6 (turned a quarter clockwise): shown 48 × 64.
+fn turned_jpeg() -> Vec<u8> {
+    let plain = common::jpeg(64, 48, 7);
+    // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+    let tiff: [u8; 26] = [
+        b'M', b'M', 0, 0x2A, 0, 0, 0, 8, // header, IFD0 at 8
+        0, 1, // one entry
+        0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // Orientation, SHORT, 1, value 6
+        0, 0, 0, 0, // no next IFD
+    ];
+    let mut app1 = vec![0xFF, 0xE1, 0, (2 + 6 + tiff.len()) as u8];
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn a_turned_photo_is_portrait_here_and_on_the_studio() {
+    let t = TestLibrary::new();
+    t.write("turned.jpg", &turned_jpeg());
+    let r = t.import(&ImportOptions::default());
+    let id = r.imported[0].id;
+    let me = t.lib.as_owner();
+    let shown = me.show(id).unwrap().detail.summary;
+    assert_eq!((shown.width, shown.height), (48, 64), "as displayed");
+    assert_eq!(
+        t.count(AssetQuery {
+            shapes: vec![Shape::Portrait],
+            ..Default::default()
+        }),
+        1
+    );
+    // Sent to the studio as it is seen: other members' copies (which keep no orientation)
+    // show it the same way.
+    t.share("Inbox");
+    let row = t.lib.shared_asset_row(id).unwrap().unwrap();
+    assert_eq!((row.width, row.height), (48, 64));
+}
