@@ -8,6 +8,7 @@ use atelier_domain::ids::BrandId;
 use atelier_domain::roles::BrandRole;
 use atelier_domain::{Id, names};
 use atelier_protocol::{ChangeAction, Entity};
+use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
@@ -414,13 +415,20 @@ impl Catalog {
             )?
             .query_map([crate::rows::array(&scope.brands)], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        // The cards once for every brand (one posting read, not one per brand).
+        let cards = scope.cards(self.conn())?;
         ids.into_iter()
-            .map(|b| self.brand_info(BrandRow(b), scope))
+            .map(|b| self.brand_info_counting(BrandRow(b), &cards))
             .collect()
     }
 
     /// One brand with its kit, members and the count of its assets the reader may see.
     pub fn brand_info(&self, brand: BrandRow, scope: &Scope) -> Result<BrandInfo> {
+        self.brand_info_counting(brand, &scope.cards(self.conn())?)
+    }
+
+    /// [`Catalog::brand_info`], counting among `cards` (what the reader's grid shows).
+    fn brand_info_counting(&self, brand: BrandRow, cards: &RoaringBitmap) -> Result<BrandInfo> {
         let conn = self.conn();
         type Row = (
             Vec<u8>,
@@ -487,7 +495,7 @@ impl Catalog {
                     })
                 })
                 .collect::<Result<_>>()?,
-            count: (load(conn, Facet::Brand(brand.0))? & &scope.cards(conn)?).len(),
+            count: (load(conn, Facet::Brand(brand.0))? & cards).len(),
         })
     }
 

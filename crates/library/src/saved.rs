@@ -103,10 +103,22 @@ impl Acting<'_> {
                 atelier_catalog::CatalogError::NotFound { .. } => not_found(id),
                 other => other.into(),
             })?;
-        self.saved_searches(None)?
+        // Read back what was kept, counting this one only.
+        let stored = self
+            .catalog()
+            .saved_searches(self.user)?
             .into_iter()
             .find(|s| s.id == id)
-            .ok_or_else(|| not_found(id))
+            .ok_or_else(|| not_found(id))?;
+        let query: AssetQuery =
+            serde_json::from_str(&stored.query).map_err(|e| crate::LibraryError::Internal(e.to_string()))?;
+        let count = self.count_of(&query, None)?;
+        Ok(SavedSearch {
+            id,
+            name: stored.name,
+            query,
+            count,
+        })
     }
 
     /// Deletes a saved search (the assets it finds are untouched).
