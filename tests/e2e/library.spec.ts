@@ -206,6 +206,35 @@ test('a collection dragged onto another nests there, onto the heading goes to th
   await shot(page, 'library-collection-nested');
 });
 
+test('a collection shows the cover chosen for it; its menu gives back the automatic one', async () => {
+  type Coll = { path: string; cover: string | null; cover_chosen: boolean };
+  const tree = rail().getByRole('list', { name: 'Collections of Acme' });
+  const june = async () => (await a.api<Coll[]>('/api/collections?brand=Acme')).find((c) => c.path === 'Shoots/2026/June')!;
+  const automatic = (await june()).cover!;
+  const filed = a.cliJson<SearchPage>('search', '--brand', 'Acme', '--collection', 'Shoots/2026/June');
+  const other = filed.items.map((i) => i.id).find((id) => id !== automatic)!;
+  await a.api('/api/collections/cover', { path: 'Shoots/2026/June', brand: 'Acme', asset: other });
+  const cover = tree.getByRole('button', { name: /^June/ }).locator('img.cover');
+  await expect(cover).toHaveAttribute('src', new RegExp(other));
+  // Not filed there: refused with what is allowed.
+  const unfiled = a.cliJson<SearchPage>('search', '--brand', 'Acme').items.map((i) => i.id).find((id) => !filed.items.some((f) => f.id === id))!;
+  const refused = await page.evaluate(async (asset) => {
+    const r = await fetch('/api/collections/cover', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: 'Shoots/2026/June', brand: 'Acme', asset }) });
+    return { status: r.status, body: await r.json() };
+  }, unfiled);
+  expect(refused.status).toBe(400);
+  expect(refused.body.code).toBe('cover_not_in_collection');
+
+  await tree.getByRole('button', { name: /^June/ }).click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Automatic cover' }).click();
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText('shows its newest asset again');
+  await expect(cover).toHaveAttribute('src', new RegExp(automatic));
+  expect((await june()).cover_chosen).toBe(false);
+  await tree.getByRole('button', { name: /^June/ }).click({ button: 'right' });
+  await expect(page.getByRole('menuitem', { name: 'Automatic cover' })).toBeDisabled();
+  await page.keyboard.press('Escape');
+});
+
 test('changes made elsewhere appear without a reload', async () => {
   await brandPicker().selectOption('');
   await page.getByRole('button', { name: /^More/ }).click();

@@ -114,6 +114,16 @@ test('tags: create inline and remove', async () => {
 test('collections and campaigns of a team-brand asset', async () => {
   await info().getByRole('combobox', { name: 'Add to collection' }).selectOption('Shoots/June');
   await expect(info().getByRole('button', { name: 'Remove from collection Shoots/June' })).toBeVisible();
+  // This asset as the collection's cover, then the automatic one again.
+  type Coll = { path: string; cover: string | null; cover_chosen: boolean };
+  const june = async () => (await a.api<Coll[]>('/api/collections?brand=Acme')).find((c) => c.path === 'Shoots/June')!;
+  await info().getByRole('button', { name: 'Make this the cover of Shoots/June' }).click();
+  const chosen = info().getByRole('button', { name: /^Cover of Shoots\/June/ });
+  await expect(chosen).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => (await june()).cover_chosen).toBe(true);
+  await chosen.click();
+  await expect(info().getByRole('button', { name: 'Make this the cover of Shoots/June' })).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(async () => (await june()).cover_chosen).toBe(false);
   await info().getByRole('combobox', { name: 'Add to campaign' }).selectOption('Launch');
   await expect(info().getByRole('button', { name: 'Remove from campaign Launch' })).toBeVisible();
   expect(a.cliJson<SearchPage>('search', '--brand', 'Acme', '--campaign', 'Launch').total).toBe(1);

@@ -37,8 +37,11 @@ pub struct CollectionInfo {
     /// Assets in it or any sub-collection (each counted once).
     #[ts(type = "number")]
     pub nested_count: u64,
-    /// Its cover: the newest card in it or a sub-collection (none when it holds nothing).
+    /// Its cover: the one chosen while it is a card in it or a sub-collection, else the
+    /// newest card there (none when it holds nothing).
     pub cover: Option<AssetId>,
+    /// Whether the cover was chosen by hand (and still holds).
+    pub cover_chosen: bool,
 }
 
 /// Collections at `path` ("Shoots/2026/June"), in `brands`; with `nested`, their descendants
@@ -230,6 +233,60 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Chooses a collection's cover (`None`: back to the automatic one, its newest card). The
+    /// caller has checked the asset is filed in it or below; the list shows it only while it is.
+    pub fn set_collection_cover(
+        &mut self,
+        collection: CollectionRow,
+        cover: Option<AssetId>,
+        actor: UserRow,
+        now: i64,
+    ) -> Result<()> {
+        let old: Option<Vec<u8>> = self.tx.query_row(
+            "SELECT cover FROM collection WHERE id = ?1",
+            [collection.0],
+            |r| r.get(0),
+        )?;
+        let old = old.map(|u| uuid_of(&u).map(AssetId::from_uuid)).transpose()?;
+        if let Some(asset) = cover {
+            let within = subtree(&self.tx, collection.0)?;
+            let filed: bool = self.tx.query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM collection_asset ca JOIN asset a ON a.seq = ca.asset
+                     WHERE a.uid = ?1 AND a.trashed_at IS NULL AND ca.collection IN ({}))",
+                    within.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                ),
+                [asset.to_bytes()],
+                |r| r.get(0),
+            )?;
+            if !filed {
+                return Err(InvalidInput::new(
+                    ErrorCode::CoverNotInCollection,
+                    format!(
+                        "asset {asset} isn't filed in this collection or one inside it: a cover is one of the collection's own assets"
+                    ),
+                )
+                .into());
+            }
+        }
+        if old == cover {
+            return Ok(());
+        }
+        self.tx.execute(
+            "UPDATE collection SET cover = ?2 WHERE id = ?1",
+            params![collection.0, cover.map(|c| c.to_bytes().to_vec())],
+        )?;
+        self.journal(
+            now,
+            actor,
+            Entity::Collection,
+            Some(&self.uid(Entity::Collection, collection.0)?),
+            ChangeAction::Cover,
+            json!({ "cover": old }),
+            json!({ "cover": cover }),
+        )
+    }
+
     /// Moves a collection under `parent` (or to the top). Refused into itself or its own
     /// descendants, or onto a sibling's name.
     pub fn move_collection(
@@ -401,6 +458,13 @@ impl Catalog {
             )?
             .query_map([brand.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<_, _>>()?;
+        // Covers chosen by hand, as the seq of their asset here (an asset not here: none).
+        let chosen: HashMap<i64, u32> = conn
+            .prepare_cached(
+                "SELECT c.id, a.seq FROM collection c JOIN asset a ON a.uid = c.cover WHERE c.brand = ?1",
+            )?
+            .query_map([brand.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         let mut bits: HashMap<i64, RoaringBitmap> = HashMap::new();
         for (id, ..) in &rows {
             bits.insert(*id, load(conn, Facet::Collection(*id))? & &cards);
@@ -410,6 +474,7 @@ impl Catalog {
         fn walk(
             rows: &[(i64, Vec<u8>, Option<i64>, String)],
             bits: &HashMap<i64, RoaringBitmap>,
+            chosen: &HashMap<i64, u32>,
             parent: Option<i64>,
             prefix: &str,
             depth: usize,
@@ -441,18 +506,23 @@ impl Catalog {
                         count: direct.len(),
                         nested_count: 0,
                         cover: None,
+                        cover_chosen: false,
                     },
                     None,
                 ));
-                let below = walk(rows, bits, Some(*id), &path, depth + 1, out)? | direct;
+                let below = walk(rows, bits, chosen, Some(*id), &path, depth + 1, out)? | direct;
                 out[at].0.nested_count = below.len();
-                out[at].1 = below.max();
+                // The one chosen while it is a card in it or below (filed elsewhere since,
+                // stacked under another, trashed, or not visible here: the automatic one).
+                let hand = chosen.get(id).copied().filter(|seq| below.contains(*seq));
+                out[at].0.cover_chosen = hand.is_some();
+                out[at].1 = hand.or_else(|| below.max());
                 all |= below;
             }
             Ok(all)
         }
-        walk(&rows, &bits, None, "", 0, &mut out)?;
-        // Covers: the newest card of each (seqs grow with time added).
+        walk(&rows, &bits, &chosen, None, "", 0, &mut out)?;
+        // Covers: the chosen one, else the newest card of each (seqs grow with time added).
         let mut uid_of = conn.prepare_cached("SELECT uid FROM asset WHERE seq = ?1")?;
         out.into_iter()
             .map(|(mut info, cover)| {

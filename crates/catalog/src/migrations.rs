@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
         Some(crate::facets::fill),
     ),
     (include_str!("../migrations/0025_saved_searches.sql"), None),
+    (include_str!("../migrations/0026_collection_cover.sql"), None),
 ];
 
 type Fixup = fn(&Connection) -> Result<()>;

@@ -428,18 +428,18 @@ impl Catalog {
     /// A collection as `collection.create` carries it: `None` if it is gone, or on a Personal
     /// brand (those stay here), or on a team brand the studio doesn't have.
     pub fn collection_sync_row(&self, id: CollectionId) -> Result<Option<CollectionSyncRow>> {
-        // (brand uid, parent uid, name, on a team brand)
-        type Found = (Vec<u8>, Option<Vec<u8>>, String, bool);
+        // (brand uid, parent uid, name, on a team brand, cover)
+        type Found = (Vec<u8>, Option<Vec<u8>>, String, bool, Option<Vec<u8>>);
         let row: Option<Found> = self
             .conn()
             .query_row(
-                "SELECT b.uid, p.uid, c.name, b.personal_of IS NULL FROM collection c JOIN brand b ON b.id = c.brand
+                "SELECT b.uid, p.uid, c.name, b.personal_of IS NULL, c.cover FROM collection c JOIN brand b ON b.id = c.brand
                  LEFT JOIN collection p ON p.id = c.parent WHERE c.uid = ?1",
                 [id.to_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let Some((brand, parent, name, team)) = row else {
+        let Some((brand, parent, name, team, cover)) = row else {
             return Ok(None);
         };
         if !team {
@@ -452,6 +452,7 @@ impl Catalog {
                 .map(|p| uuid_of(&p).map(CollectionId::from_uuid))
                 .transpose()?,
             name,
+            cover: cover.map(|c| uuid_of(&c).map(AssetId::from_uuid)).transpose()?,
         }))
     }
 
@@ -1520,8 +1521,14 @@ impl Tx<'_> {
             let here = tx.collection_here(c.id, brand, now)?;
             let name = tx.free_collection_name(brand.0, parent, &c.name, here)?;
             tx.tx.execute(
-                "UPDATE collection SET name = ?2, name_key = ?3, parent = ?4 WHERE id = ?1",
-                params![here, name, names::key(&name), parent],
+                "UPDATE collection SET name = ?2, name_key = ?3, parent = ?4, cover = ?5 WHERE id = ?1",
+                params![
+                    here,
+                    name,
+                    names::key(&name),
+                    parent,
+                    c.cover.map(|a| a.to_bytes().to_vec())
+                ],
             )?;
             tx.note_group(
                 atelier_protocol::Entity::Collection,

@@ -826,6 +826,23 @@ pub enum CollectionCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Choose a collection's cover (one of its assets), or give it back to the automatic one.
+    Cover {
+        /// The path.
+        path: String,
+        /// The asset's id (filed in the collection or one inside it).
+        #[arg(conflicts_with = "automatic", required_unless_present = "automatic")]
+        asset: Option<String>,
+        /// Back to the automatic cover: the newest asset in it.
+        #[arg(long)]
+        automatic: bool,
+        /// The brand, when several have this path.
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a collection and its sub-collections (never the assets).
     Delete {
         /// The path.

@@ -345,6 +345,24 @@ pub fn collection(lib: &Acting<'_>, cmd: CollectionCommand) -> Result<ExitCode> 
             json,
             |c| format!("Moved to {}", c.path),
         ),
+        CollectionCommand::Cover {
+            path,
+            asset,
+            automatic: _,
+            brand,
+            json,
+        } => {
+            let asset = parse_ids(asset.as_slice())?.pop();
+            show(
+                &lib.collection_cover(&path, asset, brand.as_deref())?,
+                json,
+                |c| match (c.cover, c.cover_chosen) {
+                    (Some(a), true) => format!("{} now shows {a}", c.path),
+                    (Some(a), false) => format!("{} shows its newest asset, {a}", c.path),
+                    (None, _) => format!("{} holds nothing to show yet", c.path),
+                },
+            )
+        }
         CollectionCommand::Delete { path, brand, json } => {
             let n = lib.collection_delete(&path, brand.as_deref())?;
             show(&serde_json::json!({ "deleted": n }), json, |_| {

@@ -119,6 +119,8 @@ error_codes! {
     StackTooLarge = "stack_too_large",
     /// A stack's cover must be one of its assets.
     CoverNotInStack = "cover_not_in_stack",
+    /// A collection's cover must be one of its assets (filed in it or below).
+    CoverNotInCollection = "cover_not_in_collection",
     /// A name that is already taken.
     NameTaken = "name_taken",
     /// A tag merged into itself.

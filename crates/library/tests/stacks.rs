@@ -217,3 +217,79 @@ fn every_count_counts_a_stack_once() {
     );
     t.assert_consistent();
 }
+
+/// A collection's cover chosen by hand (issue 14, feature 8): one of its own assets, shown
+/// while it is a card in the collection or below; otherwise, or given back, the newest card.
+#[test]
+fn a_collection_cover_chosen_by_hand() {
+    let t = TestLibrary::new();
+    let me = t.lib.as_owner();
+    me.brand_create("Acme").unwrap();
+    let opts = ImportOptions {
+        brand: Some("Acme".into()),
+        project: Some("June".into()),
+        ..in_place()
+    };
+    let made = t.photos("june", 4, &opts);
+    me.collection_create("Shoots/June", "Acme").unwrap();
+    me.collection_add("Shoots/June", &ids(&made[..3]), None).unwrap();
+    let info = |path: &str| {
+        me.collection_list("Acme")
+            .unwrap()
+            .into_iter()
+            .find(|c| c.path == path)
+            .unwrap()
+    };
+    let newest = info("Shoots/June").cover.unwrap();
+    assert!(!info("Shoots/June").cover_chosen);
+
+    // Chosen on the sub-collection and on its parent (filed below counts).
+    let chosen = made
+        .iter()
+        .copied()
+        .find(|a| *a != newest && made[..3].contains(a))
+        .unwrap();
+    let shown = me.collection_cover("Shoots/June", Some(chosen), None).unwrap();
+    assert_eq!((shown.cover, shown.cover_chosen), (Some(chosen), true));
+    let parent = me.collection_cover("Shoots", Some(chosen), Some("Acme")).unwrap();
+    assert_eq!((parent.cover, parent.cover_chosen), (Some(chosen), true));
+
+    // Bad input: an asset not filed there, an unknown collection — refused, nothing changed.
+    let err = me
+        .collection_cover("Shoots/June", Some(made[3]), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "cover_not_in_collection", "{err}");
+    assert!(
+        err.to_string().contains("isn't filed in this collection"),
+        "{err}"
+    );
+    let err = me.collection_cover("Nowhere", Some(chosen), None).unwrap_err();
+    assert_eq!(err.code(), "collection_not_found", "{err}");
+    assert_eq!(info("Shoots/June").cover, Some(chosen));
+
+    // Taken out of the collection: the automatic cover shows; filed again: the choice holds.
+    me.collection_remove("Shoots/June", &ids(&[chosen]), None)
+        .unwrap();
+    let after = info("Shoots/June");
+    assert_eq!((after.cover, after.cover_chosen), (Some(newest), false));
+    me.collection_add("Shoots/June", &ids(&[chosen]), None).unwrap();
+    assert_eq!(info("Shoots/June").cover, Some(chosen));
+
+    // Stacked under another: not a card, so not shown.
+    me.stack(&[newest, chosen], Some(newest)).unwrap();
+    assert!(!info("Shoots/June").cover_chosen);
+    me.unstack(&[newest]).unwrap();
+
+    // Given back: the newest card again; journaled both ways.
+    let back = me.collection_cover("Shoots/June", None, None).unwrap();
+    assert_eq!((back.cover, back.cover_chosen), (Some(newest), false));
+    let journal = t.lib.changes_since(0, 100_000).unwrap();
+    assert_eq!(
+        journal
+            .iter()
+            .filter(|c| c.action == atelier_protocol::ChangeAction::Cover)
+            .count(),
+        3
+    );
+    t.assert_consistent();
+}

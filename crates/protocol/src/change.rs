@@ -106,6 +106,8 @@ wire_enum!(
         Merge = "merge",
         /// Moved in its tree (collections).
         Move = "move",
+        /// Its cover chosen, or given back to the automatic one (collections).
+        Cover = "cover",
         /// Kit edited.
         Kit = "kit",
         /// Anchors pinned or unpinned.

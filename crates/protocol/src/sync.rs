@@ -165,6 +165,16 @@ pub enum SyncIntent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         parent: Option<CollectionId>,
     },
+    /// Choose a collection's cover (an asset filed in it or below), or (with none) give it
+    /// back to the automatic one: its newest card.
+    #[serde(rename = "collection.cover")]
+    CollectionCover {
+        /// Which.
+        collection: CollectionId,
+        /// The asset shown for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover: Option<AssetId>,
+    },
     /// Delete a collection and its sub-collections (the assets stay).
     #[serde(rename = "collection.delete")]
     CollectionDelete {
@@ -247,6 +257,7 @@ impl SyncIntent {
             SyncIntent::CollectionCreate { .. } => "collection.create",
             SyncIntent::CollectionRename { .. } => "collection.rename",
             SyncIntent::CollectionMove { .. } => "collection.move",
+            SyncIntent::CollectionCover { .. } => "collection.cover",
             SyncIntent::CollectionDelete { .. } => "collection.delete",
             SyncIntent::CollectionFile { .. } => "collection.file",
             SyncIntent::CollectionUnfile { .. } => "collection.unfile",
@@ -613,6 +624,10 @@ pub struct CollectionSyncRow {
     pub parent: Option<CollectionId>,
     /// Its name (unique among its siblings, ignoring case).
     pub name: String,
+    /// The asset chosen to stand for it; none: its newest card. A reader shows it only while
+    /// it is filed in the collection or below and visible there (so a cover never reveals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<AssetId>,
 }
 
 /// A campaign of a team brand, as the studio holds it (read in its brand's scope).

@@ -101,7 +101,10 @@ fn studio_view(world: &World, c: usize) -> Result<(Assets, Groups), Failure> {
                 }
                 SyncData::Collection(g) => {
                     let parent = g.parent.map(|p| p.to_string()).unwrap_or_default();
-                    let said = format!("brand={} parent={parent} name={}", g.brand, g.name);
+                    let said = format!(
+                        "brand={} parent={parent} name={} cover={:?}",
+                        g.brand, g.name, g.cover
+                    );
                     groups.insert(g.id.uuid(), (row.seq, "collection", said));
                 }
                 SyncData::Campaign(g) => {
@@ -211,7 +214,10 @@ pub fn check(world: &mut World) -> Result<(), Failure> {
                     .map_err(|e| broken(e.to_string()))?
                     .map(|g| {
                         let parent = g.parent.map(|p| p.to_string()).unwrap_or_default();
-                        format!("brand={} parent={parent} name={}", g.brand, g.name)
+                        format!(
+                            "brand={} parent={parent} name={} cover={:?}",
+                            g.brand, g.name, g.cover
+                        )
                     }),
                 _ => lib
                     .campaign_sync_row(atelier_domain::ids::CampaignId::from_uuid(*id))

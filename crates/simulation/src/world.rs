@@ -562,7 +562,7 @@ impl World {
     fn group(&mut self, c: usize) -> Result<(), Failure> {
         let brand = *BRANDS.choose(&mut self.rng).unwrap_or(&BRANDS[0]);
         let (paths, campaigns) = self.groups(c, brand)?;
-        let pick = self.rng.random_range(0..7);
+        let pick = self.rng.random_range(0..9);
         let path = paths.choose(&mut self.rng).cloned();
         let other = paths.choose(&mut self.rng).cloned();
         let campaign = campaigns.choose(&mut self.rng).cloned();
@@ -598,6 +598,22 @@ impl World {
                 me.campaign_rename(&k, new_campaign, brand).map(|_| ()),
             ),
             (6, _, Some(k)) => (format!("delete campaign {k}"), me.campaign_delete(&k, brand)),
+            // The cover chosen: the one shown now (filed there), which then stays.
+            (7, Some(p), _) => {
+                let shown = me
+                    .collection_list(brand)
+                    .ok()
+                    .and_then(|l| l.into_iter().find(|i| i.path == p))
+                    .and_then(|i| i.cover);
+                (
+                    format!("cover of collection {p}: {shown:?}"),
+                    me.collection_cover(&p, shown, Some(brand)).map(|_| ()),
+                )
+            }
+            (8, Some(p), _) => (
+                format!("automatic cover for collection {p}"),
+                me.collection_cover(&p, None, Some(brand)).map(|_| ()),
+            ),
             _ => return Ok(()),
         };
         self.note(format!("c{c} on {brand}: {what}: {}", ok(&r)));

@@ -820,6 +820,7 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
         brand,
         parent,
         name: name.into(),
+        cover: None,
     };
     let picks = collection("Picks", None, s.acme);
     let hero = collection("Hero", Some(picks.id), s.acme);
@@ -900,6 +901,37 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
     let seen = &assets(&bo)[&a.id];
     assert_eq!(seen.collections, vec![hero.id]);
     assert_eq!(seen.campaigns, vec![spring.id]);
+    // A cover is one of the brand's assets on the studio; readers get it on the row.
+    let elsewhere = new_asset(s.shoot, s.acme, "not-here.jpg");
+    let r = push(
+        &t,
+        &t.ana,
+        s.ana_lib,
+        25,
+        vec![
+            SyncIntent::CollectionCover {
+                collection: hero.id,
+                cover: Some(a.id),
+            },
+            SyncIntent::CollectionCover {
+                collection: picks.id,
+                cover: Some(elsewhere.id),
+            },
+        ],
+    )
+    .await;
+    applied(&r[0]);
+    assert_eq!(refused(&r[1]), ErrorCode::AssetNotFound, "not on the studio");
+    let covers: Vec<(String, Option<AssetId>)> = view(&t, &t.bo)
+        .await
+        .values()
+        .filter_map(|d| match d {
+            SyncData::Collection(c) => Some((c.name.clone(), c.cover)),
+            _ => None,
+        })
+        .collect();
+    assert!(covers.contains(&("Hero".to_string(), Some(a.id))), "{covers:?}");
+    assert!(covers.contains(&("Picks".to_string(), None)), "{covers:?}");
     let bo_lib = uuid::Uuid::now_v7();
     let r = push(
         &t,
@@ -910,6 +942,10 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
             SyncIntent::CollectionRename {
                 collection: picks.id,
                 name: "Best".into(),
+            },
+            SyncIntent::CollectionCover {
+                collection: hero.id,
+                cover: None,
             },
             SyncIntent::CampaignRemove {
                 campaign: spring.id,

@@ -141,8 +141,24 @@ fn collection_intents(library: &Library, c: &Change) -> Result<Vec<(SyncIntent, 
                 ));
             }
         }
-        // Made, or renamed or moved before the studio had it: it goes up as it is now.
-        ChangeAction::Create | ChangeAction::Rename | ChangeAction::Move => {
+        ChangeAction::Cover if known => {
+            if let Some(row) = library.collection_sync_row(id)? {
+                let what = match row.cover {
+                    Some(_) => format!("Choose the cover of the collection '{}'", row.name),
+                    None => format!("Give the collection '{}' its automatic cover", row.name),
+                };
+                out.push((
+                    SyncIntent::CollectionCover {
+                        collection: id,
+                        cover: row.cover,
+                    },
+                    what,
+                ));
+            }
+        }
+        // Made, or renamed, moved or given a cover before the studio had it: it goes up as it
+        // is now.
+        ChangeAction::Create | ChangeAction::Rename | ChangeAction::Move | ChangeAction::Cover => {
             ensure_collection(library, id, &mut out)?;
         }
         _ => {}

@@ -5,11 +5,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::error::Json;
 use atelier_domain::{AssetId, AssetQuery, BrandRole, ErrorCode};
 use atelier_library::{
     Acting, BulkReport, CancelToken, ImportOptions, KitEdit, Library, LocalAsset, ProjectSettings, Selection,
 };
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -637,6 +637,29 @@ pub(crate) async fn collection_rename(
     Ok(Json(
         blocking(&s, move |l| {
             l.collection_rename(&c.path, &new, c.brand.as_deref())
+        })
+        .await?,
+    ))
+}
+
+/// `POST /api/collections/cover`: choose a collection's cover, or (`asset: null`) give it back
+/// to the automatic one.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct CollectionCoverBody {
+    path: String,
+    brand: Option<String>,
+    /// One of its assets (filed in it or below); none: the automatic cover, its newest card.
+    asset: Option<AssetId>,
+}
+
+pub(crate) async fn collection_cover(
+    State(s): State<AppState>,
+    Json(c): Json<CollectionCoverBody>,
+) -> ApiResult<Json<atelier_library::CollectionInfo>> {
+    Ok(Json(
+        blocking(&s, move |l| {
+            l.collection_cover(&c.path, c.asset, c.brand.as_deref())
         })
         .await?,
     ))

@@ -4,7 +4,8 @@
 use atelier_domain::ErrorCode;
 use atelier_library::LibraryError;
 use atelier_protocol::ApiError as Body;
-use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -91,9 +92,52 @@ impl From<atelier_domain::InvalidInput> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (self.status, axum::Json(self.body)).into_response()
     }
 }
 
 /// Shorthand for handler results.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON body in and out. A body that isn't the JSON the route takes is refused like every
+/// other error, `{code, message}` (axum's own rejection is plain text): `missing_field` when a
+/// required field is absent, `invalid_body` otherwise, with serde's words for what was wrong.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(rejection) => Err(body_error(&rejection)),
+        }
+    }
+}
+
+fn body_error(rejection: &JsonRejection) -> ApiError {
+    let detail = rejection.body_text();
+    let code = if matches!(rejection, JsonRejection::JsonDataError(_)) && detail.contains("missing field") {
+        ErrorCode::MissingField
+    } else {
+        ErrorCode::InvalidBody
+    };
+    let message = match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "send a JSON body with `Content-Type: application/json`".to_string()
+        }
+        _ => detail,
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

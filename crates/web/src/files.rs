@@ -4,9 +4,9 @@
 use atelier_domain::ErrorCode;
 use std::path::{Path as FsPath, PathBuf};
 
+use crate::error::Json;
 use atelier_domain::AssetId;
 use atelier_library::{CancelToken, ImportMode, ImportOptions};
-use axum::Json;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};

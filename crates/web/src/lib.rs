@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/collections/create", post(api::collection_create))
         .route("/collections/rename", post(api::collection_rename))
         .route("/collections/move", post(api::collection_move))
+        .route("/collections/cover", post(api::collection_cover))
         .route("/collections/delete", post(api::collection_delete))
         .route("/campaigns", get(api::campaigns))
         .route("/campaigns/create", post(api::campaign_create))

@@ -9,6 +9,7 @@
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
+use crate::error::Json;
 use atelier_domain::StudioRole;
 use atelier_domain::ids::{DeviceId, UserId};
 use atelier_library::Library;
@@ -18,7 +19,6 @@ use atelier_protocol::{
 };
 use atelier_sync::SyncError;
 use atelier_sync::session::{self, SignIn, SignedInReport, StudioStatus};
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};

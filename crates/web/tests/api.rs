@@ -164,10 +164,11 @@ async fn search_bulk_and_typed_errors() {
     )
     .await;
     assert_eq!(
-        status.as_u16(),
-        422,
-        "a body serde refuses is a client error: {err}"
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_body")),
+        "a body serde refuses is a client error, typed: {err}"
     );
+    assert!(err["message"].as_str().unwrap().contains("rating"), "{err}");
     let (status, err) = call(&f, req("GET", "/api/assets/not-an-id", None)).await;
     assert_eq!(
         (status, err["code"].as_str()),
@@ -233,12 +234,15 @@ async fn search_bulk_and_typed_errors() {
         err["message"].as_str().unwrap().contains("Couldn't sync"),
         "{err}"
     );
-    let (status, _) = call(
+    let (status, err) = call(
         &f,
         req("POST", "/api/studio/refusals/retry", Some(json!({ "id": "x" }))),
     )
     .await;
-    assert_eq!(status.as_u16(), 422);
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_body"))
+    );
     let (status, list) = call(&f, req("GET", "/api/studio/refusals", None)).await;
     assert_eq!((status, list), (StatusCode::OK, json!([])));
 }
@@ -499,4 +503,68 @@ async fn saved_searches_keep_filters_by_name_with_live_counts() {
     );
     let (_, list) = call(&f, req("GET", "/api/saved-searches", None)).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_collection_cover_is_chosen_and_given_back() {
+    let f = fixture();
+    let me = f.state.library.as_owner();
+    let brand = atelier_domain::rules::PERSONAL_BRAND;
+    me.collection_create("Refs", brand).unwrap();
+    let ids: Vec<atelier_domain::AssetId> = f.ids.iter().map(|i| i.parse().unwrap()).collect();
+    me.collection_add("Refs", &atelier_library::Selection::Ids(ids[..2].to_vec()), None)
+        .unwrap();
+
+    let body = json!({ "path": "Refs", "asset": f.ids[0] });
+    let (status, info) = call(&f, req("POST", "/api/collections/cover", Some(body))).await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert_eq!(
+        (info["cover"].as_str(), info["cover_chosen"].as_bool()),
+        (Some(f.ids[0].as_str()), Some(true))
+    );
+
+    // Bad input: not filed there, not an id, no such collection — clear errors, nothing changed.
+    for (body, status, code) in [
+        (
+            json!({ "path": "Refs", "asset": f.ids[2] }),
+            StatusCode::BAD_REQUEST,
+            "cover_not_in_collection",
+        ),
+        (
+            json!({ "path": "Refs", "asset": "nope" }),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+        ),
+        (
+            json!({ "path": "Elsewhere", "asset": f.ids[0] }),
+            StatusCode::NOT_FOUND,
+            "collection_not_found",
+        ),
+        (
+            json!({ "asset": f.ids[0] }),
+            StatusCode::BAD_REQUEST,
+            "missing_field",
+        ),
+    ] {
+        let (got, err) = call(&f, req("POST", "/api/collections/cover", Some(body.clone()))).await;
+        assert_eq!((got, err["code"].as_str()), (status, Some(code)), "{body}: {err}");
+        assert!(!err["message"].as_str().unwrap_or_default().is_empty(), "{err}");
+    }
+    let listed = me.collection_list(brand).unwrap();
+    assert_eq!(listed[0].cover.map(|c| c.to_string()), Some(f.ids[0].clone()));
+
+    let (status, info) = call(
+        &f,
+        req(
+            "POST",
+            "/api/collections/cover",
+            Some(json!({ "path": "Refs", "asset": null })),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, info["cover_chosen"].as_bool()),
+        (StatusCode::OK, Some(false)),
+        "{info}"
+    );
 }

@@ -563,6 +563,22 @@ impl Acting<'_> {
         self.collection_info(b, &parts.join("/"))
     }
 
+    /// Chooses a collection's cover: `asset` must be filed in it or a collection inside it;
+    /// `None` gives it back to the automatic one (its newest card).
+    pub fn collection_cover(
+        &self,
+        path: &str,
+        asset: Option<AssetId>,
+        brand: Option<&str>,
+    ) -> Result<CollectionInfo> {
+        let acting = self.roles()?;
+        let (b, c) = self.locate_collection(path, brand)?;
+        acting.may_on_brand(Action::Organise, b, self)?;
+        self.catalog()
+            .write(|tx| tx.set_collection_cover(c, asset, acting.user, now_ms()))?;
+        self.collection_info(b, path)
+    }
+
     /// Moves a collection under another (`to`) or to the top (`None`); never into itself.
     pub fn collection_move(
         &self,

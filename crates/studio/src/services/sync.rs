@@ -251,6 +251,12 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
             siblings: true,
             ..FactsQuery::default()
         },
+        // The cover as `other`: the brand read is the collection's.
+        SyncIntent::CollectionCover { collection, cover } => FactsQuery {
+            other: *cover,
+            collection: Some(*collection),
+            ..FactsQuery::default()
+        },
         SyncIntent::CollectionFile { collection, asset }
         | SyncIntent::CollectionUnfile { collection, asset } => FactsQuery {
             asset: Some(*asset),
@@ -431,6 +437,26 @@ fn decide_group(
             collection_clash(&facts.collections, *parent, &current.name, current.id)?;
             put_collection(CollectionSyncRow {
                 parent: *parent,
+                ..current.clone()
+            })
+        }
+        SyncIntent::CollectionCover { collection, cover } => {
+            let current = organised_collection(actor, facts, *collection)?;
+            if let Some(asset) = cover {
+                // An asset of the collection's brand, as the studio holds it: a cover from
+                // elsewhere could show one brand's work in another's tree.
+                let on_brand = facts.other.as_ref().is_some_and(|a| a.brand == current.brand);
+                if !on_brand {
+                    return Err(InvalidInput::new(
+                        ErrorCode::AssetNotFound,
+                        format!(
+                            "asset {asset} isn't on the studio in the collection's brand: a cover is one of the collection's own assets"
+                        ),
+                    ));
+                }
+            }
+            put_collection(CollectionSyncRow {
+                cover: *cover,
                 ..current.clone()
             })
         }
@@ -1013,6 +1039,7 @@ fn decide(
         | SyncIntent::CollectionRename { .. }
         | SyncIntent::CollectionMove { .. }
         | SyncIntent::CollectionDelete { .. }
+        | SyncIntent::CollectionCover { .. }
         | SyncIntent::CampaignCreate { .. }
         | SyncIntent::CampaignRename { .. }
         | SyncIntent::CampaignDelete { .. } => decide_group(actor, intent, facts),

@@ -10,6 +10,7 @@ const c = (path: string): CollectionInfo => ({
   count: 0,
   nested_count: 0,
   cover: null,
+  cover_chosen: false,
 });
 const list = ['Shoots', 'Shoots/2026', 'Shoots/2026/June', 'Shoots/2026/May', 'Refs'].map(c);
 

@@ -360,6 +360,9 @@ export const api = {
     post<CollectionInfo>('/api/collections/rename', { path, new: name, brand }),
   collectionMove: (path: string, to: string | null, brand: string) =>
     post<CollectionInfo>('/api/collections/move', { path, to, brand }),
+  /** Choose a collection's cover (one of its assets), or `null` for the automatic one. */
+  collectionCover: (path: string, asset: string | null, brand: string) =>
+    post<CollectionInfo>('/api/collections/cover', { path, asset, brand }),
   collectionDelete: (path: string, brand: string) =>
     post<{ deleted: number }>('/api/collections/delete', { path, brand }),
 

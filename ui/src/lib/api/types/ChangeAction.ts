@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type ChangeAction = "import" | "bulk_insert" | "create" | "rename" | "delete" | "trash" | "restore" | "rating" | "flag" | "label" | "status" | "brand" | "project" | "tag_add" | "tag_remove" | "collection_add" | "collection_remove" | "campaign_add" | "campaign_remove" | "fork" | "stack" | "unstack" | "merge" | "move" | "kit" | "anchors" | "member" | "settings" | "archived" | "shared" | "offline" | "visibility" | "watch_add" | "watch_remove" | "presence" | "relink" | "content_changed" | "sidecar_read" | "synced" | "retry";
+export type ChangeAction = "import" | "bulk_insert" | "create" | "rename" | "delete" | "trash" | "restore" | "rating" | "flag" | "label" | "status" | "brand" | "project" | "tag_add" | "tag_remove" | "collection_add" | "collection_remove" | "campaign_add" | "campaign_remove" | "fork" | "stack" | "unstack" | "merge" | "move" | "cover" | "kit" | "anchors" | "member" | "settings" | "archived" | "shared" | "offline" | "visibility" | "watch_add" | "watch_remove" | "presence" | "relink" | "content_changed" | "sidecar_read" | "synced" | "retry";

@@ -31,6 +31,11 @@ count: number,
  */
 nested_count: number, 
 /**
- * Its cover: the newest card in it or a sub-collection (none when it holds nothing).
+ * Its cover: the one chosen while it is a card in it or a sub-collection, else the
+ * newest card there (none when it holds nothing).
  */
-cover: AssetId | null, };
+cover: AssetId | null, 
+/**
+ * Whether the cover was chosen by hand (and still holds).
+ */
+cover_chosen: boolean, };

@@ -158,7 +158,15 @@ collection: CollectionId,
 /**
  * Its new parent; none: the top.
  */
-parent?: CollectionId | null, } | { "type": "collection.delete", 
+parent?: CollectionId | null, } | { "type": "collection.cover", 
+/**
+ * Which.
+ */
+collection: CollectionId, 
+/**
+ * The asset shown for it.
+ */
+cover?: AssetId | null, } | { "type": "collection.delete", 
 /**
  * Which.
  */
