@@ -13,6 +13,8 @@
 #                              # signature cost), then query timing on the million
 #   scripts/bench.sh ui        # the Library grid in Chromium on the million (3 runs, medians),
 #                              # and the desktop app's resident memory on it (needs xvfb-run)
+#   scripts/bench.sh ui-ab REV # first grid paint of REV's UI and this one, alternating 7 times
+#                              # against one release server on the million (tests/e2e/bench/ui-proxy.mjs)
 #   scripts/bench.sh studio    # the studio at rest (RSS) and what authorising a request costs
 #   scripts/bench.sh sync      # a change seen in another library's app; sign-in -> first sync
 #   scripts/bench.sh push      # 20 libraries pushing ~1,000 intents each at once (SQLite, PostgreSQL)
@@ -108,6 +110,43 @@ bench_folders() {
     --dir "$B/watch-scratch" --singles 20 --burst 1000
   echo "RAW grid thumbnails (embedded previews), one thread, median of 15:"
   "$AB" thumbs "$CORPUS"/raw/real/*
+}
+
+bench_ui_ab() {
+  local rev="${1:?usage: scripts/bench.sh ui-ab REV}" tmp
+  ensure_million
+  tmp=$(mktemp -d)
+  git worktree add -q --detach "$tmp/wt" "$rev"
+  ln -s "$(pwd)/ui/node_modules" "$tmp/wt/ui/node_modules"
+  (cd "$tmp/wt/ui" && npx vite build --logLevel error --outDir "$tmp/before" --emptyOutDir)
+  (cd ui && npx vite build --logLevel error --outDir "$tmp/after" --emptyOutDir)
+  git worktree remove --force "$tmp/wt"
+  "$A" --library "$B/million" serve --port 0 > "$tmp/serve.out" 2>&1 &
+  local pid=$! url=""
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$tmp/serve.out" | head -1 || true)
+    [ -n "$url" ] && break
+    sleep 0.2
+  done
+  local origin="${url%%/?token=*}" token="${url##*token=}"
+  node tests/e2e/bench/ui-proxy.mjs 43101 "$tmp/before" "$origin" > /dev/null & local p1=$!
+  node tests/e2e/bench/ui-proxy.mjs 43102 "$tmp/after" "$origin" > /dev/null & local p2=$!
+  sleep 1
+  for _ in 1 2 3 4 5 6 7; do
+    for port in 43101 43102; do
+      (cd ui && node ../tests/e2e/bench/grid-bench.mjs "http://127.0.0.1:$port/?token=$token") \
+        | python3 -c 'import json,sys; print(sys.argv[1], json.load(sys.stdin)["firstPaintMs"])' "$port"
+    done
+  done > "$tmp/ab.txt"
+  kill "$p1" "$p2" "$pid"
+  python3 - "$tmp/ab.txt" "$rev" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+for port, name in (("43101", sys.argv[2]), ("43102", "this tree")):
+    v = sorted(float(t) for p, t in rows if p == port)
+    print(f"ui-ab: first grid paint, {name}: median {statistics.median(v):g} ms ({v[0]:g}–{v[-1]:g}, {len(v)} runs)")
+PY
+  rm -rf "$tmp"
 }
 
 bench_ui() {
@@ -258,6 +297,7 @@ case "${1:-all}" in
   search) bench_search ;;
   organise) bench_organise ;;
   ui) bench_ui ;;
+  ui-ab) bench_ui_ab "${2:-}" ;;
   folders) bench_folders ;;
   similar) bench_similar ;;
   studio) bench_studio ;;
@@ -267,5 +307,5 @@ case "${1:-all}" in
   upload) bench_upload ;;
   public) bench_public ;;
   all) bench_import; bench_synth; bench_search; bench_organise ;;
-  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|studio|sync|share|push|upload|public|all" >&2; exit 2 ;;
+  *) echo "usage: $0 import|synth|search|organise|folders|similar|ui|ui-ab REV|studio|sync|share|push|upload|public|all" >&2; exit 2 ;;
 esac

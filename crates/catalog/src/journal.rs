@@ -221,6 +221,13 @@ impl Catalog {
         self.changes_between(since.saturating_add(1), i64::MAX, limit)
     }
 
+    /// The seq of the newest journal entry (0 for none): where a reader of changes starts.
+    pub fn journal_head(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT ifnull(max(seq), 0) FROM change", [], |r| r.get(0))?)
+    }
+
     /// The journal entries of `spans`, oldest first (at most `limit` in all).
     pub fn changes_in(&self, spans: &[JournalSpan], limit: usize) -> Result<Vec<Change>> {
         let mut out = Vec::new();

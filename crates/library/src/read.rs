@@ -212,6 +212,11 @@ impl Library {
     pub fn changes_since(&self, since: i64, limit: usize) -> Result<Vec<atelier_catalog::Change>> {
         Ok(self.catalog().changes_since(since, limit)?)
     }
+
+    /// The seq of the newest journal entry (0 for none): where following the changes starts.
+    pub fn journal_head(&self) -> Result<i64> {
+        Ok(self.catalog().journal_head()?)
+    }
 }
 
 #[cfg(test)]

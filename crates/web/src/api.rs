@@ -814,6 +814,20 @@ pub(crate) async fn changes(
     }
 }
 
+/// Where the journal is now: the seq of its newest entry (0 for none).
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct JournalHead {
+    #[ts(type = "number")]
+    head: i64,
+}
+
+/// `GET /api/changes/head`: where the app's live refresh starts following the journal.
+pub(crate) async fn changes_head(State(s): State<AppState>) -> ApiResult<Json<JournalHead>> {
+    let head = blocking(&s, |l| l.journal_head()).await?;
+    Ok(Json(JournalHead { head }))
+}
+
 #[derive(Debug, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub(crate) struct ImportBody {

@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tags/merge", post(api::tag_merge))
         .route("/tags/delete", post(api::tag_delete))
         .route("/changes", get(api::changes))
+        .route("/changes/head", get(api::changes_head))
         .route("/studio/status", get(studio::status))
         .route("/studio/sync", get(studio::sync_status).post(studio::sync_now))
         .route("/studio/refusals", get(studio::refusals))

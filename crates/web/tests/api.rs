@@ -568,3 +568,21 @@ async fn a_collection_cover_is_chosen_and_given_back() {
         "{info}"
     );
 }
+
+#[tokio::test]
+async fn the_journal_head_is_where_following_changes_starts() {
+    let f = fixture();
+    let (status, head) = call(&f, req("GET", "/api/changes/head", None)).await;
+    assert_eq!(status, StatusCode::OK, "{head}");
+    let head = head["head"].as_i64().unwrap();
+    assert!(head > 0, "the import journaled");
+    let (_, after) = call(&f, req("GET", &format!("/api/changes?since={head}"), None)).await;
+    assert_eq!(after, json!([]), "nothing after the head");
+    let (_, before) = call(&f, req("GET", &format!("/api/changes?since={}", head - 1), None)).await;
+    assert_eq!(before[0]["seq"].as_i64(), Some(head));
+
+    let body = json!({ "selection": { "ids": [f.ids[0]] }, "op": "rate", "rating": 4 });
+    call(&f, req("POST", "/api/bulk", Some(body))).await;
+    let (_, moved) = call(&f, req("GET", "/api/changes/head", None)).await;
+    assert!(moved["head"].as_i64().unwrap() > head, "{moved}");
+}

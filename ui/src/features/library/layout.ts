@@ -4,6 +4,8 @@
  */
 
 export const GAP = 10;
+/** Cards this wide or narrower show *Similar* as its icon and hide their badges under it. */
+export const NARROW_CARD = 200;
 export const PAD = 16;
 /** The card's footer under the thumbnail (creator, rating). */
 export const FOOT = 28;

@@ -10,6 +10,7 @@
  */
 import { api, isAbort, messageOf, type AssetId, type AssetQuery, type AssetSummary, type Closeness, type Cursor, type SimilarItem } from '../../lib/api/client';
 import { queryKey } from '../../lib/query';
+import { startupDone } from '../../lib/stores/startup';
 
 const PAGE = 200;
 const BIG_PAGE = 1000;
@@ -114,8 +115,10 @@ export class Results {
       this.next = null;
       this.loading = false;
       this.version += 1;
+      afterPaint(startupDone);
     } catch (e) {
       if (isAbort(e) || gen !== this.generation) return;
+      startupDone();
       this.loading = false;
       this.error = messageOf(e);
       this.items = [];
@@ -177,9 +180,11 @@ export class Results {
         } catch {
           // marks cleared by a benchmark: fine
         }
+        startupDone();
       });
     } catch (e) {
       if (isAbort(e) || gen !== this.generation) return;
+      startupDone();
       this.loading = false;
       this.error = messageOf(e);
       this.items = [];

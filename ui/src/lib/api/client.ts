@@ -25,6 +25,8 @@ import type { StudioDevice } from './types/StudioDevice';
 import type { InvitationLink } from './types/InvitationLink';
 import type { StudioRole } from './types/StudioRole';
 import type { WatchedFolder } from './types/WatchedFolder';
+import type { JournalHead } from './types/JournalHead';
+import { isStarted, started } from '../stores/startup';
 import type { Dispose } from './types/Dispose';
 import type { DuplicateGroup } from './types/DuplicateGroup';
 import type { DuplicatesReport } from './types/DuplicatesReport';
@@ -211,7 +213,12 @@ async function failure(res: Response): Promise<ApiFailure> {
 const KEEPALIVE_BUDGET = 60 * 1024;
 let keepaliveBytes = 0;
 
+/** The grid's first page (its search, or Find similar's): never waits for the app's start
+ * (startup.ts). */
+const GRID_FIRST = new Set(['/api/search', '/api/similar']);
+
 async function request<T>(method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  if (!isStarted() && !GRID_FIRST.has(url)) await started();
   let res: Response;
   const json = body === undefined ? undefined : JSON.stringify(body);
   const init: RequestInit = {
@@ -432,6 +439,8 @@ export const api = {
    * until there is one, so live refresh is immediate. */
   changes: (since: number, limit: number, signal?: AbortSignal, wait?: number) =>
     get<Change[]>(`/api/changes${qs({ since, limit, wait })}`, signal),
+  /** The seq of the journal's newest entry: where following the changes starts. */
+  changesHead: () => get<JournalHead>('/api/changes/head'),
 
   // ---- files
   importPaths: (paths: string[], options: ImportOptions) => post<ImportReport>('/api/import', { paths, options }),

@@ -1,5 +1,5 @@
 /**
- * Live updates from the change journal (`GET /api/changes`): finds the journal's head once, then
+ * Live updates from the change journal (`GET /api/changes`): asks where the journal is once, then
  * keeps one request waiting on the server for the next change while the tab is visible (every
  * 6 s while hidden; right after our own mutations, through {@link poke}) and tells listeners what
  * changed, so edits made elsewhere (the CLI, another tab, a watcher, the studio) appear at once.
@@ -10,25 +10,6 @@ type Listener = (changes: Change[]) => void;
 
 /** How long one live-refresh request waits on the server for a change. */
 const LONG_POLL_SECONDS = 20;
-
-/** Finds the highest seq with `exists(x)` = "some change has seq > x", in O(log n) probes. */
-export async function findHead(exists: (since: number) => Promise<boolean>): Promise<number> {
-  if (!(await exists(0))) return 0;
-  let lo = 0; // exists(lo) is true
-  let hi = 1;
-  while (await exists(hi)) {
-    lo = hi;
-    hi *= 2;
-    if (hi > 2 ** 52) break;
-  }
-  // exists(lo) true, exists(hi) false: the head is in (lo, hi].
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (await exists(mid)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
 
 class Changes {
   head = -1;
@@ -49,7 +30,7 @@ class Changes {
   async start(): Promise<void> {
     if (this.head >= 0) return;
     try {
-      this.head = await findHead(async (since) => (await api.changes(since, 1)).length > 0);
+      this.head = (await api.changesHead()).head;
     } catch {
       this.head = 0;
     }
