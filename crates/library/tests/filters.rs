@@ -15,7 +15,8 @@ use atelier_library::ImportOptions;
 use common::{TestLibrary, ids};
 
 fn fixtures() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus")
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()))
+        .join("../../tests/fixtures/corpus")
 }
 
 /// A library of the committed photos: 36 camera JPEGs, 2 GPS-tagged ones, a PNG.

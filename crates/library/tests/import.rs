@@ -74,7 +74,12 @@ fn a1111_png(prompt: &str, seed: u8) -> Vec<u8> {
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("ATELIER_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+        .unwrap_or_else(|| {
+            Path::new(
+                &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+            )
+            .join("../../../shared/corpus")
+        });
     if dir.is_dir() {
         Some(dir)
     } else {

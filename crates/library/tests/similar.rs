@@ -21,7 +21,12 @@ const PHOTOS: [&str; 4] = [
 fn corpus_photos() -> Option<PathBuf> {
     let dir = std::env::var_os("ATELIER_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"))
+        .unwrap_or_else(|| {
+            Path::new(
+                &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+            )
+            .join("../../../shared/corpus")
+        })
         .join("photos/digicam");
     if dir.join(PHOTOS[0]).is_file() {
         Some(dir)

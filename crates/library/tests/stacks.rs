@@ -15,7 +15,12 @@ use common::{TestLibrary, ids, jpeg};
 fn corpus_raw() -> Option<PathBuf> {
     let dir = std::env::var_os("ATELIER_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+        .unwrap_or_else(|| {
+            Path::new(
+                &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+            )
+            .join("../../../shared/corpus")
+        });
     let f = dir.join("raw/real/Canon_PowerShot_G2__CRW_0304.CRW");
     if f.is_file() {
         Some(f)

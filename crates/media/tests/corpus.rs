@@ -13,7 +13,12 @@ use atelier_media::{Detected, Format, THUMB_SIDE, detect, read_metadata, render}
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("ATELIER_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+        .unwrap_or_else(|| {
+            Path::new(
+                &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+            )
+            .join("../../../shared/corpus")
+        });
     if dir.is_dir() {
         Some(dir)
     } else {

@@ -378,7 +378,10 @@ mod public_requests_are_limited_per_client_with_404s_counted {
 
 /// A committed fixture (tests/fixtures/corpus/…).
 fn fixture(path: &str) -> Bytes {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus");
+    let root = std::path::Path::new(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../tests/fixtures/corpus");
     Bytes::from(std::fs::read(root.join(path)).unwrap())
 }
 
