@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use atelier_domain::{AssetQuery, Rating};
+use atelier_domain::{AssetId, AssetQuery, Rating};
 use atelier_library::{ImportMode, ImportOptions};
 use common::{TestLibrary, ids, jpeg};
 
@@ -134,6 +134,17 @@ fn stacks_by_hand_with_a_chosen_cover() {
     t.assert_consistent();
 }
 
+/// `n` photos imported into the project June of the brand Acme (made here).
+fn june_of_acme(t: &TestLibrary, n: u8) -> Vec<AssetId> {
+    t.lib.as_owner().brand_create("Acme").unwrap();
+    let opts = ImportOptions {
+        brand: Some("Acme".into()),
+        project: Some("June".into()),
+        ..in_place()
+    };
+    t.photos("june", n, &opts)
+}
+
 /// One counting rule (issue 14, defect 5): every count is of cards, a stack counting once —
 /// the grid, the buckets, collections, campaigns, tags, projects, brands, saved searches and
 /// the bulk report all agree.
@@ -141,13 +152,7 @@ fn stacks_by_hand_with_a_chosen_cover() {
 fn every_count_counts_a_stack_once() {
     let t = TestLibrary::new();
     let me = t.lib.as_owner();
-    me.brand_create("Acme").unwrap();
-    let opts = ImportOptions {
-        brand: Some("Acme".into()),
-        project: Some("June".into()),
-        ..in_place()
-    };
-    let made = t.photos("june", 3, &opts);
+    let made = june_of_acme(&t, 3);
     me.stack(&made[..2], Some(made[0])).unwrap();
     me.collection_create("Shoots/June", "Acme").unwrap();
     me.campaign_create("Launch", "Acme", None).unwrap();
@@ -229,13 +234,7 @@ fn every_count_counts_a_stack_once() {
 fn a_collection_cover_chosen_by_hand() {
     let t = TestLibrary::new();
     let me = t.lib.as_owner();
-    me.brand_create("Acme").unwrap();
-    let opts = ImportOptions {
-        brand: Some("Acme".into()),
-        project: Some("June".into()),
-        ..in_place()
-    };
-    let made = t.photos("june", 4, &opts);
+    let made = june_of_acme(&t, 4);
     me.collection_create("Shoots/June", "Acme").unwrap();
     me.collection_add("Shoots/June", &ids(&made[..3]), None).unwrap();
     let info = |path: &str| {
