@@ -233,8 +233,9 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Chooses a collection's cover (`None`: back to the automatic one, its newest card). The
-    /// caller has checked the asset is filed in it or below; the list shows it only while it is.
+    /// Chooses a collection's cover (`None`: back to the automatic one, its newest card):
+    /// refused unless the asset is filed in it or below and not in the Trash; the list shows
+    /// it only while it is a card there.
     pub fn set_collection_cover(
         &mut self,
         collection: CollectionRow,

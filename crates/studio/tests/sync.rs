@@ -903,6 +903,10 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
     assert_eq!(seen.campaigns, vec![spring.id]);
     // A cover is one of the brand's assets on the studio; readers get it on the row.
     let elsewhere = new_asset(s.shoot, s.acme, "not-here.jpg");
+    let covered = CollectionSyncRow {
+        cover: Some(elsewhere.id),
+        ..collection("Covered", None, s.acme)
+    };
     let r = push(
         &t,
         &t.ana,
@@ -917,11 +921,13 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
                 collection: picks.id,
                 cover: Some(elsewhere.id),
             },
+            create(&covered),
         ],
     )
     .await;
     applied(&r[0]);
     assert_eq!(refused(&r[1]), ErrorCode::AssetNotFound, "not on the studio");
+    applied(&r[2]);
     let covers: Vec<(String, Option<AssetId>)> = view(&t, &t.bo)
         .await
         .values()
@@ -932,6 +938,10 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
         .collect();
     assert!(covers.contains(&("Hero".to_string(), Some(a.id))), "{covers:?}");
     assert!(covers.contains(&("Picks".to_string(), None)), "{covers:?}");
+    assert!(
+        covers.contains(&("Covered".to_string(), None)),
+        "made with a cover the studio doesn't hold: made, with the automatic one: {covers:?}"
+    );
     let bo_lib = uuid::Uuid::now_v7();
     let r = push(
         &t,
@@ -970,10 +980,14 @@ async fn collections_and_campaigns_are_their_brands(t: Team) {
         vec![
             SyncIntent::CollectionDelete { collection: picks.id },
             SyncIntent::CampaignDelete { campaign: spring.id },
+            SyncIntent::CollectionDelete {
+                collection: covered.id,
+            },
         ],
     )
     .await;
     applied(&r[0]);
+    applied(&r[2]);
     assert_eq!(
         refused(&r[1]),
         ErrorCode::Forbidden,

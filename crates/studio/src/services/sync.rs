@@ -241,6 +241,7 @@ fn facts_needed(intent: &SyncIntent) -> FactsQuery {
         SyncIntent::CollectionCreate { collection } => FactsQuery {
             brand: Some(collection.brand),
             collection: Some(collection.id),
+            other: collection.cover,
             siblings: true,
             ..FactsQuery::default()
         },
@@ -417,8 +418,15 @@ fn decide_group(
             let name = names::validate_collection_name(&collection.name)?;
             collection_parent(&facts.collections, collection.id, collection.parent)?;
             collection_clash(&facts.collections, collection.parent, &name, collection.id)?;
+            // A cover chosen before the collection was sent stays if it is the brand's asset
+            // on the studio; else the readers' automatic one (the collection isn't refused
+            // for it: its asset may be in a project that isn't shared).
+            let cover = collection
+                .cover
+                .filter(|_| facts.other.as_ref().is_some_and(|a| a.brand == collection.brand));
             put_collection(CollectionSyncRow {
                 name,
+                cover,
                 ..collection.clone()
             })
         }
