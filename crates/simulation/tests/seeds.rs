@@ -7,7 +7,7 @@ use atelier_simulation::{STEPS, Template, run};
 /// docs/decisions/0011-the-sync-simulation.md for what each found).
 const REGRESSIONS: &[u64] = &[
     36, 43, 107, 120, 195, 301, 1383, 4112, 10255, 10322, 10488, 11000, 11021, 12239, 12731, 14841, 15468,
-    18324, 19213, 13276,
+    18324, 19213, 13276, 23076,
 ];
 
 fn seeds() -> u64 {

@@ -78,11 +78,11 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
         if batch.is_empty() {
             return Ok(());
         }
-        let mut consumed = Vec::with_capacity(batch.len());
+        // Each entry with the count of intents up to and including its own.
+        let mut entries: Vec<(i64, usize)> = Vec::with_capacity(batch.len());
         let mut intents = Vec::new();
         let mut described = std::collections::HashMap::new();
         for (id, change) in &batch {
-            consumed.push(*id);
             let found = intents_of(library, change)?;
             if found.is_empty() {
                 report.kept_local += 1;
@@ -93,17 +93,30 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
                 described.insert(pushed, (intent.name().to_string(), what, body));
                 intents.push(PushedIntent { id: pushed, intent });
             }
+            entries.push((*id, intents.len()));
         }
-        let mut refusals = Vec::new();
+        // (outbox entry, refusal) for each refused intent.
+        let mut refusals: Vec<(i64, Refused)> = Vec::new();
         let mut rest = &intents[..];
         while !rest.is_empty() {
             let (chunk, after) = rest.split_at(size.min(rest.len()));
             rest = after;
             let asked = std::time::Instant::now();
-            let answer = wire.push(&PushRequest {
+            let answer = match wire.push(&PushRequest {
                 replica,
                 intents: chunk.to_vec(),
-            })?;
+            }) {
+                Ok(answer) => answer,
+                Err(e) => {
+                    // The entries whose every intent was answered are settled before the
+                    // error goes up, their refusals listed: sending them again would be
+                    // answered from the studio's record — unless it was restored from a
+                    // backup meanwhile, and then this library would never list what it heard.
+                    let answered = intents.len() - rest.len() - chunk.len();
+                    settle(library, &entries, answered, refusals)?;
+                    return Err(e);
+                }
+            };
             // Only a full push says how the studio copes with that size.
             if chunk.len() == size {
                 size = next_push_size(size, asked.elapsed());
@@ -114,19 +127,49 @@ fn push_all(library: &Library, wire: &dyn Wire, report: &mut SyncReport) -> Resu
                     PushOutcome::Refused { code, message } => {
                         report.refused += 1;
                         let (intent, what, body) = described.remove(&r.id).unwrap_or_default();
-                        refusals.push(Refused {
-                            intent,
-                            what,
-                            code: code.as_str().to_string(),
-                            message,
-                            body,
-                        });
+                        refusals.push((
+                            r.id >> INTENT_BITS,
+                            Refused {
+                                intent,
+                                what,
+                                code: code.as_str().to_string(),
+                                message,
+                                body,
+                            },
+                        ));
                     }
                 }
             }
         }
-        library.pushed(&consumed, &refusals)?;
+        settle(library, &entries, intents.len(), refusals)?;
     }
+}
+
+/// Consumes the outbox entries whose intents are all among the first `answered` (entries with
+/// none included), listing their refusals in *Couldn't sync*; an entry answered in part stays
+/// to be sent again whole.
+fn settle(
+    library: &Library,
+    entries: &[(i64, usize)],
+    answered: usize,
+    refusals: Vec<(i64, Refused)>,
+) -> Result<()> {
+    let consumed: Vec<i64> = entries
+        .iter()
+        .take_while(|(_, through)| *through <= answered)
+        .map(|(id, _)| *id)
+        .collect();
+    if consumed.is_empty() {
+        return Ok(());
+    }
+    let settled: std::collections::HashSet<i64> = consumed.iter().copied().collect();
+    let refusals: Vec<Refused> = refusals
+        .into_iter()
+        .filter(|(entry, _)| settled.contains(entry))
+        .map(|(_, r)| r)
+        .collect();
+    library.pushed(&consumed, &refusals)?;
+    Ok(())
 }
 
 /// Pulls every page after the cursor (from 0 when the view is to be rebuilt or the studio's
